@@ -1,0 +1,74 @@
+# Every developer action is one target. `make help` lists them.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+FLASK := $(BIN)/flask --app wsgi
+PG_TEST_URL ?= postgresql+psycopg://postgres@127.0.0.1:5432/test
+HOST ?= 127.0.0.1
+PORT ?= 5000
+
+.DEFAULT_GOAL := help
+.PHONY: help install translations db-upgrade seed run serve scheduler test test-sqlite test-pg \
+        lint format extract-messages bench bench-market bench-matching bench-suggestions \
+        bench-clearing bench-digests bench-dashboard clean
+
+help: ## List the targets
+	@grep -E '^[a-zA-Z_-]+:.*?## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*?## "}; {printf "  %-18s %s\n", $$1, $$2}'
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+
+$(VENV)/.installed: setup.cfg pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet -e '.[test]'
+	touch $@
+
+install: $(VENV)/.installed translations ## Create the virtual environment and install the app
+
+translations: $(VENV)/.installed ## Compile the message catalogues
+	@$(BIN)/pybabel compile -d exchange/translations
+
+extract-messages: $(VENV)/.installed ## Refresh messages.pot and the English catalogue
+	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext -o exchange/translations/messages.pot .
+	$(BIN)/pybabel update -i exchange/translations/messages.pot -d exchange/translations
+
+db-upgrade: install ## Apply migrations to the configured database
+	$(FLASK) db upgrade
+
+seed: db-upgrade ## Load the demo data when the database is empty
+	$(FLASK) exchange seed-demo --if-empty
+
+run: seed ## Set up and start the app (SQLite, demo data, scheduler) at http://127.0.0.1:5000
+	@echo "Bursa Pesantren: http://$(HOST):$(PORT)  (demo logins in README.md)"
+	@trap 'kill 0' EXIT; \
+	if $(FLASK) exchange --help | grep -q ' scheduler'; then $(FLASK) exchange scheduler & fi; \
+	$(FLASK) run --host $(HOST) --port $(PORT)
+
+serve: install ## Production-style: gunicorn with 3 workers (set EXCHANGE_* first)
+	$(BIN)/gunicorn --workers 3 --bind $(HOST):$(PORT) 'wsgi:app'
+
+test: install ## Install and run the whole suite on SQLite, then on PostgreSQL when it answers
+	$(MAKE) --no-print-directory test-sqlite
+	@if $(BIN)/python -m tests.pgcheck "$(PG_TEST_URL)"; then \
+	  $(MAKE) --no-print-directory test-pg; \
+	else \
+	  echo "*** PostgreSQL does not answer at $(PG_TEST_URL): the PostgreSQL run is SKIPPED ***"; \
+	fi
+
+test-sqlite: install ## The suite on SQLite
+	EXCHANGE_TEST_DATABASE_URL= $(BIN)/pytest $(PYTEST_ARGS)
+
+test-pg: install ## The suite on PostgreSQL (PG_TEST_URL)
+	EXCHANGE_TEST_DATABASE_URL="$(PG_TEST_URL)" $(BIN)/pytest $(PYTEST_ARGS)
+
+lint: install ## ruff check and format check
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: install ## ruff format and autofix
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .
+
+clean: ## Remove the virtual environment and caches
+	rm -rf $(VENV) .pytest_cache .ruff_cache .hypothesis *.egg-info

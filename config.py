@@ -1,0 +1,105 @@
+"""Settings for development, testing and production.
+
+Every setting can be given as an environment variable with the prefix ``EXCHANGE_``
+(``EXCHANGE_SECRET_KEY``, ``EXCHANGE_DATABASE_URL``, ``EXCHANGE_MAIL_BACKEND`` ...); the README
+lists them all. Values are read as JSON where they parse as JSON (``EXCHANGE_SMTP_PORT=587``,
+``EXCHANGE_SMTP_TLS=true``) and as plain strings otherwise.
+"""
+
+from __future__ import annotations
+
+import os
+from datetime import timedelta
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent
+INSTANCE = ROOT / "instance"
+
+
+class Config:
+    ENV_NAME = "base"
+    SECRET_KEY: str | None = None
+    DATABASE_URL: str | None = None
+    SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
+
+    # Interface
+    BABEL_DEFAULT_LOCALE = "id"
+    BABEL_DEFAULT_TIMEZONE = "Asia/Jakarta"
+    LANGUAGES = ("id", "en")
+    PAGE_SIZE = 25
+
+    # Sessions and the remember-me cookie
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+    SESSION_COOKIE_SECURE = False
+    REMEMBER_COOKIE_HTTPONLY = True
+    REMEMBER_COOKIE_SAMESITE = "Lax"
+    REMEMBER_COOKIE_SECURE = False
+    REMEMBER_COOKIE_DURATION = timedelta(days=14)
+    PERMANENT_SESSION_LIFETIME = timedelta(days=14)
+
+    # Accounts
+    PASSWORD_MIN_LENGTH = 10
+    LOGIN_MAX_FAILURES = 5
+    LOGIN_LOCKOUT_MINUTES = 15
+    PASSWORD_RESET_HOURS = 2
+
+    # E-mail: "files" writes .eml files under instance/outbox/, "smtp" talks to a server
+    MAIL_BACKEND = "files"
+    MAIL_FROM = "Bursa Pesantren <noreply@bursa-pesantren.local>"
+    MAIL_FILE_DIR = str(INSTANCE / "outbox")
+    SMTP_HOST = "localhost"
+    SMTP_PORT = 25
+    SMTP_TLS = False  # STARTTLS after connecting
+    SMTP_SSL = False  # implicit TLS (port 465)
+    SMTP_USER = ""
+    SMTP_PASSWORD = ""
+    SMTP_TIMEOUT = 20
+    # the address links in e-mails point to
+    BASE_URL = "http://127.0.0.1:5000"
+
+    # Deals and matching
+    NEGOTIATION_EXPIRY_DAYS = 3
+    ROAD_FACTOR = 1.3
+
+    # Scheduler
+    SCHEDULER_ENABLED = False
+    SCHEDULER_TIMEZONE = "Asia/Jakarta"
+    CLEARING_CRON = "0 1 * * *"
+
+    WTF_CSRF_ENABLED = True
+    WTF_CSRF_TIME_LIMIT = None  # tokens live as long as the session; phones keep forms open
+
+
+class DevelopmentConfig(Config):
+    ENV_NAME = "development"
+    SECRET_KEY = "dev-only-not-secret"  # noqa: S105 - development only
+    DATABASE_URL = f"sqlite:///{INSTANCE / 'exchange.sqlite3'}"
+    SCHEDULER_ENABLED = True
+
+
+class TestingConfig(Config):
+    ENV_NAME = "testing"
+    TESTING = True
+    SECRET_KEY = "testing-not-secret"  # noqa: S105 - tests only
+    DATABASE_URL = "sqlite://"
+    PASSWORD_MIN_LENGTH = 10
+    SERVER_NAME = None
+
+
+class ProductionConfig(Config):
+    ENV_NAME = "production"
+    SESSION_COOKIE_SECURE = True
+    REMEMBER_COOKIE_SECURE = True
+    PREFERRED_URL_SCHEME = "https"
+
+
+CONFIGS = {
+    "development": DevelopmentConfig,
+    "testing": TestingConfig,
+    "production": ProductionConfig,
+}
+
+
+def config_name() -> str:
+    return os.environ.get("EXCHANGE_ENV", "development")

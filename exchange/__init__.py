@@ -1,0 +1,63 @@
+"""Bursa Pesantren: the inter-pesantren trade exchange."""
+
+from __future__ import annotations
+
+import os
+
+from flask import Flask
+
+
+def create_app(config_name: str | None = None, **overrides) -> Flask:
+    from config import CONFIGS, config_name as default_name
+
+    app = Flask(__name__, template_folder="../templates", instance_relative_config=False)
+    app.config.from_object(CONFIGS[config_name or default_name()])
+    app.config.from_prefixed_env("EXCHANGE")
+    app.config.update(overrides)
+    _finish_config(app)
+
+    from exchange import extensions as ext
+    from exchange.auth.loader import init_login
+    from exchange.errors import register_error_handlers
+    from exchange.i18n import register_formatting, select_locale
+    from exchange.mail.outbox import init_outbox
+    from exchange.site.nav import register_nav
+    from exchange.models import import_all_models
+
+    import_all_models()
+    ext.db.init_app(app)
+    ext.migrate.init_app(app, ext.db, directory=os.path.join(app.root_path, "..", "migrations"))
+    ext.login_manager.init_app(app)
+    ext.csrf.init_app(app)
+    ext.babel.init_app(app, locale_selector=select_locale)
+    init_login(app)
+    init_outbox(app)
+    register_formatting(app)
+    register_nav(app)
+    register_error_handlers(app)
+    _register_blueprints(app)
+    _register_cli(app)
+    return app
+
+
+def _finish_config(app: Flask) -> None:
+    if not app.config.get("SECRET_KEY") or not app.config.get("DATABASE_URL"):
+        raise RuntimeError(
+            "EXCHANGE_SECRET_KEY and EXCHANGE_DATABASE_URL must be set "
+            f"(configuration {app.config['ENV_NAME']!r})"
+        )
+    app.config["SQLALCHEMY_DATABASE_URI"] = app.config["DATABASE_URL"]
+    app.config["BABEL_TRANSLATION_DIRECTORIES"] = os.path.join(app.root_path, "translations")
+
+
+def _register_blueprints(app: Flask) -> None:
+    from exchange.blueprints import BLUEPRINTS
+
+    for bp in BLUEPRINTS():
+        app.register_blueprint(bp)
+
+
+def _register_cli(app: Flask) -> None:
+    from exchange.cli import cli
+
+    app.cli.add_command(cli)

@@ -1,0 +1,94 @@
+"""Accounts: managers act for one pesantren, staff review, admins manage staff."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from enum import StrEnum
+
+from flask_login import UserMixin
+from sqlalchemy import ForeignKey, Integer, String, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+from werkzeug.security import check_password_hash, generate_password_hash
+
+from exchange.db import UTCDateTime, intpk, str40, str120, str255, timestamp
+from exchange.extensions import db
+
+
+class Role(StrEnum):
+    MANAGER = "manager"
+    STAFF = "staff"
+    ADMIN = "admin"
+
+
+class DigestFrequency(StrEnum):
+    DAILY = "daily"
+    WEEKLY = "weekly"
+    NONE = "none"
+
+
+class User(UserMixin, db.Model):
+    __tablename__ = "users"
+    __table_args__ = (UniqueConstraint("email"),)
+
+    id: Mapped[intpk]
+    email: Mapped[str255]
+    name: Mapped[str120]
+    password_hash: Mapped[str255]
+    role: Mapped[str40] = mapped_column(default=Role.MANAGER.value)
+    pesantren_id: Mapped[int | None] = mapped_column(ForeignKey("pesantren.id"), index=True)
+    phone: Mapped[str | None] = mapped_column(String(20))
+    locale: Mapped[str] = mapped_column(String(5), default="id")
+    digest_frequency: Mapped[str] = mapped_column(String(10), default=DigestFrequency.DAILY.value)
+    is_active_account: Mapped[bool] = mapped_column(default=True)
+    # Bumped when the password changes: sessions carrying an older value are signed out.
+    session_version: Mapped[int] = mapped_column(Integer, default=1)
+    failed_logins: Mapped[int] = mapped_column(Integer, default=0)
+    locked_until: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    created_at: Mapped[timestamp]
+
+    pesantren = relationship("Pesantren", back_populates="managers")
+
+    def set_password(self, password: str) -> None:
+        self.password_hash = generate_password_hash(password, method="scrypt")
+
+    def check_password(self, password: str) -> bool:
+        return check_password_hash(self.password_hash, password)
+
+    def get_id(self) -> str:
+        return f"{self.id}:{self.session_version}"
+
+    @property
+    def is_active(self) -> bool:
+        return self.is_active_account
+
+    @property
+    def is_manager(self) -> bool:
+        return self.role == Role.MANAGER
+
+    @property
+    def is_staff(self) -> bool:
+        """Staff and admins both review the exchange."""
+        return self.role in (Role.STAFF, Role.ADMIN)
+
+    @property
+    def is_admin(self) -> bool:
+        return self.role == Role.ADMIN
+
+    def __repr__(self) -> str:
+        return f"<User {self.id} {self.email} {self.role}>"
+
+
+class PasswordReset(db.Model):
+    """A one-time reset link: only the token's hash is stored."""
+
+    __tablename__ = "password_resets"
+
+    id: Mapped[intpk]
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    used_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    created_at: Mapped[timestamp]
+
+    user = relationship(User)

@@ -1,0 +1,65 @@
+"""Load the reference data shipped with the app: the 38 regencies and the commodity catalogue.
+
+The CSV files live in ``exchange/data/`` (copied from the project's shared domain folder), so
+the app needs nothing outside the repository.
+"""
+
+from __future__ import annotations
+
+import csv
+from importlib import resources
+
+from sqlalchemy import select
+
+from exchange.catalogue.models import Commodity
+from exchange.extensions import db
+from exchange.pesantren.models import Regency
+
+
+def _rows(name: str) -> list[dict]:
+    with resources.files("exchange.data").joinpath(name).open(encoding="utf-8") as fh:
+        return list(csv.DictReader(fh))
+
+
+def regency_rows() -> list[dict]:
+    return _rows("regencies.csv")
+
+
+def commodity_rows() -> list[dict]:
+    return _rows("commodities.csv")
+
+
+def load_reference_data(commit: bool = True) -> tuple[int, int]:
+    """Insert the regencies and commodities that are missing. Returns how many were added."""
+    have_regencies = set(db.session.scalars(select(Regency.code)))
+    added_r = 0
+    for row in regency_rows():
+        if row["code"] in have_regencies:
+            continue
+        db.session.add(
+            Regency(code=row["code"], name=row["name"], kind=row["kind"],
+                    lat=float(row["lat"]), lon=float(row["lon"]))
+        )
+        added_r += 1
+    have_commodities = set(db.session.scalars(select(Commodity.slug)))
+    added_c = 0
+    for row in commodity_rows():
+        if row["slug"] in have_commodities:
+            continue
+        db.session.add(
+            Commodity(
+                slug=row["slug"], name_id=row["name_id"], name_en=row["name_en"],
+                category=row["category"], unit=row["unit"],
+                reference_price=int(row["reference_price"]),
+                grades=row["grades"].split(";"),
+                transport_cost_per_unit_km=float(row["transport_cost_per_unit_km"]),
+                is_food=row["is_food"] == "1", is_ribawi=row["is_ribawi"] == "1",
+                price_source=row["price_source"][:500],
+            )
+        )
+        added_c += 1
+    if commit:
+        db.session.commit()
+    else:
+        db.session.flush()
+    return added_r, added_c

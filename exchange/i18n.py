@@ -1,0 +1,68 @@
+"""Language choice and the display formats: Rupiah, dates and times in WIB."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
+
+from flask import Flask, current_app, request
+from flask_babel import format_date, format_datetime, format_decimal, get_locale
+from flask_login import current_user
+
+WIB = ZoneInfo("Asia/Jakarta")
+LANG_COOKIE = "lang"
+
+
+def select_locale() -> str:
+    languages = current_app.config["LANGUAGES"]
+    if getattr(current_user, "is_authenticated", False) and current_user.locale in languages:
+        return current_user.locale
+    chosen = request.cookies.get(LANG_COOKIE)
+    if chosen in languages:
+        return chosen
+    return current_app.config["BABEL_DEFAULT_LOCALE"]
+
+
+def rupiah(value) -> str:
+    """``Rp 12.500`` (Indonesian grouping; English readers get ``Rp 12,500``)."""
+    if value is None:
+        return "-"
+    return "Rp\u00a0" + format_decimal(int(value), format="#,##0")
+
+
+def number(value) -> str:
+    if value is None:
+        return "-"
+    if isinstance(value, float) and not value.is_integer():
+        return format_decimal(value, format="#,##0.#")
+    return format_decimal(int(value), format="#,##0")
+
+
+def short_date(value: date | datetime | None) -> str:
+    """``4 Jan 2027``; datetimes are shown on their WIB calendar day."""
+    if value is None:
+        return "-"
+    if isinstance(value, datetime):
+        return format_datetime(value, "d MMM yyyy")
+    return format_date(value, "d MMM yyyy")
+
+
+def short_datetime(value: datetime | None) -> str:
+    """``4 Jan 2027 10.00 WIB``."""
+    if value is None:
+        return "-"
+    return format_datetime(value, "d MMM yyyy HH.mm") + " WIB"
+
+
+def to_wib(value: datetime) -> datetime:
+    return value.astimezone(WIB)
+
+
+def register_formatting(app: Flask) -> None:
+    app.jinja_env.filters.update(
+        rupiah=rupiah, number=number, date=short_date, datetime=short_datetime
+    )
+
+    @app.context_processor
+    def inject_locale():
+        return {"current_locale": str(get_locale() or "id")}

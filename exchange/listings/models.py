@@ -1,0 +1,100 @@
+"""Offers and requests: the fields of the matching engine's instance format."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from enum import StrEnum
+
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    CheckConstraint,
+    Date,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+)
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from exchange.db import UTCDateTime, intpk, rupiah, timestamp
+from exchange.extensions import db
+
+
+class Side(StrEnum):
+    OFFER = "offer"  # Penawaran (supply)
+    REQUEST = "request"  # Permintaan (demand)
+
+
+class ListingStatus(StrEnum):
+    ACTIVE = "active"
+    FULFILLED = "fulfilled"
+    WITHDRAWN = "withdrawn"
+    EXPIRED = "expired"
+    HIDDEN = "hidden"  # by staff moderation
+
+
+class Akad(StrEnum):
+    TUNAI = "tunai"
+    TEMPO = "tempo"
+    SALAM = "salam"
+    ISTISNA = "istisna"
+    MURABAHAH = "murabahah"
+
+
+class Listing(db.Model):
+    __tablename__ = "listings"
+    __table_args__ = (
+        CheckConstraint("quantity > 0", name="quantity_positive"),
+        CheckConstraint("remaining >= 0", name="remaining_nonnegative"),
+        CheckConstraint("remaining <= quantity", name="remaining_within_quantity"),
+        CheckConstraint("price > 0", name="price_positive"),
+        CheckConstraint("window_end >= window_start", name="window_ordered"),
+        Index("ix_listings_market", "status", "side", "commodity_id", "created_at"),
+    )
+
+    id: Mapped[intpk]
+    side: Mapped[str] = mapped_column(String(10))
+    pesantren_id: Mapped[int] = mapped_column(ForeignKey("pesantren.id"), index=True)
+    commodity_id: Mapped[int] = mapped_column(ForeignKey("commodities.id"), index=True)
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    # Rank, higher is better (Commodity.grade_rank). Offer: what it is; request: the least accepted.
+    grade: Mapped[int] = mapped_column(Integer)
+    quantity: Mapped[int] = mapped_column(BigInteger)
+    # What is not yet committed to deals; changed only by conditional UPDATEs in services.
+    remaining: Mapped[int] = mapped_column(BigInteger)
+    # Offer: the least accepted at the seller's gate. Request: the most paid, delivered.
+    price: Mapped[rupiah]
+    window_start: Mapped[date] = mapped_column(Date)
+    window_end: Mapped[date] = mapped_column(Date, index=True)
+    lat: Mapped[float] = mapped_column(Float)
+    lon: Mapped[float] = mapped_column(Float)
+    max_distance_km: Mapped[float | None] = mapped_column(Float)  # requests only
+    akad: Mapped[list] = mapped_column(JSON, default=list)  # accepted contract types
+    note: Mapped[str] = mapped_column(Text, default="")
+    halal_cert: Mapped[str | None] = mapped_column(String(40))
+    status: Mapped[str] = mapped_column(String(12), default=ListingStatus.ACTIVE.value)
+    status_reason: Mapped[str | None] = mapped_column(String(500))
+    # A double submit carries the same token: the second POST finds the first listing.
+    client_token: Mapped[str | None] = mapped_column(String(64), unique=True)
+    version: Mapped[int] = mapped_column(Integer, default=1)
+    created_at: Mapped[timestamp]
+    updated_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+    pesantren = relationship("Pesantren", lazy="joined", innerjoin=True)
+    commodity = relationship("Commodity", lazy="joined", innerjoin=True)
+
+    @property
+    def committed(self) -> int:
+        return self.quantity - self.remaining
+
+    def is_expired_on(self, today: date) -> bool:
+        return self.window_end < today
+
+    def display_status(self, today: date) -> str:
+        """Expired shows at once, before the scheduler marks it."""
+        if self.status == ListingStatus.ACTIVE and self.is_expired_on(today):
+            return ListingStatus.EXPIRED.value
+        return self.status

@@ -1,0 +1,84 @@
+"""The pesantren registry: the 38 regencies of East Java and the pesantren in them."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from enum import StrEnum
+
+from sqlalchemy import JSON, CheckConstraint, Float, ForeignKey, Integer, String, Text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from exchange.db import UTCDateTime, intpk, str120, str255, timestamp
+from exchange.extensions import db
+
+
+class PesantrenStatus(StrEnum):
+    PENDING = "pending"
+    VERIFIED = "verified"
+    SUSPENDED = "suspended"
+    REJECTED = "rejected"
+
+
+class Regency(db.Model):
+    __tablename__ = "regencies"
+
+    code: Mapped[str] = mapped_column(String(4), primary_key=True)
+    name: Mapped[str120]
+    kind: Mapped[str] = mapped_column(String(10))
+    lat: Mapped[float] = mapped_column(Float)
+    lon: Mapped[float] = mapped_column(Float)
+
+    @property
+    def short_name(self) -> str:
+        return self.name.replace("Kabupaten ", "Kab. ")
+
+
+class Pesantren(db.Model):
+    __tablename__ = "pesantren"
+    __table_args__ = (CheckConstraint("santri_count >= 0", name="santri_nonnegative"),)
+
+    id: Mapped[intpk]
+    name: Mapped[str255]
+    nspp: Mapped[str] = mapped_column(String(12), unique=True)
+    kopontren_name: Mapped[str255]
+    # Legal-entity number of the cooperative (badan hukum koperasi)
+    kopontren_legal_number: Mapped[str | None] = mapped_column(String(80))
+    regency_code: Mapped[str] = mapped_column(ForeignKey("regencies.code"), index=True)
+    address: Mapped[str] = mapped_column(String(500), default="")
+    lat: Mapped[float] = mapped_column(Float)
+    lon: Mapped[float] = mapped_column(Float)
+    phone: Mapped[str] = mapped_column(String(20))  # stored as +62...
+    santri_count: Mapped[int] = mapped_column(Integer, default=0)
+    products: Mapped[str] = mapped_column(Text, default="")
+    # [{"number": "ID35...", "product": "Garam", "format_ok": true}]
+    halal_certificates: Mapped[list] = mapped_column(JSON, default=list)
+    status: Mapped[str] = mapped_column(String(12), default=PesantrenStatus.PENDING.value, index=True)
+    status_reason: Mapped[str | None] = mapped_column(String(500))
+    status_changed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    created_at: Mapped[timestamp]
+
+    regency: Mapped[Regency] = relationship(lazy="joined")
+    managers = relationship("User", back_populates="pesantren")
+
+    @property
+    def is_verified(self) -> bool:
+        return self.status == PesantrenStatus.VERIFIED
+
+    def __repr__(self) -> str:
+        return f"<Pesantren {self.id} {self.name}>"
+
+
+class PesantrenStatusChange(db.Model):
+    """Every status change of a pesantren: who, when, why (append-only)."""
+
+    __tablename__ = "pesantren_status_changes"
+
+    id: Mapped[intpk]
+    pesantren_id: Mapped[int] = mapped_column(ForeignKey("pesantren.id"), index=True)
+    actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    from_status: Mapped[str | None] = mapped_column(String(12))
+    to_status: Mapped[str] = mapped_column(String(12))
+    reason: Mapped[str | None] = mapped_column(String(500))
+    created_at: Mapped[timestamp]
+
+    actor = relationship("User")

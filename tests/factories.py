@@ -1,0 +1,90 @@
+"""Small factories with sensible defaults. Call them inside an app context."""
+
+from __future__ import annotations
+
+import itertools
+from datetime import date, timedelta
+
+from sqlalchemy import select
+
+from exchange.auth.models import Role, User
+from exchange.catalogue.models import Commodity
+from exchange.extensions import db
+from exchange.listings.models import Listing, ListingStatus, Side
+from exchange.pesantren.models import Pesantren, PesantrenStatus, Regency
+
+_seq = itertools.count(1)
+TEST_PASSWORD = "rahasia-sekali-123"
+
+
+def commodity(slug: str = "garam_krosok") -> Commodity:
+    return db.session.scalar(select(Commodity).where(Commodity.slug == slug))
+
+
+def make_pesantren(
+    name: str | None = None, regency_code: str = "3529", status: str = PesantrenStatus.VERIFIED,
+    **kw,
+) -> Pesantren:
+    n = next(_seq)
+    regency = db.session.get(Regency, regency_code)
+    p = Pesantren(
+        name=name or f"Pondok Pesantren Uji {n}",
+        nspp=kw.pop("nspp", f"5100{regency_code}{n:04d}"[:12].ljust(12, "0")),
+        kopontren_name=kw.pop("kopontren_name", f"Kopontren Uji {n}"),
+        regency_code=regency_code,
+        lat=kw.pop("lat", regency.lat),
+        lon=kw.pop("lon", regency.lon),
+        phone=kw.pop("phone", "+6281234567890"),
+        santri_count=kw.pop("santri_count", 500),
+        status=status,
+        **kw,
+    )
+    db.session.add(p)
+    db.session.commit()
+    return p
+
+
+def make_user(
+    role: str = Role.MANAGER, pesantren: Pesantren | None = None, email: str | None = None,
+    password: str = TEST_PASSWORD, **kw,
+) -> User:
+    n = next(_seq)
+    user = User(
+        email=email or f"user{n}@contoh.id", name=kw.pop("name", f"Pengguna {n}"), role=role,
+        pesantren_id=pesantren.id if pesantren else None, **kw,
+    )
+    user.set_password(password)
+    db.session.add(user)
+    db.session.commit()
+    return user
+
+
+def make_manager(regency_code: str = "3529", status: str = PesantrenStatus.VERIFIED, **kw) -> User:
+    """A manager together with their own pesantren."""
+    pesantren = make_pesantren(regency_code=regency_code, status=status, **kw)
+    return make_user(Role.MANAGER, pesantren=pesantren)
+
+
+def make_staff(**kw) -> User:
+    return make_user(Role.STAFF, **kw)
+
+
+def make_admin(**kw) -> User:
+    return make_user(Role.ADMIN, **kw)
+
+
+def make_listing(
+    pesantren: Pesantren, side: str = Side.OFFER, slug: str = "garam_krosok", quantity: int = 1000,
+    price: int = 1500, grade: int = 2, start: date | None = None, days: int = 30, **kw,
+) -> Listing:
+    start = start or date.today()
+    listing = Listing(
+        side=side, pesantren_id=pesantren.id, commodity_id=commodity(slug).id, grade=grade,
+        quantity=quantity, remaining=kw.pop("remaining", quantity), price=price,
+        window_start=start, window_end=start + timedelta(days=days),
+        lat=pesantren.lat, lon=pesantren.lon, akad=kw.pop("akad", ["tunai", "tempo"]),
+        status=kw.pop("status", ListingStatus.ACTIVE), **kw,
+    )
+    db.session.add(listing)
+    db.session.commit()
+    return listing
