@@ -36,10 +36,16 @@ def ensure_pg_database(url: str) -> None:
 
     u = make_url(url)
     with psycopg.connect(
-        host=u.host, port=u.port or 5432, user=u.username, password=u.password or None,
-        dbname="postgres", autocommit=True,
+        host=u.host,
+        port=u.port or 5432,
+        user=u.username,
+        password=u.password or None,
+        dbname="postgres",
+        autocommit=True,
     ) as conn:
-        exists = conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", (u.database,)).fetchone()
+        exists = conn.execute(
+            "SELECT 1 FROM pg_database WHERE datname = %s", (u.database,)
+        ).fetchone()
         if not exists:
             conn.execute(f'CREATE DATABASE "{u.database}"')
 
@@ -123,7 +129,8 @@ class AuthActions:
     def login(self, user_or_email, password: str = TEST_PASSWORD, follow_redirects=False):
         email = getattr(user_or_email, "email", user_or_email)
         return self._client.post(
-            "/akun/masuk", data={"email": email, "password": password},
+            "/akun/masuk",
+            data={"email": email, "password": password},
             follow_redirects=follow_redirects,
         )
 
@@ -141,3 +148,7 @@ def csrf_on(app):
     """Turn CSRF protection on for one test (it is off for the rest of the suite)."""
     app.config["WTF_CSRF_ENABLED"] = True
     return app
+
+
+# Browser fixtures (page, live_url) live in tests/browser.py.
+pytest_plugins = ["tests.browser"]

@@ -22,7 +22,9 @@ def commodity(slug: str = "garam_krosok") -> Commodity:
 
 
 def make_pesantren(
-    name: str | None = None, regency_code: str = "3529", status: str = PesantrenStatus.VERIFIED,
+    name: str | None = None,
+    regency_code: str = "3529",
+    status: str = PesantrenStatus.VERIFIED,
     **kw,
 ) -> Pesantren:
     n = next(_seq)
@@ -45,13 +47,19 @@ def make_pesantren(
 
 
 def make_user(
-    role: str = Role.MANAGER, pesantren: Pesantren | None = None, email: str | None = None,
-    password: str = TEST_PASSWORD, **kw,
+    role: str = Role.MANAGER,
+    pesantren: Pesantren | None = None,
+    email: str | None = None,
+    password: str = TEST_PASSWORD,
+    **kw,
 ) -> User:
     n = next(_seq)
     user = User(
-        email=email or f"user{n}@contoh.id", name=kw.pop("name", f"Pengguna {n}"), role=role,
-        pesantren_id=pesantren.id if pesantren else None, **kw,
+        email=email or f"user{n}@contoh.id",
+        name=kw.pop("name", f"Pengguna {n}"),
+        role=role,
+        pesantren_id=pesantren.id if pesantren else None,
+        **kw,
     )
     user.set_password(password)
     db.session.add(user)
@@ -74,16 +82,32 @@ def make_admin(**kw) -> User:
 
 
 def make_listing(
-    pesantren: Pesantren, side: str = Side.OFFER, slug: str = "garam_krosok", quantity: int = 1000,
-    price: int = 1500, grade: int = 2, start: date | None = None, days: int = 30, **kw,
+    pesantren: Pesantren,
+    side: str = Side.OFFER,
+    slug: str = "garam_krosok",
+    quantity: int = 1000,
+    price: int = 1500,
+    grade: int = 2,
+    start: date | None = None,
+    days: int = 30,
+    **kw,
 ) -> Listing:
     start = start or date.today()
     listing = Listing(
-        side=side, pesantren_id=pesantren.id, commodity_id=commodity(slug).id, grade=grade,
-        quantity=quantity, remaining=kw.pop("remaining", quantity), price=price,
-        window_start=start, window_end=start + timedelta(days=days),
-        lat=pesantren.lat, lon=pesantren.lon, akad=kw.pop("akad", ["tunai", "tempo"]),
-        status=kw.pop("status", ListingStatus.ACTIVE), **kw,
+        side=side,
+        pesantren_id=pesantren.id,
+        commodity_id=commodity(slug).id,
+        grade=grade,
+        quantity=quantity,
+        remaining=kw.pop("remaining", quantity),
+        price=price,
+        window_start=start,
+        window_end=start + timedelta(days=days),
+        lat=pesantren.lat,
+        lon=pesantren.lon,
+        akad=kw.pop("akad", ["tunai", "tempo"]),
+        status=kw.pop("status", ListingStatus.ACTIVE),
+        **kw,
     )
     db.session.add(listing)
     db.session.commit()

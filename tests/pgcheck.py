@@ -12,8 +12,12 @@ def main(url: str) -> int:
     u = make_url(url)
     try:
         conn = psycopg.connect(
-            host=u.host or "127.0.0.1", port=u.port or 5432, user=u.username or "postgres",
-            password=u.password or None, dbname="postgres", connect_timeout=3,
+            host=u.host or "127.0.0.1",
+            port=u.port or 5432,
+            user=u.username or "postgres",
+            password=u.password or None,
+            dbname="postgres",
+            connect_timeout=3,
         )
     except psycopg.Error:
         return 1

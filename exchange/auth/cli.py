@@ -9,8 +9,13 @@ def register(cli):
     @click.option("--password", required=True)
     @click.option("--role", type=click.Choice(["manager", "staff", "admin"]), required=True)
     @click.option("--name", default="")
-    @click.option("--pesantren", "pesantren_id", type=int, default=None,
-                  help="The pesantren a manager acts for (its id).")
+    @click.option(
+        "--pesantren",
+        "pesantren_id",
+        type=int,
+        default=None,
+        help="The pesantren a manager acts for (its id).",
+    )
     def create_user_cmd(email, password, role, name, pesantren_id):
         """Create an account (the first staff account, scripts)."""
         from exchange.auth.services import create_user

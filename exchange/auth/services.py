@@ -62,16 +62,19 @@ def authenticate(email: str, password: str, now=None) -> User:
 def validate_password(password: str) -> None:
     minimum = current_app.config["PASSWORD_MIN_LENGTH"]
     if len(password or "") < minimum:
-        raise Invalid(
-            _("Kata sandi minimal %(n)d karakter.", n=minimum), field="password"
-        )
+        raise Invalid(_("Kata sandi minimal %(n)d karakter.", n=minimum), field="password")
     if len(password) > 200:
         raise Invalid(_("Kata sandi maksimal 200 karakter."), field="password")
 
 
 def create_user(
-    email: str, password: str, role: str, name: str = "", pesantren_id: int | None = None,
-    actor=None, commit: bool = True,
+    email: str,
+    password: str,
+    role: str,
+    name: str = "",
+    pesantren_id: int | None = None,
+    actor=None,
+    commit: bool = True,
 ) -> User:
     """Create an account. Raises Invalid for a bad role, password or a taken e-mail."""
     email = normalise_email(email)

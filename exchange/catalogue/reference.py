@@ -37,8 +37,13 @@ def load_reference_data(commit: bool = True) -> tuple[int, int]:
         if row["code"] in have_regencies:
             continue
         db.session.add(
-            Regency(code=row["code"], name=row["name"], kind=row["kind"],
-                    lat=float(row["lat"]), lon=float(row["lon"]))
+            Regency(
+                code=row["code"],
+                name=row["name"],
+                kind=row["kind"],
+                lat=float(row["lat"]),
+                lon=float(row["lon"]),
+            )
         )
         added_r += 1
     have_commodities = set(db.session.scalars(select(Commodity.slug)))
@@ -48,12 +53,16 @@ def load_reference_data(commit: bool = True) -> tuple[int, int]:
             continue
         db.session.add(
             Commodity(
-                slug=row["slug"], name_id=row["name_id"], name_en=row["name_en"],
-                category=row["category"], unit=row["unit"],
+                slug=row["slug"],
+                name_id=row["name_id"],
+                name_en=row["name_en"],
+                category=row["category"],
+                unit=row["unit"],
                 reference_price=int(row["reference_price"]),
                 grades=row["grades"].split(";"),
                 transport_cost_per_unit_km=float(row["transport_cost_per_unit_km"]),
-                is_food=row["is_food"] == "1", is_ribawi=row["is_ribawi"] == "1",
+                is_food=row["is_food"] == "1",
+                is_ribawi=row["is_ribawi"] == "1",
                 price_source=row["price_source"][:500],
             )
         )

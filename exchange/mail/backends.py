@@ -55,7 +55,9 @@ class SMTPBackend:
         try:
             if c["SMTP_SSL"]:
                 conn = smtplib.SMTP_SSL(
-                    c["SMTP_HOST"], c["SMTP_PORT"], timeout=c["SMTP_TIMEOUT"],
+                    c["SMTP_HOST"],
+                    c["SMTP_PORT"],
+                    timeout=c["SMTP_TIMEOUT"],
                     context=ssl.create_default_context(),
                 )
             else:

@@ -29,8 +29,13 @@ _SESSION_FLAG = "outbox_dirty"
 def queue_email(to, subject, text, html=None, headers=None, dedupe_key=None) -> OutboxMessage:
     """Add a message to the outbox in the current transaction (flush only)."""
     msg = OutboxMessage(
-        to_address=to, subject=str(subject), text_body=text, html_body=html,
-        headers=headers or {}, dedupe_key=dedupe_key, next_attempt_at=utcnow(),
+        to_address=to,
+        subject=str(subject),
+        text_body=text,
+        html_body=html,
+        headers=headers or {},
+        dedupe_key=dedupe_key,
+        next_attempt_at=utcnow(),
     )
     db.session.add(msg)
     db.session.flush()
@@ -74,8 +79,12 @@ def deliver_pending(limit: int | None = None, now=None) -> dict:
 
 def _send_one(backend, msg: OutboxMessage, now) -> str:
     message = build_message(
-        current_app.config, to=msg.to_address, subject=msg.subject, text=msg.text_body,
-        html=msg.html_body, headers=msg.headers,
+        current_app.config,
+        to=msg.to_address,
+        subject=msg.subject,
+        text=msg.text_body,
+        html=msg.html_body,
+        headers=msg.headers,
     )
     msg.attempts += 1
     try:

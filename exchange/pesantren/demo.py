@@ -19,10 +19,29 @@ ADMIN_EMAIL = "admin@bursa-pesantren.id"
 STAFF_EMAIL = "staf@bursa-pesantren.id"
 
 NAMES = (
-    "Al-Hikmah", "Darul Ulum", "Nurul Huda", "Miftahul Ulum", "Al-Falah", "Raudlatul Ulum",
-    "Bustanul Ulum", "Al-Amien", "Mambaul Ulum", "Darussalam", "Nurul Jadid", "Al-Mubarok",
-    "Sabilul Muttaqin", "Hidayatul Mubtadiin", "Al-Ikhlas", "Tarbiyatul Islam", "Annuqayah",
-    "Al-Anwar", "Roudlotul Jannah", "Syafi'iyah", "Al-Islah", "Baitul Hikmah", "Nurul Iman",
+    "Al-Hikmah",
+    "Darul Ulum",
+    "Nurul Huda",
+    "Miftahul Ulum",
+    "Al-Falah",
+    "Raudlatul Ulum",
+    "Bustanul Ulum",
+    "Al-Amien",
+    "Mambaul Ulum",
+    "Darussalam",
+    "Nurul Jadid",
+    "Al-Mubarok",
+    "Sabilul Muttaqin",
+    "Hidayatul Mubtadiin",
+    "Al-Ikhlas",
+    "Tarbiyatul Islam",
+    "Annuqayah",
+    "Al-Anwar",
+    "Roudlotul Jannah",
+    "Syafi'iyah",
+    "Al-Islah",
+    "Baitul Hikmah",
+    "Nurul Iman",
 )
 # Regencies with a second demo pesantren: Madura's salt and the big rice regencies.
 DOUBLE = ("3529", "3528", "3527", "3521", "3524")

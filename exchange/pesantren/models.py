@@ -52,7 +52,9 @@ class Pesantren(db.Model):
     products: Mapped[str] = mapped_column(Text, default="")
     # [{"number": "ID35...", "product": "Garam", "format_ok": true}]
     halal_certificates: Mapped[list] = mapped_column(JSON, default=list)
-    status: Mapped[str] = mapped_column(String(12), default=PesantrenStatus.PENDING.value, index=True)
+    status: Mapped[str] = mapped_column(
+        String(12), default=PesantrenStatus.PENDING.value, index=True
+    )
     status_reason: Mapped[str | None] = mapped_column(String(500))
     status_changed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     created_at: Mapped[timestamp]
