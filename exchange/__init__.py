@@ -8,7 +8,8 @@ from flask import Flask
 
 
 def create_app(config_name: str | None = None, **overrides) -> Flask:
-    from config import CONFIGS, config_name as default_name
+    from config import CONFIGS
+    from config import config_name as default_name
 
     app = Flask(__name__, template_folder="../templates", instance_relative_config=False)
     app.config.from_object(CONFIGS[config_name or default_name()])
@@ -21,8 +22,8 @@ def create_app(config_name: str | None = None, **overrides) -> Flask:
     from exchange.errors import register_error_handlers
     from exchange.i18n import register_formatting, select_locale
     from exchange.mail.outbox import init_outbox
-    from exchange.site.nav import register_nav
     from exchange.models import import_all_models
+    from exchange.site.nav import register_nav
 
     import_all_models()
     ext.db.init_app(app)

@@ -28,7 +28,12 @@ def empty_database_url(tmp_path):
 
     u = make_url(base)
     name = f"mig_{uuid.uuid4().hex[:10]}"
-    params = dict(host=u.host, port=u.port or 5432, user=u.username, password=u.password or None)
+    params = {
+        "host": u.host,
+        "port": u.port or 5432,
+        "user": u.username,
+        "password": u.password or None,
+    }
     with psycopg.connect(dbname="postgres", autocommit=True, **params) as conn:
         conn.execute(f'CREATE DATABASE "{name}"')
     yield u.set(database=name).render_as_string(hide_password=False)

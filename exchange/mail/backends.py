@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import smtplib
 import ssl
 from email.message import EmailMessage
@@ -91,10 +92,8 @@ class SMTPBackend:
 
     def close(self) -> None:
         if self.conn is not None:
-            try:
+            with contextlib.suppress(OSError, smtplib.SMTPException):
                 self.conn.quit()
-            except (OSError, smtplib.SMTPException):
-                pass
             self.conn = None
 
 

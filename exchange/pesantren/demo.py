@@ -60,7 +60,7 @@ def seed_demo() -> dict:
     rng = random.Random(2027)  # noqa: S311 - demo data, not security
     load_reference_data(commit=False)
     regencies = regency_rows()
-    plan = [r for r in regencies] + [r for r in regencies if r["code"] in DOUBLE]
+    plan = list(regencies) + [r for r in regencies if r["code"] in DOUBLE]
     pesantren = []
     for i, row in enumerate(plan, start=1):
         name = NAMES[(i * 7) % len(NAMES)]
