@@ -67,6 +67,9 @@ class Config:
     SCHEDULER_TIMEZONE = "Asia/Jakarta"
     CLEARING_CRON = "0 1 * * *"
 
+    # Set (EXCHANGE_PROXY_FIX=1) when a reverse proxy sets X-Forwarded-For/-Proto/-Host
+    PROXY_FIX = False
+
     WTF_CSRF_ENABLED = True
     WTF_CSRF_TIME_LIMIT = None  # tokens live as long as the session; phones keep forms open
 

@@ -16,6 +16,11 @@ def create_app(config_name: str | None = None, **overrides) -> Flask:
     app.config.from_prefixed_env("EXCHANGE")
     app.config.update(overrides)
     _finish_config(app)
+    if app.config.get("PROXY_FIX"):
+        # Behind one reverse proxy: trust its X-Forwarded-For/-Proto/-Host (secure cookies, links).
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=1, x_proto=1, x_host=1)
 
     from exchange import extensions as ext
     from exchange.auth.loader import init_login

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import timedelta
 
 from flask import current_app
@@ -9,10 +10,14 @@ from flask_babel import gettext as _
 from sqlalchemy import func, select
 
 from exchange.audit.services import record
-from exchange.auth.models import Role, User
+from exchange.auth.models import DigestFrequency, Role, User
+from exchange.auth.permissions import require_admin
 from exchange.db import utcnow
-from exchange.errors import Invalid
+from exchange.errors import Invalid, NotFound
 from exchange.extensions import db
+from exchange.site.forms import looks_like_html
+
+EMAIL_RE = re.compile(r"^[^@\s<>]+@[^@\s<>]+\.[^@\s<>]+$")
 
 
 def normalise_email(email: str) -> str:
@@ -80,7 +85,7 @@ def create_user(
     email = normalise_email(email)
     if role not in {r.value for r in Role}:
         raise Invalid(_("Peran tidak dikenal."), field="role")
-    if not email or "@" not in email or len(email) > 255:
+    if not EMAIL_RE.match(email) or len(email) > 255:
         raise Invalid(_("Alamat e-mail tidak valid."), field="email")
     if find_user_by_email(email):
         raise Invalid(_("E-mail ini sudah terdaftar."), field="email")
@@ -101,3 +106,72 @@ def set_locale(user: User, code: str) -> None:
     """Remember the account's language."""
     user.locale = code
     db.session.commit()
+
+
+def update_settings(user: User, locale: str, digest_frequency: str) -> None:
+    """Language and digest frequency of the signed-in account. Raises Invalid."""
+    if locale not in current_app.config["LANGUAGES"]:
+        raise Invalid(_("Bahasa tidak dikenal."), field="locale")
+    if digest_frequency not in {d.value for d in DigestFrequency}:
+        raise Invalid(_("Pilihan tidak dikenal."), field="digest_frequency")
+    user.locale = locale
+    user.digest_frequency = digest_frequency
+    record("user.settings", user, actor=user, locale=locale, digest=digest_frequency)
+    db.session.commit()
+
+
+def register_manager(name: str, email: str, password: str, nspp: str, registry: dict):
+    """A manager registers themselves and their pesantren (pending) in one transaction.
+
+    Returns (user, warnings). Raises Invalid (bad input, taken e-mail or NSPP); nothing is
+    stored then.
+    """
+    from exchange.pesantren.services import add_pesantren
+
+    name = (name or "").strip()
+    if not name or len(name) > 120 or looks_like_html(name):
+        raise Invalid(_("Tulis nama Anda (teks biasa, maksimal 120 karakter)."), field="user_name")
+    try:
+        pesantren, warnings = add_pesantren(nspp, registry)
+        user = create_user(
+            email, password, Role.MANAGER, name=name, pesantren_id=pesantren.id, commit=False
+        )
+        record("pesantren.registered", pesantren, actor=user, pesantren_id=pesantren.id)
+    except Invalid:
+        db.session.rollback()
+        raise
+    db.session.commit()
+    return user, warnings
+
+
+def staff_accounts() -> list[User]:
+    return list(
+        db.session.scalars(
+            select(User).where(User.role.in_([Role.STAFF, Role.ADMIN])).order_by(User.email)
+        )
+    )
+
+
+def create_staff(admin: User, name: str, email: str, password: str) -> User:
+    """An admin adds a staff account. Raises NotFound (not admin), Invalid."""
+    require_admin(admin)
+    if looks_like_html(name) or len(name or "") > 120:
+        raise Invalid(_("Tulis nama dengan teks biasa, maksimal 120 karakter."), field="name")
+    return create_user(email, password, Role.STAFF, name=name, actor=admin)
+
+
+def set_staff_active(admin: User, user_id: int, active: bool) -> User:
+    """An admin deactivates or reactivates a staff account (never their own).
+
+    Raises NotFound (not admin, not a staff account), Invalid (own account).
+    """
+    require_admin(admin)
+    user = db.session.get(User, user_id)
+    if user is None or user.role != Role.STAFF:
+        raise NotFound()
+    if user.id == admin.id:
+        raise Invalid(_("Anda tidak dapat menonaktifkan akun Anda sendiri."))
+    user.is_active_account = active
+    record("user.activated" if active else "user.deactivated", user, actor=admin)
+    db.session.commit()
+    return user

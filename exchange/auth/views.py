@@ -7,8 +7,9 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 
 from exchange.auth import services
-from exchange.auth.forms import LoginForm
+from exchange.auth.forms import LoginForm, RegisterForm
 from exchange.errors import Invalid
+from exchange.site.forms import show_error, status_for
 
 bp = Blueprint("auth", __name__, url_prefix="/akun")
 
@@ -47,3 +48,32 @@ def logout():
     logout_user()
     flash(_("Anda telah keluar."), "info")
     return redirect(url_for("site.index"))
+
+
+@bp.route("/daftar", methods=["GET", "POST"])
+def register():
+    """A cooperative manager registers themselves and their pesantren."""
+    if current_user.is_authenticated:
+        return redirect(url_for("site.index"))
+    form = RegisterForm()
+    if form.validate_on_submit():
+        try:
+            user, warnings = services.register_manager(
+                form.user_name.data,
+                form.email.data,
+                form.password.data,
+                form.nspp.data,
+                form.registry_data(),
+            )
+        except Invalid as exc:
+            show_error(form, exc)
+        else:
+            login_user(user)
+            for warning in warnings:
+                flash(warning, "warning")
+            flash(_("Pendaftaran diterima. Staf OPOP akan memverifikasi pesantren Anda."), "info")
+            return redirect(url_for("pesantren.mine"))
+    return render_template("auth/register.html", form=form), status_for(form)
+
+
+from exchange.auth import account_views  # noqa: E402, F401 - registers its routes on bp

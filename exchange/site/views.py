@@ -15,7 +15,9 @@ bp = Blueprint("site", __name__)
 
 @bp.route("/")
 def index():
-    return render_template("site/index.html")
+    from exchange.pesantren.queries import status_counts
+
+    return render_template("site/index.html", counts=status_counts())
 
 
 @bp.route("/bahasa/<code>")

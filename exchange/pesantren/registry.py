@@ -1,0 +1,129 @@
+"""Cleaning registry input: the service-side checks every path (form, CLI, API) goes through."""
+
+from __future__ import annotations
+
+from flask_babel import gettext as _
+from sqlalchemy import select
+
+from exchange.errors import Invalid
+from exchange.extensions import db
+from exchange.pesantren.models import Pesantren, Regency
+from exchange.pesantren.validation import (
+    normalise_halal,
+    normalise_nspp,
+    normalise_phone,
+    nspp_looks_jatim,
+)
+from exchange.site.forms import looks_like_html
+
+# East Java with its islands (Madura, Bawean, Kangean, Masalembu), generously.
+LAT_RANGE = (-9.0, -5.0)
+LON_RANGE = (110.8, 116.5)
+TEXT_LIMITS = {
+    "name": 255,
+    "kopontren_name": 255,
+    "kopontren_legal_number": 80,
+    "address": 500,
+    "products": 2000,
+}
+
+
+def clean_nspp(value: str, exclude_id: int | None = None) -> tuple[str, list[str]]:
+    """Raises Invalid for a malformed or taken NSPP; warns when it does not look East Javan."""
+    try:
+        nspp = normalise_nspp(value)
+    except ValueError:
+        raise Invalid(_("NSPP harus 12 angka."), field="nspp") from None
+    query = select(Pesantren.id).where(Pesantren.nspp == nspp)
+    if exclude_id is not None:
+        query = query.where(Pesantren.id != exclude_id)
+    if db.session.scalar(query) is not None:
+        raise Invalid(_("NSPP ini sudah terdaftar untuk pesantren lain."), field="nspp")
+    warnings = []
+    if not nspp_looks_jatim(nspp):
+        warnings.append(_("NSPP ini tidak memuat kode provinsi Jawa Timur (35); periksa lagi."))
+    return nspp, warnings
+
+
+def parse_halal_lines(text: str | None) -> list[dict]:
+    """One certificate a line: ``ID35110001325901022: Teh`` (the product is optional)."""
+    certificates = []
+    for line in (text or "").splitlines():
+        if not line.strip():
+            continue
+        number, _sep, product = line.partition(":")
+        number, format_ok = normalise_halal(number)
+        if not number:
+            continue
+        if len(number) > 40:
+            raise Invalid(_("Nomor sertifikat halal terlalu panjang."), field="halal_certificates")
+        certificates.append(
+            {"number": number, "product": product.strip()[:120], "format_ok": format_ok}
+        )
+    if len(certificates) > 30:
+        raise Invalid(_("Paling banyak 30 sertifikat."), field="halal_certificates")
+    return certificates
+
+
+def halal_lines(certificates: list[dict]) -> str:
+    return "\n".join(
+        f"{c['number']}: {c['product']}" if c.get("product") else c["number"]
+        for c in certificates or []
+    )
+
+
+def clean_registry(data: dict) -> tuple[dict, list[str]]:
+    """Check and normalise the registry fields. Returns (values, warnings); raises Invalid."""
+    values: dict = {}
+    for name, limit in TEXT_LIMITS.items():
+        text = (data.get(name) or "").strip()
+        if len(text) > limit:
+            raise Invalid(_("Maksimal %(n)d karakter.", n=limit), field=name)
+        if looks_like_html(text):
+            raise Invalid(_("Tulis teks biasa, tanpa tag HTML."), field=name)
+        values[name] = text
+    for name in ("name", "kopontren_name"):
+        if not values[name]:
+            raise Invalid(_("Wajib diisi."), field=name)
+    values["kopontren_legal_number"] = values["kopontren_legal_number"] or None
+    regency = db.session.get(Regency, data.get("regency_code") or "")
+    if regency is None:
+        raise Invalid(
+            _("Pilih salah satu dari 38 kabupaten/kota di Jawa Timur."), field="regency_code"
+        )
+    values["regency_code"] = regency.code
+    values["lat"], values["lon"] = _coordinates(data.get("lat"), data.get("lon"), regency)
+    try:
+        values["phone"] = normalise_phone(data.get("phone") or "")
+    except ValueError:
+        raise Invalid(
+            _("Nomor telepon tidak valid; tulis seperti 0812 3456 7890 atau +62 812 3456 7890."),
+            field="phone",
+        ) from None
+    santri = data.get("santri_count")
+    if not isinstance(santri, int) or not 1 <= santri <= 100000:
+        raise Invalid(_("Jumlah santri antara 1 dan 100.000."), field="santri_count")
+    values["santri_count"] = santri
+    values["halal_certificates"] = parse_halal_lines(data.get("halal_certificates"))
+    warnings = [
+        _(
+            "Format nomor sertifikat halal %(number)s tidak biasa (umumnya ID diikuti 12-17 "
+            "angka). Tetap disimpan; pastikan nomornya benar di halal.go.id.",
+            number=c["number"],
+        )
+        for c in values["halal_certificates"]
+        if not c["format_ok"]
+    ]
+    return values, warnings
+
+
+def _coordinates(lat, lon, regency: Regency) -> tuple[float, float]:
+    """Both or neither; empty means the regency seat."""
+    if lat is None and lon is None:
+        return regency.lat, regency.lon
+    if lat is None or lon is None:
+        raise Invalid(_("Isi lintang dan bujur, atau kosongkan keduanya."), field="lat")
+    lat, lon = float(lat), float(lon)
+    if not LAT_RANGE[0] <= lat <= LAT_RANGE[1] or not LON_RANGE[0] <= lon <= LON_RANGE[1]:
+        raise Invalid(_("Koordinat ini di luar Jawa Timur."), field="lat")
+    return round(lat, 6), round(lon, 6)
