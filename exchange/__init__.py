@@ -28,6 +28,7 @@ def create_app(config_name: str | None = None, **overrides) -> Flask:
     from exchange.i18n import register_formatting, select_locale
     from exchange.mail.outbox import init_outbox
     from exchange.models import import_all_models
+    from exchange.site.form_messages import init_form_messages
     from exchange.site.nav import register_nav
 
     import_all_models()
@@ -40,6 +41,7 @@ def create_app(config_name: str | None = None, **overrides) -> Flask:
     init_outbox(app)
     register_formatting(app)
     register_nav(app)
+    init_form_messages(app)
     register_error_handlers(app)
     _register_blueprints(app)
     _register_cli(app)

@@ -1,7 +1,7 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, DecimalField, IntegerField, StringField, TextAreaField
-from wtforms.validators import DataRequired, Length, NumberRange, Optional, Regexp
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, Regexp
 
 from exchange.pesantren.forms import REQUIRED
 from exchange.site.forms import NoHTML, strip
@@ -34,7 +34,7 @@ class CommodityForm(FlaskForm):
     reference_price = IntegerField(
         _l("Harga acuan (Rp per satuan)"),
         validators=[
-            DataRequired(message=REQUIRED),
+            InputRequired(message=REQUIRED),
             NumberRange(min=1, max=10**12, message=_l("Harga harus lebih dari nol.")),
         ],
         render_kw={"inputmode": "numeric"},

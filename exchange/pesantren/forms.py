@@ -9,7 +9,7 @@ from wtforms import (
     TelField,
     TextAreaField,
 )
-from wtforms.validators import DataRequired, Length, NumberRange, Optional
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
 from exchange.extensions import db
 from exchange.site.forms import NoHTML, strip
@@ -63,7 +63,7 @@ class PesantrenFields(FlaskForm):
     santri_count = IntegerField(
         _l("Jumlah santri"),
         validators=[
-            DataRequired(message=REQUIRED),
+            InputRequired(message=REQUIRED),
             NumberRange(min=1, max=100000, message=_l("Antara 1 dan 100.000.")),
         ],
         render_kw={"inputmode": "numeric"},
