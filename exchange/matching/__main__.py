@@ -1,0 +1,48 @@
+"""Command line: python -m exchange.matching INSTANCE.json --out RESULT.json"""
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+
+from .candidates import compatible_pairs
+from .engine import solve
+from .formats import FormatError, dumps_result, load_instance
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(
+        prog="python -m exchange.matching",
+        description="Propose welfare-maximising deals for a pesantren-exchange-instance/1 file.")
+    parser.add_argument("instance", help="instance file (pesantren-exchange-instance/1 JSON)")
+    parser.add_argument("--out", "-o", help="result file to write (default: standard output)")
+    args = parser.parse_args(argv)
+
+    started = time.perf_counter()
+    try:
+        instance = load_instance(args.instance)
+    except FormatError as e:
+        print(f"error: {e}", file=sys.stderr)
+        return 2
+    cand = compatible_pairs(instance)
+    result = solve(instance, cand)
+    text = dumps_result(result)
+    if args.out:
+        try:
+            with open(args.out, "w", encoding="utf-8", newline="\n") as f:
+                f.write(text)
+        except OSError as e:
+            print(f"error: cannot write {args.out}: {e.strerror or e}", file=sys.stderr)
+            return 2
+    else:
+        sys.stdout.write(text)
+    s = result.stats
+    print(f"listings={s['listings']} candidate_pairs={s['candidate_pairs']} "
+          f"deals={len(result.deals)} welfare={s['welfare']:.0f} "
+          f"reciprocal_pairs={len(result.reciprocal_pairs)} "
+          f"time={time.perf_counter() - started:.2f}s", file=sys.stderr)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

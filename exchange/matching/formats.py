@@ -1,0 +1,233 @@
+"""Reading and writing the file formats of FORMAT.md.
+
+- `pesantren-exchange-instance/1`: the instance (commodities, pesantren, listings).
+- `pesantren-exchange-result/1`: the proposed deals and the reciprocal pairs.
+
+Output is deterministic byte for byte: deals sorted by (offer, request), pairs sorted, one item a
+line, fixed key order.
+"""
+from __future__ import annotations
+
+import json
+import math
+from datetime import date
+
+from .model import Commodity, Deal, Instance, Listing, Pesantren, Result
+
+INSTANCE_FORMAT = "pesantren-exchange-instance/1"
+RESULT_FORMAT = "pesantren-exchange-result/1"
+
+
+class FormatError(ValueError):
+    """The input does not follow FORMAT.md; the message says where and why."""
+
+
+def _int(value, where: str, positive: bool = False) -> int:
+    if isinstance(value, bool) or not isinstance(value, int):
+        if isinstance(value, float) and value.is_integer():
+            value = int(value)
+        else:
+            raise FormatError(f"{where}: expected a whole number, got {value!r}")
+    if positive and value <= 0:
+        raise FormatError(f"{where}: expected a positive whole number, got {value!r}")
+    return value
+
+
+def _float(value, where: str) -> float:
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
+        raise FormatError(f"{where}: expected a number, got {value!r}")
+    return float(value)
+
+
+def _str(value, where: str) -> str:
+    if not isinstance(value, str) or not value:
+        raise FormatError(f"{where}: expected a non-empty string, got {value!r}")
+    return value
+
+
+def _date(value, where: str) -> date:
+    try:
+        return date.fromisoformat(value)
+    except (TypeError, ValueError):
+        raise FormatError(f"{where}: expected an ISO date YYYY-MM-DD, got {value!r}") from None
+
+
+def _get(obj, key: str, where: str):
+    if not isinstance(obj, dict):
+        raise FormatError(f"{where}: expected an object, got {type(obj).__name__}")
+    if key not in obj:
+        raise FormatError(f"{where}: missing {key!r}")
+    return obj[key]
+
+
+def _list(value, where: str) -> list:
+    if not isinstance(value, list):
+        raise FormatError(f"{where}: expected a list, got {type(value).__name__}")
+    return value
+
+
+def instance_from_dict(raw) -> Instance:
+    """Validate and convert a parsed instance document."""
+    fmt = _get(raw, "format", "instance")
+    if fmt != INSTANCE_FORMAT:
+        raise FormatError(f"instance: format is {fmt!r}, expected {INSTANCE_FORMAT!r}")
+    params = raw.get("params") or {}
+    if not isinstance(params, dict):
+        raise FormatError("instance.params: expected an object")
+    road_factor = _float(params.get("road_factor", 1.0), "params.road_factor")
+    if road_factor <= 0:
+        raise FormatError("params.road_factor: must be positive")
+
+    commodities = []
+    for k, c in enumerate(_list(_get(raw, "commodities", "instance"), "commodities")):
+        w = f"commodities[{k}]"
+        commodities.append(Commodity(
+            slug=_str(_get(c, "slug", w), w + ".slug"),
+            unit=_str(c.get("unit", "unit"), w + ".unit"),
+            transport_cost_per_unit_km=_float(_get(c, "transport_cost_per_unit_km", w),
+                                              w + ".transport_cost_per_unit_km"),
+            grades=_int(c.get("grades", 1), w + ".grades"),
+        ))
+    slugs = {c.slug for c in commodities}
+    if len(slugs) != len(commodities):
+        raise FormatError("commodities: duplicate slug")
+
+    pesantren = []
+    for k, p in enumerate(_list(_get(raw, "pesantren", "instance"), "pesantren")):
+        w = f"pesantren[{k}]"
+        pesantren.append(Pesantren(
+            id=_str(_get(p, "id", w), w + ".id"),
+            regency=str(p.get("regency", "")),
+            lat=_float(_get(p, "lat", w), w + ".lat"),
+            lon=_float(_get(p, "lon", w), w + ".lon"),
+        ))
+    pes_ids = {p.id for p in pesantren}
+    if len(pes_ids) != len(pesantren):
+        raise FormatError("pesantren: duplicate id")
+
+    listings = []
+    seen = set()
+    for k, l in enumerate(_list(_get(raw, "listings", "instance"), "listings")):
+        w = f"listings[{k}]"
+        lid = _str(_get(l, "id", w), w + ".id")
+        w = f"listing {lid}"
+        if lid in seen:
+            raise FormatError(f"{w}: duplicate id")
+        seen.add(lid)
+        side = _get(l, "side", w)
+        if side not in ("offer", "request"):
+            raise FormatError(f"{w}: side must be 'offer' or 'request', got {side!r}")
+        pes = _get(l, "pesantren", w)
+        if pes not in pes_ids:
+            raise FormatError(f"{w}: unknown pesantren {pes!r}")
+        com = _get(l, "commodity", w)
+        if com not in slugs:
+            raise FormatError(f"{w}: unknown commodity {com!r}")
+        window = _get(l, "window", w)
+        if not isinstance(window, list) or len(window) != 2:
+            raise FormatError(f"{w}: window must be [first day, last day]")
+        start, end = _date(window[0], w + ".window[0]"), _date(window[1], w + ".window[1]")
+        if end < start:
+            raise FormatError(f"{w}: window ends before it starts")
+        maxd = l.get("max_distance_km")
+        if maxd is not None:
+            maxd = _float(maxd, w + ".max_distance_km")
+        listings.append(Listing(
+            id=lid, side=side, pesantren=pes, commodity=com,
+            grade=_int(_get(l, "grade", w), w + ".grade"),
+            quantity=_int(_get(l, "quantity", w), w + ".quantity", positive=True),
+            price=_int(_get(l, "price", w), w + ".price"),
+            window_start=start, window_end=end, max_distance_km=maxd,
+        ))
+    return Instance(road_factor, tuple(commodities), tuple(pesantren), tuple(listings))
+
+
+def load_instance(path) -> Instance:
+    """Read an instance file; raises FormatError (also for unreadable or non-JSON files)."""
+    try:
+        with open(path, encoding="utf-8") as f:
+            raw = json.load(f)
+    except OSError as e:
+        raise FormatError(f"{path}: cannot read: {e.strerror or e}") from None
+    except (json.JSONDecodeError, UnicodeDecodeError) as e:
+        raise FormatError(f"{path}: not valid JSON: {e}") from None
+    return instance_from_dict(raw)
+
+
+def instance_to_dict(instance: Instance) -> dict:
+    def listing(l: Listing) -> dict:
+        d = {"id": l.id, "side": l.side, "pesantren": l.pesantren, "commodity": l.commodity,
+             "grade": l.grade, "quantity": l.quantity, "price": l.price,
+             "window": [l.window_start.isoformat(), l.window_end.isoformat()]}
+        if l.max_distance_km is not None:
+            d["max_distance_km"] = l.max_distance_km
+        return d
+
+    return {
+        "format": INSTANCE_FORMAT,
+        "params": {"road_factor": instance.road_factor},
+        "commodities": [{"slug": c.slug, "unit": c.unit,
+                         "transport_cost_per_unit_km": c.transport_cost_per_unit_km,
+                         "grades": c.grades} for c in instance.commodities],
+        "pesantren": [{"id": p.id, "regency": p.regency, "lat": p.lat, "lon": p.lon}
+                      for p in instance.pesantren],
+        "listings": [listing(l) for l in instance.listings],
+    }
+
+
+def result_to_dict(result: Result) -> dict:
+    return {
+        "format": RESULT_FORMAT,
+        "deals": [{"offer": d.offer, "request": d.request, "quantity": d.quantity, "price": d.price}
+                  for d in sorted(result.deals)],
+        "reciprocal_pairs": [list(p) for p in sorted(tuple(sorted(p)) for p in result.reciprocal_pairs)],
+    }
+
+
+def dumps_result(result: Result) -> str:
+    """The result as JSON text, identical byte for byte for equal results: one deal and one pair
+    a line, sorted."""
+    d = result_to_dict(result)
+    dump = lambda x: json.dumps(x, ensure_ascii=True, separators=(", ", ": "))  # noqa: E731
+    lines = ["{", f'  "format": {dump(d["format"])},']
+    for key, last in (("deals", False), ("reciprocal_pairs", True)):
+        items = d[key]
+        if items:
+            lines.append(f'  "{key}": [')
+            lines.extend(f"    {dump(x)}," for x in items[:-1])
+            lines.append(f"    {dump(items[-1])}")
+            lines.append("  ]" + ("" if last else ","))
+        else:
+            lines.append(f'  "{key}": []' + ("" if last else ","))
+    lines.append("}")
+    return "\n".join(lines) + "\n"
+
+
+def result_from_dict(raw) -> Result:
+    fmt = _get(raw, "format", "result")
+    if fmt != RESULT_FORMAT:
+        raise FormatError(f"result: format is {fmt!r}, expected {RESULT_FORMAT!r}")
+    deals = tuple(Deal(_str(_get(d, "offer", "deal"), "deal.offer"),
+                       _str(_get(d, "request", "deal"), "deal.request"),
+                       _int(_get(d, "quantity", "deal"), "deal.quantity", positive=True),
+                       _int(_get(d, "price", "deal"), "deal.price"))
+                  for d in _list(_get(raw, "deals", "result"), "deals"))
+    pairs = tuple(tuple(sorted(p)) for p in _list(_get(raw, "reciprocal_pairs", "result"),
+                                                    "reciprocal_pairs"))
+    return Result(deals, pairs)
+
+
+def dump_result(result: Result, path) -> None:
+    with open(path, "w", encoding="utf-8", newline="\n") as f:
+        f.write(dumps_result(result))
+
+
+def load_result(path) -> Result:
+    try:
+        with open(path, encoding="utf-8") as f:
+            raw = json.load(f)
+    except OSError as e:
+        raise FormatError(f"{path}: cannot read: {e.strerror or e}") from None
+    except (json.JSONDecodeError, UnicodeDecodeError) as e:
+        raise FormatError(f"{path}: not valid JSON: {e}") from None
+    return result_from_dict(raw)

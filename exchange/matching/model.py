@@ -1,0 +1,96 @@
+"""Plain, frozen data for the matching engine: an instance in, a result out.
+
+Nothing here reads a clock, a database or a random number. The engine only ever pairs an
+*offer* (a sale for money) with a *request* (a purchase for money); it never proposes barter.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Literal
+
+Side = Literal["offer", "request"]
+
+
+@dataclass(frozen=True)
+class Commodity:
+    slug: str
+    unit: str
+    transport_cost_per_unit_km: float
+    grades: int
+
+
+@dataclass(frozen=True)
+class Pesantren:
+    id: str
+    regency: str
+    lat: float
+    lon: float
+
+
+@dataclass(frozen=True)
+class Listing:
+    """An offer (least price accepted, at the seller's gate) or a request (most price paid, delivered)."""
+
+    id: str
+    side: Side
+    pesantren: str
+    commodity: str
+    grade: int
+    quantity: int
+    price: int
+    window_start: date
+    window_end: date
+    max_distance_km: float | None = None
+
+
+@dataclass(frozen=True)
+class Instance:
+    road_factor: float
+    commodities: tuple[Commodity, ...]
+    pesantren: tuple[Pesantren, ...]
+    listings: tuple[Listing, ...]
+
+    @property
+    def offers(self) -> tuple[Listing, ...]:
+        return tuple(l for l in self.listings if l.side == "offer")
+
+    @property
+    def requests(self) -> tuple[Listing, ...]:
+        return tuple(l for l in self.listings if l.side == "request")
+
+
+@dataclass(frozen=True, order=True)
+class Deal:
+    """A proposed sale of `quantity` units from an offer to a request, at `price` per unit at the
+    seller's gate (the buyer also bears the transport)."""
+
+    offer: str
+    request: str
+    quantity: int
+    price: int
+
+
+@dataclass(frozen=True)
+class Result:
+    deals: tuple[Deal, ...] = ()
+    reciprocal_pairs: tuple[tuple[str, str], ...] = ()
+    stats: dict = field(default_factory=dict, compare=False, hash=False)
+
+
+@dataclass(frozen=True)
+class Explanation:
+    """Why an offer and a request fit (or not): the figures a person would want to see."""
+
+    offer: str
+    request: str
+    distance_km: float
+    transport_cost_per_unit: float
+    price_gap: int                      # request.price - offer.price
+    surplus_per_unit: float             # price_gap - transport_cost_per_unit
+    offer_grade: int
+    request_grade: int
+    window_overlap: tuple[date, date] | None   # first and last common day, inclusive
+    max_distance_km: float | None = None
+    compatible: bool = True
+    reasons: tuple[str, ...] = ()       # why not compatible, empty when compatible
