@@ -72,3 +72,6 @@ format: install ## ruff format and autofix
 
 clean: ## Remove the virtual environment and caches
 	rm -rf $(VENV) .pytest_cache .ruff_cache .hypothesis *.egg-info
+
+bench-matching: install ## Run the matching engine on every sample (../shared/matching/samples) and judge it
+	$(BIN)/python benchmarks/bench_matching.py
