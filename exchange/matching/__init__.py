@@ -3,6 +3,7 @@
 No Flask, no database, no clock, no randomness. Only offers (sales for money) are matched with
 requests (purchases for money); the engine never proposes barter.
 """
+
 from .candidates import Candidates, compatible_pairs
 from .engine import solve
 from .explain import explain
@@ -10,6 +11,21 @@ from .formats import FormatError, dumps_result, load_instance
 from .model import Commodity, Deal, Explanation, Instance, Listing, Pesantren, Result
 from .suggest import Suggestion, suggest
 
-__all__ = ["Candidates", "Commodity", "Deal", "Explanation", "FormatError", "Instance", "Listing",
-           "Pesantren", "Result", "Suggestion", "compatible_pairs", "dumps_result", "explain",
-           "load_instance", "solve", "suggest"]
+__all__ = [
+    "Candidates",
+    "Commodity",
+    "Deal",
+    "Explanation",
+    "FormatError",
+    "Instance",
+    "Listing",
+    "Pesantren",
+    "Result",
+    "Suggestion",
+    "compatible_pairs",
+    "dumps_result",
+    "explain",
+    "load_instance",
+    "solve",
+    "suggest",
+]

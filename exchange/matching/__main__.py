@@ -1,4 +1,5 @@
 """Command line: python -m exchange.matching INSTANCE.json --out RESULT.json"""
+
 from __future__ import annotations
 
 import argparse
@@ -13,7 +14,8 @@ from .formats import FormatError, dumps_result, load_instance
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(
         prog="python -m exchange.matching",
-        description="Propose welfare-maximising deals for a pesantren-exchange-instance/1 file.")
+        description="Propose welfare-maximising deals for a pesantren-exchange-instance/1 file.",
+    )
     parser.add_argument("instance", help="instance file (pesantren-exchange-instance/1 JSON)")
     parser.add_argument("--out", "-o", help="result file to write (default: standard output)")
     args = parser.parse_args(argv)
@@ -37,10 +39,13 @@ def main(argv=None) -> int:
     else:
         sys.stdout.write(text)
     s = result.stats
-    print(f"listings={s['listings']} candidate_pairs={s['candidate_pairs']} "
-          f"deals={len(result.deals)} welfare={s['welfare']:.0f} "
-          f"reciprocal_pairs={len(result.reciprocal_pairs)} "
-          f"time={time.perf_counter() - started:.2f}s", file=sys.stderr)
+    print(
+        f"listings={s['listings']} candidate_pairs={s['candidate_pairs']} "
+        f"deals={len(result.deals)} welfare={s['welfare']:.0f} "
+        f"reciprocal_pairs={len(result.reciprocal_pairs)} "
+        f"time={time.perf_counter() - started:.2f}s",
+        file=sys.stderr,
+    )
     return 0
 
 

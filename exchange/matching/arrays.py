@@ -1,5 +1,6 @@
 """Small array helpers. Sort-based on purpose: numpy 2.x's hash-based `np.unique` is many times
 slower on the tens of millions of int64 keys seen at 50k listings."""
+
 from __future__ import annotations
 
 import numpy as np

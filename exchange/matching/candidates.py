@@ -9,6 +9,7 @@ no barter is ever formed here.
 The arithmetic (float64, same formulas, same order of operations) is that of the judge, so both
 agree on which pairs are compatible.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -27,19 +28,23 @@ class ListingArrays:
     """Column arrays of one side's listings (in the given order) for vectorised tests."""
 
     listings: tuple[Listing, ...]
-    pes: np.ndarray         # row of the pesantren in the instance, int64
-    lat: np.ndarray         # radians
+    pes: np.ndarray  # row of the pesantren in the instance, int64
+    lat: np.ndarray  # radians
     lon: np.ndarray
-    grade: np.ndarray       # int64
-    price: np.ndarray       # float64
-    start: np.ndarray       # date ordinal, int64
+    grade: np.ndarray  # int64
+    price: np.ndarray  # float64
+    start: np.ndarray  # date ordinal, int64
     end: np.ndarray
-    maxd: np.ndarray        # float64, inf when not given
+    maxd: np.ndarray  # float64, inf when not given
 
     @classmethod
-    def build(cls, listings, pes_row: dict, lat_rad: np.ndarray, lon_rad: np.ndarray) -> "ListingArrays":
+    def build(
+        cls, listings, pes_row: dict, lat_rad: np.ndarray, lon_rad: np.ndarray
+    ) -> ListingArrays:
         listings = tuple(listings)
-        pes = np.fromiter((pes_row[l.pesantren] for l in listings), dtype=np.int64, count=len(listings))
+        pes = np.fromiter(
+            (pes_row[l.pesantren] for l in listings), dtype=np.int64, count=len(listings)
+        )
         return cls(
             listings=listings,
             pes=pes,
@@ -47,12 +52,20 @@ class ListingArrays:
             lon=lon_rad[pes],
             grade=np.fromiter((l.grade for l in listings), dtype=np.int64, count=len(listings)),
             price=np.fromiter((l.price for l in listings), dtype=np.float64, count=len(listings)),
-            start=np.fromiter((l.window_start.toordinal() for l in listings), dtype=np.int64,
-                              count=len(listings)),
-            end=np.fromiter((l.window_end.toordinal() for l in listings), dtype=np.int64,
-                            count=len(listings)),
-            maxd=np.fromiter((np.inf if l.max_distance_km is None else float(l.max_distance_km)
-                              for l in listings), dtype=np.float64, count=len(listings)),
+            start=np.fromiter(
+                (l.window_start.toordinal() for l in listings), dtype=np.int64, count=len(listings)
+            ),
+            end=np.fromiter(
+                (l.window_end.toordinal() for l in listings), dtype=np.int64, count=len(listings)
+            ),
+            maxd=np.fromiter(
+                (
+                    np.inf if l.max_distance_km is None else float(l.max_distance_km)
+                    for l in listings
+                ),
+                dtype=np.float64,
+                count=len(listings),
+            ),
         )
 
 
@@ -62,33 +75,47 @@ class Candidates:
 
     offers: tuple[Listing, ...]
     requests: tuple[Listing, ...]
-    offer_idx: np.ndarray       # int64
-    request_idx: np.ndarray     # int64
-    surplus: np.ndarray         # float64, surplus per unit (>= 0)
-    distance: np.ndarray        # float64, road km
-    transport: np.ndarray       # float64, transport cost per unit
-    offer_pes: np.ndarray       # int64, pesantren row of the offer
-    request_pes: np.ndarray     # int64, pesantren row of the request
+    offer_idx: np.ndarray  # int64
+    request_idx: np.ndarray  # int64
+    surplus: np.ndarray  # float64, surplus per unit (>= 0)
+    distance: np.ndarray  # float64, road km
+    transport: np.ndarray  # float64, transport cost per unit
+    offer_pes: np.ndarray  # int64, pesantren row of the offer
+    request_pes: np.ndarray  # int64, pesantren row of the request
 
     def __len__(self) -> int:
         return int(self.offer_idx.shape[0])
 
 
-def block_pairs(o: ListingArrays, r: ListingArrays, cost_per_km: float, road_factor: float,
-                block_cells: int = DEFAULT_BLOCK_CELLS):
+def block_pairs(
+    o: ListingArrays,
+    r: ListingArrays,
+    cost_per_km: float,
+    road_factor: float,
+    block_cells: int = DEFAULT_BLOCK_CELLS,
+):
     """Yield (offer positions, request positions, surplus, distance, transport) arrays for the
-    compatible pairs between offers `o` and requests `r` of one commodity, block of rows by block."""
+    compatible pairs between offers `o` and requests `r` of one commodity, block by block."""
     n_o, n_r = len(o.listings), len(r.listings)
     if n_o == 0 or n_r == 0:
         return
     rows = max(1, block_cells // n_r)
-    r_pes, r_grade, r_start, r_end = r.pes[None, :], r.grade[None, :], r.start[None, :], r.end[None, :]
+    r_pes, r_grade, r_start, r_end = (
+        r.pes[None, :],
+        r.grade[None, :],
+        r.start[None, :],
+        r.end[None, :],
+    )
     for lo in range(0, n_o, rows):
         hi = min(n_o, lo + rows)
         sl = slice(lo, hi)
         # Cheap integer tests first; distance and surplus only where they pass.
-        ok = ((o.pes[sl, None] != r_pes) & (o.grade[sl, None] >= r_grade)
-              & (o.start[sl, None] <= r_end) & (r_start <= o.end[sl, None]))
+        ok = (
+            (o.pes[sl, None] != r_pes)
+            & (o.grade[sl, None] >= r_grade)
+            & (o.start[sl, None] <= r_end)
+            & (r_start <= o.end[sl, None])
+        )
         a, b = np.nonzero(ok)
         if a.size == 0:
             continue
@@ -127,12 +154,16 @@ def compatible_pairs(instance: Instance, block_cells: int = DEFAULT_BLOCK_CELLS)
             continue
         oa = ListingArrays.build((offers[i] for i in oi), rows, lat, lon)
         ra = ListingArrays.build((requests[j] for j in rj), rows, lat, lon)
-        for a, b, s, d, t in block_pairs(oa, ra, float(c.transport_cost_per_unit_km),
-                                         float(instance.road_factor), block_cells):
+        for a, b, s, d, t in block_pairs(
+            oa, ra, float(c.transport_cost_per_unit_km), float(instance.road_factor), block_cells
+        ):
             parts.append((oi[a], rj[b], s, d, t, oa.pes[a], ra.pes[b]))
     if parts:
         cols = [np.concatenate([p[k] for p in parts]) for k in range(7)]
     else:
-        cols = [np.empty(0, np.int64), np.empty(0, np.int64)] + [np.empty(0)] * 3 \
+        cols = (
+            [np.empty(0, np.int64), np.empty(0, np.int64)]
+            + [np.empty(0)] * 3
             + [np.empty(0, np.int64)] * 2
+        )
     return Candidates(offers, requests, *cols)

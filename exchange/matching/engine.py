@@ -15,8 +15,10 @@ The engine proposes only sales for money, an offer against a request, by constru
 proposes barter (goods against goods), even between reciprocal pesantren.
 
 The proposed price per unit, at the seller's gate, splits the surplus evenly:
-`offer.price + floor(surplus / 2)`, kept whole and within `[offer.price, request.price - transport]`.
+`offer.price + floor(surplus / 2)`, kept whole and within
+`[offer.price, request.price - transport]`.
 """
+
 from __future__ import annotations
 
 import numpy as np
@@ -31,20 +33,27 @@ from .reciprocal import reciprocal_pairs
 COST_SCALE = 100
 
 
-def _solve_flow(oq: np.ndarray, rq: np.ndarray, a: np.ndarray, b: np.ndarray,
-                cost: np.ndarray) -> np.ndarray:
+def _solve_flow(
+    oq: np.ndarray, rq: np.ndarray, a: np.ndarray, b: np.ndarray, cost: np.ndarray
+) -> np.ndarray:
     """Min-cost flow for one commodity. `a`, `b`: local offer and request indices of the arcs;
     `cost`: negative integer cost per unit. Returns the flow on each arc (int64)."""
     no, nr = oq.size, rq.size
     sink = no + nr
     mcf = min_cost_flow.SimpleMinCostFlow()
     mcf.add_arcs_with_capacity_and_unit_cost(a, no + b, np.minimum(oq[a], rq[b]), cost)
-    mcf.add_arcs_with_capacity_and_unit_cost(np.arange(no, dtype=np.int64),
-                                             np.full(no, sink, dtype=np.int64), oq,
-                                             np.zeros(no, dtype=np.int64))
-    mcf.add_arcs_with_capacity_and_unit_cost(no + np.arange(nr, dtype=np.int64),
-                                             np.full(nr, sink, dtype=np.int64), rq,
-                                             np.zeros(nr, dtype=np.int64))
+    mcf.add_arcs_with_capacity_and_unit_cost(
+        np.arange(no, dtype=np.int64),
+        np.full(no, sink, dtype=np.int64),
+        oq,
+        np.zeros(no, dtype=np.int64),
+    )
+    mcf.add_arcs_with_capacity_and_unit_cost(
+        no + np.arange(nr, dtype=np.int64),
+        np.full(nr, sink, dtype=np.int64),
+        rq,
+        np.zeros(nr, dtype=np.int64),
+    )
     supply = np.zeros(sink + 1, dtype=np.int64)
     supply[:no] = oq
     supply[sink] = -int(oq.sum())
@@ -63,14 +72,18 @@ def allocate(cand: Candidates, scale: int = COST_SCALE) -> np.ndarray:
     if len(cand) == 0:
         return flow
     oq_all = np.fromiter((o.quantity for o in cand.offers), dtype=np.int64, count=len(cand.offers))
-    rq_all = np.fromiter((r.quantity for r in cand.requests), dtype=np.int64,
-                         count=len(cand.requests))
+    rq_all = np.fromiter(
+        (r.quantity for r in cand.requests), dtype=np.int64, count=len(cand.requests)
+    )
     cost = -np.rint(cand.surplus * scale).astype(np.int64)
     useful = np.nonzero(cost < 0)[0]
     # Group arcs by commodity; commodity ids follow first appearance in the offers (deterministic).
     slugs = {}
-    ocom = np.fromiter((slugs.setdefault(o.commodity, len(slugs)) for o in cand.offers),
-                       dtype=np.int64, count=len(cand.offers))
+    ocom = np.fromiter(
+        (slugs.setdefault(o.commodity, len(slugs)) for o in cand.offers),
+        dtype=np.int64,
+        count=len(cand.offers),
+    )
     arc_com = ocom[cand.offer_idx[useful]]
     order = np.argsort(arc_com, kind="stable")
     useful, arc_com = useful[order], arc_com[order]
@@ -88,8 +101,9 @@ def deal_prices(cand: Candidates, idx: np.ndarray) -> np.ndarray:
     """Proposed whole price per unit at the seller's gate for the pairs `idx`: the offer price
     plus half the surplus (rounded down), clamped to [offer price, request price - transport]."""
     o_price = np.array([cand.offers[i].price for i in cand.offer_idx[idx].tolist()], dtype=np.int64)
-    r_price = np.array([cand.requests[j].price for j in cand.request_idx[idx].tolist()],
-                       dtype=np.int64)
+    r_price = np.array(
+        [cand.requests[j].price for j in cand.request_idx[idx].tolist()], dtype=np.int64
+    )
     half = np.floor(cand.surplus[idx] / 2).astype(np.int64)
     ceiling = np.floor(r_price - cand.transport[idx]).astype(np.int64)
     return np.maximum(o_price, np.minimum(o_price + half, ceiling))
@@ -99,9 +113,16 @@ def deals_from_flow(cand: Candidates, flow: np.ndarray) -> tuple[Deal, ...]:
     """Deals for the pairs with positive flow, sorted by (offer id, request id)."""
     idx = np.flatnonzero(flow > 0)
     prices = deal_prices(cand, idx)
-    deals = [Deal(cand.offers[i].id, cand.requests[j].id, q, p)
-             for i, j, q, p in zip(cand.offer_idx[idx].tolist(), cand.request_idx[idx].tolist(),
-                                   flow[idx].tolist(), prices.tolist())]
+    deals = [
+        Deal(cand.offers[i].id, cand.requests[j].id, q, p)
+        for i, j, q, p in zip(
+            cand.offer_idx[idx].tolist(),
+            cand.request_idx[idx].tolist(),
+            flow[idx].tolist(),
+            prices.tolist(),
+            strict=True,
+        )
+    ]
     deals.sort()
     return tuple(deals)
 
@@ -122,6 +143,9 @@ def solve(instance: Instance, cand: Candidates | None = None) -> Result:
     return Result(
         deals=deals_from_flow(cand, flow),
         reciprocal_pairs=reciprocal_pairs(instance, cand),
-        stats={"listings": len(instance.listings), "candidate_pairs": len(cand),
-               "welfare": welfare(cand, flow)},
+        stats={
+            "listings": len(instance.listings),
+            "candidate_pairs": len(cand),
+            "welfare": welfare(cand, flow),
+        },
     )

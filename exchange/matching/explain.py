@@ -1,4 +1,5 @@
 """Explanation of one (offer, request) pair: the figures behind a match, or why there is none."""
+
 from __future__ import annotations
 
 from dataclasses import replace
@@ -15,27 +16,45 @@ def _overlap(offer: Listing, request: Listing):
     return (first, last) if first <= last else None
 
 
-def explanation(offer: Listing, request: Listing, distance_km: float,
-                transport_cost_per_unit: float) -> Explanation:
+def explanation(
+    offer: Listing, request: Listing, distance_km: float, transport_cost_per_unit: float
+) -> Explanation:
     """Explanation of a pair already known compatible, from its distance and transport cost."""
     gap = request.price - offer.price
     return Explanation(
-        offer=offer.id, request=request.id, distance_km=float(distance_km),
-        transport_cost_per_unit=float(transport_cost_per_unit), price_gap=gap,
+        offer=offer.id,
+        request=request.id,
+        distance_km=float(distance_km),
+        transport_cost_per_unit=float(transport_cost_per_unit),
+        price_gap=gap,
         surplus_per_unit=float(np.float64(gap) - np.float64(transport_cost_per_unit)),
-        offer_grade=offer.grade, request_grade=request.grade,
-        window_overlap=_overlap(offer, request), max_distance_km=request.max_distance_km,
+        offer_grade=offer.grade,
+        request_grade=request.grade,
+        window_overlap=_overlap(offer, request),
+        max_distance_km=request.max_distance_km,
     )
 
 
-def explain(offer: Listing, request: Listing, offer_pesantren: Pesantren,
-            request_pesantren: Pesantren, commodity: Commodity, road_factor: float) -> Explanation:
+def explain(
+    offer: Listing,
+    request: Listing,
+    offer_pesantren: Pesantren,
+    request_pesantren: Pesantren,
+    commodity: Commodity,
+    road_factor: float,
+) -> Explanation:
     """Explanation of any pair, with `compatible` and the `reasons` it is not (FORMAT.md rules)."""
     if offer.side != "offer" or request.side != "request":
         raise ValueError("explain() takes an offer and a request")
-    d = float(road_distance_km(radians([offer_pesantren.lat]), radians([offer_pesantren.lon]),
-                               radians([request_pesantren.lat]), radians([request_pesantren.lon]),
-                               float(road_factor))[0])
+    d = float(
+        road_distance_km(
+            radians([offer_pesantren.lat]),
+            radians([offer_pesantren.lon]),
+            radians([request_pesantren.lat]),
+            radians([request_pesantren.lon]),
+            float(road_factor),
+        )[0]
+    )
     transport = float(commodity.transport_cost_per_unit_km) * d
     e = explanation(offer, request, d, transport)
     reasons = []

@@ -6,6 +6,7 @@
 Output is deterministic byte for byte: deals sorted by (offer, request), pairs sorted, one item a
 line, fixed key order.
 """
+
 from __future__ import annotations
 
 import json
@@ -81,13 +82,16 @@ def instance_from_dict(raw) -> Instance:
     commodities = []
     for k, c in enumerate(_list(_get(raw, "commodities", "instance"), "commodities")):
         w = f"commodities[{k}]"
-        commodities.append(Commodity(
-            slug=_str(_get(c, "slug", w), w + ".slug"),
-            unit=_str(c.get("unit", "unit"), w + ".unit"),
-            transport_cost_per_unit_km=_float(_get(c, "transport_cost_per_unit_km", w),
-                                              w + ".transport_cost_per_unit_km"),
-            grades=_int(c.get("grades", 1), w + ".grades"),
-        ))
+        commodities.append(
+            Commodity(
+                slug=_str(_get(c, "slug", w), w + ".slug"),
+                unit=_str(c.get("unit", "unit"), w + ".unit"),
+                transport_cost_per_unit_km=_float(
+                    _get(c, "transport_cost_per_unit_km", w), w + ".transport_cost_per_unit_km"
+                ),
+                grades=_int(c.get("grades", 1), w + ".grades"),
+            )
+        )
     slugs = {c.slug for c in commodities}
     if len(slugs) != len(commodities):
         raise FormatError("commodities: duplicate slug")
@@ -95,12 +99,14 @@ def instance_from_dict(raw) -> Instance:
     pesantren = []
     for k, p in enumerate(_list(_get(raw, "pesantren", "instance"), "pesantren")):
         w = f"pesantren[{k}]"
-        pesantren.append(Pesantren(
-            id=_str(_get(p, "id", w), w + ".id"),
-            regency=str(p.get("regency", "")),
-            lat=_float(_get(p, "lat", w), w + ".lat"),
-            lon=_float(_get(p, "lon", w), w + ".lon"),
-        ))
+        pesantren.append(
+            Pesantren(
+                id=_str(_get(p, "id", w), w + ".id"),
+                regency=str(p.get("regency", "")),
+                lat=_float(_get(p, "lat", w), w + ".lat"),
+                lon=_float(_get(p, "lon", w), w + ".lon"),
+            )
+        )
     pes_ids = {p.id for p in pesantren}
     if len(pes_ids) != len(pesantren):
         raise FormatError("pesantren: duplicate id")
@@ -132,13 +138,20 @@ def instance_from_dict(raw) -> Instance:
         maxd = l.get("max_distance_km")
         if maxd is not None:
             maxd = _float(maxd, w + ".max_distance_km")
-        listings.append(Listing(
-            id=lid, side=side, pesantren=pes, commodity=com,
-            grade=_int(_get(l, "grade", w), w + ".grade"),
-            quantity=_int(_get(l, "quantity", w), w + ".quantity", positive=True),
-            price=_int(_get(l, "price", w), w + ".price"),
-            window_start=start, window_end=end, max_distance_km=maxd,
-        ))
+        listings.append(
+            Listing(
+                id=lid,
+                side=side,
+                pesantren=pes,
+                commodity=com,
+                grade=_int(_get(l, "grade", w), w + ".grade"),
+                quantity=_int(_get(l, "quantity", w), w + ".quantity", positive=True),
+                price=_int(_get(l, "price", w), w + ".price"),
+                window_start=start,
+                window_end=end,
+                max_distance_km=maxd,
+            )
+        )
     return Instance(road_factor, tuple(commodities), tuple(pesantren), tuple(listings))
 
 
@@ -156,9 +169,16 @@ def load_instance(path) -> Instance:
 
 def instance_to_dict(instance: Instance) -> dict:
     def listing(l: Listing) -> dict:
-        d = {"id": l.id, "side": l.side, "pesantren": l.pesantren, "commodity": l.commodity,
-             "grade": l.grade, "quantity": l.quantity, "price": l.price,
-             "window": [l.window_start.isoformat(), l.window_end.isoformat()]}
+        d = {
+            "id": l.id,
+            "side": l.side,
+            "pesantren": l.pesantren,
+            "commodity": l.commodity,
+            "grade": l.grade,
+            "quantity": l.quantity,
+            "price": l.price,
+            "window": [l.window_start.isoformat(), l.window_end.isoformat()],
+        }
         if l.max_distance_km is not None:
             d["max_distance_km"] = l.max_distance_km
         return d
@@ -166,11 +186,19 @@ def instance_to_dict(instance: Instance) -> dict:
     return {
         "format": INSTANCE_FORMAT,
         "params": {"road_factor": instance.road_factor},
-        "commodities": [{"slug": c.slug, "unit": c.unit,
-                         "transport_cost_per_unit_km": c.transport_cost_per_unit_km,
-                         "grades": c.grades} for c in instance.commodities],
-        "pesantren": [{"id": p.id, "regency": p.regency, "lat": p.lat, "lon": p.lon}
-                      for p in instance.pesantren],
+        "commodities": [
+            {
+                "slug": c.slug,
+                "unit": c.unit,
+                "transport_cost_per_unit_km": c.transport_cost_per_unit_km,
+                "grades": c.grades,
+            }
+            for c in instance.commodities
+        ],
+        "pesantren": [
+            {"id": p.id, "regency": p.regency, "lat": p.lat, "lon": p.lon}
+            for p in instance.pesantren
+        ],
         "listings": [listing(l) for l in instance.listings],
     }
 
@@ -178,9 +206,13 @@ def instance_to_dict(instance: Instance) -> dict:
 def result_to_dict(result: Result) -> dict:
     return {
         "format": RESULT_FORMAT,
-        "deals": [{"offer": d.offer, "request": d.request, "quantity": d.quantity, "price": d.price}
-                  for d in sorted(result.deals)],
-        "reciprocal_pairs": [list(p) for p in sorted(tuple(sorted(p)) for p in result.reciprocal_pairs)],
+        "deals": [
+            {"offer": d.offer, "request": d.request, "quantity": d.quantity, "price": d.price}
+            for d in sorted(result.deals)
+        ],
+        "reciprocal_pairs": [
+            list(p) for p in sorted(tuple(sorted(p)) for p in result.reciprocal_pairs)
+        ],
     }
 
 
@@ -207,13 +239,18 @@ def result_from_dict(raw) -> Result:
     fmt = _get(raw, "format", "result")
     if fmt != RESULT_FORMAT:
         raise FormatError(f"result: format is {fmt!r}, expected {RESULT_FORMAT!r}")
-    deals = tuple(Deal(_str(_get(d, "offer", "deal"), "deal.offer"),
-                       _str(_get(d, "request", "deal"), "deal.request"),
-                       _int(_get(d, "quantity", "deal"), "deal.quantity", positive=True),
-                       _int(_get(d, "price", "deal"), "deal.price"))
-                  for d in _list(_get(raw, "deals", "result"), "deals"))
-    pairs = tuple(tuple(sorted(p)) for p in _list(_get(raw, "reciprocal_pairs", "result"),
-                                                    "reciprocal_pairs"))
+    deals = tuple(
+        Deal(
+            _str(_get(d, "offer", "deal"), "deal.offer"),
+            _str(_get(d, "request", "deal"), "deal.request"),
+            _int(_get(d, "quantity", "deal"), "deal.quantity", positive=True),
+            _int(_get(d, "price", "deal"), "deal.price"),
+        )
+        for d in _list(_get(raw, "deals", "result"), "deals")
+    )
+    pairs = tuple(
+        tuple(sorted(p)) for p in _list(_get(raw, "reciprocal_pairs", "result"), "reciprocal_pairs")
+    )
     return Result(deals, pairs)
 
 

@@ -1,4 +1,5 @@
 """Distances between pesantren: great-circle (haversine) times a road factor, vectorised."""
+
 from __future__ import annotations
 
 import numpy as np

@@ -3,6 +3,7 @@
 Compatible pairs in decreasing surplus per unit (ties: offer, then request, in listing order); each
 pair gets the least of what its offer and its request still have.
 """
+
 from __future__ import annotations
 
 import numpy as np
@@ -22,7 +23,7 @@ def greedy_allocate(cand: Candidates) -> np.ndarray:
     oi = cand.offer_idx[order].tolist()
     rj = cand.request_idx[order].tolist()
     taken = []
-    for k, i, j in zip(order.tolist(), oi, rj):
+    for k, i, j in zip(order.tolist(), oi, rj, strict=True):
         lo = left_o[i]
         if lo == 0:
             continue
@@ -34,6 +35,6 @@ def greedy_allocate(cand: Candidates) -> np.ndarray:
         left_r[j] = lr - q
         taken.append((k, q))
     if taken:
-        ks, qs = zip(*taken)
+        ks, qs = zip(*taken, strict=True)
         flow[list(ks)] = qs
     return flow

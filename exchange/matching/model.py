@@ -3,6 +3,7 @@
 Nothing here reads a clock, a database or a random number. The engine only ever pairs an
 *offer* (a sale for money) with a *request* (a purchase for money); it never proposes barter.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -30,7 +31,7 @@ class Pesantren:
 
 @dataclass(frozen=True)
 class Listing:
-    """An offer (least price accepted, at the seller's gate) or a request (most price paid, delivered)."""
+    """An offer (least price accepted, at the seller's gate) or a request (most paid, delivered)."""
 
     id: str
     side: Side
@@ -86,11 +87,11 @@ class Explanation:
     request: str
     distance_km: float
     transport_cost_per_unit: float
-    price_gap: int                      # request.price - offer.price
-    surplus_per_unit: float             # price_gap - transport_cost_per_unit
+    price_gap: int  # request.price - offer.price
+    surplus_per_unit: float  # price_gap - transport_cost_per_unit
     offer_grade: int
     request_grade: int
-    window_overlap: tuple[date, date] | None   # first and last common day, inclusive
+    window_overlap: tuple[date, date] | None  # first and last common day, inclusive
     max_distance_km: float | None = None
     compatible: bool = True
-    reasons: tuple[str, ...] = ()       # why not compatible, empty when compatible
+    reasons: tuple[str, ...] = ()  # why not compatible, empty when compatible

@@ -4,6 +4,7 @@ An unordered pair {A, B} is reciprocal when A has an offer compatible with one o
 AND B has an offer compatible with one of A's requests (FORMAT.md). It is computed from the
 compatible pairs, not from the allocation: a pair counts even if the engine gives it no deal.
 """
+
 from __future__ import annotations
 
 import networkx as nx
@@ -29,11 +30,11 @@ def reciprocal_rows(cand: Candidates, n_pesantren: int) -> np.ndarray:
         return np.empty((0, 2), dtype=np.int64)
     n = np.int64(n_pesantren)
     u, v = cand.offer_pes, cand.request_pes
-    up = unique_sorted(u[u < v] * n + v[u < v])        # u -> v, keyed (low, high)
-    down = unique_sorted(v[u > v] * n + u[u > v])      # u -> v with u > v, keyed (low, high)
+    up = unique_sorted(u[u < v] * n + v[u < v])  # u -> v, keyed (low, high)
+    down = unique_sorted(v[u > v] * n + u[u > v])  # u -> v with u > v, keyed (low, high)
     both = np.concatenate([up, down])
     both.sort()
-    keys = both[1:][both[1:] == both[:-1]]             # present in both sets
+    keys = both[1:][both[1:] == both[:-1]]  # present in both sets
     return np.stack([keys // n, keys % n], axis=1)
 
 

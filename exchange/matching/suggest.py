@@ -3,6 +3,7 @@
 For an offer the counterparts are requests, for a request they are offers: a suggestion is always a
 sale for money, never barter.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -17,17 +18,29 @@ from .model import Commodity, Explanation, Listing, Pesantren
 
 @dataclass(frozen=True)
 class Suggestion:
-    listing: Listing            # the counterpart
+    listing: Listing  # the counterpart
     explanation: Explanation
 
 
-def suggest(listing: Listing, counterparts, pesantren_by_id: dict[str, Pesantren],
-            commodity: Commodity, road_factor: float, limit: int = 10) -> list[Suggestion]:
+def suggest(
+    listing: Listing,
+    counterparts,
+    pesantren_by_id: dict[str, Pesantren],
+    commodity: Commodity,
+    road_factor: float,
+    limit: int = 10,
+) -> list[Suggestion]:
     """Up to `limit` compatible counterparts of `listing`, best surplus per unit first (ties by
     counterpart id). Counterparts of the wrong side or another commodity are ignored."""
     other = "request" if listing.side == "offer" else "offer"
-    pool = [l for l in counterparts if l.side == other and l.commodity == listing.commodity
-            and l.commodity == commodity.slug and l.pesantren in pesantren_by_id]
+    pool = [
+        l
+        for l in counterparts
+        if l.side == other
+        and l.commodity == listing.commodity
+        and l.commodity == commodity.slug
+        and l.pesantren in pesantren_by_id
+    ]
     if not pool or limit <= 0 or listing.pesantren not in pesantren_by_id:
         return []
     ids = sorted({listing.pesantren, *(l.pesantren for l in pool)})
@@ -37,12 +50,14 @@ def suggest(listing: Listing, counterparts, pesantren_by_id: dict[str, Pesantren
     one = ListingArrays.build([listing], rows, lat, lon)
     many = ListingArrays.build(pool, rows, lat, lon)
     if listing.side == "offer":
-        found = list(block_pairs(one, many, float(commodity.transport_cost_per_unit_km),
-                                 float(road_factor)))
-        pick = 1                                   # the request position is the counterpart
+        found = list(
+            block_pairs(one, many, float(commodity.transport_cost_per_unit_km), float(road_factor))
+        )
+        pick = 1  # the request position is the counterpart
     else:
-        found = list(block_pairs(many, one, float(commodity.transport_cost_per_unit_km),
-                                 float(road_factor)))
+        found = list(
+            block_pairs(many, one, float(commodity.transport_cost_per_unit_km), float(road_factor))
+        )
         pick = 0
     if not found:
         return []
