@@ -40,6 +40,7 @@ class Config:
 
     # Accounts
     PASSWORD_MIN_LENGTH = 10
+    PASSWORD_HASH_METHOD = "scrypt"  # werkzeug's default cost (n=32768)
     LOGIN_MAX_FAILURES = 5
     LOGIN_LOCKOUT_MINUTES = 15
     PASSWORD_RESET_HOURS = 2
@@ -87,6 +88,8 @@ class TestingConfig(Config):
     SECRET_KEY = "testing-not-secret"  # noqa: S105 - tests only
     DATABASE_URL = "sqlite://"
     PASSWORD_MIN_LENGTH = 10
+    # Still scrypt, at a cost that keeps hundreds of test accounts fast; never in production.
+    PASSWORD_HASH_METHOD = "scrypt:2048:8:1"
     SERVER_NAME = None
 
 
