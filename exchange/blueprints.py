@@ -3,6 +3,7 @@
 
 def BLUEPRINTS():  # noqa: N802 - reads as the constant it stands for
     from exchange.auth.views import bp as auth
+    from exchange.digests.views import bp as digests
     from exchange.site.views import bp as site
 
-    return [site, auth]
+    return [site, auth, digests]
