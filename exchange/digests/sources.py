@@ -201,12 +201,18 @@ def manager_rows(
 def listing_figures(win: Window, link: Link) -> list[TradeFigureRow]:
     """New offers and requests this period and the one before."""
     rows = db.session.execute(
-        select(Listing.side, Listing.created_at >= win.start, func.count())
+        select(
+            Listing.side,
+            func.count().filter(Listing.created_at >= win.start),
+            func.count().filter(Listing.created_at < win.start),
+        )
         .where(Listing.created_at >= win.previous_start)
         .where(Listing.created_at < win.end)
-        .group_by(Listing.side, Listing.created_at >= win.start)
+        .group_by(Listing.side)
     )
-    counts = {(side, bool(current)): n for side, current, n in rows}
+    counts = {}
+    for side, current, previous in rows:
+        counts[(side, True)], counts[(side, False)] = current, previous
     url = link("staff.dashboard", "/staf")
     return [
         TradeFigureRow(key, counts.get((side, True), 0), counts.get((side, False), 0), url)

@@ -50,7 +50,8 @@ def register(cli):
             return
         logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(message)s")
         lock = make_lock(app, db.engine)
-        if not acquire(lock, wait=wait):
+        poll = max(int(app.config["SCHEDULER_LEASE_SECONDS"]) // 3, 1)
+        if not acquire(lock, wait=wait, poll_seconds=poll):
             raise click.ClickException(
                 f"another scheduler is already running (it holds the {lock.kind}); "
                 "this one exits. Use --wait to take over when it stops."
