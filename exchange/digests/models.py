@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from sqlalchemy import ForeignKey, Integer, String, UniqueConstraint
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from exchange.db import intpk, timestamp
 from exchange.extensions import db
@@ -20,3 +20,5 @@ class DigestRecord(db.Model):
     item_count: Mapped[int] = mapped_column(Integer, default=0)
     outbox_id: Mapped[int | None] = mapped_column(ForeignKey("outbox.id", ondelete="SET NULL"))
     created_at: Mapped[timestamp]
+
+    outbox = relationship("OutboxMessage")

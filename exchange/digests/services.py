@@ -172,7 +172,13 @@ def _queue(outgoing: list[_Outgoing], win: Window) -> tuple[int, int]:
 
 def _queue_one(item: _Outgoing, win: Window) -> None:
     message = queue_email(
-        item.email, item.subject, item.text, item.html, item.headers, dedupe_key=item.dedupe_key
+        item.email,
+        item.subject,
+        item.text,
+        item.html,
+        item.headers,
+        dedupe_key=item.dedupe_key,
+        flush=False,  # the batch is inserted at commit, many rows per statement
     )
     db.session.add(
         DigestRecord(
@@ -180,10 +186,9 @@ def _queue_one(item: _Outgoing, win: Window) -> None:
             period=win.period,
             period_key=win.key,
             item_count=item.item_count,
-            outbox_id=message.id,
+            outbox=message,
         )
     )
-    db.session.flush()
 
 
 def digest_for(user: User, period: str, now: datetime | None = None) -> Digest:
