@@ -7,6 +7,7 @@ FLASK := $(BIN)/flask --app wsgi
 PG_TEST_URL ?= postgresql+psycopg://postgres@127.0.0.1:5432/test
 HOST ?= 127.0.0.1
 PORT ?= 5000
+BENCH_DIGESTS_URL ?= postgresql+psycopg://postgres@127.0.0.1:5432/bench_digests
 
 .DEFAULT_GOAL := help
 .PHONY: help install translations db-upgrade seed run serve scheduler test test-sqlite test-pg \
@@ -69,6 +70,9 @@ lint: install ## ruff check and format check
 format: install ## ruff format and autofix
 	$(BIN)/ruff format .
 	$(BIN)/ruff check --fix .
+
+bench-digests: install ## Time a daily digest run for 10,000 managers (own PostgreSQL DB, local SMTP)
+	$(BIN)/python benchmarks/bench_digests.py --url "$(BENCH_DIGESTS_URL)"
 
 clean: ## Remove the virtual environment and caches
 	rm -rf $(VENV) .pytest_cache .ruff_cache .hypothesis *.egg-info

@@ -67,6 +67,15 @@ class Config:
     SCHEDULER_ENABLED = False
     SCHEDULER_TIMEZONE = "Asia/Jakarta"
     CLEARING_CRON = "0 1 * * *"
+    # Digests (Ringkasan): hour of day (WIB); the weekly one goes out on this day at that hour
+    DIGEST_DAILY_HOUR = 6
+    DIGEST_WEEKLY_DAY = "mon"
+    DIGEST_EXPIRING_DAYS = 7  # "your listings that expire soon": within this many days
+    DIGEST_BATCH_SIZE = 500  # readers per transaction in a digest run
+    EXPIRY_CRON = "5 * * * *"  # listings and unanswered negotiation moves, hourly
+    REMINDERS_CRON = "0 7 * * *"  # deals waiting on someone, daily
+    OUTBOX_INTERVAL_SECONDS = 60  # retry due mail this often
+    SCHEDULER_LEASE_SECONDS = 60  # SQLite lease; renewed every third of it
 
     # Set (EXCHANGE_PROXY_FIX=1) when a reverse proxy sets X-Forwarded-For/-Proto/-Host
     PROXY_FIX = False

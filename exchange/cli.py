@@ -10,8 +10,9 @@ def _register():
     from exchange.auth.cli import register as auth_cmds
     from exchange.mail.cli import register as mail_cmds
     from exchange.pesantren.cli import register as pesantren_cmds
+    from exchange.scheduler.cli import register as scheduler_cmds
 
-    for register in (auth_cmds, mail_cmds, pesantren_cmds):
+    for register in (auth_cmds, mail_cmds, pesantren_cmds, scheduler_cmds):
         register(cli)
 
 

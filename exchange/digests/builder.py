@@ -1,0 +1,402 @@
+"""What goes into one person's digest, from plain rows. Pure: no Flask, no database, no clock.
+
+The caller passes ``now``, the period window and a ``Formatter`` (the reader's language and
+number formats), and gets back a ``Digest``: titled sections of items, each with a link.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Protocol
+from urllib.parse import quote
+
+from exchange.digests.periods import WIB, Window
+from exchange.digests.rows import ManagerRows, StaffRows
+
+MAX_ITEMS = 10  # per section; the rest is counted ("and 4 more")
+MAX_SUGGESTIONS = 5
+
+
+class Formatter(Protocol):
+    locale: str
+
+    def gettext(self, msgid: str, **variables) -> str: ...
+    def rupiah(self, value: int) -> str: ...
+    def number(self, value: int) -> str: ...
+    def date(self, value: date) -> str: ...
+    def datetime(self, value: datetime) -> str: ...
+
+
+class PlainFormatter:
+    """Indonesian msgids and simple formats: for tests and for a reader without Babel."""
+
+    locale = "id"
+
+    def gettext(self, msgid: str, **variables) -> str:
+        return msgid % variables if variables else msgid
+
+    def rupiah(self, value: int) -> str:
+        return "Rp " + f"{value:,}".replace(",", ".")
+
+    def number(self, value: int) -> str:
+        return f"{value:,}".replace(",", ".")
+
+    def date(self, value: date) -> str:
+        return value.isoformat()
+
+    def datetime(self, value: datetime) -> str:
+        return value.astimezone(WIB).strftime("%Y-%m-%d %H.%M") + " WIB"
+
+
+@dataclass(frozen=True)
+class Item:
+    title: str
+    detail: str
+    url: str
+
+
+@dataclass(frozen=True)
+class Section:
+    key: str
+    title: str
+    items: tuple[Item, ...]
+    more: int = 0  # items left out of a long section
+
+
+@dataclass(frozen=True)
+class Digest:
+    period: str
+    period_key: str
+    heading: str
+    sections: tuple[Section, ...]
+    url: str = ""  # the digest's own page
+
+    @property
+    def is_empty(self) -> bool:
+        return not any(s.items for s in self.sections)
+
+    @property
+    def item_count(self) -> int:
+        return sum(len(s.items) + s.more for s in self.sections)
+
+
+def median(values: Sequence[int]) -> int | None:
+    """The median in whole rupiah (the half rounds up); None for no values."""
+    if not values:
+        return None
+    ordered = sorted(values)
+    mid = len(ordered) // 2
+    if len(ordered) % 2:
+        return ordered[mid]
+    return (ordered[mid - 1] + ordered[mid] + 1) // 2
+
+
+def _name(row, fmt: Formatter) -> str:
+    """The commodity's name in the reader's language."""
+    english = getattr(row, "commodity_en", "")
+    return english if fmt.locale == "en" and english else row.commodity
+
+
+def heading(period: str, win: Window, fmt: Formatter) -> str:
+    _ = fmt.gettext
+    day = fmt.date(win.end.astimezone(WIB).date())
+    if period == "weekly":
+        return _("Ringkasan Mingguan Bursa Pesantren, %(date)s", date=day)
+    return _("Ringkasan Harian Bursa Pesantren, %(date)s", date=day)
+
+
+def build_manager_digest(
+    rows: ManagerRows, win: Window, now: datetime, fmt: Formatter, url: str = ""
+) -> Digest:
+    sections = (
+        _proposals(rows, fmt),
+        _suggestions(rows, fmt),
+        _partners(rows, fmt),
+        _moves(rows, now, fmt),
+        _deal_tasks(rows, fmt),
+        _expiring(rows, fmt),
+        _market(rows, fmt),
+    )
+    return _digest(win, fmt, sections, url)
+
+
+def build_staff_digest(rows: StaffRows, win: Window, now: datetime, fmt: Formatter, url=""):
+    sections = (_trade(rows, fmt), _pending(rows, now, fmt), _disputes(rows, now, fmt))
+    return _digest(win, fmt, sections, url)
+
+
+def _digest(win, fmt, sections, url) -> Digest:
+    kept = tuple(s for s in sections if s.items)
+    return Digest(win.period, win.key, heading(win.period, win, fmt), kept, url)
+
+
+def _section(key: str, title: str, items: list[Item], limit: int = MAX_ITEMS) -> Section:
+    return Section(key, title, tuple(items[:limit]), max(len(items) - limit, 0))
+
+
+def _proposals(rows: ManagerRows, fmt: Formatter) -> Section:
+    _ = fmt.gettext
+    ordered = sorted(rows.proposals, key=lambda r: (-r.created_at.timestamp(), r.proposal_id))
+    items = [
+        Item(
+            _("%(commodity)s dengan %(party)s", commodity=_name(r, fmt), party=r.counterparty),
+            _(
+                "%(quantity)s %(unit)s @ %(price)s",
+                quantity=fmt.number(r.quantity),
+                unit=r.unit,
+                price=fmt.rupiah(r.price),
+            ),
+            r.url,
+        )
+        for r in ordered
+    ]
+    return _section("proposals", _("Usulan baru untuk listing Anda"), items)
+
+
+def _suggestions(rows: ManagerRows, fmt: Formatter) -> Section:
+    _ = fmt.gettext
+    ordered = sorted(rows.suggestions, key=lambda r: (-r.score, r.listing_id))
+    items = []
+    for r in ordered:
+        detail = _(
+            "%(quantity)s %(unit)s @ %(price)s",
+            quantity=fmt.number(r.quantity),
+            unit=r.unit,
+            price=fmt.rupiah(r.price),
+        )
+        if r.distance_km is not None:
+            detail += " · " + _("%(km)s km", km=fmt.number(round(r.distance_km)))
+        title = _("%(commodity)s dari %(party)s", commodity=_name(r, fmt), party=r.counterparty)
+        items.append(Item(title, detail, r.url))
+    return _section("suggestions", _("Saran terbaik"), items, MAX_SUGGESTIONS)
+
+
+def _partners(rows: ManagerRows, fmt: Formatter) -> Section:
+    _ = fmt.gettext
+    ordered = sorted(rows.partners, key=lambda r: (r.name, r.pesantren_id))
+    items = [
+        Item(
+            _("%(name)s (%(regency)s)", name=r.name, regency=r.regency),
+            _(
+                "Mereka memasok %(theirs)s; Anda memasok %(yours)s",
+                theirs=r.they_supply,
+                yours=r.you_supply,
+            ),
+            r.url,
+        )
+        for r in ordered
+    ]
+    return _section("partners", _("Mitra timbal balik baru"), items)
+
+
+def _moves(rows: ManagerRows, now: datetime, fmt: Formatter) -> Section:
+    _ = fmt.gettext
+    waiting = sorted(
+        (r for r in rows.moves if r.expires_at > now),
+        key=lambda r: (r.expires_at, r.negotiation_id),
+    )
+    items = [
+        Item(
+            _("%(commodity)s dengan %(party)s", commodity=_name(r, fmt), party=r.counterparty),
+            _(
+                "%(quantity)s %(unit)s @ %(price)s · berakhir %(when)s",
+                quantity=fmt.number(r.quantity),
+                unit=r.unit,
+                price=fmt.rupiah(r.price),
+                when=fmt.datetime(r.expires_at),
+            ),
+            r.url,
+        )
+        for r in waiting
+    ]
+    return _section("moves", _("Tawar-menawar menunggu jawaban Anda"), items)
+
+
+def _task_label(action: str, fmt: Formatter) -> str:
+    _ = fmt.gettext
+    labels = {
+        "pay": _("Bayar"),
+        "ship": _("Kirim barang"),
+        "receive": _("Konfirmasi penerimaan"),
+        "rate": _("Beri penilaian"),
+    }
+    return labels.get(action, action)
+
+
+def _deal_tasks(rows: ManagerRows, fmt: Formatter) -> Section:
+    _ = fmt.gettext
+    ordered = sorted(rows.deal_tasks, key=lambda r: (r.due or date.max, r.deal_id, r.action))
+    items = []
+    for r in ordered:
+        detail = _(
+            "%(commodity)s dengan %(party)s · %(amount)s",
+            commodity=_name(r, fmt),
+            party=r.counterparty,
+            amount=fmt.rupiah(r.amount),
+        )
+        if r.due is not None:
+            detail += " · " + _("paling lambat %(date)s", date=fmt.date(r.due))
+        title = _("%(task)s: kesepakatan #%(id)s", task=_task_label(r.action, fmt), id=r.deal_id)
+        items.append(Item(title, detail, r.url))
+    return _section("deals", _("Kesepakatan menunggu Anda"), items)
+
+
+def _expiring(rows: ManagerRows, fmt: Formatter) -> Section:
+    _ = fmt.gettext
+    ordered = sorted(rows.expiring, key=lambda r: (r.window_end, r.listing_id))
+    items = []
+    for r in ordered:
+        side = _("Penawaran") if r.side == "offer" else _("Permintaan")
+        items.append(
+            Item(
+                _("%(side)s %(commodity)s", side=side, commodity=_name(r, fmt)),
+                _(
+                    "sisa %(quantity)s %(unit)s · berakhir %(date)s",
+                    quantity=fmt.number(r.remaining),
+                    unit=r.unit,
+                    date=fmt.date(r.window_end),
+                ),
+                r.url,
+            )
+        )
+    return _section("expiring", _("Listing Anda yang segera berakhir"), items)
+
+
+def _price_phrase(label: str, now, before, unit: str, fmt: Formatter) -> str:
+    _ = fmt.gettext
+    if now is None:
+        return _("%(label)s: belum ada", label=label)
+    text = _("%(label)s: median %(price)s/%(unit)s", label=label, price=fmt.rupiah(now), unit=unit)
+    if before is None:
+        return text + " " + _("(periode lalu: belum ada)")
+    change = round((now - before) * 100 / before)
+    sign = "+" if change > 0 else ""
+    return (
+        text
+        + " "
+        + _(
+            "(periode lalu %(price)s, %(change)s%%)",
+            price=fmt.rupiah(before),
+            change=f"{sign}{change}",
+        )
+    )
+
+
+def _market(rows: ManagerRows, fmt: Formatter) -> Section:
+    _ = fmt.gettext
+    items = []
+    for r in sorted(rows.market, key=lambda r: (_name(r, fmt), r.commodity_slug)):
+        if not r.offers_now and not r.requests_now:
+            continue  # nothing happened this period: no note
+        offer = _price_phrase(
+            _("Penawaran"), median(r.offers_now), median(r.offers_before), r.unit, fmt
+        )
+        request = _price_phrase(
+            _("Permintaan"), median(r.requests_now), median(r.requests_before), r.unit, fmt
+        )
+        items.append(Item(_name(r, fmt), f"{offer} · {request}", r.url))
+    return _section("market", _("Catatan pasar"), items)
+
+
+TRADE_FIGURES = ("deals_agreed", "trade_value", "deals_completed", "offers_new", "requests_new")
+MONEY_FIGURES = {"trade_value"}
+
+
+def _figure_label(key: str, fmt: Formatter) -> str:
+    _ = fmt.gettext
+    labels = {
+        "deals_agreed": _("Kesepakatan baru"),
+        "trade_value": _("Nilai perdagangan"),
+        "deals_completed": _("Kesepakatan selesai"),
+        "offers_new": _("Penawaran baru"),
+        "requests_new": _("Permintaan baru"),
+    }
+    return labels.get(key, key)
+
+
+def _trade(rows: StaffRows, fmt: Formatter) -> Section:
+    _ = fmt.gettext
+    figures = {r.key: r for r in rows.trade}
+    if not any(r.current for r in rows.trade):
+        return _section("trade", "", [])
+    items = []
+    for key in sorted(
+        figures,
+        key=lambda k: (
+            (TRADE_FIGURES.index(k), k) if k in TRADE_FIGURES else (len(TRADE_FIGURES), k)
+        ),
+    ):
+        r = figures[key]
+        show = fmt.rupiah if key in MONEY_FIGURES else fmt.number
+        items.append(
+            Item(
+                _figure_label(key, fmt),
+                _(
+                    "%(now)s (periode lalu %(before)s)",
+                    now=show(r.current),
+                    before=show(r.previous),
+                ),
+                r.url,
+            )
+        )
+    return _section("trade", _("Perdagangan periode ini"), items, len(items))
+
+
+def _age_days(since: datetime, now: datetime) -> int:
+    return max((now - since).days, 0)
+
+
+def _pending(rows: StaffRows, now: datetime, fmt: Formatter) -> Section:
+    _ = fmt.gettext
+    ordered = sorted(rows.pending, key=lambda r: (r.since, r.pesantren_id))
+    items = [
+        Item(
+            r.name,
+            _(
+                "%(regency)s · menunggu %(days)s hari",
+                regency=r.regency,
+                days=_age_days(r.since, now),
+            ),
+            r.url,
+        )
+        for r in ordered
+    ]
+    return _section("pending", _("Pesantren menunggu verifikasi"), items)
+
+
+def _disputes(rows: StaffRows, now: datetime, fmt: Formatter) -> Section:
+    _ = fmt.gettext
+    ordered = sorted(rows.disputes, key=lambda r: (r.opened_at, r.dispute_id))
+    items = [
+        Item(
+            _("Sengketa kesepakatan #%(id)s", id=r.deal_id),
+            _(
+                "%(commodity)s · %(parties)s · dibuka %(days)s hari lalu",
+                commodity=_name(r, fmt),
+                parties=r.parties,
+                days=_age_days(r.opened_at, now),
+            ),
+            r.url,
+        )
+        for r in ordered
+    ]
+    return _section("disputes", _("Sengketa terbuka"), items)
+
+
+def share_text(digest: Digest) -> str:
+    """The short WhatsApp version: the heading, a line per section, the digest's link."""
+    lines = [f"*{digest.heading}*"]
+    for section in digest.sections:
+        count = len(section.items) + section.more
+        first = section.items[0].title if section.items else ""
+        lines.append(f"• {section.title} ({count}): {first}")
+    if digest.url:
+        lines.append(digest.url)
+    return "\n".join(lines)
+
+
+def whatsapp_link(text: str) -> str:
+    """A ``wa.me`` link that opens WhatsApp with the text ready; nothing is sent by us."""
+    return "https://wa.me/?text=" + quote(text, safe="")

@@ -1,0 +1,1 @@
+"""The periodic jobs (clearing, digests, expiry, reminders, mail) and the process that runs them."""

@@ -1,0 +1,82 @@
+"""The jobs, run by hand through the CLI, and the times the scheduler gives them (WIB)."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta
+
+from exchange.digests.periods import WIB
+from exchange.extensions import db
+from exchange.listings.models import Listing, ListingStatus
+from exchange.scheduler.runner import _in_app, build_scheduler, job_table
+from tests.factories import make_listing, make_manager
+
+
+def run(runner, *args):
+    result = runner.invoke(args=["exchange", *args])
+    assert result.exit_code == 0, result.output
+    return result.output
+
+
+def test_expire_marks_listings_past_their_window(app, runner):
+    with app.app_context():
+        p = make_manager().pesantren
+        ended = make_listing(p, start=date(2027, 1, 1), days=8)  # ends 9 Jan
+        today = make_listing(p, start=date(2027, 1, 1), days=9)  # ends 10 Jan
+        withdrawn = make_listing(p, start=date(2027, 1, 1), days=3, status="withdrawn")
+        ids = ended.id, today.id, withdrawn.id
+    out = run(runner, "expire", "--now", "2027-01-10T07:00+07:00")
+    assert "listings expired=1" in out
+    with app.app_context():
+        statuses = [db.session.get(Listing, i).status for i in ids]
+    assert statuses == [ListingStatus.EXPIRED, ListingStatus.ACTIVE, ListingStatus.WITHDRAWN]
+    assert "listings expired=0" in run(runner, "expire", "--now", "2027-01-10T08:00+07:00")
+
+
+def test_send_digests_by_hand_once_per_period(app, runner):
+    with app.app_context():
+        user = make_manager()
+        make_listing(user.pesantren, start=date(2027, 1, 1), days=5)
+    now = "2027-01-04T06:00+07:00"
+    out = run(runner, "send-digests", "--period", "daily", "--now", now)
+    assert "queued=1 empty=0 skipped=0" in out
+    assert "sent=1" in out  # delivered by the files backend
+    assert "queued=0" in run(runner, "send-digests", "--period", "daily", "--now", now)
+
+
+def test_send_digests_refuses_an_unknown_period(runner):
+    result = runner.invoke(args=["exchange", "send-digests", "--period", "hourly"])
+    assert result.exit_code != 0
+    assert "hourly" in result.output
+
+
+def test_jobs_of_missing_domains_say_so(runner):
+    assert "deals not installed" in run(runner, "send-reminders")
+    assert "matching not installed" in run(runner, "run-clearing")
+
+
+def test_job_times_are_jakarta_times(app):
+    table = {job_id: trigger for job_id, _fn, trigger, _args in job_table(app)}
+    tuesday_noon = datetime(2027, 1, 5, 12, 0, tzinfo=WIB)
+    fire = {k: t.get_next_fire_time(None, tuesday_noon) for k, t in table.items()}
+    assert fire["digests-daily"] == datetime(2027, 1, 6, 6, 0, tzinfo=WIB)
+    assert fire["digests-weekly"] == datetime(2027, 1, 11, 6, 0, tzinfo=WIB)  # Monday
+    assert fire["clearing"] == datetime(2027, 1, 6, 1, 0, tzinfo=WIB)
+    assert fire["expiry"] == datetime(2027, 1, 5, 12, 5, tzinfo=WIB)  # hourly
+    assert fire["reminders"] == datetime(2027, 1, 6, 7, 0, tzinfo=WIB)
+    assert fire["outbox"] - tuesday_noon <= timedelta(minutes=1)
+
+
+def test_the_digest_hour_is_a_setting(app):
+    app.config["DIGEST_DAILY_HOUR"] = 5
+    scheduler = build_scheduler(app)
+    trigger = scheduler.get_job("digests-daily").trigger
+    nxt = trigger.get_next_fire_time(None, datetime(2027, 1, 5, 12, 0, tzinfo=WIB))
+    assert nxt == datetime(2027, 1, 6, 5, 0, tzinfo=WIB)
+
+
+def test_a_failing_job_is_logged_and_the_scheduler_goes_on(app, caplog):
+    def broken():
+        raise RuntimeError("boom")
+
+    _in_app(app, "broken", broken)()  # does not raise
+    assert "job broken failed" in caplog.text
