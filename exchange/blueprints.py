@@ -3,6 +3,7 @@
 
 def BLUEPRINTS():  # noqa: N802 - reads as the constant it stands for
     from exchange.auth.views import bp as auth
+    from exchange.listings.views import bp as listings
     from exchange.site.views import bp as site
 
-    return [site, auth]
+    return [site, auth, listings]

@@ -16,11 +16,13 @@ from sqlalchemy import (
     Integer,
     String,
     Text,
+    event,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from exchange.db import UTCDateTime, intpk, rupiah, timestamp
 from exchange.extensions import db
+from exchange.listings.geo import unit_vector
 
 
 class Side(StrEnum):
@@ -72,6 +74,11 @@ class Listing(db.Model):
     lat: Mapped[float] = mapped_column(Float)
     lon: Mapped[float] = mapped_column(Float)
     max_distance_km: Mapped[float | None] = mapped_column(Float)  # requests only
+    # The place on the unit sphere (geo.unit_vector), kept in step with lat/lon by the mapper
+    # events below: distance filters and sorts in SQL are then plain arithmetic (see geo.py).
+    geo_x: Mapped[float | None] = mapped_column(Float)
+    geo_y: Mapped[float | None] = mapped_column(Float)
+    geo_z: Mapped[float | None] = mapped_column(Float)
     akad: Mapped[list] = mapped_column(JSON, default=list)  # accepted contract types
     note: Mapped[str] = mapped_column(Text, default="")
     halal_cert: Mapped[str | None] = mapped_column(String(40))
@@ -90,6 +97,11 @@ class Listing(db.Model):
     def committed(self) -> int:
         return self.quantity - self.remaining
 
+    @property
+    def is_editable(self) -> bool:
+        """Edits are allowed while the listing is active and nothing is committed to deals."""
+        return self.status == ListingStatus.ACTIVE and self.remaining == self.quantity
+
     def is_expired_on(self, today: date) -> bool:
         return self.window_end < today
 
@@ -98,3 +110,10 @@ class Listing(db.Model):
         if self.status == ListingStatus.ACTIVE and self.is_expired_on(today):
             return ListingStatus.EXPIRED.value
         return self.status
+
+
+@event.listens_for(Listing, "before_insert")
+@event.listens_for(Listing, "before_update")
+def _keep_geo_in_step(mapper, connection, listing: Listing) -> None:
+    if listing.lat is not None and listing.lon is not None:
+        listing.geo_x, listing.geo_y, listing.geo_z = unit_vector(listing.lat, listing.lon)
