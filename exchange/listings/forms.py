@@ -91,17 +91,14 @@ class ListingForm(FlaskForm):
     window_start = DayField(_l("Tanggal penyerahan pertama"))
     window_end = DayField(_l("Tanggal penyerahan terakhir"))
     max_distance_km = DecimalText(_l("Jarak terjauh pembelian (km)"))
-    akad = CheckboxesField(
-        _l("Akad yang diterima"),
-        choices=[(a, AKAD_LABELS[a]) for a in AKAD_CHOICES],
-        validate_choice=False,
-    )
+    akad = CheckboxesField(_l("Akad yang diterima"), validate_choice=False)
     note = TextAreaField(_l("Catatan"), render_kw={"maxlength": 1000, "rows": 3})
     halal_cert = StringField(_l("Nomor sertifikat halal"), render_kw={"maxlength": 40})
     lat = DecimalText(_l("Lintang"))
     lon = DecimalText(_l("Bujur"))
 
     def set_choices(self, commodities) -> None:
+        self.akad.choices = [(a, AKAD_LABELS[a]) for a in AKAD_CHOICES]
         self.commodity.choices = [("", _l("— pilih komoditas —"))] + [
             (c.slug, f"{c.name_id} ({c.unit})") for c in commodities
         ]
