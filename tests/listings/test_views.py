@@ -137,7 +137,7 @@ def test_edit_then_withdraw_from_my_listings(app, client, auth):
     )
     assert "Perubahan disimpan." in response.text and "Rp\u00a01.550/kg" in response.text
     mine = client.get("/listing/saya")
-    assert "5.000 / 5.000 kg" in mine.text and "Aktif" in mine.text
+    assert "Sisa 5.000 / 5.000 kg" in mine.text and "Aktif" in mine.text
     client.post(f"/listing/{listing_id}/tarik")
     mine = client.get("/listing/saya")
     assert "Ditarik" in mine.text
