@@ -70,5 +70,8 @@ format: install ## ruff format and autofix
 	$(BIN)/ruff format .
 	$(BIN)/ruff check --fix .
 
+bench-market: install ## Time the market page with 50,000 listings in PostgreSQL (BENCH_MARKET_URL)
+	$(BIN)/python benchmarks/bench_market.py
+
 clean: ## Remove the virtual environment and caches
 	rm -rf $(VENV) .pytest_cache .ruff_cache .hypothesis *.egg-info

@@ -55,6 +55,9 @@ class Listing(db.Model):
         CheckConstraint("price > 0", name="price_positive"),
         CheckConstraint("window_end >= window_start", name="window_ordered"),
         Index("ix_listings_market", "status", "side", "commodity_id", "created_at"),
+        # The market's sort orders: newest first and by price walk these without a full sort.
+        Index("ix_listings_created_at_id", "created_at", "id"),
+        Index("ix_listings_price_id", "price", "id"),
     )
 
     id: Mapped[intpk]

@@ -11,7 +11,8 @@ from dataclasses import dataclass
 from datetime import date
 
 from flask import current_app
-from sqlalchemy import Select, select
+from flask_sqlalchemy.pagination import Pagination
+from sqlalchemy import Select, func, select
 
 from exchange.catalogue.models import Commodity
 from exchange.extensions import db
@@ -72,7 +73,8 @@ def _chord2(origin: tuple[float, float]):
 
 
 def market_statement(filters: MarketFilters, origin, today: date) -> Select:
-    stmt = select(Listing).where(*_open(today))
+    """The ids of the open listings that pass the filters, in the chosen order."""
+    stmt = select(Listing.id).where(*_open(today))
     if filters.side:
         stmt = stmt.where(Listing.side == filters.side)
     commodity = None
@@ -114,12 +116,33 @@ def market_page(filters: MarketFilters, viewer, page: int = 1, today: date | Non
 
     origin = viewer_origin(viewer)
     stmt = market_statement(filters, origin, today or today_wib())
-    pagination = db.paginate(
-        stmt, page=page, per_page=current_app.config["PAGE_SIZE"], error_out=False, max_per_page=100
+    pagination = _IdsThenRows(
+        page=max(1, page), per_page=current_app.config["PAGE_SIZE"], error_out=False, ids=stmt
     )
     return MarketPage(
         pagination, [MarketRow(x, distance_from(origin, x)) for x in pagination.items], origin
     )
+
+
+class _IdsThenRows(Pagination):
+    """Page through ids on the listings table alone (the sort and LIMIT need no join), then
+    load that page's listings with their pesantren and commodity in one joined SELECT."""
+
+    def _query_items(self) -> list[Listing]:
+        stmt = self._query_args["ids"]
+        ids = list(db.session.scalars(stmt.limit(self.per_page).offset(self._offset)))
+        if not ids:
+            return []
+        found = {x.id: x for x in db.session.scalars(select(Listing).where(Listing.id.in_(ids)))}
+        return [found[i] for i in ids if i in found]
+
+    def _query_count(self) -> int:
+        stmt = self._query_args["ids"].order_by(None).subquery()
+        return db.session.scalar(select(func.count()).select_from(stmt))
+
+    @property
+    def _offset(self) -> int:
+        return (self.page - 1) * self.per_page
 
 
 def distance_from(origin, listing: Listing) -> float | None:
