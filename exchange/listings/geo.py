@@ -43,3 +43,14 @@ def chord2_limit(max_road_km: float, road_factor: float) -> float:
 
 def chord2(a: tuple[float, float, float], b: tuple[float, float, float]) -> float:
     return sum((p - q) ** 2 for p, q in zip(a, b, strict=True))
+
+
+def bounding_box(
+    lat: float, lon: float, max_road_km: float, road_factor: float
+) -> tuple[tuple[float, float], tuple[float, float]]:
+    """A latitude and a longitude range that hold every place within ``max_road_km`` (a little
+    more: it is a prefilter for an index, the exact test is the chord)."""
+    angle = math.degrees(max_road_km / road_factor / EARTH_RADIUS_KM) * 1.001 + 1e-9
+    widest = min(89.0, abs(lat) + angle)
+    dlon = min(180.0, angle / math.cos(math.radians(widest)))
+    return (lat - angle, lat + angle), (lon - dlon, lon + dlon)

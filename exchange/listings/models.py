@@ -58,6 +58,9 @@ class Listing(db.Model):
         # The market's sort orders: newest first and by price walk these without a full sort.
         Index("ix_listings_created_at_id", "created_at", "id"),
         Index("ix_listings_price_id", "price", "id"),
+        # The distance filter's box (queries.py, geo.bounding_box). Longitude first: East Java
+        # is three times wider than it is tall, so the longitude band is the narrower one.
+        Index("ix_listings_lon_lat", "lon", "lat"),
     )
 
     id: Mapped[intpk]

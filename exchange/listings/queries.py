@@ -96,7 +96,14 @@ def market_statement(filters: MarketFilters, origin, today: date) -> Select:
         stmt = stmt.where(Listing.window_start <= filters.available_to)
     road_factor = current_app.config["ROAD_FACTOR"]
     if origin is not None and filters.max_km is not None:
-        stmt = stmt.where(_chord2(origin) <= geo.chord2_limit(filters.max_km, road_factor))
+        # A latitude/longitude box (index-friendly, a little too wide) narrows the rows; the
+        # chord then decides exactly.
+        (lat_lo, lat_hi), (lon_lo, lon_hi) = geo.bounding_box(*origin, filters.max_km, road_factor)
+        stmt = stmt.where(
+            Listing.lat.between(lat_lo, lat_hi),
+            Listing.lon.between(lon_lo, lon_hi),
+            _chord2(origin) <= geo.chord2_limit(filters.max_km, road_factor),
+        )
     return stmt.order_by(*_order(filters.sort, origin))
 
 

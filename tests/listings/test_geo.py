@@ -38,3 +38,11 @@ def test_chord_orders_places_as_the_distance_does(la, lo, la1, lo1, la2, lo2):
     c2 = geo.chord2(origin, geo.unit_vector(la2, lo2))
     if abs(d1 - d2) > 1e-6:
         assert (c1 < c2) == (d1 < d2)
+
+
+@settings(max_examples=60)
+@given(lat, lon, lat, lon, st.floats(min_value=1, max_value=800))
+def test_the_bounding_box_holds_every_place_within_the_distance(la1, lo1, la2, lo2, max_km):
+    (lat_lo, lat_hi), (lon_lo, lon_hi) = geo.bounding_box(la1, lo1, max_km, 1.3)
+    if geo.road_km(la1, lo1, la2, lo2, 1.3) <= max_km:
+        assert lat_lo <= la2 <= lat_hi and lon_lo <= lo2 <= lon_hi
