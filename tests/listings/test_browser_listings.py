@@ -45,11 +45,13 @@ def test_manager_posts_finds_and_withdraws_in_chromium(app, page, live_url, requ
     shot(page, request, "03-request-posted")
 
     page.goto(live_url + "/pasar")
+    page.get_by_text("Saring dan urutkan").click()
     page.select_option("#f-commodity", "garam_krosok")
     page.get_by_role("button", name="Saring").click()
     table = page.inner_text("ol.market")
     assert "Garam krosok" in table and "20.000 kg" in table
     assert "Gula" not in table and "Beras" not in table
+    assert "1 saringan aktif" in page.inner_text("summary")
     shot(page, request, "04-market-filtered")
 
     page.goto(live_url + "/listing/saya")
