@@ -74,6 +74,9 @@ format: install ## ruff format and autofix
 bench-digests: install ## Time a daily digest run for 10,000 managers (own PostgreSQL DB, local SMTP)
 	$(BIN)/python benchmarks/bench_digests.py --url "$(BENCH_DIGESTS_URL)"
 
+bench-market: install ## Time the market page with 50,000 listings in PostgreSQL (BENCH_MARKET_URL)
+	$(BIN)/python benchmarks/bench_market.py
+
 clean: ## Remove the virtual environment and caches
 	rm -rf $(VENV) .pytest_cache .ruff_cache .hypothesis *.egg-info
 

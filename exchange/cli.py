@@ -8,11 +8,18 @@ cli = AppGroup("exchange", help="Bursa Pesantren commands.")
 
 def _register():
     from exchange.auth.cli import register as auth_cmds
+    from exchange.listings.cli import register as listings_cmds
     from exchange.mail.cli import register as mail_cmds
     from exchange.pesantren.cli import register as pesantren_cmds
     from exchange.scheduler.cli import register as scheduler_cmds
 
-    for register in (auth_cmds, mail_cmds, pesantren_cmds, scheduler_cmds):
+    for register in (
+        auth_cmds,
+        mail_cmds,
+        pesantren_cmds,
+        listings_cmds,
+        scheduler_cmds,
+    ):
         register(cli)
 
 

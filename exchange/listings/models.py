@@ -16,11 +16,13 @@ from sqlalchemy import (
     Integer,
     String,
     Text,
+    event,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from exchange.db import UTCDateTime, intpk, rupiah, timestamp
 from exchange.extensions import db
+from exchange.listings.geo import unit_vector
 
 
 class Side(StrEnum):
@@ -53,6 +55,12 @@ class Listing(db.Model):
         CheckConstraint("price > 0", name="price_positive"),
         CheckConstraint("window_end >= window_start", name="window_ordered"),
         Index("ix_listings_market", "status", "side", "commodity_id", "created_at"),
+        # The market's sort orders: newest first and by price walk these without a full sort.
+        Index("ix_listings_created_at_id", "created_at", "id"),
+        Index("ix_listings_price_id", "price", "id"),
+        # The distance filter's box (queries.py, geo.bounding_box). Longitude first: East Java
+        # is three times wider than it is tall, so the longitude band is the narrower one.
+        Index("ix_listings_lon_lat", "lon", "lat"),
     )
 
     id: Mapped[intpk]
@@ -72,6 +80,11 @@ class Listing(db.Model):
     lat: Mapped[float] = mapped_column(Float)
     lon: Mapped[float] = mapped_column(Float)
     max_distance_km: Mapped[float | None] = mapped_column(Float)  # requests only
+    # The place on the unit sphere (geo.unit_vector), kept in step with lat/lon by the mapper
+    # events below: distance filters and sorts in SQL are then plain arithmetic (see geo.py).
+    geo_x: Mapped[float | None] = mapped_column(Float)
+    geo_y: Mapped[float | None] = mapped_column(Float)
+    geo_z: Mapped[float | None] = mapped_column(Float)
     akad: Mapped[list] = mapped_column(JSON, default=list)  # accepted contract types
     note: Mapped[str] = mapped_column(Text, default="")
     halal_cert: Mapped[str | None] = mapped_column(String(40))
@@ -90,6 +103,11 @@ class Listing(db.Model):
     def committed(self) -> int:
         return self.quantity - self.remaining
 
+    @property
+    def is_editable(self) -> bool:
+        """Edits are allowed while the listing is active and nothing is committed to deals."""
+        return self.status == ListingStatus.ACTIVE and self.remaining == self.quantity
+
     def is_expired_on(self, today: date) -> bool:
         return self.window_end < today
 
@@ -98,3 +116,10 @@ class Listing(db.Model):
         if self.status == ListingStatus.ACTIVE and self.is_expired_on(today):
             return ListingStatus.EXPIRED.value
         return self.status
+
+
+@event.listens_for(Listing, "before_insert")
+@event.listens_for(Listing, "before_update")
+def _keep_geo_in_step(mapper, connection, listing: Listing) -> None:
+    if listing.lat is not None and listing.lon is not None:
+        listing.geo_x, listing.geo_y, listing.geo_z = unit_vector(listing.lat, listing.lon)

@@ -12,6 +12,7 @@ from exchange.auth.models import Role, User
 from exchange.catalogue.reference import load_reference_data, regency_rows
 from exchange.db import utcnow
 from exchange.extensions import db
+from exchange.listings.demo import seed_demo_listings
 from exchange.pesantren.models import Pesantren, PesantrenStatus
 
 DEMO_PASSWORD = "demo-pesantren-2027"
@@ -89,6 +90,7 @@ def seed_demo() -> dict:
     _user(STAFF_EMAIL, "Staf OPOP Jatim", Role.STAFF)
     _user(ADMIN_EMAIL, "Admin Bursa", Role.ADMIN)
     db.session.commit()
+    seed_demo_listings()
     return {"pesantren": len(pesantren), "managers": len(pesantren)}
 
 

@@ -1,0 +1,166 @@
+"""The listing form and the market's filter parameters: parsing only. The rules are in
+``rules.py`` and are applied by the services, so every path checks the same things."""
+
+from __future__ import annotations
+
+import math
+import re
+import secrets
+from datetime import date
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import HiddenField, SelectField, SelectMultipleField, StringField, TextAreaField
+from wtforms.widgets import CheckboxInput, DateInput, ListWidget
+
+from exchange.listings.queries import SORTS, MarketFilters
+from exchange.listings.rules import AKAD_CHOICES, ListingInput
+
+WHOLE_RE = re.compile(r"^\d{1,3}(\.\d{3})+$|^\d+$")
+AKAD_LABELS = {
+    "tunai": _l("Tunai"),
+    "tempo": _l("Tempo (bayar kemudian)"),
+    "salam": _l("Salam (bayar di muka, barang kemudian)"),
+    "istisna": _l("Istishna' (barang pesanan)"),
+    "murabahah": _l("Murabahah (jual dengan margin terbuka)"),
+}
+
+
+def parse_whole(text: str) -> int:
+    """``12500``, ``12.500`` or ``Rp 12.500`` -> 12500. Raises ValueError."""
+    text = re.sub(r"^rp\s*", "", (text or "").strip(), flags=re.IGNORECASE).replace(" ", "")
+    if not WHOLE_RE.match(text):
+        raise ValueError(text)
+    return int(text.replace(".", ""))
+
+
+def parse_decimal(text: str) -> float:
+    value = float((text or "").strip().replace(",", "."))
+    if not math.isfinite(value):
+        raise ValueError(text)
+    return value
+
+
+class ParsedField(StringField):
+    """A text field whose value is parsed; on bad input the user's text is shown again."""
+
+    parse = staticmethod(str)
+    bad_message = _l("Isian tidak valid.")
+
+    def process_formdata(self, valuelist):
+        self.data = None
+        if valuelist and valuelist[0].strip():
+            try:
+                self.data = self.parse(valuelist[0])
+            except ValueError as exc:
+                raise ValueError(str(self.bad_message)) from exc
+
+    def _value(self):
+        if self.raw_data:
+            return self.raw_data[0]
+        return "" if self.data is None else str(self.data)
+
+
+class WholeField(ParsedField):
+    parse = staticmethod(parse_whole)
+    bad_message = _l("Isi dengan bilangan bulat, misalnya 12500.")
+
+
+class DecimalText(ParsedField):
+    parse = staticmethod(parse_decimal)
+    bad_message = _l("Isi dengan angka, misalnya 150 atau -7,01.")
+
+
+class DayField(ParsedField):
+    widget = DateInput()
+    parse = staticmethod(date.fromisoformat)
+    bad_message = _l("Isi tanggal dengan benar (tttt-bb-hh).")
+
+
+class CheckboxesField(SelectMultipleField):
+    widget = ListWidget(prefix_label=False)
+    option_widget = CheckboxInput()
+
+
+class ListingForm(FlaskForm):
+    client_token = HiddenField()
+    commodity = SelectField(_l("Komoditas"), validate_choice=False)
+    quantity = WholeField(_l("Jumlah"), render_kw={"inputmode": "numeric"})
+    grade = SelectField(_l("Mutu"), validate_choice=False)
+    price = WholeField(_l("Harga per satuan (Rp)"), render_kw={"inputmode": "numeric"})
+    window_start = DayField(_l("Tanggal penyerahan pertama"))
+    window_end = DayField(_l("Tanggal penyerahan terakhir"))
+    max_distance_km = DecimalText(_l("Jarak terjauh pembelian (km)"))
+    akad = CheckboxesField(_l("Akad yang diterima"), validate_choice=False)
+    note = TextAreaField(_l("Catatan"), render_kw={"maxlength": 1000, "rows": 3})
+    halal_cert = StringField(_l("Nomor sertifikat halal"), render_kw={"maxlength": 40})
+    lat = DecimalText(_l("Lintang"))
+    lon = DecimalText(_l("Bujur"))
+
+    def set_choices(self, commodities) -> None:
+        self.akad.choices = [(a, AKAD_LABELS[a]) for a in AKAD_CHOICES]
+        self.commodity.choices = [("", _l("— pilih komoditas —"))] + [
+            (c.slug, f"{c.name_id} ({c.unit})") for c in commodities
+        ]
+        self.grade.choices = {"": [("", _l("— pilih mutu —"))]} | {
+            c.name_id: [(g, g) for g in c.grades] for c in commodities
+        }
+        if not self.client_token.data:
+            self.client_token.data = secrets.token_urlsafe(24)
+
+    def to_input(self, side: str) -> ListingInput:
+        return ListingInput(
+            side=side,
+            commodity=self.commodity.data or "",
+            quantity=self.quantity.data,
+            grade=self.grade.data or "",
+            price=self.price.data,
+            window_start=self.window_start.data,
+            window_end=self.window_end.data,
+            lat=self.lat.data,
+            lon=self.lon.data,
+            max_distance_km=self.max_distance_km.data,
+            akad=tuple(self.akad.data or ()),
+            note=self.note.data or "",
+            halal_cert=self.halal_cert.data or "",
+            client_token=(self.client_token.data or None),
+        )
+
+    def fill_from(self, listing) -> None:
+        c = listing.commodity
+        self.commodity.data = c.slug
+        self.grade.data = c.grade_label(listing.grade)
+        for name in ("quantity", "price", "window_start", "window_end", "lat", "lon"):
+            getattr(self, name).data = getattr(listing, name)
+        self.max_distance_km.data = listing.max_distance_km
+        self.akad.data = list(listing.akad)
+        self.note.data = listing.note
+        self.halal_cert.data = listing.halal_cert or ""
+
+
+def _get(args, name, parse):
+    value = (args.get(name) or "").strip()
+    if not value:
+        return None
+    try:
+        return parse(value)
+    except ValueError:
+        return None
+
+
+def parse_market_args(args) -> MarketFilters:
+    """The market's query string; a value that does not parse is ignored."""
+    side = args.get("side")
+    sort = args.get("sort")
+    return MarketFilters(
+        side=side if side in ("offer", "request") else None,
+        commodity=(args.get("commodity") or None),
+        regency=(args.get("regency") or None),
+        grade=(args.get("grade") or None),
+        price_min=_get(args, "price_min", parse_whole),
+        price_max=_get(args, "price_max", parse_whole),
+        available_from=_get(args, "from", date.fromisoformat),
+        available_to=_get(args, "to", date.fromisoformat),
+        max_km=_get(args, "km", lambda v: max(0.0, parse_decimal(v))),
+        sort=sort if sort in SORTS else "newest",
+    )

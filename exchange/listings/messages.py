@@ -1,0 +1,42 @@
+"""The user's sentence for each problem code of ``rules.check`` (Bahasa Indonesia msgids)."""
+
+from __future__ import annotations
+
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+
+from exchange.i18n import number
+from exchange.listings.rules import Problem
+
+MESSAGES = {
+    "side": _l("Pilih penawaran atau permintaan."),
+    "commodity_unknown": _l("Komoditas tidak dikenal; pilih dari daftar."),
+    "required": _l("Wajib diisi."),
+    "positive": _l("Harus lebih dari nol."),
+    "quantity_max": _l("Jumlah terlalu besar: paling banyak %(max)s."),
+    "price_max": _l("Harga terlalu tinggi: paling banyak Rp %(max)s per satuan."),
+    "grade": _l("Pilih salah satu mutu komoditas ini: %(grades)s."),
+    "start_past": _l("Tanggal mulai tidak boleh sebelum hari ini."),
+    "end_before_start": _l("Tanggal akhir tidak boleh sebelum tanggal mulai."),
+    "end_past": _l("Tanggal akhir sudah lewat; pilih hari ini atau sesudahnya."),
+    "window_long": _l("Jangka penyerahan paling lama %(max)s hari."),
+    "place": _l("Lokasi harus di Jawa Timur."),
+    "distance_positive": _l("Jarak harus lebih dari nol."),
+    "distance_max": _l("Jarak terlalu jauh: paling jauh %(max)s km."),
+    "akad_required": _l("Pilih paling sedikit satu akad."),
+    "akad_unknown": _l("Akad tidak dikenal."),
+    "istisna_food": _l("Akad istishna' hanya untuk barang pesanan, bukan bahan pangan."),
+    "too_long": _l("Terlalu panjang: paling banyak %(max)s karakter."),
+}
+
+
+def message(problem: Problem) -> str:
+    params = {k: number(v) if isinstance(v, int | float) else v for k, v in problem.params.items()}
+    return str(MESSAGES[problem.code]) % params if params else str(MESSAGES[problem.code])
+
+
+def halal_warning() -> str:
+    return _(
+        "Nomor sertifikat halal biasanya berbentuk ID diikuti 12-17 angka. Nomor tetap disimpan; "
+        "periksa kembali di halal.go.id."
+    )

@@ -1,0 +1,213 @@
+"""Reads: the market page, one listing, a pesantren's own listings, the matching engine's input.
+
+Every page runs a fixed number of statements whatever the number of rows: the listing, its
+pesantren (with regency) and its commodity come in one joined SELECT (the relationships are
+``lazy="joined"``), plus one COUNT for the pager.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from flask import current_app
+from flask_sqlalchemy.pagination import Pagination
+from sqlalchemy import Select, func, select
+
+from exchange.catalogue.models import Commodity
+from exchange.extensions import db
+from exchange.listings import geo
+from exchange.listings.models import Listing, ListingStatus
+from exchange.pesantren.models import Pesantren, Regency
+
+SORTS = ("newest", "price_asc", "price_desc", "distance")
+
+
+@dataclass(frozen=True)
+class MarketFilters:
+    side: str | None = None
+    commodity: str | None = None  # slug
+    regency: str | None = None  # code
+    grade: str | None = None  # label of the chosen commodity: this grade or better
+    price_min: int | None = None
+    price_max: int | None = None
+    available_from: date | None = None
+    available_to: date | None = None
+    max_km: float | None = None  # road distance from the viewer's pesantren
+    sort: str = "newest"
+
+
+@dataclass(frozen=True)
+class MarketRow:
+    listing: Listing
+    distance_km: float | None
+
+
+@dataclass
+class MarketPage:
+    pagination: object
+    rows: list[MarketRow]
+    origin: tuple[float, float] | None  # the viewer's pesantren, when distances are known
+
+
+def viewer_origin(viewer) -> tuple[float, float] | None:
+    """The coordinates distances are measured from: the signed-in manager's pesantren."""
+    if not getattr(viewer, "is_authenticated", False) or not viewer.is_manager:
+        return None
+    pesantren = viewer.pesantren
+    return (pesantren.lat, pesantren.lon) if pesantren is not None else None
+
+
+def _open(today: date) -> list:
+    return [
+        Listing.status == ListingStatus.ACTIVE.value,
+        Listing.remaining > 0,
+        Listing.window_end >= today,
+    ]
+
+
+def _chord2(origin: tuple[float, float]):
+    x, y, z = geo.unit_vector(*origin)
+    dx, dy, dz = Listing.geo_x - x, Listing.geo_y - y, Listing.geo_z - z
+    return dx * dx + dy * dy + dz * dz
+
+
+def market_statement(filters: MarketFilters, origin, today: date) -> Select:
+    """The ids of the open listings that pass the filters, in the chosen order."""
+    stmt = select(Listing.id).where(*_open(today))
+    if filters.side:
+        stmt = stmt.where(Listing.side == filters.side)
+    commodity = None
+    if filters.commodity:
+        commodity = db.session.scalar(select(Commodity).where(Commodity.slug == filters.commodity))
+        stmt = stmt.where(Listing.commodity_id == (commodity.id if commodity else -1))
+    if commodity is not None and filters.grade in commodity.grades:
+        stmt = stmt.where(Listing.grade >= commodity.grade_rank(filters.grade))
+    if filters.regency:
+        in_regency = select(Pesantren.id).where(Pesantren.regency_code == filters.regency)
+        stmt = stmt.where(Listing.pesantren_id.in_(in_regency))
+    if filters.price_min is not None:
+        stmt = stmt.where(Listing.price >= filters.price_min)
+    if filters.price_max is not None:
+        stmt = stmt.where(Listing.price <= filters.price_max)
+    if filters.available_from is not None:
+        stmt = stmt.where(Listing.window_end >= filters.available_from)
+    if filters.available_to is not None:
+        stmt = stmt.where(Listing.window_start <= filters.available_to)
+    road_factor = current_app.config["ROAD_FACTOR"]
+    if origin is not None and filters.max_km is not None:
+        # A latitude/longitude box (index-friendly, a little too wide) narrows the rows; the
+        # chord then decides exactly.
+        (lat_lo, lat_hi), (lon_lo, lon_hi) = geo.bounding_box(*origin, filters.max_km, road_factor)
+        stmt = stmt.where(
+            Listing.lat.between(lat_lo, lat_hi),
+            Listing.lon.between(lon_lo, lon_hi),
+            _chord2(origin) <= geo.chord2_limit(filters.max_km, road_factor),
+        )
+    return stmt.order_by(*_order(filters.sort, origin))
+
+
+def _order(sort: str, origin) -> list:
+    if sort == "price_asc":
+        return [Listing.price.asc(), Listing.id.desc()]
+    if sort == "price_desc":
+        return [Listing.price.desc(), Listing.id.desc()]
+    if sort == "distance" and origin is not None:
+        return [_chord2(origin).asc(), Listing.id.desc()]
+    return [Listing.created_at.desc(), Listing.id.desc()]
+
+
+def market_page(filters: MarketFilters, viewer, page: int = 1, today: date | None = None):
+    """One page of open listings (active, something remaining, window not passed)."""
+    from exchange.listings.services import today_wib
+
+    origin = viewer_origin(viewer)
+    stmt = market_statement(filters, origin, today or today_wib())
+    pagination = _IdsThenRows(
+        page=max(1, page), per_page=current_app.config["PAGE_SIZE"], error_out=False, ids=stmt
+    )
+    return MarketPage(
+        pagination, [MarketRow(x, distance_from(origin, x)) for x in pagination.items], origin
+    )
+
+
+class _IdsThenRows(Pagination):
+    """Page through ids on the listings table alone (the sort and LIMIT need no join), then
+    load that page's listings with their pesantren and commodity in one joined SELECT."""
+
+    def _query_items(self) -> list[Listing]:
+        stmt = self._query_args["ids"]
+        ids = list(db.session.scalars(stmt.limit(self.per_page).offset(self._offset)))
+        if not ids:
+            return []
+        found = {x.id: x for x in db.session.scalars(select(Listing).where(Listing.id.in_(ids)))}
+        return [found[i] for i in ids if i in found]
+
+    def _query_count(self) -> int:
+        stmt = self._query_args["ids"].order_by(None).subquery()
+        return db.session.scalar(select(func.count()).select_from(stmt))
+
+    @property
+    def _offset(self) -> int:
+        return (self.page - 1) * self.per_page
+
+
+def distance_from(origin, listing: Listing) -> float | None:
+    if origin is None:
+        return None
+    return geo.road_km(*origin, listing.lat, listing.lon, current_app.config["ROAD_FACTOR"])
+
+
+def visible_listing(viewer, listing_id: int) -> Listing | None:
+    """A listing anyone may see; one hidden by staff only for its pesantren and staff."""
+    listing = db.session.get(Listing, listing_id)
+    if listing is None:
+        return None
+    if listing.status == ListingStatus.HIDDEN:
+        own = getattr(viewer, "is_authenticated", False) and (
+            viewer.is_staff or viewer.pesantren_id == listing.pesantren_id
+        )
+        return listing if own else None
+    return listing
+
+
+def my_listings(user, page: int = 1):
+    stmt = (
+        select(Listing)
+        .where(Listing.pesantren_id == user.pesantren_id)
+        .order_by(Listing.created_at.desc(), Listing.id.desc())
+    )
+    return db.paginate(stmt, page=page, per_page=current_app.config["PAGE_SIZE"], error_out=False)
+
+
+def active_listings(today: date | None = None) -> list[Listing]:
+    """Every open listing, for the matching engine: one SELECT, pesantren and commodity joined."""
+    from exchange.listings.services import today_wib
+
+    stmt = select(Listing).where(*_open(today or today_wib())).order_by(Listing.id)
+    return list(db.session.scalars(stmt).unique())
+
+
+def instance_row(listing: Listing) -> dict:
+    """A listing in the matching engine's instance format (FORMAT.md)."""
+    row = {
+        "id": f"L{listing.id:06d}",
+        "side": listing.side,
+        "pesantren": f"P{listing.pesantren_id:05d}",
+        "commodity": listing.commodity.slug,
+        "grade": listing.grade,
+        "quantity": listing.remaining,
+        "price": listing.price,
+        "window": [listing.window_start.isoformat(), listing.window_end.isoformat()],
+    }
+    if listing.side == "request" and listing.max_distance_km is not None:
+        row["max_distance_km"] = listing.max_distance_km
+    return row
+
+
+def filter_choices() -> tuple[list[Commodity], list[Regency]]:
+    commodities = list(
+        db.session.scalars(select(Commodity).where(Commodity.active).order_by(Commodity.name_id))
+    )
+    regencies = list(db.session.scalars(select(Regency).order_by(Regency.code)))
+    return commodities, regencies

@@ -1,0 +1,144 @@
+"""What makes a listing valid. Pure: plain values in, a list of problems out (no Flask, no
+database, no clock: ``today`` is given). ``messages.py`` turns each problem into a sentence.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+
+SIDES = ("offer", "request")
+AKAD_CHOICES = ("tunai", "tempo", "salam", "istisna", "murabahah")
+# Istisna' is a contract for made-to-order goods: never for foodstuffs (DOMAIN.md section 7.2).
+MADE_TO_ORDER_ONLY = frozenset({"istisna"})
+
+
+@dataclass(frozen=True)
+class Limits:
+    """Sane upper bounds; each is a setting (``LISTING_MAX_QUANTITY`` and so on)."""
+
+    max_quantity: int = 10_000_000
+    max_price: int = 1_000_000_000
+    max_distance_km: float = 1000.0
+    max_note: int = 1000
+    max_window_days: int = 366
+    max_halal: int = 40
+    # The place must lie in or near East Java (Masalembu in the north, the Kangean isles east).
+    lat_range: tuple[float, float] = (-9.0, -5.0)
+    lon_range: tuple[float, float] = (110.5, 116.5)
+
+
+@dataclass(frozen=True)
+class CommodityFacts:
+    slug: str
+    grades: tuple[str, ...]
+    is_food: bool
+
+
+@dataclass(frozen=True)
+class ListingInput:
+    side: str
+    commodity: str
+    quantity: int | None
+    grade: str
+    price: int | None
+    window_start: date | None
+    window_end: date | None
+    lat: float | None = None
+    lon: float | None = None
+    max_distance_km: float | None = None
+    akad: tuple[str, ...] = ()
+    note: str = ""
+    halal_cert: str = ""
+    client_token: str | None = None
+
+
+@dataclass(frozen=True)
+class Problem:
+    field: str
+    code: str
+    params: dict = field(default_factory=dict)
+
+
+def check(
+    inp: ListingInput,
+    commodity: CommodityFacts | None,
+    today: date,
+    limits: Limits = Limits(),
+    previous_start: date | None = None,
+) -> list[Problem]:
+    """Every problem with the input, at most one per field. ``previous_start``: when editing,
+    the listing's current first day may stay in the past."""
+    problems: list[Problem] = []
+    add = problems.append
+    if inp.side not in SIDES:
+        add(Problem("side", "side"))
+    if commodity is None:
+        add(Problem("commodity", "commodity_unknown"))
+    _check_whole(inp.quantity, "quantity", limits.max_quantity, add)
+    _check_whole(inp.price, "price", limits.max_price, add)
+    if commodity is not None and inp.grade not in commodity.grades:
+        add(Problem("grade", "grade", {"grades": ", ".join(commodity.grades)}))
+    _check_window(inp, today, limits, previous_start, add)
+    _check_place(inp, limits, add)
+    if inp.side == "request" and inp.max_distance_km is not None:
+        if inp.max_distance_km <= 0:
+            add(Problem("max_distance_km", "distance_positive"))
+        elif inp.max_distance_km > limits.max_distance_km:
+            add(Problem("max_distance_km", "distance_max", {"max": limits.max_distance_km}))
+    _check_akad(inp.akad, commodity, add)
+    if len(inp.note or "") > limits.max_note:
+        add(Problem("note", "too_long", {"max": limits.max_note}))
+    if len(inp.halal_cert or "") > limits.max_halal:
+        add(Problem("halal_cert", "too_long", {"max": limits.max_halal}))
+    return problems
+
+
+def _check_whole(value, name, maximum, add) -> None:
+    if value is None:
+        add(Problem(name, "required"))
+    elif value <= 0:
+        add(Problem(name, "positive"))
+    elif value > maximum:
+        add(Problem(name, f"{name}_max", {"max": maximum}))
+
+
+def _check_window(inp, today, limits, previous_start, add) -> None:
+    start, end = inp.window_start, inp.window_end
+    if start is None:
+        add(Problem("window_start", "required"))
+    elif start < today and start != previous_start:
+        add(Problem("window_start", "start_past"))
+    if end is None:
+        add(Problem("window_end", "required"))
+    elif start is not None and end < start:
+        add(Problem("window_end", "end_before_start"))
+    elif end < today:
+        add(Problem("window_end", "end_past"))
+    elif start is not None and (end - start).days + 1 > limits.max_window_days:
+        add(Problem("window_end", "window_long", {"max": limits.max_window_days}))
+
+
+def _check_place(inp, limits, add) -> None:
+    if inp.lat is None or inp.lon is None:
+        return  # the pesantren's own coordinates
+    lo, hi = limits.lat_range
+    if not lo <= inp.lat <= hi:
+        add(Problem("lat", "place"))
+    lo, hi = limits.lon_range
+    if not lo <= inp.lon <= hi:
+        add(Problem("lon", "place"))
+
+
+def _check_akad(akad, commodity, add) -> None:
+    if not akad:
+        add(Problem("akad", "akad_required"))
+    elif any(a not in AKAD_CHOICES for a in akad):
+        add(Problem("akad", "akad_unknown"))
+    elif commodity is not None and commodity.is_food and MADE_TO_ORDER_ONLY.intersection(akad):
+        add(Problem("akad", "istisna_food"))
+
+
+def halal_applies(side: str, commodity: CommodityFacts | None) -> bool:
+    """The halal certificate number is asked for foodstuffs offered."""
+    return side == "offer" and commodity is not None and commodity.is_food

@@ -1,0 +1,153 @@
+"""The market, a listing's page, posting/editing/withdrawing, and a manager's own listings."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+
+from exchange.auth.permissions import can_edit_listing, manager_required
+from exchange.errors import IllegalTransition
+from exchange.listings import queries, services
+from exchange.listings.forms import ListingForm, parse_market_args
+from exchange.listings.models import ListingStatus, Side
+
+bp = Blueprint("listings", __name__)
+
+
+@bp.route("/pasar")
+def market():
+    filters = parse_market_args(request.args)
+    result = queries.market_page(filters, current_user, request.args.get("page", 1, type=int))
+    commodities, regencies = queries.filter_choices()
+    chosen = next((c for c in commodities if c.slug == filters.commodity), None)
+    return render_template(
+        "listings/market.html",
+        result=result,
+        filters=filters,
+        commodities=commodities,
+        regencies=regencies,
+        chosen=chosen,
+        today=services.today_wib(),
+    )
+
+
+@bp.route("/pasar/<int:listing_id>")
+def detail(listing_id: int):
+    listing = queries.visible_listing(current_user, listing_id)
+    if listing is None:
+        abort(404)
+    return render_template(
+        "listings/detail.html",
+        listing=listing,
+        distance=queries.distance_from(queries.viewer_origin(current_user), listing),
+        mine=can_edit_listing(current_user, listing),
+        today=services.today_wib(),
+    )
+
+
+@bp.route("/listing/baru", methods=["GET", "POST"])
+@login_required
+def new():
+    side = request.args.get("side", Side.OFFER.value)
+    if side not in (Side.OFFER, Side.REQUEST):
+        abort(404)
+    services.check_trader(current_user)
+    form = _form()
+    if request.method == "GET":
+        today = services.today_wib()
+        form.commodity.data = request.args.get("commodity", "")
+        form.window_start.data, form.window_end.data = today, today + timedelta(days=30)
+        form.akad.data = ["tunai"]
+        form.lat.data, form.lon.data = current_user.pesantren.lat, current_user.pesantren.lon
+    elif _submitted(form, side):
+        try:
+            listing, warnings = services.create_listing(current_user, form.to_input(side))
+        except services.InvalidListing as exc:
+            _attach(form, exc.errors)
+        else:
+            return _saved(listing, warnings, _("Listing Anda sudah tayang di pasar."))
+    return _render_form(form, side, None)
+
+
+@bp.route("/listing/<int:listing_id>/ubah", methods=["GET", "POST"])
+@login_required
+def edit(listing_id: int):
+    listing = services.own_listing(current_user, listing_id)
+    if not listing.is_editable:
+        flash(_("Listing ini tidak dapat diubah lagi."), "warning")
+        return redirect(url_for("listings.detail", listing_id=listing.id))
+    form = _form()
+    if request.method == "GET":
+        form.fill_from(listing)
+    elif _submitted(form, listing.side, listing.window_start):
+        try:
+            listing, warnings = services.update_listing(
+                current_user, listing.id, form.to_input(listing.side)
+            )
+        except services.InvalidListing as exc:
+            _attach(form, exc.errors)
+        except IllegalTransition as exc:
+            flash(str(exc.message), "error")
+            return redirect(url_for("listings.detail", listing_id=listing_id))
+        else:
+            return _saved(listing, warnings, _("Perubahan disimpan."))
+    return _render_form(form, listing.side, listing)
+
+
+@bp.route("/listing/<int:listing_id>/tarik", methods=["POST"])
+@login_required
+def withdraw(listing_id: int):
+    services.withdraw_listing(current_user, listing_id)
+    flash(_("Listing ditarik dari pasar."), "info")
+    return redirect(url_for("listings.mine"))
+
+
+@bp.route("/listing/saya")
+@manager_required
+def mine():
+    pagination = queries.my_listings(current_user, request.args.get("page", 1, type=int))
+    return render_template(
+        "listings/mine.html",
+        pagination=pagination,
+        today=services.today_wib(),
+        can_post=current_user.pesantren is not None and current_user.pesantren.is_verified,
+        statuses=ListingStatus,
+    )
+
+
+def _form() -> ListingForm:
+    form = ListingForm()
+    form.set_choices(queries.filter_choices()[0])
+    return form
+
+
+def _submitted(form: ListingForm, side: str, previous_start=None) -> bool:
+    """True when the form parsed; otherwise the parse errors and the rule errors are shown."""
+    if form.validate_on_submit():
+        return True
+    _attach(form, services.problems(form.to_input(side), previous_start))
+    return False
+
+
+def _attach(form: ListingForm, errors: dict[str, str]) -> None:
+    for name, msg in errors.items():
+        field = getattr(form, name, None)
+        if field is None or name == "client_token":
+            form.form_errors.append(msg)
+        elif not field.errors:
+            field.errors = [msg]
+
+
+def _saved(listing, warnings, message):
+    flash(message, "info")
+    for warning in warnings:
+        flash(warning, "warning")
+    return redirect(url_for("listings.detail", listing_id=listing.id))
+
+
+def _render_form(form, side, listing):
+    status = 400 if form.errors or form.form_errors else 200
+    return render_template("listings/form.html", form=form, side=side, listing=listing), status
