@@ -41,10 +41,10 @@ def test_a_manager_gets_their_expiring_listing_and_market_note(app):
         assert "Listing Anda yang segera berakhir" in mail.text_body
         assert "Penawaran Garam krosok" in mail.text_body
         assert "berakhir 7 Jan 2027" in mail.text_body
-        assert f"http://127.0.0.1:5000/listing/{listing.id}" in mail.text_body
+        assert f"http://127.0.0.1:5000/pasar/{listing.id}" in mail.text_body
         assert "Catatan pasar" in mail.text_body
         assert "median Rp\u00a01.700/kg (periode lalu Rp\u00a01.400, +21%)" in mail.text_body
-        assert f'href="http://127.0.0.1:5000/listing/{listing.id}"' in mail.html_body
+        assert f'href="http://127.0.0.1:5000/pasar/{listing.id}"' in mail.html_body
         assert mail.dedupe_key == f"digest:daily:2027-01-04:{reader.id}"
 
 
