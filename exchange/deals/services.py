@@ -480,3 +480,20 @@ def expire_stale_moves(now: datetime | None = None) -> int:
         count += 1
     db.session.commit()
     return count
+
+
+def mark_notifications_read(user, ids: list[int] | None = None) -> int:
+    """Mark the user's notifications read (all, or the given ids). Returns how many."""
+    from exchange.deals.models import Notification
+
+    query = (
+        update(Notification)
+        .where(Notification.user_id == user.id, Notification.read_at.is_(None))
+        .values(read_at=utcnow())
+        .execution_options(synchronize_session=False)
+    )
+    if ids:
+        query = query.where(Notification.id.in_(ids))
+    count = db.session.execute(query).rowcount
+    db.session.commit()
+    return count
