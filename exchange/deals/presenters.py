@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
@@ -185,6 +186,8 @@ def detail_page(deal: Deal, counter_form=None, forms=None) -> dict:
     note.version.data = str(deal.terms_version)
     bundle = fulfilment.bundle_of(deal.id)
     mine = deal.seller_pesantren_id if side is Side.SELLER else deal.buyer_pesantren_id
+    if any(r.rater_pesantren_id == mine for r in deal.ratings):
+        actions = [a for a in actions if a is not Action.RATE]
     return {
         "deal": deal,
         "side": side,
@@ -237,7 +240,7 @@ def contract_page(deal: Deal) -> dict:
 def contract_facts(snap: dict) -> list[tuple[str, str]]:
     goods = snap["goods"]
     facts = [
-        (_("Barang"), goods["name_id"]),
+        (_("Barang"), goods["name_en"] if str(get_locale()) == "en" else goods["name_id"]),
         (_("Mutu"), goods["grade"] or "-"),
         (_("Jumlah"), f"{snap['quantity']} {goods['unit']}"),
         (_("Harga satuan"), rupiah(snap["unit_price"])),
