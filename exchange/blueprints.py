@@ -4,9 +4,10 @@
 def BLUEPRINTS():  # noqa: N802 - reads as the constant it stands for
     from exchange.auth.views import bp as auth
     from exchange.catalogue.views import bp as catalogue
+    from exchange.deals.views import bp as deals
     from exchange.digests.views import bp as digests
     from exchange.listings.views import bp as listings
     from exchange.pesantren.views import bp as pesantren
     from exchange.site.views import bp as site
 
-    return [site, auth, pesantren, catalogue, listings, digests]
+    return [site, auth, pesantren, catalogue, listings, deals, digests]

@@ -8,6 +8,7 @@ cli = AppGroup("exchange", help="Bursa Pesantren commands.")
 
 def _register():
     from exchange.auth.cli import register as auth_cmds
+    from exchange.deals.cli import register as deal_cmds
     from exchange.listings.cli import register as listings_cmds
     from exchange.mail.cli import register as mail_cmds
     from exchange.pesantren.cli import register as pesantren_cmds
@@ -18,6 +19,7 @@ def _register():
         mail_cmds,
         pesantren_cmds,
         listings_cmds,
+        deal_cmds,
         scheduler_cmds,
     ):
         register(cli)

@@ -112,3 +112,32 @@ def make_listing(
     db.session.add(listing)
     db.session.commit()
     return listing
+
+
+def deal_terms(**kw):
+    """Good cash terms for a deal on garam krosok, a week from today."""
+    from dataclasses import replace
+
+    from exchange.deals.akad import Terms
+
+    base = Terms(
+        quantity=100,
+        unit_price=1500,
+        akad="tunai",
+        handover_date=date.today() + timedelta(days=7),
+        handover_place="Gudang Kopontren",
+        transport="seller",
+        grade=2,
+    )
+    return replace(base, **kw)
+
+
+def make_deal(seller=None, buyer=None, offer=None, terms=None, message: str = "", **listing_kw):
+    """A negotiation opened by ``buyer`` (a manager) on ``seller``'s offer: the seller's turn."""
+    from exchange.deals.services import open_negotiation
+
+    seller = seller or make_manager()
+    buyer = buyer or make_manager(regency_code="3578")
+    offer = offer or make_listing(seller.pesantren, **listing_kw)
+    deal = open_negotiation(buyer, offer.id, terms=terms or deal_terms(), message=message)
+    return deal

@@ -1,0 +1,148 @@
+"""Forms for the negotiation and the moves after signing."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import (
+    DateField,
+    HiddenField,
+    IntegerField,
+    RadioField,
+    SelectField,
+    StringField,
+    TextAreaField,
+)
+from wtforms.validators import InputRequired, Length, NumberRange, Optional, ValidationError
+
+from exchange.deals import akad as rules
+
+
+class TermsForm(FlaskForm):
+    quantity = IntegerField(
+        _l("Jumlah"), validators=[InputRequired(_l("Isi jumlah.")), NumberRange(min=1)]
+    )
+    unit_price = IntegerField(
+        _l("Harga satuan (Rp)"),
+        validators=[InputRequired(_l("Isi harga satuan.")), NumberRange(min=1)],
+    )
+    grade = SelectField(_l("Mutu"), coerce=int)
+    akad = SelectField(_l("Akad"))
+    handover_date = DateField(
+        _l("Tanggal penyerahan"), validators=[InputRequired(_l("Isi tanggal penyerahan."))]
+    )
+    handover_place = StringField(
+        _l("Lokasi penyerahan"),
+        validators=[InputRequired(_l("Isi lokasi penyerahan.")), Length(max=255)],
+    )
+    transport = RadioField(
+        _l("Pengangkutan"),
+        choices=[("seller", _l("Penjual mengantar")), ("buyer", _l("Pembeli mengambil"))],
+        default="seller",
+    )
+    payment_due_date = DateField(_l("Jatuh tempo pembayaran (tempo)"), validators=[Optional()])
+    schedule = TextAreaField(
+        _l("Tahap pembayaran istishna' (satu per baris: TTTT-BB-HH jumlah)"),
+        validators=[Optional(), Length(max=2000)],
+    )
+    cost_price = IntegerField(_l("Harga pokok per satuan (murabahah)"), validators=[Optional()])
+    margin = IntegerField(_l("Margin per satuan (murabahah)"), validators=[Optional()])
+    message = TextAreaField(_l("Pesan singkat"), validators=[Optional(), Length(max=1000)])
+    version = HiddenField()
+
+    def validate_schedule(self, field):
+        try:
+            parse_schedule(field.data or "")
+        except ValueError as exc:
+            raise ValidationError(
+                _l("Tulis setiap tahap sebagai tanggal dan jumlah, misalnya 2027-02-01 500000.")
+            ) from exc
+
+    def terms(self) -> rules.Terms:
+        return rules.Terms(
+            quantity=self.quantity.data,
+            unit_price=self.unit_price.data,
+            akad=self.akad.data,
+            handover_date=self.handover_date.data,
+            handover_place=self.handover_place.data or "",
+            transport=self.transport.data,
+            grade=self.grade.data or None,
+            payment_due_date=self.payment_due_date.data,
+            schedule=parse_schedule(self.schedule.data or ""),
+            cost_price=self.cost_price.data,
+            margin=self.margin.data,
+        )
+
+    def fill(self, terms: rules.Terms) -> None:
+        for name in (
+            "quantity",
+            "unit_price",
+            "akad",
+            "handover_date",
+            "handover_place",
+            "transport",
+            "grade",
+            "payment_due_date",
+            "cost_price",
+            "margin",
+        ):
+            getattr(self, name).data = getattr(terms, name)
+        self.schedule.data = "\n".join(f"{s.due.isoformat()} {s.amount}" for s in terms.schedule)
+
+
+def parse_schedule(text: str) -> tuple[rules.Stage, ...]:
+    stages = []
+    for line in text.splitlines():
+        if not line.strip():
+            continue
+        day, amount = line.split()
+        stages.append(rules.Stage(date.fromisoformat(day), int(amount.replace(".", ""))))
+    return tuple(stages)
+
+
+class NoteForm(FlaskForm):
+    note = TextAreaField(_l("Catatan"), validators=[Optional(), Length(max=1000)])
+    version = HiddenField()
+
+
+class PaymentForm(FlaskForm):
+    amount = IntegerField(
+        _l("Jumlah dibayar (Rp)"), validators=[InputRequired(_l("Isi jumlah.")), NumberRange(min=1)]
+    )
+    paid_on = DateField(_l("Tanggal bayar"), validators=[InputRequired(_l("Isi tanggal."))])
+    note = StringField(_l("Catatan"), validators=[Optional(), Length(max=500)])
+
+
+class ReceiveForm(FlaskForm):
+    quantity_received = IntegerField(
+        _l("Jumlah diterima"), validators=[InputRequired(_l("Isi jumlah.")), NumberRange(min=0)]
+    )
+    grade_received = SelectField(_l("Mutu diterima"), coerce=int)
+    received_on = DateField(_l("Tanggal diterima"), validators=[InputRequired(_l("Isi tanggal."))])
+    shortfall_outcome = RadioField(
+        _l("Bila kurang"),
+        choices=[
+            ("returned", _l("Sisanya kembali ke listing")),
+            ("cancelled", _l("Sisanya dibatalkan atas kesepakatan")),
+        ],
+        validators=[Optional()],
+    )
+    note = TextAreaField(_l("Catatan BAST"), validators=[Optional(), Length(max=2000)])
+
+
+class DisputeForm(FlaskForm):
+    reason = TextAreaField(
+        _l("Alasan sengketa"),
+        validators=[InputRequired(_l("Tuliskan alasan sengketa.")), Length(max=1000)],
+    )
+
+
+class RatingForm(FlaskForm):
+    score = RadioField(
+        _l("Nilai"),
+        choices=[(str(i), str(i)) for i in range(5, 0, -1)],
+        validators=[InputRequired(_l("Beri nilai 1 sampai 5."))],
+    )
+    comment = TextAreaField(_l("Komentar"), validators=[Optional(), Length(max=1000)])

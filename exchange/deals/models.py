@@ -1,0 +1,272 @@
+"""Deals: a negotiation between a seller and a buyer, its terms versions, events and after-life.
+
+TermsVersion, DealEvent and Contract rows are never changed once written (an ORM guard refuses
+updates and deletes); the Deal row carries the current state and is changed only by services.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    CheckConstraint,
+    Date,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+    event,
+)
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from exchange.db import UTCDateTime, intpk, rupiah, timestamp
+from exchange.deals.states import State
+from exchange.extensions import db
+
+STATE_VALUES = ", ".join(f"'{s.value}'" for s in State)
+
+
+class Deal(db.Model):
+    __tablename__ = "deals"
+    __table_args__ = (
+        CheckConstraint(f"state IN ({STATE_VALUES})", name="state_known"),
+        CheckConstraint("whose_turn IN ('seller', 'buyer')", name="turn_side"),
+        CheckConstraint("seller_pesantren_id <> buyer_pesantren_id", name="two_parties"),
+        CheckConstraint("reserved_quantity >= 0", name="reserved_nonnegative"),
+        Index("ix_deals_state_last_move", "state", "last_move_at"),
+    )
+
+    id: Mapped[intpk]
+    seller_pesantren_id: Mapped[int] = mapped_column(ForeignKey("pesantren.id"), index=True)
+    buyer_pesantren_id: Mapped[int] = mapped_column(ForeignKey("pesantren.id"), index=True)
+    offer_id: Mapped[int | None] = mapped_column(ForeignKey("listings.id"), index=True)
+    request_id: Mapped[int | None] = mapped_column(ForeignKey("listings.id"), index=True)
+    commodity_id: Mapped[int] = mapped_column(ForeignKey("commodities.id"), index=True)
+    # The matching engine's proposal this negotiation came from (no FK until matching lands).
+    proposal_id: Mapped[int | None] = mapped_column(Integer, index=True)
+    state: Mapped[str] = mapped_column(String(20), default=State.NEGOTIATING.value)
+    whose_turn: Mapped[str | None] = mapped_column(String(10))
+    terms_version: Mapped[int] = mapped_column(Integer, default=1)  # the current version number
+    accepted_version: Mapped[int | None] = mapped_column(Integer)
+    # What acceptance took from the listings; released on cancellation and short delivery.
+    reserved_quantity: Mapped[int] = mapped_column(BigInteger, default=0)
+    cancel_requested_by: Mapped[str | None] = mapped_column(String(10))
+    disputed_by: Mapped[str | None] = mapped_column(String(10))
+    dispute_reason: Mapped[str | None] = mapped_column(String(1000))
+    resume_state: Mapped[str | None] = mapped_column(String(20))  # where a dispute returns to
+    opened_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    # Optimistic lock: every state change is UPDATE ... WHERE version = :seen.
+    version: Mapped[int] = mapped_column(Integer, default=1)
+    last_move_at: Mapped[timestamp]
+    signed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    created_at: Mapped[timestamp]
+
+    seller = relationship("Pesantren", foreign_keys=[seller_pesantren_id], lazy="joined")
+    buyer = relationship("Pesantren", foreign_keys=[buyer_pesantren_id], lazy="joined")
+    commodity = relationship("Commodity", lazy="joined")
+    offer = relationship("Listing", foreign_keys=[offer_id])
+    request = relationship("Listing", foreign_keys=[request_id])
+    versions = relationship(
+        "TermsVersion", order_by="TermsVersion.number", back_populates="deal", viewonly=True
+    )
+    events = relationship("DealEvent", order_by="DealEvent.id", viewonly=True)
+    payments = relationship("Payment", order_by="Payment.id", viewonly=True)
+    contract = relationship("Contract", uselist=False, viewonly=True)
+    delivery = relationship("Delivery", uselist=False, viewonly=True)
+    ratings = relationship("Rating", viewonly=True)
+
+    @property
+    def current_terms(self) -> TermsVersion:
+        return next(v for v in self.versions if v.number == self.terms_version)
+
+    @property
+    def paid(self) -> int:
+        return sum(p.amount for p in self.payments)
+
+    def side_of(self, pesantren_id: int | None) -> str | None:
+        if pesantren_id == self.seller_pesantren_id:
+            return "seller"
+        if pesantren_id == self.buyer_pesantren_id:
+            return "buyer"
+        return None
+
+    def pesantren_of(self, side: str):
+        return self.seller if side == "seller" else self.buyer
+
+
+class TermsVersion(db.Model):
+    """One proposal of the terms; immutable once written."""
+
+    __tablename__ = "deal_terms"
+    __table_args__ = (
+        UniqueConstraint("deal_id", "number"),
+        CheckConstraint("quantity > 0", name="quantity_positive"),
+        CheckConstraint("unit_price > 0", name="price_positive"),
+        CheckConstraint("transport IN ('seller', 'buyer')", name="transport_side"),
+        CheckConstraint("author_side IN ('seller', 'buyer')", name="author_side"),
+    )
+
+    id: Mapped[intpk]
+    deal_id: Mapped[int] = mapped_column(ForeignKey("deals.id"), index=True)
+    number: Mapped[int] = mapped_column(Integer)
+    quantity: Mapped[int] = mapped_column(BigInteger)
+    unit_price: Mapped[rupiah]
+    grade: Mapped[int | None] = mapped_column(Integer)
+    akad: Mapped[str] = mapped_column(String(12))
+    handover_date: Mapped[date] = mapped_column(Date)
+    handover_place: Mapped[str] = mapped_column(String(255))
+    handover_lat: Mapped[float | None] = mapped_column(Float)
+    handover_lon: Mapped[float | None] = mapped_column(Float)
+    transport: Mapped[str] = mapped_column(String(10))  # who transports: seller | buyer
+    payment_due_date: Mapped[date | None] = mapped_column(Date)
+    # istisna': [{"due": "2027-01-04", "amount": 500000}, ...]
+    payment_schedule: Mapped[list] = mapped_column(JSON, default=list)
+    cost_price: Mapped[int | None] = mapped_column(BigInteger)  # murabahah, per unit
+    margin: Mapped[int | None] = mapped_column(BigInteger)  # murabahah, per unit
+    message: Mapped[str] = mapped_column(String(1000), default="")
+    author_side: Mapped[str] = mapped_column(String(10))
+    author_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    created_at: Mapped[timestamp]
+
+    deal = relationship(Deal, back_populates="versions")
+    author = relationship("User")
+
+    @property
+    def total(self) -> int:
+        return self.quantity * self.unit_price
+
+
+class DealEvent(db.Model):
+    """Every move of a deal: who, when, from, to, the terms version, a note. Append-only."""
+
+    __tablename__ = "deal_events"
+
+    id: Mapped[intpk]
+    deal_id: Mapped[int] = mapped_column(ForeignKey("deals.id"), index=True)
+    action: Mapped[str] = mapped_column(String(20))
+    actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))  # None: the system
+    actor_side: Mapped[str | None] = mapped_column(String(10))
+    from_state: Mapped[str] = mapped_column(String(20))
+    to_state: Mapped[str] = mapped_column(String(20))
+    terms_version: Mapped[int] = mapped_column(Integer)
+    note: Mapped[str] = mapped_column(String(1000), default="")
+    created_at: Mapped[timestamp]
+
+    actor = relationship("User")
+
+
+class Contract(db.Model):
+    """The signed akad: a snapshot of both parties and the accepted terms. One per deal."""
+
+    __tablename__ = "deal_contracts"
+
+    id: Mapped[intpk]
+    deal_id: Mapped[int] = mapped_column(ForeignKey("deals.id"), unique=True)
+    number: Mapped[str] = mapped_column(String(30), unique=True)  # BP/2027/01/000123
+    terms_version: Mapped[int] = mapped_column(Integer)
+    total: Mapped[rupiah]
+    # parties (name, NSPP, kopontren, signing manager), goods, grade label, unit, akad ...
+    snapshot: Mapped[dict] = mapped_column(JSON)
+    created_at: Mapped[timestamp]
+
+
+class Payment(db.Model):
+    __tablename__ = "deal_payments"
+    __table_args__ = (CheckConstraint("amount > 0", name="amount_positive"),)
+
+    id: Mapped[intpk]
+    deal_id: Mapped[int] = mapped_column(ForeignKey("deals.id"), index=True)
+    amount: Mapped[rupiah]
+    paid_on: Mapped[date] = mapped_column(Date)
+    note: Mapped[str] = mapped_column(String(500), default="")
+    recorded_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    created_at: Mapped[timestamp]
+
+
+class Delivery(db.Model):
+    """The handover record (BAST): what was received, in which grade; the shortfall's fate."""
+
+    __tablename__ = "deal_deliveries"
+    __table_args__ = (
+        CheckConstraint("quantity_received >= 0", name="received_nonnegative"),
+        CheckConstraint(
+            "shortfall_outcome IN ('returned', 'cancelled')", name="shortfall_outcome_known"
+        ),
+    )
+
+    id: Mapped[intpk]
+    deal_id: Mapped[int] = mapped_column(ForeignKey("deals.id"), unique=True)
+    quantity_received: Mapped[int] = mapped_column(BigInteger)
+    grade_received: Mapped[int | None] = mapped_column(Integer)
+    shortfall: Mapped[int] = mapped_column(BigInteger, default=0)
+    # returned: the rest goes back to the listing(s); cancelled: dropped by agreement
+    shortfall_outcome: Mapped[str | None] = mapped_column(String(10))
+    note: Mapped[str] = mapped_column(Text, default="")
+    received_on: Mapped[date] = mapped_column(Date)
+    recorded_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    created_at: Mapped[timestamp]
+
+
+class Rating(db.Model):
+    __tablename__ = "deal_ratings"
+    __table_args__ = (
+        UniqueConstraint("deal_id", "rater_pesantren_id"),
+        CheckConstraint("score BETWEEN 1 AND 5", name="score_range"),
+    )
+
+    id: Mapped[intpk]
+    deal_id: Mapped[int] = mapped_column(ForeignKey("deals.id"), index=True)
+    rater_pesantren_id: Mapped[int] = mapped_column(ForeignKey("pesantren.id"))
+    ratee_pesantren_id: Mapped[int] = mapped_column(ForeignKey("pesantren.id"), index=True)
+    score: Mapped[int] = mapped_column(Integer)
+    comment: Mapped[str] = mapped_column(String(1000), default="")
+    rater_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    created_at: Mapped[timestamp]
+
+
+class Notification(db.Model):
+    """An in-app notice for one user. The text is a msgid with params, shown in their language."""
+
+    __tablename__ = "notifications"
+    __table_args__ = (Index("ix_notifications_user_unread", "user_id", "read_at"),)
+
+    id: Mapped[intpk]
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    deal_id: Mapped[int | None] = mapped_column(ForeignKey("deals.id"), index=True)
+    kind: Mapped[str] = mapped_column(String(40))  # e.g. "deal.countered"
+    message: Mapped[str] = mapped_column(String(500))
+    params: Mapped[dict] = mapped_column(JSON, default=dict)
+    url: Mapped[str | None] = mapped_column(String(255))
+    read_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    created_at: Mapped[timestamp]
+
+
+class Bundle(db.Model):
+    """A reciprocal agreement: two sales running both ways between the same two pesantren."""
+
+    __tablename__ = "deal_bundles"
+    __table_args__ = (CheckConstraint("leg_a_id <> leg_b_id", name="two_legs"),)
+
+    id: Mapped[intpk]
+    leg_a_id: Mapped[int] = mapped_column(ForeignKey("deals.id"), unique=True)
+    leg_b_id: Mapped[int] = mapped_column(ForeignKey("deals.id"), unique=True)
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    created_at: Mapped[timestamp]
+
+    leg_a = relationship(Deal, foreign_keys=[leg_a_id], lazy="joined")
+    leg_b = relationship(Deal, foreign_keys=[leg_b_id], lazy="joined")
+
+
+def _refuse_change(mapper, connection, target):
+    raise RuntimeError(f"{type(target).__name__} rows are append-only")
+
+
+for _model in (TermsVersion, DealEvent, Contract):
+    event.listen(_model, "before_update", _refuse_change)
+    event.listen(_model, "before_delete", _refuse_change)

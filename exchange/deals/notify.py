@@ -1,0 +1,58 @@
+"""In-app notifications for the moves that wait on someone. Inside a service's transaction."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+
+from exchange.auth.models import Role, User
+from exchange.deals.models import Deal, Notification
+from exchange.deals.states import N_
+from exchange.extensions import db
+
+# What the other side reads after a move (msgids; %(deal)s is the deal's label).
+MESSAGES = {
+    "open": N_("Negosiasi baru %(deal)s menunggu jawaban Anda."),
+    "counter": N_("Tawaran balik pada %(deal)s menunggu jawaban Anda."),
+    "accept": N_("%(deal)s disepakati; kontrak %(number)s telah dibuat."),
+    "reject": N_("Tawaran pada %(deal)s ditolak."),
+    "withdraw": N_("Pihak lain mundur dari negosiasi %(deal)s."),
+    "expire": N_("Negosiasi %(deal)s kedaluwarsa karena tidak dijawab."),
+    "pay": N_("Pembayaran dicatat pada %(deal)s."),
+    "ship": N_("Barang %(deal)s telah dikirim; catat penerimaannya (BAST)."),
+    "receive": N_("Barang %(deal)s telah diterima; selesaikan kesepakatan."),
+    "complete": N_("%(deal)s selesai; beri penilaian untuk mitra Anda."),
+    "dispute": N_("Sengketa diajukan pada %(deal)s."),
+    "resolve": N_("Sengketa pada %(deal)s telah dicabut."),
+    "request_cancel": N_("Pihak lain meminta pembatalan %(deal)s; setujui atau tolak."),
+    "agree_cancel": N_("%(deal)s dibatalkan atas kesepakatan bersama."),
+    "decline_cancel": N_("Permintaan pembatalan %(deal)s ditolak."),
+    "rate": N_("Mitra Anda memberi penilaian pada %(deal)s."),
+}
+
+
+def deal_label(deal: Deal) -> str:
+    return f"#{deal.id}"
+
+
+def notify(deal: Deal, pesantren_id: int, action: str, **params) -> None:
+    """One notification for every active manager of the pesantren (flush only)."""
+    message = MESSAGES.get(action)
+    if message is None:
+        return
+    users = db.session.scalars(
+        select(User).where(
+            User.pesantren_id == pesantren_id,
+            User.role == Role.MANAGER.value,
+            User.is_active_account.is_(True),
+        )
+    )
+    for user in users:
+        db.session.add(
+            Notification(
+                user_id=user.id,
+                deal_id=deal.id,
+                kind=f"deal.{action}",
+                message=message,
+                params={"deal": deal_label(deal), **params},
+            )
+        )

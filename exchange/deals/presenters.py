@@ -1,0 +1,279 @@
+"""What the deal pages show: who may see a deal, the versions side by side, the forms."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from flask_babel import get_locale
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+
+from exchange.deals import akad as rules
+from exchange.deals import fulfilment, services
+from exchange.deals.forms import (
+    DisputeForm,
+    NoteForm,
+    PaymentForm,
+    RatingForm,
+    ReceiveForm,
+    TermsForm,
+)
+from exchange.deals.models import Deal
+from exchange.deals.pdf import render_contract_pdf
+from exchange.deals.states import Action, Side, available_actions
+from exchange.deals.terbilang import rupiah_in_words
+from exchange.errors import NotFound
+from exchange.extensions import db
+from exchange.i18n import rupiah, short_date
+
+STATE_LABELS = {
+    "negotiating": _l("Negosiasi"),
+    "rejected": _l("Ditolak"),
+    "withdrawn": _l("Mundur"),
+    "expired": _l("Kedaluwarsa"),
+    "signed": _l("Disepakati"),
+    "shipped": _l("Dikirim"),
+    "received": _l("Diterima"),
+    "completed": _l("Selesai"),
+    "disputed": _l("Sengketa"),
+    "cancelled": _l("Dibatalkan"),
+}
+ACTION_LABELS = {
+    "open": _l("Membuka negosiasi"),
+    "counter": _l("Tawaran balik"),
+    "accept": _l("Terima"),
+    "reject": _l("Tolak"),
+    "withdraw": _l("Mundur"),
+    "expire": _l("Kedaluwarsa"),
+    "pay": _l("Catat pembayaran"),
+    "ship": _l("Tandai dikirim"),
+    "receive": _l("Catat penerimaan (BAST)"),
+    "complete": _l("Selesaikan"),
+    "dispute": _l("Ajukan sengketa"),
+    "resolve": _l("Cabut sengketa"),
+    "request_cancel": _l("Minta pembatalan"),
+    "agree_cancel": _l("Setujui pembatalan"),
+    "decline_cancel": _l("Tolak pembatalan"),
+    "rate": _l("Beri penilaian"),
+}
+SIDE_LABELS = {"seller": _l("Penjual"), "buyer": _l("Pembeli")}
+TRANSPORT_LABELS = {"seller": _l("Penjual mengantar"), "buyer": _l("Pembeli mengambil")}
+
+
+def visible_deal(user, deal_id: int) -> Deal:
+    """The two pesantren's managers and staff see a deal; everyone else gets 404."""
+    deal = db.session.get(Deal, deal_id)
+    if deal is None:
+        raise NotFound()
+    if user.is_staff or (user.is_manager and deal.side_of(user.pesantren_id)):
+        return deal
+    raise NotFound()
+
+
+def akad_label(code: str) -> str:
+    return _(rules.AKAD_LABELS.get(code, code))
+
+
+def terms_form(listing, counter=None) -> TermsForm:
+    form = TermsForm()
+    commodity = listing.commodity
+    form.grade.choices = commodity.grade_choices()
+    form.akad.choices = [(a, akad_label(a)) for a in services.allowed_akad((listing, counter))]
+    return form
+
+
+def receive_form(deal: Deal) -> ReceiveForm:
+    form = ReceiveForm()
+    form.grade_received.choices = deal.commodity.grade_choices()
+    return form
+
+
+def form_refusal(form, error) -> None:
+    """Put a service's refusal next to the field it names (or above the form)."""
+    reasons = getattr(error, "reasons", None) or [None]
+    for reason in reasons:
+        message = services.reason_text(reason) if reason else error.message
+        field = reason.field if reason else error.field
+        target = getattr(form, field, None) if field else None
+        if target is not None and hasattr(target, "errors"):
+            target.errors = [*target.errors, message]
+        else:
+            form.form_errors.append(message)
+
+
+def _fmt_version(deal: Deal, v) -> dict:
+    grade = deal.commodity.grade_label(v.grade) if v.grade else "-"
+    schedule = ", ".join(
+        f"{short_date(date.fromisoformat(s['due']))}: {rupiah(s['amount'])}"
+        for s in v.payment_schedule or []
+    )
+    return {
+        "quantity": f"{v.quantity} {deal.commodity.unit}",
+        "unit_price": rupiah(v.unit_price),
+        "total": rupiah(v.total),
+        "grade": grade,
+        "akad": akad_label(v.akad),
+        "handover_date": short_date(v.handover_date),
+        "handover_place": v.handover_place,
+        "transport": str(TRANSPORT_LABELS.get(v.transport, v.transport)),
+        "payment_due_date": short_date(v.payment_due_date) if v.payment_due_date else "-",
+        "payment_schedule": schedule or "-",
+        "cost_margin": f"{rupiah(v.cost_price)} + {rupiah(v.margin)}"
+        if v.cost_price is not None
+        else "-",
+    }
+
+
+ROWS = (
+    ("quantity", _l("Jumlah")),
+    ("unit_price", _l("Harga satuan")),
+    ("total", _l("Total harga")),
+    ("grade", _l("Mutu")),
+    ("akad", _l("Akad")),
+    ("handover_date", _l("Tanggal penyerahan")),
+    ("handover_place", _l("Lokasi penyerahan")),
+    ("transport", _l("Pengangkutan")),
+    ("payment_due_date", _l("Jatuh tempo")),
+    ("payment_schedule", _l("Tahap pembayaran")),
+    ("cost_margin", _l("Harga pokok + margin")),
+)
+
+
+def versions_table(deal: Deal) -> list[dict]:
+    """Each version with its values and the fields that changed from the one before."""
+    out, previous = [], None
+    for v in deal.versions:
+        values = _fmt_version(deal, v)
+        changed = {k for k in values if previous and values[k] != previous[k]}
+        out.append(
+            {"version": v, "values": values, "changed": changed, "side": SIDE_LABELS[v.author_side]}
+        )
+        previous = values
+    return out
+
+
+def detail_page(deal: Deal, counter_form=None, forms=None) -> dict:
+    from flask_login import current_user
+
+    side_value = deal.side_of(current_user.pesantren_id) if current_user.is_manager else None
+    side = Side(side_value) if side_value else None
+    actions = available_actions(services.context(deal), side) if side else []
+    current = deal.current_terms
+    reasons = (
+        rules.check_terms(
+            services.terms_of(current),
+            rules.Goods(is_food=deal.commodity.is_food),
+            services.allowed_akad((deal.offer, deal.request)),
+            date.today(),
+        )
+        if Action.ACCEPT in actions
+        else []
+    )
+    if counter_form is None and Action.COUNTER in actions:
+        counter_form = terms_form(deal.offer or deal.request, deal.request if deal.offer else None)
+        counter_form.fill(services.terms_of(current))
+        counter_form.version.data = str(deal.terms_version)
+    forms = dict(forms or {})
+    forms.setdefault("pay", PaymentForm(formdata=None, paid_on=date.today()))
+    forms.setdefault("receive", receive_form(deal) if Action.RECEIVE in actions else None)
+    if forms["receive"] is not None and forms["receive"].quantity_received.data is None:
+        forms["receive"].quantity_received.data = current.quantity
+        forms["receive"].grade_received.data = current.grade
+        forms["receive"].received_on.data = date.today()
+    forms.setdefault("dispute", DisputeForm(formdata=None))
+    forms.setdefault("rate", RatingForm(formdata=None))
+    note = NoteForm(formdata=None)
+    note.version.data = str(deal.terms_version)
+    bundle = fulfilment.bundle_of(deal.id)
+    mine = deal.seller_pesantren_id if side is Side.SELLER else deal.buyer_pesantren_id
+    if any(r.rater_pesantren_id == mine for r in deal.ratings):
+        actions = [a for a in actions if a is not Action.RATE]
+    return {
+        "deal": deal,
+        "side": side,
+        "side_label": SIDE_LABELS.get(side_value, _l("Staf (hanya baca)")),
+        "read_only": side is None,
+        "actions": [a.value for a in actions],
+        "simple_actions": [a.value for a in actions if a.value in _SIMPLE],
+        "versions": versions_table(deal),
+        "rows": ROWS,
+        "accept_reasons": [services.reason_text(r) for r in reasons],
+        "counter_form": counter_form,
+        "forms": forms,
+        "note_form": note,
+        "state_labels": STATE_LABELS,
+        "action_labels": ACTION_LABELS,
+        "side_labels": SIDE_LABELS,
+        "bundle": bundle,
+        "settlement": fulfilment.settlement(bundle) if bundle else None,
+        "amount_due": services._amount_due(deal),
+        "rated": any(r.rater_pesantren_id == mine for r in deal.ratings),
+    }
+
+
+_SIMPLE = (
+    "reject",
+    "withdraw",
+    "ship",
+    "complete",
+    "resolve",
+    "request_cancel",
+    "agree_cancel",
+    "decline_cancel",
+)
+
+
+def contract_page(deal: Deal) -> dict:
+    contract = deal.contract
+    snap = contract.snapshot
+    return {
+        "deal": deal,
+        "contract": contract,
+        "snap": snap,
+        "akad_name": akad_label(snap["akad"]),
+        "clauses": [_(c) for c in snap["clauses"]],
+        "facts": contract_facts(snap),
+        "in_words": rupiah_in_words(snap["total"]),
+    }
+
+
+def contract_facts(snap: dict) -> list[tuple[str, str]]:
+    goods = snap["goods"]
+    facts = [
+        (_("Barang"), goods["name_en"] if str(get_locale()) == "en" else goods["name_id"]),
+        (_("Mutu"), goods["grade"] or "-"),
+        (_("Jumlah"), f"{snap['quantity']} {goods['unit']}"),
+        (_("Harga satuan"), rupiah(snap["unit_price"])),
+        (_("Tanggal penyerahan"), short_date(date.fromisoformat(snap["handover_date"]))),
+        (_("Lokasi penyerahan"), snap["handover_place"]),
+        (_("Pengangkutan"), str(TRANSPORT_LABELS[snap["transport"]])),
+    ]
+    if snap.get("payment_due_date"):
+        due = short_date(date.fromisoformat(snap["payment_due_date"]))
+        facts.append((_("Jatuh tempo pembayaran"), due))
+    for i, stage in enumerate(snap.get("payment_schedule") or [], start=1):
+        due = short_date(date.fromisoformat(stage["due"]))
+        facts.append((_("Tahap %(n)d", n=i), f"{due}: {rupiah(stage['amount'])}"))
+    if snap.get("cost_price") is not None:
+        facts.append((_("Harga pokok per satuan"), rupiah(snap["cost_price"])))
+        facts.append((_("Margin per satuan"), rupiah(snap["margin"])))
+    return facts
+
+
+def contract_pdf(deal: Deal) -> bytes:
+    page = contract_page(deal)
+    labels = {
+        "title": _("Kontrak Jual Beli"),
+        "number": _("Nomor"),
+        "akad": _("Akad"),
+        "akad_name": page["akad_name"],
+        "seller": _("Penjual"),
+        "buyer": _("Pembeli"),
+        "kopontren": _("Kopontren"),
+        "signer": _("Penandatangan"),
+        "goods_heading": _("Barang dan syarat"),
+        "total": _("Total harga"),
+        "clauses_heading": _("Ketentuan akad"),
+        "facts": page["facts"],
+    }
+    return render_contract_pdf(deal.contract, labels, page["clauses"], rupiah)

@@ -1,0 +1,149 @@
+"""Reads for pages and other domains: my deals, deals waiting for me, notifications,
+a pesantren's reputation and the salam re-listing check."""
+
+from __future__ import annotations
+
+import statistics
+from dataclasses import dataclass
+from datetime import timedelta
+
+from sqlalchemy import func, or_, select
+
+from exchange.deals import akad as rules
+from exchange.deals.models import Deal, DealEvent, Delivery, Notification, Rating, TermsVersion
+from exchange.deals.states import OPEN, Side, State, waits_on
+from exchange.extensions import db
+
+ANSWERS = ("counter", "accept", "reject")
+
+
+def _party_filter(pesantren_id: int):
+    return or_(Deal.seller_pesantren_id == pesantren_id, Deal.buyer_pesantren_id == pesantren_id)
+
+
+def my_deals(user, limit: int = 200) -> list[Deal]:
+    """The user's pesantren's deals: those waiting for them first, then the newest."""
+    if not getattr(user, "pesantren_id", None):
+        return []
+    deals = db.session.scalars(
+        select(Deal)
+        .where(_party_filter(user.pesantren_id))
+        .order_by(Deal.last_move_at.desc(), Deal.id.desc())
+        .limit(limit)
+    ).all()
+    return sorted(deals, key=lambda d: not is_waiting_for(d, user.pesantren_id))
+
+
+def is_waiting_for(deal: Deal, pesantren_id: int | None) -> bool:
+    from exchange.deals.services import context
+
+    side = deal.side_of(pesantren_id)
+    return side is not None and Side(side) in waits_on(context(deal))
+
+
+def waiting_for(user) -> list[Deal]:
+    """Open deals that wait on a move by the user's pesantren (for the manager dashboard)."""
+    if not getattr(user, "is_authenticated", False) or not getattr(user, "pesantren_id", None):
+        return []
+    deals = db.session.scalars(
+        select(Deal)
+        .where(_party_filter(user.pesantren_id), Deal.state.in_([s.value for s in OPEN]))
+        .order_by(Deal.last_move_at, Deal.id)
+    ).all()
+    return [d for d in deals if is_waiting_for(d, user.pesantren_id)]
+
+
+def notifications(user, unread_only: bool = False, limit: int = 50) -> list[Notification]:
+    query = select(Notification).where(Notification.user_id == user.id)
+    if unread_only:
+        query = query.where(Notification.read_at.is_(None))
+    return db.session.scalars(query.order_by(Notification.id.desc()).limit(limit)).all()
+
+
+def unread_count(user) -> int:
+    return db.session.scalar(
+        select(func.count(Notification.id)).where(
+            Notification.user_id == user.id, Notification.read_at.is_(None)
+        )
+    )
+
+
+@dataclass(frozen=True)
+class Reputation:
+    average_rating: float | None
+    ratings: int
+    completed_deals: int
+    median_answer: timedelta | None  # how quickly it answers a move in negotiation
+
+
+def reputation(pesantren_id: int) -> Reputation:
+    """The figures a pesantren's page shows."""
+    avg, count = db.session.execute(
+        select(func.avg(Rating.score), func.count(Rating.id)).where(
+            Rating.ratee_pesantren_id == pesantren_id
+        )
+    ).one()
+    completed = db.session.scalar(
+        select(func.count(Deal.id)).where(
+            _party_filter(pesantren_id), Deal.state == State.COMPLETED.value
+        )
+    )
+    return Reputation(
+        average_rating=round(float(avg), 1) if avg is not None else None,
+        ratings=count,
+        completed_deals=completed,
+        median_answer=_median_answer(pesantren_id),
+    )
+
+
+def _median_answer(pesantren_id: int, last: int = 200) -> timedelta | None:
+    deal_ids = select(Deal.id).where(_party_filter(pesantren_id))
+    events = db.session.execute(
+        select(
+            DealEvent.deal_id,
+            DealEvent.action,
+            DealEvent.actor_side,
+            DealEvent.created_at,
+            Deal.seller_pesantren_id,
+        )
+        .join(Deal, Deal.id == DealEvent.deal_id)
+        .where(DealEvent.deal_id.in_(deal_ids))
+        .order_by(DealEvent.deal_id, DealEvent.id)
+    ).all()
+    waits, previous = [], {}
+    for deal_id, action, actor_side, at, seller_id in events:
+        mine = (actor_side == "seller") == (seller_id == pesantren_id)
+        before = previous.get(deal_id)
+        if action in ANSWERS and mine and before is not None and before[1] != actor_side:
+            waits.append((at - before[0]).total_seconds())
+        if action in ("open", "counter"):
+            previous[deal_id] = (at, actor_side)
+    if not waits:
+        return None
+    return timedelta(seconds=statistics.median(waits[-last:]))
+
+
+def undelivered_salam_commodities(pesantren_id: int) -> list[int]:
+    """Commodities the pesantren bought by salam and has not yet received."""
+    return list(
+        db.session.scalars(
+            select(Deal.commodity_id)
+            .join(
+                TermsVersion,
+                (TermsVersion.deal_id == Deal.id) & (TermsVersion.number == Deal.accepted_version),
+            )
+            .outerjoin(Delivery, Delivery.deal_id == Deal.id)
+            .where(
+                Deal.buyer_pesantren_id == pesantren_id,
+                TermsVersion.akad == "salam",
+                Deal.state.in_([State.SIGNED.value, State.SHIPPED.value, State.DISPUTED.value]),
+                Delivery.id.is_(None),
+            )
+            .distinct()
+        )
+    )
+
+
+def salam_blocks_relisting(pesantren_id: int, commodity_id: int) -> list[rules.Reason]:
+    """Reasons the pesantren may not offer this commodity now (empty: it may). For listings."""
+    return rules.check_relisting(undelivered_salam_commodities(pesantren_id), commodity_id)

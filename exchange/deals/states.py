@@ -1,0 +1,221 @@
+"""The deal lifecycle: one table of ``(state, action) -> (next state, who may)``.
+
+The only place the lifecycle is defined. Services ask ``decide`` before every change, and the
+pages ask ``available_actions`` which buttons to show. Pure: no Flask, no database, no clock.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+
+
+def N_(message: str) -> str:
+    """Mark a message for translation; the shell translates it when it shows it."""
+    return message
+
+
+class State(StrEnum):
+    NEGOTIATING = "negotiating"  # Negosiasi: a version of the terms waits for an answer
+    REJECTED = "rejected"  # Ditolak
+    WITHDRAWN = "withdrawn"  # Mundur: one side walked away before acceptance
+    EXPIRED = "expired"  # Kedaluwarsa: a move was not answered in time
+    SIGNED = "signed"  # Disepakati: contract made, quantity committed
+    SHIPPED = "shipped"  # Dikirim
+    RECEIVED = "received"  # Diterima: BAST recorded
+    COMPLETED = "completed"  # Selesai
+    DISPUTED = "disputed"  # Sengketa
+    CANCELLED = "cancelled"  # Dibatalkan by agreement; the quantity returns
+
+
+class Action(StrEnum):
+    COUNTER = "counter"
+    ACCEPT = "accept"
+    REJECT = "reject"
+    WITHDRAW = "withdraw"
+    EXPIRE = "expire"
+    PAY = "pay"
+    SHIP = "ship"
+    RECEIVE = "receive"
+    COMPLETE = "complete"
+    DISPUTE = "dispute"
+    RESOLVE = "resolve"
+    REQUEST_CANCEL = "request_cancel"
+    AGREE_CANCEL = "agree_cancel"
+    DECLINE_CANCEL = "decline_cancel"
+    RATE = "rate"
+
+
+class Side(StrEnum):
+    SELLER = "seller"
+    BUYER = "buyer"
+
+    @property
+    def other(self) -> Side:
+        return Side.BUYER if self is Side.SELLER else Side.SELLER
+
+
+class Who(StrEnum):
+    """Who may make a move."""
+
+    TURN = "turn"  # the side whose turn it is
+    EITHER = "either"
+    SELLER = "seller"
+    BUYER = "buyer"
+    SYSTEM = "system"  # the expiry job
+    NOT_CANCEL_REQUESTER = "not_cancel_requester"  # the side that did not ask to cancel
+    DISPUTER = "disputer"  # the side that raised the dispute
+
+
+@dataclass(frozen=True)
+class Move:
+    next_state: State
+    who: Who
+
+
+S, A, W = State, Action, Who
+
+TABLE: dict[tuple[State, Action], Move] = {
+    (S.NEGOTIATING, A.COUNTER): Move(S.NEGOTIATING, W.TURN),
+    (S.NEGOTIATING, A.ACCEPT): Move(S.SIGNED, W.TURN),
+    (S.NEGOTIATING, A.REJECT): Move(S.REJECTED, W.TURN),
+    (S.NEGOTIATING, A.WITHDRAW): Move(S.WITHDRAWN, W.EITHER),
+    (S.NEGOTIATING, A.EXPIRE): Move(S.EXPIRED, W.SYSTEM),
+    (S.SIGNED, A.PAY): Move(S.SIGNED, W.BUYER),
+    (S.SIGNED, A.SHIP): Move(S.SHIPPED, W.SELLER),
+    (S.SIGNED, A.DISPUTE): Move(S.DISPUTED, W.EITHER),
+    (S.SIGNED, A.REQUEST_CANCEL): Move(S.SIGNED, W.EITHER),
+    (S.SIGNED, A.AGREE_CANCEL): Move(S.CANCELLED, W.NOT_CANCEL_REQUESTER),
+    (S.SIGNED, A.DECLINE_CANCEL): Move(S.SIGNED, W.NOT_CANCEL_REQUESTER),
+    (S.SHIPPED, A.PAY): Move(S.SHIPPED, W.BUYER),
+    (S.SHIPPED, A.RECEIVE): Move(S.RECEIVED, W.BUYER),
+    (S.SHIPPED, A.DISPUTE): Move(S.DISPUTED, W.EITHER),
+    (S.SHIPPED, A.REQUEST_CANCEL): Move(S.SHIPPED, W.EITHER),
+    (S.SHIPPED, A.AGREE_CANCEL): Move(S.CANCELLED, W.NOT_CANCEL_REQUESTER),
+    (S.SHIPPED, A.DECLINE_CANCEL): Move(S.SHIPPED, W.NOT_CANCEL_REQUESTER),
+    (S.RECEIVED, A.PAY): Move(S.RECEIVED, W.BUYER),
+    (S.RECEIVED, A.COMPLETE): Move(S.COMPLETED, W.SELLER),
+    (S.RECEIVED, A.DISPUTE): Move(S.DISPUTED, W.EITHER),
+    # RESOLVE returns to the state the dispute was raised from (kept on the deal)
+    (S.DISPUTED, A.RESOLVE): Move(S.DISPUTED, W.DISPUTER),
+    (S.DISPUTED, A.REQUEST_CANCEL): Move(S.DISPUTED, W.EITHER),
+    (S.DISPUTED, A.AGREE_CANCEL): Move(S.CANCELLED, W.NOT_CANCEL_REQUESTER),
+    (S.DISPUTED, A.DECLINE_CANCEL): Move(S.DISPUTED, W.NOT_CANCEL_REQUESTER),
+    (S.COMPLETED, A.RATE): Move(S.COMPLETED, W.EITHER),
+}
+
+TERMINAL = frozenset({S.REJECTED, S.WITHDRAWN, S.EXPIRED, S.CANCELLED})
+# States in which the quantity is committed on the listings.
+HOLDS_QUANTITY = frozenset({S.SIGNED, S.SHIPPED, S.RECEIVED, S.DISPUTED, S.COMPLETED})
+# States that wait on someone (for "deals waiting for me").
+OPEN = frozenset({S.NEGOTIATING, S.SIGNED, S.SHIPPED, S.RECEIVED, S.DISPUTED})
+
+
+@dataclass(frozen=True)
+class Context:
+    """What the table needs to know about one deal besides its state."""
+
+    state: State
+    whose_turn: Side | None = None
+    cancel_requested_by: Side | None = None
+    disputed_by: Side | None = None
+    resume_state: State | None = None
+    # After signing: the akad wants the buyer to pay before the seller ships (salam).
+    buyer_pays_first: bool = False
+
+
+@dataclass(frozen=True)
+class Decision:
+    allowed: bool
+    next_state: State | None = None
+    reason: str = ""
+
+
+def _may(who: Who, side: Side | None, ctx: Context) -> bool:
+    if who is Who.SYSTEM:
+        return side is None
+    if side is None:
+        return False
+    if who is Who.EITHER:
+        return True
+    if who is Who.TURN:
+        return ctx.whose_turn == side
+    if who is Who.SELLER:
+        return side is Side.SELLER
+    if who is Who.BUYER:
+        return side is Side.BUYER
+    if who is Who.NOT_CANCEL_REQUESTER:
+        return ctx.cancel_requested_by is not None and ctx.cancel_requested_by != side
+    if who is Who.DISPUTER:
+        return ctx.disputed_by == side
+    return False
+
+
+def decide(ctx: Context, action: Action, side: Side | None) -> Decision:
+    """May ``side`` (None: the system) make ``action`` now, and to which state does it lead?"""
+    move = TABLE.get((ctx.state, action))
+    if move is None:
+        return Decision(
+            False, reason=N_("Langkah ini tidak dapat dilakukan pada keadaan sekarang.")
+        )
+    if not _may(move.who, side, ctx):
+        if move.who is Who.TURN:
+            reason = N_("Sekarang giliran pihak lain untuk menjawab.")
+        elif move.who is Who.NOT_CANCEL_REQUESTER:
+            reason = (
+                N_("Pembatalan harus disetujui oleh pihak lain.")
+                if ctx.cancel_requested_by is not None
+                else N_("Belum ada permintaan pembatalan.")
+            )
+        elif move.who is Who.SELLER:
+            reason = N_("Hanya penjual yang dapat melakukan langkah ini.")
+        elif move.who is Who.BUYER:
+            reason = N_("Hanya pembeli yang dapat melakukan langkah ini.")
+        elif move.who is Who.DISPUTER:
+            reason = N_("Hanya pihak yang mengajukan sengketa yang dapat mencabutnya.")
+        else:
+            reason = N_("Anda tidak berhak melakukan langkah ini.")
+        return Decision(False, reason=reason)
+    if action is Action.REQUEST_CANCEL and ctx.cancel_requested_by is not None:
+        return Decision(False, reason=N_("Pembatalan sudah diminta; menunggu persetujuan."))
+    next_state = move.next_state
+    if action is Action.RESOLVE:
+        if ctx.resume_state is None:
+            return Decision(False, reason=N_("Keadaan sebelum sengketa tidak diketahui."))
+        next_state = ctx.resume_state
+    return Decision(True, next_state=next_state)
+
+
+def available_actions(ctx: Context, side: Side | None) -> list[Action]:
+    """The moves ``side`` may make now, in the table's order (the page shows these buttons)."""
+    return [
+        action
+        for (state, action) in TABLE
+        if state == ctx.state and decide(ctx, action, side).allowed
+    ]
+
+
+def waits_on(ctx: Context) -> frozenset[Side]:
+    """The sides the deal waits on (for "deals waiting for me" and notifications)."""
+    if ctx.state is State.NEGOTIATING:
+        return frozenset({ctx.whose_turn}) if ctx.whose_turn else frozenset()
+    if ctx.cancel_requested_by is not None and ctx.state in OPEN:
+        return frozenset({ctx.cancel_requested_by.other})
+    return {
+        State.SIGNED: frozenset({Side.BUYER if ctx.buyer_pays_first else Side.SELLER}),
+        State.SHIPPED: frozenset({Side.BUYER}),
+        State.RECEIVED: frozenset({Side.SELLER}),
+        State.DISPUTED: frozenset({ctx.disputed_by} if ctx.disputed_by else set()),
+    }.get(ctx.state, frozenset())
+
+
+def reachable(start: State = State.NEGOTIATING) -> set[State]:
+    """Every state reachable from ``start`` by the table (RESOLVE returns to an earlier state)."""
+    seen, todo = {start}, [start]
+    while todo:
+        state = todo.pop()
+        for (s, _action), move in TABLE.items():
+            if s == state and move.next_state not in seen:
+                seen.add(move.next_state)
+                todo.append(move.next_state)
+    return seen

@@ -1,0 +1,240 @@
+"""Deal pages: my deals, opening a negotiation, a deal with its moves, the contract."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from flask import (
+    Blueprint,
+    abort,
+    flash,
+    make_response,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+
+from exchange.deals import fulfilment, queries, services
+from exchange.deals import presenters as present
+from exchange.deals.forms import (
+    DisputeForm,
+    NoteForm,
+    PaymentForm,
+    RatingForm,
+)
+from exchange.errors import DomainError
+from exchange.extensions import db
+from exchange.listings.models import Listing
+
+bp = Blueprint("deals", __name__, url_prefix="/kesepakatan")
+
+SIMPLE_MOVES = {
+    "reject": services.reject,
+    "withdraw": services.withdraw,
+    "ship": fulfilment.ship,
+    "complete": fulfilment.complete,
+    "resolve": fulfilment.resolve,
+    "request_cancel": fulfilment.request_cancel,
+    "agree_cancel": fulfilment.agree_cancel,
+    "decline_cancel": fulfilment.decline_cancel,
+}
+
+
+@bp.route("/")
+@login_required
+def index():
+    deals = queries.my_deals(current_user)
+    waiting = {d.id for d in deals if queries.is_waiting_for(d, current_user.pesantren_id)}
+    return render_template(
+        "deals/index.html", deals=deals, waiting=waiting, state_labels=present.STATE_LABELS
+    )
+
+
+@bp.route("/baru", methods=["GET", "POST"])
+@login_required
+def open():  # noqa: A001 - the endpoint is named deals.open
+    listing = db.get_or_404(Listing, request.args.get("listing", type=int))
+    counter = db.session.get(Listing, request.args.get("counter", type=int) or 0)
+    if counter is not None and counter.pesantren_id != current_user.pesantren_id:
+        counter = None
+    form = present.terms_form(listing, counter)
+    if request.method == "GET":
+        form.fill(services.default_terms(listing, counter))
+    elif form.validate_on_submit():
+        try:
+            deal = services.open_negotiation(
+                current_user,
+                listing.id,
+                counter.id if counter else None,
+                form.terms(),
+                form.message.data or "",
+                proposal_id=request.args.get("proposal", type=int),
+            )
+        except DomainError as error:
+            present.form_refusal(form, error)
+        else:
+            flash(_("Negosiasi dibuka; menunggu jawaban pihak lain."), "success")
+            return redirect(url_for("deals.detail", deal_id=deal.id))
+    return render_template("deals/open.html", form=form, listing=listing, counter=counter)
+
+
+@bp.route("/<int:deal_id>")
+@login_required
+def detail(deal_id: int, counter_form=None, forms=None):
+    deal = present.visible_deal(current_user, deal_id)
+    return render_template("deals/detail.html", **present.detail_page(deal, counter_form, forms))
+
+
+@bp.post("/<int:deal_id>/tawar")
+@login_required
+def counter(deal_id: int):
+    deal = present.visible_deal(current_user, deal_id)
+    form = present.terms_form(deal.offer or deal.request, deal.request if deal.offer else None)
+    if form.validate_on_submit():
+        try:
+            services.counter_offer(
+                current_user,
+                deal_id,
+                int(form.version.data or 0),
+                form.terms(),
+                form.message.data or "",
+            )
+        except DomainError as error:
+            present.form_refusal(form, error)
+        else:
+            flash(_("Tawaran balik dikirim."), "success")
+            return redirect(url_for("deals.detail", deal_id=deal_id))
+    return detail(deal_id, counter_form=form), 400
+
+
+@bp.post("/<int:deal_id>/terima")
+@login_required
+def accept(deal_id: int):
+    form = NoteForm()
+    try:
+        contract = services.accept(current_user, deal_id, int(form.version.data or 0))
+    except DomainError as error:
+        flash(str(error.message), "error")
+    else:
+        flash(_("Kesepakatan diterima. Kontrak %(n)s dibuat.", n=contract.number), "success")
+    return redirect(url_for("deals.detail", deal_id=deal_id))
+
+
+@bp.post("/<int:deal_id>/langkah/<action>")
+@login_required
+def move(deal_id: int, action: str):
+    service = SIMPLE_MOVES.get(action)
+    if service is None:
+        abort(404)
+    form = NoteForm()
+    try:
+        service(current_user, deal_id, form.note.data or "")
+    except DomainError as error:
+        flash(str(error.message), "error")
+    else:
+        flash(_("Langkah dicatat."), "success")
+    return redirect(url_for("deals.detail", deal_id=deal_id))
+
+
+def _form_move(deal_id: int, form, name: str, call):
+    present.visible_deal(current_user, deal_id)
+    if form.validate_on_submit():
+        try:
+            call()
+        except DomainError as error:
+            present.form_refusal(form, error)
+        else:
+            flash(_("Langkah dicatat."), "success")
+            return redirect(url_for("deals.detail", deal_id=deal_id))
+    return detail(deal_id, forms={name: form}), 400
+
+
+@bp.post("/<int:deal_id>/bayar")
+@login_required
+def pay(deal_id: int):
+    f = PaymentForm()
+    return _form_move(
+        deal_id,
+        f,
+        "pay",
+        lambda: fulfilment.record_payment(
+            current_user, deal_id, f.amount.data, f.paid_on.data, f.note.data or ""
+        ),
+    )
+
+
+@bp.post("/<int:deal_id>/bast")
+@login_required
+def receive(deal_id: int):
+    deal = present.visible_deal(current_user, deal_id)
+    f = present.receive_form(deal)
+    return _form_move(
+        deal_id,
+        f,
+        "receive",
+        lambda: fulfilment.receive(
+            current_user,
+            deal_id,
+            f.quantity_received.data,
+            f.grade_received.data or None,
+            f.received_on.data,
+            f.note.data or "",
+            f.shortfall_outcome.data or None,
+        ),
+    )
+
+
+@bp.post("/<int:deal_id>/sengketa")
+@login_required
+def dispute(deal_id: int):
+    f = DisputeForm()
+    return _form_move(
+        deal_id, f, "dispute", lambda: fulfilment.dispute(current_user, deal_id, f.reason.data)
+    )
+
+
+@bp.post("/<int:deal_id>/nilai")
+@login_required
+def rate(deal_id: int):
+    f = RatingForm()
+    return _form_move(
+        deal_id,
+        f,
+        "rate",
+        lambda: fulfilment.rate(current_user, deal_id, int(f.score.data), f.comment.data or ""),
+    )
+
+
+@bp.route("/<int:deal_id>/kontrak")
+@login_required
+def contract(deal_id: int):
+    deal = present.visible_deal(current_user, deal_id)
+    if deal.contract is None:
+        abort(404)
+    return render_template("deals/contract.html", **present.contract_page(deal))
+
+
+@bp.route("/<int:deal_id>/kontrak.pdf")
+@login_required
+def contract_pdf(deal_id: int):
+    deal = present.visible_deal(current_user, deal_id)
+    if deal.contract is None:
+        abort(404)
+    response = make_response(present.contract_pdf(deal))
+    response.headers["Content-Type"] = "application/pdf"
+    name = deal.contract.number.replace("/", "-")
+    response.headers["Content-Disposition"] = f'attachment; filename="{name}.pdf"'
+    return response
+
+
+@bp.route("/notifikasi", methods=["GET", "POST"])
+@login_required
+def notifications():
+    if request.method == "POST":
+        services.mark_notifications_read(current_user)
+        return redirect(url_for("deals.notifications"))
+    items = queries.notifications(current_user)
+    return render_template("deals/notifications.html", items=items, today=date.today())
