@@ -3,6 +3,7 @@
 
 def BLUEPRINTS():  # noqa: N802 - reads as the constant it stands for
     from exchange.auth.views import bp as auth
+    from exchange.dashboard.views import bp as staff
     from exchange.site.views import bp as site
 
-    return [site, auth]
+    return [site, auth, staff]
