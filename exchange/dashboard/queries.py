@@ -23,7 +23,10 @@ from exchange.deals.models import Contract, Deal, DealEvent, TermsVersion
 from exchange.deals.states import State
 from exchange.extensions import db
 from exchange.listings.models import Listing, ListingStatus, Side
+from exchange.models import import_all_models
 from exchange.pesantren.models import Pesantren, Regency
+
+import_all_models()  # aliased() below configures the mappers: every model must be known
 
 Seller = aliased(Pesantren, name="seller")
 Buyer = aliased(Pesantren, name="buyer")
