@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 
 from sqlalchemy import Select, or_, select
+from sqlalchemy.orm import selectinload
 
 from exchange.audit.models import AuditEvent
 from exchange.auth.models import User
@@ -34,11 +35,12 @@ def _escape_like(text: str) -> str:
 
 
 def search(f: AuditFilters) -> Select:
-    """The events matching the filters, newest first, with their actor and pesantren."""
+    """The events matching the filters, newest first (their actors loaded with them)."""
     q = (
-        select(AuditEvent, User.email, Pesantren.name)
+        select(AuditEvent)
         .outerjoin(User, User.id == AuditEvent.actor_id)
         .outerjoin(Pesantren, Pesantren.id == AuditEvent.pesantren_id)
+        .options(selectinload(AuditEvent.actor))
     )
     if f.pesantren:
         term = f.pesantren.strip()
@@ -62,14 +64,23 @@ def _wib_midnight(day: date) -> datetime:
 
 
 def batches(f: AuditFilters, size: int = 1000):
-    """Every matching event, newest first, in keyset-paged batches (no server-side cursor,
-    so the CSV can stream after the view has returned)."""
+    """Every matching event, newest first, as lists of ``size`` (keyset paging, no server-side
+    cursor, so the CSV can stream after the view has returned)."""
     base = search(f).order_by(None).order_by(AuditEvent.id.desc()).limit(size)
     last = None
     while True:
         q = base if last is None else base.where(AuditEvent.id < last)
-        rows = db.session.execute(q).all()
-        yield from rows
-        if len(rows) < size:
+        events = db.session.scalars(q).all()
+        yield events
+        if len(events) < size:
             return
-        last = rows[-1][0].id
+        last = events[-1].id
+
+
+def pesantren_names(events) -> dict[int, str]:
+    ids = sorted({e.pesantren_id for e in events if e.pesantren_id})
+    if not ids:
+        return {}
+    return dict(
+        db.session.execute(select(Pesantren.id, Pesantren.name).where(Pesantren.id.in_(ids))).all()
+    )

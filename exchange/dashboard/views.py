@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 from flask import (
     Blueprint,
     Response,
@@ -160,7 +162,10 @@ def audit():
     pagination = db.paginate(
         auditlog.search(f), per_page=current_app.config["PAGE_SIZE"], error_out=False, count=True
     )
-    return render_template("dashboard/audit.html", form=form, filters=f, pagination=pagination)
+    names = auditlog.pesantren_names(pagination.items)
+    return render_template(
+        "dashboard/audit.html", form=form, filters=f, pagination=pagination, names=names
+    )
 
 
 AUDIT_COLUMNS = (
@@ -178,23 +183,28 @@ AUDIT_COLUMNS = (
 @bp.route("/audit.csv")
 @staff_required
 def audit_csv():
-    import json
 
     f, _form = _audit_filters()
-    rows = (
-        (
-            e.created_at.astimezone(WIB).strftime("%Y-%m-%d %H:%M:%S"),
-            e.kind,
-            email or "",
-            e.pesantren_id,
-            name or "",
-            e.object_type,
-            e.object_id,
-            json.dumps(e.data, ensure_ascii=False, sort_keys=True),
-        )
-        for e, email, name in auditlog.batches(f)
+
+    def rows():
+        for batch in auditlog.batches(f):
+            names = auditlog.pesantren_names(batch)
+            yield from (_audit_row(e, names) for e in batch)
+
+    return _csv("audit.csv", AUDIT_COLUMNS, rows())
+
+
+def _audit_row(e, names: dict[int, str]) -> tuple:
+    return (
+        e.created_at.astimezone(WIB).strftime("%Y-%m-%d %H:%M:%S"),
+        e.kind,
+        e.actor.email if e.actor else "",
+        e.pesantren_id,
+        names.get(e.pesantren_id, ""),
+        e.object_type,
+        e.object_id,
+        json.dumps(e.data, ensure_ascii=False, sort_keys=True),
     )
-    return _csv("audit.csv", AUDIT_COLUMNS, rows)
 
 
 @bp.route("/moderasi")
