@@ -53,10 +53,10 @@ def flow_map(
     lines: Sequence[Line],
     title: str,
     fmt: Callable[[int], str] = str,
-    width: int = 640,
-    height: int = 400,
+    width: int = 560,
+    height: int = 360,
     max_lines: int = 60,
-    labels: int = 12,
+    labels: int = 8,
 ) -> str:
     """Regencies at their coordinates; flows as curves, thicker for more value.
 
@@ -109,16 +109,19 @@ def flow_map(
     out.append('<g fill="#0b6b3a">')
     for p in sorted(points, key=lambda p: p.code):
         x, y = where[p.code]
-        r = 3.5 if p.code in throughput else 2.0
+        r = 6.0 if p.code in throughput else 3.0
         out.append(
             f'<circle cx="{_f(x)}" cy="{_f(y)}" r="{r}"><title>{_t(p.label)}</title></circle>'
         )
     out.append("</g>")
     named = sorted(throughput, key=lambda c: (-throughput[c], c))[:labels]
-    out.append('<g font-size="11" fill="#1d2a24" font-family="sans-serif">')
+    out.append(
+        '<g font-size="17" fill="#1d2a24" font-family="sans-serif" '
+        'stroke="#eef5f1" stroke-width="4" paint-order="stroke">'
+    )
     for code in sorted(named):
         x, y = where[code]
-        out.append(f'<text x="{_f(x + 5)}" y="{_f(y - 4)}">{_t(names[code])}</text>')
+        out.append(f'<text x="{_f(x + 7)}" y="{_f(y - 6)}">{_t(names[code])}</text>')
     out.append("</g></svg>")
     return "\n".join(out)
 
@@ -127,21 +130,21 @@ def bar_chart(
     rows: Sequence[tuple[str, float]],
     title: str,
     fmt: Callable[[float], str] = str,
-    width: int = 640,
+    width: int = 400,
     bar: int = 22,
 ) -> str:
     """Horizontal bars (long labels read well on a phone), largest first as given."""
-    label_w, gap = 200, 6
+    label_w, gap = 150, 6
     height = max(len(rows), 1) * (bar + gap) + gap
     out = _open(width, height, title)
     top = max((v for _, v in rows), default=0) or 1
-    room = width - label_w - 90
+    room = width - label_w - 100
     for i, (label, value) in enumerate(rows):
         y = gap + i * (bar + gap)
         w = max(room * value / top, 0)
         out.append(
             f'<text x="{label_w - 6}" y="{_f(y + bar * 0.7)}" text-anchor="end" '
-            f'font-size="12" font-family="sans-serif">{_t(str(label)[:40])}</text>'
+            f'font-size="12" font-family="sans-serif">{_t(str(label)[:24])}</text>'
         )
         out.append(
             f'<rect x="{label_w}" y="{y}" width="{_f(w)}" height="{bar}" fill="{PALETTE[0]}">'
@@ -162,8 +165,8 @@ def line_chart(
     reference: float | None = None,
     reference_label: str = "",
     fmt: Callable[[float], str] = str,
-    width: int = 640,
-    height: int = 300,
+    width: int = 420,
+    height: int = 260,
 ) -> str:
     """Lines over the x labels (weeks); gaps where a value is missing; a dashed reference."""
     left, right, top_pad, bottom = 70, 10, 30, 40
@@ -226,7 +229,7 @@ def line_chart(
                 f'<polyline points="{" ".join(r)}" fill="none" stroke="{colour}" stroke-width="2"/>'
             )
         out.append(
-            f'<text x="{left + 4 + 150 * k}" y="16" font-size="12" font-family="sans-serif" '
+            f'<text x="{left + 4 + 110 * k}" y="16" font-size="12" font-family="sans-serif" '
             f'fill="{colour}">■ {_t(name)}</text>'
         )
     out.append("</svg>")

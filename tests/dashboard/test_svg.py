@@ -27,7 +27,7 @@ def test_flow_map_is_valid_escaped_svg_with_widths_by_value():
     root = ElementTree.fromstring(text)  # well-formed XML, so every text was escaped
     assert root.tag.endswith("svg")
     assert "&lt;Surabaya&gt; &amp; co" in text
-    widths = sorted(float(w) for w in re.findall(r'stroke-width="([\d.]+)"', text))
+    widths = sorted(float(w) for w in re.findall(r'<path d="[^"]*" stroke-width="([\d.]+)"', text))
     assert widths == [round(MIN_STROKE + (MAX_STROKE - MIN_STROKE) * 0.25, 1), MAX_STROKE]
     assert text == flow_map(POINTS, list(reversed(lines)), 'Arus "dagang"')
 
