@@ -173,10 +173,15 @@ def figures(f: Filters, today: date) -> Figures:
     )
 
 
+def _signed_deals(f: Filters, *columns):
+    """Deals signed in the period (a signed deal has its contract): no terms join needed."""
+    return _deals_filtered(f, *columns).where(Deal.signed_at >= f.since, Deal.signed_at < f.until)
+
+
 def _active_pesantren(f: Filters) -> int:
     """Pesantren (of the regency) that signed a contract or posted a listing in the period."""
-    sellers = _contracts(f, Seller.id.label("pid"))
-    buyers = _contracts(f, Buyer.id.label("pid"))
+    sellers = _signed_deals(f, Deal.seller_pesantren_id.label("pid"))
+    buyers = _signed_deals(f, Deal.buyer_pesantren_id.label("pid"))
     if f.regency_code:
         sellers = sellers.where(Seller.regency_code == f.regency_code)
         buyers = buyers.where(Buyer.regency_code == f.regency_code)
@@ -185,6 +190,24 @@ def _active_pesantren(f: Filters) -> int:
     )
     ids = union(sellers, buyers, posted).subquery()
     return db.session.scalar(select(func.count()).select_from(ids)) or 0
+
+
+def reciprocal_pairs(f: Filters) -> int:
+    """Pairs of pesantren that sold to each other in the period (both directions contracted)."""
+    pairs = (
+        _signed_deals(f, Deal.seller_pesantren_id.label("s"), Deal.buyer_pesantren_id.label("b"))
+        .where(Deal.state.in_(CONTRACTED))
+        .distinct()
+        .subquery()
+    )
+    back = pairs.alias("back")
+    q = (
+        select(func.count())
+        .select_from(pairs)
+        .join(back, and_(back.c.s == pairs.c.b, back.c.b == pairs.c.s))
+        .where(pairs.c.s < pairs.c.b)
+    )
+    return db.session.scalar(q) or 0
 
 
 def _match(f: Filters) -> tuple[int, int]:

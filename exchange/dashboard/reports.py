@@ -40,7 +40,6 @@ def _regency_names() -> dict[str, str]:
 
 def overview(f: Filters, today: date) -> Page:
     fig = queries.figures(f, today)
-    edges = queries.edges(f)
     page = Page("overview", facts={"figures": fig})
     rate = fig.match_rate
     summary = [
@@ -89,7 +88,7 @@ def overview(f: Filters, today: date) -> Page:
         (
             "reciprocal_pairs",
             _("Kemitraan timbal balik (pasangan)"),
-            flows.reciprocal_pairs(edges),
+            queries.reciprocal_pairs(f),
             "int",
         ),
         ("disputes_raised", _("Sengketa diajukan"), fig.disputes_raised, "int"),

@@ -52,6 +52,7 @@ def test_edges_flows_and_reciprocity(app):
     with app.app_context():
         ids = dataset.load()
         edges = queries.edges(F)
+        assert queries.reciprocal_pairs(F) == 1  # A and B sold to each other
     by_pair = {(x.seller_id, x.buyer_id): (x.value, x.volume, x.contracts) for x in edges}
     assert by_pair == {
         (ids["a"], ids["b"]): (4_700_000, 3000, 2),
