@@ -77,6 +77,9 @@ bench-digests: install ## Time a daily digest run for 10,000 managers (own Postg
 bench-market: install ## Time the market page with 50,000 listings in PostgreSQL (BENCH_MARKET_URL)
 	$(BIN)/python benchmarks/bench_market.py
 
+bench-dashboard: install ## Time the staff dashboard pages: 100,000 contracts, 5,000 pesantren (PostgreSQL)
+	PYTHONPATH=. $(BIN)/python benchmarks/bench_dashboard.py
+
 clean: ## Remove the virtual environment and caches
 	rm -rf $(VENV) .pytest_cache .ruff_cache .hypothesis *.egg-info
 

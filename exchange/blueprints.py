@@ -4,10 +4,11 @@
 def BLUEPRINTS():  # noqa: N802 - reads as the constant it stands for
     from exchange.auth.views import bp as auth
     from exchange.catalogue.views import bp as catalogue
+    from exchange.dashboard.views import bp as staff
     from exchange.deals.views import bp as deals
     from exchange.digests.views import bp as digests
     from exchange.listings.views import bp as listings
     from exchange.pesantren.views import bp as pesantren
     from exchange.site.views import bp as site
 
-    return [site, auth, pesantren, catalogue, listings, deals, digests]
+    return [site, auth, pesantren, catalogue, listings, deals, staff, digests]

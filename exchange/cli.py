@@ -15,12 +15,7 @@ def _register():
     from exchange.scheduler.cli import register as scheduler_cmds
 
     for register in (
-        auth_cmds,
-        mail_cmds,
-        pesantren_cmds,
-        listings_cmds,
-        deal_cmds,
-        scheduler_cmds,
+        auth_cmds, mail_cmds, pesantren_cmds, listings_cmds, deal_cmds, scheduler_cmds,
     ):
         register(cli)
 

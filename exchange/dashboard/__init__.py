@@ -1,0 +1,1 @@
+"""The staff dashboard: how the pesantren economy trades, the audit log and moderation."""

@@ -1,0 +1,46 @@
+"""The dashboard's forms: the GET filters (no CSRF: they change nothing) and the hide form."""
+
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import DateField, Form, IntegerField, SelectField, StringField, TextAreaField
+from wtforms.validators import DataRequired, Length, NumberRange, Optional
+
+from exchange.dashboard.services import REASON_MAX
+
+
+class FilterForm(Form):
+    dari = DateField(_l("Dari tanggal"), validators=[Optional()])
+    sampai = DateField(_l("Sampai tanggal"), validators=[Optional()])
+    komoditas = SelectField(_l("Komoditas"), choices=[], validate_choice=False)
+    kabupaten = SelectField(_l("Kabupaten/kota"), choices=[], validate_choice=False)
+
+    def validate(self, extra_validators=None) -> bool:
+        ok = super().validate(extra_validators)
+        if self.dari.data and self.sampai.data and self.dari.data > self.sampai.data:
+            self.sampai.errors = [*self.sampai.errors, _l("Tanggal akhir sebelum tanggal awal.")]
+            ok = False
+        return ok
+
+
+class AuditFilterForm(Form):
+    pesantren = StringField(_l("Pesantren (nama atau ID)"), validators=[Length(max=120)])
+    email = StringField(_l("E-mail pengguna"), validators=[Length(max=255)])
+    jenis = StringField(_l("Jenis (awalan, mis. listing.)"), validators=[Length(max=60)])
+    dari = DateField(_l("Dari tanggal"), validators=[Optional()])
+    sampai = DateField(_l("Sampai tanggal"), validators=[Optional()])
+
+
+class LookupForm(Form):
+    listing = IntegerField(_l("Nomor listing"), validators=[Optional(), NumberRange(min=1)])
+
+
+class HideForm(FlaskForm):
+    reason = TextAreaField(
+        _l("Alasan (dibaca pengelola pesantren)"),
+        validators=[
+            DataRequired(_l("Tuliskan alasan yang akan dibaca pengelola.")),
+            Length(max=REASON_MAX),
+        ],
+    )

@@ -1,0 +1,236 @@
+"""Charts drawn by the server as SVG: East Java's flows, bars and lines. No tiles, no script.
+
+Pure and deterministic: plain values in, an SVG string out, coordinates rounded to one decimal.
+Every piece of text is escaped. The SVG scales to the width of its container (viewBox), so a
+phone shows it whole; the numbers are always in a table beside it as well.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from html import escape
+
+PALETTE = ("#0b6b3a", "#c05621", "#2b6cb0", "#805ad5", "#b7791f")
+MIN_STROKE, MAX_STROKE = 1.0, 12.0
+
+
+@dataclass(frozen=True)
+class Point:
+    code: str
+    label: str
+    lat: float
+    lon: float
+
+
+@dataclass(frozen=True)
+class Line:
+    origin: str
+    destination: str
+    value: int
+
+
+def _f(x: float) -> str:
+    text = f"{x:.1f}"
+    return "0.0" if text == "-0.0" else text
+
+
+def _t(text) -> str:
+    return escape(str(text), quote=True)
+
+
+def _open(width: int, height: int, title: str) -> list[str]:
+    return [
+        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" '
+        f'width="100%" role="img" aria-label="{_t(title)}" class="chart">',
+        f"<title>{_t(title)}</title>",
+    ]
+
+
+def flow_map(
+    points: Sequence[Point],
+    lines: Sequence[Line],
+    title: str,
+    fmt: Callable[[int], str] = str,
+    width: int = 560,
+    height: int = 360,
+    max_lines: int = 60,
+    labels: int = 8,
+) -> str:
+    """Regencies at their coordinates; flows as curves, thicker for more value.
+
+    A flow bends to its right, so the two directions between two regencies stay apart. Only
+    the ``max_lines`` largest flows are drawn and the ``labels`` busiest regencies named.
+    """
+    out = _open(width, height, title)
+    out.append(f'<rect width="{width}" height="{height}" fill="#eef5f1"/>')
+    if not points:
+        return "\n".join([*out, "</svg>"])
+    pad = 24
+    lats = [p.lat for p in points]
+    lons = [p.lon for p in points]
+    # Equirectangular projection with the longitude shrunk by cos(latitude): fine at 7-8 deg S.
+    k = math.cos(math.radians(sum(lats) / len(lats)))
+    span_x = max((max(lons) - min(lons)) * k, 1e-6)
+    span_y = max(max(lats) - min(lats), 1e-6)
+    scale = min((width - 2 * pad) / span_x, (height - 2 * pad) / span_y)
+    x0 = (width - span_x * scale) / 2
+    y0 = (height - span_y * scale) / 2
+
+    def xy(p: Point) -> tuple[float, float]:
+        return x0 + (p.lon - min(lons)) * k * scale, y0 + (max(lats) - p.lat) * scale
+
+    where = {p.code: xy(p) for p in points}
+    names = {p.code: p.label for p in points}
+    drawn = sorted(
+        (ln for ln in lines if ln.value > 0 and ln.origin in where and ln.destination in where),
+        key=lambda ln: (-ln.value, ln.origin, ln.destination),
+    )[:max_lines]
+    top = drawn[0].value if drawn else 1
+    throughput: dict[str, int] = {}
+    out.append('<g fill="none" stroke="#c05621" stroke-opacity="0.55" stroke-linecap="round">')
+    for ln in reversed(drawn):  # the thickest last, on top
+        throughput[ln.origin] = throughput.get(ln.origin, 0) + ln.value
+        throughput[ln.destination] = throughput.get(ln.destination, 0) + ln.value
+        w = MIN_STROKE + (MAX_STROKE - MIN_STROKE) * ln.value / top
+        label = f"{names[ln.origin]} → {names[ln.destination]}: {fmt(ln.value)}"
+        (ax, ay), (bx, by) = where[ln.origin], where[ln.destination]
+        if ln.origin == ln.destination:
+            path = f"M{_f(ax)},{_f(ay)} m-{_f(w)},0 a{_f(w)},{_f(w)} 0 1,0 {_f(2 * w)},0"
+            path += f" a{_f(w)},{_f(w)} 0 1,0 -{_f(2 * w)},0"
+        else:
+            mx, my = (ax + bx) / 2, (ay + by) / 2
+            dx, dy = bx - ax, by - ay
+            cx, cy = mx - dy * 0.2, my + dx * 0.2  # bend to the right of the direction
+            path = f"M{_f(ax)},{_f(ay)} Q{_f(cx)},{_f(cy)} {_f(bx)},{_f(by)}"
+        out.append(f'<path d="{path}" stroke-width="{_f(w)}"><title>{_t(label)}</title></path>')
+    out.append("</g>")
+    out.append('<g fill="#0b6b3a">')
+    for p in sorted(points, key=lambda p: p.code):
+        x, y = where[p.code]
+        r = 6.0 if p.code in throughput else 3.0
+        out.append(
+            f'<circle cx="{_f(x)}" cy="{_f(y)}" r="{r}"><title>{_t(p.label)}</title></circle>'
+        )
+    out.append("</g>")
+    named = sorted(throughput, key=lambda c: (-throughput[c], c))[:labels]
+    out.append(
+        '<g font-size="17" fill="#1d2a24" font-family="sans-serif" '
+        'stroke="#eef5f1" stroke-width="4" paint-order="stroke">'
+    )
+    for code in sorted(named):
+        x, y = where[code]
+        out.append(f'<text x="{_f(x + 7)}" y="{_f(y - 6)}">{_t(names[code])}</text>')
+    out.append("</g></svg>")
+    return "\n".join(out)
+
+
+def bar_chart(
+    rows: Sequence[tuple[str, float]],
+    title: str,
+    fmt: Callable[[float], str] = str,
+    width: int = 400,
+    bar: int = 22,
+) -> str:
+    """Horizontal bars (long labels read well on a phone), largest first as given."""
+    label_w, gap = 150, 6
+    height = max(len(rows), 1) * (bar + gap) + gap
+    out = _open(width, height, title)
+    top = max((v for _, v in rows), default=0) or 1
+    room = width - label_w - 100
+    for i, (label, value) in enumerate(rows):
+        y = gap + i * (bar + gap)
+        w = max(room * value / top, 0)
+        out.append(
+            f'<text x="{label_w - 6}" y="{_f(y + bar * 0.7)}" text-anchor="end" '
+            f'font-size="12" font-family="sans-serif">{_t(str(label)[:24])}</text>'
+        )
+        out.append(
+            f'<rect x="{label_w}" y="{y}" width="{_f(w)}" height="{bar}" fill="{PALETTE[0]}">'
+            f"<title>{_t(label)}: {_t(fmt(value))}</title></rect>"
+        )
+        out.append(
+            f'<text x="{_f(label_w + w + 4)}" y="{_f(y + bar * 0.7)}" font-size="12" '
+            f'font-family="sans-serif">{_t(fmt(value))}</text>'
+        )
+    out.append("</svg>")
+    return "\n".join(out)
+
+
+def line_chart(
+    x_labels: Sequence[str],
+    series: Sequence[tuple[str, Sequence[float | None]]],
+    title: str,
+    reference: float | None = None,
+    reference_label: str = "",
+    fmt: Callable[[float], str] = str,
+    width: int = 420,
+    height: int = 260,
+) -> str:
+    """Lines over the x labels (weeks); gaps where a value is missing; a dashed reference."""
+    left, right, top_pad, bottom = 70, 10, 30, 40
+    out = _open(width, height, title)
+    values = [v for _, vs in series for v in vs if v is not None]
+    if reference is not None:
+        values.append(reference)
+    hi = max(values, default=1) * 1.1 or 1
+    lo = 0.0
+    n = max(len(x_labels), 1)
+
+    def px(i: int) -> float:
+        return left + (width - left - right) * (i + 0.5) / n
+
+    def py(v: float) -> float:
+        return height - bottom - (height - bottom - top_pad) * (v - lo) / (hi - lo)
+
+    out.append('<g font-size="11" font-family="sans-serif" fill="#3c4b43">')
+    for step in range(5):
+        v = lo + (hi - lo) * step / 4
+        out.append(
+            f'<line x1="{left}" x2="{width - right}" y1="{_f(py(v))}" y2="{_f(py(v))}" '
+            f'stroke="#dbe3de"/><text x="{left - 4}" y="{_f(py(v) + 4)}" '
+            f'text-anchor="end">{_t(fmt(v))}</text>'
+        )
+    every = max(1, math.ceil(n / 6))
+    for i, label in enumerate(x_labels):
+        if i % every == 0:
+            out.append(
+                f'<text x="{_f(px(i))}" y="{height - bottom + 16}" '
+                f'text-anchor="middle">{_t(label)}</text>'
+            )
+    out.append("</g>")
+    if reference is not None:
+        y = _f(py(reference))
+        out.append(
+            f'<line x1="{left}" x2="{width - right}" y1="{y}" y2="{y}" stroke="#555" '
+            f'stroke-dasharray="6 4"><title>{_t(reference_label)}: {_t(fmt(reference))}</title>'
+            "</line>"
+        )
+    for k, (name, vs) in enumerate(series):
+        colour = PALETTE[(k + 1) % len(PALETTE)]
+        run: list[str] = []
+        runs: list[list[str]] = []
+        for i, v in enumerate(vs):
+            if v is None:
+                if run:
+                    runs.append(run)
+                run = []
+                continue
+            run.append(f"{_f(px(i))},{_f(py(v))}")
+            out.append(
+                f'<circle cx="{_f(px(i))}" cy="{_f(py(v))}" r="3" fill="{colour}">'
+                f"<title>{_t(name)} {_t(x_labels[i])}: {_t(fmt(v))}</title></circle>"
+            )
+        if run:
+            runs.append(run)
+        for r in runs:
+            out.append(
+                f'<polyline points="{" ".join(r)}" fill="none" stroke="{colour}" stroke-width="2"/>'
+            )
+        out.append(
+            f'<text x="{left + 4 + 110 * k}" y="16" font-size="12" font-family="sans-serif" '
+            f'fill="{colour}">■ {_t(name)}</text>'
+        )
+    out.append("</svg>")
+    return "\n".join(out)

@@ -1,0 +1,53 @@
+"""Every table on the dashboard as data: shown as HTML and exported as CSV from one definition."""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+
+BOM = "\ufeff"
+# Semicolon by default: Excel with Indonesian regional settings splits on ";" (its list
+# separator, since "," is the decimal comma). ``?pemisah=koma`` gives plain comma CSV.
+SEPARATORS = {"titik-koma": ";", "koma": ","}
+
+
+@dataclass(frozen=True)
+class Column:
+    key: str
+    label: str
+    kind: str = "text"  # text | int | rupiah | float | pct | hours | code
+
+
+@dataclass(frozen=True)
+class Table:
+    name: str  # the export's name: /staf/dasbor/ekspor/<name>.csv
+    title: str
+    columns: tuple[Column, ...]
+    rows: Sequence[tuple] = field(default_factory=tuple)
+    note: str = ""
+
+
+def plain(value) -> str:
+    """Numbers unformatted (no grouping, "." for decimals), empty for missing."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "1" if value else "0"
+    if isinstance(value, float):
+        return f"{value:.6g}" if abs(value) < 1e15 else str(int(value))
+    return str(value)
+
+
+def write_csv(columns: Sequence[Column], rows: Iterable[tuple], sep: str = ";") -> Iterable[str]:
+    """Yield the CSV text piece by piece: a UTF-8 BOM, the header, then the rows."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, delimiter=sep, lineterminator="\r\n")
+    writer.writerow([c.label for c in columns])
+    yield BOM + buffer.getvalue()
+    for row in rows:
+        buffer.seek(0)
+        buffer.truncate()
+        writer.writerow([plain(v) for v in row])
+        yield buffer.getvalue()

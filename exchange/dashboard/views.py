@@ -1,0 +1,273 @@
+"""Staff pages: the trade dashboard, its CSV exports, the audit log and listing moderation."""
+
+from __future__ import annotations
+
+import json
+
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    stream_with_context,
+    url_for,
+)
+from flask_babel import gettext as _
+from flask_login import current_user
+from sqlalchemy import select
+
+from exchange.auth.permissions import staff_required
+from exchange.catalogue.models import Commodity
+from exchange.dashboard import auditlog, reports, services
+from exchange.dashboard.filters import Filters, default_period
+from exchange.dashboard.forms import AuditFilterForm, FilterForm, HideForm, LookupForm
+from exchange.dashboard.tables import SEPARATORS, Column, write_csv
+from exchange.db import utcnow
+from exchange.errors import DomainError
+from exchange.extensions import db
+from exchange.i18n import WIB
+from exchange.listings.models import Listing, ListingStatus
+
+bp = Blueprint("staff", __name__, url_prefix="/staf")
+
+TABS = (
+    ("staff.dashboard", "overview"),
+    ("staff.flows", "flows"),
+    ("staff.network", "network"),
+    ("staff.unmet", "unmet"),
+    ("staff.prices", "prices"),
+)
+
+
+def _today():
+    return utcnow().astimezone(WIB).date()
+
+
+def _filters() -> tuple[Filters, FilterForm]:
+    """The filters from the query string; a bad value falls back to its default, with a note."""
+    form = FilterForm(request.args)
+    commodities = list(db.session.scalars(select(Commodity).order_by(Commodity.name_id)))
+    form.komoditas.choices = [("", _("Semua komoditas"))] + [
+        (c.slug, c.name_id) for c in commodities
+    ]
+    from exchange.dashboard.queries import regencies
+
+    form.kabupaten.choices = [("", _("Semua kabupaten/kota"))] + [
+        (r.code, r.short_name) for r in regencies()
+    ]
+    form.validate()
+    start, end = default_period(_today())
+    if form.dari.data and not form.dari.errors and not form.sampai.errors:
+        start = form.dari.data
+    if form.sampai.data and not form.sampai.errors:
+        end = form.sampai.data
+    if start > end:
+        start, end = default_period(_today())
+    by_slug = {c.slug: c for c in commodities}
+    chosen = by_slug.get(form.komoditas.data or "")
+    codes = {code for code, _label in form.kabupaten.choices if code}
+    regency = form.kabupaten.data if form.kabupaten.data in codes else None
+    form.dari.data, form.sampai.data = start, end
+    f = Filters(start, end, chosen.id if chosen else None, regency, chosen.slug if chosen else None)
+    return f, form
+
+
+def _page(key: str):
+    f, form = _filters()
+    page = reports.PAGES[key](f, _today())
+    return render_template(
+        "dashboard/report.html",
+        page=page,
+        form=form,
+        filters=f,
+        tabs=TABS,
+        endpoint=request.endpoint,
+    )
+
+
+@bp.route("/dasbor")
+@staff_required
+def dashboard():
+    return _page("overview")
+
+
+@bp.route("/dasbor/arus")
+@staff_required
+def flows():
+    return _page("flows")
+
+
+@bp.route("/dasbor/jaringan")
+@staff_required
+def network():
+    return _page("network")
+
+
+@bp.route("/dasbor/permintaan")
+@staff_required
+def unmet():
+    return _page("unmet")
+
+
+@bp.route("/dasbor/harga")
+@staff_required
+def prices():
+    return _page("prices")
+
+
+def _csv(filename: str, columns, rows) -> Response:
+    sep = SEPARATORS.get(request.args.get("pemisah", ""), ";")
+    body = stream_with_context(write_csv(columns, rows, sep))
+    return Response(
+        body,
+        mimetype="text/csv",
+        headers={
+            "Content-Type": "text/csv; charset=utf-8",
+            "Content-Disposition": f'attachment; filename="{filename}"',
+        },
+    )
+
+
+@bp.route("/dasbor/ekspor/<name>.csv")
+@staff_required
+def export(name: str):
+    if name not in reports.TABLES:
+        abort(404)
+    f, _form = _filters()
+    table = reports.PAGES[reports.TABLES[name]](f, _today()).table(name)
+    return _csv(f"{name}_{f.start}_{f.end}.csv", table.columns, table.rows)
+
+
+def _audit_filters() -> tuple[auditlog.AuditFilters, AuditFilterForm]:
+    form = AuditFilterForm(request.args)
+    form.validate()
+    f = auditlog.AuditFilters(
+        pesantren=(form.pesantren.data or "").strip(),
+        email=(form.email.data or "").strip(),
+        kind=(form.jenis.data or "").strip(),
+        start=None if form.dari.errors else form.dari.data,
+        end=None if form.sampai.errors else form.sampai.data,
+    )
+    return f, form
+
+
+@bp.route("/audit")
+@staff_required
+def audit():
+    f, form = _audit_filters()
+    pagination = db.paginate(
+        auditlog.search(f), per_page=current_app.config["PAGE_SIZE"], error_out=False, count=True
+    )
+    names = auditlog.pesantren_names(pagination.items)
+    return render_template(
+        "dashboard/audit.html", form=form, filters=f, pagination=pagination, names=names
+    )
+
+
+AUDIT_COLUMNS = (
+    Column("created_at", "waktu_wib"),
+    Column("kind", "jenis"),
+    Column("actor", "email_pengguna"),
+    Column("pesantren_id", "pesantren_id"),
+    Column("pesantren", "pesantren"),
+    Column("object_type", "objek"),
+    Column("object_id", "objek_id"),
+    Column("data", "data"),
+)
+
+
+@bp.route("/audit.csv")
+@staff_required
+def audit_csv():
+
+    f, _form = _audit_filters()
+
+    def rows():
+        for batch in auditlog.batches(f):
+            names = auditlog.pesantren_names(batch)
+            yield from (_audit_row(e, names) for e in batch)
+
+    return _csv("audit.csv", AUDIT_COLUMNS, rows())
+
+
+def _audit_row(e, names: dict[int, str]) -> tuple:
+    return (
+        e.created_at.astimezone(WIB).strftime("%Y-%m-%d %H:%M:%S"),
+        e.kind,
+        e.actor.email if e.actor else "",
+        e.pesantren_id,
+        names.get(e.pesantren_id, ""),
+        e.object_type,
+        e.object_id,
+        json.dumps(e.data, ensure_ascii=False, sort_keys=True),
+    )
+
+
+@bp.route("/moderasi")
+@staff_required
+def moderation():
+    lookup = LookupForm(request.args)
+    if lookup.listing.data and lookup.validate():
+        return redirect(url_for("staff.listing", listing_id=lookup.listing.data))
+    hidden = db.paginate(
+        select(Listing)
+        .where(Listing.status == ListingStatus.HIDDEN.value)
+        .order_by(Listing.updated_at.desc(), Listing.id.desc()),
+        per_page=current_app.config["PAGE_SIZE"],
+        error_out=False,
+    )
+    return render_template(
+        "dashboard/moderation.html",
+        lookup=lookup,
+        hidden=hidden,
+        queue_url=_queue_url(),
+    )
+
+
+def _queue_url() -> str | None:
+    # The verification queue (suspend / reinstate a pesantren) belongs to the pesantren domain.
+    if "pesantren.queue" in current_app.view_functions:
+        return url_for("pesantren.queue")
+    return None
+
+
+@bp.route("/listing/<int:listing_id>")
+@staff_required
+def listing(listing_id: int):
+    item = db.get_or_404(Listing, listing_id)
+    return render_template(
+        "dashboard/listing.html", listing=item, form=HideForm(), queue_url=_queue_url()
+    )
+
+
+@bp.route("/listing/<int:listing_id>/sembunyikan", methods=["POST"])
+@staff_required
+def hide_listing(listing_id: int):
+    form = HideForm()
+    if form.validate_on_submit():
+        try:
+            services.hide_listing(current_user, listing_id, form.reason.data)
+        except DomainError as error:
+            if error.field != "reason":
+                raise
+            form.reason.errors = [*form.reason.errors, error.message]
+        else:
+            flash(_("Listing disembunyikan; pengelola melihat alasannya."), "success")
+            return redirect(url_for("staff.listing", listing_id=listing_id))
+    item = db.get_or_404(Listing, listing_id)
+    page = render_template(
+        "dashboard/listing.html", listing=item, form=form, queue_url=_queue_url()
+    )
+    return page, 400
+
+
+@bp.route("/listing/<int:listing_id>/tampilkan", methods=["POST"])
+@staff_required
+def unhide_listing(listing_id: int):
+    services.unhide_listing(current_user, listing_id)
+    flash(_("Listing ditampilkan lagi."), "success")
+    return redirect(url_for("staff.listing", listing_id=listing_id))

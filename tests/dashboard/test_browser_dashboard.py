@@ -1,0 +1,48 @@
+"""Staff open the dashboard in Chromium on a phone, filter by a commodity and download a CSV."""
+
+from pathlib import Path
+
+import pytest
+
+from tests.browser import shot
+from tests.dashboard import dataset
+from tests.factories import TEST_PASSWORD, make_staff
+
+pytestmark = pytest.mark.browser
+
+
+def test_staff_filter_the_dashboard_and_download_a_csv(app, page, live_url, request):
+    with app.app_context():
+        dataset.load()
+        email = make_staff().email
+    page.goto(live_url + "/akun/masuk")
+    page.fill("input[name=email]", email)
+    page.fill("input[name=password]", TEST_PASSWORD)
+    page.click("button[type=submit]")
+    page.get_by_role("link", name="Arus dagang").first.click()
+    assert page.locator("h1").inner_text() == "Arus dagang pesantren"
+    page.fill("input[name=dari]", "2027-01-01")
+    page.fill("input[name=sampai]", "2027-01-31")
+    page.get_by_role("button", name="Terapkan").click()
+    assert "6.510.000" in page.locator("[data-key=signed_value]").inner_text()
+    shot(page, request, "01-overview")
+
+    page.select_option("select[name=komoditas]", "garam_krosok")
+    page.get_by_role("button", name="Terapkan").click()
+    assert "komoditas=garam_krosok" in page.url
+    assert "5.210.000" in page.locator("[data-key=signed_value]").inner_text()
+    shot(page, request, "02-salt-only")
+
+    with page.expect_download() as info:
+        page.locator("#commodities").get_by_role("link", name="Unduh CSV").click()
+    download = info.value
+    assert download.suggested_filename == "commodities_2027-01-01_2027-01-31.csv"
+    text = Path(download.path()).read_text(encoding="utf-8-sig")
+    assert text.splitlines()[1].startswith("garam_krosok;")
+    assert "beras_medium" not in text  # the commodity filter went into the export
+
+    page.get_by_role("link", name="Arus antarwilayah").click()
+    assert page.locator("svg.chart").first.is_visible()
+    shot(page, request, "03-flows-map")
+    page.get_by_role("link", name="Harga").click()
+    shot(page, request, "04-prices")
