@@ -9,9 +9,10 @@ cli = AppGroup("exchange", help="Bursa Pesantren commands.")
 def _register():
     from exchange.auth.cli import register as auth_cmds
     from exchange.mail.cli import register as mail_cmds
+    from exchange.matching.cli import register as matching_cmds
     from exchange.pesantren.cli import register as pesantren_cmds
 
-    for register in (auth_cmds, mail_cmds, pesantren_cmds):
+    for register in (auth_cmds, mail_cmds, matching_cmds, pesantren_cmds):
         register(cli)
 
 

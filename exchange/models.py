@@ -7,4 +7,5 @@ def import_all_models() -> None:
     from exchange.catalogue import models as _catalogue  # noqa: F401
     from exchange.listings import models as _listings  # noqa: F401
     from exchange.mail import models as _mail  # noqa: F401
+    from exchange.matching import models as _matching  # noqa: F401
     from exchange.pesantren import models as _pesantren  # noqa: F401
