@@ -17,6 +17,22 @@ from exchange.matching import adapter, queries
 from exchange.matching.candidates import compatible_pairs
 from exchange.matching.models import MatchRun, Proposal, ProposalStatus, RunStatus
 
+PROPOSAL_COLUMNS = (
+    "run_id",
+    "offer_id",
+    "request_id",
+    "seller_pesantren_id",
+    "buyer_pesantren_id",
+    "commodity_id",
+    "quantity",
+    "price",
+    "surplus_per_unit",
+    "distance_km",
+    "transport_cost_per_unit",
+    "status",
+    "created_at",
+)
+
 
 def run_clearing(actor=None, now=None) -> MatchRun:
     """Run the engine over every active listing's remaining quantity and store the run and its
@@ -53,28 +69,7 @@ def run_clearing(actor=None, now=None) -> MatchRun:
         .values(status=ProposalStatus.SUPERSEDED.value, updated_at=now)
     )
     if rows:
-        com_ids = queries.commodity_ids()
-        db.session.execute(
-            insert(Proposal),
-            [
-                {
-                    "run_id": run.id,
-                    "offer_id": r.offer_id,
-                    "request_id": r.request_id,
-                    "seller_pesantren_id": r.seller_pesantren_id,
-                    "buyer_pesantren_id": r.buyer_pesantren_id,
-                    "commodity_id": com_ids[r.commodity],
-                    "quantity": r.quantity,
-                    "price": r.price,
-                    "surplus_per_unit": r.surplus_per_unit,
-                    "distance_km": r.distance_km,
-                    "transport_cost_per_unit": r.transport_cost_per_unit,
-                    "status": ProposalStatus.PROPOSED.value,
-                    "created_at": now,
-                }
-                for r in rows
-            ],
-        )
+        _store_proposals(run.id, rows, now)
     duration = round((perf_counter() - t0) * 1000)
     run.duration_ms = duration
     run.finished_at = now + timedelta(milliseconds=duration)
@@ -97,6 +92,44 @@ def run_clearing(actor=None, now=None) -> MatchRun:
         "total_ms": (t3 - t0) * 1000,
     }
     return run
+
+
+def _store_proposals(run_id: int, rows: list, now) -> None:
+    """Insert the run's proposals in the current transaction (flush-free). On PostgreSQL with
+    COPY: a clearing run stores tens of thousands of rows, and an executemany sends them one by
+    one (about 2 s for 15,000, against a tenth of that)."""
+    com_ids = queries.commodity_ids()
+    proposed = ProposalStatus.PROPOSED.value
+    values = [
+        (
+            run_id,
+            r.offer_id,
+            r.request_id,
+            r.seller_pesantren_id,
+            r.buyer_pesantren_id,
+            com_ids[r.commodity],
+            r.quantity,
+            r.price,
+            r.surplus_per_unit,
+            r.distance_km,
+            r.transport_cost_per_unit,
+            proposed,
+            now,
+        )
+        for r in rows
+    ]
+    conn = db.session.connection()
+    if conn.dialect.name == "postgresql":
+        raw = conn.connection.driver_connection
+        cols = ", ".join(PROPOSAL_COLUMNS)
+        with raw.cursor() as cur, cur.copy(f"COPY proposals ({cols}) FROM STDIN") as copy:
+            for v in values:
+                copy.write_row(v)
+    else:
+        db.session.execute(
+            insert(Proposal.__table__),
+            [dict(zip(PROPOSAL_COLUMNS, v, strict=True)) for v in values],
+        )
 
 
 def decline_proposal(user, proposal_id: int) -> Proposal:
