@@ -31,7 +31,12 @@ def test_suggestions_ranked_by_surplus_with_explanation(app, client):
     html = client.get(f"/pasar/{offer}/saran").get_data(as_text=True)
     assert ids_in_order(html) == [rich, far_rich, cheap]
     assert too_good not in ids_in_order(html) and own not in ids_in_order(html)
-    assert "Surplus per satuan" in html and "Jarak jalan" in html and "Harga adil" in html
+    assert (
+        "Surplus per satuan" in html
+        and "Jarak jalan" in html
+        and "Harga adil" in html
+        and "Ongkos angkut" in html
+    )
     assert f"#{rich}" in html  # no listing page yet: the id is shown
 
 
