@@ -6,7 +6,7 @@ from datetime import timedelta
 from time import perf_counter
 
 from flask_babel import gettext as _
-from sqlalchemy import insert, update
+from sqlalchemy import insert, text, update
 
 from exchange.audit.services import record
 from exchange.auth.permissions import is_manager_of, require_staff
@@ -46,6 +46,7 @@ def run_clearing(actor=None, now=None) -> MatchRun:
         require_staff(actor)
     now = now or utcnow()
     t0 = perf_counter()
+    _one_run_at_a_time()
     instance = queries.load_instance(queries.wib_today(now))
     excluded = queries.declined_pairs()
     t1 = perf_counter()
@@ -92,6 +93,18 @@ def run_clearing(actor=None, now=None) -> MatchRun:
         "total_ms": (t3 - t0) * 1000,
     }
     return run
+
+
+#: Key of the PostgreSQL advisory lock that serialises clearing runs (any constant bigint).
+RUN_LOCK_KEY = 7_304_551
+
+
+def _one_run_at_a_time() -> None:
+    """On PostgreSQL, wait for any other clearing run to commit before loading: two runs at once
+    would each leave their own proposals open. The lock ends with the transaction."""
+    conn = db.session.connection()
+    if conn.dialect.name == "postgresql":
+        conn.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": RUN_LOCK_KEY})
 
 
 def _store_proposals(run_id: int, rows: list, now) -> None:
