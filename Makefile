@@ -85,3 +85,9 @@ clean: ## Remove the virtual environment and caches
 
 bench-matching: install ## Run the matching engine on every sample (../shared/matching/samples) and judge it
 	$(BIN)/python benchmarks/bench_matching.py
+
+bench-suggestions: install ## Time suggestions over 50,000 listings in PostgreSQL (BENCH_URL to override)
+	cd benchmarks && ../$(BIN)/python bench_suggestions.py $(if $(BENCH_URL),--url "$(BENCH_URL)")
+
+bench-clearing: install ## Time a clearing run (load, solve, store) over 20,000 listings in PostgreSQL
+	cd benchmarks && ../$(BIN)/python bench_clearing.py $(if $(BENCH_URL),--url "$(BENCH_URL)")

@@ -11,11 +11,18 @@ def _register():
     from exchange.deals.cli import register as deal_cmds
     from exchange.listings.cli import register as listings_cmds
     from exchange.mail.cli import register as mail_cmds
+    from exchange.matching.cli import register as matching_cmds
     from exchange.pesantren.cli import register as pesantren_cmds
     from exchange.scheduler.cli import register as scheduler_cmds
 
     for register in (
-        auth_cmds, mail_cmds, pesantren_cmds, listings_cmds, deal_cmds, scheduler_cmds,
+        auth_cmds,
+        mail_cmds,
+        pesantren_cmds,
+        listings_cmds,
+        matching_cmds,
+        deal_cmds,
+        scheduler_cmds,
     ):
         register(cli)
 

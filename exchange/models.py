@@ -9,5 +9,6 @@ def import_all_models() -> None:
     from exchange.digests import models as _digests  # noqa: F401
     from exchange.listings import models as _listings  # noqa: F401
     from exchange.mail import models as _mail  # noqa: F401
+    from exchange.matching import models as _matching  # noqa: F401
     from exchange.pesantren import models as _pesantren  # noqa: F401
     from exchange.scheduler import models as _scheduler  # noqa: F401

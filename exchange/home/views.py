@@ -1,0 +1,29 @@
+from __future__ import annotations
+
+from flask import Blueprint, render_template
+from flask_login import current_user
+
+from exchange.auth.permissions import manager_required
+from exchange.db import utcnow
+from exchange.matching import queries as matching
+
+bp = Blueprint("dashboard", __name__)
+
+PARTNERS_SHOWN = 5
+
+
+@bp.route("/dasbor")
+@manager_required
+def home():
+    pesantren = current_user.pesantren
+    proposals, partners = [], []
+    if pesantren is not None:
+        proposals = matching.my_proposals(pesantren.id)
+        partners = matching.reciprocal_partners(pesantren.id, matching.wib_today(utcnow()))
+    return render_template(
+        "home/dashboard.html",
+        pesantren=pesantren,
+        proposals=proposals,
+        partners=partners[:PARTNERS_SHOWN],
+        more_partners=len(partners) > PARTNERS_SHOWN,
+    )

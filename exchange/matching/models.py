@@ -1,0 +1,99 @@
+"""The app side of matching: clearing runs and the proposals they store.
+
+The engine (`engine.py` and friends) stays pure; these models only record what it proposed.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from enum import StrEnum
+
+from sqlalchemy import BigInteger, CheckConstraint, Float, ForeignKey, Index, Integer, String
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from exchange.db import UTCDateTime, intpk, rupiah, timestamp
+from exchange.extensions import db
+
+
+class RunStatus(StrEnum):
+    COMPLETED = "completed"
+    FAILED = "failed"
+
+
+class ProposalStatus(StrEnum):
+    PROPOSED = "proposed"  # waiting for either party
+    DECLINED = "declined"  # a party said no; the pair is not proposed again
+    SUPERSEDED = "superseded"  # a later run replaced it before anyone acted
+    ACTED = "acted"  # a negotiation was opened from it
+
+
+class MatchRun(db.Model):
+    """One clearing run: when, over how many listings, what it proposed, how long it took."""
+
+    __tablename__ = "match_runs"
+
+    id: Mapped[intpk]
+    started_at: Mapped[timestamp]
+    finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    started_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    status: Mapped[str] = mapped_column(String(12), default=RunStatus.COMPLETED.value)
+    listings_count: Mapped[int] = mapped_column(Integer, default=0)
+    candidate_pairs: Mapped[int] = mapped_column(BigInteger, default=0)
+    proposals_count: Mapped[int] = mapped_column(Integer, default=0)
+    # Sum over proposals of quantity x surplus per unit, rounded to whole rupiah.
+    welfare: Mapped[rupiah] = mapped_column(default=0)
+    duration_ms: Mapped[int] = mapped_column(Integer, default=0)
+
+    started_by = relationship("User")
+
+
+class Proposal(db.Model):
+    """A sale for money the engine proposes: `quantity` units of an offer to a request."""
+
+    __tablename__ = "proposals"
+    __table_args__ = (
+        CheckConstraint("quantity > 0", name="quantity_positive"),
+        CheckConstraint("price > 0", name="price_positive"),
+        CheckConstraint("seller_pesantren_id <> buyer_pesantren_id", name="two_parties"),
+        Index("ix_proposals_status_seller", "status", "seller_pesantren_id"),
+        Index("ix_proposals_status_buyer", "status", "buyer_pesantren_id"),
+    )
+
+    id: Mapped[intpk]
+    run_id: Mapped[int] = mapped_column(ForeignKey("match_runs.id"), index=True)
+    offer_id: Mapped[int] = mapped_column(ForeignKey("listings.id"), index=True)
+    request_id: Mapped[int] = mapped_column(ForeignKey("listings.id"), index=True)
+    seller_pesantren_id: Mapped[int] = mapped_column(ForeignKey("pesantren.id"))
+    buyer_pesantren_id: Mapped[int] = mapped_column(ForeignKey("pesantren.id"))
+    commodity_id: Mapped[int] = mapped_column(ForeignKey("commodities.id"))
+    quantity: Mapped[int] = mapped_column(BigInteger)
+    # Per unit at the seller's gate: the fair split of the surplus (docs/matching.md).
+    price: Mapped[rupiah]
+    surplus_per_unit: Mapped[float] = mapped_column(Float)
+    distance_km: Mapped[float] = mapped_column(Float)
+    transport_cost_per_unit: Mapped[float] = mapped_column(Float)
+    status: Mapped[str] = mapped_column(String(12), default=ProposalStatus.PROPOSED.value)
+    declined_by_pesantren_id: Mapped[int | None] = mapped_column(ForeignKey("pesantren.id"))
+    # The negotiation opened from it (deals domain); a plain integer until that lands.
+    deal_id: Mapped[int | None] = mapped_column(Integer)
+    created_at: Mapped[timestamp]
+    updated_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+    run = relationship("MatchRun")
+    offer = relationship("Listing", foreign_keys=[offer_id])
+    request = relationship("Listing", foreign_keys=[request_id])
+    seller = relationship("Pesantren", foreign_keys=[seller_pesantren_id])
+    buyer = relationship("Pesantren", foreign_keys=[buyer_pesantren_id])
+    commodity = relationship("Commodity")
+
+    @property
+    def total(self) -> int:
+        return self.quantity * self.price
+
+    def party_side(self, pesantren_id: int | None) -> str | None:
+        """Which party the given pesantren is: "seller", "buyer" or None."""
+        if pesantren_id == self.seller_pesantren_id:
+            return "seller"
+        if pesantren_id == self.buyer_pesantren_id:
+            return "buyer"
+        return None

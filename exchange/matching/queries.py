@@ -1,0 +1,367 @@
+"""Reads for matching: the engine's instance from the database, suggestions for one listing,
+reciprocal partners of a pesantren, proposals and clearing runs.
+
+Listings are loaded as columns (not ORM objects): the clearing run reads tens of thousands.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date, datetime
+
+from flask import current_app
+from sqlalchemy import or_, select
+from sqlalchemy.orm import joinedload
+
+from exchange.auth.permissions import is_manager_of
+from exchange.catalogue.models import Commodity
+from exchange.errors import NotFound
+from exchange.extensions import db
+from exchange.i18n import WIB
+from exchange.listings.models import Listing, ListingStatus
+from exchange.matching import adapter
+from exchange.matching.candidates import compatible_pairs
+from exchange.matching.model import Explanation, Instance
+from exchange.matching.models import MatchRun, Proposal, ProposalStatus
+from exchange.matching.suggest import suggest
+from exchange.pesantren.models import Pesantren, PesantrenStatus, Regency
+
+LISTING_COLUMNS = (
+    Listing.id,
+    Listing.side,
+    Listing.pesantren_id,
+    Commodity.slug,
+    Listing.grade,
+    Listing.remaining,
+    Listing.price,
+    Listing.window_start,
+    Listing.window_end,
+    Listing.max_distance_km,
+)
+
+
+def wib_today(now: datetime) -> date:
+    """The calendar day in East Java at `now` (windows are whole WIB days)."""
+    return now.astimezone(WIB).date()
+
+
+def road_factor() -> float:
+    return float(current_app.config["ROAD_FACTOR"])
+
+
+def active_conditions(today: date) -> tuple:
+    """Active: status active, something remaining, window not over, pesantren verified."""
+    return (
+        Listing.status == ListingStatus.ACTIVE.value,
+        Listing.remaining > 0,
+        Listing.window_end >= today,
+        Pesantren.status == PesantrenStatus.VERIFIED.value,
+    )
+
+
+def _commodities() -> list:
+    rows = db.session.execute(
+        select(
+            Commodity.slug, Commodity.unit, Commodity.transport_cost_per_unit_km, Commodity.grades
+        )
+    ).all()
+    return [adapter.commodity(*r) for r in rows]
+
+
+def load_instance(today: date) -> Instance:
+    """Every active listing's remaining quantity as an engine instance (two queries)."""
+    rows = db.session.execute(
+        select(*LISTING_COLUMNS, Pesantren.regency_code, Pesantren.lat, Pesantren.lon)
+        .join(Pesantren, Pesantren.id == Listing.pesantren_id)
+        .join(Commodity, Commodity.id == Listing.commodity_id)
+        .where(*active_conditions(today))
+    ).all()
+    pes = {r[2]: adapter.pesantren(r[2], r[10], r[11], r[12]) for r in rows}
+    return adapter.build_instance(
+        road_factor(), _commodities(), pes.values(), (r[:10] for r in rows)
+    )
+
+
+def declined_pairs() -> list[tuple[str, str]]:
+    """(offer id, request id) pairs a party declined: later runs do not propose them again."""
+    rows = db.session.execute(
+        select(Proposal.offer_id, Proposal.request_id)
+        .where(Proposal.status == ProposalStatus.DECLINED.value)
+        .distinct()
+    ).all()
+    return [(str(o), str(r)) for o, r in rows]
+
+
+def commodity_ids() -> dict[str, int]:
+    return dict(db.session.execute(select(Commodity.slug, Commodity.id)).all())
+
+
+# Suggestions ---------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class SuggestionRow:
+    listing_id: int
+    side: str
+    pesantren_id: int
+    pesantren_name: str
+    regency: str
+    grade_label: str
+    remaining: int
+    price: int
+    window_start: date
+    window_end: date
+    explanation: Explanation
+    fair_price: int  # per unit at the seller's gate, the engine's split of the surplus
+
+
+@dataclass
+class Suggestions:
+    listing: Listing
+    rows: list[SuggestionRow] = field(default_factory=list)
+    active: bool = True
+
+
+def _visible_listing(listing_id: int, viewer, today: date) -> tuple[Listing, bool]:
+    listing = db.session.get(Listing, listing_id)
+    if listing is None:
+        raise NotFound()
+    active = (
+        listing.status == ListingStatus.ACTIVE
+        and listing.remaining > 0
+        and listing.window_end >= today
+        and listing.pesantren.is_verified
+    )
+    if not active and not is_manager_of(viewer, listing.pesantren_id):
+        raise NotFound()
+    return listing, active
+
+
+def suggestions_for(listing_id: int, viewer, today: date, limit: int = 10) -> Suggestions:
+    """The best counterparts of one listing: active listings of the same commodity on the other
+    side, ranked by surplus per unit, each with its explanation. Raises NotFound when the listing
+    does not exist or is not active and not the viewer's own."""
+    listing, active = _visible_listing(listing_id, viewer, today)
+    if not active:
+        return Suggestions(listing, [], active=False)
+    com = listing.commodity
+    other = "request" if listing.side == "offer" else "offer"
+    rows = db.session.execute(
+        select(
+            *LISTING_COLUMNS,
+            Pesantren.regency_code,
+            Pesantren.lat,
+            Pesantren.lon,
+            Pesantren.name,
+            Regency.name,
+        )
+        .join(Pesantren, Pesantren.id == Listing.pesantren_id)
+        .join(Regency, Regency.code == Pesantren.regency_code)
+        .join(Commodity, Commodity.id == Listing.commodity_id)
+        .where(
+            Listing.commodity_id == listing.commodity_id,
+            Listing.side == other,
+            Listing.pesantren_id != listing.pesantren_id,
+            *active_conditions(today),
+        )
+    ).all()
+    own = listing.pesantren
+    pes = {str(own.id): adapter.pesantren(own.id, own.regency_code, own.lat, own.lon)}
+    info = {}
+    for r in rows:
+        pes.setdefault(str(r[2]), adapter.pesantren(r[2], r[10], r[11], r[12]))
+        info[r[0]] = r
+    me = adapter.listing(
+        (
+            listing.id,
+            listing.side,
+            listing.pesantren_id,
+            com.slug,
+            listing.grade,
+            listing.remaining,
+            listing.price,
+            listing.window_start,
+            listing.window_end,
+            listing.max_distance_km,
+        )
+    )
+    found = suggest(
+        me,
+        [adapter.listing(r[:10]) for r in rows],
+        pes,
+        adapter.commodity(com.slug, com.unit, com.transport_cost_per_unit_km, com.grades),
+        road_factor(),
+        limit=limit,
+    )
+    out = []
+    for s in found:
+        r = info[int(s.listing.id)]
+        e = s.explanation
+        o_price, r_price = (me.price, r[6]) if me.side == "offer" else (r[6], me.price)
+        out.append(
+            SuggestionRow(
+                listing_id=r[0],
+                side=r[1],
+                pesantren_id=r[2],
+                pesantren_name=r[13],
+                regency=r[14],
+                grade_label=_grade_label(com, r[4]),
+                remaining=r[5],
+                price=r[6],
+                window_start=r[7],
+                window_end=r[8],
+                explanation=e,
+                fair_price=adapter.fair_price(
+                    o_price, r_price, e.surplus_per_unit, e.transport_cost_per_unit
+                ),
+            )
+        )
+    return Suggestions(listing, out)
+
+
+def _grade_label(com: Commodity, rank: int) -> str:
+    try:
+        return com.grade_label(rank)
+    except IndexError:
+        return str(rank)
+
+
+# Reciprocal partners -------------------------------------------------------------------------
+
+
+@dataclass
+class Flow:
+    commodity: str  # slug
+    name: str
+    unit: str
+    quantity: int  # most that could move: min(compatible supply, compatible demand)
+
+
+@dataclass
+class Partner:
+    pesantren_id: int
+    name: str
+    regency: str
+    distance_km: float
+    supplies: list[Flow]  # what the partner can sell to us
+    buys: list[Flow]  # what the partner can buy from us
+
+
+def _side_instance(pesantren_id: int, side: str, today: date) -> Instance | None:
+    """Our listings of `side` and the other pesantren's listings of the other side, same
+    commodities: every compatible pair of this instance involves us."""
+    mine = select(Listing.commodity_id).where(
+        Listing.pesantren_id == pesantren_id,
+        Listing.side == side,
+        Listing.status == ListingStatus.ACTIVE.value,
+        Listing.remaining > 0,
+        Listing.window_end >= today,
+    )
+    other = "request" if side == "offer" else "offer"
+    rows = db.session.execute(
+        select(*LISTING_COLUMNS, Pesantren.regency_code, Pesantren.lat, Pesantren.lon)
+        .join(Pesantren, Pesantren.id == Listing.pesantren_id)
+        .join(Commodity, Commodity.id == Listing.commodity_id)
+        .where(
+            *active_conditions(today),
+            Listing.commodity_id.in_(mine.scalar_subquery()),
+            or_(
+                (Listing.pesantren_id == pesantren_id) & (Listing.side == side),
+                (Listing.pesantren_id != pesantren_id) & (Listing.side == other),
+            ),
+        )
+    ).all()
+    if not rows:
+        return None
+    pes = {r[2]: adapter.pesantren(r[2], r[10], r[11], r[12]) for r in rows}
+    return adapter.build_instance(
+        road_factor(), _commodities(), pes.values(), (r[:10] for r in rows)
+    )
+
+
+def _flows(instance: Instance | None, us: str) -> dict[str, tuple[float, dict[str, int]]]:
+    """Partner id -> (distance, {commodity: quantity that could move}) for our side's pairs."""
+    if instance is None:
+        return {}
+    cand = compatible_pairs(instance)
+    supply: dict = defaultdict(dict)  # (partner, commodity) -> {our or their listing: qty}
+    demand: dict = defaultdict(dict)
+    dist: dict[str, float] = {}
+    for i, j, d in zip(
+        cand.offer_idx.tolist(), cand.request_idx.tolist(), cand.distance.tolist(), strict=True
+    ):
+        o, r = cand.offers[i], cand.requests[j]
+        partner = r.pesantren if o.pesantren == us else o.pesantren
+        dist[partner] = d
+        supply[(partner, o.commodity)][o.id] = o.quantity
+        demand[(partner, o.commodity)][r.id] = r.quantity
+    out: dict = {}
+    for (partner, slug), offers in supply.items():
+        q = min(sum(offers.values()), sum(demand[(partner, slug)].values()))
+        out.setdefault(partner, (dist[partner], {}))[1][slug] = q
+    return out
+
+
+def reciprocal_partners(pesantren_id: int, today: date) -> list[Partner]:
+    """Pesantren that can both supply this one and buy from it (the engine's compatibility, on
+    active listings), what could flow each way and the road distance; nearest first."""
+    us = str(pesantren_id)
+    sells = _flows(_side_instance(pesantren_id, "offer", today), us)  # we sell to them
+    buys = _flows(_side_instance(pesantren_id, "request", today), us)  # we buy from them
+    both = sorted(set(sells) & set(buys), key=int)
+    if not both:
+        return []
+    names = {
+        p.id: p
+        for p in db.session.scalars(
+            select(Pesantren).where(Pesantren.id.in_([int(b) for b in both]))
+        )
+    }
+    coms = {c.slug: c for c in db.session.scalars(select(Commodity))}
+
+    def flows(qty: dict[str, int]) -> list[Flow]:
+        return [Flow(s, coms[s].name_id, coms[s].unit, q) for s, q in sorted(qty.items())]
+
+    partners = [
+        Partner(
+            int(b),
+            names[int(b)].name,
+            names[int(b)].regency.name,
+            sells[b][0],
+            supplies=flows(buys[b][1]),
+            buys=flows(sells[b][1]),
+        )
+        for b in both
+    ]
+    partners.sort(key=lambda p: (p.distance_km, p.pesantren_id))
+    return partners
+
+
+# Proposals and runs --------------------------------------------------------------------------
+
+
+def my_proposals(pesantren_id: int) -> list[Proposal]:
+    """Proposals still open for this pesantren, as seller or buyer, newest run first."""
+    return list(
+        db.session.scalars(
+            select(Proposal)
+            .options(
+                joinedload(Proposal.seller),
+                joinedload(Proposal.buyer),
+                joinedload(Proposal.commodity),
+            )
+            .where(
+                Proposal.status == ProposalStatus.PROPOSED.value,
+                or_(
+                    Proposal.seller_pesantren_id == pesantren_id,
+                    Proposal.buyer_pesantren_id == pesantren_id,
+                ),
+            )
+            .order_by(Proposal.run_id.desc(), Proposal.id)
+        )
+    )
+
+
+def runs_query():
+    return select(MatchRun).options(joinedload(MatchRun.started_by)).order_by(MatchRun.id.desc())

@@ -1,0 +1,99 @@
+"""Matching pages: suggestions for a listing, reciprocal partners, proposals, clearing runs."""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+
+from exchange.auth.permissions import manager_required, staff_required
+from exchange.auth.views import safe_next
+from exchange.db import utcnow
+from exchange.errors import DomainError
+from exchange.extensions import db
+from exchange.matching import queries, services
+from exchange.pesantren.models import Pesantren
+
+bp = Blueprint("matching", __name__)
+
+
+@bp.app_template_global()
+def listing_url(listing_id: int) -> str | None:
+    """The listing's page once the listings domain provides one, else None (show the id)."""
+    if "listings.detail" in current_app.view_functions:
+        return url_for("listings.detail", listing_id=listing_id)
+    return None
+
+
+@bp.app_template_global()
+def open_deal_url(proposal_id: int) -> str | None:
+    """Where "open negotiation" goes once the deals domain provides it, else None."""
+    if "deals.open" in current_app.view_functions:
+        return url_for("deals.open", proposal=proposal_id)
+    return None
+
+
+@bp.route("/pasar/<int:listing_id>/saran")
+def suggestions(listing_id: int):
+    found = queries.suggestions_for(listing_id, current_user, queries.wib_today(utcnow()))
+    return render_template(
+        "matching/suggestions.html",
+        listing=found.listing,
+        suggestions=found.rows,
+        suggestions_active=found.active,
+    )
+
+
+@bp.route("/mitra")
+@manager_required
+def partners():
+    pesantren = current_user.pesantren
+    if pesantren is None:
+        abort(404)
+    rows = queries.reciprocal_partners(pesantren.id, queries.wib_today(utcnow()))
+    return render_template("matching/partners.html", pesantren=pesantren, partners=rows)
+
+
+@bp.route("/pesantren/<int:pesantren_id>/mitra")
+def public_partners(pesantren_id: int):
+    pesantren = db.session.get(Pesantren, pesantren_id)
+    if pesantren is None or not pesantren.is_verified:
+        abort(404)
+    rows = queries.reciprocal_partners(pesantren.id, queries.wib_today(utcnow()))
+    return render_template("matching/partners.html", pesantren=pesantren, partners=rows)
+
+
+@bp.route("/usulan/<int:proposal_id>/tolak", methods=["POST"])
+@login_required
+def decline(proposal_id: int):
+    try:
+        services.decline_proposal(current_user, proposal_id)
+    except DomainError as exc:
+        if exc.status_code == 404:
+            raise
+        flash(str(exc.message), "error")
+    else:
+        flash(_("Usulan ditolak; pasangan ini tidak akan diusulkan lagi."), "info")
+    return redirect(safe_next(request.form.get("next")) or url_for("dashboard.home"))
+
+
+@bp.route("/staf/pencocokan")
+@staff_required
+def runs():
+    page = db.paginate(queries.runs_query(), per_page=25, error_out=False)
+    return render_template("matching/runs.html", page=page)
+
+
+@bp.route("/staf/pencocokan/jalankan", methods=["POST"])
+@staff_required
+def start_run():
+    run = services.run_clearing(current_user)
+    flash(
+        _(
+            "Pencocokan selesai: %(n)d usulan dari %(l)d listing.",
+            n=run.proposals_count,
+            l=run.listings_count,
+        ),
+        "info",
+    )
+    return redirect(url_for("matching.runs"))
