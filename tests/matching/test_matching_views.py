@@ -96,7 +96,7 @@ def test_dashboard_shows_proposals_and_a_party_declines(app, client, auth):
     html = client.get("/dasbor").get_data(as_text=True)
     assert "Usulan kesepakatan" in html and f'id="usulan-{pid}"' in html
     assert "Beli 400 kg" in html and "Tolak usulan" in html
-    assert "Buka negosiasi" not in html  # the deals domain is not there yet
+    assert "Buka negosiasi" in html and f"proposal={pid}" in html  # opens a negotiation
     resp = client.post(f"/usulan/{pid}/tolak", data={"next": "/dasbor"}, follow_redirects=True)
     assert "Usulan ditolak" in resp.get_data(as_text=True)
     assert f'id="usulan-{pid}"' not in resp.get_data(as_text=True)
