@@ -49,9 +49,15 @@ def test_send_digests_refuses_an_unknown_period(runner):
     assert "hourly" in result.output
 
 
-def test_jobs_of_missing_domains_say_so(runner):
-    assert "deals not installed" in run(runner, "send-reminders")
-    assert "matching not installed" in run(runner, "run-clearing")
+def test_run_clearing_by_hand_stores_a_run(app, runner):
+    from sqlalchemy import func, select
+
+    from exchange.extensions import db
+    from exchange.matching.models import MatchRun
+
+    run(runner, "run-clearing")
+    with app.app_context():
+        assert db.session.scalar(select(func.count()).select_from(MatchRun)) == 1
 
 
 def test_job_times_are_jakarta_times(app):
