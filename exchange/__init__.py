@@ -55,6 +55,13 @@ def _finish_config(app: Flask) -> None:
             f"(configuration {app.config['ENV_NAME']!r})"
         )
     app.config["SQLALCHEMY_DATABASE_URI"] = app.config["DATABASE_URL"]
+    if app.config["ENV_NAME"] == "development":
+        # A fresh clone has no instance/ folder yet: the default SQLite file and outbox live there.
+        from sqlalchemy.engine import make_url
+
+        url = make_url(app.config["DATABASE_URL"])
+        if url.get_backend_name() == "sqlite" and url.database not in (None, "", ":memory:"):
+            os.makedirs(os.path.dirname(os.path.abspath(url.database)), exist_ok=True)
     if app.config["DATABASE_URL"].startswith("sqlite"):
         # Concurrent writers (two managers accepting at once) wait for the lock, not fail.
         options = dict(app.config.get("SQLALCHEMY_ENGINE_OPTIONS") or {})

@@ -39,3 +39,13 @@ def test_proxy_fix_trusts_forwarded_headers_when_asked(tmp_path):
     assert body == "https bursa.example 203.0.113.9"
     plain = create_app("testing", DATABASE_URL=url)
     assert plain.wsgi_app.__class__.__name__ != "ProxyFix"
+
+
+def test_development_creates_the_folder_of_its_sqlite_file(tmp_path):
+    """A fresh clone has no instance/ folder: `make run` must still get a database."""
+    from exchange import create_app as make
+
+    target = tmp_path / "instance" / "exchange.sqlite3"
+    app = make("development", DATABASE_URL=f"sqlite:///{target}")
+    assert target.parent.is_dir()
+    assert app.test_client().get("/healthz").status_code == 200
