@@ -15,6 +15,11 @@ def register(cli):
             raise click.ClickException("the database already has pesantren; use an empty one")
         counts = seed_demo()
         click.echo(", ".join(f"{k}={v}" for k, v in counts.items()))
+        # A first clearing run, so that managers find proposals on their dashboard at once.
+        from exchange.matching.services import run_clearing
+
+        run = run_clearing()
+        click.echo(f"clearing run {run.id}: proposals={run.proposals_count}")
 
     @cli.command("load-reference")
     def load_reference_cmd():
