@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 
@@ -26,10 +26,17 @@ def safe_next(target: str | None) -> str | None:
     return target
 
 
+def home_for(user) -> str:
+    """Where a user lands after signing in without a `next`: managers see their dashboard."""
+    if getattr(user, "is_manager", False) and "dashboard.home" in current_app.view_functions:
+        return url_for("dashboard.home")
+    return url_for("site.index")
+
+
 @bp.route("/masuk", methods=["GET", "POST"])
 def login():
     if current_user.is_authenticated:
-        return redirect(url_for("site.index"))
+        return redirect(home_for(current_user))
     form = LoginForm()
     if form.validate_on_submit():
         try:
@@ -38,7 +45,7 @@ def login():
             form.password.errors.append(str(exc.message))
         else:
             login_user(user, remember=form.remember.data)
-            return redirect(safe_next(request.args.get("next")) or url_for("site.index"))
+            return redirect(safe_next(request.args.get("next")) or home_for(user))
     return render_template("auth/login.html", form=form), 200 if not form.errors else 400
 
 

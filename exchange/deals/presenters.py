@@ -20,7 +20,7 @@ from exchange.deals.forms import (
 )
 from exchange.deals.models import Deal
 from exchange.deals.pdf import render_contract_pdf
-from exchange.deals.states import Action, Side, available_actions
+from exchange.deals.states import OPEN, Action, Side, State, available_actions
 from exchange.deals.terbilang import rupiah_in_words
 from exchange.errors import NotFound
 from exchange.extensions import db
@@ -277,3 +277,18 @@ def contract_pdf(deal: Deal) -> bytes:
         "facts": page["facts"],
     }
     return render_contract_pdf(deal.contract, labels, page["clauses"], rupiah)
+
+
+def awaited(deal: Deal) -> str:
+    """What a deal waiting on the viewer's pesantren waits for (dashboard, "Menunggu Anda")."""
+    ctx = services.context(deal)
+    if ctx.cancel_requested_by is not None and ctx.state in OPEN:
+        return _("Menjawab permintaan pembatalan")
+    if ctx.state is State.SIGNED:
+        return _("Membayar") if ctx.buyer_pays_first else _("Mengirim barang")
+    return {
+        State.NEGOTIATING: _("Menjawab tawaran"),
+        State.SHIPPED: _("Menerima barang dan mengisi berita acara"),
+        State.RECEIVED: _("Menyelesaikan kesepakatan"),
+        State.DISPUTED: _("Menyelesaikan sengketa"),
+    }.get(ctx.state, STATE_LABELS.get(deal.state, deal.state))

@@ -9,6 +9,7 @@ transaction. Each public function commits once and raises a DomainError when it 
 from __future__ import annotations
 
 import time
+from dataclasses import replace
 from datetime import date, datetime, timedelta
 
 from flask import current_app
@@ -30,6 +31,8 @@ from exchange.i18n import rupiah, to_wib
 from exchange.listings import quantity as listing_quantity
 from exchange.listings.models import Listing, ListingStatus
 from exchange.listings.models import Side as ListingSide
+from exchange.matching import services as matching_services
+from exchange.matching.models import Proposal, ProposalStatus
 
 
 class TermsRefused(Invalid):
@@ -216,6 +219,54 @@ def _new_version(deal: Deal, number: int, terms: rules.Terms, side: Side, actor,
     return version
 
 
+def open_proposal(actor, proposal_id: int | None) -> Proposal:
+    """The open proposal the actor's pesantren is a party to; anything else answers 404."""
+    proposal = db.session.get(Proposal, proposal_id) if proposal_id else None
+    if (
+        proposal is None
+        or not getattr(actor, "is_authenticated", False)
+        or actor.pesantren_id is None
+        or actor.pesantren_id not in (proposal.seller_pesantren_id, proposal.buyer_pesantren_id)
+    ):
+        raise NotFound()
+    if proposal.status != ProposalStatus.PROPOSED.value:
+        raise NotFound(_l("Usulan ini sudah ditindaklanjuti atau tidak berlaku lagi."))
+    return proposal
+
+
+def proposal_listings(actor, proposal: Proposal) -> tuple[int, int]:
+    """(the other side's listing, the actor's own listing) of a proposal."""
+    if actor.pesantren_id == proposal.seller_pesantren_id:
+        return proposal.request_id, proposal.offer_id
+    return proposal.offer_id, proposal.request_id
+
+
+def proposal_terms(actor, proposal: Proposal) -> rules.Terms:
+    """The form's starting terms for a proposal: its quantity and price at the seller's gate
+    (the buyer bears the transport, so the buyer collects)."""
+    listing_id, counter_id = proposal_listings(actor, proposal)
+    listing, counter = db.session.get(Listing, listing_id), db.session.get(Listing, counter_id)
+    return replace(
+        default_terms(listing, counter),
+        quantity=min(proposal.quantity, listing.remaining, counter.remaining),
+        unit_price=proposal.price,
+        transport="buyer",
+    )
+
+
+def _require_proposal_listings(actor, proposal_id: int, listing: Listing, counter) -> None:
+    """A party may open a negotiation from a proposal only on the proposal's own two listings.
+    Whether it is still open is decided atomically by ``mark_acted``."""
+    proposal = db.session.get(Proposal, proposal_id)
+    if proposal is None or actor.pesantren_id not in (
+        proposal.seller_pesantren_id,
+        proposal.buyer_pesantren_id,
+    ):
+        raise NotFound()
+    if (listing.id, counter.id if counter else None) != proposal_listings(actor, proposal):
+        raise Invalid(_l("Negosiasi dari usulan harus memakai kedua listing usulan itu."))
+
+
 def open_negotiation(
     actor,
     listing_id: int,
@@ -241,6 +292,8 @@ def open_negotiation(
         or counter.commodity_id != listing.commodity_id
     ):
         raise Invalid(_l("Listing pasangan harus listing Anda sendiri untuk komoditas yang sama."))
+    if proposal_id is not None:
+        _require_proposal_listings(actor, proposal_id, listing, counter)
     terms = terms or default_terms(listing, counter)
     reasons = check_terms(terms, (listing, counter), _today())
     if reasons:
@@ -268,6 +321,11 @@ def open_negotiation(
     )
     db.session.add(deal)
     db.session.flush()
+    if proposal_id is not None and not matching_services.mark_acted(proposal_id, deal.id):
+        db.session.rollback()
+        raise Conflict(
+            _l("Usulan ini sudah ditindaklanjuti atau tidak berlaku lagi; tidak ada yang disimpan.")
+        )
     _new_version(deal, 1, terms, my_side, actor, message)
     db.session.add(
         DealEvent(

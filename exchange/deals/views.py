@@ -56,13 +56,25 @@ def index():
 @bp.route("/baru", methods=["GET", "POST"])
 @login_required
 def open():  # noqa: A001 - the endpoint is named deals.open
-    listing = db.get_or_404(Listing, request.args.get("listing", type=int))
-    counter = db.session.get(Listing, request.args.get("counter", type=int) or 0)
+    proposal = None
+    if "proposal" in request.args:
+        # Not a party, or no longer open: 404 (with the reason, via the DomainError handler).
+        proposal = services.open_proposal(current_user, request.args.get("proposal", type=int))
+        listing_id, counter_id = services.proposal_listings(current_user, proposal)
+    else:
+        listing_id = request.args.get("listing", type=int)
+        counter_id = request.args.get("counter", type=int) or 0
+    listing = db.get_or_404(Listing, listing_id)
+    counter = db.session.get(Listing, counter_id)
     if counter is not None and counter.pesantren_id != current_user.pesantren_id:
         counter = None
     form = present.terms_form(listing, counter)
     if request.method == "GET":
-        form.fill(services.default_terms(listing, counter))
+        form.fill(
+            services.proposal_terms(current_user, proposal)
+            if proposal
+            else services.default_terms(listing, counter)
+        )
     elif form.validate_on_submit():
         try:
             deal = services.open_negotiation(
@@ -71,14 +83,16 @@ def open():  # noqa: A001 - the endpoint is named deals.open
                 counter.id if counter else None,
                 form.terms(),
                 form.message.data or "",
-                proposal_id=request.args.get("proposal", type=int),
+                proposal_id=proposal.id if proposal else None,
             )
         except DomainError as error:
             present.form_refusal(form, error)
         else:
             flash(_("Negosiasi dibuka; menunggu jawaban pihak lain."), "success")
             return redirect(url_for("deals.detail", deal_id=deal.id))
-    return render_template("deals/open.html", form=form, listing=listing, counter=counter)
+    return render_template(
+        "deals/open.html", form=form, listing=listing, counter=counter, proposal=proposal
+    )
 
 
 @bp.route("/<int:deal_id>")

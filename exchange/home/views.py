@@ -5,6 +5,8 @@ from flask_login import current_user
 
 from exchange.auth.permissions import manager_required
 from exchange.db import utcnow
+from exchange.deals import presenters as deal_presenters
+from exchange.deals import queries as deals
 from exchange.matching import queries as matching
 
 bp = Blueprint("dashboard", __name__)
@@ -20,9 +22,12 @@ def home():
     if pesantren is not None:
         proposals = matching.my_proposals(pesantren.id)
         partners = matching.reciprocal_partners(pesantren.id, matching.wib_today(utcnow()))
+    waiting = deals.waiting_for(current_user)
     return render_template(
         "home/dashboard.html",
         pesantren=pesantren,
+        waiting=[(d, deal_presenters.awaited(d)) for d in waiting],
+        unread=deals.unread_count(current_user),
         proposals=proposals,
         partners=partners[:PARTNERS_SHOWN],
         more_partners=len(partners) > PARTNERS_SHOWN,

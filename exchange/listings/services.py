@@ -254,6 +254,8 @@ def _validated(inp, pesantren, previous_start=None):
     found = rules.check(inp, facts, today_wib(), limits(), previous_start)
     if found:
         raise InvalidListing({p.field: message(p) for p in found})
+    if inp.side == Side.OFFER:
+        _refuse_salam_relisting(pesantren.id, commodity.id)
     warnings = []
     halal = ""
     if rules.halal_applies(inp.side, facts) and inp.halal_cert.strip():
@@ -269,6 +271,16 @@ def _validated(inp, pesantren, previous_start=None):
         note=(inp.note or "").strip(),
     )
     return commodity, inp, warnings
+
+
+def _refuse_salam_relisting(pesantren_id: int, commodity_id: int) -> None:
+    """Salam: a buyer may not offer goods it bought by salam before it has received them."""
+    from exchange.deals.queries import salam_blocks_relisting
+    from exchange.deals.services import reason_text
+
+    reasons = salam_blocks_relisting(pesantren_id, commodity_id)
+    if reasons:
+        raise InvalidListing({"commodity": " ".join(str(reason_text(r)) for r in reasons)})
 
 
 def _apply(listing: Listing, inp: rules.ListingInput, commodity: Commodity) -> None:

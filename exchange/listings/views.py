@@ -8,11 +8,12 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from exchange.auth.permissions import can_edit_listing, manager_required
-from exchange.errors import IllegalTransition
+from exchange.auth.permissions import can_edit_listing, can_trade, manager_required
+from exchange.errors import IllegalTransition, NotFound
 from exchange.listings import queries, services
 from exchange.listings.forms import ListingForm, parse_market_args
 from exchange.listings.models import ListingStatus, Side
+from exchange.matching import queries as matching
 
 bp = Blueprint("listings", __name__)
 
@@ -39,13 +40,43 @@ def detail(listing_id: int):
     listing = queries.visible_listing(current_user, listing_id)
     if listing is None:
         abort(404)
+    mine = can_edit_listing(current_user, listing)
+    trader = not mine and can_trade(current_user)
+    rows = _suggestions(listing) if mine or trader else None
+    active = rows is not None
+    # On another pesantren's listing, "open negotiation" pairs it with the viewer's own
+    # best-matching listing when there is one (the suggestions are ranked best first).
+    own_match = next(
+        (s for s in rows or [] if trader and s.pesantren_id == current_user.pesantren_id), None
+    )
     return render_template(
         "listings/detail.html",
         listing=listing,
         distance=queries.distance_from(queries.viewer_origin(current_user), listing),
-        mine=can_edit_listing(current_user, listing),
+        mine=mine,
         today=services.today_wib(),
+        suggestions=rows if mine else None,
+        suggestions_linked=(
+            not mine
+            and listing.status == ListingStatus.ACTIVE
+            and not listing.is_expired_on(services.today_wib())
+        ),
+        can_negotiate=trader and active,
+        can_trade_own=mine and active and can_trade(current_user),
+        own_match=own_match,
     )
+
+
+def _suggestions(listing):
+    """The matching engine's counterparts of an active listing, or None when it is not active
+    (then there are no suggestions and no negotiation)."""
+    if listing.status != ListingStatus.ACTIVE:
+        return None
+    try:
+        found = matching.suggestions_for(listing.id, current_user, services.today_wib())
+    except NotFound:  # active in name only (window over, pesantren no longer verified)
+        return None
+    return found.rows if found.active else None
 
 
 @bp.route("/listing/baru", methods=["GET", "POST"])

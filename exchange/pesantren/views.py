@@ -1,10 +1,13 @@
 from __future__ import annotations
 
+from datetime import timedelta
+
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from exchange.auth.permissions import is_manager_of, manager_required, staff_required
+from exchange.deals.queries import reputation
 from exchange.errors import DomainError, Invalid
 from exchange.extensions import db
 from exchange.pesantren import queries, services
@@ -37,9 +40,30 @@ def directory():
 @bp.route("/<int:pesantren_id>")
 def profile(pesantren_id: int):
     pesantren = queries.visible_pesantren(current_user, pesantren_id)
+    figures = reputation(pesantren.id)
     return render_template(
-        "pesantren/profile.html", p=pesantren, own=is_manager_of(current_user, pesantren.id)
+        "pesantren/profile.html",
+        p=pesantren,
+        own=is_manager_of(current_user, pesantren.id),
+        reputation=figures,
+        answer_time=answer_time(figures.median_answer),
     )
+
+
+def answer_time(value: timedelta | None) -> str | None:
+    """A median answer time in words: "40 menit", "3 jam 20 menit", "2 hari 4 jam"."""
+    if value is None:
+        return None
+    minutes = max(1, round(value.total_seconds() / 60))
+    days, rest = divmod(minutes, 24 * 60)
+    hours, minutes = divmod(rest, 60)
+    if days:
+        return _("%(d)d hari %(h)d jam", d=days, h=hours) if hours else _("%(d)d hari", d=days)
+    if hours:
+        return (
+            _("%(h)d jam %(m)d menit", h=hours, m=minutes) if minutes else _("%(h)d jam", h=hours)
+        )
+    return _("%(m)d menit", m=minutes)
 
 
 @bp.route("/saya")

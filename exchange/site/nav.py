@@ -14,22 +14,28 @@ class NavItem:
     endpoint: str
     label: object
     roles: tuple[str, ...]  # "public", "anonymous", "manager", "staff", "admin"
+    # Signed-in users find it under "Lainnya" (a <details> menu), keeping the bar short on a
+    # phone; visitors see every item inline.
+    more: bool = False
 
 
 NAV = (
     NavItem("listings.market", _l("Pasar"), ("public",)),
-    NavItem("pesantren.directory", _l("Pesantren"), ("public",)),
+    NavItem("pesantren.directory", _l("Pesantren"), ("public",), more=True),
     NavItem("dashboard.home", _l("Dasbor"), ("manager",)),
     NavItem("listings.mine", _l("Listing saya"), ("manager",)),
     NavItem("deals.index", _l("Kesepakatan"), ("manager",)),
-    NavItem("pesantren.mine", _l("Pesantren saya"), ("manager",)),
+    NavItem("deals.notifications", _l("Notifikasi"), ("manager",)),
+    NavItem("pesantren.mine", _l("Pesantren saya"), ("manager",), more=True),
+    NavItem("matching.partners", _l("Mitra timbal balik"), ("manager",), more=True),
     NavItem("pesantren.queue", _l("Verifikasi"), ("staff",)),
     NavItem("staff.dashboard", _l("Arus dagang"), ("staff",)),
     NavItem("matching.runs", _l("Pencocokan"), ("staff",)),
-    NavItem("catalogue.index", _l("Komoditas"), ("staff",)),
-    NavItem("auth.staff_accounts", _l("Akun staf"), ("admin",)),
+    NavItem("catalogue.index", _l("Komoditas"), ("staff",), more=True),
+    NavItem("digests.show", _l("Ringkasan"), ("manager", "staff"), more=True),
+    NavItem("auth.staff_accounts", _l("Akun staf"), ("admin",), more=True),
     NavItem("auth.register", _l("Daftar"), ("anonymous",)),
-    NavItem("auth.account", _l("Akun"), ("manager", "staff")),
+    NavItem("auth.account", _l("Akun"), ("manager", "staff"), more=True),
 )
 
 
@@ -47,13 +53,27 @@ def _roles() -> set[str]:
 
 
 def nav_items() -> list[dict]:
+    """The items the current user may use: url, label, whether it sits under "Lainnya", and
+    for notifications the unread count (shown as a badge)."""
     roles = _roles()
+    signed_in = current_user.is_authenticated
     views = current_app.view_functions
     return [
-        {"url": url_for(item.endpoint), "label": item.label}
+        {
+            "url": url_for(item.endpoint),
+            "label": item.label,
+            "more": item.more and signed_in,
+            "count": _unread() if item.endpoint == "deals.notifications" else 0,
+        }
         for item in NAV
         if item.endpoint in views and roles.intersection(item.roles)
     ]
+
+
+def _unread() -> int:
+    from exchange.deals.queries import unread_count
+
+    return unread_count(current_user)
 
 
 def register_nav(app: Flask) -> None:

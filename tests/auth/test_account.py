@@ -91,7 +91,7 @@ def test_next_only_to_this_site(app, client):
         manager = loaded(make_manager())
     data = {"email": manager.email, "password": TEST_PASSWORD}
     response = client.post("/akun/masuk?next=//evil.example/x", data=data)
-    assert response.headers["Location"] == "/"
+    assert response.headers["Location"] == "/dasbor"  # a manager's home, not the other site
     client.post("/akun/keluar")
     response = client.post("/akun/masuk?next=/pesantren/saya", data=data)
     assert response.headers["Location"] == "/pesantren/saya"
@@ -169,13 +169,33 @@ def test_nav_shows_each_role_what_it_can_do(app, auth, client):
         manager, staff, admin = make_manager(), make_staff(), make_admin()
         for user in (manager, staff, admin):
             loaded(user)
+    assert "Lainnya" not in page  # visitors see every item inline
     auth.login(manager)
     page = client.get("/").get_data(as_text=True)
     assert "/pesantren/saya" in page and "/pesantren/verifikasi" not in page
+    for url in ("/dasbor", "/kesepakatan/", "/kesepakatan/notifikasi", "/mitra", "/ringkasan/"):
+        assert f'href="{url}"' in page, url
+    assert "Lainnya" in page and "/staf/pencocokan" not in page
+    inline, more = page.split("<details", 1)
+    assert 'href="/mitra"' in more and 'href="/kesepakatan/"' in inline
     auth.logout()
     auth.login(staff)
     page = client.get("/").get_data(as_text=True)
     assert "/pesantren/verifikasi" in page and "/akun/staf" not in page
+    assert 'href="/ringkasan/"' in page and 'href="/mitra"' not in page
+    assert "/kesepakatan/notifikasi" not in page
     auth.logout()
     auth.login(admin)
     assert "/akun/staf" in client.get("/").get_data(as_text=True)
+
+
+def test_nav_counts_unread_notifications(app, auth, client):
+    from tests.factories import make_deal
+
+    with app.app_context():
+        seller, buyer = make_manager(), make_manager(regency_code="3578")
+        make_deal(seller, buyer)
+        email = seller.email
+    auth.login(email)
+    page = client.get("/").get_data(as_text=True)
+    assert '<span class="count" aria-label="1 belum dibaca">1</span>' in page

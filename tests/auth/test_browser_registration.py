@@ -58,6 +58,7 @@ def test_register_verify_and_sign_in(app, page, live_url, request):
     page.fill("#email", "ahmad@kopontren.id")
     page.fill("#password", TEST_PASSWORD)
     page.click("button.primary")
+    page.get_by_role("navigation").get_by_text("Lainnya").click()
     page.get_by_role("navigation").get_by_role("link", name="Pesantren saya").click()
     assert page.locator("#status").inner_text() == "terverifikasi"
     shot(page, request, "05-manager-sees-verified")

@@ -51,7 +51,7 @@ def test_manager_posts_finds_and_withdraws_in_chromium(app, page, live_url, requ
     table = page.inner_text("ol.market")
     assert "Garam krosok" in table and "20.000 kg" in table
     assert "Gula" not in table and "Beras" not in table
-    assert "1 saringan aktif" in page.inner_text("summary")
+    assert "1 saringan aktif" in page.inner_text("main summary")
     shot(page, request, "04-market-filtered")
 
     page.goto(live_url + "/listing/saya")
