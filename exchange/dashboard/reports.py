@@ -402,7 +402,7 @@ def unmet_page(f: Filters, today: date) -> Page:
                 Column("seller", _("Penawar")),
                 Column("seller_regency", _("Kabupaten/kota penawar")),
                 Column("distance_km", _("Jarak (km)"), "float"),
-                Column("delivered_price", _("Harga sampai (Rp)"), "rupiah"),
+                Column("delivered_price", _("Harga tiba di pembeli (Rp)"), "rupiah"),
                 Column("price_gap", _("Selisih (Rp)"), "rupiah"),
                 Column("blocked_by", _("Terhalang")),
             ),

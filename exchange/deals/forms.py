@@ -141,7 +141,7 @@ class DisputeForm(FlaskForm):
 
 class RatingForm(FlaskForm):
     score = RadioField(
-        _l("Nilai"),
+        _l("Nilai (1–5)"),
         choices=[(str(i), str(i)) for i in range(5, 0, -1)],
         validators=[InputRequired(_l("Beri nilai 1 sampai 5."))],
     )

@@ -43,7 +43,7 @@ ACTION_LABELS = {
     "counter": _l("Tawaran balik"),
     "accept": _l("Terima"),
     "reject": _l("Tolak"),
-    "withdraw": _l("Mundur"),
+    "withdraw": _l("Mundur dari negosiasi"),
     "expire": _l("Kedaluwarsa"),
     "pay": _l("Catat pembayaran"),
     "ship": _l("Tandai dikirim"),
