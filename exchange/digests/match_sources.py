@@ -13,6 +13,7 @@ from exchange.catalogue.models import Commodity
 from exchange.digests.links import Link
 from exchange.digests.periods import WIB, Window
 from exchange.digests.rows import PartnerRow, ProposalRow, SuggestionRow
+from exchange.errors import NotFound
 from exchange.extensions import db
 from exchange.listings.models import Listing, ListingStatus
 from exchange.matching.models import Proposal, ProposalStatus
@@ -120,7 +121,10 @@ def best_suggestions(
     found: dict[int, list] = {}
     for pid, listing_ids in wanted.items():
         for lid in listing_ids:
-            s = suggestions_for(lid, None, today)
+            try:
+                s = suggestions_for(lid, None, today)
+            except NotFound:  # the reader's pesantren is no longer verified: no suggestions
+                continue
             found.setdefault(pid, []).append((s.listing, s.rows))
     ids = {r.listing_id for pairs in found.values() for _l, rows in pairs for r in rows}
     new = set(

@@ -143,3 +143,15 @@ def test_staff_read_the_period_trade_and_open_disputes(app):
         assert f"Sengketa kesepakatan #{deal.id}" in text
         assert f"{seller.pesantren.name} – {buyer.pesantren.name}" in text
         assert f"{BASE}/kesepakatan/{deal.id}" in text
+
+
+def test_a_suspended_reader_gets_no_suggestions_and_the_run_goes_on(app):
+    with app.app_context():
+        reader, other = make_manager("3529"), make_manager("3528")
+        listing(reader, quantity=500, price=1200)
+        listing(other, Side.REQUEST, age=timedelta(hours=3), quantity=200, price=2000)
+        reader.pesantren.status = "suspended"
+        db.session.commit()
+        text = mail_to(reader) or ""
+        assert "Saran terbaik" not in text
+        assert "Saran terbaik" not in (mail_to(other) or "")  # the offer is old and suspended
