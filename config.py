@@ -75,6 +75,7 @@ class Config:
     EXPIRY_CRON = "5 * * * *"  # listings and unanswered negotiation moves, hourly
     REMINDERS_CRON = "0 7 * * *"  # deals waiting on someone, daily
     OUTBOX_INTERVAL_SECONDS = 60  # retry due mail this often
+    OUTBOX_CLAIM_SECONDS = 120  # a sender's claim on a message; longer than one SMTP send
     SCHEDULER_LEASE_SECONDS = 60  # SQLite lease; renewed every third of it
 
     # Set (EXCHANGE_PROXY_FIX=1) when a reverse proxy sets X-Forwarded-For/-Proto/-Host

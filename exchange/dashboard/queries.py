@@ -23,6 +23,7 @@ from exchange.deals.models import Contract, Deal, DealEvent, TermsVersion
 from exchange.deals.states import State
 from exchange.extensions import db
 from exchange.listings.models import Listing, ListingStatus, Side
+from exchange.matching.models import Proposal, ProposalStatus
 from exchange.models import import_all_models
 from exchange.pesantren.models import Pesantren, Regency
 
@@ -44,7 +45,8 @@ class Figures:
     open_requests: int
     open_request_quantity: int
     open_request_value: int
-    deals_from_proposals: int
+    proposals_made: int  # pairs the clearing runs proposed in the period
+    proposals_acted: int  # of those, pairs a negotiation was opened from
     signed: int
     signed_volume: int
     signed_value: int
@@ -154,7 +156,7 @@ def figures(f: Filters, today: date) -> Figures:
         open_requests=int(o[3]),
         open_request_quantity=int(o[4]),
         open_request_value=int(o[5]),
-        deals_from_proposals=_deals_from_proposals(f),
+        **_proposals(f),
         signed=int(c[0]),
         signed_volume=int(c[1]),
         signed_value=int(c[2]),
@@ -279,11 +281,30 @@ def _deals_filtered(f: Filters, *columns):
     return q
 
 
-def _deals_from_proposals(f: Filters) -> int:
-    q = _deals_filtered(f, func.count()).where(
-        Deal.proposal_id.is_not(None), Deal.created_at >= f.since, Deal.created_at < f.until
+def _proposals(f: Filters) -> dict[str, int]:
+    """Proposals made in the period and how many were acted on (a negotiation opened from
+    them). Each offer/request pair counts once: a pair left untouched is proposed again by every
+    nightly run, and counting those repeats would inflate the figure."""
+    acted = case((Proposal.status == ProposalStatus.ACTED.value, 1), else_=0)
+    pairs = (
+        select(func.max(acted).label("acted"))
+        .select_from(Proposal)
+        .join(Seller, Seller.id == Proposal.seller_pesantren_id)
+        .join(Buyer, Buyer.id == Proposal.buyer_pesantren_id)
+        .where(Proposal.created_at >= f.since, Proposal.created_at < f.until)
+        .group_by(Proposal.offer_id, Proposal.request_id)
     )
-    return db.session.scalar(q) or 0
+    if f.commodity_id:
+        pairs = pairs.where(Proposal.commodity_id == f.commodity_id)
+    if f.regency_code:
+        pairs = pairs.where(
+            or_(Seller.regency_code == f.regency_code, Buyer.regency_code == f.regency_code)
+        )
+    sub = pairs.subquery()
+    made, acted_count = db.session.execute(
+        select(func.count(), func.coalesce(func.sum(sub.c.acted), 0)).select_from(sub)
+    ).one()
+    return {"proposals_made": int(made), "proposals_acted": int(acted_count)}
 
 
 def _disputes_raised(f: Filters) -> int:

@@ -220,6 +220,7 @@ def _task_label(action: str, fmt: Formatter) -> str:
         "pay": _("Bayar"),
         "ship": _("Kirim barang"),
         "receive": _("Konfirmasi penerimaan"),
+        "complete": _("Selesaikan"),
         "rate": _("Beri penilaian"),
     }
     return labels.get(action, action)

@@ -72,7 +72,7 @@ class DealTaskRow:
     """A deal waiting for the reader to pay, ship, receive or rate."""
 
     deal_id: int
-    action: str  # "pay" | "ship" | "receive" | "rate"
+    action: str  # "pay" | "ship" | "receive" | "complete" | "rate"
     commodity: str
     counterparty: str
     amount: int

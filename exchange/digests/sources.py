@@ -2,7 +2,8 @@
 
 Each manager-section function takes the readers' pesantren ids and returns
 ``{pesantren_id: [rows]}``, so a run over 10,000 managers costs a few queries per chunk,
-not a few per person.
+not a few per person. The matching sections are in ``match_sources``, the deal sections and
+staff's deal figures in ``deal_sources``; this module holds the listing sections and assembles.
 """
 
 from __future__ import annotations
@@ -14,20 +15,15 @@ from datetime import date, datetime, timedelta
 from sqlalchemy import func, or_, select
 
 from exchange.catalogue.models import Commodity
+from exchange.digests import deal_sources, match_sources
 from exchange.digests.links import Link
 from exchange.digests.periods import WIB, Window
 from exchange.digests.rows import (
-    DealTaskRow,
-    DisputeRow,
     ExpiringListingRow,
     ManagerRows,
     MarketRow,
-    MoveRow,
-    PartnerRow,
     PendingPesantrenRow,
-    ProposalRow,
     StaffRows,
-    SuggestionRow,
     TradeFigureRow,
 )
 from exchange.extensions import db
@@ -38,35 +34,6 @@ Batch = dict[int, list]
 
 
 # Manager sections -------------------------------------------------------------------------
-
-
-def new_proposals(
-    pesantren_ids: list[int], win: Window, link: Link
-) -> dict[int, list[ProposalRow]]:
-    # wired when the deals/matching branches land: proposals of clearing runs in the window
-    return {}
-
-
-def best_suggestions(
-    pesantren_ids: list[int], win: Window, link: Link
-) -> dict[int, list[SuggestionRow]]:
-    # wired when the deals/matching branches land: new suggestions for the readers' listings
-    return {}
-
-
-def new_partners(pesantren_ids: list[int], win: Window, link: Link) -> dict[int, list[PartnerRow]]:
-    # wired when the deals/matching branches land: reciprocal partners found in the window
-    return {}
-
-
-def moves_waiting(pesantren_ids: list[int], now: datetime, link: Link) -> dict[int, list[MoveRow]]:
-    # wired when the deals/matching branches land: the other side's last move, not expired
-    return {}
-
-
-def deal_tasks(pesantren_ids: list[int], now: datetime, link: Link) -> dict[int, list[DealTaskRow]]:
-    # wired when the deals/matching branches land: deals waiting to pay/ship/receive/rate
-    return {}
 
 
 def expiring_listings(
@@ -174,11 +141,11 @@ def manager_rows(
     """Every manager section for a batch of pesantren. ``market`` may be computed once per run."""
     today = now.astimezone(WIB).date()
     market = market_prices(win, link) if market is None else market
-    proposals = new_proposals(pesantren_ids, win, link)
-    suggestions = best_suggestions(pesantren_ids, win, link)
-    partners = new_partners(pesantren_ids, win, link)
-    moves = moves_waiting(pesantren_ids, now, link)
-    tasks = deal_tasks(pesantren_ids, now, link)
+    proposals = match_sources.new_proposals(pesantren_ids, win, link)
+    suggestions = match_sources.best_suggestions(pesantren_ids, win, now, link)
+    partners = match_sources.new_partners(pesantren_ids, win, now, link)
+    moves = deal_sources.moves_waiting(pesantren_ids, now, link)
+    tasks = deal_sources.deal_tasks(pesantren_ids, now, link)
     expiring = expiring_listings(pesantren_ids, today, expiring_days, link)
     commodities = commodities_of(pesantren_ids, win) if market else {}
     return {
@@ -220,11 +187,6 @@ def listing_figures(win: Window, link: Link) -> list[TradeFigureRow]:
     ]
 
 
-def deal_figures(win: Window, link: Link) -> list[TradeFigureRow]:
-    # wired when the deals/matching branches land: deals agreed/completed and trade value
-    return []
-
-
 def pending_pesantren(link: Link) -> list[PendingPesantrenRow]:
     rows = db.session.scalars(
         select(Pesantren)
@@ -243,16 +205,11 @@ def pending_pesantren(link: Link) -> list[PendingPesantrenRow]:
     ]
 
 
-def open_disputes(now: datetime, link: Link) -> list[DisputeRow]:
-    # wired when the deals/matching branches land: disputes not yet resolved
-    return []
-
-
 def staff_rows(win: Window, now: datetime, link: Link) -> StaffRows:
     return StaffRows(
-        trade=tuple(deal_figures(win, link) + listing_figures(win, link)),
+        trade=tuple(deal_sources.deal_figures(win, link) + listing_figures(win, link)),
         pending=tuple(pending_pesantren(link)),
-        disputes=tuple(open_disputes(now, link)),
+        disputes=tuple(deal_sources.open_disputes(now, link)),
     )
 
 

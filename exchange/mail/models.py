@@ -32,6 +32,8 @@ class OutboxMessage(db.Model):
     status: Mapped[str] = mapped_column(String(10), default=OutboxStatus.PENDING.value, index=True)
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     next_attempt_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # A sender's claim: until then no other sender may send the row (see outbox.deliver_pending)
+    claimed_until: Mapped[datetime | None] = mapped_column(UTCDateTime())
     last_error: Mapped[str | None] = mapped_column(String(500))
     created_at: Mapped[timestamp]
     sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime())

@@ -2,6 +2,12 @@
 
 ``queue_email`` only adds a row. ``deliver_pending`` sends what is due, one row at a time, each
 marked sent in its own commit, so a crash can at worst repeat the one message in flight.
+
+Several senders may run at once (the web worker after a request, the scheduler's outbox job):
+before sending a row, a sender claims it with one conditional UPDATE that sets
+``claimed_until = now + OUTBOX_CLAIM_SECONDS`` where the row is pending and not claimed (or its
+claim ran out). Only the sender whose UPDATE matched the row sends it. A sender killed mid-send
+leaves its one claim behind; the row is sent again once the claim runs out.
 """
 
 from __future__ import annotations
@@ -75,15 +81,37 @@ def deliver_pending(limit: int | None = None, now=None) -> dict:
     if not ids:
         return counts
     backend = make_backend(current_app.config)
+    lease = timedelta(seconds=int(current_app.config["OUTBOX_CLAIM_SECONDS"]))
     try:
         for start in range(0, len(ids), READ_BATCH):
             for row in _pending_rows(ids[start : start + READ_BATCH]):
+                if not _claim(row.id, lease):
+                    continue  # another sender has it
                 outcome, values = _send_one(backend, row, now)
                 _record_outcome(row.id, values)
                 counts[outcome] += 1
     finally:
         backend.close()
     return counts
+
+
+def _claim(msg_id: int, lease: timedelta) -> bool:
+    """Claim one pending row for this sender (its own short commit). True when the claim is ours.
+
+    The clock is the real one, not the caller's ``now``: claims are between senders running now.
+    """
+    t = OutboxMessage
+    moment = utcnow()
+    _fast_commit()
+    claimed = db.session.execute(
+        update(t)
+        .where(t.id == msg_id, t.status == OutboxStatus.PENDING)
+        .where(or_(t.claimed_until.is_(None), t.claimed_until < moment))
+        .values(claimed_until=moment + lease)
+        .execution_options(synchronize_session=False)
+    ).rowcount
+    db.session.commit()
+    return claimed == 1
 
 
 def _pending_rows(ids: list[int]):
@@ -126,15 +154,23 @@ def _values(attempts: int, status: OutboxStatus, error: str | None) -> dict:
         "attempts": attempts,
         "status": status.value,
         "last_error": error[:500] if error else None,
+        "claimed_until": None,  # a retry is open to any sender once it is due
     }
 
 
-def _record_outcome(msg_id: int, values: dict) -> None:
+def _fast_commit() -> None:
+    """Do not wait for the WAL flush on this transaction's commit (PostgreSQL).
+
+    Safe for claims and outcomes: if the database server itself crashed right after, the claim
+    or outcome is lost and the message is sent again (a duplicate, never a loss). It makes the
+    per-message commits several times cheaper.
+    """
     if db.session.get_bind().dialect.name == "postgresql":
-        # Not waiting for the WAL flush is safe here: if the database server itself crashed
-        # right after, the outcome is lost and the message is sent again (a duplicate, never
-        # a loss). It makes the per-message commit several times cheaper.
         db.session.execute(text("SET LOCAL synchronous_commit TO OFF"))
+
+
+def _record_outcome(msg_id: int, values: dict) -> None:
+    _fast_commit()
     db.session.execute(
         update(OutboxMessage)
         .where(OutboxMessage.id == msg_id, OutboxMessage.status == OutboxStatus.PENDING)

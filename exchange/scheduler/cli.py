@@ -84,8 +84,7 @@ def register(cli):
         from exchange.scheduler.jobs import expire
 
         result = expire(now=now)
-        moves = "not installed" if result["moves"] is None else result["moves"]
-        click.echo(f"listings expired={result['listings']} moves expired={moves}")
+        click.echo(f"listings expired={result['listings']} moves expired={result['moves']}")
 
     @cli.command("send-reminders")
     @NOW
@@ -93,13 +92,15 @@ def register(cli):
         """Remind people of deals waiting on them."""
         from exchange.scheduler.jobs import send_reminders
 
-        result = send_reminders(now=now)
-        click.echo("deals not installed" if result is None else f"reminders={result}")
+        click.echo(f"reminders={send_reminders(now=now)}")
 
     @cli.command("run-clearing")
-    def run_clearing_cmd():
+    @NOW
+    def run_clearing_cmd(now):
         """Run the matching engine's clearing run now."""
         from exchange.scheduler.jobs import run_clearing
 
-        result = run_clearing()
-        click.echo("matching not installed" if result is None else f"clearing: {result}")
+        run = run_clearing(now=now)
+        click.echo(
+            f"clearing: run={run.id} listings={run.listings_count} proposals={run.proposals_count}"
+        )

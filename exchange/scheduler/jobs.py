@@ -1,33 +1,29 @@
 """The periodic jobs. Each one can be run by hand (``flask --app wsgi exchange ...``).
 
-Jobs of domains that are not installed log that and do nothing, so the scheduler runs on any
-combination of branches.
+- clearing: ``exchange.matching.services.run_clearing`` (nightly);
+- digests: ``exchange.digests.services.run_digests``, then outbox delivery;
+- expiry: ``exchange.listings.services.expire_listings`` (listings past their window) and
+  ``exchange.deals.services.expire_stale_moves`` (negotiations left unanswered);
+- reminders: ``exchange.deals.reminders.send_reminders`` (one e-mail per manager per day when
+  deals wait on their pesantren);
+- outbox: ``exchange.mail.outbox.deliver_pending`` (every minute).
+
+Every job takes ``now`` so that it can be run "as if" at another time.
 """
 
 from __future__ import annotations
 
-import logging
 from datetime import datetime
 
-from sqlalchemy import update
-
-from exchange.audit.services import record
 from exchange.db import utcnow
 from exchange.digests.periods import WIB
-from exchange.extensions import db
-from exchange.listings.models import Listing, ListingStatus
-
-log = logging.getLogger(__name__)
 
 
 def run_clearing(now: datetime | None = None):
-    """The matching engine's clearing run (nightly by default)."""
-    try:
-        from exchange.matching.services import run_clearing as clearing
-    except ImportError:
-        log.info("matching not installed: clearing run skipped")
-        return None
-    return clearing()
+    """The matching engine's clearing run (nightly by default). Returns the stored MatchRun."""
+    from exchange.matching.services import run_clearing as clearing
+
+    return clearing(now=now or utcnow())
 
 
 def send_digests(period: str, now: datetime | None = None) -> dict:
@@ -42,48 +38,23 @@ def send_digests(period: str, now: datetime | None = None) -> dict:
 
 def expire(now: datetime | None = None) -> dict:
     """Mark listings whose window has passed as expired; expire unanswered negotiation moves."""
+    from exchange.deals.services import expire_stale_moves
+    from exchange.listings.services import expire_listings
+
     now = now or utcnow()
     today = now.astimezone(WIB).date()
-    try:
-        from exchange.listings.services import expire_listings
-    except ImportError:
-        listings = expire_listings_directly(today)
-    else:
-        listings = expire_listings(today)
-    try:
-        from exchange.deals.services import expire_stale_moves
-    except ImportError:
-        log.info("deals not installed: negotiation moves not expired")
-        moves = None
-    else:
-        moves = expire_stale_moves(now)
-    return {"listings": listings, "moves": moves}
+    return {"listings": expire_listings(today), "moves": expire_stale_moves(now)}
 
 
-def expire_listings_directly(today) -> int:
-    """Active listings whose window ended before ``today`` become expired (one UPDATE)."""
-    result = db.session.execute(
-        update(Listing)
-        .where(Listing.status == ListingStatus.ACTIVE.value)
-        .where(Listing.window_end < today)
-        .values(status=ListingStatus.EXPIRED.value, updated_at=utcnow())
-        .execution_options(synchronize_session=False)
-    )
-    count = result.rowcount or 0
-    if count:
-        record("listings.expired", None, count=count, before=today.isoformat())
-    db.session.commit()
-    return count
+def send_reminders(now: datetime | None = None) -> int:
+    """Remind managers of deals waiting on them (daily). Returns how many e-mails were queued."""
+    from exchange.deals.reminders import send_reminders as reminders
+    from exchange.mail.outbox import deliver_pending
 
-
-def send_reminders(now: datetime | None = None):
-    """Remind people of deals waiting on them (daily)."""
-    try:
-        from exchange.deals.services import send_reminders as reminders
-    except ImportError:
-        log.info("deals not installed: no reminders to send")
-        return None
-    return reminders(now or utcnow())
+    queued = reminders(now or utcnow())
+    if queued:
+        deliver_pending()
+    return queued
 
 
 def deliver_mail(now: datetime | None = None) -> dict:

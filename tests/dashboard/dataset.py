@@ -72,4 +72,14 @@ def load() -> dict:
     make_dispute(disputed, date(2027, 1, 22))
     make_contract(a, c, "garam_krosok", 999, 1000, date(2026, 12, 20), "completed")  # December
     assert commodity("garam_krosok").reference_price == 1500
-    return {"a": a.id, "b": b.id, "c": c.id, "d": d.id, "e": e.id, "r2": r2.id, "o2": o2.id}
+    return {
+        "a": a.id,
+        "b": b.id,
+        "c": c.id,
+        "d": d.id,
+        "e": e.id,
+        "r2": r2.id,
+        "o2": o2.id,
+        "o1": o1.id,
+        "r1": r1.id,
+    }

@@ -1,11 +1,16 @@
 """The dashboard's figures against hand-computed ones on the fixed data set (dataset.py)."""
 
 from dataclasses import replace
+from datetime import date
 
 from exchange.dashboard import queries
 from exchange.dashboard.flows import reciprocal_pairs, regency_matrix
+from exchange.extensions import db
+from exchange.matching.models import MatchRun, Proposal
+from exchange.pesantren.models import Pesantren
 from tests.dashboard import dataset
-from tests.factories import commodity
+from tests.dashboard.factories import at
+from tests.factories import commodity, make_listing
 
 F, TODAY = dataset.JANUARY, dataset.TODAY
 
@@ -32,7 +37,50 @@ def test_figures_for_january(app):
     # Posted (the later listing, 2 Jan) to signed: 48 h and 72 h.
     assert fig.median_hours_to_contract == 60.0
     assert (fig.disputes_raised, fig.disputes_open) == (1, 1)
-    assert fig.deals_from_proposals == 1
+    assert (fig.proposals_made, fig.proposals_acted) == (0, 0)  # no clearing run in the set
+
+
+def add_proposal(run, offer_id, request_id, seller, buyer, day, status):
+    db.session.add(
+        Proposal(
+            run_id=run.id,
+            offer_id=offer_id,
+            request_id=request_id,
+            seller_pesantren_id=seller,
+            buyer_pesantren_id=buyer,
+            commodity_id=commodity("garam_krosok").id,
+            quantity=100,
+            price=1500,
+            surplus_per_unit=100.0,
+            distance_km=10.0,
+            transport_cost_per_unit=20.0,
+            status=status,
+            created_at=at(day),
+        )
+    )
+
+
+def test_proposals_made_and_acted_on_count_each_pair_once(app):
+    with app.app_context():
+        ids = dataset.load()
+        e_request = make_listing(
+            db.session.get(Pesantren, ids["e"]), "request", "garam_krosok", price=1900
+        )
+        run = MatchRun()
+        db.session.add(run)
+        db.session.flush()
+        a, b, e = ids["a"], ids["b"], ids["e"]
+        add_proposal(run, ids["o1"], ids["r1"], a, b, date(2027, 1, 10), "superseded")
+        add_proposal(run, ids["o1"], ids["r1"], a, b, date(2027, 1, 11), "acted")  # same pair
+        add_proposal(run, ids["o1"], e_request.id, a, e, date(2027, 1, 11), "proposed")
+        add_proposal(run, ids["o1"], e_request.id, a, e, date(2026, 12, 30), "superseded")
+        db.session.commit()
+        fig = queries.figures(F, TODAY)
+        rice = queries.figures(replace(F, commodity_id=commodity("beras_medium").id), TODAY)
+        malang = queries.figures(replace(F, regency_code="3507"), TODAY)
+    assert (fig.proposals_made, fig.proposals_acted) == (2, 1)
+    assert (rice.proposals_made, rice.proposals_acted) == (0, 0)
+    assert (malang.proposals_made, malang.proposals_acted) == (1, 0)
 
 
 def test_figures_filtered_by_commodity_and_by_regency(app):

@@ -4,11 +4,18 @@ from __future__ import annotations
 
 from datetime import date, datetime, timedelta
 
+from sqlalchemy import func, select
+
+from exchange.db import utcnow
+from exchange.deals.models import Deal
+from exchange.deals.states import State
 from exchange.digests.periods import WIB
 from exchange.extensions import db
-from exchange.listings.models import Listing, ListingStatus
+from exchange.listings.models import Listing, ListingStatus, Side
+from exchange.mail.models import OutboxMessage, OutboxStatus
+from exchange.matching.models import MatchRun, Proposal, ProposalStatus
 from exchange.scheduler.runner import _in_app, build_scheduler, job_table
-from tests.factories import make_listing, make_manager
+from tests.factories import commodity, make_deal, make_listing, make_manager
 
 
 def run(runner, *args):
@@ -49,15 +56,62 @@ def test_send_digests_refuses_an_unknown_period(runner):
     assert "hourly" in result.output
 
 
-def test_run_clearing_by_hand_stores_a_run(app, runner):
-    from sqlalchemy import func, select
-
-    from exchange.extensions import db
-    from exchange.matching.models import MatchRun
-
-    run(runner, "run-clearing")
+def test_run_clearing_by_hand_stores_a_run_and_its_proposals(app, runner):
+    with app.app_context():
+        seller = make_manager("3529").pesantren
+        buyer = make_manager("3528").pesantren
+        make_listing(seller, quantity=500, price=1200)
+        make_listing(buyer, side=Side.REQUEST, quantity=200, price=2000)
+        seller_id, buyer_id = seller.id, buyer.id
+    out = run(runner, "run-clearing")
+    assert "listings=2 proposals=1" in out
     with app.app_context():
         assert db.session.scalar(select(func.count()).select_from(MatchRun)) == 1
+        (proposal,) = db.session.scalars(select(Proposal)).all()
+        assert (proposal.seller_pesantren_id, proposal.buyer_pesantren_id) == (seller_id, buyer_id)
+        assert proposal.quantity == 200 and proposal.status == ProposalStatus.PROPOSED
+
+
+def test_expire_closes_negotiations_left_unanswered(app, runner):
+    with app.app_context():
+        deal_id = make_deal().id
+        days = app.config["NEGOTIATION_EXPIRY_DAYS"]
+    soon = (utcnow() + timedelta(days=days - 1)).isoformat()
+    assert "moves expired=0" in run(runner, "expire", "--now", soon)
+    late = (utcnow() + timedelta(days=days + 1)).isoformat()
+    assert "moves expired=1" in run(runner, "expire", "--now", late)
+    with app.app_context():
+        assert db.session.get(Deal, deal_id).state == State.EXPIRED
+
+
+def reminders_to(address):
+    return list(
+        db.session.scalars(
+            select(OutboxMessage)
+            .where(OutboxMessage.to_address == address)
+            .where(OutboxMessage.dedupe_key.like("reminder:%"))
+        )
+    )
+
+
+def test_reminders_go_once_a_day_to_the_side_the_deal_waits_on(app, runner):
+    with app.app_context():
+        seller, buyer = make_manager(), make_manager("3578")
+        seller.locale = "en"
+        db.session.commit()
+        deal = make_deal(seller=seller, buyer=buyer)
+        deal_id, seller_mail, buyer_mail = deal.id, seller.email, buyer.email
+        seller_id = seller.id
+    assert "reminders=1" in run(runner, "send-reminders", "--now", "2027-01-04T07:00+07:00")
+    assert "reminders=0" in run(runner, "send-reminders", "--now", "2027-01-04T09:00+07:00")
+    with app.app_context():
+        (mail,) = reminders_to(seller_mail)
+        assert mail.dedupe_key == f"reminder:2027-01-04:{seller_id}"
+        assert commodity("garam_krosok").name_en in mail.text_body  # the reader reads English
+        assert f"/kesepakatan/{deal_id}" in mail.text_body
+        assert mail.status == OutboxStatus.SENT  # delivered by the files backend
+        assert reminders_to(buyer_mail) == []  # the negotiation waits on the seller only
+    assert "reminders=1" in run(runner, "send-reminders", "--now", "2027-01-05T07:00+07:00")
 
 
 def test_job_times_are_jakarta_times(app):

@@ -1,0 +1,113 @@
+"""The daily reminder: one short e-mail to each manager whose pesantren has deals waiting on it.
+
+Runs from the scheduler (``flask --app wsgi exchange send-reminders``). The e-mails go through
+the outbox with one dedupe key per reader per WIB day, so a rerun the same day queues nothing.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from datetime import datetime
+
+from flask import current_app
+from flask_babel import force_locale, get_locale
+from flask_babel import gettext as _
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import selectinload
+
+from exchange.auth.models import Role, User
+from exchange.db import utcnow
+from exchange.deals.models import Deal
+from exchange.deals.notify import deal_label
+from exchange.deals.states import OPEN, Side, waits_on
+from exchange.digests.links import link_builder
+from exchange.digests.periods import WIB
+from exchange.extensions import db
+from exchange.mail.models import OutboxMessage
+from exchange.mail.outbox import queue_email
+
+MAX_LISTED = 10  # deals named in one e-mail; the rest are counted
+
+
+def waiting_by_pesantren(deals) -> dict[int, list[Deal]]:
+    """``{pesantren_id: [deals waiting on it]}`` for the given open deals."""
+    from exchange.deals.services import context
+
+    out: dict[int, list[Deal]] = defaultdict(list)
+    for deal in deals:
+        for side in waits_on(context(deal)):
+            pid = deal.seller_pesantren_id if side is Side.SELLER else deal.buyer_pesantren_id
+            out[pid].append(deal)
+    return out
+
+
+def open_deals():
+    """Every open deal with what deciding whose move it is needs, in a few queries."""
+    return db.session.scalars(
+        select(Deal)
+        .where(Deal.state.in_([s.value for s in OPEN]))
+        .options(
+            selectinload(Deal.versions), selectinload(Deal.payments), selectinload(Deal.delivery)
+        )
+        .order_by(Deal.last_move_at, Deal.id)
+    ).all()
+
+
+def reminder_key(day: str, user_id: int) -> str:
+    return f"reminder:{day}:{user_id}"
+
+
+def send_reminders(now: datetime | None = None) -> int:
+    """Queue a reminder for every active manager with deals waiting on their pesantren, at most
+    one per reader per WIB day. Returns how many were queued. Commits once."""
+    now = now or utcnow()
+    day = now.astimezone(WIB).date().isoformat()
+    waiting = waiting_by_pesantren(open_deals())
+    if not waiting:
+        return 0
+    managers = db.session.scalars(
+        select(User)
+        .where(User.pesantren_id.in_(list(waiting)))
+        .where(User.role == Role.MANAGER.value, User.is_active_account.is_(True))
+        .order_by(User.id)
+    ).all()
+    keys = [reminder_key(day, u.id) for u in managers]
+    done = set(
+        db.session.scalars(
+            select(OutboxMessage.dedupe_key).where(OutboxMessage.dedupe_key.in_(keys))
+        )
+    )
+    link = link_builder(current_app)
+    queued = 0
+    for user in managers:
+        key = reminder_key(day, user.id)
+        if key in done:
+            continue
+        deals = waiting[user.pesantren_id]
+        locale = user.locale if user.locale in current_app.config["LANGUAGES"] else "id"
+        with force_locale(locale):
+            subject, text = _compose(deals, link)
+        queue_email(user.email, subject, text, dedupe_key=key)
+        queued += 1
+    try:
+        db.session.commit()
+    except IntegrityError:  # another run queued the same reminders meanwhile
+        db.session.rollback()
+        return 0
+    return queued
+
+
+def _compose(deals: list[Deal], link) -> tuple[str, str]:
+    subject = _("%(count)s kesepakatan menunggu langkah Anda", count=len(deals))
+    lines = [_("Assalamu'alaikum,"), "", _("Kesepakatan berikut menunggu langkah Anda:"), ""]
+    for deal in deals[:MAX_LISTED]:
+        name = deal.commodity.name_id
+        if str(get_locale() or "id") == "en" and deal.commodity.name_en:
+            name = deal.commodity.name_en
+        lines.append(f"- {deal_label(deal)} {name}")
+        lines.append("  " + link("deals.detail", f"/kesepakatan/{deal.id}", deal_id=deal.id))
+    if len(deals) > MAX_LISTED:
+        lines.append(_("dan %(count)s lainnya", count=len(deals) - MAX_LISTED))
+    lines += ["", _("Bursa Pesantren")]
+    return subject, "\n".join(lines)
