@@ -146,3 +146,13 @@ class RatingForm(FlaskForm):
         validators=[InputRequired(_l("Beri nilai 1 sampai 5."))],
     )
     comment = TextAreaField(_l("Komentar"), validators=[Optional(), Length(max=1000)])
+
+
+class BundleForm(FlaskForm):
+    """Tie this deal with another one running the other way (a reciprocal bundle)."""
+
+    other_deal_id = HiddenField(validators=[InputRequired()])
+
+    def validate_other_deal_id(self, field):
+        if not str(field.data or "").isdigit():
+            raise ValidationError(_l("Pilih kesepakatan yang akan diikat."))

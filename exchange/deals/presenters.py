@@ -9,8 +9,9 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from exchange.deals import akad as rules
-from exchange.deals import fulfilment, services
+from exchange.deals import fulfilment, queries, services
 from exchange.deals.forms import (
+    BundleForm,
     DisputeForm,
     NoteForm,
     PaymentForm,
@@ -206,9 +207,32 @@ def detail_page(deal: Deal, counter_form=None, forms=None) -> dict:
         "side_labels": SIDE_LABELS,
         "bundle": bundle,
         "settlement": fulfilment.settlement(bundle) if bundle else None,
+        "bundle_offers": bundle_offers(deal) if side and bundle is None else [],
         "amount_due": services._amount_due(deal),
         "rated": any(r.rater_pesantren_id == mine for r in deal.ratings),
     }
+
+
+def leg_total(deal: Deal) -> int:
+    """What the buyer owes on a deal: the contract's total once signed, else the current terms'."""
+    return deal.contract.total if deal.contract else deal.current_terms.total
+
+
+def bundle_offers(deal: Deal) -> list[dict]:
+    """The deals a party may tie with this one, each with its own form (for the deal page)."""
+    offers = []
+    for other in queries.bundle_candidates(deal):
+        form = BundleForm(formdata=None)
+        form.other_deal_id.data = str(other.id)
+        offers.append(
+            {
+                "deal": other,
+                "number": other.contract.number if other.contract else f"#{other.id}",
+                "total": leg_total(other),
+                "form": form,
+            }
+        )
+    return offers
 
 
 _SIMPLE = (

@@ -10,8 +10,16 @@ from datetime import timedelta
 from sqlalchemy import func, or_, select
 
 from exchange.deals import akad as rules
-from exchange.deals.models import Deal, DealEvent, Delivery, Notification, Rating, TermsVersion
-from exchange.deals.states import OPEN, Side, State, waits_on
+from exchange.deals.models import (
+    Bundle,
+    Deal,
+    DealEvent,
+    Delivery,
+    Notification,
+    Rating,
+    TermsVersion,
+)
+from exchange.deals.states import OPEN, TERMINAL, Side, State, waits_on
 from exchange.extensions import db
 
 ANSWERS = ("counter", "accept", "reject")
@@ -51,6 +59,29 @@ def waiting_for(user) -> list[Deal]:
         .order_by(Deal.last_move_at, Deal.id)
     ).all()
     return [d for d in deals if is_waiting_for(d, user.pesantren_id)]
+
+
+def bundle_candidates(deal: Deal) -> list[Deal]:
+    """Deals that could be tied with ``deal`` into a reciprocal bundle: between the same two
+    pesantren, running the other way, not ended and not already in a bundle (nor is ``deal``)."""
+    if State(deal.state) in TERMINAL:
+        return []
+    bundled = select(Bundle.leg_a_id).union(select(Bundle.leg_b_id))
+    if deal.id in set(db.session.scalars(bundled)):
+        return []
+    return list(
+        db.session.scalars(
+            select(Deal)
+            .where(
+                Deal.seller_pesantren_id == deal.buyer_pesantren_id,
+                Deal.buyer_pesantren_id == deal.seller_pesantren_id,
+                Deal.id != deal.id,
+                Deal.state.not_in([s.value for s in TERMINAL]),
+                Deal.id.not_in(bundled),
+            )
+            .order_by(Deal.id.desc())
+        )
+    )
 
 
 def notifications(user, unread_only: bool = False, limit: int = 50) -> list[Notification]:

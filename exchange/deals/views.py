@@ -20,6 +20,7 @@ from flask_login import current_user, login_required
 from exchange.deals import fulfilment, queries, services
 from exchange.deals import presenters as present
 from exchange.deals.forms import (
+    BundleForm,
     DisputeForm,
     NoteForm,
     PaymentForm,
@@ -220,6 +221,26 @@ def rate(deal_id: int):
         "rate",
         lambda: fulfilment.rate(current_user, deal_id, int(f.score.data), f.comment.data or ""),
     )
+
+
+@bp.post("/<int:deal_id>/ikat")
+@login_required
+def tie_bundle(deal_id: int):
+    """Tie this deal with one running the other way into a reciprocal bundle."""
+    present.visible_deal(current_user, deal_id)  # strangers: 404
+    form = BundleForm()
+    if not form.validate_on_submit():
+        flash(_("Permintaan tidak sah; muat ulang halaman lalu coba lagi."), "error")
+        return redirect(url_for("deals.detail", deal_id=deal_id))
+    try:
+        fulfilment.tie_bundle(current_user, deal_id, int(form.other_deal_id.data))
+    except DomainError as error:
+        if error.status_code == 404:
+            raise
+        flash(str(error.message), "error")
+    else:
+        flash(_("Kedua kesepakatan diikat sebagai kesepakatan timbal balik."), "success")
+    return redirect(url_for("deals.detail", deal_id=deal_id))
 
 
 @bp.route("/<int:deal_id>/kontrak")
