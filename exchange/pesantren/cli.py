@@ -20,6 +20,10 @@ def register(cli):
 
         run = run_clearing()
         click.echo(f"clearing run {run.id}: proposals={run.proposals_count}")
+        from exchange.deals.demo import seed_demo_deals
+
+        deals = seed_demo_deals()
+        click.echo(", ".join(f"{k}={v}" for k, v in deals.items()))
 
     @cli.command("load-reference")
     def load_reference_cmd():
