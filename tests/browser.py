@@ -81,3 +81,13 @@ def shot(page, request, step: str) -> Path:
     path = folder / f"{step}.png"
     page.screenshot(path=str(path), full_page=True)
     return path
+
+
+def sign_in(page, live_url: str, email: str, password: str | None = None) -> None:
+    """Sign in through the real form, as a person would."""
+    from tests.factories import TEST_PASSWORD
+
+    page.goto(live_url + "/akun/masuk")
+    page.fill("input[name=email]", email)
+    page.fill("input[name=password]", password or TEST_PASSWORD)
+    page.click("form button.primary")

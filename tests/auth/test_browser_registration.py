@@ -4,17 +4,10 @@ its manager. Screenshots of each step under test-output/<test>/."""
 import pytest
 
 from exchange.extensions import db
-from tests.browser import shot
+from tests.browser import shot, sign_in
 from tests.factories import TEST_PASSWORD, make_staff
 
 pytestmark = pytest.mark.browser
-
-
-def _sign_in(page, live_url, email):
-    page.goto(live_url + "/akun/masuk")
-    page.fill("#email", email)
-    page.fill("#password", TEST_PASSWORD)
-    page.click("button.primary")
 
 
 def _sign_out(page):
@@ -45,7 +38,7 @@ def test_register_verify_and_sign_in(app, page, live_url, request):
     shot(page, request, "02-registered-pending")
     _sign_out(page)
 
-    _sign_in(page, live_url, staff_email)
+    sign_in(page, live_url, staff_email)
     page.get_by_role("link", name="Verifikasi", exact=True).click()
     card = page.locator(".card", has_text="Pondok Pesantren Al-Ikhlas Sumenep")
     shot(page, request, "03-staff-queue")
@@ -54,10 +47,7 @@ def test_register_verify_and_sign_in(app, page, live_url, request):
     shot(page, request, "04-verified")
     _sign_out(page)
 
-    page.goto(live_url + "/akun/masuk")
-    page.fill("#email", "ahmad@kopontren.id")
-    page.fill("#password", TEST_PASSWORD)
-    page.click("button.primary")
+    sign_in(page, live_url, "ahmad@kopontren.id")
     page.get_by_role("navigation").get_by_text("Lainnya").click()
     page.get_by_role("navigation").get_by_role("link", name="Pesantren saya").click()
     assert page.locator("#status").inner_text() == "terverifikasi"

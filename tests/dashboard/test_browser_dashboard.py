@@ -4,9 +4,9 @@ from pathlib import Path
 
 import pytest
 
-from tests.browser import shot
+from tests.browser import shot, sign_in
 from tests.dashboard import dataset
-from tests.factories import TEST_PASSWORD, make_staff
+from tests.factories import make_staff
 
 pytestmark = pytest.mark.browser
 
@@ -15,10 +15,7 @@ def test_staff_filter_the_dashboard_and_download_a_csv(app, page, live_url, requ
     with app.app_context():
         dataset.load()
         email = make_staff().email
-    page.goto(live_url + "/akun/masuk")
-    page.fill("input[name=email]", email)
-    page.fill("input[name=password]", TEST_PASSWORD)
-    page.click("button[type=submit]")
+    sign_in(page, live_url, email)
     page.get_by_role("link", name="Arus dagang").first.click()
     assert page.locator("h1").inner_text() == "Arus dagang pesantren"
     page.fill("input[name=dari]", "2027-01-01")

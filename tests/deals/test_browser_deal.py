@@ -3,17 +3,10 @@
 import pytest
 
 from exchange.extensions import db
-from tests.browser import shot
-from tests.factories import TEST_PASSWORD, make_listing, make_manager
+from tests.browser import shot, sign_in
+from tests.factories import make_listing, make_manager
 
 pytestmark = pytest.mark.browser
-
-
-def _login(page, live_url, email):
-    page.goto(live_url + "/akun/masuk")
-    page.fill("input[name=email]", email)
-    page.fill("input[name=password]", TEST_PASSWORD)
-    page.click("button[type=submit]")
 
 
 def _logout(page):
@@ -32,7 +25,7 @@ def test_offer_to_rated_deal_with_a_counter_offer(app, page, live_url, request):
         seller_email, buyer_email, offer_id = seller.email, buyer.email, offer.id
         db.session.remove()
 
-    _login(page, live_url, buyer_email)
+    sign_in(page, live_url, buyer_email)
     page.goto(f"{live_url}/kesepakatan/baru?listing={offer_id}")
     page.fill("input[name=quantity]", "200")
     page.fill("textarea[name=message]", "Mohon dikirim ke gudang kami")
@@ -42,7 +35,7 @@ def test_offer_to_rated_deal_with_a_counter_offer(app, page, live_url, request):
     deal_url = page.url
     _logout(page)
 
-    _login(page, live_url, seller_email)
+    sign_in(page, live_url, seller_email)
     page.goto(deal_url)
     page.locator("summary", has_text="Tawaran balik").click()
     page.fill("form[action$='/tawar'] input[name=unit_price]", "1600")
@@ -52,7 +45,7 @@ def test_offer_to_rated_deal_with_a_counter_offer(app, page, live_url, request):
     assert page.locator("td.changed").count() >= 2  # unit price and total
     _logout(page)
 
-    _login(page, live_url, buyer_email)
+    sign_in(page, live_url, buyer_email)
     page.goto(live_url + "/kesepakatan/")
     assert "Menunggu Anda" in page.content()
     page.goto(deal_url)
@@ -61,12 +54,12 @@ def test_offer_to_rated_deal_with_a_counter_offer(app, page, live_url, request):
     shot(page, request, "03-signed")
     _logout(page)
 
-    _login(page, live_url, seller_email)
+    sign_in(page, live_url, seller_email)
     page.goto(deal_url)
     _press(page, "Tandai dikirim")
     _logout(page)
 
-    _login(page, live_url, buyer_email)
+    sign_in(page, live_url, buyer_email)
     page.goto(deal_url)
     page.locator("summary", has_text="Catat pembayaran").click()
     page.fill("form[action$='/bayar'] input[name=amount]", "320000")
@@ -76,7 +69,7 @@ def test_offer_to_rated_deal_with_a_counter_offer(app, page, live_url, request):
     shot(page, request, "04-received")
     _logout(page)
 
-    _login(page, live_url, seller_email)
+    sign_in(page, live_url, seller_email)
     page.goto(deal_url)
     _press(page, "Selesaikan")
     page.check("input[name=score][value='5']")

@@ -6,17 +6,10 @@ import pytest
 from exchange.extensions import db
 from exchange.listings.models import Side
 from exchange.matching import services as matching
-from tests.browser import shot
-from tests.factories import TEST_PASSWORD, make_listing, make_manager
+from tests.browser import shot, sign_in
+from tests.factories import make_listing, make_manager
 
 pytestmark = pytest.mark.browser
-
-
-def _sign_in(page, live_url, email):
-    page.goto(live_url + "/akun/masuk")
-    page.fill("#email", email)
-    page.fill("#password", TEST_PASSWORD)
-    page.click("button.primary")
 
 
 def test_proposal_on_the_dashboard_to_an_open_negotiation(app, page, live_url, request):
@@ -29,7 +22,7 @@ def test_proposal_on_the_dashboard_to_an_open_negotiation(app, page, live_url, r
         emails = seller.email, buyer.email
         db.session.remove()
 
-    _sign_in(page, live_url, emails[1])
+    sign_in(page, live_url, emails[1])
     assert page.url.endswith("/dasbor")  # managers land on their dashboard
     card = page.locator(".proposal")
     assert card.count() == 1 and "Beli 500 kg" in card.inner_text()
@@ -47,7 +40,7 @@ def test_proposal_on_the_dashboard_to_an_open_negotiation(app, page, live_url, r
     assert page.locator(".proposal").count() == 0  # acted on: no longer proposed
     page.get_by_role("button", name="Keluar").click()
 
-    _sign_in(page, live_url, emails[0])
+    sign_in(page, live_url, emails[0])
     waiting = page.locator(".waiting-list li")
     assert waiting.count() == 1 and "Menjawab tawaran" in waiting.inner_text()
     assert page.locator("nav .count").inner_text() == "1"

@@ -2,8 +2,8 @@
 
 import pytest
 
-from tests.browser import shot
-from tests.factories import TEST_PASSWORD, make_listing, make_manager, make_pesantren
+from tests.browser import shot, sign_in
+from tests.factories import make_listing, make_manager, make_pesantren
 
 pytestmark = pytest.mark.browser
 
@@ -15,10 +15,7 @@ def test_manager_posts_finds_and_withdraws_in_chromium(app, page, live_url, requ
         other = make_pesantren(regency_code="3521", name="Pondok Pesantren Lain Ngawi")
         make_listing(other, slug="gula_pasir", price=17000, grade=1)
 
-    page.goto(live_url + "/akun/masuk")
-    page.fill("#email", email)
-    page.fill("#password", TEST_PASSWORD)
-    page.get_by_role("button", name="Masuk").click()
+    sign_in(page, live_url, email)
 
     page.goto(live_url + "/listing/baru?side=offer")
     page.select_option("#commodity", "garam_krosok")

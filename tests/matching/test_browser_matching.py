@@ -6,17 +6,10 @@ import pytest
 
 from exchange.extensions import db
 from exchange.listings.models import Side
-from tests.browser import shot
-from tests.factories import TEST_PASSWORD, make_listing, make_manager, make_staff
+from tests.browser import shot, sign_in
+from tests.factories import make_listing, make_manager, make_staff
 
 pytestmark = pytest.mark.browser
-
-
-def _sign_in(page, live_url, email):
-    page.goto(live_url + "/akun/masuk")
-    page.fill("#email", email)
-    page.fill("#password", TEST_PASSWORD)
-    page.click("button.primary")
 
 
 def _market(app):
@@ -37,14 +30,14 @@ def _market(app):
 def test_run_dashboard_decline_and_suggestions(app, page, live_url, request):
     seller, buyer, staff, offer_id = _market(app)
 
-    _sign_in(page, live_url, staff)
+    sign_in(page, live_url, staff)
     page.get_by_role("link", name="Pencocokan").click()
     page.get_by_role("button", name="Jalankan pencocokan sekarang").click()
     assert "Pencocokan selesai: 3 usulan dari 5 listing." in page.locator(".flash").inner_text()
     shot(page, request, "01-staff-runs")
     page.get_by_role("button", name="Keluar").click()
 
-    _sign_in(page, live_url, seller)
+    sign_in(page, live_url, seller)
     page.goto(live_url + "/dasbor")
     cards = page.locator(".proposal")
     assert cards.count() == 3

@@ -2,17 +2,10 @@
 
 import pytest
 
-from tests.browser import shot
-from tests.factories import TEST_PASSWORD, make_deal, make_manager, make_staff
+from tests.browser import shot, sign_in
+from tests.factories import make_deal, make_manager, make_staff
 
 pytestmark = pytest.mark.browser
-
-
-def _sign_in(page, live_url, email):
-    page.goto(live_url + "/akun/masuk")
-    page.fill("#email", email)
-    page.fill("#password", TEST_PASSWORD)
-    page.click("button.primary")
 
 
 def _nav_height(page) -> float:
@@ -27,7 +20,7 @@ def test_nav_fits_a_phone_for_each_role(app, page, live_url, request):
     page.set_viewport_size({"width": 390, "height": 844})
     page.goto(live_url + "/")
     shot(page, request, "01-visitor")
-    _sign_in(page, live_url, manager)
+    sign_in(page, live_url, manager)
     assert page.url.endswith("/dasbor")
     nav = page.get_by_role("navigation")
     assert nav.locator(".count").inner_text() == "1"
@@ -39,7 +32,7 @@ def test_nav_fits_a_phone_for_each_role(app, page, live_url, request):
     nav.get_by_role("link", name="Mitra timbal balik").click()
     assert page.locator("h1").inner_text() == "Mitra timbal balik"
     page.get_by_role("button", name="Keluar").click()
-    _sign_in(page, live_url, staff)
+    sign_in(page, live_url, staff)
     shot(page, request, "04-staff")
     print(f"staff header height at 390 px: {_nav_height(page):.0f} px")
     page.get_by_role("navigation").get_by_text("Lainnya").click()
