@@ -3,12 +3,12 @@ from flask_wtf import FlaskForm
 from wtforms import BooleanField, EmailField, PasswordField, SelectField, StringField
 from wtforms.validators import DataRequired, EqualTo, Length, Regexp
 
+from exchange.auth.services import EMAIL_RE
 from exchange.pesantren.forms import REQUIRED, PesantrenFields
 from exchange.site.forms import NoHTML, strip
 
 EMAIL_BAD = _l("Alamat e-mail tidak valid.")
 # Enough to catch typos; the reset e-mail proves the address.
-EMAIL_RE = r"^[^@\s<>]+@[^@\s<>]+\.[^@\s<>]+$"
 
 
 def _email():
@@ -17,7 +17,7 @@ def _email():
         validators=[
             DataRequired(message=REQUIRED),
             Length(max=255),
-            Regexp(EMAIL_RE, message=EMAIL_BAD),
+            Regexp(EMAIL_RE.pattern, message=EMAIL_BAD),
         ],
         filters=[strip],
     )

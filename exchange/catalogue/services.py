@@ -12,7 +12,7 @@ from exchange.auth.permissions import require_staff
 from exchange.catalogue.models import Commodity
 from exchange.errors import Invalid, NotFound
 from exchange.extensions import db
-from exchange.site.forms import looks_like_html
+from exchange.site.forms import clean_texts
 
 SLUG_RE = re.compile(r"^[a-z][a-z0-9_]{0,39}$")
 TEXT_LIMITS = {"name_id": 120, "name_en": 120, "category": 40, "unit": 20, "price_source": 500}
@@ -33,17 +33,7 @@ def parse_grades(text) -> list[str]:
 
 
 def _clean(data: dict) -> dict:
-    values = {}
-    for name, limit in TEXT_LIMITS.items():
-        text = (data.get(name) or "").strip()
-        if len(text) > limit:
-            raise Invalid(_("Maksimal %(n)d karakter.", n=limit), field=name)
-        if looks_like_html(text):
-            raise Invalid(_("Tulis teks biasa, tanpa tag HTML."), field=name)
-        values[name] = text
-    for name in ("name_id", "name_en", "unit"):
-        if not values[name]:
-            raise Invalid(_("Wajib diisi."), field=name)
+    values = clean_texts(data, TEXT_LIMITS, required=("name_id", "name_en", "unit"))
     price = data.get("reference_price")
     if not isinstance(price, int) or price <= 0:
         raise Invalid(_("Harga harus lebih dari nol."), field="reference_price")

@@ -14,7 +14,7 @@ from exchange.pesantren.validation import (
     normalise_phone,
     nspp_looks_jatim,
 )
-from exchange.site.forms import looks_like_html
+from exchange.site.forms import clean_texts
 
 # East Java with its islands (Madura, Bawean, Kangean, Masalembu), generously.
 LAT_RANGE = (-9.0, -5.0)
@@ -74,17 +74,7 @@ def halal_lines(certificates: list[dict]) -> str:
 
 def clean_registry(data: dict) -> tuple[dict, list[str]]:
     """Check and normalise the registry fields. Returns (values, warnings); raises Invalid."""
-    values: dict = {}
-    for name, limit in TEXT_LIMITS.items():
-        text = (data.get(name) or "").strip()
-        if len(text) > limit:
-            raise Invalid(_("Maksimal %(n)d karakter.", n=limit), field=name)
-        if looks_like_html(text):
-            raise Invalid(_("Tulis teks biasa, tanpa tag HTML."), field=name)
-        values[name] = text
-    for name in ("name", "kopontren_name"):
-        if not values[name]:
-            raise Invalid(_("Wajib diisi."), field=name)
+    values = clean_texts(data, TEXT_LIMITS, required=("name", "kopontren_name"))
     values["kopontren_legal_number"] = values["kopontren_legal_number"] or None
     regency = db.session.get(Regency, data.get("regency_code") or "")
     if regency is None:
