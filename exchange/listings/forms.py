@@ -29,9 +29,12 @@ AKAD_LABELS = {
 def parse_whole(text: str) -> int:
     """``12500``, ``12.500`` or ``Rp 12.500`` -> 12500. Raises ValueError."""
     text = re.sub(r"^rp\s*", "", (text or "").strip(), flags=re.IGNORECASE).replace(" ", "")
-    if not WHOLE_RE.match(text):
+    # A minus sign parses, so that the rules can say "must be more than 0" instead of
+    # "not a whole number".
+    sign, digits = (-1, text[1:]) if text.startswith("-") else (1, text)
+    if not WHOLE_RE.match(digits):
         raise ValueError(text)
-    return int(text.replace(".", ""))
+    return sign * int(digits.replace(".", ""))
 
 
 def parse_decimal(text: str) -> float:
