@@ -12,6 +12,10 @@ from typing import Literal
 
 Side = Literal["offer", "request"]
 
+# The contract types of shared/DOMAIN.md section 7, as matching format 2 spells them. A format-1
+# listing accepts every one of them.
+AKAD_CODES: tuple[str, ...] = ("tunai", "tempo", "salam", "istisna", "murabahah")
+
 
 @dataclass(frozen=True)
 class Commodity:
@@ -43,6 +47,12 @@ class Listing:
     window_start: date
     window_end: date
     max_distance_km: float | None = None
+    # Format 2: the accepted akad (in the listing's order of preference), the listing's own
+    # place (None: at its pesantren) and the least quantity of one deal (None: no minimum).
+    akad: tuple[str, ...] = AKAD_CODES
+    lat: float | None = None
+    lon: float | None = None
+    min_quantity: int | None = None
 
 
 @dataclass(frozen=True)
@@ -70,6 +80,7 @@ class Deal:
     request: str
     quantity: int
     price: int
+    akad: str | None = None  # format 2: the proposed contract type, accepted by both listings
 
 
 @dataclass(frozen=True)
