@@ -106,3 +106,11 @@ class Explanation:
     max_distance_km: float | None = None
     compatible: bool = True
     reasons: tuple[str, ...] = ()  # why not compatible, empty when compatible
+
+
+def choose_akad(offer_akad: tuple[str, ...], request_akad: tuple[str, ...]) -> str | None:
+    """The akad a deal between the two listings proposes: the buyer's most preferred akad (the
+    request lists its akad in order of preference) that the seller's offer also accepts; None
+    when they share none (then the pair is not compatible)."""
+    accepted = set(offer_akad)
+    return next((a for a in request_akad if a in accepted), None)
