@@ -89,6 +89,9 @@ class ListingForm(FlaskForm):
     client_token = HiddenField()
     commodity = SelectField(_l("Komoditas"), validate_choice=False)
     quantity = WholeField(_l("Jumlah"), render_kw={"inputmode": "numeric"})
+    min_quantity = WholeField(
+        _l("Minimal pembelian per transaksi"), render_kw={"inputmode": "numeric"}
+    )
     grade = SelectField(_l("Mutu"), validate_choice=False)
     price = WholeField(_l("Harga per satuan (Rp)"), render_kw={"inputmode": "numeric"})
     window_start = DayField(_l("Tanggal penyerahan pertama"))
@@ -116,6 +119,7 @@ class ListingForm(FlaskForm):
             side=side,
             commodity=self.commodity.data or "",
             quantity=self.quantity.data,
+            min_quantity=self.min_quantity.data,
             grade=self.grade.data or "",
             price=self.price.data,
             window_start=self.window_start.data,
@@ -133,7 +137,15 @@ class ListingForm(FlaskForm):
         c = listing.commodity
         self.commodity.data = c.slug
         self.grade.data = c.grade_label(listing.grade)
-        for name in ("quantity", "price", "window_start", "window_end", "lat", "lon"):
+        for name in (
+            "quantity",
+            "min_quantity",
+            "price",
+            "window_start",
+            "window_end",
+            "lat",
+            "lon",
+        ):
             getattr(self, name).data = getattr(listing, name)
         self.max_distance_km.data = listing.max_distance_km
         self.akad.data = list(listing.akad)

@@ -15,6 +15,7 @@ MESSAGES = {
     "positive": _l("Harus lebih dari nol."),
     "quantity_max": _l("Jumlah terlalu besar: paling banyak %(max)s."),
     "price_max": _l("Harga terlalu tinggi: paling banyak Rp %(max)s per satuan."),
+    "min_quantity_max": _l("Minimal pembelian tidak boleh melebihi jumlah listing (%(max)s)."),
     "grade": _l("Pilih salah satu mutu komoditas ini: %(grades)s."),
     "start_past": _l("Tanggal mulai tidak boleh sebelum hari ini."),
     "end_before_start": _l("Tanggal akhir tidak boleh sebelum tanggal mulai."),

@@ -49,6 +49,7 @@ class ListingInput:
     max_distance_km: float | None = None
     akad: tuple[str, ...] = ()
     note: str = ""
+    min_quantity: int | None = None  # least quantity of one deal; None: no minimum
     halal_cert: str = ""
     client_token: str | None = None
 
@@ -77,6 +78,7 @@ def check(
         add(Problem("commodity", "commodity_unknown"))
     _check_whole(inp.quantity, "quantity", limits.max_quantity, add)
     _check_whole(inp.price, "price", limits.max_price, add)
+    _check_min_quantity(inp, add)
     if commodity is not None and inp.grade not in commodity.grades:
         add(Problem("grade", "grade", {"grades": ", ".join(commodity.grades)}))
     _check_window(inp, today, limits, previous_start, add)
@@ -101,6 +103,16 @@ def _check_whole(value, name, maximum, add) -> None:
         add(Problem(name, "positive"))
     elif value > maximum:
         add(Problem(name, f"{name}_max", {"max": maximum}))
+
+
+def _check_min_quantity(inp, add) -> None:
+    """Optional; when given, a positive whole number not above the listing's quantity."""
+    if inp.min_quantity is None:
+        return
+    if inp.min_quantity <= 0:
+        add(Problem("min_quantity", "positive"))
+    elif inp.quantity is not None and 0 < inp.quantity < inp.min_quantity:
+        add(Problem("min_quantity", "min_quantity_max", {"max": inp.quantity}))
 
 
 def _check_window(inp, today, limits, previous_start, add) -> None:

@@ -27,6 +27,7 @@ EDITABLE = (
     "commodity_id",
     "grade",
     "quantity",
+    "min_quantity",
     "price",
     "window_start",
     "window_end",
@@ -287,6 +288,7 @@ def _apply(listing: Listing, inp: rules.ListingInput, commodity: Commodity) -> N
     listing.commodity_id = commodity.id
     listing.grade = commodity.grade_rank(inp.grade)
     listing.quantity = inp.quantity
+    listing.min_quantity = inp.min_quantity
     listing.price = inp.price
     listing.window_start = inp.window_start
     listing.window_end = inp.window_end
