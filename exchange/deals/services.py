@@ -9,7 +9,6 @@ transaction. Each public function commits once and raises a DomainError when it 
 from __future__ import annotations
 
 import time
-from dataclasses import replace
 from datetime import date, datetime, timedelta
 
 from flask import current_app
@@ -21,16 +20,18 @@ from exchange.audit.services import record
 from exchange.auth.permissions import require_trader
 from exchange.db import utcnow
 from exchange.deals import akad as rules
+from exchange.deals import prefill
 from exchange.deals.contracts import build_contract, contract_for
 from exchange.deals.models import Contract, Deal, DealEvent, TermsVersion
 from exchange.deals.notify import notify
 from exchange.deals.states import N_, Action, Context, Side, State, decide
 from exchange.errors import Conflict, IllegalTransition, Invalid, NotFound
 from exchange.extensions import db
-from exchange.i18n import rupiah, to_wib
+from exchange.i18n import number, rupiah, to_wib
 from exchange.listings import quantity as listing_quantity
 from exchange.listings.models import Listing, ListingStatus
 from exchange.listings.models import Side as ListingSide
+from exchange.matching import queries as matching_queries
 from exchange.matching import services as matching_services
 from exchange.matching.models import Proposal, ProposalStatus
 
@@ -164,6 +165,16 @@ def check_terms(terms: rules.Terms, listings, today: date) -> list[rules.Reason]
     listings = [x for x in listings if x is not None]
     goods = rules.Goods(is_food=listings[0].commodity.is_food)
     reasons = rules.check_terms(terms, goods, allowed_akad(listings), today)
+    least = max((x.min_quantity or 0) for x in listings)
+    if 0 < terms.quantity < least:
+        reasons.append(
+            rules.Reason(
+                "quantity_minimum",
+                N_("Jumlah kurang dari minimal pembelian per transaksi (%(least)s)."),
+                "quantity",
+                {"least": number(least)},
+            )
+        )
     for listing in listings:
         if terms.quantity > listing.remaining:
             reasons.append(
@@ -179,21 +190,59 @@ def check_terms(terms: rules.Terms, listings, today: date) -> list[rules.Reason]
 
 
 def default_terms(listing: Listing, counter: Listing | None = None) -> rules.Terms:
-    """Terms to start from: the listings' quantity, price, window and place (for forms)."""
+    """Terms to start from, complete for the akad chosen (deals/prefill.py). With the actor's own
+    listing of the other side (a suggestion), the matching engine's terms for that pair: its
+    fair price at the seller's gate (the buyer collects) and its akad."""
     offer = listing if listing.side == ListingSide.OFFER else counter
     request = listing if listing.side == ListingSide.REQUEST else counter
-    remaining = min(x.remaining for x in (listing, counter) if x is not None)
-    goods = rules.Goods(is_food=listing.commodity.is_food)
-    akad = rules.offered_akad([x.akad or [] for x in (listing, counter) if x], goods)
-    return rules.Terms(
-        quantity=remaining,
-        unit_price=(offer or request).price,
-        akad=akad[0] if akad else "tunai",
-        handover_date=max(listing.window_start, _today() + timedelta(days=1)),
-        handover_place=(offer.pesantren.name if offer else listing.pesantren.name),
-        transport="seller",
-        grade=(offer or listing).grade,
+    price, akad, transport = None, None, "seller"
+    if offer is not None and request is not None:
+        quote = matching_queries.pair_quote(offer, request, _today())
+        price, akad, transport = quote.fair_price, quote.akad, "buyer"
+    return _prefilled(offer, request, unit_price=price, akad=akad, transport=transport)
+
+
+def _prefilled(offer, request, transport: str, **given) -> rules.Terms:
+    return prefill.terms_for(
+        _facts(offer),
+        _facts(request),
+        allowed=allowed_akad((offer, request)),
+        today=_today(),
+        handover_place=handover_place(offer or request),
+        transport=transport,
+        **given,
     )
+
+
+def _facts(listing: Listing | None) -> prefill.Facts | None:
+    if listing is None:
+        return None
+    return prefill.Facts(
+        price=listing.price,
+        grade=listing.grade,
+        remaining=listing.remaining,
+        window_start=listing.window_start,
+        window_end=listing.window_end,
+        akad=tuple(listing.akad or ()),
+        min_quantity=listing.min_quantity,
+    )
+
+
+def handover_place(listing: Listing) -> str:
+    """Where the goods of a listing are: its pesantren, or its own place when it has one."""
+    p = listing.pesantren
+    where = f"{p.name}, {p.regency.short_name}"
+    if (listing.lat, listing.lon) == (p.lat, p.lon):
+        return where[:255]
+    return str(
+        _l(
+            "Lokasi listing #%(id)s: %(lat).4f, %(lon).4f (%(where)s)",
+            id=listing.id,
+            lat=listing.lat,
+            lon=listing.lon,
+            where=where,
+        )
+    )[:255]
 
 
 def _new_version(deal: Deal, number: int, terms: rules.Terms, side: Side, actor, message: str):
@@ -242,14 +291,17 @@ def proposal_listings(actor, proposal: Proposal) -> tuple[int, int]:
 
 
 def proposal_terms(actor, proposal: Proposal) -> rules.Terms:
-    """The form's starting terms for a proposal: its quantity and price at the seller's gate
-    (the buyer bears the transport, so the buyer collects)."""
+    """The form's starting terms for a proposal: its akad, quantity and price at the seller's
+    gate (the buyer bears the transport, so the buyer collects), complete for the akad."""
     listing_id, counter_id = proposal_listings(actor, proposal)
     listing, counter = db.session.get(Listing, listing_id), db.session.get(Listing, counter_id)
-    return replace(
-        default_terms(listing, counter),
-        quantity=min(proposal.quantity, listing.remaining, counter.remaining),
+    offer, request = (listing, counter) if listing.side == ListingSide.OFFER else (counter, listing)
+    return _prefilled(
+        offer,
+        request,
+        quantity=proposal.quantity,
         unit_price=proposal.price,
+        akad=proposal.akad,
         transport="buyer",
     )
 

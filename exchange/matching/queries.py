@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 from flask import current_app
 from sqlalchemy import or_, select
@@ -16,17 +16,20 @@ from sqlalchemy.orm import joinedload
 
 from exchange.auth.permissions import is_manager_of
 from exchange.catalogue.models import Commodity
+from exchange.deals.prefill import contract_akad
 from exchange.errors import NotFound
 from exchange.extensions import db
 from exchange.i18n import WIB
 from exchange.listings.models import Listing, ListingStatus
 from exchange.matching import adapter
 from exchange.matching.candidates import compatible_pairs
-from exchange.matching.model import Explanation, Instance
+from exchange.matching.explain import explain
+from exchange.matching.model import Explanation, Instance, choose_akad
 from exchange.matching.models import MatchRun, Proposal, ProposalStatus
 from exchange.matching.suggest import suggest
 from exchange.pesantren.models import Pesantren, PesantrenStatus, Regency
 
+#: The columns of adapter.ROW_FIELDS, in order; a query adds its own after them (at N_COLUMNS).
 LISTING_COLUMNS = (
     Listing.id,
     Listing.side,
@@ -38,7 +41,13 @@ LISTING_COLUMNS = (
     Listing.window_start,
     Listing.window_end,
     Listing.max_distance_km,
+    Listing.akad,
+    Listing.lat,
+    Listing.lon,
+    Listing.min_quantity,
 )
+N_COLUMNS = len(LISTING_COLUMNS)
+PESANTREN_COLUMNS = (Pesantren.regency_code, Pesantren.lat, Pesantren.lon)
 
 
 def wib_today(now: datetime) -> date:
@@ -60,27 +69,46 @@ def active_conditions(today: date) -> tuple:
     )
 
 
-def _commodities() -> list:
-    rows = db.session.execute(
-        select(
-            Commodity.slug, Commodity.unit, Commodity.transport_cost_per_unit_km, Commodity.grades
-        )
-    ).all()
-    return [adapter.commodity(*r) for r in rows]
+def earliest_handover(today: date) -> date:
+    """The first day a deal agreed today can be handed over: tomorrow (salam needs delivery after
+    the contract date, and every akad is offered alike). The engine sees each window from then."""
+    return today + timedelta(days=1)
+
+
+def _commodities() -> tuple[list, dict[str, tuple[str, ...]]]:
+    """The engine's commodities, and per slug the akad the contract rules allow for it."""
+    rows = db.session.scalars(select(Commodity)).all()
+    engine = [
+        adapter.commodity(c.slug, c.unit, c.transport_cost_per_unit_km, c.grades) for c in rows
+    ]
+    return engine, {c.slug: contract_akad(c) for c in rows}
+
+
+def instance_from_rows(rows, today: date) -> Instance:
+    """An engine instance from rows that start with LISTING_COLUMNS + PESANTREN_COLUMNS (the
+    listings that cannot take part in any deal are left out: adapter.build_instance)."""
+    n = N_COLUMNS
+    pes = {r[2]: adapter.pesantren(r[2], r[n], r[n + 1], r[n + 2]) for r in rows}
+    coms, allowed = _commodities()
+    return adapter.build_instance(
+        road_factor(),
+        coms,
+        pes.values(),
+        (r[:n] for r in rows),
+        allowed_akad=allowed,
+        earliest=earliest_handover(today),
+    )
 
 
 def load_instance(today: date) -> Instance:
     """Every active listing's remaining quantity as an engine instance (two queries)."""
     rows = db.session.execute(
-        select(*LISTING_COLUMNS, Pesantren.regency_code, Pesantren.lat, Pesantren.lon)
+        select(*LISTING_COLUMNS, *PESANTREN_COLUMNS)
         .join(Pesantren, Pesantren.id == Listing.pesantren_id)
         .join(Commodity, Commodity.id == Listing.commodity_id)
         .where(*active_conditions(today))
     ).all()
-    pes = {r[2]: adapter.pesantren(r[2], r[10], r[11], r[12]) for r in rows}
-    return adapter.build_instance(
-        road_factor(), _commodities(), pes.values(), (r[:10] for r in rows)
-    )
+    return instance_from_rows(rows, today)
 
 
 def declined_pairs() -> list[tuple[str, str]]:
@@ -114,6 +142,7 @@ class SuggestionRow:
     window_end: date
     explanation: Explanation
     fair_price: int  # per unit at the seller's gate, the engine's split of the surplus
+    akad: str | None = None  # model.choose_akad: the buyer's first preference the seller accepts
 
 
 @dataclass
@@ -138,24 +167,75 @@ def _visible_listing(listing_id: int, viewer, today: date) -> tuple[Listing, boo
     return listing, active
 
 
+def engine_listing(listing: Listing, today: date):
+    """One listing as the engine sees it (adapter.listing): its remaining quantity, allowed akad
+    in its order, its own place and minimum, its window from the first possible handover."""
+    row = (
+        listing.id,
+        listing.side,
+        listing.pesantren_id,
+        listing.commodity.slug,
+        listing.grade,
+        listing.remaining,
+        listing.price,
+        listing.window_start,
+        listing.window_end,
+        listing.max_distance_km,
+        listing.akad,
+        listing.lat,
+        listing.lon,
+        listing.min_quantity,
+    )
+    return adapter.listing(row, contract_akad(listing.commodity), earliest_handover(today))
+
+
+def _engine_pesantren(listing: Listing):
+    p = listing.pesantren
+    return adapter.pesantren(p.id, p.regency_code, p.lat, p.lon)
+
+
+@dataclass(frozen=True)
+class Quote:
+    """The engine's verdict on one (offer, request) pair and the terms it would propose."""
+
+    explanation: Explanation
+    fair_price: int
+    akad: str | None
+
+    @property
+    def compatible(self) -> bool:
+        return self.explanation.compatible
+
+
+def pair_quote(offer: Listing, request: Listing, today: date) -> Quote:
+    """The single-pair rule of the engine (explain) for two listings of the database, with the
+    fair price and akad a proposal of this pair would carry (the figures a suggestion shows)."""
+    o, r = engine_listing(offer, today), engine_listing(request, today)
+    com = offer.commodity
+    e = explain(
+        o,
+        r,
+        _engine_pesantren(offer),
+        _engine_pesantren(request),
+        adapter.commodity(com.slug, com.unit, com.transport_cost_per_unit_km, com.grades),
+        road_factor(),
+    )
+    fair = adapter.fair_price(o.price, r.price, e.surplus_per_unit, e.transport_cost_per_unit)
+    return Quote(e, fair, choose_akad(o.akad, r.akad))
+
+
 def suggestions_for(listing_id: int, viewer, today: date, limit: int = 10) -> Suggestions:
     """The best counterparts of one listing: active listings of the same commodity on the other
-    side, ranked by surplus per unit, each with its explanation. Raises NotFound when the listing
-    does not exist or is not active and not the viewer's own."""
+    side, ranked by surplus per unit, each with its explanation, fair price and akad (the
+    engine's rules: places, akad, minimum quantities). Raises NotFound when the listing does not
+    exist or is not active and not the viewer's own."""
     listing, active = _visible_listing(listing_id, viewer, today)
     if not active:
         return Suggestions(listing, [], active=False)
     com = listing.commodity
     other = "request" if listing.side == "offer" else "offer"
     rows = db.session.execute(
-        select(
-            *LISTING_COLUMNS,
-            Pesantren.regency_code,
-            Pesantren.lat,
-            Pesantren.lon,
-            Pesantren.name,
-            Regency.name,
-        )
+        select(*LISTING_COLUMNS, *PESANTREN_COLUMNS, Pesantren.name, Regency.name)
         .join(Pesantren, Pesantren.id == Listing.pesantren_id)
         .join(Regency, Regency.code == Pesantren.regency_code)
         .join(Commodity, Commodity.id == Listing.commodity_id)
@@ -166,29 +246,23 @@ def suggestions_for(listing_id: int, viewer, today: date, limit: int = 10) -> Su
             *active_conditions(today),
         )
     ).all()
-    own = listing.pesantren
-    pes = {str(own.id): adapter.pesantren(own.id, own.regency_code, own.lat, own.lon)}
+    me = engine_listing(listing, today)
+    if not adapter.takes_part(me):
+        return Suggestions(listing, [])
+    n = N_COLUMNS
+    pes = {me.pesantren: _engine_pesantren(listing)}
     info = {}
+    allowed, earliest = contract_akad(com), earliest_handover(today)
+    pool = []
     for r in rows:
-        pes.setdefault(str(r[2]), adapter.pesantren(r[2], r[10], r[11], r[12]))
+        pes.setdefault(str(r[2]), adapter.pesantren(r[2], r[n], r[n + 1], r[n + 2]))
         info[r[0]] = r
-    me = adapter.listing(
-        (
-            listing.id,
-            listing.side,
-            listing.pesantren_id,
-            com.slug,
-            listing.grade,
-            listing.remaining,
-            listing.price,
-            listing.window_start,
-            listing.window_end,
-            listing.max_distance_km,
-        )
-    )
+        other_listing = adapter.listing(r[:n], allowed, earliest)
+        if adapter.takes_part(other_listing):
+            pool.append(other_listing)
     found = suggest(
         me,
-        [adapter.listing(r[:10]) for r in rows],
+        pool,
         pes,
         adapter.commodity(com.slug, com.unit, com.transport_cost_per_unit_km, com.grades),
         road_factor(),
@@ -198,14 +272,14 @@ def suggestions_for(listing_id: int, viewer, today: date, limit: int = 10) -> Su
     for s in found:
         r = info[int(s.listing.id)]
         e = s.explanation
-        o_price, r_price = (me.price, r[6]) if me.side == "offer" else (r[6], me.price)
+        o, q = (me, s.listing) if me.side == "offer" else (s.listing, me)
         out.append(
             SuggestionRow(
                 listing_id=r[0],
                 side=r[1],
                 pesantren_id=r[2],
-                pesantren_name=r[13],
-                regency=r[14],
+                pesantren_name=r[n + 3],
+                regency=r[n + 4],
                 grade_label=_grade_label(com, r[4]),
                 remaining=r[5],
                 price=r[6],
@@ -213,8 +287,9 @@ def suggestions_for(listing_id: int, viewer, today: date, limit: int = 10) -> Su
                 window_end=r[8],
                 explanation=e,
                 fair_price=adapter.fair_price(
-                    o_price, r_price, e.surplus_per_unit, e.transport_cost_per_unit
+                    o.price, q.price, e.surplus_per_unit, e.transport_cost_per_unit
                 ),
+                akad=choose_akad(o.akad, q.akad),
             )
         )
     return Suggestions(listing, out)
@@ -260,7 +335,7 @@ def _side_instance(pesantren_id: int, side: str, today: date) -> Instance | None
     )
     other = "request" if side == "offer" else "offer"
     rows = db.session.execute(
-        select(*LISTING_COLUMNS, Pesantren.regency_code, Pesantren.lat, Pesantren.lon)
+        select(*LISTING_COLUMNS, *PESANTREN_COLUMNS)
         .join(Pesantren, Pesantren.id == Listing.pesantren_id)
         .join(Commodity, Commodity.id == Listing.commodity_id)
         .where(
@@ -274,10 +349,7 @@ def _side_instance(pesantren_id: int, side: str, today: date) -> Instance | None
     ).all()
     if not rows:
         return None
-    pes = {r[2]: adapter.pesantren(r[2], r[10], r[11], r[12]) for r in rows}
-    return adapter.build_instance(
-        road_factor(), _commodities(), pes.values(), (r[:10] for r in rows)
-    )
+    return instance_from_rows(rows, today)
 
 
 def _flows(instance: Instance | None, us: str) -> dict[str, tuple[float, dict[str, int]]]:
