@@ -14,9 +14,10 @@ from .formats import FormatError, dumps_result, load_instance
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(
         prog="python -m exchange.matching",
-        description="Propose welfare-maximising deals for a pesantren-exchange-instance/1 file.",
+        description="Propose welfare-maximising deals for a pesantren-exchange-instance/1 or /2"
+        " file; the result is written in the same format version.",
     )
-    parser.add_argument("instance", help="instance file (pesantren-exchange-instance/1 JSON)")
+    parser.add_argument("instance", help="instance file (pesantren-exchange-instance/1 or /2)")
     parser.add_argument("--out", "-o", help="result file to write (default: standard output)")
     args = parser.parse_args(argv)
 

@@ -26,7 +26,7 @@ from ortools.graph.python import min_cost_flow
 
 from .arrays import unique_inverse
 from .candidates import Candidates, compatible_pairs
-from .model import Deal, Instance, Result
+from .model import Deal, Instance, Result, choose_akad
 from .reciprocal import reciprocal_pairs
 
 #: Surplus per unit is scaled to whole hundredths of a rupiah for the integer solver.
@@ -110,11 +110,13 @@ def deal_prices(cand: Candidates, idx: np.ndarray) -> np.ndarray:
 
 
 def deals_from_flow(cand: Candidates, flow: np.ndarray) -> tuple[Deal, ...]:
-    """Deals for the pairs with positive flow, sorted by (offer id, request id)."""
+    """Deals for the pairs with positive flow, sorted by (offer id, request id); each proposes
+    the buyer's most preferred akad that the seller accepts (`choose_akad`)."""
     idx = np.flatnonzero(flow > 0)
     prices = deal_prices(cand, idx)
+    o, r = cand.offers, cand.requests
     deals = [
-        Deal(cand.offers[i].id, cand.requests[j].id, q, p)
+        Deal(o[i].id, r[j].id, q, p, choose_akad(o[i].akad, r[j].akad))
         for i, j, q, p in zip(
             cand.offer_idx[idx].tolist(),
             cand.request_idx[idx].tolist(),
@@ -140,12 +142,17 @@ def solve(instance: Instance, cand: Candidates | None = None) -> Result:
     if cand is None:
         cand = compatible_pairs(instance)
     flow = allocate(cand)
+    # Reciprocal pairs follow FORMAT.md's compatibility, which has no minimum quantity.
+    moq = any((l.min_quantity or 1) > 1 for l in instance.listings)
     return Result(
         deals=deals_from_flow(cand, flow),
-        reciprocal_pairs=reciprocal_pairs(instance, cand),
+        reciprocal_pairs=reciprocal_pairs(
+            instance, compatible_pairs(instance, moq=False) if moq else cand
+        ),
         stats={
             "listings": len(instance.listings),
             "candidate_pairs": len(cand),
             "welfare": welfare(cand, flow),
         },
+        format_version=instance.format_version,
     )
