@@ -4,7 +4,6 @@ dashboard) has something to show. Deterministic; goes through the real services.
 
 from __future__ import annotations
 
-from dataclasses import replace
 from datetime import timedelta
 
 from sqlalchemy import select
@@ -13,7 +12,6 @@ from exchange.auth.models import Role, User
 from exchange.deals import fulfilment, services
 from exchange.errors import DomainError
 from exchange.extensions import db
-from exchange.listings.models import Listing
 from exchange.matching.models import Proposal, ProposalStatus
 
 
@@ -38,13 +36,9 @@ def seed_demo_deals(limit: int = 24) -> dict:
         if buyer is None or seller is None:
             continue
         try:
+            # The proposal's own terms, as the page prefills them (its akad, price, quantity).
             listing_id, counter_id = services.proposal_listings(buyer, proposal)
             terms = services.proposal_terms(buyer, proposal)
-            listings = (db.session.get(Listing, listing_id), db.session.get(Listing, counter_id))
-            akad = services.allowed_akad(listings)
-            if "tunai" not in akad:
-                continue  # the engine does not look at akad; the demo keeps to cash sales
-            terms = replace(terms, akad="tunai")
             deal = services.open_negotiation(
                 buyer, listing_id, counter_id, terms=terms, proposal_id=proposal.id
             )
