@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
@@ -18,19 +18,15 @@ bp = Blueprint("matching", __name__)
 
 
 @bp.app_template_global()
-def listing_url(listing_id: int) -> str | None:
-    """The listing's page once the listings domain provides one, else None (show the id)."""
-    if "listings.detail" in current_app.view_functions:
-        return url_for("listings.detail", listing_id=listing_id)
-    return None
+def listing_url(listing_id: int) -> str:
+    """The listing's page."""
+    return url_for("listings.detail", listing_id=listing_id)
 
 
 @bp.app_template_global()
-def open_deal_url(proposal_id: int) -> str | None:
-    """Where "open negotiation" goes once the deals domain provides it, else None."""
-    if "deals.open" in current_app.view_functions:
-        return url_for("deals.open", proposal=proposal_id)
-    return None
+def open_deal_url(proposal_id: int) -> str:
+    """Where "open negotiation" on a proposal goes: the negotiation form, prefilled."""
+    return url_for("deals.open", proposal=proposal_id)
 
 
 @bp.route("/pasar/<int:listing_id>/saran")
