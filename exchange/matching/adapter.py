@@ -118,7 +118,7 @@ def build_instance(
     ls = [listing(r, allowed_akad.get(r[3], AKAD_CODES), earliest) for r in listing_rows]
     ls = [l for l in ls if l.commodity in known_c and l.pesantren in known_p and takes_part(l)]
     ls.sort(key=lambda l: int(l.id))
-    return Instance(float(road_factor), coms, pes, tuple(ls))
+    return Instance(float(road_factor), coms, pes, tuple(ls), format_version=2)
 
 
 def without_pairs(cand: Candidates, excluded: Iterable[tuple[str, str]]) -> Candidates:
