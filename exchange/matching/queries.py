@@ -365,7 +365,8 @@ def _flows(instance: Instance | None, us: str) -> dict[str, tuple[float, dict[st
     ):
         o, r = cand.offers[i], cand.requests[j]
         partner = r.pesantren if o.pesantren == us else o.pesantren
-        dist[partner] = d
+        # Listings have places of their own: the partner is as near as its nearest pair.
+        dist[partner] = min(d, dist.get(partner, d))
         supply[(partner, o.commodity)][o.id] = o.quantity
         demand[(partner, o.commodity)][r.id] = r.quantity
     out: dict = {}
@@ -400,7 +401,7 @@ def reciprocal_partners(pesantren_id: int, today: date) -> list[Partner]:
             int(b),
             names[int(b)].name,
             names[int(b)].regency.name,
-            sells[b][0],
+            min(sells[b][0], buys[b][0]),
             supplies=flows(buys[b][1]),
             buys=flows(sells[b][1]),
         )
