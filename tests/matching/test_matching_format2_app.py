@@ -116,9 +116,10 @@ def test_reciprocal_partners_measure_between_listing_places(app):
     with app.app_context():
         a = make_manager("3529").pesantren  # Sumenep
         b = make_manager("3578").pesantren  # Surabaya
-        # Salt from Sumenep kept in Surabaya; rice from Surabaya; both ask at most 40 km.
+        # Salt from Sumenep, kept in Surabaya and at the pesantren; rice from Surabaya.
         make_listing(a, price=1200, lat=SURABAYA[0], lon=SURABAYA[1] + 0.01)
-        make_listing(b, side=Side.REQUEST, price=1800, max_distance_km=40.0)
+        make_listing(a, price=1100)  # also compatible, 170 road-km away
+        make_listing(b, side=Side.REQUEST, price=2500)
         make_listing(b, slug="beras_medium", price=12000)
         make_listing(
             a,
@@ -130,4 +131,4 @@ def test_reciprocal_partners_measure_between_listing_places(app):
             lon=SURABAYA[1],
         )
         (partner,) = queries.reciprocal_partners(a.id, today_wib())
-        assert partner.pesantren_id == b.id and partner.distance_km < 5
+        assert partner.pesantren_id == b.id and partner.distance_km < 5  # its nearest pair
