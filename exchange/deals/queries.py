@@ -154,25 +154,38 @@ def _median_answer(pesantren_id: int, last: int = 200) -> timedelta | None:
     return timedelta(seconds=statistics.median(waits[-last:]))
 
 
+def _undelivered_salam(*columns):
+    """Salam purchases signed and not yet received (their buyer may not resell the goods)."""
+    return (
+        select(*columns)
+        .join(
+            TermsVersion,
+            (TermsVersion.deal_id == Deal.id) & (TermsVersion.number == Deal.accepted_version),
+        )
+        .outerjoin(Delivery, Delivery.deal_id == Deal.id)
+        .where(
+            TermsVersion.akad == "salam",
+            Deal.state.in_([State.SIGNED.value, State.SHIPPED.value, State.DISPUTED.value]),
+            Delivery.id.is_(None),
+        )
+        .distinct()
+    )
+
+
 def undelivered_salam_commodities(pesantren_id: int) -> list[int]:
     """Commodities the pesantren bought by salam and has not yet received."""
     return list(
         db.session.scalars(
-            select(Deal.commodity_id)
-            .join(
-                TermsVersion,
-                (TermsVersion.deal_id == Deal.id) & (TermsVersion.number == Deal.accepted_version),
-            )
-            .outerjoin(Delivery, Delivery.deal_id == Deal.id)
-            .where(
-                Deal.buyer_pesantren_id == pesantren_id,
-                TermsVersion.akad == "salam",
-                Deal.state.in_([State.SIGNED.value, State.SHIPPED.value, State.DISPUTED.value]),
-                Delivery.id.is_(None),
-            )
-            .distinct()
+            _undelivered_salam(Deal.commodity_id).where(Deal.buyer_pesantren_id == pesantren_id)
         )
     )
+
+
+def undelivered_salam_buyers() -> set[tuple[int, int]]:
+    """(pesantren id, commodity id) of every salam purchase not yet received: those pesantren
+    may not sell that commodity now (for the matching engine's instance)."""
+    rows = db.session.execute(_undelivered_salam(Deal.buyer_pesantren_id, Deal.commodity_id))
+    return {(pesantren_id, commodity_id) for pesantren_id, commodity_id in rows}
 
 
 def salam_blocks_relisting(pesantren_id: int, commodity_id: int) -> list[rules.Reason]:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 
 import numpy as np
@@ -98,6 +98,26 @@ def takes_part(l: Listing) -> bool:
     )
 
 
+def without_salam_resale(
+    listings: Iterable[Listing],
+    sellers: set[tuple[str, str]],
+    blocked: set[tuple[str, str]] = frozenset(),
+) -> list[Listing]:
+    """Salam goods may not be resold before they are received (DOMAIN.md 7.1): offers of a
+    (pesantren, commodity) in `blocked` (it bought them by salam and has not received them) are
+    left out, and a request of a pesantren that sells that commodity (`sellers`) does not ask
+    for salam: buying by salam would stop its own sale."""
+    out = []
+    for l in listings:
+        key = (l.pesantren, l.commodity)
+        if l.side == "offer" and key in blocked:
+            continue
+        if l.side == "request" and key in sellers and "salam" in l.akad:
+            l = replace(l, akad=tuple(a for a in l.akad if a != "salam"))
+        out.append(l)
+    return out
+
+
 def build_instance(
     road_factor: float,
     commodities: Iterable[Commodity],
@@ -105,11 +125,14 @@ def build_instance(
     listing_rows: Iterable,
     allowed_akad: dict[str, tuple[str, ...]] | None = None,
     earliest: date | None = None,
+    resale_blocked: set[tuple[str, str]] = frozenset(),
 ) -> Instance:
     """An instance from plain rows, in a deterministic order (commodities by slug, pesantren and
     listings by id). `allowed_akad`: the akad the contract rules allow per commodity slug (all
-    when not given). Listings whose commodity or pesantren is missing, or that cannot take part
-    in any deal (`takes_part`), are left out."""
+    when not given); `resale_blocked`: (pesantren id, commodity slug) that may not sell now
+    (`without_salam_resale`, whose sellers are the instance's own offers). Listings whose
+    commodity or pesantren is missing, or that cannot take part in any deal (`takes_part`), are
+    left out."""
     coms = tuple(sorted(commodities, key=lambda c: c.slug))
     pes = tuple(sorted(pesantren_rows, key=lambda p: int(p.id)))
     known_c = {c.slug for c in coms}
@@ -117,6 +140,12 @@ def build_instance(
     allowed_akad = allowed_akad or {}
     ls = [listing(r, allowed_akad.get(r[3], AKAD_CODES), earliest) for r in listing_rows]
     ls = [l for l in ls if l.commodity in known_c and l.pesantren in known_p and takes_part(l)]
+    sellers = {
+        (l.pesantren, l.commodity)
+        for l in ls
+        if l.side == "offer" and (l.pesantren, l.commodity) not in resale_blocked
+    }
+    ls = [l for l in without_salam_resale(ls, sellers, resale_blocked) if takes_part(l)]
     ls.sort(key=lambda l: int(l.id))
     return Instance(float(road_factor), coms, pes, tuple(ls), format_version=2)
 

@@ -7,7 +7,7 @@ Listings are loaded as columns (not ORM objects): the clearing run reads tens of
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
 
 from flask import current_app
@@ -17,6 +17,7 @@ from sqlalchemy.orm import joinedload
 from exchange.auth.permissions import is_manager_of
 from exchange.catalogue.models import Commodity
 from exchange.deals.prefill import contract_akad
+from exchange.deals.queries import undelivered_salam_buyers
 from exchange.errors import NotFound
 from exchange.extensions import db
 from exchange.i18n import WIB
@@ -75,13 +76,19 @@ def earliest_handover(today: date) -> date:
     return today + timedelta(days=1)
 
 
-def _commodities() -> tuple[list, dict[str, tuple[str, ...]]]:
-    """The engine's commodities, and per slug the akad the contract rules allow for it."""
+def _commodities() -> tuple[list, dict[str, tuple[str, ...]], dict[int, str]]:
+    """The engine's commodities, per slug the akad the contract rules allow for it, and the
+    slug of each commodity id."""
     rows = db.session.scalars(select(Commodity)).all()
     engine = [
         adapter.commodity(c.slug, c.unit, c.transport_cost_per_unit_km, c.grades) for c in rows
     ]
-    return engine, {c.slug: contract_akad(c) for c in rows}
+    return engine, {c.slug: contract_akad(c) for c in rows}, {c.id: c.slug for c in rows}
+
+
+def resale_blocked(slugs: dict[int, str]) -> set[tuple[str, str]]:
+    """(pesantren id, commodity slug) that may not sell now: salam goods not yet received."""
+    return {(str(p), slugs[c]) for p, c in undelivered_salam_buyers()}
 
 
 def instance_from_rows(rows, today: date) -> Instance:
@@ -89,7 +96,7 @@ def instance_from_rows(rows, today: date) -> Instance:
     listings that cannot take part in any deal are left out: adapter.build_instance)."""
     n = N_COLUMNS
     pes = {r[2]: adapter.pesantren(r[2], r[n], r[n + 1], r[n + 2]) for r in rows}
-    coms, allowed = _commodities()
+    coms, allowed, slugs = _commodities()
     return adapter.build_instance(
         road_factor(),
         coms,
@@ -97,6 +104,7 @@ def instance_from_rows(rows, today: date) -> Instance:
         (r[:n] for r in rows),
         allowed_akad=allowed,
         earliest=earliest_handover(today),
+        resale_blocked=resale_blocked(slugs),
     )
 
 
@@ -207,11 +215,33 @@ class Quote:
         return self.explanation.compatible
 
 
+def _salam_resale_rule(listings: list, com: Commodity, today: date) -> list:
+    """adapter.without_salam_resale for engine listings of one commodity, with the sellers of
+    that commodity (active offers) and the pesantren that may not sell it now."""
+    blocked = {(str(p), com.slug) for p, c in undelivered_salam_buyers() if c == com.id}
+    selling = db.session.scalars(
+        select(Listing.pesantren_id)
+        .join(Pesantren, Pesantren.id == Listing.pesantren_id)
+        .where(
+            Listing.commodity_id == com.id,
+            Listing.side == "offer",
+            *active_conditions(today),
+        )
+        .distinct()
+    )
+    sellers = {(str(p), com.slug) for p in selling} - blocked
+    return adapter.without_salam_resale(listings, sellers, blocked)
+
+
 def pair_quote(offer: Listing, request: Listing, today: date) -> Quote:
     """The single-pair rule of the engine (explain) for two listings of the database, with the
     fair price and akad a proposal of this pair would carry (the figures a suggestion shows)."""
-    o, r = engine_listing(offer, today), engine_listing(request, today)
     com = offer.commodity
+    pair = [engine_listing(offer, today), engine_listing(request, today)]
+    kept = {l.id: l for l in _salam_resale_rule(pair, com, today)}
+    # An offer that may not be sold now keeps its figures; explain() then finds no akad.
+    o = kept.get(str(offer.id), replace(pair[0], akad=()))
+    r = kept[str(request.id)]
     e = explain(
         o,
         r,
@@ -246,20 +276,21 @@ def suggestions_for(listing_id: int, viewer, today: date, limit: int = 10) -> Su
             *active_conditions(today),
         )
     ).all()
-    me = engine_listing(listing, today)
-    if not adapter.takes_part(me):
-        return Suggestions(listing, [])
     n = N_COLUMNS
+    allowed, earliest = contract_akad(com), earliest_handover(today)
+    first = engine_listing(listing, today)
+    both = _salam_resale_rule(
+        [first, *(adapter.listing(r[:n], allowed, earliest) for r in rows)], com, today
+    )
+    me = both[0] if both and both[0].id == first.id else None
+    if me is None or not adapter.takes_part(me):
+        return Suggestions(listing, [])
     pes = {me.pesantren: _engine_pesantren(listing)}
     info = {}
-    allowed, earliest = contract_akad(com), earliest_handover(today)
-    pool = []
     for r in rows:
         pes.setdefault(str(r[2]), adapter.pesantren(r[2], r[n], r[n + 1], r[n + 2]))
         info[r[0]] = r
-        other_listing = adapter.listing(r[:n], allowed, earliest)
-        if adapter.takes_part(other_listing):
-            pool.append(other_listing)
+    pool = [l for l in both[1:] if adapter.takes_part(l)]
     found = suggest(
         me,
         pool,

@@ -146,3 +146,15 @@ def test_each_proposal_carries_the_buyers_first_akad_the_seller_accepts():
     )
     rows, _ = adapter.proposals(compatible_pairs(inst))
     assert rows and {r.akad for r in rows} == {"murabahah"}
+
+
+def test_salam_goods_are_not_resold_before_they_are_received():
+    offer = adapter.listing(row(1, pid=7))
+    request = adapter.listing(row(2, side="request", pid=7, akad=("tunai", "salam")))
+    other = adapter.listing(row(3, side="request", pid=8, akad=("salam",)))
+    kept = adapter.without_salam_resale([offer, request, other], {("7", "garam_krosok")})
+    # Pesantren 7 sells salt: buying salt by salam would stop that sale.
+    assert [(l.id, l.akad) for l in kept] == [("1", ("tunai", "tempo")), ("2", ("tunai",)),
+                                               ("3", ("salam",))]  # fmt: skip
+    blocked = adapter.without_salam_resale([offer, other], set(), {("7", "garam_krosok")})
+    assert [l.id for l in blocked] == ["3"]  # 7 bought salt by salam, not yet received

@@ -132,3 +132,34 @@ def test_reciprocal_partners_measure_between_listing_places(app):
         )
         (partner,) = queries.reciprocal_partners(a.id, today_wib())
         assert partner.pesantren_id == b.id and partner.distance_km < 5  # its nearest pair
+
+
+def test_no_proposal_resells_salam_goods_before_they_are_received(app):
+    from exchange.deals import services as deals
+
+    with app.app_context():
+        farmer, trader, buyer = (make_manager(c) for c in ("3529", "3528", "3526"))
+        harvest = make_listing(farmer.pesantren, price=1000, akad=["salam"])
+        # The trader buys salt by salam (not yet delivered) and also offers salt.
+        terms = deals.default_terms(harvest)
+        assert terms.akad == "salam"
+        deal = deals.open_negotiation(trader, harvest.id, terms=terms)
+        deals.accept(farmer, deal.id, deal.terms_version)
+        make_listing(trader.pesantren, price=1200, akad=["tunai"])
+        request = make_listing(buyer.pesantren, side=Side.REQUEST, price=2500, akad=["tunai"])
+        services.run_clearing()
+        assert [(p.seller_pesantren_id, p.request_id) for p in proposals()] == []
+        assert queries.suggestions_for(request.id, None, today_wib()).rows == []
+
+
+def test_a_seller_of_a_commodity_is_not_proposed_a_salam_purchase_of_it(app):
+    with app.app_context():
+        a, b, c = (make_manager(x).pesantren for x in ("3529", "3528", "3526"))
+        make_listing(a, price=1000, akad=["tunai", "salam"])
+        make_listing(b, price=1100, akad=["tunai"])  # b sells salt too ...
+        make_listing(b, side=Side.REQUEST, price=2000, akad=["tunai", "salam"], quantity=300)
+        make_listing(c, side=Side.REQUEST, price=2000, akad=["salam"], quantity=300)
+        services.run_clearing()
+        got = {(p.buyer_pesantren_id, p.akad) for p in proposals()}
+        assert (b.id, "salam") not in got  # ... so it buys for cash, not by salam
+        assert (c.id, "salam") in got
