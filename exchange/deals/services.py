@@ -31,7 +31,7 @@ from exchange.i18n import number, rupiah, to_wib
 from exchange.listings import quantity as listing_quantity
 from exchange.listings.models import Listing, ListingStatus
 from exchange.listings.models import Side as ListingSide
-from exchange.matching import queries as matching_queries
+from exchange.matching import instance as matching_instance
 from exchange.matching import services as matching_services
 from exchange.matching.models import Proposal, ProposalStatus
 
@@ -197,7 +197,7 @@ def default_terms(listing: Listing, counter: Listing | None = None) -> rules.Ter
     request = listing if listing.side == ListingSide.REQUEST else counter
     price, akad, transport = None, None, "seller"
     if offer is not None and request is not None:
-        quote = matching_queries.pair_quote(offer, request, _today())
+        quote = matching_instance.pair_quote(offer, request, _today())
         price, akad, transport = quote.fair_price, quote.akad, "buyer"
     return _prefilled(offer, request, unit_price=price, akad=akad, transport=transport)
 

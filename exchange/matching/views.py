@@ -12,6 +12,7 @@ from exchange.db import utcnow
 from exchange.errors import DomainError
 from exchange.extensions import db
 from exchange.matching import queries, services
+from exchange.matching.instance import wib_today
 from exchange.pesantren.models import Pesantren
 
 bp = Blueprint("matching", __name__)
@@ -31,7 +32,7 @@ def open_deal_url(proposal_id: int) -> str:
 
 @bp.route("/pasar/<int:listing_id>/saran")
 def suggestions(listing_id: int):
-    found = queries.suggestions_for(listing_id, current_user, queries.wib_today(utcnow()))
+    found = queries.suggestions_for(listing_id, current_user, wib_today(utcnow()))
     return render_template(
         "matching/suggestions.html",
         listing=found.listing,
@@ -46,7 +47,7 @@ def partners():
     pesantren = current_user.pesantren
     if pesantren is None:
         abort(404)
-    rows = queries.reciprocal_partners(pesantren.id, queries.wib_today(utcnow()))
+    rows = queries.reciprocal_partners(pesantren.id, wib_today(utcnow()))
     return render_template("matching/partners.html", pesantren=pesantren, partners=rows)
 
 
@@ -55,7 +56,7 @@ def public_partners(pesantren_id: int):
     pesantren = db.session.get(Pesantren, pesantren_id)
     if pesantren is None or not pesantren.is_verified:
         abort(404)
-    rows = queries.reciprocal_partners(pesantren.id, queries.wib_today(utcnow()))
+    rows = queries.reciprocal_partners(pesantren.id, wib_today(utcnow()))
     return render_template("matching/partners.html", pesantren=pesantren, partners=rows)
 
 
