@@ -6,7 +6,6 @@ import argparse
 import sys
 import time
 
-from .candidates import compatible_pairs
 from .engine import solve
 from .formats import FormatError, dumps_result, load_instance
 
@@ -27,8 +26,7 @@ def main(argv=None) -> int:
     except FormatError as e:
         print(f"error: {e}", file=sys.stderr)
         return 2
-    cand = compatible_pairs(instance)
-    result = solve(instance, cand)
+    result = solve(instance)
     text = dumps_result(result)
     if args.out:
         try:

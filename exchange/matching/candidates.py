@@ -37,6 +37,17 @@ def least_quantity(offer: Listing, request: Listing) -> int:
     return max(offer.min_quantity or 1, request.min_quantity or 1)
 
 
+#: The per-pair arrays of `Candidates`, in field order.
+PAIR_COLUMNS = (
+    "offer_idx",
+    "request_idx",
+    "surplus",
+    "distance",
+    "transport",
+    "offer_pes",
+    "request_pes",
+)
+
 #: Most offer x request cells evaluated at once; bounds memory (about 10 float64 temporaries each).
 DEFAULT_BLOCK_CELLS = 2_000_000
 
@@ -213,3 +224,26 @@ def compatible_pairs(
             + [np.empty(0, np.int64)] * 2
         )
     return Candidates(offers, requests, *cols)
+
+
+def subset(cand: Candidates, keep: np.ndarray) -> Candidates:
+    """The candidates where the boolean mask (or index array) `keep` holds, in the same order."""
+    return Candidates(
+        cand.offers,
+        cand.requests,
+        *(getattr(cand, f)[keep] for f in PAIR_COLUMNS),
+    )
+
+
+def can_meet_minimum(cand: Candidates) -> np.ndarray:
+    """Mask of the pairs whose quantities can reach the larger min_quantity of the two listings
+    (what `compatible_pairs(moq=True)` keeps of `compatible_pairs(moq=False)`)."""
+    if len(cand) == 0:
+        return np.zeros(0, dtype=bool)
+    n_o, n_r = len(cand.offers), len(cand.requests)
+    oq = np.fromiter((o.quantity for o in cand.offers), dtype=np.int64, count=n_o)
+    rq = np.fromiter((r.quantity for r in cand.requests), dtype=np.int64, count=n_r)
+    omin = np.fromiter((o.min_quantity or 1 for o in cand.offers), dtype=np.int64, count=n_o)
+    rmin = np.fromiter((r.min_quantity or 1 for r in cand.requests), dtype=np.int64, count=n_r)
+    i, j = cand.offer_idx, cand.request_idx
+    return np.minimum(oq[i], rq[j]) >= np.maximum(omin[i], rmin[j])
