@@ -193,7 +193,7 @@ def test_every_demo_suggestion_prefills_terms_that_pass_and_the_best_is_accepted
 # A generated market ---------------------------------------------------------------------------
 
 MARKET = (  # slug, made to order
-    ("beras_medium", False),
+    ("minyak_goreng", False),
     ("garam_krosok", False),
     ("gula_pasir", False),
     ("jagung", False),

@@ -116,16 +116,16 @@ def test_reciprocal_partners_measure_between_listing_places(app):
     with app.app_context():
         a = make_manager("3529").pesantren  # Sumenep
         b = make_manager("3578").pesantren  # Surabaya
-        # Salt from Sumenep, kept in Surabaya and at the pesantren; rice from Surabaya.
+        # Salt from Sumenep, kept in Surabaya and at the pesantren; sugar from Surabaya.
         make_listing(a, price=1200, lat=SURABAYA[0], lon=SURABAYA[1] + 0.01)
         make_listing(a, price=1100)  # also compatible, 170 road-km away
         make_listing(b, side=Side.REQUEST, price=2500)
-        make_listing(b, slug="beras_medium", price=12000)
+        make_listing(b, slug="gula_pasir", price=16000)
         make_listing(
             a,
             side=Side.REQUEST,
-            slug="beras_medium",
-            price=14000,
+            slug="gula_pasir",
+            price=18000,
             max_distance_km=40.0,
             lat=SURABAYA[0] - 0.01,
             lon=SURABAYA[1],
