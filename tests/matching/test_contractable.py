@@ -263,10 +263,10 @@ def generated_market(n_pesantren: int, n_listings: int, seed: int) -> list[User]
 
 def test_every_proposal_of_a_generated_market_is_accepted_as_prefilled(app):
     with app.app_context():
-        generated_market(150, 2000, seed=10)
+        generated_market(150, 3000, seed=10)
         run = run_clearing()
         proposals = db.session.scalars(select(Proposal).order_by(Proposal.id)).all()
-        assert len(proposals) == run.proposals_count >= 150
+        assert len(proposals) == run.proposals_count >= 300
         users = {u.pesantren_id: u for u in db.session.scalars(select(User))}
         failures = []
         for k, p in enumerate(proposals):
