@@ -43,6 +43,7 @@ seed: db-upgrade ## Load the demo data when the database is empty
 run: seed ## Set up and start the app (SQLite, demo data, scheduler) at http://127.0.0.1:5000
 	@echo "Bursa Pesantren: http://$(HOST):$(PORT)  (demo logins in README.md)"
 	@trap 'kill 0' EXIT; \
+	export EXCHANGE_BASE_URL="$${EXCHANGE_BASE_URL:-http://$(HOST):$(PORT)}"; \
 	if $(FLASK) exchange --help | grep -q ' scheduler'; then $(FLASK) exchange scheduler & fi; \
 	$(FLASK) run --host $(HOST) --port $(PORT)
 

@@ -99,6 +99,18 @@ def _name(row, fmt: Formatter) -> str:
     return english if fmt.locale == "en" and english else row.commodity
 
 
+def _direction(row, fmt: Formatter) -> str:
+    """Which way the goods go between the reader and the counterparty."""
+    _ = fmt.gettext
+    if row.selling:
+        return _(
+            "%(commodity)s: menjual ke %(party)s", commodity=_name(row, fmt), party=row.counterparty
+        )
+    return _(
+        "%(commodity)s: membeli dari %(party)s", commodity=_name(row, fmt), party=row.counterparty
+    )
+
+
 def heading(period: str, win: Window, fmt: Formatter) -> str:
     _ = fmt.gettext
     day = fmt.date(win.end.astimezone(WIB).date())
@@ -141,7 +153,7 @@ def _proposals(rows: ManagerRows, fmt: Formatter) -> Section:
     ordered = sorted(rows.proposals, key=lambda r: (-r.created_at.timestamp(), r.proposal_id))
     items = [
         Item(
-            _("%(commodity)s dengan %(party)s", commodity=_name(r, fmt), party=r.counterparty),
+            _direction(r, fmt),
             _(
                 "%(quantity)s %(unit)s @ %(price)s",
                 quantity=fmt.number(r.quantity),
@@ -168,7 +180,16 @@ def _suggestions(rows: ManagerRows, fmt: Formatter) -> Section:
         )
         if r.distance_km is not None:
             detail += " · " + _("%(km)s km", km=fmt.number(round(r.distance_km)))
-        title = _("%(commodity)s dari %(party)s", commodity=_name(r, fmt), party=r.counterparty)
+        if r.side == "request":  # the counterpart wants to buy: the reader would sell
+            title = _(
+                "%(party)s ingin membeli %(commodity)s",
+                commodity=_name(r, fmt),
+                party=r.counterparty,
+            )
+        else:
+            title = _(
+                "%(party)s menjual %(commodity)s", commodity=_name(r, fmt), party=r.counterparty
+            )
         items.append(Item(title, detail, r.url))
     return _section("suggestions", _("Saran terbaik"), items, MAX_SUGGESTIONS)
 
@@ -199,7 +220,7 @@ def _moves(rows: ManagerRows, now: datetime, fmt: Formatter) -> Section:
     )
     items = [
         Item(
-            _("%(commodity)s dengan %(party)s", commodity=_name(r, fmt), party=r.counterparty),
+            _direction(r, fmt),
             _(
                 "%(quantity)s %(unit)s @ %(price)s · berakhir %(when)s",
                 quantity=fmt.number(r.quantity),
@@ -231,12 +252,7 @@ def _deal_tasks(rows: ManagerRows, fmt: Formatter) -> Section:
     ordered = sorted(rows.deal_tasks, key=lambda r: (r.due or date.max, r.deal_id, r.action))
     items = []
     for r in ordered:
-        detail = _(
-            "%(commodity)s dengan %(party)s · %(amount)s",
-            commodity=_name(r, fmt),
-            party=r.counterparty,
-            amount=fmt.rupiah(r.amount),
-        )
+        detail = _direction(r, fmt) + " · " + fmt.rupiah(r.amount)
         if r.due is not None:
             detail += " · " + _("paling lambat %(date)s", date=fmt.date(r.due))
         title = _("%(task)s: kesepakatan #%(id)s", task=_task_label(r.action, fmt), id=r.deal_id)

@@ -52,7 +52,6 @@ def new_proposals(pesantren_ids: list[int], win: Window, link: Link) -> dict[int
     ).all()
     readers = set(pesantren_ids)
     names = _names(i for r in rows for i in (r[0].seller_pesantren_id, r[0].buyer_pesantren_id))
-    url = link("dashboard.home", "/dasbor")
     out: dict[int, list] = defaultdict(list)
     for p, name_id, name_en, unit in rows:
         for me, other in (
@@ -70,7 +69,9 @@ def new_proposals(pesantren_ids: list[int], win: Window, link: Link) -> dict[int
                         quantity=p.quantity,
                         price=p.price,
                         created_at=p.created_at,
-                        url=url,
+                        # the proposal's card on the dashboard, where it is opened or declined
+                        url=link("dashboard.home", _anchor=f"usulan-{p.id}"),
+                        selling=me == p.seller_pesantren_id,
                     )
                 )
     return out
@@ -157,7 +158,8 @@ def best_suggestions(
                     price=r.price,
                     score=score,
                     distance_km=r.explanation.distance_km,
-                    url=link("listings.detail", f"/pasar/{r.listing_id}", listing_id=r.listing_id),
+                    side=r.side,
+                    url=link("listings.detail", listing_id=r.listing_id),
                 )
         if best:
             out[pid] = list(best.values())
@@ -207,7 +209,7 @@ def new_partners(
             .distinct()
         )
     }
-    url = link("matching.partners", "/mitra")
+    url = link("matching.partners")
     out: dict[int, list] = {}
     for pid, partners in found.items():
         rows = []

@@ -8,7 +8,7 @@ from flask import render_template
 from flask_babel import gettext
 
 from exchange import i18n
-from exchange.digests.builder import Digest
+from exchange.digests.builder import Digest, share_text, whatsapp_link
 
 
 class BabelFormatter:
@@ -46,6 +46,8 @@ def render_email(digest: Digest, unsubscribe_url: str, preferences_url: str) -> 
         "digest": digest,
         "unsubscribe_url": unsubscribe_url,
         "preferences_url": preferences_url,
+        # the same prefilled WhatsApp text as the digest page's share button
+        "share_url": whatsapp_link(share_text(digest)),
     }
     return RenderedDigest(
         subject=digest.heading,

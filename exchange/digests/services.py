@@ -122,12 +122,8 @@ def _compose(user: User, win: Window, now, link: Link, rows, staff):
         digest = _build(user, win, now, link, rows, staff, BabelFormatter(locale))
         if digest.is_empty:
             return digest, None
-        unsubscribe = link(
-            "digests.unsubscribe",
-            f"/ringkasan/berhenti/{unsubscribe_token(user.id)}",
-            token=unsubscribe_token(user.id),
-        )
-        preferences = link("digests.preferences", "/ringkasan/pengaturan")
+        unsubscribe = link("digests.unsubscribe", token=unsubscribe_token(user.id))
+        preferences = link("digests.preferences")
         email = render_email(digest, unsubscribe, preferences)
     key = dedupe_key(win.period, win.key, user.id)
     headers = {
@@ -141,7 +137,7 @@ def _compose(user: User, win: Window, now, link: Link, rows, staff):
 
 
 def _build(user, win, now, link, rows, staff, fmt) -> Digest:
-    page = link("digests.show", "/ringkasan", periode=win.period)
+    page = link("digests.show", periode=win.period)
     if user.role in STAFF_ROLES:
         return build_staff_digest(staff, win, now, fmt, page)
     return build_manager_digest(rows[user.pesantren_id], win, now, fmt, page)

@@ -72,7 +72,7 @@ def expiring_listings(
                 unit=r.unit,
                 remaining=r.remaining,
                 window_end=r.window_end,
-                url=link("listings.detail", f"/listing/{r.id}", listing_id=r.id),
+                url=link("listings.detail", listing_id=r.id),
             )
         )
     return out
@@ -121,7 +121,7 @@ def market_prices(win: Window, link: Link) -> dict[int, MarketRow]:
             commodity=c.name_id,
             commodity_en=c.name_en,
             unit=c.unit,
-            url=link("listings.market", f"/pasar?komoditas={c.slug}", komoditas=c.slug),
+            url=link("listings.market", commodity=c.slug),
             offers_now=tuple(prices[(c.id, Side.OFFER, True)]),
             offers_before=tuple(prices[(c.id, Side.OFFER, False)]),
             requests_now=tuple(prices[(c.id, Side.REQUEST, True)]),
@@ -180,7 +180,7 @@ def listing_figures(win: Window, link: Link) -> list[TradeFigureRow]:
     counts = {}
     for side, current, previous in rows:
         counts[(side, True)], counts[(side, False)] = current, previous
-    url = link("staff.dashboard", "/staf")
+    url = link("staff.dashboard")
     return [
         TradeFigureRow(key, counts.get((side, True), 0), counts.get((side, False), 0), url)
         for key, side in (("offers_new", Side.OFFER), ("requests_new", Side.REQUEST))
@@ -199,7 +199,7 @@ def pending_pesantren(link: Link) -> list[PendingPesantrenRow]:
             name=p.name,
             regency=p.regency.short_name,
             since=p.status_changed_at or p.created_at,
-            url=link("pesantren.queue", "/staf/verifikasi"),
+            url=link("pesantren.queue"),
         )
         for p in rows
     ]
