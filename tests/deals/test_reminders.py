@@ -34,7 +34,7 @@ def at(day: date) -> datetime:
     return datetime(day.year, day.month, day.day, 0, 0, tzinfo=UTC)  # 07:00 WIB
 
 
-def test_an_unpaid_tempo_deal_after_handover_reminds_the_buyer(app):
+def test_an_unpaid_tempo_deal_after_handover_reminds_the_buyer(app, client, auth):
     with app.app_context():
         due = date.today() + timedelta(days=30)
         seller, buyer, deal_id = signed("tempo", payment_due_date=due)
@@ -45,6 +45,10 @@ def test_an_unpaid_tempo_deal_after_handover_reminds_the_buyer(app):
         assert f"#{deal_id} Garam krosok (garam rakyat): Membayar Rp\u00a0150.000" in text
         assert "paling lambat" in text
         assert reminder_to(seller) is None  # the seller can only complete once it is paid
+        email = buyer.email
+    auth.login(email)
+    card = client.get("/dasbor").get_data(as_text=True).split(f'id="menunggu-{deal_id}"')[1]
+    assert "Membayar" in card.split("</li>")[0]
 
 
 def test_a_salam_deal_reminds_the_buyer_to_prepay(app):
