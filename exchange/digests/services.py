@@ -15,7 +15,7 @@ from sqlalchemy.exc import IntegrityError
 from exchange.audit.services import record
 from exchange.auth.models import DigestFrequency, Role, User
 from exchange.db import utcnow
-from exchange.digests import sources
+from exchange.digests import match_sources, sources
 from exchange.digests.builder import Digest, build_manager_digest, build_staff_digest
 from exchange.digests.links import Link, link_builder
 from exchange.digests.models import DigestRecord
@@ -64,6 +64,7 @@ def run_digests(period: str, now: datetime | None = None) -> dict:
     link = link_builder(current_app)
     counts = {"queued": 0, "empty": 0, "skipped": 0}
     market = sources.market_prices(win, link)
+    run = match_sources.load_market(win, now)
     staff = None
     size = current_app.config["DIGEST_BATCH_SIZE"]
     for batch in sources.chunks(_due_user_ids(period, win.key), size):
@@ -78,6 +79,7 @@ def run_digests(period: str, now: datetime | None = None) -> dict:
             link,
             current_app.config["DIGEST_EXPIRING_DAYS"],
             market=market,
+            run=run,
         )
         outgoing = []
         for user in sorted(users, key=lambda u: (u.locale, u.id)):

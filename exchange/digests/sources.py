@@ -137,13 +137,20 @@ def manager_rows(
     link: Link,
     expiring_days: int,
     market: dict[int, MarketRow] | None = None,
+    run: match_sources.MarketOfRun | None = None,
 ) -> dict[int, ManagerRows]:
-    """Every manager section for a batch of pesantren. ``market`` may be computed once per run."""
+    """Every manager section for a batch of pesantren. ``market`` (prices) and ``run`` (the
+    period's new listings, partners) are read once per digest run and passed to every batch;
+    without ``run`` (one reader's page), partners come from the partners page's own query."""
     today = now.astimezone(WIB).date()
     market = market_prices(win, link) if market is None else market
     proposals = match_sources.new_proposals(pesantren_ids, win, link)
-    suggestions = match_sources.best_suggestions(pesantren_ids, win, now, link)
-    partners = match_sources.new_partners(pesantren_ids, win, now, link)
+    batch = run or match_sources.load_market(win, now)
+    suggestions = match_sources.best_suggestions(pesantren_ids, batch, link)
+    if run is not None:
+        partners = match_sources.new_partners(pesantren_ids, run, link)
+    else:
+        partners = match_sources.partners_of_one(pesantren_ids, batch, link)
     moves = deal_sources.moves_waiting(pesantren_ids, now, link)
     tasks = deal_sources.deal_tasks(pesantren_ids, now, link)
     expiring = expiring_listings(pesantren_ids, today, expiring_days, link)
