@@ -3,16 +3,16 @@
     make bench-digests            (or: python benchmarks/bench_digests.py --url postgresql+psycopg://...)
 
 Uses a PostgreSQL database of its own (dropped and created again), bulk-inserted data, and an
-aiosmtpd server in this process. Prints the figures; docs/digests.md keeps the last ones.
+aiosmtpd server in a child process. Prints the figures; docs/digests.md keeps the last ones.
 """
 
 from __future__ import annotations
 
 import argparse
+import multiprocessing
 import random
 import socket
 import sys
-import threading
 import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -39,14 +39,25 @@ DEFAULT_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/bench_digests"
 
 
 class Counter:
-    def __init__(self):
-        self.n = 0
-        self.lock = threading.Lock()
+    def __init__(self, value):
+        self.value = value
 
     async def handle_DATA(self, server, session, envelope):  # noqa: N802 - aiosmtpd's hook
-        with self.lock:
-            self.n += 1
+        with self.value.get_lock():
+            self.value.value += 1
         return "250 OK"
+
+
+def smtp_server(port: int, value, ready) -> None:
+    """A local SMTP server in a process of its own (not sharing the senders' interpreter)."""
+    server = Controller(Counter(value), hostname="127.0.0.1", port=port)
+    server.start()
+    ready.set()
+    try:
+        while True:
+            time.sleep(3600)
+    finally:
+        server.stop()
 
 
 def recreate_database(url: str) -> None:
@@ -137,9 +148,10 @@ def main() -> None:
 
     recreate_database(args.url)
     port = free_port()
-    counter = Counter()
-    server = Controller(counter, hostname="127.0.0.1", port=port)
+    received, ready = multiprocessing.Value("i", 0), multiprocessing.Event()
+    server = multiprocessing.Process(target=smtp_server, args=(port, received, ready), daemon=True)
     server.start()
+    ready.wait(30)
     app = create_app(
         "testing",
         DATABASE_URL=args.url,
@@ -165,13 +177,16 @@ def main() -> None:
             db.session.remove()
             db.engine.dispose()
     finally:
-        server.stop()
+        server.terminate()
     total = t2 - t0
     print(f"build + render + queue: {t1 - t0:6.1f} s  {counts}")
-    print(f"deliver over SMTP:      {t2 - t1:6.1f} s  {delivery}, server received {counter.n}")
-    print(f"total:                  {total:6.1f} s  ({counter.n / total:.0f} digests/s)")
+    print(f"deliver over SMTP:      {t2 - t1:6.1f} s  {delivery}, server received {received.value}")
+    print(f"total:                  {total:6.1f} s  ({received.value / total:.0f} digests/s)")
     print(f"rerun (nothing to do):  {t3 - t2:6.1f} s  {rerun}")
-    print("aim: under 120 s for 10,000 managers:", "OK" if total < 120 else "MISSED")
+    aim = 60 * args.managers / 10_000
+    print(
+        f"aim: under {aim:.0f} s for {args.managers} managers:", "OK" if total < aim else "MISSED"
+    )
 
 
 if __name__ == "__main__":

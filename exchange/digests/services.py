@@ -121,12 +121,13 @@ def _due_user_ids(period: str, key: str) -> list[int]:
 def _compose(user: User, win: Window, now, link: Link, rows, staff):
     locale = user.locale if user.locale in current_app.config["LANGUAGES"] else "id"
     with force_locale(locale):
-        digest = _build(user, win, now, link, rows, staff, BabelFormatter(locale))
+        fmt = BabelFormatter(locale)
+        digest = _build(user, win, now, link, rows, staff, fmt)
         if digest.is_empty:
             return digest, None
         unsubscribe = link("digests.unsubscribe", token=unsubscribe_token(user.id))
         preferences = link("digests.preferences")
-        email = render_email(digest, unsubscribe, preferences)
+        email = render_email(digest, unsubscribe, preferences, fmt)
     key = dedupe_key(win.period, win.key, user.id)
     headers = {
         "List-Unsubscribe": f"<{unsubscribe}>",
