@@ -20,7 +20,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from aiosmtpd.controller import Controller  # noqa: E402
-from sqlalchemy import insert, select  # noqa: E402
+from sqlalchemy import insert, select, text  # noqa: E402
 from sqlalchemy.engine import make_url  # noqa: E402
 
 from exchange import create_app  # noqa: E402
@@ -138,6 +138,9 @@ def populate(managers: int, rng: random.Random) -> None:
     db.session.execute(insert(User), users)
     db.session.execute(insert(Listing), listings)
     db.session.commit()
+    # fresh statistics, as autovacuum keeps them in production (else the planner guesses 3 rows)
+    with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+        conn.execute(text("ANALYZE"))
 
 
 def main() -> None:

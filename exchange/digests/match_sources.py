@@ -202,17 +202,25 @@ def best_suggestions(
         if not offers or not requests:
             continue
         cand = _pairs(market, offers, requests)
-        for i, j, surplus, dist in zip(
-            cand.offer_idx.tolist(),
-            cand.request_idx.tolist(),
-            cand.surplus.tolist(),
-            cand.distance.tolist(),
-            strict=True,
-        ):
-            me, other = (cand.offers[i], cand.requests[j])
-            if not i_mine:
-                me, other = other, me
-            found[int(me.id)].append((surplus, other, dist))
+        if not len(cand):
+            continue
+        mine_side, other_side = (
+            (cand.offers, cand.requests) if i_mine else (cand.requests, cand.offers)
+        )
+        m_idx, o_idx = (
+            (cand.offer_idx, cand.request_idx) if i_mine else (cand.request_idx, cand.offer_idx)
+        )
+        # per listing of the reader, its best counterparts first (surplus down, then the
+        # counterpart's id as ``suggest`` breaks ties), the first SUGGESTIONS_PER_LISTING kept
+        rank = {lid: k for k, lid in enumerate(sorted(x.id for x in other_side))}
+        other_rank = np.fromiter((rank[x.id] for x in other_side), np.int64, len(other_side))
+        order = np.lexsort((other_rank[o_idx], -cand.surplus, m_idx))
+        grouped = m_idx[order]
+        starts = np.flatnonzero(np.r_[True, grouped[1:] != grouped[:-1]])
+        place = np.arange(grouped.size) - np.repeat(starts, np.diff(np.r_[starts, grouped.size]))
+        for k in order[place < SUGGESTIONS_PER_LISTING].tolist():
+            me, other = mine_side[m_idx[k]], other_side[o_idx[k]]
+            found[int(me.id)].append((float(cand.surplus[k]), other, float(cand.distance[k])))
     by_id = {int(x.id): x for x in mine}
     by_reader: dict[int, list] = defaultdict(list)
     for lid in sorted(found, key=lambda k: (created[k], k), reverse=True):
@@ -225,8 +233,7 @@ def best_suggestions(
         best: dict[int, SuggestionRow] = {}
         for listing, options in pairs:
             name_id, name_en, unit = market.labels[listing.commodity]
-            options.sort(key=lambda o: (-o[0], o[1].id))
-            for surplus, other, dist in options[:SUGGESTIONS_PER_LISTING]:
+            for surplus, other, dist in options:  # best first, at most SUGGESTIONS_PER_LISTING
                 oid = int(other.id)
                 if oid in best and best[oid].score >= surplus:
                     continue
