@@ -326,10 +326,11 @@ def fetch(url: str, cookie: str) -> tuple[int, int]:
 def measure(wrk: str, url: str, cookie: str, app_pids, db_pids, script: str) -> dict:
     status, body = fetch(url, cookie)
     head = ["-H", f"Cookie: {cookie}"] if cookie else []
-    warm = [wrk, "-t2", f"-c{CONNECTIONS}", "-d1s", "-s", script, *head, url]
+    warm = [wrk, "-t2", f"-c{CONNECTIONS}", "-d1s", "--timeout", "30s", "-s", script, *head, url]
     subprocess.run(warm, capture_output=True, check=True, timeout=60)
     app0, db0 = cpu_ticks(app_pids), cpu_ticks(db_pids())
-    run = [wrk, "-t2", f"-c{CONNECTIONS}", f"-d{SECONDS}s", "-s", script, *head, url]
+    run = [wrk, "-t2", f"-c{CONNECTIONS}", f"-d{SECONDS}s", "--timeout", "30s", "-s", script]
+    run += [*head, url]
     out = subprocess.run(run, capture_output=True, text=True, check=True, timeout=SECONDS + 60)
     app1, db1 = cpu_ticks(app_pids), cpu_ticks(db_pids())
     line = next(x for x in out.stdout.splitlines() if x.startswith("RESULT"))
