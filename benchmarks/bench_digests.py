@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import argparse
 import multiprocessing
+import os
 import random
 import socket
 import sys
@@ -170,11 +171,11 @@ def main() -> None:
             populate(args.managers, random.Random(2027))
             print(f"data: {args.managers} managers inserted in {time.perf_counter() - t:.1f} s")
 
-            t0 = time.perf_counter()
+            t0, c0 = time.perf_counter(), time.process_time()
             counts = run_digests("daily", now=NOW)
-            t1 = time.perf_counter()
+            t1, c1 = time.perf_counter(), time.process_time()
             delivery = deliver_pending(now=NOW + timedelta(days=1))
-            t2 = time.perf_counter()
+            t2, c2 = time.perf_counter(), time.process_time()
             rerun = run_digests("daily", now=NOW)
             t3 = time.perf_counter()
             db.session.remove()
@@ -182,9 +183,13 @@ def main() -> None:
     finally:
         server.terminate()
     total = t2 - t0
-    print(f"build + render + queue: {t1 - t0:6.1f} s  {counts}")
-    print(f"deliver over SMTP:      {t2 - t1:6.1f} s  {delivery}, server received {received.value}")
+    print(f"build + render + queue: {t1 - t0:6.1f} s  (CPU {c1 - c0:.1f} s)  {counts}")
+    print(
+        f"deliver over SMTP:      {t2 - t1:6.1f} s  (CPU {c2 - c1:.1f} s)  {delivery}, "
+        f"server received {received.value}"
+    )
     print(f"total:                  {total:6.1f} s  ({received.value / total:.0f} digests/s)")
+    print(f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs (other jobs slow it)")
     print(f"rerun (nothing to do):  {t3 - t2:6.1f} s  {rerun}")
     aim = 60 * args.managers / 10_000
     print(
