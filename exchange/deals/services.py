@@ -32,6 +32,7 @@ from exchange.i18n import rupiah, to_wib
 from exchange.listings import quantity as listing_quantity
 from exchange.listings.models import Listing, ListingStatus
 from exchange.listings.models import Side as ListingSide
+from exchange.listings.services import today_wib
 from exchange.matching import services as matching_services
 from exchange.matching.models import Proposal, ProposalStatus
 
@@ -92,7 +93,7 @@ def payment_due(deal: Deal, today: date | None = None) -> dues.Due:
         terms.akad,
         _amount_due(deal),
         deal.paid,
-        today or to_wib(utcnow()).date(),
+        today or today_wib(),
         handed_over=deal.delivery is not None,
         payment_due_date=terms.payment_due_date,
         schedule=terms.schedule,
