@@ -103,6 +103,16 @@ def instance_from_rows(rows, today: date) -> Instance:
     )
 
 
+def engine_listings(rows, today: date) -> list:
+    """Rows that start with LISTING_COLUMNS as the engine's listings (adapter.listing with the
+    akad the commodity allows and windows from the first possible handover), less those that
+    can take part in no deal: for callers that build their own instances (the digests)."""
+    _coms, allowed, _slugs = _commodities()
+    earliest = earliest_handover(today)
+    found = (adapter.listing(r[:N_COLUMNS], allowed[r[3]], earliest) for r in rows)
+    return [x for x in found if adapter.takes_part(x)]
+
+
 def load_instance(today: date) -> Instance:
     """Every active listing's remaining quantity as an engine instance (two queries)."""
     rows = db.session.execute(
