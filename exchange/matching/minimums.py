@@ -47,7 +47,6 @@ SPLIT_ARCS, SPLIT_ARCS_DENSE = 6000, 2500
 DENSE_ARCS = 100_000
 CLAIM_NODES = 60
 #: The pairs of each listing (best surplus first) that the allocation with minimums considers.
-TOP_PAIRS = 10**9  # all: restricting them lost 0.6% on jatim2-10k-tight
 
 
 def bounded_flow(
@@ -96,10 +95,15 @@ def bounded_flow(
 
 
 def _best_pairs(key: np.ndarray, gain: np.ndarray, k: int) -> np.ndarray:
-    """Mask of the `k` arcs of largest gain of each `key` (ties: arc order)."""
-    order = np.lexsort((np.arange(key.size), -gain, key))
+    """Mask of the `k` arcs of largest (non-negative integer) gain of each `key` (ties: arc
+    order)."""
+    if gain.size and int(gain.max()) < 2**31 and int(key.max()) < 2**31:
+        sort_key = (key.astype(np.int64) << 31) | (np.int64(2**31 - 1) - gain.astype(np.int64))
+        order = np.argsort(sort_key, kind="stable")  # one int64 key: several times faster
+    else:
+        order = np.lexsort((np.arange(key.size), -gain, key))
     grp = key[order]
-    start = np.r_[0, np.flatnonzero(np.diff(grp)) + 1]
+    start = np.r_[0, np.flatnonzero(grp[1:] != grp[:-1]) + 1]
     rank = np.arange(grp.size) - np.repeat(start, np.diff(np.r_[start, grp.size]))
     mask = np.zeros(key.size, dtype=bool)
     mask[order[rank < k]] = True
@@ -159,17 +163,8 @@ def allocate_with_minimums(
     """Whole flows on the arcs of one commodity with every positive flow at least
     max(omin[a], rmin[b]) (see the module's docstring). `cost`: negative integer cost per unit.
 
-    Only each listing's TOP_PAIRS best pairs (by surplus, from either side) take part: the rest
-    almost never carry a deal, and the three flows and the groups get several times smaller."""
-    if a.size > TOP_PAIRS * (oq.size + rq.size):
-        top = np.flatnonzero(_best_pairs(a, -cost, TOP_PAIRS) | _best_pairs(b, -cost, TOP_PAIRS))
-        out = np.zeros(a.size, dtype=np.int64)
-        out[top] = _allocate(oq, rq, omin, rmin, a[top], b[top], cost[top], time_limit, stats)
-        return out
-    return _allocate(oq, rq, omin, rmin, a, b, cost, time_limit, stats)
-
-
-def _allocate(oq, rq, omin, rmin, a, b, cost, time_limit, stats) -> np.ndarray:
+    Every pair takes part: keeping only each listing's best pairs by surplus lost 0.6% of the
+    welfare on jatim2-10k-tight (24 pairs) and 2.6% on jatim2-50k (60 pairs)."""
     least = np.maximum(omin[a], rmin[b])
     flow = bounded_flow(oq, rq, a, b, cost)
     violated = (flow > 0) & (flow < least)
@@ -255,6 +250,8 @@ def _allocate(oq, rq, omin, rmin, a, b, cost, time_limit, stats) -> np.ndarray:
     held = np.where(free, 0, out)
     o_cap = oq - np.bincount(a, weights=held, minlength=no).astype(np.int64)
     r_cap = rq - np.bincount(b, weights=held, minlength=rq.size).astype(np.int64)
+    # A pair whose untouched end has nothing left for it can carry nothing: left out.
+    free &= (touched[a] | (o_cap[a] > 0)) & (touched[no + b] | (r_cap[b] > 0))
     idx = np.flatnonzero(free)
     polished = held.copy()
     polished[idx] = bounded_flow(
