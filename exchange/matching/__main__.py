@@ -3,11 +3,28 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
+import os
 import sys
 import time
 
 from .engine import solve
 from .formats import FormatError, dumps_result, load_instance
+
+
+@contextlib.contextmanager
+def _stdout_to_stderr():
+    """Send what the compiled solvers print (HiGHS now and then writes a line) to standard error,
+    so that standard output carries the result alone."""
+    sys.stdout.flush()
+    saved = os.dup(1)
+    try:
+        os.dup2(2, 1)
+        yield
+    finally:
+        sys.stdout.flush()
+        os.dup2(saved, 1)
+        os.close(saved)
 
 
 def main(argv=None) -> int:
@@ -26,7 +43,8 @@ def main(argv=None) -> int:
     except FormatError as e:
         print(f"error: {e}", file=sys.stderr)
         return 2
-    result = solve(instance)
+    with _stdout_to_stderr():
+        result = solve(instance)
     text = dumps_result(result)
     if args.out:
         try:

@@ -235,6 +235,15 @@ def subset(cand: Candidates, keep: np.ndarray) -> Candidates:
     )
 
 
+def take_subset(columns: dict, offers, requests, keep: np.ndarray) -> Candidates:
+    """Like `subset`, from a dict of the pair columns that it empties as it goes, so that each
+    full column is freed as soon as its subset exists (the caller holds no other reference)."""
+    out = []
+    for f in PAIR_COLUMNS:
+        out.append(columns.pop(f)[keep])
+    return Candidates(offers, requests, *out)
+
+
 def can_meet_minimum(cand: Candidates) -> np.ndarray:
     """Mask of the pairs whose quantities can reach the larger min_quantity of the two listings
     (what `compatible_pairs(moq=True)` keeps of `compatible_pairs(moq=False)`)."""

@@ -24,7 +24,13 @@ from __future__ import annotations
 import numpy as np
 
 from .arrays import unique_inverse
-from .candidates import Candidates, can_meet_minimum, compatible_pairs, subset
+from .candidates import (
+    PAIR_COLUMNS,
+    Candidates,
+    can_meet_minimum,
+    compatible_pairs,
+    take_subset,
+)
 from .minimums import TIME_LIMIT, allocate_with_minimums, bounded_flow
 from .model import Deal, Instance, Result, choose_akad
 from .reciprocal import reciprocal_pairs
@@ -127,11 +133,17 @@ def solve(instance: Instance, cand: Candidates | None = None) -> Result:
     # gives those pairs, the allocation's candidates are the ones that can meet their minimum.
     if cand is None:
         full = compatible_pairs(instance, moq=False)
-        cand = subset(full, can_meet_minimum(full)) if moq else full
+        pairs = reciprocal_pairs(instance, full)
+        if moq:
+            keep = can_meet_minimum(full)
+            columns = {f: getattr(full, f) for f in PAIR_COLUMNS}
+            offers, requests = full.offers, full.requests
+            del full  # the columns are freed one by one
+            cand = take_subset(columns, offers, requests, keep)
+        else:
+            cand = full
     else:
-        full = compatible_pairs(instance, moq=False) if moq else cand
-    pairs = reciprocal_pairs(instance, full)
-    del full
+        pairs = reciprocal_pairs(instance, compatible_pairs(instance, moq=False) if moq else cand)
     stats: dict = {}
     flow = allocate(cand, stats=stats)
     return Result(

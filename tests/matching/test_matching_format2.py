@@ -250,3 +250,22 @@ def test_explain_and_the_candidates_agree_on_every_pair(ins):
             assert e.compatible is ((o.id, r.id) in found), e.reasons
             if e.compatible:
                 assert (e.surplus_per_unit, e.distance_km) == found[o.id, r.id]
+
+
+def test_suggestions_follow_the_same_rule_akad_place_and_minimum():
+    from exchange.matching.suggest import suggest
+
+    pes = {p.id: p for p in (SURABAYA, SUMENEP, SUBURB)}
+    me = listing("R", "request", pes="PSBY", price=1100, max_distance_km=10.0, akad=("salam",))
+    others = [
+        listing(
+            "O-stored", "offer", pes="PSMP", place=(SURABAYA.lat, SURABAYA.lon), akad=("salam",)
+        ),
+        listing("O-home", "offer", pes="PSMP", akad=("salam",)),  # at Sumenep: too far
+        listing("O-akad", "offer", pes="PSB2", akad=("tunai",)),  # no shared akad
+        listing("O-moq", "offer", pes="PSB2", akad=("salam",), min_quantity=500),  # above 100
+        listing("O-near", "offer", pes="PSB2", akad=("tempo", "salam")),
+    ]
+    got = suggest(me, others, pes, GARAM, 1.3)
+    assert [s.listing.id for s in got] == ["O-stored", "O-near"]
+    assert got[0].explanation.distance_km == 0.0 and got[0].explanation.akad == "salam"
