@@ -25,7 +25,10 @@ MESSAGES = {
     "distance_max": _l("Jarak terlalu jauh: paling jauh %(max)s km."),
     "akad_required": _l("Pilih paling sedikit satu akad."),
     "akad_unknown": _l("Akad tidak dikenal."),
-    "istisna_food": _l("Akad istishna' hanya untuk barang pesanan, bukan bahan pangan."),
+    "istisna_made_to_order": _l(
+        "Akad istishna' hanya untuk barang yang dibuat sesuai pesanan (ditandai di katalog "
+        "komoditas)."
+    ),
     "too_long": _l("Terlalu panjang: paling banyak %(max)s karakter."),
 }
 

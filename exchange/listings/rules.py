@@ -7,9 +7,12 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 
+from exchange.deals import bounds
+
 SIDES = ("offer", "request")
 AKAD_CHOICES = ("tunai", "tempo", "salam", "istisna", "murabahah")
-# Istisna' is a contract for made-to-order goods: never for foodstuffs (DOMAIN.md section 7.2).
+# Istisna' is a contract for made-to-order goods only (DOMAIN.md section 7.2): the catalogue
+# marks them (``Commodity.made_to_order``).
 MADE_TO_ORDER_ONLY = frozenset({"istisna"})
 
 
@@ -17,8 +20,8 @@ MADE_TO_ORDER_ONLY = frozenset({"istisna"})
 class Limits:
     """Sane upper bounds; each is a setting (``LISTING_MAX_QUANTITY`` and so on)."""
 
-    max_quantity: int = 10_000_000
-    max_price: int = 1_000_000_000
+    max_quantity: int = bounds.MAX_QUANTITY
+    max_price: int = bounds.MAX_UNIT_PRICE
     max_distance_km: float = 1000.0
     max_note: int = 1000
     max_window_days: int = 366
@@ -33,6 +36,7 @@ class CommodityFacts:
     slug: str
     grades: tuple[str, ...]
     is_food: bool
+    made_to_order: bool = False
 
 
 @dataclass(frozen=True)
@@ -135,8 +139,12 @@ def _check_akad(akad, commodity, add) -> None:
         add(Problem("akad", "akad_required"))
     elif any(a not in AKAD_CHOICES for a in akad):
         add(Problem("akad", "akad_unknown"))
-    elif commodity is not None and commodity.is_food and MADE_TO_ORDER_ONLY.intersection(akad):
-        add(Problem("akad", "istisna_food"))
+    elif (
+        commodity is not None
+        and not commodity.made_to_order
+        and MADE_TO_ORDER_ONLY.intersection(akad)
+    ):
+        add(Problem("akad", "istisna_made_to_order"))
 
 
 def halal_applies(side: str, commodity: CommodityFacts | None) -> bool:

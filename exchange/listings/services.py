@@ -245,7 +245,9 @@ def _commodity(slug: str) -> Commodity | None:
 def _facts(commodity: Commodity | None) -> rules.CommodityFacts | None:
     if commodity is None:
         return None
-    return rules.CommodityFacts(commodity.slug, tuple(commodity.grades), commodity.is_food)
+    return rules.CommodityFacts(
+        commodity.slug, tuple(commodity.grades), commodity.is_food, commodity.made_to_order
+    )
 
 
 def _validated(inp, pesantren, previous_start=None):

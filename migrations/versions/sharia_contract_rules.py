@@ -1,0 +1,114 @@
+"""Sharia contract rules: made-to-order and ribawi class per commodity, refunds, the salam
+due date the buyer waits for, the same-session flag, bundle settlement and untying, payment
+method (cash or offset).
+
+Revision ID: sharia_1
+Revises: 2dbc73436f3e
+"""
+
+import sqlalchemy as sa
+from alembic import op
+
+import exchange.db
+
+revision = "sharia_1"
+down_revision = "2dbc73436f3e"
+branch_labels = None
+depends_on = None
+
+MADE_TO_ORDER = ("batik_tulis", "batik_cap", "sarung", "seragam", "buku_kitab") + (
+    "amdk_gelas",
+    "amdk_botol",
+    "amdk_galon",
+)
+
+
+def upgrade():
+    with op.batch_alter_table("commodities", schema=None) as batch_op:
+        batch_op.add_column(sa.Column("ribawi_class", sa.String(length=20), nullable=True))
+        batch_op.add_column(
+            sa.Column("made_to_order", sa.Boolean(), nullable=False, server_default=sa.false())
+        )
+    commodities = sa.table(
+        "commodities",
+        sa.column("slug", sa.String),
+        sa.column("is_ribawi", sa.Boolean),
+        sa.column("ribawi_class", sa.String),
+        sa.column("made_to_order", sa.Boolean),
+    )
+    op.execute(
+        commodities.update()
+        .where(commodities.c.slug.in_(MADE_TO_ORDER))
+        .values(made_to_order=sa.true())
+    )
+    op.execute(
+        commodities.update()
+        .where(commodities.c.is_ribawi == sa.true())
+        .values(ribawi_class="food")
+    )
+
+    with op.batch_alter_table("deals", schema=None) as batch_op:
+        batch_op.add_column(sa.Column("delivery_due", sa.Date(), nullable=True))
+        batch_op.add_column(
+            sa.Column("same_session_at", exchange.db.UTCDateTime(timezone=True), nullable=True)
+        )
+
+    with op.batch_alter_table("deal_payments", schema=None) as batch_op:
+        batch_op.add_column(
+            sa.Column("method", sa.String(length=10), nullable=False, server_default="cash")
+        )
+        batch_op.create_check_constraint("method_known", "method IN ('cash', 'offset')")
+
+    with op.batch_alter_table("deal_bundles", schema=None) as batch_op:
+        batch_op.add_column(
+            sa.Column("settled_at", exchange.db.UTCDateTime(timezone=True), nullable=True)
+        )
+        batch_op.add_column(sa.Column("untie_requested_by", sa.Integer(), nullable=True))
+        batch_op.create_foreign_key(
+            batch_op.f("fk_deal_bundles_untie_requested_by_pesantren"),
+            "pesantren",
+            ["untie_requested_by"],
+            ["id"],
+        )
+
+    op.create_table(
+        "deal_refunds",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("deal_id", sa.Integer(), nullable=False),
+        sa.Column("amount", sa.BigInteger(), nullable=False),
+        sa.Column("refunded_on", sa.Date(), nullable=False),
+        sa.Column("note", sa.String(length=500), nullable=False),
+        sa.Column("recorded_by_id", sa.Integer(), nullable=True),
+        sa.Column("created_at", exchange.db.UTCDateTime(timezone=True), nullable=False),
+        sa.CheckConstraint("amount > 0", name=op.f("ck_deal_refunds_amount_positive")),
+        sa.ForeignKeyConstraint(
+            ["deal_id"], ["deals.id"], name=op.f("fk_deal_refunds_deal_id_deals")
+        ),
+        sa.ForeignKeyConstraint(
+            ["recorded_by_id"], ["users.id"], name=op.f("fk_deal_refunds_recorded_by_id_users")
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_deal_refunds")),
+    )
+    with op.batch_alter_table("deal_refunds", schema=None) as batch_op:
+        batch_op.create_index(batch_op.f("ix_deal_refunds_deal_id"), ["deal_id"], unique=False)
+
+
+def downgrade():
+    with op.batch_alter_table("deal_refunds", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_deal_refunds_deal_id"))
+    op.drop_table("deal_refunds")
+    with op.batch_alter_table("deal_bundles", schema=None) as batch_op:
+        batch_op.drop_constraint(
+            batch_op.f("fk_deal_bundles_untie_requested_by_pesantren"), type_="foreignkey"
+        )
+        batch_op.drop_column("untie_requested_by")
+        batch_op.drop_column("settled_at")
+    with op.batch_alter_table("deal_payments", schema=None) as batch_op:
+        batch_op.drop_constraint(batch_op.f("ck_deal_payments_method_known"), type_="check")
+        batch_op.drop_column("method")
+    with op.batch_alter_table("deals", schema=None) as batch_op:
+        batch_op.drop_column("same_session_at")
+        batch_op.drop_column("delivery_due")
+    with op.batch_alter_table("commodities", schema=None) as batch_op:
+        batch_op.drop_column("made_to_order")
+        batch_op.drop_column("ribawi_class")
