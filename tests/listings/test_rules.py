@@ -7,9 +7,7 @@ from exchange.listings.rules import CommodityFacts, Limits, ListingInput, check,
 
 TODAY = date(2027, 1, 4)
 SALT = CommodityFacts("garam_krosok", ("K1", "K2", "K3"), is_food=True)
-BATIK = CommodityFacts(
-    "batik_tulis", ("Tulis halus", "Tulis"), is_food=False, made_to_order=True
-)
+BATIK = CommodityFacts("batik_tulis", ("Tulis halus", "Tulis"), is_food=False, made_to_order=True)
 GOOD = ListingInput(
     side="offer",
     commodity="garam_krosok",
