@@ -150,3 +150,24 @@ def _check_akad(akad, commodity, add) -> None:
 def halal_applies(side: str, commodity: CommodityFacts | None) -> bool:
     """The halal certificate number is asked for foodstuffs offered."""
     return side == "offer" and commodity is not None and commodity.is_food
+
+
+# Reference prices (HET/HAP, DOMAIN.md 4.1): a warning, never a refusal.
+PRICE_HIGH = 1.2  # more than 20 % above the reference price
+PRICE_LOW = 0.5  # less than half of it
+
+
+def price_warning(price: int | None, reference: int | None) -> str | None:
+    """``price_high`` / ``price_low`` when the price is far from the reference price, else None."""
+    if not price or not reference or price <= 0:
+        return None
+    if price > reference * PRICE_HIGH:
+        return "price_high"
+    if price < reference * PRICE_LOW:
+        return "price_low"
+    return None
+
+
+def is_official_reference(price_source: str) -> bool:
+    """The reference price is a government ceiling or reference (HET/HAP/HPP)."""
+    return any(word in (price_source or "") for word in ("HET", "HAP", "HPP"))
