@@ -1,6 +1,6 @@
 """Sharia contract rules: made-to-order and ribawi class per commodity, refunds, the salam
 due date the buyer waits for, the same-session flag, bundle settlement and untying, payment
-method (cash or offset).
+method (cash or offset); the NSPP becomes optional.
 
 Revision ID: sharia_1
 Revises: 2dbc73436f3e
@@ -46,6 +46,15 @@ def upgrade():
         .where(commodities.c.is_ribawi == sa.true())
         .values(ribawi_class="food")
     )
+
+    # The NSPP is optional at registration and kept as typed (DOMAIN.md section 6)
+    with op.batch_alter_table("pesantren", schema=None) as batch_op:
+        batch_op.alter_column(
+            "nspp",
+            existing_type=sa.String(length=12),
+            type_=sa.String(length=20),
+            nullable=True,
+        )
 
     with op.batch_alter_table("deals", schema=None) as batch_op:
         batch_op.add_column(sa.Column("delivery_due", sa.Date(), nullable=True))
@@ -109,6 +118,13 @@ def downgrade():
     with op.batch_alter_table("deals", schema=None) as batch_op:
         batch_op.drop_column("same_session_at")
         batch_op.drop_column("delivery_due")
+    with op.batch_alter_table("pesantren", schema=None) as batch_op:
+        batch_op.alter_column(
+            "nspp",
+            existing_type=sa.String(length=20),
+            type_=sa.String(length=12),
+            nullable=False,
+        )
     with op.batch_alter_table("commodities", schema=None) as batch_op:
         batch_op.drop_column("made_to_order")
         batch_op.drop_column("ribawi_class")
