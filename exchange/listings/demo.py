@@ -57,7 +57,7 @@ def _requests(p: Pesantren, rng) -> list[tuple[str, str, int]]:
     days = rng.choice((14, 30, 30))
     kitchen = rng.uniform(0.3, 1.0)
     rice = _round(mukim * 0.25 * kitchen * days, 25)  # 25 kg sacks
-    plan = [(Side.REQUEST, rng.choice(("beras_medium", "beras_medium", "beras_premium")), rice)]
+    plan = [(Side.REQUEST, "beras", rice)]
     for slug, per_day in STAPLES:
         if rng.random() < 0.55:
             plan.append((Side.REQUEST, slug, _round(mukim * per_day * days * 2, 5)))

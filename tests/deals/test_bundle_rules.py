@@ -35,9 +35,9 @@ def test_the_pure_riba_rules():
     assert check_bundle(RICE, batik) == []  # not ribawi: free
 
 
-def _pair(a_terms=None, b_slug="beras_medium", b_terms=None, b_akad=("tunai", "tempo")):
+def _pair(a_terms=None, b_slug="beras", b_terms=None, b_akad=("tunai", "tempo")):
     a, b = make_manager(), make_manager(regency_code="3578")
-    rice_a = make_listing(a.pesantren, slug="beras_medium", quantity=2000, price=12000)
+    rice_a = make_listing(a.pesantren, slug="beras", quantity=2000, price=12000)
     leg_a = make_deal(
         a, b, offer=rice_a, terms=a_terms or deal_terms(quantity=1000, unit_price=12000)
     )
@@ -78,7 +78,7 @@ def _settleable():
     """Rice (a -> b, Rp 12.000.000) and salt (b -> a, 800 x 1500 = Rp 1.200.000), both tunai,
     handed over today: b owes the difference of Rp 10.800.000."""
     a, b = make_manager(), make_manager(regency_code="3578")
-    rice = make_listing(a.pesantren, slug="beras_medium", quantity=2000, price=12000)
+    rice = make_listing(a.pesantren, slug="beras", quantity=2000, price=12000)
     salt = make_listing(b.pesantren, quantity=2000)
     rice_terms = deal_terms(quantity=1000, unit_price=12000, handover_date=TODAY)
     leg_a = make_deal(a, b, offer=rice, terms=rice_terms)

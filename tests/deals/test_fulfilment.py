@@ -143,7 +143,7 @@ def test_reciprocal_bundle_settles_the_net_amount(app):
     with app.app_context():
         a, b = make_manager(), make_manager(regency_code="3578")
         salt = make_deal(a, b, terms=deal_terms(quantity=100, unit_price=1500))  # b owes 150000
-        rice_offer = make_listing(b.pesantren, slug="beras_medium", price=12000)
+        rice_offer = make_listing(b.pesantren, slug="beras", price=12000)
         rice = services.open_negotiation(
             a, rice_offer.id, terms=deal_terms(quantity=10, unit_price=12000)
         )  # a owes 120000

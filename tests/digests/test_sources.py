@@ -77,9 +77,9 @@ def test_a_reciprocal_partner_posted_this_period_is_new(app):
     with app.app_context():
         reader, partner = make_manager("3529"), make_manager("3529")
         listing(reader, quantity=500, price=1200)  # garam
-        listing(reader, Side.REQUEST, slug="beras_medium", quantity=300, price=13500)
+        listing(reader, Side.REQUEST, slug="beras", quantity=300, price=13500)
         listing(partner, Side.REQUEST, age=timedelta(hours=2), quantity=300, price=2000)
-        listing(partner, slug="beras_medium", quantity=400, price=12000)
+        listing(partner, slug="beras", quantity=400, price=12000)
         text = mail_to(reader)
         assert "Mitra timbal balik baru" in text
         assert f"{partner.pesantren.name} (" in text
@@ -91,9 +91,9 @@ def test_a_partnership_of_old_listings_is_not_new(app):
     with app.app_context():
         reader, partner = make_manager("3529"), make_manager("3529")
         listing(reader, quantity=500, price=1200)
-        listing(reader, Side.REQUEST, slug="beras_medium", quantity=300, price=13500)
+        listing(reader, Side.REQUEST, slug="beras", quantity=300, price=13500)
         listing(partner, Side.REQUEST, quantity=300, price=2000)
-        listing(partner, slug="beras_medium", quantity=400, price=12000)
+        listing(partner, slug="beras", quantity=400, price=12000)
         listing(make_manager("3578"), slug="gabah", age=timedelta(hours=1))  # unrelated
         assert "Mitra timbal balik" not in (mail_to(reader) or "")
 

@@ -31,7 +31,7 @@ def test_manager_posts_finds_and_withdraws_in_chromium(app, page, live_url, requ
     shot(page, request, "02-offer-posted")
 
     page.goto(live_url + "/listing/baru?side=request")
-    page.select_option("#commodity", "beras_medium")
+    page.select_option("#commodity", "beras")
     page.select_option("#grade", "Medium 2")
     page.fill("#quantity", "3.000")
     page.fill("#price", "13.200")

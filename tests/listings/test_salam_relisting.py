@@ -30,7 +30,7 @@ def test_salam_buyer_cannot_offer_the_goods_until_received(app):
         assert count_listings() == before
         # Requests and other commodities stay open to the buyer.
         create_listing(buyer, salt_offer(side=Side.REQUEST, client_token="r"))
-        create_listing(buyer, salt_offer(commodity="beras_medium", grade="Medium 1", price=12000))
+        create_listing(buyer, salt_offer(commodity="beras", grade="Medium 1", price=12000))
         fulfilment.ship(seller, deal_id)
         fulfilment.receive(buyer, deal_id, 100, 2, date.today())
         listing, _ = create_listing(buyer, salt_offer())
