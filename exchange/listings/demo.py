@@ -109,7 +109,7 @@ def _listing(p, user_id, side, c: Commodity, quantity, today, rng) -> Listing:
         grade = ranks[-1] if rng.random() < 0.6 else ranks[len(ranks) // 2]
         price = c.reference_price * rng.uniform(0.95, 1.1)
         akad = rng.sample(["tunai", "tempo", "murabahah"], rng.randint(1, 2))
-    if not c.is_food and rng.random() < 0.5:
+    if c.made_to_order and rng.random() < 0.5:  # istisna' only for goods made to order
         akad.append("istisna")
     start = today + timedelta(days=rng.randint(0, 21))
     step = 100 if c.reference_price >= 10_000 else 10

@@ -83,7 +83,7 @@ def test_a_reciprocal_partner_posted_this_period_is_new(app):
         text = mail_to(reader)
         assert "Mitra timbal balik baru" in text
         assert f"{partner.pesantren.name} (" in text
-        assert "Mereka memasok Beras medium; Anda memasok Garam krosok (garam rakyat)" in text
+        assert "Mereka memasok Beras; Anda memasok Garam krosok (garam rakyat)" in text
         assert f"{BASE}/mitra" in text
 
 

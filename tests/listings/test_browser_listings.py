@@ -38,7 +38,7 @@ def test_manager_posts_finds_and_withdraws_in_chromium(app, page, live_url, requ
     page.fill("#max_distance_km", "150")
     page.check("input[value=tempo]")
     page.get_by_role("button", name="Pasang permintaan").click()
-    assert "Permintaan: Beras medium" in page.inner_text("h1")
+    assert "Permintaan: Beras" in page.inner_text("h1")
     shot(page, request, "03-request-posted")
 
     page.goto(live_url + "/pasar")
