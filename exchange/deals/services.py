@@ -267,11 +267,21 @@ def default_terms(listing: Listing, counter: Listing | None = None) -> rules.Ter
         quantity=remaining,
         unit_price=(offer or request).price,
         akad=akad[0] if akad else "tunai",
-        handover_date=max(listing.window_start, _today() + timedelta(days=1)),
+        handover_date=_first_handover_day(listing, counter),
         handover_place=(offer.pesantren.name if offer else listing.pesantren.name),
         transport="seller",
         grade=(offer or listing).grade,
     )
+
+
+def _first_handover_day(listing: Listing, counter: Listing | None) -> date:
+    """Tomorrow, or the first day both windows allow (the handover lies inside both); today
+    when the windows end today."""
+    listings = [x for x in (listing, counter) if x is not None]
+    start = max([x.window_start for x in listings] + [_today() + timedelta(days=1)])
+    if start > min(x.window_end for x in listings):
+        start = max([x.window_start for x in listings] + [_today()])
+    return start
 
 
 def _new_version(deal: Deal, number: int, terms: rules.Terms, side: Side, actor, message: str):

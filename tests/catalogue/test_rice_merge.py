@@ -2,13 +2,25 @@
 the listings of a database that had the two commodities."""
 
 import json
+import logging
 
+import pytest
 from flask_migrate import upgrade
 from sqlalchemy import create_engine, text
 
 from tests.test_migrations import empty_database_url, mig_app  # noqa: F401 (fixtures)
 
 NOW = "2027-01-04 00:00:00+00:00"
+
+
+@pytest.fixture(autouse=True)
+def _keep_loggers():
+    """Alembic's env.py calls logging.config.fileConfig, which disables every logger that
+    exists; later tests read those loggers' records, so they are switched back on."""
+    yield
+    for logger in logging.root.manager.loggerDict.values():
+        if isinstance(logger, logging.Logger):
+            logger.disabled = False
 
 
 def _insert(conn, table, **values):
