@@ -9,7 +9,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from exchange.deals import akad as rules
-from exchange.deals import fulfilment, queries, services
+from exchange.deals import queries, reciprocal, services
 from exchange.deals.forms import (
     BundleForm,
     DisputeForm,
@@ -186,7 +186,7 @@ def detail_page(deal: Deal, counter_form=None, forms=None) -> dict:
     forms.setdefault("settle", SettleBundleForm(formdata=None, paid_on=date.today()))
     note = NoteForm(formdata=None)
     note.version.data = str(deal.terms_version)
-    bundle = fulfilment.bundle_of(deal.id)
+    bundle = queries.bundle_of(deal.id)
     mine = deal.seller_pesantren_id if side is Side.SELLER else deal.buyer_pesantren_id
     if any(r.rater_pesantren_id == mine for r in deal.ratings):
         actions = [a for a in actions if a is not Action.RATE]
@@ -207,7 +207,7 @@ def detail_page(deal: Deal, counter_form=None, forms=None) -> dict:
         "action_labels": ACTION_LABELS,
         "side_labels": SIDE_LABELS,
         "bundle": bundle,
-        "settlement": fulfilment.settlement(bundle) if bundle else None,
+        "settlement": reciprocal.settlement(bundle) if bundle else None,
         "bundle_offers": bundle_offers(deal) if side and bundle is None else [],
         "amount_due": services._amount_due(deal),
         "rated": any(r.rater_pesantren_id == mine for r in deal.ratings),
@@ -228,7 +228,7 @@ def sharia_facts(deal: Deal, side, bundle, over: int) -> dict:
     mine = None
     if side is not None:
         mine = deal.seller_pesantren_id if side is Side.SELLER else deal.buyer_pesantren_id
-    plan = fulfilment.settlement(bundle) if bundle else None
+    plan = reciprocal.settlement(bundle) if bundle else None
     return {
         "salam_prepaid_at_acceptance": current.akad == "salam" and deal.accepted_version is None,
         "refund_owed": over,

@@ -185,3 +185,11 @@ def undelivered_salam_commodities(pesantren_id: int) -> list[int]:
 def salam_blocks_relisting(pesantren_id: int, commodity_id: int) -> list[rules.Reason]:
     """Reasons the pesantren may not offer this commodity now (empty: it may). For listings."""
     return rules.check_relisting(undelivered_salam_commodities(pesantren_id), commodity_id)
+
+
+def bundle_of(deal_id: int) -> Bundle | None:
+    """The reciprocal bundle a deal is a leg of, if any."""
+    found = db.session.scalar(
+        select(Bundle).where(or_(Bundle.leg_a_id == deal_id, Bundle.leg_b_id == deal_id))
+    )
+    return found

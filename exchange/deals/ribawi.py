@@ -10,7 +10,7 @@ substance goods exchanged for goods, so when both legs are ribawi goods of one c
 - in either case no deferred leg (tempo, salam, istishna', murabahah paid later).
 
 "The same session" here: both legs are cash sales (tunai) with the same handover date, and the
-net settlement is recorded together with both handover records (see ``fulfilment``). Non-ribawi
+net settlement is recorded together with both handover records (see ``reciprocal``). Non-ribawi
 goods, or goods of different classes, are free.
 """
 

@@ -17,7 +17,7 @@ from flask import (
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from exchange.deals import fulfilment, queries, services
+from exchange.deals import fulfilment, queries, reciprocal, services
 from exchange.deals import presenters as present
 from exchange.deals.forms import (
     BundleForm,
@@ -242,7 +242,7 @@ def settle_bundle(deal_id: int):
         deal_id,
         f,
         "settle",
-        lambda: fulfilment.settle_bundle(current_user, deal_id, f.paid_on.data, f.note.data or ""),
+        lambda: reciprocal.settle_bundle(current_user, deal_id, f.paid_on.data, f.note.data or ""),
     )
 
 
@@ -252,7 +252,7 @@ def untie_bundle(deal_id: int):
     """Ask to untie the bundle, or agree when the other side asked."""
     present.visible_deal(current_user, deal_id)  # strangers: 404; CSRF: the extension
     try:
-        kept = fulfilment.untie_bundle(current_user, deal_id)
+        kept = reciprocal.untie_bundle(current_user, deal_id)
     except DomainError as error:
         if error.status_code == 404:
             raise
@@ -296,7 +296,7 @@ def tie_bundle(deal_id: int):
         flash(_("Permintaan tidak sah; muat ulang halaman lalu coba lagi."), "error")
         return redirect(url_for("deals.detail", deal_id=deal_id))
     try:
-        fulfilment.tie_bundle(current_user, deal_id, int(form.other_deal_id.data))
+        reciprocal.tie_bundle(current_user, deal_id, int(form.other_deal_id.data))
     except DomainError as error:
         if error.status_code == 404:
             raise

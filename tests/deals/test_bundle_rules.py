@@ -6,7 +6,7 @@ from datetime import date, timedelta
 import pytest
 from sqlalchemy import func, select
 
-from exchange.deals import fulfilment, services
+from exchange.deals import fulfilment, queries, reciprocal, services
 from exchange.deals.models import Bundle, Deal
 from exchange.deals.queries import bundle_candidates
 from exchange.deals.ribawi import Leg, check_bundle
@@ -54,7 +54,7 @@ def test_rice_for_rice_unequal_or_deferred_is_refused(app):
             )
         )
         with pytest.raises(Invalid) as refused:
-            fulfilment.tie_bundle(a, leg_a, leg_b)
+            reciprocal.tie_bundle(a, leg_a, leg_b)
         assert "riba" in str(refused.value.message)
         assert db.session.scalar(select(func.count(Bundle.id))) == 0
 
@@ -71,7 +71,7 @@ def test_rice_tunai_tied_with_salt_tempo_75_days_is_refused(app):
             ),
         )
         with pytest.raises(Invalid):
-            fulfilment.tie_bundle(b, leg_b, leg_a)
+            reciprocal.tie_bundle(b, leg_b, leg_a)
 
 
 def _settleable():
@@ -83,7 +83,7 @@ def _settleable():
     rice_terms = deal_terms(quantity=1000, unit_price=12000, handover_date=TODAY)
     leg_a = make_deal(a, b, offer=rice, terms=rice_terms)
     leg_b = make_deal(b, a, offer=salt, terms=deal_terms(quantity=800, handover_date=TODAY))
-    fulfilment.tie_bundle(a, leg_a.id, leg_b.id)
+    reciprocal.tie_bundle(a, leg_a.id, leg_b.id)
     services.accept(a, leg_a.id, 1)  # each seller accepts the buyer's opening terms
     services.accept(b, leg_b.id, 1)
     return a, b, leg_a.id, leg_b.id
@@ -93,10 +93,10 @@ def test_net_settlement_is_recorded_once_and_settles_both_legs(app):
     with app.app_context():
         a, b, leg_a, leg_b = _settleable()
         with pytest.raises(Invalid):  # the creditor does not record what the debtor pays
-            fulfilment.settle_bundle(a, leg_a, TODAY)
-        fulfilment.settle_bundle(b, leg_a, TODAY, "Transfer BSI")
+            reciprocal.settle_bundle(a, leg_a, TODAY)
+        reciprocal.settle_bundle(b, leg_a, TODAY, "Transfer BSI")
         with pytest.raises(Conflict):
-            fulfilment.settle_bundle(b, leg_b, TODAY)
+            reciprocal.settle_bundle(b, leg_b, TODAY)
         db.session.expire_all()
         rice, salt = db.session.get(Deal, leg_a), db.session.get(Deal, leg_b)
         assert rice.paid == 12_000_000 and salt.paid == 1_200_000
@@ -131,18 +131,18 @@ def test_completed_deals_are_not_offered_as_partners(app):
         fresh = make_deal(a, b)
         assert bundle_candidates(db.session.get(Deal, fresh.id)) == []
         with pytest.raises(Invalid):
-            fulfilment.tie_bundle(a, fresh.id, done.id)
+            reciprocal.tie_bundle(a, fresh.id, done.id)
 
 
 def test_a_bundle_is_untied_by_agreement_before_it_is_settled(app):
     with app.app_context():
         a, b, leg_a, leg_b = _settleable()
-        assert fulfilment.untie_bundle(a, leg_a) is not None  # asked
+        assert reciprocal.untie_bundle(a, leg_a) is not None  # asked
         with pytest.raises(Conflict):
-            fulfilment.untie_bundle(a, leg_b)
-        assert fulfilment.untie_bundle(b, leg_b) is None  # agreed: gone
-        assert fulfilment.bundle_of(leg_a) is None
-        fulfilment.tie_bundle(a, leg_a, leg_b)
-        fulfilment.settle_bundle(b, leg_a, TODAY)
+            reciprocal.untie_bundle(a, leg_b)
+        assert reciprocal.untie_bundle(b, leg_b) is None  # agreed: gone
+        assert queries.bundle_of(leg_a) is None
+        reciprocal.tie_bundle(a, leg_a, leg_b)
+        reciprocal.settle_bundle(b, leg_a, TODAY)
         with pytest.raises(Invalid):
-            fulfilment.untie_bundle(a, leg_a)
+            reciprocal.untie_bundle(a, leg_a)

@@ -4,7 +4,7 @@ import pytest
 from sqlalchemy import select
 
 from exchange.auth.models import User
-from exchange.deals import fulfilment, services
+from exchange.deals import fulfilment, reciprocal, services
 from exchange.deals.models import Deal, Rating
 from exchange.deals.queries import reputation, waiting_for
 from exchange.errors import Conflict, IllegalTransition, Invalid
@@ -147,15 +147,15 @@ def test_reciprocal_bundle_settles_the_net_amount(app):
         rice = services.open_negotiation(
             a, rice_offer.id, terms=deal_terms(quantity=10, unit_price=12000)
         )  # a owes 120000
-        bundle = fulfilment.tie_bundle(a, salt.id, rice.id)
-        s = fulfilment.settlement(bundle)
+        bundle = reciprocal.tie_bundle(a, salt.id, rice.id)
+        s = reciprocal.settlement(bundle)
         assert (s.debtor_id, s.creditor_id, s.net) == (b.pesantren_id, a.pesantren_id, 30_000)
         with pytest.raises(Conflict):
-            fulfilment.tie_bundle(b, rice.id, salt.id)
+            reciprocal.tie_bundle(b, rice.id, salt.id)
         same_way = make_deal(a, b)
         other = make_deal(a, b)
         with pytest.raises(Invalid):
-            fulfilment.tie_bundle(a, same_way.id, other.id)
+            reciprocal.tie_bundle(a, same_way.id, other.id)
 
 
 def test_salam_buyer_cannot_relist_before_receiving(app):

@@ -6,7 +6,7 @@ from datetime import date, timedelta
 import pytest
 from sqlalchemy import update
 
-from exchange.deals import fulfilment, services
+from exchange.deals import fulfilment, reciprocal, services
 from exchange.deals.models import Deal, TermsVersion
 from exchange.errors import IllegalTransition, Invalid
 from exchange.extensions import db
@@ -90,7 +90,7 @@ def test_salam_goods_cannot_go_back_through_a_bundle(app):
             terms=deal_terms(quantity=1, unit_price=100_000),
         )
         with pytest.raises(Invalid) as refused:
-            fulfilment.tie_bundle(buyer, salam_id, back.id)
+            reciprocal.tie_bundle(buyer, salam_id, back.id)
         assert "salam" in str(refused.value.message)
 
 

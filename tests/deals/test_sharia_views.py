@@ -5,7 +5,7 @@ from datetime import date, timedelta
 
 from sqlalchemy import update
 
-from exchange.deals import fulfilment, services
+from exchange.deals import reciprocal, services
 from exchange.deals.models import Deal, TermsVersion
 from exchange.extensions import db
 from tests.factories import deal_terms, make_deal, make_listing, make_manager
@@ -117,7 +117,7 @@ def test_the_bundle_net_amount_is_recorded_from_the_page_and_can_be_untied(app, 
             price=15000,
             terms=deal_terms(quantity=8, unit_price=15000, handover_date=TODAY),
         )
-        fulfilment.tie_bundle(a, salt.id, sugar.id)
+        reciprocal.tie_bundle(a, salt.id, sugar.id)
         services.accept(a, salt.id, 1)
         services.accept(b, sugar.id, 1)
         ids, emails = (salt.id, sugar.id), (a.email, b.email)
