@@ -16,7 +16,7 @@ from exchange.listings.models import Side
 from exchange.mail.models import OutboxMessage
 from exchange.matching.models import Proposal
 from exchange.matching.services import run_clearing
-from tests.factories import make_deal, make_listing, make_manager, make_staff
+from tests.factories import deal_terms, make_deal, make_listing, make_manager, make_staff
 
 NOW = datetime(2027, 1, 3, 23, 0, tzinfo=UTC)  # Monday 4 Jan 2027, 06:00 WIB
 TODAY = date(2027, 1, 4)
@@ -123,11 +123,21 @@ def test_a_signed_cash_deal_asks_the_seller_to_ship_and_after_handover_the_buyer
         texts = {m.to_address: m.text_body for m in db.session.scalars(select(OutboxMessage)).all()}
         assert f"Kirim barang: kesepakatan #{deal.id}" in texts[seller.email]
         assert buyer.email not in texts  # tunai: paid at the handover, nothing due yet
+        # tunai is paid at the handover at the latest (the BAST records it): a tempo sale is
+        # the one handed over before it is paid, and asks the buyer to pay from its due date
+        deal = make_deal(
+            seller=seller,
+            buyer=buyer,
+            terms=deal_terms(akad="tempo", payment_due_date=now.date() + timedelta(days=7)),
+        )
+        deals.accept(seller, deal.id, 1)
         fulfilment.ship(seller, deal.id)
         fulfilment.receive(buyer, deal.id, 100, 2, now.date())
-        services.run_digests("daily", now=now + timedelta(days=1))
+        services.run_digests("daily", now=now + timedelta(days=8))
         text = db.session.scalar(
-            select(OutboxMessage.text_body).where(OutboxMessage.to_address == buyer.email)
+            select(OutboxMessage.text_body)
+            .where(OutboxMessage.to_address == buyer.email)
+            .order_by(OutboxMessage.id.desc())
         )
         assert f"Bayar: kesepakatan #{deal.id}" in text
         assert (
