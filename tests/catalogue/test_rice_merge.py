@@ -53,8 +53,8 @@ def test_rice_premium_and_medium_become_one_commodity_with_grades(mig_app):  # n
     upgrade(revision="2dbc73436f3e")
     engine = create_engine(mig_app.config["DATABASE_URL"])
     with engine.begin() as conn:
-        medium = _commodity(conn, "beras", ["Medium 1", "Medium 2"])
-        premium = _commodity(conn, "beras", ["Premium A", "Premium B"])
+        medium = _commodity(conn, "beras_medium", ["Medium 1", "Medium 2"])
+        premium = _commodity(conn, "beras_premium", ["Premium A", "Premium B"])
         _insert(
             conn, "regencies", code="3524", name="Lamongan", kind="kabupaten", lat=-7.1, lon=112.4
         )
