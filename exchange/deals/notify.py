@@ -27,6 +27,12 @@ MESSAGES = {
     "agree_cancel": N_("%(deal)s dibatalkan atas kesepakatan bersama."),
     "decline_cancel": N_("Permintaan pembatalan %(deal)s ditolak."),
     "rate": N_("Mitra Anda memberi penilaian pada %(deal)s."),
+    # Staff resolving a dispute (disputes.py): both parties are told.
+    "settle": N_(
+        "Staf mencatat penyelesaian sengketa %(deal)s secara musyawarah; kesepakatan berlanjut."
+    ),
+    "cancel_refund": N_("Staf membatalkan %(deal)s karena sengketa; dana dikembalikan %(amount)s."),
+    "refer": N_("Sengketa %(deal)s dirujuk ke Badan Arbitrase Syariah Nasional (Basyarnas)."),
 }
 
 

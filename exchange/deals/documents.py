@@ -1,0 +1,465 @@
+"""The documents a cooperative signs and files: the contract, the handover record (BAST) and the
+receipt (kuitansi) of each payment.
+
+Each is built once as a plain ``Document`` in the reader's language; the printable page
+(``templates/deals/_document.html``) and the PDF (``pdf.py``) both render that one object, so
+they never say different things. The wording presents the akad rules of ``akad.py`` (the clauses
+stored in the contract snapshot at signing); it decides nothing.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime
+
+from flask_babel import format_date, get_locale
+from flask_babel import gettext as _
+
+from exchange.deals import services
+from exchange.deals.contracts import document_number
+from exchange.deals.models import Deal, Delivery, Payment
+from exchange.deals.presenters import TRANSPORT_LABELS, akad_label
+from exchange.deals.states import N_
+from exchange.deals.terbilang import rupiah_in_words
+from exchange.i18n import number, rupiah, short_datetime, to_wib
+
+# Bea meterai (UU 10/2020): a receipt stating more than Rp 5.000.000 carries a Rp 10.000 stamp.
+METERAI_THRESHOLD = 5_000_000
+
+
+@dataclass
+class Block:
+    heading: str = ""
+    paragraphs: list[str] = field(default_factory=list)
+    facts: list[tuple[str, str]] = field(default_factory=list)
+    items: list[str] = field(default_factory=list)  # a numbered list
+
+
+@dataclass
+class Signature:
+    role: str
+    name: str
+    position: str
+    organisation: str
+    meterai: bool = False
+
+
+@dataclass
+class Document:
+    kind: str  # contract | bast | receipt
+    title: str
+    subtitle: str
+    number: str
+    blocks: list[Block]
+    place_date: str
+    signatures: list[Signature]
+    filename: str = ""
+
+    def text(self) -> str:
+        """Everything the document says, in reading order (tests, search)."""
+        parts = [self.title, self.subtitle, self.number]
+        for b in self.blocks:
+            parts += [b.heading, *b.paragraphs, *(f"{k}: {v}" for k, v in b.facts), *b.items]
+        parts.append(self.place_date)
+        for s in self.signatures:
+            parts += [s.role, s.organisation, s.name, s.position]
+        return "\n".join(p for p in parts if p)
+
+
+def long_date(value: date | datetime) -> str:
+    """``4 Januari 2027`` (datetimes on their WIB day)."""
+    if isinstance(value, datetime):
+        value = to_wib(value).date()
+    return format_date(value, "d MMMM yyyy")
+
+
+def weekday(value: date | datetime) -> str:
+    if isinstance(value, datetime):
+        value = to_wib(value).date()
+    return format_date(value, "EEEE")
+
+
+def place_name(regency: str) -> str:
+    """``Kabupaten Jombang`` -> ``Jombang``: how a place of signing is written."""
+    return regency.replace("Kabupaten ", "").replace("Kota ", "")
+
+
+def _quantity(value, unit: str) -> str:
+    return f"{number(value)} {unit}"
+
+
+def _goods_name(goods: dict) -> str:
+    return goods["name_en"] if str(get_locale()) == "en" else goods["name_id"]
+
+
+# The contract -----------------------------------------------------------------------------------
+
+
+def _role(side: str) -> str:
+    return _("PIHAK PERTAMA") if side == "seller" else _("PIHAK KEDUA")
+
+
+def _position(party: dict) -> str:
+    return party.get("signer_position") or _("Pengelola kopontren")
+
+
+def _party_block(side: str, party: dict) -> Block:
+    label = _("Penjual") if side == "seller" else _("Pembeli")
+    facts = [
+        (_("Nama"), party.get("signer") or "-"),
+        (_("Jabatan"), _position(party)),
+        (_("Bertindak untuk dan atas nama"), party["kopontren"]),
+        (_("Nomor badan hukum koperasi"), party.get("kopontren_legal_number") or "-"),
+        (_("Pondok pesantren"), f"{party['name']} (NSPP {party['nspp']})"),
+        (_("Alamat"), party.get("address") or "-"),
+        (_("Kabupaten/kota"), party.get("regency") or "-"),
+    ]
+    return Block(
+        heading=f"{_role(side)} ({label})",
+        facts=facts,
+        paragraphs=[
+            _("selanjutnya disebut %(role)s atau %(label)s.", role=_role(side), label=label)
+        ],
+    )
+
+
+def _goods_block(snap: dict) -> Block:
+    goods, akad = snap["goods"], snap["akad"]
+    facts = [
+        (_("Barang"), _goods_name(goods)),
+        (_("Mutu"), goods.get("grade") or "-"),
+        (_("Jumlah"), _quantity(snap["quantity"], goods["unit"])),
+    ]
+    if snap.get("halal_cert"):
+        facts.append((_("Nomor sertifikat halal"), snap["halal_cert"]))
+    if snap.get("note"):
+        label = _("Spesifikasi pesanan") if akad == "istisna" else _("Catatan para pihak")
+        facts.append((label, snap["note"]))
+    paragraphs = []
+    if akad == "salam":
+        paragraphs.append(
+            _(
+                "Barang tersebut menjadi tanggungan (utang barang) PIHAK PERTAMA yang wajib "
+                "diserahkan kemudian kepada PIHAK KEDUA, pada tanggal dan di tempat menurut "
+                "Pasal 3, dengan jenis, mutu dan jumlah yang tidak berubah."
+            )
+        )
+    elif akad == "istisna":
+        paragraphs.append(
+            _(
+                "Barang dibuat oleh PIHAK PERTAMA sesuai pesanan PIHAK KEDUA dengan jenis, mutu, "
+                "jumlah dan spesifikasi di atas."
+            )
+        )
+    return Block(heading=_("Pasal 1 · Objek akad"), facts=facts, paragraphs=paragraphs)
+
+
+def _price_block(snap: dict) -> Block:
+    unit = snap["goods"]["unit"]
+    facts = [
+        (_("Harga satuan"), f"{rupiah(snap['unit_price'])} / {unit}"),
+        (_("Total harga"), rupiah(snap["total"])),
+        (_("Terbilang"), rupiah_in_words(snap["total"])),
+    ]
+    paragraphs = []
+    if snap["akad"] == "murabahah" and snap.get("cost_price") is not None:
+        quantity = snap["quantity"]
+        facts[1:1] = [
+            (_("Harga pokok (perolehan) per satuan"), rupiah(snap["cost_price"])),
+            (_("Margin (keuntungan) per satuan"), rupiah(snap["margin"])),
+            (_("Harga pokok seluruhnya"), rupiah(snap["cost_price"] * quantity)),
+            (_("Margin seluruhnya"), rupiah(snap["margin"] * quantity)),
+        ]
+        paragraphs.append(
+            _(
+                "PIHAK PERTAMA telah memiliki barang dan mengungkapkan harga perolehan serta "
+                "marginnya kepada PIHAK KEDUA. Harga jual tetap sejak akad ini disepakati."
+            )
+        )
+    return Block(heading=_("Pasal 2 · Harga"), facts=facts, paragraphs=paragraphs)
+
+
+def _handover_block(snap: dict) -> Block:
+    transport = TRANSPORT_LABELS.get(snap["transport"], snap["transport"])
+    return Block(
+        heading=_("Pasal 3 · Penyerahan barang"),
+        facts=[
+            (_("Tanggal penyerahan"), long_date(date.fromisoformat(snap["handover_date"]))),
+            (_("Lokasi penyerahan"), snap["handover_place"]),
+            (_("Pengangkutan"), str(transport)),
+        ],
+    )
+
+
+def _payment_block(snap: dict) -> Block:
+    akad, total = snap["akad"], rupiah(snap["total"])
+    due = snap.get("payment_due_date")
+    due_text = long_date(date.fromisoformat(due)) if due else ""
+    handover = long_date(date.fromisoformat(snap["handover_date"]))
+    block = Block(heading=_("Pasal 4 · Pembayaran"))
+    if akad == "salam":
+        block.paragraphs.append(
+            _(
+                "PIHAK KEDUA membayar harga sebesar %(total)s lunas pada saat akad ini "
+                "disepakati, tidak dicicil dan tidak berupa pembebasan utang.",
+                total=total,
+            )
+        )
+    elif akad == "tunai":
+        block.paragraphs.append(
+            _(
+                "PIHAK KEDUA membayar harga sebesar %(total)s secara tunai pada saat serah "
+                "terima barang (%(date)s).",
+                total=total,
+                date=handover,
+            )
+        )
+    elif akad == "tempo":
+        block.paragraphs.append(
+            _(
+                "PIHAK KEDUA membayar harga sebesar %(total)s paling lambat tanggal %(due)s.",
+                total=total,
+                due=due_text or "-",
+            )
+        )
+    elif akad == "istisna" and snap.get("payment_schedule"):
+        block.paragraphs.append(_("PIHAK KEDUA membayar harga menurut tahapan berikut:"))
+        for i, stage in enumerate(snap["payment_schedule"], start=1):
+            when = long_date(date.fromisoformat(stage["due"]))
+            block.facts.append((_("Tahap %(n)d", n=i), f"{when}: {rupiah(stage['amount'])}"))
+    elif due_text:
+        block.paragraphs.append(
+            _(
+                "PIHAK KEDUA membayar harga sebesar %(total)s paling lambat tanggal %(due)s.",
+                total=total,
+                due=due_text,
+            )
+        )
+    else:
+        block.paragraphs.append(
+            _(
+                "PIHAK KEDUA membayar harga sebesar %(total)s pada saat serah terima barang "
+                "(%(date)s).",
+                total=total,
+                date=handover,
+            )
+        )
+    if akad in ("tempo", "murabahah", "istisna"):
+        block.paragraphs.append(
+            _(
+                "Keterlambatan pembayaran tidak menambah harga: tidak ada bunga, denda atau "
+                "tambahan apa pun yang menjadi keuntungan PIHAK PERTAMA."
+            )
+        )
+    return block
+
+
+def contract_document(deal: Deal) -> Document:
+    contract = deal.contract
+    snap = contract.snapshot
+    signed_at = datetime.fromisoformat(snap["signed_at"])
+    place = place_name(snap.get("signed_place") or snap["seller"].get("regency") or "")
+    akad = akad_label(snap["akad"])
+    blocks = [
+        Block(
+            paragraphs=[
+                _(
+                    "Pada hari ini, %(day)s, tanggal %(date)s, bertempat di %(place)s, kami yang "
+                    "bertanda tangan di bawah ini:",
+                    day=weekday(signed_at),
+                    date=long_date(signed_at),
+                    place=place or "-",
+                )
+            ]
+        ),
+        _party_block("seller", snap["seller"]),
+        _party_block("buyer", snap["buyer"]),
+        Block(
+            paragraphs=[
+                _(
+                    "Kedua belah pihak sepakat mengadakan %(akad)s melalui Bursa Pesantren "
+                    "dengan ketentuan sebagai berikut:",
+                    akad=akad,
+                )
+            ]
+        ),
+        _goods_block(snap),
+        _price_block(snap),
+        _handover_block(snap),
+        _payment_block(snap),
+        Block(heading=_("Pasal 5 · Ketentuan akad"), items=[_(c) for c in snap["clauses"]]),
+        Block(
+            paragraphs=[
+                _(
+                    "Demikian kontrak ini dibuat dalam rangkap dua, masing-masing bermeterai "
+                    "cukup dan mempunyai kekuatan hukum yang sama, dan ditandatangani oleh kedua "
+                    "belah pihak dalam keadaan sadar tanpa paksaan. Kontrak ini disepakati di "
+                    "Bursa Pesantren pada %(when)s.",
+                    when=short_datetime(signed_at),
+                )
+            ]
+        ),
+    ]
+    return Document(
+        kind="contract",
+        title=_("KONTRAK JUAL BELI"),
+        subtitle=akad,
+        number=_("Nomor: %(number)s", number=contract.number),
+        blocks=blocks,
+        place_date=f"{place}, {long_date(signed_at)}" if place else long_date(signed_at),
+        signatures=[_signature(side, snap[side], meterai=True) for side in ("seller", "buyer")],
+        filename=contract.number.replace("/", "-"),
+    )
+
+
+def _signature(side: str, party: dict, meterai: bool = False, role: str | None = None):
+    label = _("Penjual") if side == "seller" else _("Pembeli")
+    return Signature(
+        role=role or f"{_role(side)} ({label})",
+        name=party.get("signer") or "",
+        position=_position(party),
+        organisation=party["kopontren"],
+        meterai=meterai,
+    )
+
+
+# The handover record (BAST) ---------------------------------------------------------------------
+
+SHORTFALL_LABELS = {
+    "returned": N_("kembali ke listing"),
+    "cancelled": N_("dibatalkan atas kesepakatan"),
+}
+
+
+def bast_number(delivery: Delivery) -> str:
+    return document_number("BAST", delivery.id, delivery.created_at)
+
+
+def bast_document(deal: Deal, delivery: Delivery) -> Document:
+    snap = deal.contract.snapshot
+    goods = snap["goods"]
+    unit = goods["unit"]
+    commodity = deal.commodity
+    grade_received = (
+        commodity.grade_label(delivery.grade_received)
+        if delivery.grade_received and 0 < delivery.grade_received <= len(commodity.grades)
+        else "-"
+    )
+    facts = [
+        (_("Barang"), _goods_name(goods)),
+        (_("Mutu menurut kontrak"), goods.get("grade") or "-"),
+        (_("Mutu diterima"), grade_received),
+        (_("Jumlah menurut kontrak"), _quantity(snap["quantity"], unit)),
+        (_("Jumlah diterima"), _quantity(delivery.quantity_received, unit)),
+    ]
+    if delivery.shortfall:
+        outcome = _(SHORTFALL_LABELS.get(delivery.shortfall_outcome or "", "-"))
+        facts.append((_("Kekurangan"), f"{_quantity(delivery.shortfall, unit)} ({outcome})"))
+    if delivery.note:
+        facts.append((_("Catatan"), delivery.note))
+    place = snap["handover_place"]
+    blocks = [
+        Block(
+            paragraphs=[
+                _(
+                    "Pada hari ini, %(day)s, tanggal %(date)s, bertempat di %(place)s, telah "
+                    "dilakukan serah terima barang berdasarkan kontrak nomor %(number)s antara:",
+                    day=weekday(delivery.received_on),
+                    date=long_date(delivery.received_on),
+                    place=place,
+                    number=deal.contract.number,
+                )
+            ]
+        ),
+        _bast_party("seller", snap["seller"]),
+        _bast_party("buyer", snap["buyer"]),
+        Block(heading=_("Barang yang diserahterimakan"), facts=facts),
+        Block(
+            paragraphs=[
+                _(
+                    "PIHAK KEDUA telah menerima barang tersebut dari PIHAK PERTAMA dalam keadaan "
+                    "sebagaimana tercatat di atas. Demikian berita acara ini dibuat dengan "
+                    "sebenarnya untuk dipergunakan sebagaimana mestinya."
+                )
+            ]
+        ),
+    ]
+    number_ = bast_number(delivery)
+    return Document(
+        kind="bast",
+        title=_("BERITA ACARA SERAH TERIMA BARANG"),
+        subtitle=_("Kontrak %(number)s", number=deal.contract.number),
+        number=_("Nomor: %(number)s", number=number_),
+        blocks=blocks,
+        place_date=f"{place}, {long_date(delivery.received_on)}",
+        signatures=[
+            _signature("seller", snap["seller"], role=_("Yang menyerahkan (PIHAK PERTAMA)")),
+            _signature("buyer", snap["buyer"], role=_("Yang menerima (PIHAK KEDUA)")),
+        ],
+        filename=number_.replace("/", "-"),
+    )
+
+
+def _bast_party(side: str, party: dict) -> Block:
+    label = _("Penjual, yang menyerahkan") if side == "seller" else _("Pembeli, yang menerima")
+    return Block(
+        heading=f"{_role(side)} ({label})",
+        facts=[
+            (_("Nama"), party.get("signer") or "-"),
+            (_("Jabatan"), _position(party)),
+            (_("Kopontren"), party["kopontren"]),
+            (_("Pondok pesantren"), f"{party['name']} (NSPP {party['nspp']})"),
+        ],
+    )
+
+
+# The receipt (kuitansi) of one payment ----------------------------------------------------------
+
+
+def receipt_number(payment: Payment) -> str:
+    return document_number("KW", payment.id, payment.created_at)
+
+
+def receipt_document(deal: Deal, payment: Payment) -> Document:
+    snap = deal.contract.snapshot
+    goods = snap["goods"]
+    paid_so_far = sum(p.amount for p in deal.payments if p.id <= payment.id)
+    due = services._amount_due(deal)  # the one owner of "amount due" (deals/services.py)
+    what = _(
+        "Pembayaran %(akad)s, kontrak %(number)s: %(goods)s %(quantity)s",
+        akad=akad_label(snap["akad"]),
+        number=deal.contract.number,
+        goods=_goods_name(goods),
+        quantity=_quantity(snap["quantity"], goods["unit"]),
+    )
+    facts = [
+        (_("Telah terima dari"), f"{snap['buyer']['kopontren']} ({snap['buyer']['name']})"),
+        (_("Uang sejumlah"), rupiah_in_words(payment.amount)),
+        (_("Untuk pembayaran"), what),
+        (_("Tanggal pembayaran"), long_date(payment.paid_on)),
+        (_("Jumlah"), rupiah(payment.amount)),
+        (_("Dibayar sampai kuitansi ini"), f"{rupiah(paid_so_far)} / {rupiah(due)}"),
+        (_("Sisa tagihan"), rupiah(max(due - paid_so_far, 0))),
+    ]
+    if payment.note:
+        facts.append((_("Catatan"), payment.note))
+    number_ = receipt_number(payment)
+    seller = snap["seller"]
+    place = place_name(seller.get("regency") or "")
+    return Document(
+        kind="receipt",
+        title=_("KUITANSI"),
+        subtitle=_("Kontrak %(number)s", number=deal.contract.number),
+        number=_("Nomor: %(number)s", number=number_),
+        blocks=[Block(facts=facts)],
+        place_date=f"{place}, {long_date(payment.paid_on)}" if place else "",
+        signatures=[
+            _signature(
+                "seller",
+                seller,
+                meterai=payment.amount > METERAI_THRESHOLD,
+                role=_("Yang menerima (Penjual)"),
+            )
+        ],
+        filename=number_.replace("/", "-"),
+    )
