@@ -30,6 +30,7 @@ METERAI_THRESHOLD = 5_000_000
 @dataclass
 class Block:
     heading: str = ""
+    lead: str = ""  # a sentence before the facts
     paragraphs: list[str] = field(default_factory=list)
     facts: list[tuple[str, str]] = field(default_factory=list)
     items: list[str] = field(default_factory=list)  # a numbered list
@@ -54,16 +55,6 @@ class Document:
     place_date: str
     signatures: list[Signature]
     filename: str = ""
-
-    def text(self) -> str:
-        """Everything the document says, in reading order (tests, search)."""
-        parts = [self.title, self.subtitle, self.number]
-        for b in self.blocks:
-            parts += [b.heading, *b.paragraphs, *(f"{k}: {v}" for k, v in b.facts), *b.items]
-        parts.append(self.place_date)
-        for s in self.signatures:
-            parts += [s.role, s.organisation, s.name, s.position]
-        return "\n".join(p for p in parts if p)
 
 
 def long_date(value: date | datetime) -> str:
@@ -223,7 +214,7 @@ def _payment_block(snap: dict) -> Block:
             )
         )
     elif akad == "istisna" and snap.get("payment_schedule"):
-        block.paragraphs.append(_("PIHAK KEDUA membayar harga menurut tahapan berikut:"))
+        block.lead = _("PIHAK KEDUA membayar harga menurut tahapan berikut:")
         for i, stage in enumerate(snap["payment_schedule"], start=1):
             when = long_date(date.fromisoformat(stage["due"]))
             block.facts.append((_("Tahap %(n)d", n=i), f"{when}: {rupiah(stage['amount'])}"))

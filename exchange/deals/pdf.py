@@ -43,6 +43,8 @@ def render_document_pdf(doc) -> bytes:
         if block.heading:
             pdf.ln(1)
             text(block.heading, 10.5, "B", "L", 6)
+        if block.lead:
+            text(block.lead)
         if block.facts:
             _facts(pdf, block.facts)
         for paragraph in block.paragraphs:
