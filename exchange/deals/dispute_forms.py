@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, IntegerField, TextAreaField
-from wtforms.validators import DataRequired, InputRequired, Length, NumberRange
+from wtforms import BooleanField, TextAreaField
+from wtforms.validators import DataRequired, InputRequired, Length
 
 from exchange.site.forms import NoHTML, strip
 
@@ -27,11 +27,6 @@ class SettleForm(FlaskForm):
 
 
 class CancelRefundForm(FlaskForm):
-    refund = IntegerField(
-        _l("Dana dikembalikan kepada pembeli (Rp)"),
-        validators=[InputRequired(_l("Isi jumlah.")), NumberRange(min=0)],
-        render_kw={"inputmode": "numeric"},
-    )
     note = _note(_l("Alasan pembatalan"))
     confirm = BooleanField(
         _l("Saya yakin: kesepakatan dibatalkan dan tidak dapat dilanjutkan."),
@@ -46,4 +41,4 @@ class ReferForm(FlaskForm):
     )
 
 
-FORMS = {"settle": SettleForm, "cancel_refund": CancelRefundForm, "refer": ReferForm}
+FORMS = {"settle": SettleForm, "staff_cancel": CancelRefundForm, "refer": ReferForm}

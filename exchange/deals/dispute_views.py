@@ -17,9 +17,7 @@ from exchange.errors import DomainError
 
 DONE = {
     "settle": N_("Penyelesaian dicatat; kesepakatan berlanjut dan kedua pihak diberi tahu."),
-    "cancel_refund": N_(
-        "Kesepakatan dibatalkan dengan pengembalian dana; kedua pihak diberi tahu."
-    ),
+    "staff_cancel": N_("Kesepakatan dibatalkan dengan pengembalian dana; kedua pihak diberi tahu."),
     "refer": N_("Sengketa dirujuk ke Basyarnas; kedua pihak diberi tahu."),
 }
 
@@ -38,14 +36,13 @@ def _case_page(deal_id: int, forms=None, status: int = 200):
     forms = dict(forms or {})
     for name in actions:
         forms.setdefault(name, FORMS[name](formdata=None))
-    if "cancel_refund" in forms and forms["cancel_refund"].refund.data is None:
-        forms["cancel_refund"].refund.data = deal.paid
     page = render_template(
         "deals/dispute.html",
         deal=deal,
         actions=actions,
         forms=forms,
         referred_at=disputes.referred_at(deal),
+        refund=disputes.refund_owed_on_cancel(deal),
         state_labels=present.STATE_LABELS,
         action_labels=present.ACTION_LABELS,
         side_labels=present.SIDE_LABELS,
@@ -72,8 +69,8 @@ def dispute_action(deal_id: int, action: str):
         try:
             if action == "settle":
                 disputes.settle(current_user, deal_id, form.note.data)
-            elif action == "cancel_refund":
-                disputes.cancel_with_refund(current_user, deal_id, form.refund.data, form.note.data)
+            elif action == "staff_cancel":
+                disputes.cancel_with_refund(current_user, deal_id, form.note.data)
             else:
                 disputes.refer_to_basyarnas(current_user, deal_id, form.note.data)
         except DomainError as error:

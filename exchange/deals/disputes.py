@@ -1,7 +1,7 @@
 """Staff resolve open disputes: an agreed settlement (islah), cancellation with a refund, or a
 referral to Basyarnas (DOMAIN.md 7.1: musyawarah first, then Basyarnas).
 
-The moves are rows of the lifecycle table (``states.py``: SETTLE, CANCEL_REFUND, REFER, who
+The moves are rows of the lifecycle table (``states.py``: SETTLE, STAFF_CANCEL, REFER, who
 may: staff) and go through ``services.apply_move`` like every other move, so each writes a
 DealEvent (the deal's history) and an audit event; each use case adds an audit event with the
 staff's note, notifies both parties and commits once. Raises NotFound for anyone but staff.
@@ -26,9 +26,9 @@ from exchange.errors import Invalid, NotFound
 from exchange.extensions import db
 from exchange.i18n import rupiah
 
-STAFF_ACTIONS = (Action.SETTLE, Action.CANCEL_REFUND, Action.REFER)
+STAFF_ACTIONS = (Action.SETTLE, Action.STAFF_CANCEL, Action.REFER)
 # Irreversible: the page asks for a confirmation before these.
-IRREVERSIBLE = frozenset({Action.CANCEL_REFUND, Action.REFER})
+IRREVERSIBLE = frozenset({Action.STAFF_CANCEL, Action.REFER})
 
 
 @dataclass(frozen=True)
@@ -147,25 +147,25 @@ def settle(actor, deal_id: int, note: str) -> Deal:
     return deal
 
 
-def cancel_with_refund(actor, deal_id: int, refund: int, note: str) -> Deal:
-    """Cancel the disputed deal; the buyer gets ``refund`` (at most what it paid) back and the
-    committed quantity returns to the listings. Raises NotFound, Invalid, IllegalTransition,
+def refund_owed_on_cancel(deal: Deal) -> int:
+    """What the seller owes back when staff cancel: all the buyer paid beyond the value of the
+    goods it keeps (those received on the BAST; none before it)."""
+    kept = services._amount_due(deal) if deal.delivery is not None else 0
+    return max(deal.paid - kept, 0)
+
+
+def cancel_with_refund(actor, deal_id: int, note: str) -> Deal:
+    """Cancel the disputed deal: the committed quantity returns to the listings and the seller
+    owes the buyer back what it paid (``refund_owed_on_cancel``; stated in the history, the
+    audit event and the notification). Raises NotFound, Invalid (no note), IllegalTransition,
     Conflict."""
     deal = disputed_deal(actor, deal_id)
     note = _note(note)
-    paid = deal.paid
-    if refund is None or not 0 <= refund <= paid:
-        raise Invalid(
-            _l(
-                "Pengembalian dana antara Rp 0 dan yang sudah dibayar (%(paid)s).",
-                paid=rupiah(paid),
-            ),
-            field="refund",
-        )
+    refund = refund_owed_on_cancel(deal)
     reserved = deal.reserved_quantity
     services.apply_move(
         deal,
-        Action.CANCEL_REFUND,
+        Action.STAFF_CANCEL,
         None,
         actor,
         f"{rupiah(refund)} · {note}",
@@ -176,9 +176,15 @@ def cancel_with_refund(actor, deal_id: int, refund: int, note: str) -> Deal:
         closed_at=utcnow(),
     )
     fulfilment._release(deal, reserved)  # the one way committed quantity goes back
-    # TODO(sharia): write the refund row of the sharia branch here once it lands.
-    record("dispute.cancelled_with_refund", deal, actor=actor, note=note, refund=refund, paid=paid)
-    _tell_both(deal, "cancel_refund", amount=rupiah(refund))
+    record(
+        "dispute.cancelled_with_refund",
+        deal,
+        actor=actor,
+        note=note,
+        refund=refund,
+        paid=deal.paid,
+    )
+    _tell_both(deal, "staff_cancel", amount=rupiah(refund))
     db.session.commit()
     return deal
 

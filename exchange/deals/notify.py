@@ -31,7 +31,7 @@ MESSAGES = {
     "settle": N_(
         "Staf mencatat penyelesaian sengketa %(deal)s secara musyawarah; kesepakatan berlanjut."
     ),
-    "cancel_refund": N_("Staf membatalkan %(deal)s karena sengketa; dana dikembalikan %(amount)s."),
+    "staff_cancel": N_("Staf membatalkan %(deal)s karena sengketa; dana dikembalikan %(amount)s."),
     "refer": N_("Sengketa %(deal)s dirujuk ke Badan Arbitrase Syariah Nasional (Basyarnas)."),
 }
 

@@ -54,7 +54,7 @@ ACTION_LABELS = {
     "decline_cancel": _l("Tolak pembatalan"),
     "rate": _l("Beri penilaian"),
     "settle": _l("Penyelesaian sengketa disepakati (staf)"),
-    "cancel_refund": _l("Dibatalkan dengan pengembalian dana (staf)"),
+    "staff_cancel": _l("Dibatalkan dengan pengembalian dana (staf)"),
     "refer": _l("Dirujuk ke Basyarnas (staf)"),
 }
 SIDE_LABELS = {"seller": _l("Penjual"), "buyer": _l("Pembeli")}

@@ -46,7 +46,7 @@ class Action(StrEnum):
     RATE = "rate"
     # Staff settle an open dispute (deals/disputes.py)
     SETTLE = "settle"  # an agreed settlement (islah), with a note: the deal goes on
-    CANCEL_REFUND = "cancel_refund"  # cancel, the buyer's payment refunded
+    STAFF_CANCEL = "staff_cancel"  # cancel; the seller owes back what the buyer paid
     REFER = "refer"  # referred to Basyarnas; the dispute stays open until its award
 
 
@@ -109,7 +109,7 @@ TABLE: dict[tuple[State, Action], Move] = {
     (S.COMPLETED, A.RATE): Move(S.COMPLETED, W.EITHER),
     # Staff resolve a dispute: SETTLE returns to the state it was raised from, like RESOLVE.
     (S.DISPUTED, A.SETTLE): Move(S.DISPUTED, W.STAFF),
-    (S.DISPUTED, A.CANCEL_REFUND): Move(S.CANCELLED, W.STAFF),
+    (S.DISPUTED, A.STAFF_CANCEL): Move(S.CANCELLED, W.STAFF),
     (S.DISPUTED, A.REFER): Move(S.DISPUTED, W.STAFF),
 }
 

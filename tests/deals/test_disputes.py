@@ -26,10 +26,10 @@ DISPUTED = Context(State.DISPUTED, disputed_by=Side.BUYER, resume_state=State.SH
 
 def test_only_staff_settle_cancel_with_refund_or_refer():
     assert decide(DISPUTED, Action.SETTLE, None, staff=True).next_state is State.SHIPPED
-    assert decide(DISPUTED, Action.CANCEL_REFUND, None, staff=True).next_state is State.CANCELLED
+    assert decide(DISPUTED, Action.STAFF_CANCEL, None, staff=True).next_state is State.CANCELLED
     assert decide(DISPUTED, Action.REFER, None, staff=True).next_state is State.DISPUTED
     for side in (Side.SELLER, Side.BUYER, None):
-        for action in (Action.SETTLE, Action.CANCEL_REFUND, Action.REFER):
+        for action in (Action.SETTLE, Action.STAFF_CANCEL, Action.REFER):
             refused = decide(DISPUTED, action, side)
             assert not refused.allowed
     assert "staf" in decide(DISPUTED, Action.SETTLE, Side.BUYER).reason
@@ -38,7 +38,7 @@ def test_only_staff_settle_cancel_with_refund_or_refer():
     assert not decide(Context(State.NEGOTIATING), Action.EXPIRE, None, staff=True).allowed
     assert available_actions(DISPUTED, None, staff=True) == [
         Action.SETTLE,
-        Action.CANCEL_REFUND,
+        Action.STAFF_CANCEL,
         Action.REFER,
     ]
 
@@ -109,11 +109,12 @@ def test_cancel_with_refund_returns_the_quantity_and_records_the_refund(app):
     with app.app_context():
         seller, buyer, staff, deal_id, offer_id = disputed()
         assert db.session.get(Listing, offer_id).remaining == 700
-        with pytest.raises(Invalid) as too_much:
-            disputes.cancel_with_refund(staff, deal_id, 450_001, "Barang rusak")
-        assert too_much.value.field == "refund"
+        with pytest.raises(Invalid) as no_note:
+            disputes.cancel_with_refund(staff, deal_id, "")
+        assert no_note.value.field == "note"
         assert _deal(deal_id).state == State.DISPUTED  # nothing half-written
-        disputes.cancel_with_refund(staff, deal_id, 450_000, "Barang rusak seluruhnya")
+        assert disputes.refund_owed_on_cancel(_deal(deal_id)) == 450_000  # all it paid
+        disputes.cancel_with_refund(staff, deal_id, "Barang rusak seluruhnya")
         deal = _deal(deal_id)
         assert deal.state == State.CANCELLED and deal.reserved_quantity == 0
         db.session.expire_all()
@@ -121,7 +122,7 @@ def test_cancel_with_refund_returns_the_quantity_and_records_the_refund(app):
         [audit] = _audit("dispute.cancelled_with_refund")
         assert audit.data["refund"] == 450_000 and audit.data["paid"] == 450_000
         assert "450.000" in deal.events[-1].note
-        assert _notified(deal_id, "deal.cancel_refund") == {seller.id, buyer.id}
+        assert _notified(deal_id, "deal.staff_cancel") == {seller.id, buyer.id}
         with pytest.raises(IllegalTransition):
             disputes.settle(staff, deal_id, "terlambat")
 
@@ -137,8 +138,10 @@ def test_refer_to_basyarnas_keeps_the_dispute_open_once(app):
         assert len(_audit("dispute.referred")) == 1
         assert _notified(deal_id, "deal.refer") == {seller.id, buyer.id}
         # the award is recorded afterwards, e.g. as a cancellation (nothing was paid)
-        disputes.cancel_with_refund(staff, deal_id, 0, "Putusan Basyarnas: batal")
+        disputes.cancel_with_refund(staff, deal_id, "Putusan Basyarnas: batal")
         assert _deal(deal_id).state == State.CANCELLED
+        [audit] = _audit("dispute.cancelled_with_refund")
+        assert audit.data["refund"] == 0  # nothing was paid, nothing is owed back
 
 
 def test_managers_cannot_resolve_disputes(app):
@@ -150,7 +153,7 @@ def test_managers_cannot_resolve_disputes(app):
             with pytest.raises(NotFound):
                 disputes.settle(user, deal_id, "kami sepakat")
             with pytest.raises(NotFound):
-                disputes.cancel_with_refund(user, deal_id, 0, "batal")
+                disputes.cancel_with_refund(user, deal_id, "batal")
         assert _deal(deal_id).state == State.DISPUTED
 
 
@@ -171,6 +174,7 @@ def test_the_dashboard_figure_leads_to_the_list_and_each_action_works_on_the_pag
     case = client.get(f"/kesepakatan/sengketa/{deal_id}").text
     assert "Riwayat" in case and "Ajukan sengketa" in case  # the deal's history
     assert "Rujuk ke Basyarnas" in case and "Batalkan dengan pengembalian dana" in case
+    assert "dikembalikan penjual kepada pembeli: Rp\xa0450.000" in case
     # refer without the confirmation: refused, nothing recorded
     resp = client.post(f"/kesepakatan/sengketa/{deal_id}/refer", data={"note": "Musyawarah gagal"})
     assert resp.status_code == 400 and "Centang untuk menyatakan Anda yakin" in resp.text
@@ -184,8 +188,8 @@ def test_the_dashboard_figure_leads_to_the_list_and_each_action_works_on_the_pag
     resp = client.post(f"/kesepakatan/sengketa/{deal_id}/settle", data={"note": ""})
     assert resp.status_code == 400 and "Tuliskan catatan penyelesaian." in resp.text
     resp = client.post(
-        f"/kesepakatan/sengketa/{deal_id}/cancel_refund",
-        data={"refund": 450_000, "note": "Putusan Basyarnas", "confirm": "y"},
+        f"/kesepakatan/sengketa/{deal_id}/staff_cancel",
+        data={"note": "Putusan Basyarnas", "confirm": "y"},
     )
     assert resp.status_code == 302
     with app.app_context():
