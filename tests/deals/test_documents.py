@@ -6,6 +6,8 @@ from __future__ import annotations
 import html
 import io
 import re
+import shutil
+import subprocess
 from datetime import date, timedelta
 
 import pytest
@@ -234,3 +236,24 @@ def test_the_profile_names_who_signs_for_the_kopontren(app, client, auth):
     auth.login(email)
     assert client.post(f"/pesantren/{pid}/ubah", data=form).status_code == 302
     assert "Hj. Siti Aminah, Ketua Koperasi" in client.get("/pesantren/saya").text
+
+
+@pytest.mark.skipif(shutil.which("pdftoppm") is None, reason="poppler-utils not installed")
+def test_every_document_pdf_renders_to_an_image(app, client, auth, tmp_path):
+    """Poppler draws each PDF (a broken file would fail here, not only in a reader's app)."""
+    with app.app_context():
+        _seller, buyer, deal = paid_and_handed_over()
+        urls = {
+            "contract": f"/kesepakatan/{deal.id}/kontrak.pdf",
+            "bast": f"/kesepakatan/{deal.id}/bast/{deal.delivery.id}.pdf",
+            "receipt": f"/kesepakatan/{deal.id}/kuitansi/{deal.payments[0].id}.pdf",
+        }
+        email = buyer.email
+    auth.login(email)
+    for name, url in urls.items():
+        source = tmp_path / f"{name}.pdf"
+        source.write_bytes(client.get(url).data)
+        subprocess.run(
+            ["pdftoppm", "-r", "40", "-png", str(source), str(tmp_path / name)], check=True
+        )
+        assert sorted(p.name for p in tmp_path.glob(f"{name}*.png")), name
