@@ -49,13 +49,13 @@ ACTION_LABELS = {
     "complete": _l("Selesaikan"),
     "dispute": _l("Ajukan sengketa"),
     "resolve": _l("Cabut sengketa"),
+    "settle": _l("Penyelesaian sengketa disepakati (staf)"),
+    "staff_cancel": _l("Dibatalkan dengan pengembalian dana (staf)"),
+    "refer": _l("Dirujuk ke Basyarnas (staf)"),
     "request_cancel": _l("Minta pembatalan"),
     "agree_cancel": _l("Setujui pembatalan"),
     "decline_cancel": _l("Tolak pembatalan"),
     "rate": _l("Beri penilaian"),
-    "settle": _l("Penyelesaian sengketa disepakati (staf)"),
-    "staff_cancel": _l("Dibatalkan dengan pengembalian dana (staf)"),
-    "refer": _l("Dirujuk ke Basyarnas (staf)"),
 }
 SIDE_LABELS = {"seller": _l("Penjual"), "buyer": _l("Pembeli")}
 TRANSPORT_LABELS = {"seller": _l("Penjual mengantar"), "buyer": _l("Pembeli mengambil")}

@@ -40,14 +40,14 @@ class Action(StrEnum):
     COMPLETE = "complete"
     DISPUTE = "dispute"
     RESOLVE = "resolve"
-    REQUEST_CANCEL = "request_cancel"
-    AGREE_CANCEL = "agree_cancel"
-    DECLINE_CANCEL = "decline_cancel"
-    RATE = "rate"
     # Staff settle an open dispute (deals/disputes.py)
     SETTLE = "settle"  # an agreed settlement (islah), with a note: the deal goes on
     STAFF_CANCEL = "staff_cancel"  # cancel; the seller owes back what the buyer paid
     REFER = "refer"  # referred to Basyarnas; the dispute stays open until its award
+    REQUEST_CANCEL = "request_cancel"
+    AGREE_CANCEL = "agree_cancel"
+    DECLINE_CANCEL = "decline_cancel"
+    RATE = "rate"
 
 
 class Side(StrEnum):
@@ -103,14 +103,14 @@ TABLE: dict[tuple[State, Action], Move] = {
     (S.RECEIVED, A.DISPUTE): Move(S.DISPUTED, W.EITHER),
     # RESOLVE returns to the state the dispute was raised from (kept on the deal)
     (S.DISPUTED, A.RESOLVE): Move(S.DISPUTED, W.DISPUTER),
-    (S.DISPUTED, A.REQUEST_CANCEL): Move(S.DISPUTED, W.EITHER),
-    (S.DISPUTED, A.AGREE_CANCEL): Move(S.CANCELLED, W.NOT_CANCEL_REQUESTER),
-    (S.DISPUTED, A.DECLINE_CANCEL): Move(S.DISPUTED, W.NOT_CANCEL_REQUESTER),
-    (S.COMPLETED, A.RATE): Move(S.COMPLETED, W.EITHER),
     # Staff resolve a dispute: SETTLE returns to the state it was raised from, like RESOLVE.
     (S.DISPUTED, A.SETTLE): Move(S.DISPUTED, W.STAFF),
     (S.DISPUTED, A.STAFF_CANCEL): Move(S.CANCELLED, W.STAFF),
     (S.DISPUTED, A.REFER): Move(S.DISPUTED, W.STAFF),
+    (S.DISPUTED, A.REQUEST_CANCEL): Move(S.DISPUTED, W.EITHER),
+    (S.DISPUTED, A.AGREE_CANCEL): Move(S.CANCELLED, W.NOT_CANCEL_REQUESTER),
+    (S.DISPUTED, A.DECLINE_CANCEL): Move(S.DISPUTED, W.NOT_CANCEL_REQUESTER),
+    (S.COMPLETED, A.RATE): Move(S.COMPLETED, W.EITHER),
 }
 
 TERMINAL = frozenset({S.REJECTED, S.WITHDRAWN, S.EXPIRED, S.CANCELLED})
@@ -129,10 +129,10 @@ class Context:
     cancel_requested_by: Side | None = None
     disputed_by: Side | None = None
     resume_state: State | None = None
-    # After signing: the akad wants the buyer to pay before the seller ships (salam).
-    buyer_pays_first: bool = False
     # The open dispute has been referred to Basyarnas (it is referred once).
     dispute_referred: bool = False
+    # After signing: the akad wants the buyer to pay before the seller ships (salam).
+    buyer_pays_first: bool = False
 
 
 @dataclass(frozen=True)
