@@ -30,9 +30,11 @@ def _row_of(deal: Deal, model, row_id: int):
     return row
 
 
-def _page(deal: Deal, doc: documents.Document, pdf_url: str):
+def _page(deal: Deal, doc: documents.Document, pdf_url: str, warning: str | None = None):
+    """``warning``: a notice above the signatures, on screen only (e.g. the sharia branch's
+    denda/bunga warning on the contract)."""
     response = make_response(
-        render_template("deals/document.html", deal=deal, doc=doc, pdf_url=pdf_url)
+        render_template("deals/document.html", deal=deal, doc=doc, pdf_url=pdf_url, warning=warning)
     )
     response.headers["Cache-Control"] = "no-store"
     return response
