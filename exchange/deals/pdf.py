@@ -22,9 +22,22 @@ def _latin1(text) -> str:
     return text.encode("latin-1", "replace").decode("latin-1")
 
 
+class _DocumentPDF(FPDF):
+    """Every page carries the document's number and its page of the total, so a loose page of
+    a signed contract can be told apart."""
+
+    footer_text = ""
+
+    def footer(self):
+        self.set_y(-12)
+        self.set_font("Helvetica", "", 8)
+        self.cell(0, 5, f"{self.footer_text}   {self.page_no()}/{{nb}}", align="C")
+
+
 def render_document_pdf(doc) -> bytes:
     """``doc``: a ``documents.Document`` in the reader's language."""
-    pdf = FPDF(format="A4")
+    pdf = _DocumentPDF(format="A4")
+    pdf.footer_text = _latin1(doc.number)
     pdf.set_margins(20, 18, 20)
     pdf.set_auto_page_break(True, margin=18)
     pdf.set_title(_latin1(f"{doc.title} {doc.number}"))
