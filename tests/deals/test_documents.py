@@ -258,3 +258,19 @@ def test_every_document_pdf_renders_to_an_image(app, client, auth, tmp_path):
             ["pdftoppm", "-r", "40", "-png", str(source), str(tmp_path / name)], check=True
         )
         assert sorted(p.name for p in tmp_path.glob(f"{name}*.png")), name
+
+
+def test_bast_and_kuitansi_read_in_english_for_an_english_reader(app, client, auth):
+    with app.app_context():
+        _seller, buyer, deal = paid_and_handed_over()
+        buyer.locale = "en"
+        db.session.commit()
+        bast = f"/kesepakatan/{deal.id}/bast/{deal.delivery.id}"
+        receipt = f"/kesepakatan/{deal.id}/kuitansi/{deal.payments[0].id}"
+        email = buyer.email
+    auth.login(email)
+    for text in (page_text(client.get(bast).text), pdf_text(client.get(bast + ".pdf").data)):
+        assert "HANDOVER RECORD OF GOODS" in text and "1,900 kg" in text
+        assert "returned to the listing" in text
+    for text in (page_text(client.get(receipt).text), pdf_text(client.get(receipt + ".pdf").data)):
+        assert "RECEIPT" in text and "Received from" in text and "Rp 2,850,000" in text
