@@ -27,8 +27,6 @@ from exchange.extensions import db
 from exchange.i18n import rupiah
 
 STAFF_ACTIONS = (Action.SETTLE, Action.STAFF_CANCEL, Action.REFER)
-# Irreversible: the page asks for a confirmation before these.
-IRREVERSIBLE = frozenset({Action.STAFF_CANCEL, Action.REFER})
 
 
 @dataclass(frozen=True)
@@ -38,17 +36,21 @@ class OpenDispute:
     referred_at: datetime | None
 
 
-def _dispute_events(deal_id: int) -> list[DealEvent]:
-    return list(
-        db.session.scalars(
+def _dispute_events(deal_ids: list[int]) -> dict[int, list[DealEvent]]:
+    """Each deal's dispute and referral events, oldest first."""
+    events: dict[int, list[DealEvent]] = {deal_id: [] for deal_id in deal_ids}
+    if deal_ids:
+        rows = db.session.scalars(
             select(DealEvent)
             .where(
-                DealEvent.deal_id == deal_id,
+                DealEvent.deal_id.in_(deal_ids),
                 DealEvent.action.in_((Action.DISPUTE.value, Action.REFER.value)),
             )
             .order_by(DealEvent.id)
         )
-    )
+        for event in rows:
+            events[event.deal_id].append(event)
+    return events
 
 
 def _raised_and_referred(events: list[DealEvent]) -> tuple[datetime | None, datetime | None]:
@@ -66,7 +68,7 @@ def referred_at(deal: Deal) -> datetime | None:
     """When the deal's open dispute was referred to Basyarnas (None: not referred or not open)."""
     if deal.state != State.DISPUTED.value:
         return None
-    return _raised_and_referred(_dispute_events(deal.id))[1]
+    return _raised_and_referred(_dispute_events([deal.id])[deal.id])[1]
 
 
 def staff_context(deal: Deal) -> Context:
@@ -89,18 +91,7 @@ def open_disputes(actor) -> list[OpenDispute]:
             select(Deal).where(Deal.state == State.DISPUTED.value).order_by(Deal.last_move_at)
         )
     )
-    events: dict[int, list[DealEvent]] = {d.id: [] for d in deals}
-    if deals:
-        rows = db.session.scalars(
-            select(DealEvent)
-            .where(
-                DealEvent.deal_id.in_(list(events)),
-                DealEvent.action.in_((Action.DISPUTE.value, Action.REFER.value)),
-            )
-            .order_by(DealEvent.id)
-        )
-        for event in rows:
-            events[event.deal_id].append(event)
+    events = _dispute_events([d.id for d in deals])
     out = [OpenDispute(d, *_raised_and_referred(events[d.id])) for d in deals]
     return sorted(out, key=lambda r: (r.raised_at or r.deal.last_move_at, r.deal.id))
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 from flask import make_response, render_template, url_for
 from flask_login import current_user, login_required
 
-from exchange.deals import documents
+from exchange.deals import contract_document, documents
 from exchange.deals import presenters as present
 from exchange.deals.models import Deal, Delivery, Payment
 from exchange.deals.pdf import render_document_pdf
@@ -53,13 +53,13 @@ def _pdf(doc: documents.Document):
 def contract(deal_id: int):
     deal = _signed_deal(deal_id)
     pdf_url = url_for("deals.contract_pdf", deal_id=deal_id)
-    return _page(deal, documents.contract_document(deal), pdf_url)
+    return _page(deal, contract_document.contract_document(deal), pdf_url)
 
 
 @bp.route("/<int:deal_id>/kontrak.pdf")
 @login_required
 def contract_pdf(deal_id: int):
-    return _pdf(documents.contract_document(_signed_deal(deal_id)))
+    return _pdf(contract_document.contract_document(_signed_deal(deal_id)))
 
 
 @bp.route("/<int:deal_id>/bast/<int:delivery_id>")

@@ -1,10 +1,11 @@
 """The documents a cooperative signs and files: the contract, the handover record (BAST) and the
 receipt (kuitansi) of each payment.
 
-Each is built once as a plain ``Document`` in the reader's language; the printable page
-(``templates/deals/_document.html``) and the PDF (``pdf.py``) both render that one object, so
-they never say different things. The wording presents the akad rules of ``akad.py`` (the clauses
-stored in the contract snapshot at signing); it decides nothing.
+Each is built once as a plain ``Document`` in the reader's language (the contract's wording is
+in ``contract_document.py``); the printable page (``templates/deals/document.html``) and the PDF
+(``pdf.py``) both render that one object, so they never say different things. The wording
+presents the akad rules of ``akad.py`` (the clauses stored in the contract snapshot at
+signing); it decides nothing.
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ from flask_babel import gettext as _
 from exchange.deals import services
 from exchange.deals.contracts import document_number
 from exchange.deals.models import Deal, Delivery, Payment
-from exchange.deals.presenters import TRANSPORT_LABELS, akad_label
+from exchange.deals.presenters import akad_label
 from exchange.deals.states import N_
 from exchange.deals.terbilang import rupiah_in_words
 from exchange.i18n import number, rupiah, short_datetime, to_wib
@@ -75,240 +76,28 @@ def place_name(regency: str) -> str:
     return regency.replace("Kabupaten ", "").replace("Kota ", "")
 
 
-def _quantity(value, unit: str) -> str:
+def quantity(value, unit: str) -> str:
     return f"{number(value)} {unit}"
 
 
-def _goods_name(goods: dict) -> str:
+def goods_name(goods: dict) -> str:
     return goods["name_en"] if str(get_locale()) == "en" else goods["name_id"]
 
 
-# The contract -----------------------------------------------------------------------------------
-
-
-def _role(side: str) -> str:
+def role_of(side: str) -> str:
     return _("PIHAK PERTAMA") if side == "seller" else _("PIHAK KEDUA")
 
 
-def _position(party: dict) -> str:
+def position_of(party: dict) -> str:
     return party.get("signer_position") or _("Pengelola kopontren")
 
 
-def _party_block(side: str, party: dict) -> Block:
-    label = _("Penjual") if side == "seller" else _("Pembeli")
-    facts = [
-        (_("Nama"), party.get("signer") or "-"),
-        (_("Jabatan"), _position(party)),
-        (_("Bertindak untuk dan atas nama"), party["kopontren"]),
-        (_("Nomor badan hukum koperasi"), party.get("kopontren_legal_number") or "-"),
-        (_("Pondok pesantren"), f"{party['name']} (NSPP {party['nspp']})"),
-        (_("Alamat"), party.get("address") or "-"),
-        (_("Kabupaten/kota"), party.get("regency") or "-"),
-    ]
-    return Block(
-        heading=f"{_role(side)} ({label})",
-        facts=facts,
-        paragraphs=[
-            _("selanjutnya disebut %(role)s atau %(label)s.", role=_role(side), label=label)
-        ],
-    )
-
-
-def _goods_block(snap: dict) -> Block:
-    goods, akad = snap["goods"], snap["akad"]
-    facts = [
-        (_("Barang"), _goods_name(goods)),
-        (_("Mutu"), goods.get("grade") or "-"),
-        (_("Jumlah"), _quantity(snap["quantity"], goods["unit"])),
-    ]
-    if snap.get("halal_cert"):
-        facts.append((_("Nomor sertifikat halal"), snap["halal_cert"]))
-    if snap.get("note"):
-        label = _("Spesifikasi pesanan") if akad == "istisna" else _("Catatan para pihak")
-        facts.append((label, snap["note"]))
-    paragraphs = []
-    if akad == "salam":
-        paragraphs.append(
-            _(
-                "Barang tersebut menjadi tanggungan (utang barang) PIHAK PERTAMA yang wajib "
-                "diserahkan kemudian kepada PIHAK KEDUA, pada tanggal dan di tempat menurut "
-                "Pasal 3, dengan jenis, mutu dan jumlah yang tidak berubah."
-            )
-        )
-    elif akad == "istisna":
-        paragraphs.append(
-            _(
-                "Barang dibuat oleh PIHAK PERTAMA sesuai pesanan PIHAK KEDUA dengan jenis, mutu, "
-                "jumlah dan spesifikasi di atas."
-            )
-        )
-    return Block(heading=_("Pasal 1 · Objek akad"), facts=facts, paragraphs=paragraphs)
-
-
-def _price_block(snap: dict) -> Block:
-    unit = snap["goods"]["unit"]
-    facts = [
-        (_("Harga satuan"), f"{rupiah(snap['unit_price'])} / {unit}"),
-        (_("Total harga"), rupiah(snap["total"])),
-        (_("Terbilang"), rupiah_in_words(snap["total"])),
-    ]
-    paragraphs = []
-    if snap["akad"] == "murabahah" and snap.get("cost_price") is not None:
-        quantity = snap["quantity"]
-        facts[1:1] = [
-            (_("Harga pokok (perolehan) per satuan"), rupiah(snap["cost_price"])),
-            (_("Margin (keuntungan) per satuan"), rupiah(snap["margin"])),
-            (_("Harga pokok seluruhnya"), rupiah(snap["cost_price"] * quantity)),
-            (_("Margin seluruhnya"), rupiah(snap["margin"] * quantity)),
-        ]
-        paragraphs.append(
-            _(
-                "PIHAK PERTAMA telah memiliki barang dan mengungkapkan harga perolehan serta "
-                "marginnya kepada PIHAK KEDUA. Harga jual tetap sejak akad ini disepakati."
-            )
-        )
-    return Block(heading=_("Pasal 2 · Harga"), facts=facts, paragraphs=paragraphs)
-
-
-def _handover_block(snap: dict) -> Block:
-    transport = TRANSPORT_LABELS.get(snap["transport"], snap["transport"])
-    return Block(
-        heading=_("Pasal 3 · Penyerahan barang"),
-        facts=[
-            (_("Tanggal penyerahan"), long_date(date.fromisoformat(snap["handover_date"]))),
-            (_("Lokasi penyerahan"), snap["handover_place"]),
-            (_("Pengangkutan"), str(transport)),
-        ],
-    )
-
-
-def _payment_block(snap: dict) -> Block:
-    akad, total = snap["akad"], rupiah(snap["total"])
-    due = snap.get("payment_due_date")
-    due_text = long_date(date.fromisoformat(due)) if due else ""
-    handover = long_date(date.fromisoformat(snap["handover_date"]))
-    block = Block(heading=_("Pasal 4 · Pembayaran"))
-    if akad == "salam":
-        block.paragraphs.append(
-            _(
-                "PIHAK KEDUA membayar harga sebesar %(total)s lunas pada saat akad ini "
-                "disepakati, tidak dicicil dan tidak berupa pembebasan utang.",
-                total=total,
-            )
-        )
-    elif akad == "tunai":
-        block.paragraphs.append(
-            _(
-                "PIHAK KEDUA membayar harga sebesar %(total)s secara tunai pada saat serah "
-                "terima barang (%(date)s).",
-                total=total,
-                date=handover,
-            )
-        )
-    elif akad == "tempo":
-        block.paragraphs.append(
-            _(
-                "PIHAK KEDUA membayar harga sebesar %(total)s paling lambat tanggal %(due)s.",
-                total=total,
-                due=due_text or "-",
-            )
-        )
-    elif akad == "istisna" and snap.get("payment_schedule"):
-        block.lead = _("PIHAK KEDUA membayar harga menurut tahapan berikut:")
-        for i, stage in enumerate(snap["payment_schedule"], start=1):
-            when = long_date(date.fromisoformat(stage["due"]))
-            block.facts.append((_("Tahap %(n)d", n=i), f"{when}: {rupiah(stage['amount'])}"))
-    elif due_text:
-        block.paragraphs.append(
-            _(
-                "PIHAK KEDUA membayar harga sebesar %(total)s paling lambat tanggal %(due)s.",
-                total=total,
-                due=due_text,
-            )
-        )
-    else:
-        block.paragraphs.append(
-            _(
-                "PIHAK KEDUA membayar harga sebesar %(total)s pada saat serah terima barang "
-                "(%(date)s).",
-                total=total,
-                date=handover,
-            )
-        )
-    if akad in ("tempo", "murabahah", "istisna"):
-        block.paragraphs.append(
-            _(
-                "Keterlambatan pembayaran tidak menambah harga: tidak ada bunga, denda atau "
-                "tambahan apa pun yang menjadi keuntungan PIHAK PERTAMA."
-            )
-        )
-    return block
-
-
-def contract_document(deal: Deal) -> Document:
-    contract = deal.contract
-    snap = contract.snapshot
-    signed_at = datetime.fromisoformat(snap["signed_at"])
-    place = place_name(snap.get("signed_place") or snap["seller"].get("regency") or "")
-    akad = akad_label(snap["akad"])
-    blocks = [
-        Block(
-            paragraphs=[
-                _(
-                    "Pada hari ini, %(day)s, tanggal %(date)s, bertempat di %(place)s, kami yang "
-                    "bertanda tangan di bawah ini:",
-                    day=weekday(signed_at),
-                    date=long_date(signed_at),
-                    place=place or "-",
-                )
-            ]
-        ),
-        _party_block("seller", snap["seller"]),
-        _party_block("buyer", snap["buyer"]),
-        Block(
-            paragraphs=[
-                _(
-                    "Kedua belah pihak sepakat mengadakan %(akad)s melalui Bursa Pesantren "
-                    "dengan ketentuan sebagai berikut:",
-                    akad=akad,
-                )
-            ]
-        ),
-        _goods_block(snap),
-        _price_block(snap),
-        _handover_block(snap),
-        _payment_block(snap),
-        Block(heading=_("Pasal 5 · Ketentuan akad"), items=[_(c) for c in snap["clauses"]]),
-        Block(
-            paragraphs=[
-                _(
-                    "Demikian kontrak ini dibuat dalam rangkap dua, masing-masing bermeterai "
-                    "cukup dan mempunyai kekuatan hukum yang sama, dan ditandatangani oleh kedua "
-                    "belah pihak dalam keadaan sadar tanpa paksaan. Kontrak ini disepakati di "
-                    "Bursa Pesantren pada %(when)s.",
-                    when=short_datetime(signed_at),
-                )
-            ]
-        ),
-    ]
-    return Document(
-        kind="contract",
-        title=_("KONTRAK JUAL BELI"),
-        subtitle=akad,
-        number=_("Nomor: %(number)s", number=contract.number),
-        blocks=blocks,
-        place_date=f"{place}, {long_date(signed_at)}" if place else long_date(signed_at),
-        signatures=[_signature(side, snap[side], meterai=True) for side in ("seller", "buyer")],
-        filename=contract.number.replace("/", "-"),
-    )
-
-
-def _signature(side: str, party: dict, meterai: bool = False, role: str | None = None):
+def signature(side: str, party: dict, meterai: bool = False, role: str | None = None):
     label = _("Penjual") if side == "seller" else _("Pembeli")
     return Signature(
-        role=role or f"{_role(side)} ({label})",
+        role=role or f"{role_of(side)} ({label})",
         name=party.get("signer") or "",
-        position=_position(party),
+        position=position_of(party),
         organisation=party["kopontren"],
         meterai=meterai,
     )
@@ -337,15 +126,15 @@ def bast_document(deal: Deal, delivery: Delivery) -> Document:
         else "-"
     )
     facts = [
-        (_("Barang"), _goods_name(goods)),
+        (_("Barang"), goods_name(goods)),
         (_("Mutu menurut kontrak"), goods.get("grade") or "-"),
         (_("Mutu diterima"), grade_received),
-        (_("Jumlah menurut kontrak"), _quantity(snap["quantity"], unit)),
-        (_("Jumlah diterima"), _quantity(delivery.quantity_received, unit)),
+        (_("Jumlah menurut kontrak"), quantity(snap["quantity"], unit)),
+        (_("Jumlah diterima"), quantity(delivery.quantity_received, unit)),
     ]
     if delivery.shortfall:
         outcome = _(SHORTFALL_LABELS.get(delivery.shortfall_outcome or "", "-"))
-        facts.append((_("Kekurangan"), f"{_quantity(delivery.shortfall, unit)} ({outcome})"))
+        facts.append((_("Kekurangan"), f"{quantity(delivery.shortfall, unit)} ({outcome})"))
     if delivery.note:
         facts.append((_("Catatan"), delivery.note))
     # TODO(sharia merge): Deal.same_session_at (price and handover settled in one session, the
@@ -388,8 +177,8 @@ def bast_document(deal: Deal, delivery: Delivery) -> Document:
         blocks=blocks,
         place_date=f"{place}, {long_date(delivery.received_on)}",
         signatures=[
-            _signature("seller", snap["seller"], role=_("Yang menyerahkan (PIHAK PERTAMA)")),
-            _signature("buyer", snap["buyer"], role=_("Yang menerima (PIHAK KEDUA)")),
+            signature("seller", snap["seller"], role=_("Yang menyerahkan (PIHAK PERTAMA)")),
+            signature("buyer", snap["buyer"], role=_("Yang menerima (PIHAK KEDUA)")),
         ],
         filename=number_.replace("/", "-"),
     )
@@ -398,10 +187,10 @@ def bast_document(deal: Deal, delivery: Delivery) -> Document:
 def _bast_party(side: str, party: dict) -> Block:
     label = _("Penjual, yang menyerahkan") if side == "seller" else _("Pembeli, yang menerima")
     return Block(
-        heading=f"{_role(side)} ({label})",
+        heading=f"{role_of(side)} ({label})",
         facts=[
             (_("Nama"), party.get("signer") or "-"),
-            (_("Jabatan"), _position(party)),
+            (_("Jabatan"), position_of(party)),
             (_("Kopontren"), party["kopontren"]),
             (_("Pondok pesantren"), f"{party['name']} (NSPP {party['nspp']})"),
         ],
@@ -424,8 +213,8 @@ def receipt_document(deal: Deal, payment: Payment) -> Document:
         "Pembayaran %(akad)s, kontrak %(number)s: %(goods)s %(quantity)s",
         akad=akad_label(snap["akad"]),
         number=deal.contract.number,
-        goods=_goods_name(goods),
-        quantity=_quantity(snap["quantity"], goods["unit"]),
+        goods=goods_name(goods),
+        quantity=quantity(snap["quantity"], goods["unit"]),
     )
     facts = [
         (_("Telah terima dari"), f"{snap['buyer']['kopontren']} ({snap['buyer']['name']})"),
@@ -453,7 +242,7 @@ def receipt_document(deal: Deal, payment: Payment) -> Document:
         blocks=[Block(facts=facts)],
         place_date=f"{place}, {long_date(payment.paid_on)}" if place else "",
         signatures=[
-            _signature(
+            signature(
                 "seller",
                 seller,
                 meterai=payment.amount > METERAI_THRESHOLD,
