@@ -89,7 +89,7 @@ def role_of(side: str) -> str:
 
 
 def position_of(party: dict) -> str:
-    return party.get("signer_position") or _("Pengelola kopontren")
+    return party.get("signer_position") or _("Pengelola Kopontren")
 
 
 def signature(side: str, party: dict, meterai: bool = False, role: str | None = None):
