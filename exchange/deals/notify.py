@@ -23,6 +23,12 @@ MESSAGES = {
     "complete": N_("%(deal)s selesai; beri penilaian untuk mitra Anda."),
     "dispute": N_("Sengketa diajukan pada %(deal)s."),
     "resolve": N_("Sengketa pada %(deal)s telah dicabut."),
+    # Staff resolving a dispute (disputes.py): both parties are told.
+    "settle": N_(
+        "Staf mencatat penyelesaian sengketa %(deal)s secara musyawarah; kesepakatan berlanjut."
+    ),
+    "staff_cancel": N_("Staf membatalkan %(deal)s karena sengketa; dana dikembalikan %(amount)s."),
+    "refer": N_("Sengketa %(deal)s dirujuk ke Badan Arbitrase Syariah Nasional (Basyarnas)."),
     "request_cancel": N_("Pihak lain meminta pembatalan %(deal)s; setujui atau tolak."),
     "agree_cancel": N_("%(deal)s dibatalkan atas kesepakatan bersama."),
     "decline_cancel": N_("Permintaan pembatalan %(deal)s ditolak."),

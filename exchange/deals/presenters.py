@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from datetime import date
 
-from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
@@ -23,9 +22,7 @@ from exchange.deals.forms import (
     WaitForm,
 )
 from exchange.deals.models import Deal
-from exchange.deals.pdf import render_contract_pdf
 from exchange.deals.states import OPEN, Action, Side, State, available_actions
-from exchange.deals.terbilang import rupiah_in_words
 from exchange.errors import NotFound
 from exchange.extensions import db
 from exchange.i18n import rupiah, short_date
@@ -55,6 +52,9 @@ ACTION_LABELS = {
     "complete": _l("Selesaikan"),
     "dispute": _l("Ajukan sengketa"),
     "resolve": _l("Cabut sengketa"),
+    "settle": _l("Penyelesaian sengketa disepakati (staf)"),
+    "staff_cancel": _l("Dibatalkan dengan pengembalian dana (staf)"),
+    "refer": _l("Dirujuk ke Basyarnas (staf)"),
     "request_cancel": _l("Minta pembatalan"),
     "agree_cancel": _l("Setujui pembatalan"),
     "decline_cancel": _l("Tolak pembatalan"),
@@ -280,63 +280,6 @@ _SIMPLE = (
     "decline_cancel",
     "cancel_refund",
 )
-
-
-def contract_page(deal: Deal) -> dict:
-    contract = deal.contract
-    snap = contract.snapshot
-    return {
-        "deal": deal,
-        "contract": contract,
-        "snap": snap,
-        "akad_name": akad_label(snap["akad"]),
-        "clauses": [_(c) for c in snap["clauses"]],
-        "facts": contract_facts(snap),
-        "in_words": rupiah_in_words(snap["total"]),
-        "interest_warning": interest_warning(deal),
-    }
-
-
-def contract_facts(snap: dict) -> list[tuple[str, str]]:
-    goods = snap["goods"]
-    facts = [
-        (_("Barang"), goods["name_en"] if str(get_locale()) == "en" else goods["name_id"]),
-        (_("Mutu"), goods["grade"] or "-"),
-        (_("Jumlah"), f"{snap['quantity']} {goods['unit']}"),
-        (_("Harga satuan"), rupiah(snap["unit_price"])),
-        (_("Tanggal penyerahan"), short_date(date.fromisoformat(snap["handover_date"]))),
-        (_("Lokasi penyerahan"), snap["handover_place"]),
-        (_("Pengangkutan"), str(TRANSPORT_LABELS[snap["transport"]])),
-    ]
-    if snap.get("payment_due_date"):
-        due = short_date(date.fromisoformat(snap["payment_due_date"]))
-        facts.append((_("Jatuh tempo pembayaran"), due))
-    for i, stage in enumerate(snap.get("payment_schedule") or [], start=1):
-        due = short_date(date.fromisoformat(stage["due"]))
-        facts.append((_("Tahap %(n)d", n=i), f"{due}: {rupiah(stage['amount'])}"))
-    if snap.get("cost_price") is not None:
-        facts.append((_("Harga pokok per satuan"), rupiah(snap["cost_price"])))
-        facts.append((_("Margin per satuan"), rupiah(snap["margin"])))
-    return facts
-
-
-def contract_pdf(deal: Deal) -> bytes:
-    page = contract_page(deal)
-    labels = {
-        "title": _("Kontrak Jual Beli"),
-        "number": _("Nomor"),
-        "akad": _("Akad"),
-        "akad_name": page["akad_name"],
-        "seller": _("Penjual"),
-        "buyer": _("Pembeli"),
-        "kopontren": _("Kopontren"),
-        "signer": _("Penandatangan"),
-        "goods_heading": _("Barang dan syarat"),
-        "total": _("Total harga"),
-        "clauses_heading": _("Ketentuan akad"),
-        "facts": page["facts"],
-    }
-    return render_contract_pdf(deal.contract, labels, page["clauses"], rupiah)
 
 
 def awaited(deal: Deal) -> str:

@@ -40,6 +40,10 @@ class Action(StrEnum):
     COMPLETE = "complete"
     DISPUTE = "dispute"
     RESOLVE = "resolve"
+    # Staff settle an open dispute (deals/disputes.py)
+    SETTLE = "settle"  # an agreed settlement (islah), with a note: the deal goes on
+    STAFF_CANCEL = "staff_cancel"  # cancel; the seller owes back what the buyer paid
+    REFER = "refer"  # referred to Basyarnas; the dispute stays open until its award
     REQUEST_CANCEL = "request_cancel"
     AGREE_CANCEL = "agree_cancel"
     DECLINE_CANCEL = "decline_cancel"
@@ -69,6 +73,7 @@ class Who(StrEnum):
     SYSTEM = "system"  # the expiry job
     NOT_CANCEL_REQUESTER = "not_cancel_requester"  # the side that did not ask to cancel
     DISPUTER = "disputer"  # the side that raised the dispute
+    STAFF = "staff"  # OPOP staff, acting for neither side
 
 
 @dataclass(frozen=True)
@@ -102,6 +107,10 @@ TABLE: dict[tuple[State, Action], Move] = {
     (S.RECEIVED, A.DISPUTE): Move(S.DISPUTED, W.EITHER),
     # RESOLVE returns to the state the dispute was raised from (kept on the deal)
     (S.DISPUTED, A.RESOLVE): Move(S.DISPUTED, W.DISPUTER),
+    # Staff resolve a dispute: SETTLE returns to the state it was raised from, like RESOLVE.
+    (S.DISPUTED, A.SETTLE): Move(S.DISPUTED, W.STAFF),
+    (S.DISPUTED, A.STAFF_CANCEL): Move(S.CANCELLED, W.STAFF),
+    (S.DISPUTED, A.REFER): Move(S.DISPUTED, W.STAFF),
     (S.DISPUTED, A.REQUEST_CANCEL): Move(S.DISPUTED, W.EITHER),
     (S.DISPUTED, A.AGREE_CANCEL): Move(S.CANCELLED, W.NOT_CANCEL_REQUESTER),
     (S.DISPUTED, A.DECLINE_CANCEL): Move(S.DISPUTED, W.NOT_CANCEL_REQUESTER),
@@ -131,6 +140,8 @@ class Context:
     cancel_requested_by: Side | None = None
     disputed_by: Side | None = None
     resume_state: State | None = None
+    # The open dispute has been referred to Basyarnas (it is referred once).
+    dispute_referred: bool = False
     # After signing: the akad wants the buyer to pay before the seller ships (salam).
     buyer_pays_first: bool = False
     # Salam: the due date has come and the goods are not all handed over (wait or cancel).
@@ -150,7 +161,11 @@ class Decision:
     reason: str = ""
 
 
-def _may(who: Who, side: Side | None, ctx: Context) -> bool:
+def _may(who: Who, side: Side | None, ctx: Context, staff: bool) -> bool:
+    if who is Who.STAFF:
+        return staff and side is None
+    if staff:
+        return False
     if who is Who.SYSTEM:
         return side is None
     if side is None:
@@ -170,15 +185,18 @@ def _may(who: Who, side: Side | None, ctx: Context) -> bool:
     return False
 
 
-def decide(ctx: Context, action: Action, side: Side | None) -> Decision:
-    """May ``side`` (None: the system) make ``action`` now, and to which state does it lead?"""
+def decide(ctx: Context, action: Action, side: Side | None, staff: bool = False) -> Decision:
+    """May ``side`` (None: the system, or staff when ``staff``) make ``action`` now, and to
+    which state does it lead?"""
     move = TABLE.get((ctx.state, action))
     if move is None:
         return Decision(
             False, reason=N_("Langkah ini tidak dapat dilakukan pada keadaan sekarang.")
         )
-    if not _may(move.who, side, ctx):
-        if move.who is Who.TURN:
+    if not _may(move.who, side, ctx, staff):
+        if move.who is Who.STAFF:
+            reason = N_("Hanya staf yang dapat melakukan langkah ini.")
+        elif move.who is Who.TURN:
             reason = N_("Sekarang giliran pihak lain untuk menjawab.")
         elif move.who is Who.NOT_CANCEL_REQUESTER:
             reason = (
@@ -207,20 +225,22 @@ def decide(ctx: Context, action: Action, side: Side | None) -> Decision:
         return Decision(False, reason=N_("Tidak ada kelebihan bayar yang perlu dikembalikan."))
     if action is Action.REQUEST_CANCEL and ctx.cancel_requested_by is not None:
         return Decision(False, reason=N_("Pembatalan sudah diminta; menunggu persetujuan."))
+    if action is Action.REFER and ctx.dispute_referred:
+        return Decision(False, reason=N_("Sengketa ini sudah dirujuk ke Basyarnas."))
     next_state = move.next_state
-    if action is Action.RESOLVE:
+    if action in (Action.RESOLVE, Action.SETTLE):
         if ctx.resume_state is None:
             return Decision(False, reason=N_("Keadaan sebelum sengketa tidak diketahui."))
         next_state = ctx.resume_state
     return Decision(True, next_state=next_state)
 
 
-def available_actions(ctx: Context, side: Side | None) -> list[Action]:
-    """The moves ``side`` may make now, in the table's order (the page shows these buttons)."""
+def available_actions(ctx: Context, side: Side | None, staff: bool = False) -> list[Action]:
+    """The moves ``side`` (or staff) may make now, in the table's order (the page's buttons)."""
     return [
         action
         for (state, action) in TABLE
-        if state == ctx.state and decide(ctx, action, side).allowed
+        if state == ctx.state and decide(ctx, action, side, staff).allowed
     ]
 
 

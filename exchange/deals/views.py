@@ -8,7 +8,6 @@ from flask import (
     Blueprint,
     abort,
     flash,
-    make_response,
     redirect,
     render_template,
     request,
@@ -304,28 +303,6 @@ def tie_bundle(deal_id: int):
     else:
         flash(_("Kedua kesepakatan diikat sebagai kesepakatan timbal balik."), "success")
     return redirect(url_for("deals.detail", deal_id=deal_id))
-
-
-@bp.route("/<int:deal_id>/kontrak")
-@login_required
-def contract(deal_id: int):
-    deal = present.visible_deal(current_user, deal_id)
-    if deal.contract is None:
-        abort(404)
-    return render_template("deals/contract.html", **present.contract_page(deal))
-
-
-@bp.route("/<int:deal_id>/kontrak.pdf")
-@login_required
-def contract_pdf(deal_id: int):
-    deal = present.visible_deal(current_user, deal_id)
-    if deal.contract is None:
-        abort(404)
-    response = make_response(present.contract_pdf(deal))
-    response.headers["Content-Type"] = "application/pdf"
-    name = deal.contract.number.replace("/", "-")
-    response.headers["Content-Disposition"] = f'attachment; filename="{name}.pdf"'
-    return response
 
 
 @bp.route("/notifikasi", methods=["GET", "POST"])

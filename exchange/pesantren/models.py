@@ -44,6 +44,9 @@ class Pesantren(db.Model):
     kopontren_name: Mapped[str255]
     # Legal-entity number of the cooperative (badan hukum koperasi)
     kopontren_legal_number: Mapped[str | None] = mapped_column(String(80))
+    # Who signs contracts for the kopontren, and as what (jabatan), e.g. "Ketua Pengurus"
+    signatory_name: Mapped[str | None] = mapped_column(String(120))
+    signatory_position: Mapped[str | None] = mapped_column(String(120))
     regency_code: Mapped[str] = mapped_column(ForeignKey("regencies.code"), index=True)
     address: Mapped[str] = mapped_column(String(500), default="")
     lat: Mapped[float] = mapped_column(Float)

@@ -25,6 +25,8 @@ TEXT_LIMITS = {
     "name": 255,
     "kopontren_name": 255,
     "kopontren_legal_number": 80,
+    "signatory_name": 120,
+    "signatory_position": 120,
     "address": 500,
     "products": 2000,
 }
@@ -90,7 +92,8 @@ def halal_lines(certificates: list[dict]) -> str:
 def clean_registry(data: dict) -> tuple[dict, list[str]]:
     """Check and normalise the registry fields. Returns (values, warnings); raises Invalid."""
     values = clean_texts(data, TEXT_LIMITS, required=("name", "kopontren_name"))
-    values["kopontren_legal_number"] = values["kopontren_legal_number"] or None
+    for optional in ("kopontren_legal_number", "signatory_name", "signatory_position"):
+        values[optional] = values[optional] or None
     regency = db.session.get(Regency, data.get("regency_code") or "")
     if regency is None:
         raise Invalid(
