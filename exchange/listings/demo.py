@@ -170,8 +170,9 @@ def _format2(listing: Listing, c: Commodity, hubs: dict, today, rng) -> None:
     quantity per deal for some listings; salam offers of rice and salt wait for the harvest."""
     offer = listing.side == Side.OFFER.value
     akad = list(rng.choice(OFFER_AKAD if offer else REQUEST_AKAD))
-    if c.made_to_order and rng.random() < 0.6:
-        akad = ["istisna"] if offer else akad + ["istisna"]
+    if c.made_to_order and (not offer or rng.random() < 0.6):
+        # Goods made to order: every buyer accepts istisna', most makers sell only that way.
+        akad = akad + ["istisna"] if not offer else ["istisna"]
     elif c.slug in HARVESTED and offer and rng.random() < 0.35:
         # Before the harvest: paid now, delivered when the harvest is in.
         akad = ["salam"]
