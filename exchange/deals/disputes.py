@@ -139,10 +139,12 @@ def settle(actor, deal_id: int, note: str) -> Deal:
 
 
 def refund_owed_on_cancel(deal: Deal) -> int:
-    """What the seller owes back when staff cancel: all the buyer paid beyond the value of the
-    goods it keeps (those received on the BAST; none before it)."""
-    kept = services._amount_due(deal) if deal.delivery is not None else 0
-    return max(deal.paid - kept, 0)
+    """What the seller will owe back once staff cancel: what the buyer paid and was not yet
+    refunded, beyond the value of the goods it keeps (those received on the BAST). After the
+    cancellation ``services.overpaid`` says the same, and the seller records the refund with
+    ``fulfilment.refund`` (the Refund row)."""
+    kept = services.amount_due(deal) if deal.delivery is not None else 0
+    return max(deal.paid - deal.refunded - kept, 0)
 
 
 def cancel_with_refund(actor, deal_id: int, note: str) -> Deal:

@@ -137,9 +137,7 @@ def bast_document(deal: Deal, delivery: Delivery) -> Document:
         facts.append((_("Kekurangan"), f"{quantity(delivery.shortfall, unit)} ({outcome})"))
     if delivery.note:
         facts.append((_("Catatan"), delivery.note))
-    # TODO(sharia merge): Deal.same_session_at (price and handover settled in one session, the
-    # ribawi rule's flag) comes with the sharia branch; read it directly once both are in main.
-    if same_session := getattr(deal, "same_session_at", None):
+    if same_session := deal.same_session_at:  # the ribawi rule's flag (fulfilment.py)
         facts.append((_("Lunas dan diserahkan dalam satu majelis"), short_datetime(same_session)))
     place = snap["handover_place"]
     blocks = [
@@ -225,9 +223,7 @@ def receipt_document(deal: Deal, payment: Payment) -> Document:
         (_("Dibayar sampai kuitansi ini"), f"{rupiah(paid_so_far)} / {rupiah(due)}"),
         (_("Sisa tagihan"), rupiah(max(due - paid_so_far, 0))),
     ]
-    # TODO(sharia merge): Payment.method ("offset": set against the other leg of a reciprocal
-    # bundle) comes with the sharia branch; read it directly once both are in main.
-    if getattr(payment, "method", "cash") == "offset":
+    if payment.method == "offset":  # set against the other leg of a reciprocal bundle
         facts.append((_("Cara pembayaran"), _("Diperhitungkan dengan paket timbal balik")))
     if payment.note:
         facts.append((_("Catatan"), payment.note))

@@ -245,3 +245,15 @@ def test_the_dispute_forms_carry_csrf_and_refuse_without_it(app, client, auth):
     with app.app_context():
         assert _deal(deal_id).state == State.DISPUTED
         assert db.session.scalar(select(DealEvent).where(DealEvent.action == "settle")) is None
+
+
+def test_after_a_staff_cancellation_the_seller_records_the_refund_it_owes(app):
+    """The refund is one record (the sharia branch's Refund row), made by the seller."""
+    with app.app_context():
+        seller, buyer, staff, deal_id, _ = disputed()
+        disputes.cancel_with_refund(staff, deal_id, "Barang rusak seluruhnya")
+        assert services.overpaid(_deal(deal_id)) == 450_000
+        fulfilment.refund(seller, deal_id, 450_000, date.today(), "Transfer kembali")
+        deal = _deal(deal_id)
+        assert deal.refunded == 450_000 and services.overpaid(deal) == 0
+        assert disputes.refund_owed_on_cancel(deal) == 0
