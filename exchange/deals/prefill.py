@@ -43,7 +43,7 @@ def goods(commodity) -> rules.Goods:
 
 
 def contract_akad(commodity) -> tuple[str, ...]:
-    """The akad the contract rules allow at all for a commodity (istisna' only for goods made to order)."""
+    """The akad the contract rules allow at all for a commodity (istisna': made to order)."""
     return tuple(rules.offered_akad([rules.AKAD_ORDER], goods(commodity)))
 
 
