@@ -41,9 +41,14 @@ class Config:
     # Accounts
     PASSWORD_MIN_LENGTH = 10
     PASSWORD_HASH_METHOD = "scrypt"  # werkzeug's default cost (n=32768)
-    LOGIN_MAX_FAILURES = 5
-    LOGIN_LOCKOUT_MINUTES = 15
+    LOGIN_MAX_FAILURES = 5  # tries on one account from one client, then that client waits
+    LOGIN_LOCKOUT_MINUTES = 15  # ... out this window (a password reset lifts it)
+    LOGIN_CLIENT_MAX_ATTEMPTS = 50  # sign-in tries from one client, whatever the accounts ...
+    LOGIN_CLIENT_WINDOW_MINUTES = 15  # ... in this window, then 429
     PASSWORD_RESET_HOURS = 2
+    RESET_CLIENT_MAX_PER_HOUR = 10  # forgot-password requests from one client, then 429
+    RESET_ADDRESS_MAX_PER_HOUR = 3  # e-mails to one address; past it the page answers the same
+    REGISTER_CLIENT_MAX_PER_HOUR = 10  # registrations tried from one client, then 429
 
     # E-mail: "files" writes .eml files under instance/outbox/, "smtp" talks to a server
     MAIL_BACKEND = "files"
@@ -74,7 +79,7 @@ class Config:
     DIGEST_BATCH_SIZE = 500  # readers per transaction in a digest run
     EXPIRY_CRON = "5 * * * *"  # listings and unanswered negotiation moves, hourly
     REMINDERS_CRON = "0 7 * * *"  # deals waiting on someone, daily
-    OUTBOX_INTERVAL_SECONDS = 60  # retry due mail this often
+    OUTBOX_INTERVAL_SECONDS = 15  # deliver due mail this often (never inside a request)
     OUTBOX_CLAIM_SECONDS = 120  # a sender's claim on a message; longer than one SMTP send
     SCHEDULER_LEASE_SECONDS = 60  # SQLite lease; renewed every third of it
 

@@ -26,7 +26,6 @@ def create_app(config_name: str | None = None, **overrides) -> Flask:
     from exchange.auth.loader import init_login
     from exchange.errors import register_error_handlers
     from exchange.i18n import register_formatting, select_locale
-    from exchange.mail.outbox import init_outbox
     from exchange.models import import_all_models
     from exchange.site.form_messages import init_form_messages
     from exchange.site.nav import register_nav
@@ -38,7 +37,6 @@ def create_app(config_name: str | None = None, **overrides) -> Flask:
     ext.csrf.init_app(app)
     ext.babel.init_app(app, locale_selector=select_locale)
     init_login(app)
-    init_outbox(app)
     register_formatting(app)
     register_nav(app)
     init_form_messages(app)

@@ -3,7 +3,9 @@
 ``queue_email`` only adds a row. ``deliver_pending`` sends what is due, one row at a time, each
 marked sent in its own commit, so a crash can at worst repeat the one message in flight.
 
-Several senders may run at once (the web worker after a request, the scheduler's outbox job):
+Mail is never sent inside a web request (an SMTP server that never answers would hold the
+worker): the scheduler's outbox job (every OUTBOX_INTERVAL_SECONDS) and ``flask exchange
+send-mail`` deliver. Several senders may run at once:
 before sending a row, a sender claims it with one conditional UPDATE that sets
 ``claimed_until = now + OUTBOX_CLAIM_SECONDS`` where the row is pending and not claimed (or its
 claim ran out). Only the sender whose UPDATE matched the row sends it. A sender killed mid-send
@@ -14,9 +16,8 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from flask import Flask, current_app
-from sqlalchemy import event, or_, select, text, update
-from sqlalchemy.orm import Session
+from flask import current_app
+from sqlalchemy import or_, select, text, update
 
 from exchange.db import utcnow
 from exchange.extensions import db
@@ -30,15 +31,19 @@ from exchange.mail.models import OutboxMessage, OutboxStatus
 
 MAX_ATTEMPTS = 8
 READ_BATCH = 200
-_SESSION_FLAG = "outbox_dirty"
+
+
+SCRUBBED = "[removed after sending: this message held a secret link]"
 
 
 def queue_email(
-    to, subject, text, html=None, headers=None, dedupe_key=None, flush=True
+    to, subject, text, html=None, headers=None, dedupe_key=None, flush=True, sensitive=False
 ) -> OutboxMessage:
     """Add a message to the outbox in the current transaction (flush only).
 
     ``flush=False`` lets a bulk caller (the digest run) have many rows inserted at once.
+    ``sensitive=True`` (a reset link): the bodies are blanked once the message leaves.
+    Nothing is ever sent inside the request: the scheduler's outbox job delivers.
     """
     msg = OutboxMessage(
         to_address=to,
@@ -48,11 +53,11 @@ def queue_email(
         headers=headers or {},
         dedupe_key=dedupe_key,
         next_attempt_at=utcnow(),
+        sensitive=sensitive,
     )
     db.session.add(msg)
     if flush:
         db.session.flush()
-    db.session.info[_SESSION_FLAG] = True
     return msg
 
 
@@ -88,6 +93,8 @@ def deliver_pending(limit: int | None = None, now=None) -> dict:
                 if not _claim(row.id, lease):
                     continue  # another sender has it
                 outcome, values = _send_one(backend, row, now)
+                if row.sensitive and outcome != "retry":
+                    values.update(text_body=SCRUBBED, html_body=None)
                 _record_outcome(row.id, values)
                 counts[outcome] += 1
     finally:
@@ -116,7 +123,16 @@ def _claim(msg_id: int, lease: timedelta) -> bool:
 
 def _pending_rows(ids: list[int]):
     t = OutboxMessage
-    columns = (t.id, t.to_address, t.subject, t.text_body, t.html_body, t.headers, t.attempts)
+    columns = (
+        t.id,
+        t.to_address,
+        t.subject,
+        t.text_body,
+        t.html_body,
+        t.headers,
+        t.attempts,
+        t.sensitive,
+    )
     rows = db.session.execute(
         select(*columns).where(t.id.in_(ids), t.status == OutboxStatus.PENDING).order_by(t.id)
     ).all()
@@ -178,21 +194,3 @@ def _record_outcome(msg_id: int, values: dict) -> None:
         .execution_options(synchronize_session=False)
     )
     db.session.commit()
-
-
-def init_outbox(app: Flask) -> None:
-    """After a request whose transaction queued mail and committed, deliver it."""
-
-    @event.listens_for(Session, "after_rollback")
-    def _forget(session):
-        session.info.pop(_SESSION_FLAG, None)
-
-    @app.after_request
-    def _deliver(response):
-        if db.session.info.pop(_SESSION_FLAG, False) and not db.session.new:
-            try:
-                deliver_pending(limit=20)
-            except Exception:  # noqa: BLE001 - delivery must never break the page
-                db.session.rollback()
-                app.logger.exception("outbox delivery failed; the scheduler will retry")
-        return response

@@ -1,0 +1,53 @@
+"""Attempt counters shared by every worker; lockouts per client; sensitive outbox rows
+
+Revision ID: hardening_1
+Revises: 2dbc73436f3e
+
+The users' ``session_version`` already exists (wave 1); what changes is who bumps it.
+"""
+
+import sqlalchemy as sa
+from alembic import op
+
+import exchange.db
+
+revision = "hardening_1"
+down_revision = "2dbc73436f3e"
+branch_labels = None
+depends_on = None
+
+
+def upgrade():
+    op.create_table(
+        "throttles",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("scope", sa.String(length=40), nullable=False),
+        sa.Column("key_hash", sa.String(length=64), nullable=False),
+        sa.Column("window_no", sa.BigInteger(), nullable=False),
+        sa.Column("ends_at", sa.BigInteger(), nullable=False),
+        sa.Column("count", sa.Integer(), nullable=False),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_throttles")),
+        sa.UniqueConstraint(
+            "scope", "key_hash", "window_no", name=op.f("uq_throttles_scope_key_hash_window_no")
+        ),
+    )
+    with op.batch_alter_table("throttles", schema=None) as batch_op:
+        batch_op.create_index(batch_op.f("ix_throttles_ends_at"), ["ends_at"], unique=False)
+    with op.batch_alter_table("users", schema=None) as batch_op:
+        batch_op.drop_column("locked_until")
+    with op.batch_alter_table("outbox", schema=None) as batch_op:
+        batch_op.add_column(
+            sa.Column("sensitive", sa.Boolean(), nullable=False, server_default=sa.false())
+        )
+
+
+def downgrade():
+    with op.batch_alter_table("outbox", schema=None) as batch_op:
+        batch_op.drop_column("sensitive")
+    with op.batch_alter_table("users", schema=None) as batch_op:
+        batch_op.add_column(
+            sa.Column("locked_until", exchange.db.UTCDateTime(timezone=True), nullable=True)
+        )
+    with op.batch_alter_table("throttles", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_throttles_ends_at"))
+    op.drop_table("throttles")
