@@ -28,6 +28,8 @@ def create_app(config_name: str | None = None, **overrides) -> Flask:
     from exchange.i18n import register_formatting, select_locale
     from exchange.models import import_all_models
     from exchange.site.form_messages import init_form_messages
+    from exchange.site.guards import init_guards
+    from exchange.site.headers import init_headers
     from exchange.site.nav import register_nav
 
     import_all_models()
@@ -41,6 +43,8 @@ def create_app(config_name: str | None = None, **overrides) -> Flask:
     register_nav(app)
     init_form_messages(app)
     register_error_handlers(app)
+    init_headers(app)
+    init_guards(app)
     _register_blueprints(app)
     _register_cli(app)
     return app

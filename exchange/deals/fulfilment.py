@@ -7,6 +7,7 @@ from datetime import date
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import or_, select
+from sqlalchemy.exc import IntegrityError
 
 from exchange.audit.services import record
 from exchange.db import utcnow
@@ -224,9 +225,15 @@ def rate(actor, deal_id: int, score: int, comment: str = "") -> Rating:
         rater_id=actor.id,
     )
     db.session.add(rating)
-    apply_move(deal, Action.RATE, side, actor, f"{score}")
-    notify(deal, _other_pesantren(deal, side), "rate")
-    db.session.commit()
+    already = Conflict(_l("Anda sudah memberi penilaian untuk kesepakatan ini."))
+    try:
+        apply_move(deal, Action.RATE, side, actor, f"{score}")
+        notify(deal, _other_pesantren(deal, side), "rate")
+        db.session.commit()
+    except IntegrityError:
+        # Two rating requests at once: the UNIQUE (deal, rater) key lets one through.
+        db.session.rollback()
+        raise already from None
     return rating
 
 

@@ -25,10 +25,10 @@ from exchange.deals.forms import (
     NoteForm,
     PaymentForm,
     RatingForm,
+    version_of,
 )
-from exchange.errors import DomainError
-from exchange.extensions import db
-from exchange.listings.models import Listing
+from exchange.errors import DomainError, NotFound
+from exchange.listings.queries import visible_listing
 
 bp = Blueprint("deals", __name__, url_prefix="/kesepakatan")
 
@@ -65,8 +65,11 @@ def open():  # noqa: A001 - the endpoint is named deals.open
     else:
         listing_id = request.args.get("listing", type=int)
         counter_id = request.args.get("counter", type=int) or 0
-    listing = db.get_or_404(Listing, listing_id)
-    counter = db.session.get(Listing, counter_id)
+    # A listing hidden by staff is not found, here as on the market (one visibility rule).
+    listing = visible_listing(current_user, listing_id) if listing_id else None
+    if listing is None:
+        raise NotFound()
+    counter = visible_listing(current_user, counter_id) if counter_id else None
     if counter is not None and counter.pesantren_id != current_user.pesantren_id:
         counter = None
     form = present.terms_form(listing, counter)
@@ -113,7 +116,7 @@ def counter(deal_id: int):
             services.counter_offer(
                 current_user,
                 deal_id,
-                int(form.version.data or 0),
+                version_of(form),
                 form.terms(),
                 form.message.data or "",
             )
@@ -130,7 +133,7 @@ def counter(deal_id: int):
 def accept(deal_id: int):
     form = NoteForm()
     try:
-        contract = services.accept(current_user, deal_id, int(form.version.data or 0))
+        contract = services.accept(current_user, deal_id, version_of(form))
     except DomainError as error:
         flash(str(error.message), "error")
     else:
