@@ -17,6 +17,7 @@ from flask import (
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
+from exchange.auth.permissions import can_act_on_deal, require_trader
 from exchange.deals import fulfilment, queries, services
 from exchange.deals import presenters as present
 from exchange.deals.forms import (
@@ -27,7 +28,7 @@ from exchange.deals.forms import (
     RatingForm,
     version_of,
 )
-from exchange.errors import DomainError, NotFound
+from exchange.errors import DomainError, Forbidden, NotFound
 from exchange.listings.queries import visible_listing
 
 bp = Blueprint("deals", __name__, url_prefix="/kesepakatan")
@@ -57,6 +58,7 @@ def index():
 @bp.route("/baru", methods=["GET", "POST"])
 @login_required
 def open():  # noqa: A001 - the endpoint is named deals.open
+    require_trader(current_user)  # staff and unverified pesantren: 403, as on the services
     proposal = None
     if "proposal" in request.args:
         # Not a party, or no longer open: 404 (with the reason, via the DomainError handler).
@@ -99,6 +101,15 @@ def open():  # noqa: A001 - the endpoint is named deals.open
     )
 
 
+def _party_deal(deal_id: int):
+    """The deal a party acts on: strangers get 404 (``visible_deal``); staff, who may read the
+    deal but never act on it, get 403."""
+    deal = present.visible_deal(current_user, deal_id)
+    if not can_act_on_deal(current_user, deal):
+        raise Forbidden()
+    return deal
+
+
 @bp.route("/<int:deal_id>")
 @login_required
 def detail(deal_id: int, counter_form=None, forms=None):
@@ -109,7 +120,7 @@ def detail(deal_id: int, counter_form=None, forms=None):
 @bp.post("/<int:deal_id>/tawar")
 @login_required
 def counter(deal_id: int):
-    deal = present.visible_deal(current_user, deal_id)
+    deal = _party_deal(deal_id)
     form = present.terms_form(deal.offer or deal.request, deal.request if deal.offer else None)
     if form.validate_on_submit():
         try:
@@ -131,6 +142,7 @@ def counter(deal_id: int):
 @bp.post("/<int:deal_id>/terima")
 @login_required
 def accept(deal_id: int):
+    _party_deal(deal_id)
     form = NoteForm()
     try:
         contract = services.accept(current_user, deal_id, version_of(form))
@@ -147,6 +159,7 @@ def move(deal_id: int, action: str):
     service = SIMPLE_MOVES.get(action)
     if service is None:
         abort(404)
+    _party_deal(deal_id)
     form = NoteForm()
     try:
         service(current_user, deal_id, form.note.data or "")
@@ -158,7 +171,7 @@ def move(deal_id: int, action: str):
 
 
 def _form_move(deal_id: int, form, name: str, call):
-    present.visible_deal(current_user, deal_id)
+    _party_deal(deal_id)
     if form.validate_on_submit():
         try:
             call()
@@ -230,7 +243,7 @@ def rate(deal_id: int):
 @login_required
 def tie_bundle(deal_id: int):
     """Tie this deal with one running the other way into a reciprocal bundle."""
-    present.visible_deal(current_user, deal_id)  # strangers: 404
+    _party_deal(deal_id)  # strangers: 404, staff: 403
     form = BundleForm()
     if not form.validate_on_submit():
         flash(_("Permintaan tidak sah; muat ulang halaman lalu coba lagi."), "error")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 from dataclasses import dataclass
 
 from exchange.extensions import db
@@ -58,9 +59,15 @@ def build_world() -> World:
     return world
 
 
-def signed_in(app, email: str | None, address: str = "127.0.0.1"):
+_addresses = itertools.count(1)
+
+
+def signed_in(app, email: str | None, address: str | None = None):
+    """A client signed in as ``email`` (or a visitor), from an address of its own so that the
+    per-client limits of one test do not add up."""
     client = app.test_client()
-    client.environ_base["REMOTE_ADDR"] = address
+    n = next(_addresses)
+    client.environ_base["REMOTE_ADDR"] = address or f"10.{n >> 16 & 255}.{n >> 8 & 255}.{n & 255}"
     if email:
         response = client.post("/akun/masuk", data={"email": email, "password": TEST_PASSWORD})
         assert response.status_code == 302, email
