@@ -21,6 +21,10 @@ class Config:
     SECRET_KEY: str | None = None
     DATABASE_URL: str | None = None
     SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
+    # PostgreSQL: seconds to wait for a connection, and the longest one statement may run
+    DB_CONNECT_TIMEOUT = 5
+    DB_STATEMENT_TIMEOUT_MS = 30000
+    HEALTH_TIMEOUT_SECONDS = 1.0  # /healthz answers 503 when the database takes longer
 
     # Interface
     BABEL_DEFAULT_LOCALE = "id"

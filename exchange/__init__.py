@@ -64,11 +64,23 @@ def _finish_config(app: Flask) -> None:
         url = make_url(app.config["DATABASE_URL"])
         if url.get_backend_name() == "sqlite" and url.database not in (None, "", ":memory:"):
             os.makedirs(os.path.dirname(os.path.abspath(url.database)), exist_ok=True)
+    options = dict(app.config.get("SQLALCHEMY_ENGINE_OPTIONS") or {})
+    # SQL error dumps in the logs never show the values (password hashes, reset-token hashes).
+    options.setdefault("hide_parameters", True)
     if app.config["DATABASE_URL"].startswith("sqlite"):
         # Concurrent writers (two managers accepting at once) wait for the lock, not fail.
-        options = dict(app.config.get("SQLALCHEMY_ENGINE_OPTIONS") or {})
         options.setdefault("connect_args", {"timeout": 30})
-        app.config["SQLALCHEMY_ENGINE_OPTIONS"] = options
+    elif app.config["DATABASE_URL"].startswith("postgresql"):
+        # A hung database must not freeze every worker: bounded connect and statement time.
+        statement_ms = int(app.config["DB_STATEMENT_TIMEOUT_MS"])
+        options.setdefault(
+            "connect_args",
+            {
+                "connect_timeout": int(app.config["DB_CONNECT_TIMEOUT"]),
+                "options": f"-c statement_timeout={statement_ms}",
+            },
+        )
+    app.config["SQLALCHEMY_ENGINE_OPTIONS"] = options
     app.config["BABEL_TRANSLATION_DIRECTORIES"] = os.path.join(app.root_path, "translations")
 
 
