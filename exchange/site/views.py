@@ -22,10 +22,14 @@ def index():
     return render_template("site/index.html", counts=status_counts())
 
 
-@bp.route("/bahasa/<code>")
+@bp.route("/bahasa/<code>", methods=["GET", "POST"])
 def set_language(code: str):
-    """Remember the reader's language: a cookie, and the account's setting when signed in."""
-    target = safe_next(request.args.get("next")) or url_for("site.index")
+    """Remember the reader's language in a cookie.
+
+    Only a POST (a form, with its CSRF token) also changes a signed-in account's saved
+    setting: a GET is a link anyone can plant in a page or an image tag.
+    """
+    target = safe_next(request.values.get("next")) or url_for("site.index")
     response = redirect(target)
     if code in current_app.config["LANGUAGES"]:
         response.set_cookie(
@@ -36,7 +40,11 @@ def set_language(code: str):
             httponly=True,
             secure=current_app.config["SESSION_COOKIE_SECURE"],
         )
-        if current_user.is_authenticated and current_user.locale != code:
+        if (
+            request.method == "POST"
+            and current_user.is_authenticated
+            and current_user.locale != code
+        ):
             from exchange.auth.services import set_locale
 
             set_locale(current_user, code)
