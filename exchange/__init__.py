@@ -27,6 +27,7 @@ def create_app(config_name: str | None = None, **overrides) -> Flask:
     from exchange.errors import register_error_handlers
     from exchange.i18n import register_formatting, select_locale
     from exchange.models import import_all_models
+    from exchange.site.accesslog import init_access_log
     from exchange.site.form_messages import init_form_messages
     from exchange.site.guards import init_guards
     from exchange.site.headers import init_headers
@@ -45,6 +46,7 @@ def create_app(config_name: str | None = None, **overrides) -> Flask:
     register_error_handlers(app)
     init_headers(app)
     init_guards(app)
+    init_access_log()
     _register_blueprints(app)
     _register_cli(app)
     return app
