@@ -52,6 +52,7 @@ class TermsForm(FlaskForm):
     margin = IntegerField(_l("Margin per satuan (murabahah)"), validators=[Optional()])
     message = TextAreaField(_l("Pesan singkat"), validators=[Optional(), Length(max=1000)])
     version = HiddenField()
+    client_token = HiddenField()  # opening only: makes a retried POST harmless
 
     def validate_schedule(self, field):
         try:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import secrets
 from datetime import date
 
 from flask import (
@@ -75,6 +76,7 @@ def open():  # noqa: A001 - the endpoint is named deals.open
     if counter is not None and counter.pesantren_id != current_user.pesantren_id:
         counter = None
     form = present.terms_form(listing, counter)
+    form.client_token.data = form.client_token.data or secrets.token_urlsafe(24)
     if request.method == "GET":
         form.fill(
             services.proposal_terms(current_user, proposal)
@@ -90,6 +92,7 @@ def open():  # noqa: A001 - the endpoint is named deals.open
                 form.terms(),
                 form.message.data or "",
                 proposal_id=proposal.id if proposal else None,
+                client_token=form.client_token.data,
             )
         except DomainError as error:
             present.form_refusal(form, error)

@@ -1,4 +1,5 @@
-"""Attempt counters shared by every worker; lockouts per client; sensitive outbox rows
+"""Attempt counters shared by every worker; lockouts per client; sensitive outbox rows;
+client tokens on deals
 
 Revision ID: hardening_1
 Revises: 2dbc73436f3e
@@ -39,9 +40,15 @@ def upgrade():
         batch_op.add_column(
             sa.Column("sensitive", sa.Boolean(), nullable=False, server_default=sa.false())
         )
+    with op.batch_alter_table("deals", schema=None) as batch_op:
+        batch_op.add_column(sa.Column("client_token", sa.String(length=64), nullable=True))
+        batch_op.create_unique_constraint(batch_op.f("uq_deals_client_token"), ["client_token"])
 
 
 def downgrade():
+    with op.batch_alter_table("deals", schema=None) as batch_op:
+        batch_op.drop_constraint(batch_op.f("uq_deals_client_token"), type_="unique")
+        batch_op.drop_column("client_token")
     with op.batch_alter_table("outbox", schema=None) as batch_op:
         batch_op.drop_column("sensitive")
     with op.batch_alter_table("users", schema=None) as batch_op:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import threading
 from datetime import date
 
@@ -172,3 +173,45 @@ def test_hidden_listing_cannot_be_opened_by_others(app):
         signed_in(app, world.buyer).get(f"/kesepakatan/baru?listing={world.offer_id}").status_code
         == 200
     )
+
+
+def test_a_retried_opening_gives_back_the_same_negotiation(app):
+    from exchange.deals.models import Deal
+
+    with app.app_context():
+        seller, buyer = make_manager(), make_manager(regency_code="3578")
+        offer_id = make_listing(seller.pesantren).id
+        email = buyer.email
+    c = signed_in(app, email)
+    page = c.get(f"/kesepakatan/baru?listing={offer_id}").get_data(as_text=True)
+    token = re.search(r'name="client_token" type="hidden" value="([^"]+)"', page)
+    data = {
+        "quantity": 50,
+        "unit_price": 1500,
+        "grade": 2,
+        "akad": "tunai",
+        "handover_date": date.fromordinal(date.today().toordinal() + 5).isoformat(),
+        "handover_place": "Gudang",
+        "transport": "buyer",
+        "client_token": token.group(1),
+    }
+    tries = 6
+    barrier = threading.Barrier(tries)
+    places: list = []
+
+    def post():
+        client = signed_in(app, email)
+        barrier.wait()
+        response = client.post(f"/kesepakatan/baru?listing={offer_id}", data=data)
+        places.append((response.status_code, response.headers.get("Location")))
+
+    threads = [threading.Thread(target=post) for _ in range(tries)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    again = c.post(f"/kesepakatan/baru?listing={offer_id}", data=data)
+    places.append((again.status_code, again.headers.get("Location")))
+    assert set(places) == {(302, places[0][1])}, places
+    with app.app_context():
+        assert db.session.scalar(select(func.count()).select_from(Deal)) == 1
