@@ -1,5 +1,5 @@
 """Attempt counters shared by every worker; lockouts per client; sensitive outbox rows;
-client tokens on deals
+client tokens on deals; UU PDP deletion requests
 
 Revision ID: hardening_1
 Revises: 2dbc73436f3e
@@ -40,12 +40,35 @@ def upgrade():
         batch_op.add_column(
             sa.Column("sensitive", sa.Boolean(), nullable=False, server_default=sa.false())
         )
+    op.create_table(
+        "privacy_requests",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("user_id", sa.Integer(), nullable=False),
+        sa.Column("status", sa.String(length=10), nullable=False),
+        sa.Column("reason", sa.String(length=1000), nullable=True),
+        sa.Column("answer", sa.String(length=1000), nullable=True),
+        sa.Column("decided_by_id", sa.Integer(), nullable=True),
+        sa.Column("decided_at", exchange.db.UTCDateTime(timezone=True), nullable=True),
+        sa.Column("created_at", exchange.db.UTCDateTime(timezone=True), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["decided_by_id"], ["users.id"], name=op.f("fk_privacy_requests_decided_by_id_users")
+        ),
+        sa.ForeignKeyConstraint(
+            ["user_id"], ["users.id"], name=op.f("fk_privacy_requests_user_id_users")
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_privacy_requests")),
+    )
+    with op.batch_alter_table("privacy_requests", schema=None) as batch_op:
+        batch_op.create_index(batch_op.f("ix_privacy_requests_user_id"), ["user_id"], unique=False)
     with op.batch_alter_table("deals", schema=None) as batch_op:
         batch_op.add_column(sa.Column("client_token", sa.String(length=64), nullable=True))
         batch_op.create_unique_constraint(batch_op.f("uq_deals_client_token"), ["client_token"])
 
 
 def downgrade():
+    with op.batch_alter_table("privacy_requests", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_privacy_requests_user_id"))
+    op.drop_table("privacy_requests")
     with op.batch_alter_table("deals", schema=None) as batch_op:
         batch_op.drop_constraint(batch_op.f("uq_deals_client_token"), type_="unique")
         batch_op.drop_column("client_token")

@@ -155,6 +155,9 @@ def world(app):
         services.accept(seller, signed.id, 1)
         w.signed_deal_id = signed.id
         w.spare_staff_id = make_staff().id  # the admin (de)activates this one
+        from exchange.privacy.services import request_deletion
+
+        w.request_id = request_deletion(make_manager(regency_code="3509")).id
         db.session.remove()
     return w
 
@@ -172,7 +175,7 @@ def test_every_route_and_role_answers_the_right_code(app, world):
         "action": "ship",
         "name": "summary",
         "filename": "style.css",
-        "request_id": 999999,
+        "request_id": world.request_id,
     }
     emails = {
         "visitor": None,
