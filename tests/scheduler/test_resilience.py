@@ -85,3 +85,18 @@ def test_an_unreachable_database_means_try_again_not_stop():
     lock = PostgresLock("postgresql+psycopg://postgres@127.0.0.1:1/none?connect_timeout=1")
     assert lock.renew() is None
     lock.release()
+
+
+def test_the_hourly_expiry_prunes_ended_attempt_counters(app):
+    from datetime import timedelta
+
+    from exchange.auth import throttle
+    from exchange.db import utcnow
+    from exchange.scheduler.jobs import expire
+
+    with app.app_context():
+        now = utcnow()
+        throttle.hit("login-client", "203.0.113.1", 60, now - timedelta(hours=2))
+        throttle.hit("login-client", "203.0.113.1", 3600, now)
+        assert expire(now=now)["throttles"] == 1
+        assert db.session.scalar(select(func.count()).select_from(throttle.Throttle)) == 1
