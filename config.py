@@ -86,6 +86,7 @@ class Config:
     OUTBOX_INTERVAL_SECONDS = 15  # deliver due mail this often (never inside a request)
     OUTBOX_CLAIM_SECONDS = 120  # a sender's claim on a message; longer than one SMTP send
     SCHEDULER_LEASE_SECONDS = 60  # SQLite lease; renewed every third of it
+    SCHEDULER_CATCH_UP_DELAY_SECONDS = 60  # missed digest runs are caught up this long after start
 
     # Set (EXCHANGE_PROXY_FIX=1) when a reverse proxy sets X-Forwarded-For/-Proto/-Host
     PROXY_FIX = False

@@ -39,6 +39,7 @@ class PostgresLock:
     def __init__(self, url: str):
         self.engine = create_engine(url, poolclass=NullPool)
         self.conn = None
+        self.released = False  # once released (shutting down), never taken again
 
     def try_acquire(self) -> bool:
         conn = self.engine.connect()
@@ -58,6 +59,8 @@ class PostgresLock:
         """True while held; after the connection died (a database blip, a restart), the lock
         is taken again on a new connection. False when another scheduler took it meanwhile,
         None while the database does not answer (try again later)."""
+        if self.released:
+            return False
         if self.conn is not None:
             try:
                 self.conn.execute(text("SELECT 1"))
@@ -73,6 +76,7 @@ class PostgresLock:
             return None
 
     def release(self) -> None:
+        self.released = True
         if self.conn is not None:
             try:
                 self.conn.execute(text("SELECT pg_advisory_unlock(:k)"), {"k": ADVISORY_KEY})
@@ -114,8 +118,10 @@ class LeaseLock:
         return self.held
 
     def renew(self) -> bool | None:
-        """True while held (the lease is extended), False when another scheduler has it, None
-        while the database does not answer."""
+        """True while held (the lease is extended), False when another scheduler has it or it
+        was released, None while the database does not answer."""
+        if not self.held:
+            return False
         try:
             return self.try_acquire()
         except DBAPIError:

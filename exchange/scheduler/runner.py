@@ -125,12 +125,14 @@ def build_scheduler(app: Flask, lock=None) -> BlockingScheduler:
         scheduler.add_job(
             _in_app(app, job_id, fn, *args, lock=lock), trigger, id=job_id, name=job_id
         )
-    # A restart around digest time must not skip the period: catch up once, at start.
+    # A restart around digest time must not skip the period: catch up once, shortly after
+    # start (a scheduler restarted in a loop, or stopped at once, never runs it).
+    delay = timedelta(seconds=int(app.config["SCHEDULER_CATCH_UP_DELAY_SECONDS"]))
     scheduler.add_job(
         _in_app(app, "catch-up", catch_up, app, lock=lock),
         id="catch-up",
         name="catch-up",
-        next_run_time=datetime.now(tz),
+        next_run_time=datetime.now(tz) + delay,
     )
     if lock is not None:
         every = max(int(app.config["SCHEDULER_LEASE_SECONDS"]) // 3, 1)
