@@ -11,8 +11,8 @@ BENCH_DIGESTS_URL ?= postgresql+psycopg://postgres@127.0.0.1:5432/bench_digests
 
 .DEFAULT_GOAL := help
 .PHONY: help install translations db-upgrade seed run serve scheduler test test-sqlite test-pg \
-        lint audit format extract-messages bench bench-market bench-matching bench-suggestions \
-        bench-clearing bench-digests bench-dashboard clean
+        lint audit format extract-messages bench bench-market bench-matching bench-matching-scale \
+        bench-suggestions bench-clearing bench-digests bench-dashboard bench-web clean
 
 help: ## List the targets
 	@grep -E '^[a-zA-Z_-]+:.*?## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*?## "}; {printf "  %-18s %s\n", $$1, $$2}'
@@ -43,6 +43,7 @@ seed: db-upgrade ## Load the demo data when the database is empty
 run: seed ## Set up and start the app (SQLite, demo data, scheduler) at http://127.0.0.1:5000
 	@echo "Bursa Pesantren: http://$(HOST):$(PORT)  (demo logins in README.md)"
 	@trap 'kill 0' EXIT; \
+	export EXCHANGE_BASE_URL="$${EXCHANGE_BASE_URL:-http://$(HOST):$(PORT)}"; \
 	if $(FLASK) exchange --help | grep -q ' scheduler'; then $(FLASK) exchange scheduler & fi; \
 	$(FLASK) run --host $(HOST) --port $(PORT)
 
@@ -77,6 +78,10 @@ format: install ## ruff format and autofix
 bench-digests: install ## Time a daily digest run for 10,000 managers (own PostgreSQL DB, local SMTP)
 	$(BIN)/python benchmarks/bench_digests.py --url "$(BENCH_DIGESTS_URL)"
 
+bench-web: install ## Pages under load: gunicorn + PostgreSQL (BENCH_WEB_URL), demo + 50,000 listings, wrk
+	@command -v wrk >/dev/null || apt-get install -y -q wrk
+	$(BIN)/python benchmarks/bench_web.py
+
 bench-market: install ## Time the market page with 50,000 listings in PostgreSQL (BENCH_MARKET_URL)
 	$(BIN)/python benchmarks/bench_market.py
 
@@ -88,6 +93,9 @@ clean: ## Remove the virtual environment and caches
 
 bench-matching: install ## Run the matching engine on every sample (../shared/matching/samples) and judge it
 	$(BIN)/python benchmarks/bench_matching.py
+
+bench-matching-scale: install ## The matching CLI on generated markets of 25k-200k listings, formats 1 and 2
+	$(BIN)/python benchmarks/bench_matching_scale.py
 
 bench-suggestions: install ## Time suggestions over 50,000 listings in PostgreSQL (BENCH_URL to override)
 	cd benchmarks && ../$(BIN)/python bench_suggestions.py $(if $(BENCH_URL),--url "$(BENCH_URL)")

@@ -27,6 +27,18 @@ MESSAGES = {
     "agree_cancel": N_("%(deal)s dibatalkan atas kesepakatan bersama."),
     "decline_cancel": N_("Permintaan pembatalan %(deal)s ditolak."),
     "rate": N_("Mitra Anda memberi penilaian pada %(deal)s."),
+    "wait": N_("Pembeli memilih menunggu barang %(deal)s sampai tanggal penyerahan baru."),
+    "cancel_refund": N_(
+        "Pembeli membatalkan %(deal)s karena barang belum ada pada waktunya; kembalikan uangnya."
+    ),
+    "refund": N_("Pengembalian uang dicatat pada %(deal)s."),
+    "bundle_settled": N_(
+        "Selisih bersih paket timbal balik %(deal)s dicatat; kedua kontrak lunas."
+    ),
+    "untie_request": N_(
+        "Pihak lain meminta paket timbal balik %(deal)s dilepas; setujui atau abaikan."
+    ),
+    "untied": N_("Paket timbal balik %(deal)s dilepas atas kesepakatan bersama."),
 }
 
 

@@ -9,7 +9,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from exchange.deals import akad as rules
-from exchange.deals import fulfilment, queries, services
+from exchange.deals import queries, reciprocal, services
 from exchange.deals.forms import (
     BundleForm,
     DisputeForm,
@@ -17,7 +17,10 @@ from exchange.deals.forms import (
     PaymentForm,
     RatingForm,
     ReceiveForm,
+    RefundForm,
+    SettleBundleForm,
     TermsForm,
+    WaitForm,
 )
 from exchange.deals.models import Deal
 from exchange.deals.pdf import render_contract_pdf
@@ -56,6 +59,9 @@ ACTION_LABELS = {
     "agree_cancel": _l("Setujui pembatalan"),
     "decline_cancel": _l("Tolak pembatalan"),
     "rate": _l("Beri penilaian"),
+    "wait": _l("Tunggu barang sampai tanggal baru"),
+    "cancel_refund": _l("Batalkan dengan pengembalian uang"),
+    "refund": _l("Catat pengembalian uang"),
 }
 SIDE_LABELS = {"seller": _l("Penjual"), "buyer": _l("Pembeli")}
 TRANSPORT_LABELS = {"seller": _l("Penjual mengantar"), "buyer": _l("Pembeli mengambil")}
@@ -160,16 +166,7 @@ def detail_page(deal: Deal, counter_form=None, forms=None) -> dict:
     side = Side(side_value) if side_value else None
     actions = available_actions(services.context(deal), side) if side else []
     current = deal.current_terms
-    reasons = (
-        rules.check_terms(
-            services.terms_of(current),
-            rules.Goods(is_food=deal.commodity.is_food),
-            services.allowed_akad((deal.offer, deal.request)),
-            date.today(),
-        )
-        if Action.ACCEPT in actions
-        else []
-    )
+    reasons = services.acceptance_reasons(deal) if Action.ACCEPT in actions else []
     if counter_form is None and Action.COUNTER in actions:
         counter_form = terms_form(deal.offer or deal.request, deal.request if deal.offer else None)
         counter_form.fill(services.terms_of(current))
@@ -183,9 +180,13 @@ def detail_page(deal: Deal, counter_form=None, forms=None) -> dict:
         forms["receive"].received_on.data = date.today()
     forms.setdefault("dispute", DisputeForm(formdata=None))
     forms.setdefault("rate", RatingForm(formdata=None))
+    over = services.overpaid(deal) if deal.accepted_version else 0
+    forms.setdefault("refund", RefundForm(formdata=None, amount=over, refunded_on=date.today()))
+    forms.setdefault("wait", WaitForm(formdata=None))
+    forms.setdefault("settle", SettleBundleForm(formdata=None, paid_on=date.today()))
     note = NoteForm(formdata=None)
     note.version.data = str(deal.terms_version)
-    bundle = fulfilment.bundle_of(deal.id)
+    bundle = queries.bundle_of(deal.id)
     mine = deal.seller_pesantren_id if side is Side.SELLER else deal.buyer_pesantren_id
     if any(r.rater_pesantren_id == mine for r in deal.ratings):
         actions = [a for a in actions if a is not Action.RATE]
@@ -206,10 +207,43 @@ def detail_page(deal: Deal, counter_form=None, forms=None) -> dict:
         "action_labels": ACTION_LABELS,
         "side_labels": SIDE_LABELS,
         "bundle": bundle,
-        "settlement": fulfilment.settlement(bundle) if bundle else None,
+        "settlement": reciprocal.settlement(bundle) if bundle else None,
         "bundle_offers": bundle_offers(deal) if side and bundle is None else [],
         "amount_due": services._amount_due(deal),
         "rated": any(r.rater_pesantren_id == mine for r in deal.ratings),
+        **sharia_facts(deal, side, bundle, over),
+    }
+
+
+def interest_warning(deal: Deal) -> str | None:
+    """The warning shown when a term or message speaks of denda/bunga (fatwa 17/2000)."""
+    texts = [v.message for v in deal.versions] + [v.handover_place for v in deal.versions]
+    return _(rules.INTEREST_WARNING) if rules.speaks_of_interest(*texts) else None
+
+
+def sharia_facts(deal: Deal, side, bundle, over: int) -> dict:
+    """What the deal page shows of the akad rules: the salam prepayment at acceptance, money
+    owed back, the bundle's settlement and untying, the denda/bunga warning."""
+    current = deal.current_terms
+    mine = None
+    if side is not None:
+        mine = deal.seller_pesantren_id if side is Side.SELLER else deal.buyer_pesantren_id
+    plan = reciprocal.settlement(bundle) if bundle else None
+    return {
+        "salam_prepaid_at_acceptance": current.akad == "salam" and deal.accepted_version is None,
+        "refund_owed": over,
+        "interest_warning": interest_warning(deal),
+        "due_date": deal.due_date if deal.accepted_version else None,
+        "may_settle": bool(
+            bundle
+            and bundle.settled_at is None
+            and mine is not None
+            and (not plan.net or plan.debtor_id == mine)
+        ),
+        "untie_asked_by_me": bool(bundle and mine and bundle.untie_requested_by == mine),
+        "untie_asked_by_other": bool(
+            bundle and mine and bundle.untie_requested_by not in (None, mine)
+        ),
     }
 
 
@@ -244,6 +278,7 @@ _SIMPLE = (
     "request_cancel",
     "agree_cancel",
     "decline_cancel",
+    "cancel_refund",
 )
 
 
@@ -258,6 +293,7 @@ def contract_page(deal: Deal) -> dict:
         "clauses": [_(c) for c in snap["clauses"]],
         "facts": contract_facts(snap),
         "in_words": rupiah_in_words(snap["total"]),
+        "interest_warning": interest_warning(deal),
     }
 
 
@@ -310,6 +346,8 @@ def awaited(deal: Deal) -> str:
         return _("Menjawab permintaan pembatalan")
     if ctx.state is State.SIGNED:
         return _("Membayar") if ctx.buyer_pays_first else _("Mengirim barang")
+    if ctx.state is State.RECEIVED and ctx.payment_due:  # handed over, not yet paid
+        return _("Membayar")
     return {
         State.NEGOTIATING: _("Menjawab tawaran"),
         State.SHIPPED: _("Menerima barang dan mengisi berita acara"),

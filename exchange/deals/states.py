@@ -44,6 +44,10 @@ class Action(StrEnum):
     AGREE_CANCEL = "agree_cancel"
     DECLINE_CANCEL = "decline_cancel"
     RATE = "rate"
+    # Salam: goods missing on the due date; the buyer chooses (DOMAIN.md 7.1)
+    WAIT = "wait"  # wait until a new due date
+    CANCEL_REFUND = "cancel_refund"  # cancel, the seller refunds what was paid
+    REFUND = "refund"  # the seller records money returned (overpaid, or a cancelled deal)
 
 
 class Side(StrEnum):
@@ -102,6 +106,13 @@ TABLE: dict[tuple[State, Action], Move] = {
     (S.DISPUTED, A.AGREE_CANCEL): Move(S.CANCELLED, W.NOT_CANCEL_REQUESTER),
     (S.DISPUTED, A.DECLINE_CANCEL): Move(S.DISPUTED, W.NOT_CANCEL_REQUESTER),
     (S.COMPLETED, A.RATE): Move(S.COMPLETED, W.EITHER),
+    # Only when the shortfall choice is open (Context.shortfall_choice) ...
+    (S.SIGNED, A.WAIT): Move(S.SIGNED, W.BUYER),
+    (S.SHIPPED, A.WAIT): Move(S.SIGNED, W.BUYER),  # the rest is shipped again later
+    (S.SIGNED, A.CANCEL_REFUND): Move(S.CANCELLED, W.BUYER),
+    # ... and only when money is owed back (Context.refund_owed)
+    (S.RECEIVED, A.REFUND): Move(S.RECEIVED, W.SELLER),
+    (S.CANCELLED, A.REFUND): Move(S.CANCELLED, W.SELLER),
 }
 
 TERMINAL = frozenset({S.REJECTED, S.WITHDRAWN, S.EXPIRED, S.CANCELLED})
@@ -122,6 +133,14 @@ class Context:
     resume_state: State | None = None
     # After signing: the akad wants the buyer to pay before the seller ships (salam).
     buyer_pays_first: bool = False
+    # Salam: the due date has come and the goods are not all handed over (wait or cancel).
+    shortfall_choice: bool = False
+    # The buyer paid more than the value due (short delivery, cancellation): a refund is owed.
+    refund_owed: bool = False
+    # After signing: the akad wants a payment from the buyer now (``deals/dues.py``): a salam
+    # prepayment, an istisna' stage or a tempo/murabahah price whose date came, the price of
+    # what was handed over.
+    payment_due: bool = False
 
 
 @dataclass(frozen=True)
@@ -176,6 +195,16 @@ def decide(ctx: Context, action: Action, side: Side | None) -> Decision:
         else:
             reason = N_("Anda tidak berhak melakukan langkah ini.")
         return Decision(False, reason=reason)
+    if action in (Action.WAIT, Action.CANCEL_REFUND) and not ctx.shortfall_choice:
+        return Decision(
+            False,
+            reason=N_(
+                "Pilihan menunggu atau membatalkan dengan pengembalian uang baru terbuka pada "
+                "tanggal penyerahan akad salam bila barang belum diserahkan."
+            ),
+        )
+    if action is Action.REFUND and not ctx.refund_owed:
+        return Decision(False, reason=N_("Tidak ada kelebihan bayar yang perlu dikembalikan."))
     if action is Action.REQUEST_CANCEL and ctx.cancel_requested_by is not None:
         return Decision(False, reason=N_("Pembatalan sudah diminta; menunggu persetujuan."))
     next_state = move.next_state
@@ -195,18 +224,36 @@ def available_actions(ctx: Context, side: Side | None) -> list[Action]:
     ]
 
 
+def awaited_action(ctx: Context, side: Side) -> Action | None:
+    """What the deal waits on ``side`` to do now (None: nothing). Reminders, digests and the
+    dashboard read it; ``waits_on`` is the sides for which it is not None."""
+    if ctx.state is State.NEGOTIATING:
+        return Action.COUNTER if ctx.whose_turn == side else None
+    if ctx.refund_owed and ctx.state in (State.RECEIVED, State.CANCELLED):
+        return Action.REFUND if side is Side.SELLER else None  # money back before completion
+    if ctx.state not in OPEN:
+        return None
+    if ctx.cancel_requested_by is not None:
+        return Action.AGREE_CANCEL if ctx.cancel_requested_by.other == side else None
+    if ctx.state is State.DISPUTED:
+        return Action.RESOLVE if ctx.disputed_by == side else None
+    owes = ctx.payment_due or ctx.buyer_pays_first
+    if side is Side.BUYER:
+        if ctx.state is State.SHIPPED:
+            return Action.RECEIVE
+        if ctx.shortfall_choice:
+            return Action.WAIT  # salam goods missing on the due date: wait or cancel
+        return Action.PAY if owes else None
+    if ctx.state is State.SIGNED:
+        return None if ctx.buyer_pays_first else Action.SHIP
+    if ctx.state is State.RECEIVED:
+        return None if owes else Action.COMPLETE  # completion needs the price paid
+    return None
+
+
 def waits_on(ctx: Context) -> frozenset[Side]:
     """The sides the deal waits on (for "deals waiting for me" and notifications)."""
-    if ctx.state is State.NEGOTIATING:
-        return frozenset({ctx.whose_turn}) if ctx.whose_turn else frozenset()
-    if ctx.cancel_requested_by is not None and ctx.state in OPEN:
-        return frozenset({ctx.cancel_requested_by.other})
-    return {
-        State.SIGNED: frozenset({Side.BUYER if ctx.buyer_pays_first else Side.SELLER}),
-        State.SHIPPED: frozenset({Side.BUYER}),
-        State.RECEIVED: frozenset({Side.SELLER}),
-        State.DISPUTED: frozenset({ctx.disputed_by} if ctx.disputed_by else set()),
-    }.get(ctx.state, frozenset())
+    return frozenset(side for side in Side if awaited_action(ctx, side) is not None)
 
 
 def reachable(start: State = State.NEGOTIATING) -> set[State]:

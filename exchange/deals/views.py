@@ -19,7 +19,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from exchange.auth.permissions import can_act_on_deal, require_trader
-from exchange.deals import fulfilment, queries, services
+from exchange.deals import fulfilment, queries, reciprocal, services
 from exchange.deals import presenters as present
 from exchange.deals.forms import (
     BundleForm,
@@ -27,6 +27,9 @@ from exchange.deals.forms import (
     NoteForm,
     PaymentForm,
     RatingForm,
+    RefundForm,
+    SettleBundleForm,
+    WaitForm,
     version_of,
 )
 from exchange.errors import DomainError, Forbidden, NotFound
@@ -43,6 +46,7 @@ SIMPLE_MOVES = {
     "request_cancel": fulfilment.request_cancel,
     "agree_cancel": fulfilment.agree_cancel,
     "decline_cancel": fulfilment.decline_cancel,
+    "cancel_refund": fulfilment.cancel_with_refund,
 }
 
 
@@ -217,8 +221,67 @@ def receive(deal_id: int):
             f.received_on.data,
             f.note.data or "",
             f.shortfall_outcome.data or None,
+            f.paid_now.data or None,
         ),
     )
+
+
+@bp.post("/<int:deal_id>/pengembalian")
+@login_required
+def refund(deal_id: int):
+    f = RefundForm()
+    return _form_move(
+        deal_id,
+        f,
+        "refund",
+        lambda: fulfilment.refund(
+            current_user, deal_id, f.amount.data, f.refunded_on.data, f.note.data or ""
+        ),
+    )
+
+
+@bp.post("/<int:deal_id>/tunggu")
+@login_required
+def wait(deal_id: int):
+    f = WaitForm()
+    return _form_move(
+        deal_id,
+        f,
+        "wait",
+        lambda: fulfilment.wait_for_goods(current_user, deal_id, f.new_due.data, f.note.data or ""),
+    )
+
+
+@bp.post("/<int:deal_id>/paket/selisih")
+@login_required
+def settle_bundle(deal_id: int):
+    """Record the bundle's net amount once; both legs are then paid."""
+    f = SettleBundleForm()
+    return _form_move(
+        deal_id,
+        f,
+        "settle",
+        lambda: reciprocal.settle_bundle(current_user, deal_id, f.paid_on.data, f.note.data or ""),
+    )
+
+
+@bp.post("/<int:deal_id>/paket/lepas")
+@login_required
+def untie_bundle(deal_id: int):
+    """Ask to untie the bundle, or agree when the other side asked."""
+    _party_deal(deal_id)  # strangers: 404, staff: 403; CSRF: the extension
+    try:
+        kept = reciprocal.untie_bundle(current_user, deal_id)
+    except DomainError as error:
+        if error.status_code == 404:
+            raise
+        flash(str(error.message), "error")
+    else:
+        flash(
+            _("Permintaan pelepasan paket dikirim.") if kept else _("Paket timbal balik dilepas."),
+            "success",
+        )
+    return redirect(url_for("deals.detail", deal_id=deal_id))
 
 
 @bp.post("/<int:deal_id>/sengketa")
@@ -252,7 +315,7 @@ def tie_bundle(deal_id: int):
         flash(_("Permintaan tidak sah; muat ulang halaman lalu coba lagi."), "error")
         return redirect(url_for("deals.detail", deal_id=deal_id))
     try:
-        fulfilment.tie_bundle(current_user, deal_id, int(form.other_deal_id.data))
+        reciprocal.tie_bundle(current_user, deal_id, int(form.other_deal_id.data))
     except DomainError as error:
         if error.status_code == 404:
             raise

@@ -39,7 +39,8 @@ class Pesantren(db.Model):
 
     id: Mapped[intpk]
     name: Mapped[str255]
-    nspp: Mapped[str] = mapped_column(String(12), unique=True)
+    # Optional (DOMAIN.md section 6); usually 12 digits, kept as typed (a hint, not a refusal)
+    nspp: Mapped[str | None] = mapped_column(String(20), unique=True)
     kopontren_name: Mapped[str255]
     # Legal-entity number of the cooperative (badan hukum koperasi)
     kopontren_legal_number: Mapped[str | None] = mapped_column(String(80))

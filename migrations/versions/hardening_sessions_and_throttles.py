@@ -2,7 +2,7 @@
 client tokens on deals; UU PDP deletion requests
 
 Revision ID: hardening_1
-Revises: 2dbc73436f3e
+Revises: sharia_1
 
 The users' ``session_version`` already exists (wave 1); what changes is who bumps it.
 """
@@ -13,7 +13,7 @@ from alembic import op
 import exchange.db
 
 revision = "hardening_1"
-down_revision = "2dbc73436f3e"
+down_revision = "sharia_1"  # re-chained after merging main (was 2dbc73436f3e)
 branch_labels = None
 depends_on = None
 
