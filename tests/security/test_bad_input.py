@@ -130,8 +130,8 @@ def test_concurrent_double_rating_gives_one_rating_and_a_clear_message(app):
         deal = make_deal(seller, buyer, offer=offer, terms=deal_terms())
         services.accept(seller, deal.id, 1)
         fulfilment.ship(seller, deal.id)
-        fulfilment.receive(buyer, deal.id, 100, 2, date.today(), "")
         fulfilment.record_payment(buyer, deal.id, 150_000, date.today())
+        fulfilment.receive(buyer, deal.id, 100, 2, date.today(), "")
         fulfilment.complete(seller, deal.id)
         buyer_id, deal_id = buyer.id, deal.id
     tries = 12
