@@ -11,7 +11,7 @@ BENCH_DIGESTS_URL ?= postgresql+psycopg://postgres@127.0.0.1:5432/bench_digests
 
 .DEFAULT_GOAL := help
 .PHONY: help install translations db-upgrade seed run serve scheduler test test-sqlite test-pg \
-        lint format extract-messages bench bench-market bench-matching bench-matching-scale \
+        lint audit format extract-messages bench bench-market bench-matching bench-matching-scale \
         bench-suggestions bench-clearing bench-digests bench-dashboard bench-web clean
 
 help: ## List the targets
@@ -63,6 +63,9 @@ test-sqlite: install ## The suite on SQLite
 
 test-pg: install ## The suite on PostgreSQL (PG_TEST_URL)
 	EXCHANGE_TEST_DATABASE_URL="$(PG_TEST_URL)" $(BIN)/pytest $(PYTEST_ARGS)
+
+audit: install ## ruff, bandit and pip-audit (pip-audit needs the internet; says so when it is not there)
+	.ci/audit
 
 lint: install ## ruff check and format check
 	$(BIN)/ruff check .

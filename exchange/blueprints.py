@@ -12,6 +12,19 @@ def BLUEPRINTS():  # noqa: N802 - reads as the constant it stands for
     from exchange.listings.views import bp as listings
     from exchange.matching.views import bp as matching
     from exchange.pesantren.views import bp as pesantren
+    from exchange.privacy.views import bp as privacy
     from exchange.site.views import bp as site
 
-    return [site, auth, pesantren, catalogue, listings, matching, deals, dashboard, staff, digests]
+    return [
+        site,
+        auth,
+        pesantren,
+        catalogue,
+        listings,
+        matching,
+        deals,
+        dashboard,
+        staff,
+        digests,
+        privacy,
+    ]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date
 
 from flask_babel import lazy_gettext as _l
@@ -76,6 +77,7 @@ class TermsForm(FlaskForm):
     )
     message = TextAreaField(_l("Pesan singkat"), validators=[Optional(), Length(max=1000)])
     version = HiddenField()
+    client_token = HiddenField()  # opening only: makes a retried POST harmless
 
     def validate_schedule(self, field):
         try:
@@ -130,6 +132,17 @@ def parse_schedule(text: str) -> tuple[rules.Stage, ...]:
     if len(stages) > 24:
         raise ValueError("too many stages")
     return tuple(stages)
+
+
+def version_of(form) -> int:
+    """The deal version the page was made from. Raises Conflict for a tampered value (a stale
+    page to the reader), never a 500."""
+    from exchange.errors import Conflict
+
+    raw = str(form.version.data or "0").strip()
+    if not re.fullmatch(r"[0-9]{1,9}", raw):
+        raise Conflict()
+    return int(raw)
 
 
 class NoteForm(FlaskForm):
@@ -214,5 +227,5 @@ class BundleForm(FlaskForm):
     other_deal_id = HiddenField(validators=[InputRequired()])
 
     def validate_other_deal_id(self, field):
-        if not str(field.data or "").isdigit():
+        if not re.fullmatch(r"[0-9]{1,9}", str(field.data or "")):
             raise ValidationError(_l("Pilih kesepakatan yang akan diikat."))

@@ -7,6 +7,7 @@ from __future__ import annotations
 from datetime import date
 
 from flask_babel import lazy_gettext as _l
+from sqlalchemy.exc import IntegrityError
 
 from exchange.db import utcnow
 from exchange.deals import akad as rules
@@ -392,7 +393,13 @@ def rate(actor, deal_id: int, score: int, comment: str = "") -> Rating:
         rater_id=actor.id,
     )
     db.session.add(rating)
-    apply_move(deal, Action.RATE, side, actor, f"{score}")
-    notify(deal, _other_pesantren(deal, side), "rate")
-    db.session.commit()
+    already = Conflict(_l("Anda sudah memberi penilaian untuk kesepakatan ini."))
+    try:
+        apply_move(deal, Action.RATE, side, actor, f"{score}")
+        notify(deal, _other_pesantren(deal, side), "rate")
+        db.session.commit()
+    except IntegrityError:
+        # Two rating requests at once: the UNIQUE (deal, rater) key lets one through.
+        db.session.rollback()
+        raise already from None
     return rating

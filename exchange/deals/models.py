@@ -60,6 +60,8 @@ class Deal(db.Model):
     dispute_reason: Mapped[str | None] = mapped_column(String(1000))
     resume_state: Mapped[str | None] = mapped_column(String(20))  # where a dispute returns to
     opened_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    # The opening form's token: a retried POST (lost response) finds this deal, not a second one
+    client_token: Mapped[str | None] = mapped_column(String(64), unique=True)
     # Optimistic lock: every state change is UPDATE ... WHERE version = :seen.
     version: Mapped[int] = mapped_column(Integer, default=1)
     last_move_at: Mapped[timestamp]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import secrets
 from datetime import date
 
 from flask import (
@@ -16,6 +17,7 @@ from flask import (
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
+from exchange.auth.permissions import can_act_on_deal, require_trader
 from exchange.deals import fulfilment, queries, reciprocal, services
 from exchange.deals import presenters as present
 from exchange.deals.forms import (
@@ -27,10 +29,10 @@ from exchange.deals.forms import (
     RefundForm,
     SettleBundleForm,
     WaitForm,
+    version_of,
 )
-from exchange.errors import DomainError
-from exchange.extensions import db
-from exchange.listings.models import Listing
+from exchange.errors import DomainError, Forbidden, NotFound
+from exchange.listings.queries import visible_listing
 
 bp = Blueprint("deals", __name__, url_prefix="/kesepakatan")
 
@@ -60,6 +62,7 @@ def index():
 @bp.route("/baru", methods=["GET", "POST"])
 @login_required
 def open():  # noqa: A001 - the endpoint is named deals.open
+    require_trader(current_user)  # staff and unverified pesantren: 403, as on the services
     proposal = None
     if "proposal" in request.args:
         # Not a party, or no longer open: 404 (with the reason, via the DomainError handler).
@@ -68,11 +71,15 @@ def open():  # noqa: A001 - the endpoint is named deals.open
     else:
         listing_id = request.args.get("listing", type=int)
         counter_id = request.args.get("counter", type=int) or 0
-    listing = db.get_or_404(Listing, listing_id)
-    counter = db.session.get(Listing, counter_id)
+    # A listing hidden by staff is not found, here as on the market (one visibility rule).
+    listing = visible_listing(current_user, listing_id) if listing_id else None
+    if listing is None:
+        raise NotFound()
+    counter = visible_listing(current_user, counter_id) if counter_id else None
     if counter is not None and counter.pesantren_id != current_user.pesantren_id:
         counter = None
     form = present.terms_form(listing, counter)
+    form.client_token.data = form.client_token.data or secrets.token_urlsafe(24)
     if request.method == "GET":
         form.fill(
             services.proposal_terms(current_user, proposal)
@@ -88,6 +95,7 @@ def open():  # noqa: A001 - the endpoint is named deals.open
                 form.terms(),
                 form.message.data or "",
                 proposal_id=proposal.id if proposal else None,
+                client_token=form.client_token.data,
             )
         except DomainError as error:
             present.form_refusal(form, error)
@@ -97,6 +105,15 @@ def open():  # noqa: A001 - the endpoint is named deals.open
     return render_template(
         "deals/open.html", form=form, listing=listing, counter=counter, proposal=proposal
     )
+
+
+def _party_deal(deal_id: int):
+    """The deal a party acts on: strangers get 404 (``visible_deal``); staff, who may read the
+    deal but never act on it, get 403."""
+    deal = present.visible_deal(current_user, deal_id)
+    if not can_act_on_deal(current_user, deal):
+        raise Forbidden()
+    return deal
 
 
 @bp.route("/<int:deal_id>")
@@ -109,14 +126,14 @@ def detail(deal_id: int, counter_form=None, forms=None):
 @bp.post("/<int:deal_id>/tawar")
 @login_required
 def counter(deal_id: int):
-    deal = present.visible_deal(current_user, deal_id)
+    deal = _party_deal(deal_id)
     form = present.terms_form(deal.offer or deal.request, deal.request if deal.offer else None)
     if form.validate_on_submit():
         try:
             services.counter_offer(
                 current_user,
                 deal_id,
-                int(form.version.data or 0),
+                version_of(form),
                 form.terms(),
                 form.message.data or "",
             )
@@ -131,9 +148,10 @@ def counter(deal_id: int):
 @bp.post("/<int:deal_id>/terima")
 @login_required
 def accept(deal_id: int):
+    _party_deal(deal_id)
     form = NoteForm()
     try:
-        contract = services.accept(current_user, deal_id, int(form.version.data or 0))
+        contract = services.accept(current_user, deal_id, version_of(form))
     except DomainError as error:
         flash(str(error.message), "error")
     else:
@@ -147,6 +165,7 @@ def move(deal_id: int, action: str):
     service = SIMPLE_MOVES.get(action)
     if service is None:
         abort(404)
+    _party_deal(deal_id)
     form = NoteForm()
     try:
         service(current_user, deal_id, form.note.data or "")
@@ -158,7 +177,7 @@ def move(deal_id: int, action: str):
 
 
 def _form_move(deal_id: int, form, name: str, call):
-    present.visible_deal(current_user, deal_id)
+    _party_deal(deal_id)
     if form.validate_on_submit():
         try:
             call()
@@ -249,7 +268,7 @@ def settle_bundle(deal_id: int):
 @login_required
 def untie_bundle(deal_id: int):
     """Ask to untie the bundle, or agree when the other side asked."""
-    present.visible_deal(current_user, deal_id)  # strangers: 404; CSRF: the extension
+    _party_deal(deal_id)  # strangers: 404, staff: 403; CSRF: the extension
     try:
         kept = reciprocal.untie_bundle(current_user, deal_id)
     except DomainError as error:
@@ -289,7 +308,7 @@ def rate(deal_id: int):
 @login_required
 def tie_bundle(deal_id: int):
     """Tie this deal with one running the other way into a reciprocal bundle."""
-    present.visible_deal(current_user, deal_id)  # strangers: 404
+    _party_deal(deal_id)  # strangers: 404, staff: 403
     form = BundleForm()
     if not form.validate_on_submit():
         flash(_("Permintaan tidak sah; muat ulang halaman lalu coba lagi."), "error")

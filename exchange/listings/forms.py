@@ -18,7 +18,7 @@ from exchange.i18n import rupiah
 from exchange.listings.messages import unit_problem
 from exchange.listings.quantity import TRADE_UNITS, UnitProblem, to_commodity_unit
 from exchange.listings.queries import SORTS, MarketFilters
-from exchange.listings.rules import AKAD_CHOICES, ListingInput, is_official_reference
+from exchange.listings.rules import AKAD_CHOICES, Limits, ListingInput, is_official_reference
 
 WHOLE_RE = re.compile(r"^\d{1,3}(\.\d{3})+$|^\d+$")
 AKAD_LABELS = {
@@ -214,6 +214,14 @@ def _get(args, name, parse):
         return None
 
 
+def _filter_price(text: str) -> int:
+    """A price filter within what a listing may hold; past it the filter is ignored."""
+    value = parse_whole(text)
+    if abs(value) > Limits().max_price:
+        raise ValueError(text)
+    return value
+
+
 def parse_market_args(args) -> MarketFilters:
     """The market's query string; a value that does not parse is ignored."""
     side = args.get("side")
@@ -223,8 +231,8 @@ def parse_market_args(args) -> MarketFilters:
         commodity=(args.get("commodity") or None),
         regency=(args.get("regency") or None),
         grade=(args.get("grade") or None),
-        price_min=_get(args, "price_min", parse_whole),
-        price_max=_get(args, "price_max", parse_whole),
+        price_min=_get(args, "price_min", _filter_price),
+        price_max=_get(args, "price_max", _filter_price),
         available_from=_get(args, "from", date.fromisoformat),
         available_to=_get(args, "to", date.fromisoformat),
         max_km=_get(args, "km", lambda v: max(0.0, parse_decimal(v))),

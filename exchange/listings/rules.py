@@ -95,6 +95,8 @@ def check(
     _check_akad(inp.akad, commodity, add)
     if len(inp.note or "") > limits.max_note:
         add(Problem("note", "too_long", {"max": limits.max_note}))
+    if len(inp.client_token or "") > 64:  # the column's width; a tampered form
+        add(Problem("client_token", "too_long", {"max": 64}))
     if len(inp.halal_cert or "") > limits.max_halal:
         add(Problem("halal_cert", "too_long", {"max": limits.max_halal}))
     return problems

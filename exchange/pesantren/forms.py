@@ -2,7 +2,6 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from sqlalchemy import select
 from wtforms import (
-    DecimalField,
     IntegerField,
     SelectField,
     StringField,
@@ -12,7 +11,7 @@ from wtforms import (
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
 from exchange.extensions import db
-from exchange.site.forms import NoHTML, strip
+from exchange.site.forms import FiniteDecimalField, NoHTML, strip
 
 REQUIRED = _l("Wajib diisi.")
 
@@ -45,13 +44,13 @@ class PesantrenFields(FlaskForm):
     address = TextAreaField(
         _l("Alamat"), validators=[Optional(), Length(max=500), NoHTML()], filters=[strip]
     )
-    lat = DecimalField(
+    lat = FiniteDecimalField(
         _l("Lintang (opsional)"),
         places=None,
         validators=[Optional()],
         render_kw={"inputmode": "decimal"},
     )
-    lon = DecimalField(
+    lon = FiniteDecimalField(
         _l("Bujur (opsional)"),
         places=None,
         validators=[Optional()],
