@@ -8,6 +8,7 @@ from exchange.db import utcnow
 from exchange.deals import presenters as deal_presenters
 from exchange.deals import queries as deals
 from exchange.matching import queries as matching
+from exchange.matching.instance import wib_today
 
 bp = Blueprint("dashboard", __name__)
 
@@ -21,7 +22,7 @@ def home():
     proposals, partners = [], []
     if pesantren is not None:
         proposals = matching.my_proposals(pesantren.id)
-        partners = matching.reciprocal_partners(pesantren.id, matching.wib_today(utcnow()))
+        partners = matching.reciprocal_partners(pesantren.id, wib_today(utcnow()))
     waiting = deals.waiting_for(current_user)
     return render_template(
         "home/dashboard.html",

@@ -9,6 +9,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from exchange.auth.permissions import can_edit_listing, can_trade, manager_required
+from exchange.deals.akad import AKAD_LABELS
 from exchange.errors import IllegalTransition, NotFound
 from exchange.listings import queries, services
 from exchange.listings.forms import ListingForm, parse_market_args
@@ -16,6 +17,12 @@ from exchange.listings.models import ListingStatus, Side
 from exchange.matching import queries as matching
 
 bp = Blueprint("listings", __name__)
+
+
+@bp.app_template_filter("akad_label")
+def akad_label(code: str) -> str:
+    """An akad's name (the contract names of deals/akad.py), translated."""
+    return _(AKAD_LABELS.get(code, code))
 
 
 @bp.route("/pasar")
