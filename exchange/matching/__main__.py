@@ -60,7 +60,12 @@ def main(argv=None) -> int:
         f"listings={s['listings']} candidate_pairs={s['candidate_pairs']} "
         f"deals={len(result.deals)} welfare={s['welfare']:.0f} "
         f"reciprocal_pairs={len(result.reciprocal_pairs)} "
-        f"time={time.perf_counter() - started:.2f}s",
+        + (
+            f"below_minimum={s['violations']} mip_fallbacks={s['mip_fallbacks']} "
+            if "mip_fallbacks" in s
+            else ""
+        )
+        + f"time={time.perf_counter() - started:.2f}s",
         file=sys.stderr,
     )
     return 0

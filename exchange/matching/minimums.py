@@ -36,7 +36,7 @@ BEST_PAIRS = 4
 #: Rounds of growth from the violated deals' listings.
 GROWTH_ROUNDS = 2
 #: Seconds one group's MIP may take before the group falls back to the repaired flow.
-TIME_LIMIT = 10.0
+TIME_LIMIT = 60.0
 #: Relative gap at which a group's MIP stops (HiGHS `mip_rel_gap`).
 MIP_GAP = 1e-4
 #: A group stops growing once it has this many pairs; one with more than SPLIT_ARCS is split
