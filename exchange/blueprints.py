@@ -5,6 +5,7 @@ def BLUEPRINTS():  # noqa: N802 - reads as the constant it stands for
     from exchange.auth.views import bp as auth
     from exchange.catalogue.views import bp as catalogue
     from exchange.dashboard.views import bp as staff
+    from exchange.deals import dispute_views, document_views  # noqa: F401 - routes on deals
     from exchange.deals.views import bp as deals
     from exchange.digests.views import bp as digests
     from exchange.home.views import bp as dashboard

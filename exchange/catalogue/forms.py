@@ -49,6 +49,7 @@ class CommodityForm(FlaskForm):
     )
     is_food = BooleanField(_l("Bahan pangan"))
     is_ribawi = BooleanField(_l("Barang ribawi (pertukaran sejenis harus sama dan tunai)"))
+    made_to_order = BooleanField(_l("Barang pesanan (boleh akad istishna')"))
     active = BooleanField(_l("Aktif (dapat dipasang)"), default=True)
 
     def data_for_service(self) -> dict:
@@ -66,6 +67,7 @@ class CommodityForm(FlaskForm):
                 "transport_cost_per_unit_km",
                 "is_food",
                 "is_ribawi",
+                "made_to_order",
                 "active",
             )
         }

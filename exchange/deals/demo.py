@@ -4,8 +4,6 @@ dashboard) has something to show. Deterministic; goes through the real services.
 
 from __future__ import annotations
 
-from datetime import timedelta
-
 from sqlalchemy import select
 
 from exchange.auth.models import Role, User
@@ -57,12 +55,20 @@ def seed_demo_deals(limit: int = 24) -> dict:
 
 
 def _complete(deal_id: int, buyer: User, seller: User) -> None:
+    """A cash sale paid at the handover (recorded with the BAST, today: never in the future)."""
     deal = services.load_deal(deal_id)
     terms = deal.current_terms
-    handover = terms.handover_date
-    fulfilment.record_payment(buyer, deal_id, terms.total, handover - timedelta(days=1))
+    today = services.contract_date(deal)
     fulfilment.ship(seller, deal_id, "Dikirim dengan truk koperasi.")
-    fulfilment.receive(buyer, deal_id, terms.quantity, terms.grade, handover, "Lengkap dan baik.")
+    fulfilment.receive(
+        buyer,
+        deal_id,
+        terms.quantity,
+        terms.grade,
+        today,
+        "Lengkap dan baik.",
+        paid_now=terms.total,
+    )
     fulfilment.complete(seller, deal_id)
     fulfilment.rate(buyer, deal_id, 5, "Barang sesuai, pengiriman tepat waktu.")
     fulfilment.rate(seller, deal_id, 4, "Pembayaran lancar.")

@@ -18,15 +18,34 @@ from wtforms import (
 from wtforms.validators import InputRequired, Length, NumberRange, Optional, ValidationError
 
 from exchange.deals import akad as rules
+from exchange.deals import bounds
+
+PRICE_MAX = _l("Harga satuan terlalu tinggi: paling banyak Rp 1.000.000.000.")
+QUANTITY_MAX = _l("Jumlah terlalu besar: paling banyak 10.000.000.")
+AMOUNT_MAX = _l("Jumlah uang terlalu besar.")
+
+
+def _money(label, required=True):
+    first = InputRequired(_l("Isi jumlah.")) if required else Optional()
+    return IntegerField(
+        label, validators=[first, NumberRange(min=1, max=bounds.MAX_TOTAL, message=AMOUNT_MAX)]
+    )
 
 
 class TermsForm(FlaskForm):
     quantity = IntegerField(
-        _l("Jumlah"), validators=[InputRequired(_l("Isi jumlah.")), NumberRange(min=1)]
+        _l("Jumlah"),
+        validators=[
+            InputRequired(_l("Isi jumlah.")),
+            NumberRange(min=1, max=bounds.MAX_QUANTITY, message=QUANTITY_MAX),
+        ],
     )
     unit_price = IntegerField(
         _l("Harga satuan (Rp)"),
-        validators=[InputRequired(_l("Isi harga satuan.")), NumberRange(min=1)],
+        validators=[
+            InputRequired(_l("Isi harga satuan.")),
+            NumberRange(min=1, max=bounds.MAX_UNIT_PRICE, message=PRICE_MAX),
+        ],
     )
     grade = SelectField(_l("Mutu"), coerce=int)
     akad = SelectField(_l("Akad"))
@@ -47,8 +66,14 @@ class TermsForm(FlaskForm):
         _l("Tahap pembayaran istishna' (satu per baris: TTTT-BB-HH jumlah)"),
         validators=[Optional(), Length(max=2000)],
     )
-    cost_price = IntegerField(_l("Harga pokok per satuan (murabahah)"), validators=[Optional()])
-    margin = IntegerField(_l("Margin per satuan (murabahah)"), validators=[Optional()])
+    cost_price = IntegerField(
+        _l("Harga pokok per satuan (murabahah)"),
+        validators=[Optional(), NumberRange(max=bounds.MAX_UNIT_PRICE, message=PRICE_MAX)],
+    )
+    margin = IntegerField(
+        _l("Margin per satuan (murabahah)"),
+        validators=[Optional(), NumberRange(max=bounds.MAX_UNIT_PRICE, message=PRICE_MAX)],
+    )
     message = TextAreaField(_l("Pesan singkat"), validators=[Optional(), Length(max=1000)])
     version = HiddenField()
 
@@ -98,7 +123,12 @@ def parse_schedule(text: str) -> tuple[rules.Stage, ...]:
         if not line.strip():
             continue
         day, amount = line.split()
-        stages.append(rules.Stage(date.fromisoformat(day), int(amount.replace(".", ""))))
+        value = int(amount.replace(".", ""))
+        if not 0 < value <= bounds.MAX_TOTAL:
+            raise ValueError(amount)
+        stages.append(rules.Stage(date.fromisoformat(day), value))
+    if len(stages) > 24:
+        raise ValueError("too many stages")
     return tuple(stages)
 
 
@@ -108,16 +138,18 @@ class NoteForm(FlaskForm):
 
 
 class PaymentForm(FlaskForm):
-    amount = IntegerField(
-        _l("Jumlah dibayar (Rp)"), validators=[InputRequired(_l("Isi jumlah.")), NumberRange(min=1)]
-    )
+    amount = _money(_l("Jumlah dibayar (Rp)"))
     paid_on = DateField(_l("Tanggal bayar"), validators=[InputRequired(_l("Isi tanggal."))])
     note = StringField(_l("Catatan"), validators=[Optional(), Length(max=500)])
 
 
 class ReceiveForm(FlaskForm):
     quantity_received = IntegerField(
-        _l("Jumlah diterima"), validators=[InputRequired(_l("Isi jumlah.")), NumberRange(min=0)]
+        _l("Jumlah diterima"),
+        validators=[
+            InputRequired(_l("Isi jumlah.")),
+            NumberRange(min=0, max=bounds.MAX_QUANTITY, message=QUANTITY_MAX),
+        ],
     )
     grade_received = SelectField(_l("Mutu diterima"), coerce=int)
     received_on = DateField(_l("Tanggal diterima"), validators=[InputRequired(_l("Isi tanggal."))])
@@ -129,7 +161,35 @@ class ReceiveForm(FlaskForm):
         ],
         validators=[Optional()],
     )
+    paid_now = _money(_l("Dibayar saat penyerahan (Rp)"), required=False)
     note = TextAreaField(_l("Catatan BAST"), validators=[Optional(), Length(max=2000)])
+
+
+class RefundForm(FlaskForm):
+    """The seller records money returned to the buyer."""
+
+    amount = _money(_l("Jumlah dikembalikan (Rp)"))
+    refunded_on = DateField(
+        _l("Tanggal pengembalian"), validators=[InputRequired(_l("Isi tanggal."))]
+    )
+    note = StringField(_l("Catatan"), validators=[Optional(), Length(max=500)])
+
+
+class WaitForm(FlaskForm):
+    """Salam, goods missing on the due date: the buyer waits until a new date."""
+
+    new_due = DateField(
+        _l("Tanggal penyerahan yang baru"),
+        validators=[InputRequired(_l("Isi tanggal penyerahan yang baru."))],
+    )
+    note = StringField(_l("Catatan"), validators=[Optional(), Length(max=500)])
+
+
+class SettleBundleForm(FlaskForm):
+    """The net amount of a reciprocal bundle, recorded once for both legs."""
+
+    paid_on = DateField(_l("Tanggal bayar"), validators=[InputRequired(_l("Isi tanggal."))])
+    note = StringField(_l("Catatan"), validators=[Optional(), Length(max=300)])
 
 
 class DisputeForm(FlaskForm):

@@ -20,14 +20,14 @@ from exchange.audit.services import record
 from exchange.auth.permissions import require_trader
 from exchange.db import utcnow
 from exchange.deals import akad as rules
-from exchange.deals import dues, prefill
+from exchange.deals import bounds, dues, prefill, ribawi
 from exchange.deals.contracts import build_contract, contract_for
-from exchange.deals.models import Contract, Deal, DealEvent, TermsVersion
+from exchange.deals.models import Bundle, Contract, Deal, DealEvent, Payment, TermsVersion
 from exchange.deals.notify import notify
 from exchange.deals.states import HOLDS_QUANTITY, N_, Action, Context, Side, State, decide
 from exchange.errors import Conflict, IllegalTransition, Invalid, NotFound
 from exchange.extensions import db
-from exchange.i18n import number, rupiah, to_wib
+from exchange.i18n import number, rupiah, short_date, to_wib
 from exchange.listings import quantity as listing_quantity
 from exchange.listings.models import Listing, ListingStatus
 from exchange.listings.models import Side as ListingSide
@@ -46,7 +46,15 @@ class TermsRefused(Invalid):
 
 
 def reason_text(reason: rules.Reason):
-    params = {k: rupiah(v) if isinstance(v, int) else v for k, v in reason.params.items()}
+    params = {}
+    for key, value in reason.params.items():
+        if isinstance(value, int):
+            value = rupiah(value)
+        elif isinstance(value, date):
+            value = short_date(value)
+        elif key == "what":  # a msgid naming the date
+            value = _l(value)
+        params[key] = value
     return _l(reason.message, **params)
 
 
@@ -74,14 +82,20 @@ def side_of(user, deal: Deal) -> Side:
 def context(deal: Deal, today: date | None = None) -> Context:
     """The lifecycle table's view of the deal; ``today`` (WIB, default now) dates what is due."""
     terms_akad = deal.current_terms.akad if deal.versions else ""
-    signed = deal.versions and State(deal.state) in HOLDS_QUANTITY
+    state = State(deal.state)
+    signed = deal.versions and state in HOLDS_QUANTITY
+    accepted = deal.accepted_version is not None  # also once cancelled (a refund may be owed)
     return Context(
-        state=State(deal.state),
+        state=state,
         whose_turn=Side(deal.whose_turn) if deal.whose_turn else None,
         cancel_requested_by=Side(deal.cancel_requested_by) if deal.cancel_requested_by else None,
         disputed_by=Side(deal.disputed_by) if deal.disputed_by else None,
         resume_state=State(deal.resume_state) if deal.resume_state else None,
         buyer_pays_first=rules.buyer_pays_first(terms_akad) and deal.paid < _amount_due(deal),
+        shortfall_choice=accepted
+        and state in (State.SIGNED, State.SHIPPED)
+        and rules.shortfall_choice_open(terms_akad, deal.due_date, today or _today()),
+        refund_owed=accepted and overpaid(deal) > 0,
         payment_due=bool(signed and payment_due(deal, today).amount > 0),
     )
 
@@ -92,7 +106,7 @@ def payment_due(deal: Deal, today: date | None = None) -> dues.Due:
     return dues.due_now(
         terms.akad,
         _amount_due(deal),
-        deal.paid,
+        deal.paid - deal.refunded,
         today or today_wib(),
         handed_over=deal.delivery is not None,
         payment_due_date=terms.payment_due_date,
@@ -103,10 +117,28 @@ def payment_due(deal: Deal, today: date | None = None) -> dues.Due:
 
 
 def _amount_due(deal: Deal) -> int:
+    """What the buyer owes: the value of what was received once the BAST is recorded, nothing
+    for a deal cancelled before it, else the contract's total. The one owner of this fact."""
     terms = deal.current_terms
     if deal.delivery is not None:
         return deal.delivery.quantity_received * terms.unit_price
+    if deal.state == State.CANCELLED:
+        return 0
     return terms.total
+
+
+def amount_due(deal: Deal) -> int:
+    return _amount_due(deal)
+
+
+def overpaid(deal: Deal) -> int:
+    """Money the buyer paid beyond the value due and not yet refunded (0 when none)."""
+    return max(deal.paid - deal.refunded - _amount_due(deal), 0)
+
+
+def contract_date(deal: Deal) -> date | None:
+    """The signing day in WIB (payments, handovers and refunds are not dated before it)."""
+    return to_wib(deal.signed_at).date() if deal.signed_at else None
 
 
 def apply_move(deal: Deal, action: Action, side: Side | None, actor, note: str = "", **values):
@@ -114,7 +146,8 @@ def apply_move(deal: Deal, action: Action, side: Side | None, actor, note: str =
 
     Flushes the event; never commits. Raises IllegalTransition or Conflict.
     """
-    decision = decide(context(deal), action, side)
+    staff = bool(getattr(actor, "is_staff", False))  # staff settle disputes (disputes.py)
+    decision = decide(values.pop("ctx", None) or context(deal), action, side, staff)
     if not decision.allowed:
         raise IllegalTransition(_l(decision.reason))
     from_state, seen = deal.state, deal.version
@@ -160,7 +193,7 @@ def _other_pesantren(deal: Deal, side: Side) -> int:
 
 
 def _today() -> date:
-    return to_wib(utcnow()).date()
+    return today_wib()  # the listings domain owns "today in WIB"
 
 
 # Opening ---------------------------------------------------------------------------------------
@@ -175,16 +208,62 @@ def _active_listing(listing_id: int | None) -> Listing:
     return listing
 
 
+def goods_of(commodity) -> rules.Goods:
+    """The catalogue's facts the akad rules read (food, ribawi class, made to order)."""
+    return rules.Goods(
+        is_food=commodity.is_food,
+        is_ribawi=commodity.is_ribawi,
+        made_to_order=commodity.made_to_order,
+        ribawi_class=commodity.ribawi_group,
+    )
+
+
 def allowed_akad(deal_or_listings) -> list[str]:
     listings = [x for x in deal_or_listings if x is not None]
-    goods = rules.Goods(is_food=listings[0].commodity.is_food, is_ribawi=False)
-    return rules.offered_akad([x.akad or [] for x in listings], goods)
+    return rules.offered_akad([x.akad or [] for x in listings], goods_of(listings[0].commodity))
 
 
-def check_terms(terms: rules.Terms, listings, today: date) -> list[rules.Reason]:
+def salam_resale_reasons(seller_pesantren_id: int | None, commodity_id: int) -> list:
+    """A salam buyer may not sell the goods before receiving them, by any path (a new or an
+    older offer, answering a request, a bundle): the reasons, empty when it may sell."""
+    if seller_pesantren_id is None:
+        return []
+    from exchange.deals.queries import salam_blocks_relisting
+
+    return salam_blocks_relisting(seller_pesantren_id, commodity_id)
+
+
+def listing_reasons(terms: rules.Terms, listings, seller_pesantren_id=None) -> list:
+    """What the listings of a deal demand of its terms: the grades (the deal's grade is the
+    offer's, at least the request's minimum), the handover date inside both windows, and that
+    the seller is not re-selling undelivered salam goods."""
     listings = [x for x in listings if x is not None]
-    goods = rules.Goods(is_food=listings[0].commodity.is_food)
+    offer = next((x for x in listings if x.side == ListingSide.OFFER), None)
+    request = next((x for x in listings if x.side == ListingSide.REQUEST), None)
+    commodity = listings[0].commodity
+    ranks = range(1, len(commodity.grades) + 1)
+    if terms.grade is not None and terms.grade not in ranks:
+        return [rules.Reason("grade_unknown", N_("Pilih salah satu mutu komoditas ini."), "grade")]
+    reasons = rules.check_grade(
+        terms.grade,
+        offer.grade if offer else None,
+        request.grade if request else None,
+        lambda rank: commodity.grade_label(rank) if rank in ranks else str(rank),
+    )
+    reasons += bounds.check_in_windows(
+        terms.handover_date, [(x.window_start, x.window_end) for x in listings]
+    )
+    reasons += salam_resale_reasons(seller_pesantren_id, commodity.id)
+    return reasons
+
+
+def check_terms(
+    terms: rules.Terms, listings, today: date, seller_pesantren_id: int | None = None
+) -> list[rules.Reason]:
+    listings = [x for x in listings if x is not None]
+    goods = goods_of(listings[0].commodity)
     reasons = rules.check_terms(terms, goods, allowed_akad(listings), today)
+    reasons += listing_reasons(terms, listings, seller_pesantren_id)
     least = max((x.min_quantity or 0) for x in listings)
     if 0 < terms.quantity < least:
         reasons.append(
@@ -367,7 +446,8 @@ def open_negotiation(
     if proposal_id is not None:
         _require_proposal_listings(actor, proposal_id, listing, counter)
     terms = terms or default_terms(listing, counter)
-    reasons = check_terms(terms, (listing, counter), _today())
+    seller_of = listing.pesantren_id if listing.side == ListingSide.OFFER else actor.pesantren_id
+    reasons = check_terms(terms, (listing, counter), _today(), seller_of)
     if reasons:
         raise TermsRefused(reasons)
     if listing.side == ListingSide.OFFER:
@@ -433,7 +513,8 @@ def counter_offer(actor, deal_id: int, seen_version: int, terms: rules.Terms, me
     deal = load_deal(deal_id)
     side = side_of(actor, deal)
     _require_current(deal, seen_version)
-    reasons = check_terms(terms, (deal.offer, deal.request), _today())
+    reasons = check_terms(terms, (deal.offer, deal.request), _today(), deal.seller_pesantren_id)
+    reasons += bundled_reasons(deal, terms)
     if reasons:
         raise TermsRefused(reasons)
     number = deal.terms_version + 1
@@ -520,12 +601,7 @@ def _accept_once(actor, deal_id: int, seen_version: int) -> Contract:
         return done
     _require_current(deal, seen_version)
     terms = deal.current_terms
-    reasons = rules.check_terms(
-        terms_of(terms),
-        rules.Goods(is_food=deal.commodity.is_food),
-        allowed_akad((deal.offer, deal.request)),
-        _today(),
-    )
+    reasons = acceptance_reasons(deal)
     if reasons:
         raise TermsRefused(reasons)
     now = utcnow()
@@ -559,10 +635,58 @@ def _accept_once(actor, deal_id: int, seen_version: int) -> Contract:
                 ),
                 field="quantity",
             )
+    if rules.buyer_pays_first(terms.akad):
+        # Salam (fatwa 05/2000): the price is paid in full when the contract is agreed. The
+        # acceptance is that moment: it records the buyer's full payment, dated the signing day.
+        db.session.add(
+            Payment(
+                deal_id=deal.id,
+                amount=terms.total,
+                paid_on=to_wib(now).date(),
+                note="Harga salam dibayar lunas saat akad",
+                recorded_by_id=actor.id,
+            )
+        )
     contract = build_contract(deal, terms, actor, now)
     notify(deal, _other_pesantren(deal, side), "accept", number=contract.number)
     db.session.commit()
     return contract
+
+
+def acceptance_reasons(deal: Deal) -> list[rules.Reason]:
+    """Every reason the deal's current terms cannot be accepted now (the page shows them)."""
+    terms = terms_of(deal.current_terms)
+    listings = [x for x in (deal.offer, deal.request) if x is not None]
+    reasons = rules.check_terms(terms, goods_of(deal.commodity), allowed_akad(listings), _today())
+    reasons += listing_reasons(terms, listings, deal.seller_pesantren_id)
+    return reasons + bundled_reasons(deal, terms)
+
+
+def ribawi_leg(deal: Deal, terms: rules.Terms | None = None) -> ribawi.Leg:
+    terms = terms or terms_of(deal.current_terms)
+    return ribawi.Leg(
+        commodity_id=deal.commodity_id,
+        ribawi_class=deal.commodity.ribawi_group,
+        quantity=terms.quantity,
+        deferred=rules.is_deferred(terms),
+        handover_date=terms.handover_date,
+    )
+
+
+def ribawi_reasons(a: Deal, b: Deal, a_terms: rules.Terms | None = None) -> list[rules.Reason]:
+    """The riba rules for two legs of a reciprocal bundle (``ribawi.check_bundle``)."""
+    return ribawi.check_bundle(ribawi_leg(a, a_terms), ribawi_leg(b))
+
+
+def bundled_reasons(deal: Deal, terms: rules.Terms) -> list[rules.Reason]:
+    """A leg of a bundle keeps to the riba rules with the other leg, also when countered."""
+    bundle = db.session.scalar(
+        select(Bundle).where((Bundle.leg_a_id == deal.id) | (Bundle.leg_b_id == deal.id))
+    )
+    if bundle is None:
+        return []
+    other = bundle.leg_b if bundle.leg_a_id == deal.id else bundle.leg_a
+    return ribawi_reasons(deal, other, terms)
 
 
 def terms_of(version: TermsVersion) -> rules.Terms:

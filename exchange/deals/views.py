@@ -8,7 +8,6 @@ from flask import (
     Blueprint,
     abort,
     flash,
-    make_response,
     redirect,
     render_template,
     request,
@@ -17,7 +16,7 @@ from flask import (
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from exchange.deals import fulfilment, queries, services
+from exchange.deals import fulfilment, queries, reciprocal, services
 from exchange.deals import presenters as present
 from exchange.deals.forms import (
     BundleForm,
@@ -25,6 +24,9 @@ from exchange.deals.forms import (
     NoteForm,
     PaymentForm,
     RatingForm,
+    RefundForm,
+    SettleBundleForm,
+    WaitForm,
 )
 from exchange.errors import DomainError
 from exchange.extensions import db
@@ -41,6 +43,7 @@ SIMPLE_MOVES = {
     "request_cancel": fulfilment.request_cancel,
     "agree_cancel": fulfilment.agree_cancel,
     "decline_cancel": fulfilment.decline_cancel,
+    "cancel_refund": fulfilment.cancel_with_refund,
 }
 
 
@@ -198,8 +201,67 @@ def receive(deal_id: int):
             f.received_on.data,
             f.note.data or "",
             f.shortfall_outcome.data or None,
+            f.paid_now.data or None,
         ),
     )
+
+
+@bp.post("/<int:deal_id>/pengembalian")
+@login_required
+def refund(deal_id: int):
+    f = RefundForm()
+    return _form_move(
+        deal_id,
+        f,
+        "refund",
+        lambda: fulfilment.refund(
+            current_user, deal_id, f.amount.data, f.refunded_on.data, f.note.data or ""
+        ),
+    )
+
+
+@bp.post("/<int:deal_id>/tunggu")
+@login_required
+def wait(deal_id: int):
+    f = WaitForm()
+    return _form_move(
+        deal_id,
+        f,
+        "wait",
+        lambda: fulfilment.wait_for_goods(current_user, deal_id, f.new_due.data, f.note.data or ""),
+    )
+
+
+@bp.post("/<int:deal_id>/paket/selisih")
+@login_required
+def settle_bundle(deal_id: int):
+    """Record the bundle's net amount once; both legs are then paid."""
+    f = SettleBundleForm()
+    return _form_move(
+        deal_id,
+        f,
+        "settle",
+        lambda: reciprocal.settle_bundle(current_user, deal_id, f.paid_on.data, f.note.data or ""),
+    )
+
+
+@bp.post("/<int:deal_id>/paket/lepas")
+@login_required
+def untie_bundle(deal_id: int):
+    """Ask to untie the bundle, or agree when the other side asked."""
+    present.visible_deal(current_user, deal_id)  # strangers: 404; CSRF: the extension
+    try:
+        kept = reciprocal.untie_bundle(current_user, deal_id)
+    except DomainError as error:
+        if error.status_code == 404:
+            raise
+        flash(str(error.message), "error")
+    else:
+        flash(
+            _("Permintaan pelepasan paket dikirim.") if kept else _("Paket timbal balik dilepas."),
+            "success",
+        )
+    return redirect(url_for("deals.detail", deal_id=deal_id))
 
 
 @bp.post("/<int:deal_id>/sengketa")
@@ -233,7 +295,7 @@ def tie_bundle(deal_id: int):
         flash(_("Permintaan tidak sah; muat ulang halaman lalu coba lagi."), "error")
         return redirect(url_for("deals.detail", deal_id=deal_id))
     try:
-        fulfilment.tie_bundle(current_user, deal_id, int(form.other_deal_id.data))
+        reciprocal.tie_bundle(current_user, deal_id, int(form.other_deal_id.data))
     except DomainError as error:
         if error.status_code == 404:
             raise
@@ -241,28 +303,6 @@ def tie_bundle(deal_id: int):
     else:
         flash(_("Kedua kesepakatan diikat sebagai kesepakatan timbal balik."), "success")
     return redirect(url_for("deals.detail", deal_id=deal_id))
-
-
-@bp.route("/<int:deal_id>/kontrak")
-@login_required
-def contract(deal_id: int):
-    deal = present.visible_deal(current_user, deal_id)
-    if deal.contract is None:
-        abort(404)
-    return render_template("deals/contract.html", **present.contract_page(deal))
-
-
-@bp.route("/<int:deal_id>/kontrak.pdf")
-@login_required
-def contract_pdf(deal_id: int):
-    deal = present.visible_deal(current_user, deal_id)
-    if deal.contract is None:
-        abort(404)
-    response = make_response(present.contract_pdf(deal))
-    response.headers["Content-Type"] = "application/pdf"
-    name = deal.contract.number.replace("/", "-")
-    response.headers["Content-Disposition"] = f'attachment; filename="{name}.pdf"'
-    return response
 
 
 @bp.route("/notifikasi", methods=["GET", "POST"])

@@ -32,8 +32,7 @@ MUKIM_SHARE = 0.57
 STAPLES = (("garam_konsumsi", 3 / 365), ("gula_pasir", 0.02), ("minyak_goreng", 0.02))
 AKAD_ORDER = ("tunai", "tempo", "salam", "istisna", "murabahah")  # the form's order
 # Istisna' (made to order) only for these in the demo; salam for these before their harvest.
-MADE_TO_ORDER = frozenset({"batik_tulis", "batik_cap", "sarung", "seragam"})
-HARVESTED = frozenset({"beras_medium", "beras_premium", "garam_krosok"})
+HARVESTED = frozenset({"beras", "garam_krosok"})
 # Warehouses in the trading towns: some offers are kept there rather than at the pesantren.
 HUBS = ("3578", "3515", "3525", "3573", "3509")  # Surabaya, Sidoarjo, Gresik, Malang, Jember
 OFFER_AKAD = (
@@ -80,7 +79,7 @@ def _requests(p: Pesantren, rng) -> list[tuple[str, str, int]]:
     days = rng.choice((14, 30, 30))
     kitchen = rng.uniform(0.3, 1.0)
     rice = _round(mukim * 0.25 * kitchen * days, 25)  # 25 kg sacks
-    plan = [(Side.REQUEST, rng.choice(("beras_medium", "beras_medium", "beras_premium")), rice)]
+    plan = [(Side.REQUEST, "beras", rice)]
     for slug, per_day in STAPLES:
         if rng.random() < 0.55:
             plan.append((Side.REQUEST, slug, _round(mukim * per_day * days * 2, 5)))
@@ -171,7 +170,7 @@ def _format2(listing: Listing, c: Commodity, hubs: dict, today, rng) -> None:
     quantity per deal for some listings; salam offers of rice and salt wait for the harvest."""
     offer = listing.side == Side.OFFER.value
     akad = list(rng.choice(OFFER_AKAD if offer else REQUEST_AKAD))
-    if c.slug in MADE_TO_ORDER and rng.random() < 0.6:
+    if c.made_to_order and rng.random() < 0.6:
         akad = ["istisna"] if offer else akad + ["istisna"]
     elif c.slug in HARVESTED and offer and rng.random() < 0.35:
         # Before the harvest: paid now, delivered when the harvest is in.

@@ -7,9 +7,12 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 
+from exchange.deals import bounds
+
 SIDES = ("offer", "request")
 AKAD_CHOICES = ("tunai", "tempo", "salam", "istisna", "murabahah")
-# Istisna' is a contract for made-to-order goods: never for foodstuffs (DOMAIN.md section 7.2).
+# Istisna' is a contract for made-to-order goods only (DOMAIN.md section 7.2): the catalogue
+# marks them (``Commodity.made_to_order``).
 MADE_TO_ORDER_ONLY = frozenset({"istisna"})
 
 
@@ -17,8 +20,8 @@ MADE_TO_ORDER_ONLY = frozenset({"istisna"})
 class Limits:
     """Sane upper bounds; each is a setting (``LISTING_MAX_QUANTITY`` and so on)."""
 
-    max_quantity: int = 10_000_000
-    max_price: int = 1_000_000_000
+    max_quantity: int = bounds.MAX_QUANTITY
+    max_price: int = bounds.MAX_UNIT_PRICE
     max_distance_km: float = 1000.0
     max_note: int = 1000
     max_window_days: int = 366
@@ -33,6 +36,7 @@ class CommodityFacts:
     slug: str
     grades: tuple[str, ...]
     is_food: bool
+    made_to_order: bool = False
 
 
 @dataclass(frozen=True)
@@ -147,10 +151,35 @@ def _check_akad(akad, commodity, add) -> None:
         add(Problem("akad", "akad_required"))
     elif any(a not in AKAD_CHOICES for a in akad):
         add(Problem("akad", "akad_unknown"))
-    elif commodity is not None and commodity.is_food and MADE_TO_ORDER_ONLY.intersection(akad):
-        add(Problem("akad", "istisna_food"))
+    elif (
+        commodity is not None
+        and not commodity.made_to_order
+        and MADE_TO_ORDER_ONLY.intersection(akad)
+    ):
+        add(Problem("akad", "istisna_made_to_order"))
 
 
 def halal_applies(side: str, commodity: CommodityFacts | None) -> bool:
     """The halal certificate number is asked for foodstuffs offered."""
     return side == "offer" and commodity is not None and commodity.is_food
+
+
+# Reference prices (HET/HAP, DOMAIN.md 4.1): a warning, never a refusal.
+PRICE_HIGH = 1.2  # more than 20 % above the reference price
+PRICE_LOW = 0.5  # less than half of it
+
+
+def price_warning(price: int | None, reference: int | None) -> str | None:
+    """``price_high`` / ``price_low`` when the price is far from the reference price, else None."""
+    if not price or not reference or price <= 0:
+        return None
+    if price > reference * PRICE_HIGH:
+        return "price_high"
+    if price < reference * PRICE_LOW:
+        return "price_low"
+    return None
+
+
+def is_official_reference(price_source: str) -> bool:
+    """The reference price is a government ceiling or reference (HET/HAP/HPP)."""
+    return any(word in (price_source or "") for word in ("HET", "HAP", "HPP"))

@@ -18,7 +18,7 @@ from exchange.errors import Forbidden, IllegalTransition, Invalid, NotFound
 from exchange.extensions import db
 from exchange.i18n import WIB
 from exchange.listings import rules
-from exchange.listings.messages import halal_warning, message
+from exchange.listings.messages import halal_warning, message, price_warning
 from exchange.listings.models import Listing, ListingStatus, Side
 from exchange.pesantren.validation import normalise_halal
 
@@ -246,7 +246,9 @@ def _commodity(slug: str) -> Commodity | None:
 def _facts(commodity: Commodity | None) -> rules.CommodityFacts | None:
     if commodity is None:
         return None
-    return rules.CommodityFacts(commodity.slug, tuple(commodity.grades), commodity.is_food)
+    return rules.CommodityFacts(
+        commodity.slug, tuple(commodity.grades), commodity.is_food, commodity.made_to_order
+    )
 
 
 def _validated(inp, pesantren, previous_start=None):
@@ -263,6 +265,9 @@ def _validated(inp, pesantren, previous_start=None):
         halal, format_ok = normalise_halal(inp.halal_cert)
         if not format_ok:
             warnings.append(halal_warning())
+    if code := rules.price_warning(inp.price, commodity.reference_price):
+        official = rules.is_official_reference(commodity.price_source)
+        warnings.append(price_warning(code, commodity.reference_price, commodity.unit, official))
     inp = replace(
         inp,
         lat=inp.lat if inp.lat is not None else pesantren.lat,

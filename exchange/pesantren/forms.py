@@ -37,6 +37,8 @@ class PesantrenFields(FlaskForm):
     name = _text(_l("Nama pesantren"), 255)
     kopontren_name = _text(_l("Nama kopontren"), 255)
     kopontren_legal_number = _text(_l("Nomor badan hukum kopontren"), 80, required=False)
+    signatory_name = _text(_l("Nama penanda tangan kontrak"), 120, required=False)
+    signatory_position = _text(_l("Jabatan penanda tangan"), 120, required=False)
     regency_code = SelectField(
         _l("Kabupaten/kota"), validators=[DataRequired(message=REQUIRED)], choices=[]
     )
@@ -90,6 +92,8 @@ class PesantrenFields(FlaskForm):
                 "name",
                 "kopontren_name",
                 "kopontren_legal_number",
+                "signatory_name",
+                "signatory_position",
                 "regency_code",
                 "address",
                 "lat",

@@ -31,7 +31,7 @@ def market(app):
             "salt_k1": make_listing(sumenep, price=1600, grade=3, start=today, days=10).id,
             "salt_k3": make_listing(sampang, price=1200, grade=1, start=today + timedelta(20)).id,
             "rice_req": make_listing(
-                ngawi, side="request", slug="beras_medium", price=13000, grade=1, start=today
+                ngawi, side="request", slug="beras", price=13000, grade=1, start=today
             ).id,
             "old": make_listing(sumenep, start=today - timedelta(days=40), days=10).id,
             "gone": make_listing(sampang, status="withdrawn", start=today).id,

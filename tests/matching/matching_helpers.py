@@ -8,7 +8,7 @@ from exchange.matching.model import AKAD_CODES, Commodity, Instance, Listing, Pe
 
 BASE = date(2027, 1, 1)
 GARAM = Commodity("garam_krosok", "kg", 2.0, 3)
-BERAS = Commodity("beras_medium", "kg", 2.0, 2)
+BERAS = Commodity("beras", "kg", 2.0, 2)
 # Two pesantren one degree of longitude apart on the equator: 111.195 km, 144.55 km by road.
 PES = (
     Pesantren("P1", "3529", 0.0, 0.0),
