@@ -55,7 +55,8 @@ def seed_demo_deals(limit: int = 24) -> dict:
 
 
 def _complete(deal_id: int, buyer: User, seller: User) -> None:
-    """A cash sale paid at the handover (recorded with the BAST, today: never in the future)."""
+    """Paid at the handover (recorded with the BAST, today: never in the future); a salam price
+    was already paid in full when the contract was agreed."""
     deal = services.load_deal(deal_id)
     terms = deal.current_terms
     today = services.contract_date(deal)
@@ -67,7 +68,7 @@ def _complete(deal_id: int, buyer: User, seller: User) -> None:
         terms.grade,
         today,
         "Lengkap dan baik.",
-        paid_now=terms.total,
+        paid_now=max(terms.total - deal.paid, 0),
     )
     fulfilment.complete(seller, deal_id)
     fulfilment.rate(buyer, deal_id, 5, "Barang sesuai, pengiriman tepat waktu.")
