@@ -32,12 +32,18 @@ class Facts:
 
 
 def goods(commodity) -> rules.Goods:
-    """The akad rules' view of a commodity (anything with the catalogue's attributes)."""
-    return rules.Goods(is_food=bool(commodity.is_food))
+    """The akad rules' view of a commodity (anything with the catalogue's attributes): food,
+    ribawi class, made to order. The one place this view is built."""
+    return rules.Goods(
+        is_food=bool(commodity.is_food),
+        is_ribawi=bool(getattr(commodity, "is_ribawi", False)),
+        made_to_order=bool(getattr(commodity, "made_to_order", False)),
+        ribawi_class=getattr(commodity, "ribawi_group", None),
+    )
 
 
 def contract_akad(commodity) -> tuple[str, ...]:
-    """The akad the contract rules allow at all for a commodity (istisna' never for food)."""
+    """The akad the contract rules allow at all for a commodity (istisna' only made to order)."""
     return tuple(rules.offered_akad([rules.AKAD_ORDER], goods(commodity)))
 
 

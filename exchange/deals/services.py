@@ -209,13 +209,8 @@ def _active_listing(listing_id: int | None) -> Listing:
 
 
 def goods_of(commodity) -> rules.Goods:
-    """The catalogue's facts the akad rules read (food, ribawi class, made to order)."""
-    return rules.Goods(
-        is_food=commodity.is_food,
-        is_ribawi=commodity.is_ribawi,
-        made_to_order=commodity.made_to_order,
-        ribawi_class=commodity.ribawi_group,
-    )
+    """The catalogue's facts the akad rules read (``prefill.goods``, the one owner)."""
+    return prefill.goods(commodity)
 
 
 def allowed_akad(deal_or_listings) -> list[str]:

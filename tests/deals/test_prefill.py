@@ -45,7 +45,7 @@ def test_terms_for_every_akad_pass_its_rules(akad):
         unit_price=1700,
         akad=akad,
     )
-    goods = rules.Goods(is_food=akad != "istisna")
+    goods = rules.Goods(is_food=akad != "istisna", made_to_order=akad == "istisna")
     assert rules.check_terms(terms, goods, [akad], TODAY) == []
     assert (terms.quantity, terms.unit_price, terms.akad, terms.grade) == (400, 1700, akad, 2)
     assert terms.handover_date == TODAY + timedelta(days=3)  # inside both windows
