@@ -11,6 +11,7 @@ def import_all_models() -> None:
     from exchange.listings import models as _listings  # noqa: F401
     from exchange.mail import models as _mail  # noqa: F401
     from exchange.matching import models as _matching  # noqa: F401
+    from exchange.netting import models as _netting  # noqa: F401
     from exchange.pesantren import models as _pesantren  # noqa: F401
     from exchange.privacy import models as _privacy  # noqa: F401
     from exchange.scheduler import models as _scheduler  # noqa: F401

@@ -198,13 +198,14 @@ class Payment(db.Model):
     __tablename__ = "deal_payments"
     __table_args__ = (
         CheckConstraint("amount > 0", name="amount_positive"),
-        CheckConstraint("method IN ('cash', 'offset')", name="method_known"),
+        CheckConstraint("method IN ('cash', 'offset', 'setoff')", name="method_known"),
     )
 
     id: Mapped[intpk]
     deal_id: Mapped[int] = mapped_column(ForeignKey("deals.id"), index=True)
     amount: Mapped[rupiah]
-    # cash: money paid; offset: set against the other leg of a reciprocal bundle
+    # cash: money paid; offset: set against the other leg of a reciprocal bundle;
+    # setoff: cleared in a multilateral netting run (kliring, muqassah; exchange/netting)
     method: Mapped[str] = mapped_column(String(10), default="cash", server_default="cash")
     paid_on: Mapped[date] = mapped_column(Date)
     note: Mapped[str] = mapped_column(String(500), default="")

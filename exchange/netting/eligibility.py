@@ -1,0 +1,55 @@
+"""Which obligations may enter a netting run, with the reasons one may not. Pure.
+
+Only money debts: tempo, murabahah (also a tempo or murabahah leg of a reciprocal bundle). Never
+a salam or istisna' prepayment: its price may not take the form of releasing a debt (DOMAIN.md
+7.1, 7.2). Never a leg of a bundle in ribawi goods (7.5: the bundle is in substance goods for
+goods, settled in one session). Due within the run's horizon, not disputed, not settled.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from exchange.deals.states import N_, State
+
+MONEY_DEBT_AKAD = frozenset({"tempo", "murabahah"})
+OPEN_STATES = frozenset({State.SIGNED, State.SHIPPED, State.RECEIVED})
+
+
+@dataclass(frozen=True)
+class Candidate:
+    akad: str
+    state: str
+    outstanding: int  # what the buyer still owes on the deal (rupiah)
+    payment_due_date: date | None
+    disputed: bool = False
+    bundle_leg: bool = False
+    bundle_settled: bool = False
+    ribawi: bool = False  # the deal's goods are ribawi
+
+
+def reasons(c: Candidate, horizon: date) -> list[str]:
+    """Every reason (a msgid) the debt may not be netted; empty: it may."""
+    out: list[str] = []
+    if c.akad in ("salam", "istisna"):
+        out.append(N_("Pembayaran salam/istishna' tidak boleh berupa pembebasan utang."))
+    elif c.akad not in MONEY_DEBT_AKAD:
+        out.append(N_("Hanya utang uang (tempo, murabahah) yang dapat dikliringkan."))
+    if c.disputed or c.state == State.DISPUTED:
+        out.append(N_("Kesepakatan sedang dalam sengketa."))
+    elif c.state not in OPEN_STATES:
+        out.append(N_("Kesepakatan tidak sedang berjalan."))
+    if c.outstanding <= 0:
+        out.append(N_("Utang ini sudah lunas."))
+    if c.payment_due_date is None or c.payment_due_date > horizon:
+        out.append(N_("Jatuh tempo di luar cakupan putaran kliring."))
+    if c.bundle_leg and c.ribawi:
+        out.append(N_("Kaki paket timbal balik barang ribawi tidak boleh dikliringkan."))
+    if c.bundle_leg and c.bundle_settled:
+        out.append(N_("Paket timbal balik ini sudah diselesaikan."))
+    return out
+
+
+def eligible(c: Candidate, horizon: date) -> bool:
+    return not reasons(c, horizon)
