@@ -16,6 +16,7 @@ class RunStatus(StrEnum):
     PROPOSED = "proposed"  # Diusulkan: waiting for the parties' answers
     APPLIED = "applied"  # Diterapkan: the set-off was recorded as payments
     EMPTY = "empty"  # Kosong: nothing could be cleared
+    SUPERSEDED = "superseded"  # Diganti: a newer run replaced it before it took effect
 
 
 class Answer(StrEnum):
@@ -27,7 +28,9 @@ class Answer(StrEnum):
 class NettingRun(db.Model):
     __tablename__ = "netting_runs"
     __table_args__ = (
-        CheckConstraint("status IN ('proposed', 'applied', 'empty')", name="status_known"),
+        CheckConstraint(
+            "status IN ('proposed', 'applied', 'empty', 'superseded')", name="status_known"
+        ),
         CheckConstraint("cleared >= 0 AND cleared <= total", name="cleared_bounded"),
     )
 

@@ -1,0 +1,329 @@
+"""Netting runs: compute, propose, confirm or decline, apply. Each public function commits once.
+
+The deals domain owns what a buyer owes (``deals.services.amount_due``) and how a payment moves
+a deal (``apply_move`` with Action.PAY: the optimistic lock on the deal row). A run takes effect
+only when every pesantren with a proposed set-off confirmed; a decline recomputes the run over
+the debts of the others (it shrinks). Applying rechecks every debt inside the transaction: a
+deal paid in the meantime is never over-settled (the run is recomputed instead).
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import delete, select
+
+from exchange.audit.services import record
+from exchange.auth.models import Role, User
+from exchange.auth.permissions import require_staff
+from exchange.db import utcnow
+from exchange.deals import services as deals
+from exchange.deals.models import Bundle, Deal, Notification, Payment
+from exchange.deals.states import N_, Action, Side
+from exchange.errors import Conflict, Invalid, NotFound
+from exchange.extensions import db
+from exchange.listings.services import today_wib
+from exchange.netting import core
+from exchange.netting.eligibility import OPEN_STATES, Candidate, eligible
+from exchange.netting.models import Answer, NettingItem, NettingParty, NettingRun, RunStatus
+
+DEFAULT_HORIZON_DAYS = 30  # debts due within the next 30 days (and overdue ones) may enter
+METHOD = "setoff"
+
+MESSAGES = {
+    "proposed": N_("Usulan kliring #%(run)s menunggu konfirmasi Anda."),
+    "recomputed": N_("Usulan kliring #%(run)s dihitung ulang; periksa dan konfirmasi lagi."),
+    "applied": N_("Kliring #%(run)s diterapkan; utang yang diperhitungkan tercatat lunas."),
+}
+
+
+class Recomputed(Conflict):
+    """A debt changed before the run could be applied; the run was recomputed (committed)."""
+
+
+# Reading the debts -------------------------------------------------------------------------------
+
+
+def _outstanding(deal: Deal) -> int:
+    return deals.amount_due(deal) - (deal.paid - deal.refunded)
+
+
+def _candidate(deal: Deal, bundles: dict[int, Bundle]) -> Candidate:
+    terms = deal.current_terms
+    bundle = bundles.get(deal.id)
+    return Candidate(
+        akad=terms.akad,
+        state=deal.state,
+        outstanding=_outstanding(deal),
+        payment_due_date=terms.payment_due_date,
+        disputed=deal.disputed_by is not None,
+        bundle_leg=bundle is not None,
+        bundle_settled=bool(bundle and bundle.settled_at),
+        ribawi=deal.commodity.ribawi_group is not None,
+    )
+
+
+def eligible_deals(horizon: date) -> list[Deal]:
+    """The signed deals whose unpaid price may be netted in a run with this horizon."""
+    found = list(
+        db.session.scalars(
+            select(Deal).where(Deal.state.in_([s.value for s in OPEN_STATES])).order_by(Deal.id)
+        ).unique()
+    )
+    ids = [d.id for d in found]
+    bundles: dict[int, Bundle] = {}
+    for b in db.session.scalars(
+        select(Bundle).where(Bundle.leg_a_id.in_(ids) | Bundle.leg_b_id.in_(ids))
+    ).unique():
+        bundles[b.leg_a_id] = bundles[b.leg_b_id] = b
+    return [d for d in found if eligible(_candidate(d, bundles), horizon)]
+
+
+def _obligations(horizon: date, excluded: set[int]) -> tuple[list[core.Obligation], dict]:
+    by_id = {}
+    for d in eligible_deals(horizon):
+        if d.buyer_pesantren_id in excluded or d.seller_pesantren_id in excluded:
+            continue
+        by_id[d.id] = d
+    obs = [
+        core.Obligation(
+            d.id,
+            d.buyer_pesantren_id,
+            d.seller_pesantren_id,
+            _outstanding(d),
+            d.current_terms.payment_due_date,
+        )
+        for d in by_id.values()
+    ]
+    return obs, by_id
+
+
+# Computing a run ---------------------------------------------------------------------------------
+
+
+def _lines(run: NettingRun) -> dict[int, tuple]:
+    """Per pesantren: its (deal, set-off) lines; what it confirmed."""
+    out: dict[int, list] = {}
+    for item in db.session.scalars(select(NettingItem).where(NettingItem.run_id == run.id)):
+        if item.set_off:
+            for p in (item.debtor_id, item.creditor_id):
+                out.setdefault(p, []).append((item.deal_id, item.set_off))
+    return {p: tuple(sorted(v)) for p, v in out.items()}
+
+
+def _compute(run: NettingRun, now: datetime) -> None:
+    """(Re)compute the run over the debts whose parties did not decline (flush only)."""
+    parties = {
+        p.pesantren_id: p
+        for p in db.session.scalars(select(NettingParty).where(NettingParty.run_id == run.id))
+    }
+    declined = {p for p, row in parties.items() if row.answer == Answer.DECLINED}
+    before = _lines(run)
+    db.session.execute(delete(NettingItem).where(NettingItem.run_id == run.id))
+    obs, _ = _obligations(run.horizon, declined)
+    result = core.optimise(obs)
+    for o in obs:
+        db.session.add(
+            NettingItem(
+                run_id=run.id,
+                deal_id=o.id,
+                debtor_id=o.debtor,
+                creditor_id=o.creditor,
+                amount=o.amount,
+                set_off=result.set_off[o.id],
+            )
+        )
+    db.session.flush()
+    after = _lines(run)
+    for p, row in parties.items():
+        if p in declined:
+            continue
+        if p not in after:
+            db.session.delete(row)
+        elif after[p] != before.get(p):
+            row.answer, row.answered_by_id, row.answered_at = Answer.PENDING.value, None, None
+    for p in sorted(set(after) - set(parties)):
+        db.session.add(NettingParty(run_id=run.id, pesantren_id=p))
+    run.total, run.cleared = result.total, result.cleared
+    run.status = (RunStatus.PROPOSED if result.cleared else RunStatus.EMPTY).value
+    db.session.flush()
+    action = "proposed" if not before else "recomputed"
+    for p in sorted(after):
+        if after[p] != before.get(p):
+            _notify(p, run, action)
+
+
+def _notify(pesantren_id: int, run: NettingRun, action: str) -> None:
+    users = db.session.scalars(
+        select(User).where(
+            User.pesantren_id == pesantren_id,
+            User.role == Role.MANAGER.value,
+            User.is_active_account.is_(True),
+        )
+    )
+    for user in users:
+        db.session.add(
+            Notification(
+                user_id=user.id,
+                kind=f"netting.{action}",
+                message=MESSAGES[action],
+                params={"run": run.id},
+                url=f"/kliring/{run.id}",
+            )
+        )
+
+
+def start_run(actor=None, horizon: date | None = None, now: datetime | None = None):
+    """Staff (or the scheduler, ``actor`` None) start a run over the debts due by ``horizon``
+    (default: 30 days from today in WIB). An earlier run still waiting is superseded.
+    Raises NotFound for anyone but staff."""
+    if actor is not None:
+        require_staff(actor)
+    now = now or utcnow()
+    horizon = horizon or today_wib() + timedelta(days=DEFAULT_HORIZON_DAYS)
+    for old in db.session.scalars(
+        select(NettingRun).where(NettingRun.status == RunStatus.PROPOSED.value)
+    ):
+        old.status = RunStatus.SUPERSEDED.value
+    run = NettingRun(horizon=horizon, started_by_id=getattr(actor, "id", None), created_at=now)
+    db.session.add(run)
+    db.session.flush()
+    _compute(run, now)
+    record("netting.started", run, actor=actor, total=run.total, cleared=run.cleared)
+    db.session.commit()
+    return run
+
+
+# Answering ---------------------------------------------------------------------------------------
+
+
+def load_run(user, run_id: int) -> NettingRun:
+    """The run, for staff or for a manager of a pesantren in it; anyone else gets 404."""
+    run = db.session.get(NettingRun, run_id)
+    if run is None:
+        raise NotFound()
+    if getattr(user, "is_staff", False):
+        return run
+    if not getattr(user, "is_authenticated", False) or not user.is_manager:
+        raise NotFound()
+    member = db.session.scalar(
+        select(NettingParty.id).where(
+            NettingParty.run_id == run.id, NettingParty.pesantren_id == user.pesantren_id
+        )
+    )
+    if member is None:
+        raise NotFound()
+    return run
+
+
+def _party(run: NettingRun, user) -> NettingParty:
+    party = db.session.scalar(
+        select(NettingParty).where(
+            NettingParty.run_id == run.id, NettingParty.pesantren_id == user.pesantren_id
+        )
+    )
+    if party is None:
+        raise NotFound()
+    return party
+
+
+def _answer(user, run_id: int, answer: Answer) -> NettingRun:
+    run = load_run(user, run_id)
+    if getattr(user, "is_staff", False) and not user.pesantren_id:
+        raise NotFound()
+    party = _party(run, user)
+    if run.status != RunStatus.PROPOSED:
+        raise Invalid(_l("Putaran kliring ini sudah ditutup."))
+    now = utcnow()
+    party.answer, party.answered_by_id, party.answered_at = answer.value, user.id, now
+    record(f"netting.{answer.value}", run, actor=user, pesantren_id=user.pesantren_id)
+    db.session.flush()
+    if answer is Answer.DECLINED:
+        run.rounds += 1
+        _compute(run, now)
+    elif all(p.answer == Answer.CONFIRMED for p in _active_parties(run)):
+        _apply(run, user, now)
+    db.session.commit()
+    return run
+
+
+def confirm(user, run_id: int) -> NettingRun:
+    """A manager confirms its pesantren's proposed set-off; the last confirmation applies the
+    run. Raises NotFound, Invalid (closed), Recomputed (a debt changed meanwhile)."""
+    try:
+        return _answer(user, run_id, Answer.CONFIRMED)
+    except Recomputed:
+        db.session.rollback()
+        run = db.session.get(NettingRun, run_id)
+        run.rounds += 1
+        _compute(run, utcnow())
+        record("netting.recomputed", run, actor=user, pesantren_id=user.pesantren_id)
+        db.session.commit()
+        raise
+
+
+def decline(user, run_id: int) -> NettingRun:
+    """A manager declines: the run is recomputed without its pesantren's debts and claims.
+    Raises NotFound, Invalid (closed)."""
+    return _answer(user, run_id, Answer.DECLINED)
+
+
+def _active_parties(run: NettingRun) -> list[NettingParty]:
+    return list(
+        db.session.scalars(
+            select(NettingParty).where(
+                NettingParty.run_id == run.id, NettingParty.answer != Answer.DECLINED.value
+            )
+        )
+    )
+
+
+# Applying ----------------------------------------------------------------------------------------
+
+
+def _apply(run: NettingRun, actor, now: datetime) -> None:
+    """Every set-off becomes a payment (method setoff) on its deal, with its receipt; flush only.
+    Raises Recomputed when a debt is smaller than its set-off now (paid in the meantime)."""
+    items = list(
+        db.session.scalars(
+            select(NettingItem)
+            .where(NettingItem.run_id == run.id, NettingItem.set_off > 0)
+            .order_by(NettingItem.deal_id)
+        )
+    )
+    locked = {
+        d.id: d
+        for d in db.session.scalars(
+            select(Deal)
+            .where(Deal.id.in_([i.deal_id for i in items]))
+            .order_by(Deal.id)
+            .with_for_update(of=Deal)
+        ).unique()
+    }
+    today = today_wib()
+    for item in items:
+        deal = locked[item.deal_id]
+        db.session.refresh(deal)
+        if deal.state not in {s.value for s in OPEN_STATES} or _outstanding(deal) < item.set_off:
+            raise Recomputed()
+        payment = Payment(
+            deal_id=deal.id,
+            amount=item.set_off,
+            method=METHOD,
+            paid_on=today,
+            note=f"Kliring #{run.id} (muqassah)",
+            recorded_by_id=None,
+            created_at=now,
+        )
+        db.session.add(payment)
+        db.session.flush()
+        item.payment_id = payment.id
+        db.session.expire(deal, ["payments"])
+        deals.apply_move(deal, Action.PAY, Side.BUYER, None, f"kliring #{run.id}", now=now)
+        record("netting.payment", deal, actor=actor, run=run.id, amount=item.set_off)
+    run.status, run.applied_at = RunStatus.APPLIED.value, now
+    record("netting.applied", run, actor=actor, cleared=run.cleared)
+    for p in sorted({i.debtor_id for i in items} | {i.creditor_id for i in items}):
+        _notify(p, run, "applied")
+    db.session.flush()
