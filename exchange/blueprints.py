@@ -11,6 +11,7 @@ def BLUEPRINTS():  # noqa: N802 - reads as the constant it stands for
     from exchange.home.views import bp as dashboard
     from exchange.listings.views import bp as listings
     from exchange.matching.views import bp as matching
+    from exchange.netting.views import bp as netting
     from exchange.pesantren.views import bp as pesantren
     from exchange.privacy.views import bp as privacy
     from exchange.site.views import bp as site
@@ -22,6 +23,7 @@ def BLUEPRINTS():  # noqa: N802 - reads as the constant it stands for
         catalogue,
         listings,
         matching,
+        netting,
         deals,
         dashboard,
         staff,

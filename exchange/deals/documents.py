@@ -225,6 +225,8 @@ def receipt_document(deal: Deal, payment: Payment) -> Document:
     ]
     if payment.method == "offset":  # set against the other leg of a reciprocal bundle
         facts.append((_("Cara pembayaran"), _("Diperhitungkan dengan paket timbal balik")))
+    elif payment.method == "setoff":  # cleared in a multilateral netting run (exchange/netting)
+        facts.append((_("Cara pembayaran"), _("Set-off / muqassah (kliring)")))
     if payment.note:
         facts.append((_("Catatan"), payment.note))
     number_ = receipt_number(payment)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from enum import StrEnum
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import CheckConstraint, Date, ForeignKey, Integer, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -23,6 +24,19 @@ class Answer(StrEnum):
     PENDING = "pending"
     CONFIRMED = "confirmed"
     DECLINED = "declined"
+
+
+STATUS_LABELS = {
+    RunStatus.PROPOSED: _l("Menunggu konfirmasi"),
+    RunStatus.APPLIED: _l("Diterapkan"),
+    RunStatus.EMPTY: _l("Tidak ada yang diperhitungkan"),
+    RunStatus.SUPERSEDED: _l("Digantikan putaran baru"),
+}
+ANSWER_LABELS = {
+    Answer.PENDING: _l("Belum menjawab"),
+    Answer.CONFIRMED: _l("Mengonfirmasi"),
+    Answer.DECLINED: _l("Menolak"),
+}
 
 
 class NettingRun(db.Model):
