@@ -83,6 +83,7 @@ class Config:
     DIGEST_BATCH_SIZE = 500  # readers per transaction in a digest run
     EXPIRY_CRON = "5 * * * *"  # listings and unanswered negotiation moves, hourly
     REMINDERS_CRON = "0 7 * * *"  # deals waiting on someone, daily
+    NETTING_CRON = "0 2 * * mon"  # the weekly netting run (kliring), Monday 02:00 WIB
     OUTBOX_INTERVAL_SECONDS = 15  # deliver due mail this often (never inside a request)
     OUTBOX_CLAIM_SECONDS = 120  # a sender's claim on a message; longer than one SMTP send
     OUTBOX_SENDERS = 4  # sender threads of one delivery run, each with its SMTP connection

@@ -94,6 +94,15 @@ def register(cli):
 
         click.echo(f"reminders={send_reminders(now=now)}")
 
+    @cli.command("run-netting")
+    @NOW
+    def run_netting_cmd(now):
+        """Start a netting run (kliring) now; the parties confirm it on their pages."""
+        from exchange.scheduler.jobs import run_netting
+
+        run = run_netting(now=now)
+        click.echo(f"netting: run={run.id} total={run.total} cleared={run.cleared}")
+
     @cli.command("run-clearing")
     @NOW
     def run_clearing_cmd(now):

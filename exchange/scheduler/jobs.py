@@ -7,6 +7,7 @@
   ``exchange.auth.throttle.prune`` (attempt counters whose window ended);
 - reminders: ``exchange.deals.reminders.send_reminders`` (one e-mail per manager per day when
   deals wait on their pesantren);
+- netting: ``exchange.netting.services.start_run`` (weekly; the parties then confirm);
 - outbox: ``exchange.mail.outbox.deliver_pending`` (every minute).
 
 Every job takes ``now`` so that it can be run "as if" at another time.
@@ -61,6 +62,13 @@ def send_reminders(now: datetime | None = None) -> int:
     if queued:
         deliver_pending()
     return queued
+
+
+def run_netting(now: datetime | None = None):
+    """The weekly netting run (kliring): propose the set-off of tempo/murabahah debts."""
+    from exchange.netting.services import start_run
+
+    return start_run(None, now=now or utcnow())
 
 
 def deliver_mail(now: datetime | None = None) -> dict:
