@@ -128,6 +128,7 @@ def build_manager_digest(
         _partners(rows, fmt),
         _moves(rows, now, fmt),
         _deal_tasks(rows, fmt),
+        _netting(rows, fmt),
         _expiring(rows, fmt),
         _market(rows, fmt),
     )
@@ -250,6 +251,19 @@ def _task_label(action: str, fmt: Formatter) -> str:
         "rate": _("Beri penilaian"),
     }
     return labels.get(action, action)
+
+
+def _netting(rows: ManagerRows, fmt: Formatter) -> Section:
+    _ = fmt.gettext
+    items = [
+        Item(
+            _("Kliring #%(run)s menunggu konfirmasi", run=r.run_id),
+            _("Utang dan piutang diperhitungkan: %(amount)s", amount=fmt.rupiah(r.set_off)),
+            r.url,
+        )
+        for r in sorted(rows.netting, key=lambda r: r.run_id)
+    ]
+    return _section("netting", _("Kliring menunggu konfirmasi Anda"), items)
 
 
 def _deal_tasks(rows: ManagerRows, fmt: Formatter) -> Section:

@@ -145,6 +145,15 @@ class DisputeRow:
 
 
 @dataclass(frozen=True)
+class NettingRow:
+    """A netting run (kliring) waiting for the reader's pesantren to confirm its set-off."""
+
+    run_id: int
+    set_off: int  # the pesantren's debts cleared by the run (= its claims cleared)
+    url: str
+
+
+@dataclass(frozen=True)
 class ManagerRows:
     proposals: tuple[ProposalRow, ...] = ()
     suggestions: tuple[SuggestionRow, ...] = ()
@@ -153,6 +162,7 @@ class ManagerRows:
     deal_tasks: tuple[DealTaskRow, ...] = ()
     expiring: tuple[ExpiringListingRow, ...] = ()
     market: tuple[MarketRow, ...] = ()
+    netting: tuple[NettingRow, ...] = ()
 
 
 @dataclass(frozen=True)

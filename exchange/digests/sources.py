@@ -28,6 +28,7 @@ from exchange.digests.rows import (
 )
 from exchange.extensions import db
 from exchange.listings.models import Listing, ListingStatus, Side
+from exchange.netting import queries as netting_queries
 from exchange.pesantren.models import Pesantren, PesantrenStatus
 
 Batch = dict[int, list]
@@ -153,6 +154,7 @@ def manager_rows(
         partners = match_sources.partners_of_one(pesantren_ids, batch, link)
     moves = deal_sources.moves_waiting(pesantren_ids, now, link)
     tasks = deal_sources.deal_tasks(pesantren_ids, now, link)
+    netting = netting_queries.pending_confirmations(pesantren_ids, link)
     expiring = expiring_listings(pesantren_ids, today, expiring_days, link)
     commodities = commodities_of(pesantren_ids, win) if market else {}
     return {
@@ -164,6 +166,7 @@ def manager_rows(
             deal_tasks=tuple(tasks.get(pid, ())),
             expiring=tuple(expiring.get(pid, ())),
             market=tuple(market[c] for c in sorted(commodities.get(pid, ())) if c in market),
+            netting=tuple(netting.get(pid, ())),
         )
         for pid in pesantren_ids
     }

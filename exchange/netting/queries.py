@@ -4,18 +4,43 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
-from exchange.netting.models import NettingItem, NettingParty, NettingRun
+from exchange.digests.rows import NettingRow
+from exchange.extensions import db
+from exchange.netting.models import Answer, NettingItem, NettingParty, NettingRun, RunStatus
 
 
 def runs_query():
     return select(NettingRun).order_by(NettingRun.id.desc())
 
 
-def runs_of(pesantren_id: int) -> list[NettingRun]:
-    from exchange.extensions import db
+def pending_confirmations(pesantren_ids: list[int], link) -> dict[int, list]:
+    """Per pesantren: the proposed runs it has not answered yet (a digest section)."""
+    rows = db.session.execute(
+        select(NettingParty.pesantren_id, NettingRun.id, func.sum(NettingItem.set_off))
+        .join(NettingRun, NettingRun.id == NettingParty.run_id)
+        .join(
+            NettingItem,
+            (NettingItem.run_id == NettingRun.id)
+            & (NettingItem.debtor_id == NettingParty.pesantren_id),
+        )
+        .where(
+            NettingParty.pesantren_id.in_(pesantren_ids),
+            NettingParty.answer == Answer.PENDING.value,
+            NettingRun.status == RunStatus.PROPOSED.value,
+        )
+        .group_by(NettingParty.pesantren_id, NettingRun.id)
+        .order_by(NettingRun.id)
+    )
+    out: dict[int, list] = {}
+    for pid, run_id, set_off in rows:
+        url = link("netting.show", run_id=run_id)
+        out.setdefault(pid, []).append(NettingRow(run_id, int(set_off or 0), url))
+    return out
 
+
+def runs_of(pesantren_id: int) -> list[NettingRun]:
     return list(
         db.session.scalars(
             select(NettingRun)
