@@ -12,7 +12,7 @@ BENCH_DIGESTS_URL ?= postgresql+psycopg://postgres@127.0.0.1:5432/bench_digests
 .DEFAULT_GOAL := help
 .PHONY: help install translations db-upgrade seed run serve scheduler test test-sqlite test-pg \
         lint audit format extract-messages bench bench-market bench-matching bench-matching-scale \
-        bench-suggestions bench-clearing bench-digests bench-dashboard bench-web clean
+        bench-suggestions bench-clearing bench-digests bench-dashboard bench-web bench-netting clean
 
 help: ## List the targets
 	@grep -E '^[a-zA-Z_-]+:.*?## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*?## "}; {printf "  %-18s %s\n", $$1, $$2}'
@@ -87,6 +87,9 @@ bench-market: install ## Time the market page with 50,000 listings in PostgreSQL
 
 bench-dashboard: install ## Time the staff dashboard pages: 100,000 contracts, 5,000 pesantren (PostgreSQL)
 	PYTHONPATH=. $(BIN)/python benchmarks/bench_dashboard.py
+
+bench-netting: install ## Time the exact netting optimum: 10,000 obligations, 5,000 pesantren; share cleared
+	$(BIN)/python benchmarks/bench_netting.py
 
 clean: ## Remove the virtual environment and caches
 	rm -rf $(VENV) .pytest_cache .ruff_cache .hypothesis *.egg-info

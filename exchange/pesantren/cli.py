@@ -24,6 +24,9 @@ def register(cli):
 
         deals = seed_demo_deals()
         click.echo(", ".join(f"{k}={v}" for k, v in deals.items()))
+        from exchange.netting.demo import seed_demo_netting
+
+        click.echo(", ".join(f"{k}={v}" for k, v in seed_demo_netting().items()))
 
     @cli.command("load-reference")
     def load_reference_cmd():
