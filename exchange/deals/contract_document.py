@@ -13,6 +13,7 @@ from exchange.deals.documents import (
     Document,
     goods_name,
     long_date,
+    pesantren_name,
     place_name,
     position_of,
     quantity,
@@ -33,7 +34,7 @@ def _party_block(side: str, party: dict) -> Block:
         (_("Jabatan"), position_of(party)),
         (_("Bertindak untuk dan atas nama"), party["kopontren"]),
         (_("Nomor badan hukum koperasi"), party.get("kopontren_legal_number") or "-"),
-        (_("Pondok pesantren"), f"{party['name']} (NSPP {party['nspp']})"),
+        (_("Pondok pesantren"), pesantren_name(party)),
         (_("Alamat"), party.get("address") or "-"),
         (_("Kabupaten/kota"), party.get("regency") or "-"),
     ]

@@ -182,6 +182,11 @@ def bast_document(deal: Deal, delivery: Delivery) -> Document:
     )
 
 
+def pesantren_name(party: dict) -> str:
+    """The pesantren with its NSPP when it has one (NSPP is optional, DOMAIN.md section 6)."""
+    return f"{party['name']} (NSPP {party['nspp']})" if party.get("nspp") else party["name"]
+
+
 def _bast_party(side: str, party: dict) -> Block:
     label = _("Penjual, yang menyerahkan") if side == "seller" else _("Pembeli, yang menerima")
     return Block(
@@ -190,7 +195,7 @@ def _bast_party(side: str, party: dict) -> Block:
             (_("Nama"), party.get("signer") or "-"),
             (_("Jabatan"), position_of(party)),
             (_("Kopontren"), party["kopontren"]),
-            (_("Pondok pesantren"), f"{party['name']} (NSPP {party['nspp']})"),
+            (_("Pondok pesantren"), pesantren_name(party)),
         ],
     )
 

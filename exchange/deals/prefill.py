@@ -32,19 +32,18 @@ class Facts:
 
 
 def goods(commodity) -> rules.Goods:
-    """The catalogue's facts the akad rules read (food, ribawi class, made to order), from
-    anything with the catalogue's attributes. The one place they are read (services.goods_of)."""
+    """The akad rules' view of a commodity (anything with the catalogue's attributes): food,
+    ribawi class, made to order. The one place this view is built (deals services call it)."""
     return rules.Goods(
-        is_food=commodity.is_food,
-        is_ribawi=commodity.is_ribawi,
-        made_to_order=commodity.made_to_order,
+        is_food=bool(commodity.is_food),
+        is_ribawi=bool(commodity.is_ribawi),
+        made_to_order=bool(commodity.made_to_order),
         ribawi_class=commodity.ribawi_group,
     )
 
 
 def contract_akad(commodity) -> tuple[str, ...]:
-    """The akad the contract rules allow at all for a commodity (istisna' only when made to
-    order)."""
+    """The akad the contract rules allow at all for a commodity (istisna': made to order)."""
     return tuple(rules.offered_akad([rules.AKAD_ORDER], goods(commodity)))
 
 

@@ -14,7 +14,7 @@ from datetime import date, datetime, timedelta
 from flask import current_app
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select, update
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import IntegrityError, OperationalError
 
 from exchange.audit.services import record
 from exchange.auth.permissions import require_trader
@@ -208,9 +208,7 @@ def _active_listing(listing_id: int | None) -> Listing:
     return listing
 
 
-def goods_of(commodity) -> rules.Goods:
-    """The catalogue's facts the akad rules read (food, ribawi class, made to order)."""
-    return prefill.goods(commodity)
+goods_of = prefill.goods  # the catalogue's facts the akad rules read
 
 
 def allowed_akad(deal_or_listings) -> list[str]:
@@ -413,6 +411,18 @@ def _require_proposal_listings(actor, proposal_id: int, listing: Listing, counte
         raise Invalid(_l("Negosiasi dari usulan harus memakai kedua listing usulan itu."))
 
 
+def _deal_by_token(token: str, actor) -> Deal | None:
+    """The deal an earlier try of the same form opened. Raises Invalid for a foreign or
+    overlong token (a tampered form)."""
+    stale = Invalid(_l("Formulir ini tidak berlaku lagi; muat ulang halaman."))
+    if len(token) > 64:
+        raise stale
+    deal = db.session.scalar(select(Deal).where(Deal.client_token == token))
+    if deal is not None and deal.opened_by_id != actor.id:
+        raise stale
+    return deal
+
+
 def open_negotiation(
     actor,
     listing_id: int,
@@ -420,14 +430,21 @@ def open_negotiation(
     terms: rules.Terms | None = None,
     message: str = "",
     proposal_id: int | None = None,
+    client_token: str | None = None,
 ) -> Deal:
     """Open a negotiation on another pesantren's active listing; it is then their turn.
+
+    The same ``client_token`` sent twice (a retry after a lost response) gives back the first
+    deal, also when both requests run at once (the column is UNIQUE).
 
     ``counter_listing_id`` is the actor's own listing of the other side (from a proposal or a
     suggestion); ``proposal_id`` records the clearing run's proposal. Raises NotFound, Forbidden,
     Invalid (TermsRefused with every reason).
     """
     require_trader(actor)
+    client_token = (client_token or "").strip() or None
+    if client_token and (existing := _deal_by_token(client_token, actor)):
+        return existing
     listing = _active_listing(listing_id)
     if listing.pesantren_id == actor.pesantren_id:
         raise Invalid(_l("Anda tidak dapat bernegosiasi dengan listing sendiri."))
@@ -463,11 +480,18 @@ def open_negotiation(
         whose_turn=my_side.other.value,
         terms_version=1,
         opened_by_id=actor.id,
+        client_token=client_token,
         last_move_at=now,
         created_at=now,
     )
     db.session.add(deal)
-    db.session.flush()
+    try:
+        db.session.flush()
+    except IntegrityError:
+        db.session.rollback()
+        if client_token and (existing := _deal_by_token(client_token, actor)):
+            return existing
+        raise
     if proposal_id is not None and not matching_services.mark_acted(proposal_id, deal.id):
         db.session.rollback()
         raise Conflict(

@@ -275,3 +275,12 @@ def test_bast_and_kuitansi_read_in_english_for_an_english_reader(app, client, au
         assert "returned to the listing" in text
     for text in (page_text(client.get(receipt).text), pdf_text(client.get(receipt + ".pdf").data)):
         assert "RECEIPT" in text and "Received from" in text and "Rp 2,850,000" in text
+
+
+def test_a_party_without_nspp_is_named_without_it():
+    from exchange.deals.documents import pesantren_name
+
+    assert pesantren_name({"name": "PP Al-Amien", "nspp": None}) == "PP Al-Amien"
+    assert pesantren_name({"name": "PP Al-Amien", "nspp": "510035290001"}) == (
+        "PP Al-Amien (NSPP 510035290001)"
+    )
