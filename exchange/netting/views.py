@@ -18,12 +18,12 @@ bp = Blueprint("netting", __name__)
 
 
 @bp.app_template_global()
-def status_label(status: str):
+def netting_status_label(status: str):
     return STATUS_LABELS[RunStatus(status)]
 
 
 @bp.app_template_global()
-def answer_label(answer: str):
+def netting_answer_label(answer: str):
     return ANSWER_LABELS[Answer(answer)]
 
 

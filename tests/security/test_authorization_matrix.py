@@ -134,6 +134,12 @@ EXPECTED = {
     ("GET", "staff.listing"): STAFF_ONLY,
     ("POST", "staff.hide_listing"): STAFF_ONLY,
     ("POST", "staff.unhide_listing"): STAFF_ONLY,
+    ("GET", "netting.runs"): STAFF_ONLY,
+    ("POST", "netting.start"): STAFF_ONLY,
+    ("GET", "netting.mine"): MANAGERS,
+    ("GET", "netting.show"): PARTY_READS,
+    ("POST", "netting.confirm"): OWN,
+    ("POST", "netting.decline"): OWN,
 }
 # Endpoints whose table entry needs an object other than the open deal.
 SIGNED_DEAL = {
@@ -177,6 +183,13 @@ def world(app):
         w.payment_id = fulfilment.record_payment(
             buyer, signed.id, deal.current_terms.total, services.contract_date(deal)
         ).id
+        from exchange.netting.services import start_run
+        from tests.netting.helpers import tempo_deal
+
+        partner = make_manager(regency_code="3515")
+        tempo_deal(seller, partner, 100)
+        tempo_deal(partner, seller, 100)
+        w.netting_run_id = start_run(None).id  # the seller's pesantren is a party
         w.spare_staff_id = make_staff().id  # the admin (de)activates this one
         from exchange.privacy.services import request_deletion
 
@@ -201,6 +214,7 @@ def test_every_route_and_role_answers_the_right_code(app, world):
         "request_id": world.request_id,
         "payment_id": world.payment_id,
         "delivery_id": 999_999,
+        "run_id": world.netting_run_id,
     }
     emails = {
         "visitor": None,
