@@ -9,7 +9,6 @@ from flask_wtf import FlaskForm
 from wtforms import (
     DateField,
     HiddenField,
-    IntegerField,
     RadioField,
     SelectField,
     StringField,
@@ -18,13 +17,14 @@ from wtforms import (
 from wtforms.validators import InputRequired, Length, NumberRange, Optional, ValidationError
 
 from exchange.deals import akad as rules
+from exchange.site.forms import WholeField
 
 
 class TermsForm(FlaskForm):
-    quantity = IntegerField(
+    quantity = WholeField(
         _l("Jumlah"), validators=[InputRequired(_l("Isi jumlah.")), NumberRange(min=1)]
     )
-    unit_price = IntegerField(
+    unit_price = WholeField(
         _l("Harga satuan (Rp)"),
         validators=[InputRequired(_l("Isi harga satuan.")), NumberRange(min=1)],
     )
@@ -47,8 +47,8 @@ class TermsForm(FlaskForm):
         _l("Tahap pembayaran istishna' (satu per baris: TTTT-BB-HH jumlah)"),
         validators=[Optional(), Length(max=2000)],
     )
-    cost_price = IntegerField(_l("Harga pokok per satuan (murabahah)"), validators=[Optional()])
-    margin = IntegerField(_l("Margin per satuan (murabahah)"), validators=[Optional()])
+    cost_price = WholeField(_l("Harga pokok per satuan (murabahah)"), validators=[Optional()])
+    margin = WholeField(_l("Margin per satuan (murabahah)"), validators=[Optional()])
     message = TextAreaField(_l("Pesan singkat"), validators=[Optional(), Length(max=1000)])
     version = HiddenField()
 
@@ -108,7 +108,7 @@ class NoteForm(FlaskForm):
 
 
 class PaymentForm(FlaskForm):
-    amount = IntegerField(
+    amount = WholeField(
         _l("Jumlah dibayar (Rp)"), validators=[InputRequired(_l("Isi jumlah.")), NumberRange(min=1)]
     )
     paid_on = DateField(_l("Tanggal bayar"), validators=[InputRequired(_l("Isi tanggal."))])
@@ -116,7 +116,7 @@ class PaymentForm(FlaskForm):
 
 
 class ReceiveForm(FlaskForm):
-    quantity_received = IntegerField(
+    quantity_received = WholeField(
         _l("Jumlah diterima"), validators=[InputRequired(_l("Isi jumlah.")), NumberRange(min=0)]
     )
     grade_received = SelectField(_l("Mutu diterima"), coerce=int)

@@ -3,8 +3,6 @@
 
 from __future__ import annotations
 
-import math
-import re
 import secrets
 from datetime import date
 
@@ -15,8 +13,9 @@ from wtforms.widgets import CheckboxInput, DateInput, ListWidget
 
 from exchange.listings.queries import SORTS, MarketFilters
 from exchange.listings.rules import AKAD_CHOICES, ListingInput
+from exchange.numbers import parse_decimal, parse_whole
+from exchange.site.forms import DecimalText, ParsedField, WholeField
 
-WHOLE_RE = re.compile(r"^\d{1,3}(\.\d{3})+$|^\d+$")
 AKAD_LABELS = {
     "tunai": _l("Tunai"),
     "tempo": _l("Tempo (bayar kemudian)"),
@@ -24,54 +23,6 @@ AKAD_LABELS = {
     "istisna": _l("Istishna' (barang pesanan)"),
     "murabahah": _l("Murabahah (jual dengan margin terbuka)"),
 }
-
-
-def parse_whole(text: str) -> int:
-    """``12500``, ``12.500`` or ``Rp 12.500`` -> 12500. Raises ValueError."""
-    text = re.sub(r"^rp\s*", "", (text or "").strip(), flags=re.IGNORECASE).replace(" ", "")
-    # A minus sign parses, so that the rules can say "must be more than 0" instead of
-    # "not a whole number".
-    sign, digits = (-1, text[1:]) if text.startswith("-") else (1, text)
-    if not WHOLE_RE.match(digits):
-        raise ValueError(text)
-    return sign * int(digits.replace(".", ""))
-
-
-def parse_decimal(text: str) -> float:
-    value = float((text or "").strip().replace(",", "."))
-    if not math.isfinite(value):
-        raise ValueError(text)
-    return value
-
-
-class ParsedField(StringField):
-    """A text field whose value is parsed; on bad input the user's text is shown again."""
-
-    parse = staticmethod(str)
-    bad_message = _l("Isian tidak valid.")
-
-    def process_formdata(self, valuelist):
-        self.data = None
-        if valuelist and valuelist[0].strip():
-            try:
-                self.data = self.parse(valuelist[0])
-            except ValueError as exc:
-                raise ValueError(str(self.bad_message)) from exc
-
-    def _value(self):
-        if self.raw_data:
-            return self.raw_data[0]
-        return "" if self.data is None else str(self.data)
-
-
-class WholeField(ParsedField):
-    parse = staticmethod(parse_whole)
-    bad_message = _l("Isi dengan bilangan bulat, misalnya 12500.")
-
-
-class DecimalText(ParsedField):
-    parse = staticmethod(parse_decimal)
-    bad_message = _l("Isi dengan angka, misalnya 150 atau -7,01.")
 
 
 class DayField(ParsedField):
