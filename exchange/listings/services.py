@@ -13,10 +13,10 @@ from sqlalchemy.exc import IntegrityError
 from exchange.audit.services import record
 from exchange.auth.permissions import require_own, require_trader
 from exchange.catalogue.models import Commodity
+from exchange.clock import today_wib
 from exchange.db import utcnow
 from exchange.errors import Forbidden, IllegalTransition, Invalid, NotFound
 from exchange.extensions import db
-from exchange.i18n import WIB
 from exchange.listings import rules
 from exchange.listings.messages import halal_warning, message
 from exchange.listings.models import Listing, ListingStatus, Side
@@ -45,10 +45,6 @@ class InvalidListing(Invalid):
     def __init__(self, errors: dict[str, str]):
         self.errors = errors
         super().__init__(_("Periksa kembali isian yang ditandai."))
-
-
-def today_wib() -> date:
-    return utcnow().astimezone(WIB).date()
 
 
 def limits() -> rules.Limits:
