@@ -127,6 +127,18 @@ def reputation(pesantren_id: int) -> Reputation:
     )
 
 
+def recent_ratings(pesantren_id: int, limit: int = 10) -> list[Rating]:
+    """The latest ratings a pesantren received that carry a comment, newest first (its page)."""
+    return list(
+        db.session.scalars(
+            select(Rating)
+            .where(Rating.ratee_pesantren_id == pesantren_id, Rating.comment != "")
+            .order_by(Rating.created_at.desc(), Rating.id.desc())
+            .limit(limit)
+        )
+    )
+
+
 def _median_answer(pesantren_id: int, last: int = 200) -> timedelta | None:
     deal_ids = select(Deal.id).where(_party_filter(pesantren_id))
     events = db.session.execute(
