@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import date
-
 from flask import (
     Blueprint,
     abort,
@@ -17,6 +15,7 @@ from flask import (
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
+from exchange.clock import today_wib
 from exchange.deals import fulfilment, queries, services
 from exchange.deals import presenters as present
 from exchange.deals.forms import (
@@ -90,10 +89,11 @@ def open():  # noqa: A001 - the endpoint is named deals.open
             present.form_refusal(form, error)
         else:
             flash(_("Negosiasi dibuka; menunggu jawaban pihak lain."), "success")
-            return redirect(url_for("deals.detail", deal_id=deal.id))
+            return redirect(url_for("deals.detail", deal_id=deal.id, _anchor="pesan"))
+    refused = bool(form.errors or form.form_errors)
     return render_template(
         "deals/open.html", form=form, listing=listing, counter=counter, proposal=proposal
-    )
+    ), (400 if refused else 200)
 
 
 @bp.route("/<int:deal_id>")
@@ -121,7 +121,7 @@ def counter(deal_id: int):
             present.form_refusal(form, error)
         else:
             flash(_("Tawaran balik dikirim."), "success")
-            return redirect(url_for("deals.detail", deal_id=deal_id))
+            return redirect(url_for("deals.detail", deal_id=deal_id, _anchor="pesan"))
     return detail(deal_id, counter_form=form), 400
 
 
@@ -138,13 +138,25 @@ def accept(deal_id: int):
     return redirect(url_for("deals.detail", deal_id=deal_id))
 
 
-@bp.post("/<int:deal_id>/langkah/<action>")
+@bp.route("/<int:deal_id>/langkah/<action>", methods=["GET", "POST"])
 @login_required
 def move(deal_id: int, action: str):
+    """A simple move. The moves that cannot be undone are asked first: GET shows the question
+    and the form; a cancellation request needs its reason."""
     service = SIMPLE_MOVES.get(action)
     if service is None:
         abort(404)
     form = NoteForm()
+    if request.method == "GET" or (
+        action in present.REASON_NEEDED and not (form.note.data or "").strip()
+    ):
+        if action not in present.CONFIRM_ACTIONS:
+            abort(404 if request.method == "GET" else 400)
+        deal = present.visible_deal(current_user, deal_id)
+        if request.method == "POST":
+            form.note.errors = [_("Tuliskan alasan pembatalan.")]
+        page = present.confirm_page(deal, action, form)
+        return render_template("site/confirm.html", **page), 400 if form.note.errors else 200
     try:
         service(current_user, deal_id, form.note.data or "")
     except DomainError as error:
@@ -163,7 +175,7 @@ def _form_move(deal_id: int, form, name: str, call):
             present.form_refusal(form, error)
         else:
             flash(_("Langkah dicatat."), "success")
-            return redirect(url_for("deals.detail", deal_id=deal_id))
+            return redirect(url_for("deals.detail", deal_id=deal_id, _anchor="pesan"))
     return detail(deal_id, forms={name: form}), 400
 
 
@@ -272,4 +284,4 @@ def notifications():
         services.mark_notifications_read(current_user)
         return redirect(url_for("deals.notifications"))
     items = queries.notifications(current_user)
-    return render_template("deals/notifications.html", items=items, today=date.today())
+    return render_template("deals/notifications.html", items=items, today=today_wib())

@@ -128,9 +128,24 @@ def edit(listing_id: int):
     return _render_form(form, listing.side, listing)
 
 
-@bp.route("/listing/<int:listing_id>/tarik", methods=["POST"])
+@bp.route("/listing/<int:listing_id>/tarik", methods=["GET", "POST"])
 @login_required
 def withdraw(listing_id: int):
+    """GET asks once (a withdrawn listing does not come back); POST withdraws."""
+    if request.method == "GET":
+        listing = services.own_listing(current_user, listing_id)
+        return render_template(
+            "site/confirm.html",
+            title=_("Tarik listing #%(id)d", id=listing.id),
+            question=_("Tarik listing ini dari pasar?"),
+            consequence=_(
+                "Listing tidak tampil lagi dan tidak dapat diaktifkan kembali; "
+                "kesepakatan yang sudah berjalan tidak terpengaruh."
+            ),
+            action=url_for("listings.withdraw", listing_id=listing.id),
+            button=_("Tarik"),
+            back=url_for("listings.detail", listing_id=listing.id),
+        )
     services.withdraw_listing(current_user, listing_id)
     flash(_("Listing ditarik dari pasar."), "info")
     return redirect(url_for("listings.mine"))
