@@ -227,6 +227,15 @@ def _own(user, listing_id: int) -> Listing:
     return listing
 
 
+def listing_for_token(user, token: str | None) -> Listing | None:
+    """The listing the user's pesantren already created with this form token, if any (a form
+    sent again after Back). Raises Invalid when another pesantren used the token."""
+    pesantren_id = getattr(user, "pesantren_id", None)
+    if not token or pesantren_id is None:
+        return None
+    return _by_token(token, pesantren_id)
+
+
 def _by_token(token: str, pesantren_id: int) -> Listing | None:
     listing = db.session.scalar(select(Listing).where(Listing.client_token == token))
     if listing is not None and listing.pesantren_id != pesantren_id:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+import secrets
 from datetime import timedelta
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
@@ -16,6 +18,7 @@ from exchange.listings.models import ListingStatus, Side
 from exchange.matching import queries as matching
 
 bp = Blueprint("listings", __name__)
+_TOKEN = re.compile(r"^[A-Za-z0-9_-]{16,64}$")
 
 
 @bp.route("/pasar")
@@ -86,13 +89,24 @@ def new():
     if side not in (Side.OFFER, Side.REQUEST):
         abort(404)
     services.check_trader(current_user)
+    if request.method == "GET" and not _TOKEN.match(request.args.get("token", "")):
+        # Post/Redirect/Get with the form's token in its address: Back returns to the same
+        # token (a fresh GET would give a new one while the browser restores what was typed).
+        args = request.args.to_dict() | {"side": side, "token": secrets.token_urlsafe(24)}
+        return redirect(url_for("listings.new", **args))
     form = _form()
     if request.method == "GET":
+        form.client_token.data = request.args["token"]
+        if existing := services.listing_for_token(current_user, form.client_token.data):
+            flash(_already(existing), "warning")
         today = services.today_wib()
         form.commodity.data = request.args.get("commodity", "")
         form.window_start.data, form.window_end.data = today, today + timedelta(days=30)
         form.akad.data = ["tunai"]
         form.lat.data, form.lon.data = current_user.pesantren.lat, current_user.pesantren.lon
+    elif existing := services.listing_for_token(current_user, form.client_token.data):
+        flash(_already(existing), "info")
+        return redirect(url_for("listings.detail", listing_id=existing.id))
     elif _submitted(form, side):
         try:
             listing, warnings = services.create_listing(current_user, form.to_input(side))
@@ -161,6 +175,13 @@ def mine():
         today=services.today_wib(),
         can_post=current_user.pesantren is not None and current_user.pesantren.is_verified,
         statuses=ListingStatus,
+    )
+
+
+def _already(listing) -> str:
+    return _(
+        "Listing ini sudah dibuat (#%(id)d) dari formulir yang sama; tidak dibuat dua kali.",
+        id=listing.id,
     )
 
 
