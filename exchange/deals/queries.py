@@ -20,6 +20,7 @@ from exchange.deals.models import (
     TermsVersion,
 )
 from exchange.deals.states import OPEN, TERMINAL, Side, State, waits_on
+from exchange.errors import NotFound
 from exchange.extensions import db
 
 ANSWERS = ("counter", "accept", "reject")
@@ -89,6 +90,14 @@ def notifications(user, unread_only: bool = False, limit: int = 50) -> list[Noti
     if unread_only:
         query = query.where(Notification.read_at.is_(None))
     return db.session.scalars(query.order_by(Notification.id.desc()).limit(limit)).all()
+
+
+def notification_of(user, notification_id: int) -> Notification:
+    """One of the user's own notifications; anyone else's (or none) raises NotFound."""
+    item = db.session.get(Notification, notification_id)
+    if item is None or item.user_id != user.id:
+        raise NotFound()
+    return item
 
 
 def unread_count(user) -> int:

@@ -100,6 +100,8 @@ def open():  # noqa: A001 - the endpoint is named deals.open
 @login_required
 def detail(deal_id: int, counter_form=None, forms=None):
     deal = present.visible_deal(current_user, deal_id)
+    if request.method == "GET":  # opening the deal reads its notifications
+        services.mark_notifications_read(current_user, deal_id=deal.id)
     return render_template("deals/detail.html", **present.detail_page(deal, counter_form, forms))
 
 
@@ -285,3 +287,16 @@ def notifications():
         return redirect(url_for("deals.notifications"))
     items = queries.notifications(current_user)
     return render_template("deals/notifications.html", items=items, today=today_wib())
+
+
+@bp.route("/notifikasi/<int:notification_id>")
+@login_required
+def open_notification(notification_id: int):
+    """Opening a notification marks it read and goes where it points."""
+    item = queries.notification_of(current_user, notification_id)  # another's: 404
+    services.mark_notifications_read(current_user, ids=[item.id])
+    if item.deal_id:
+        return redirect(url_for("deals.detail", deal_id=item.deal_id))
+    return redirect(
+        item.url if item.url and item.url.startswith("/") else url_for("deals.notifications")
+    )

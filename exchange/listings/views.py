@@ -88,6 +88,10 @@ def new():
     side = request.args.get("side", Side.OFFER.value)
     if side not in (Side.OFFER, Side.REQUEST):
         abort(404)
+    pesantren = current_user.pesantren if current_user.is_manager else None
+    if pesantren is not None and not pesantren.is_verified:
+        # Not "forbidden": say what is happening and what comes next.
+        return render_template("home/not_yet.html", pesantren=pesantren), 403
     services.check_trader(current_user)
     if request.method == "GET" and not _TOKEN.match(request.args.get("token", "")):
         # Post/Redirect/Get with the form's token in its address: Back returns to the same
