@@ -92,29 +92,78 @@ class ListingForm(FlaskForm):
         self.halal_cert.data = listing.halal_cert or ""
 
 
-def _get(args, name, parse):
-    value = (args.get(name) or "").strip()
-    if not value:
-        return None
-    try:
-        return parse(value)
-    except ValueError:
-        return None
+_FILTER_LABELS = {
+    "price_min": _l("Harga dari"),
+    "price_max": _l("Harga sampai"),
+    "from": _l("Tersedia dari"),
+    "to": _l("Tersedia sampai"),
+    "km": _l("Jarak paling jauh"),
+}
+_FILTER_HINTS = {
+    "price_min": _l("tulis bilangan bulat, misalnya 12.500"),
+    "price_max": _l("tulis bilangan bulat, misalnya 12.500"),
+    "from": _l("pilih tanggal"),
+    "to": _l("pilih tanggal"),
+    "km": _l("tulis angka, misalnya 50"),
+}
 
 
 def parse_market_args(args) -> MarketFilters:
-    """The market's query string; a value that does not parse is ignored."""
-    side = args.get("side")
-    sort = args.get("sort")
-    return MarketFilters(
+    """The market's query string; a value that does not parse is left out."""
+    return parse_market(args)[0]
+
+
+def parse_market(args, known_commodities=(), known_regencies=()) -> tuple[MarketFilters, list]:
+    """The market's query string and a message for each value left out because it does not
+    parse (or names no known commodity or regency), so the page never says a silent
+    "0 listing"."""
+    problems: list = []
+
+    def get(name, parse):
+        value = (args.get(name) or "").strip()
+        if not value:
+            return None
+        try:
+            return parse(value)
+        except ValueError:
+            problems.append(
+                _l(
+                    "Saringan “%(label)s” tidak dipakai: “%(value)s” tidak terbaca (%(hint)s).",
+                    label=_FILTER_LABELS[name],
+                    value=value[:40],
+                    hint=_FILTER_HINTS[name],
+                )
+            )
+            return None
+
+    side, sort = args.get("side"), args.get("sort")
+    commodity, regency = (args.get("commodity") or None), (args.get("regency") or None)
+    if commodity and known_commodities and commodity not in known_commodities:
+        problems.append(
+            _l(
+                "Komoditas “%(value)s” tidak ada di katalog, jadi tidak ada listing yang cocok.",
+                value=commodity[:40],
+            )
+        )
+    if regency and known_regencies and regency not in known_regencies:
+        problems.append(
+            _l(
+                "Kode kabupaten/kota “%(value)s” tidak dikenal, jadi tidak ada listing yang cocok.",
+                value=regency[:40],
+            )
+        )
+    q = " ".join((args.get("q") or "").split())[:100] or None
+    filters = MarketFilters(
         side=side if side in ("offer", "request") else None,
-        commodity=(args.get("commodity") or None),
-        regency=(args.get("regency") or None),
+        commodity=commodity,
+        regency=regency,
         grade=(args.get("grade") or None),
-        price_min=_get(args, "price_min", parse_whole),
-        price_max=_get(args, "price_max", parse_whole),
-        available_from=_get(args, "from", date.fromisoformat),
-        available_to=_get(args, "to", date.fromisoformat),
-        max_km=_get(args, "km", lambda v: max(0.0, parse_decimal(v))),
-        sort=sort if sort in SORTS else "newest",
+        price_min=get("price_min", parse_whole),
+        price_max=get("price_max", parse_whole),
+        available_from=get("from", date.fromisoformat),
+        available_to=get("to", date.fromisoformat),
+        max_km=get("km", lambda v: max(0.0, parse_decimal(v))),
+        sort=sort if sort in SORTS else ("relevance" if q else "newest"),
+        q=q,
     )
+    return filters, problems

@@ -13,7 +13,7 @@ from flask_login import current_user, login_required
 from exchange.auth.permissions import can_edit_listing, can_trade, manager_required
 from exchange.errors import IllegalTransition, NotFound
 from exchange.listings import queries, services
-from exchange.listings.forms import ListingForm, parse_market_args
+from exchange.listings.forms import ListingForm, parse_market
 from exchange.listings.models import ListingStatus, Side
 from exchange.matching import queries as matching
 
@@ -23,9 +23,11 @@ _TOKEN = re.compile(r"^[A-Za-z0-9_-]{16,64}$")
 
 @bp.route("/pasar")
 def market():
-    filters = parse_market_args(request.args)
-    result = queries.market_page(filters, current_user, request.args.get("page", 1, type=int))
     commodities, regencies = queries.filter_choices()
+    filters, problems = parse_market(
+        request.args, {c.slug for c in commodities}, {r.code for r in regencies}
+    )
+    result = queries.market_page(filters, current_user, request.args.get("page", 1, type=int))
     chosen = next((c for c in commodities if c.slug == filters.commodity), None)
     return render_template(
         "listings/market.html",
@@ -34,6 +36,7 @@ def market():
         commodities=commodities,
         regencies=regencies,
         chosen=chosen,
+        problems=problems,
         today=services.today_wib(),
     )
 
