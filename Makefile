@@ -21,8 +21,9 @@ $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
 
+# PYTHONWARNINGS keeps setuptools' deprecation notices about the build out of the terminal.
 $(VENV)/.installed: setup.cfg pyproject.toml | $(BIN)/python
-	$(BIN)/pip install --quiet -e '.[test]'
+	PYTHONWARNINGS=ignore $(BIN)/pip install --quiet -e '.[test]'
 	touch $@
 
 install: $(VENV)/.installed translations ## Create the virtual environment and install the app
@@ -40,11 +41,22 @@ db-upgrade: install ## Apply migrations to the configured database
 seed: db-upgrade ## Load the demo data when the database is empty
 	$(FLASK) exchange seed-demo --if-empty
 
+# The scheduler and the server log to instance/scheduler.log and instance/server.log, so the
+# address and the demo logins stay the last lines on the screen.
 run: seed ## Set up and start the app (SQLite, demo data, scheduler) at http://127.0.0.1:5000
-	@echo "Bursa Pesantren: http://$(HOST):$(PORT)  (demo logins in README.md)"
-	@trap 'kill 0' EXIT; \
-	if $(FLASK) exchange --help | grep -q ' scheduler'; then $(FLASK) exchange scheduler & fi; \
-	$(FLASK) run --host $(HOST) --port $(PORT)
+	@mkdir -p instance; trap 'kill 0' EXIT; \
+	$(FLASK) exchange scheduler >> instance/scheduler.log 2>&1 & \
+	$(FLASK) run --host $(HOST) --port $(PORT) >> instance/server.log 2>&1 & \
+	for i in $$(seq 1 50); do \
+	  $(BIN)/python -c "import urllib.request; urllib.request.urlopen('http://$(HOST):$(PORT)/healthz', timeout=1)" 2>/dev/null && break; \
+	  sleep 0.3; \
+	done; \
+	echo; \
+	echo "Logs: instance/server.log, instance/scheduler.log. Ctrl+C stops the app and the scheduler."; \
+	echo "Demo logins (password demo-pesantren-2027): admin@bursa-pesantren.id, staf@bursa-pesantren.id,"; \
+	echo "  pengelola01@demo.bursa-pesantren.id ... pengelola43@demo.bursa-pesantren.id (13, 26, 39: pending)"; \
+	echo "Bursa Pesantren: http://$(HOST):$(PORT)"; \
+	wait
 
 serve: install ## Production-style: gunicorn with 3 workers (set EXCHANGE_* first)
 	$(BIN)/gunicorn --workers 3 --bind $(HOST):$(PORT) 'wsgi:app'
