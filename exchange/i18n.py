@@ -7,8 +7,10 @@ from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 from flask import Flask, current_app, has_request_context, request
-from flask_babel import format_date, format_datetime, format_decimal, get_locale
+from flask_babel import format_date, format_datetime, format_decimal, get_locale, gettext
 from flask_login import current_user
+
+from exchange.deals.akad import AKAD_LABELS
 
 WIB = ZoneInfo("Asia/Jakarta")
 LANG_COOKIE = "lang"
@@ -75,6 +77,12 @@ def quantity(value, unit: str | None = None) -> str:
     return f"{text} {unit}" if unit and value is not None else text
 
 
+def akad(code) -> str:
+    """An akad's name in the reader's language ("Akad Salam"), never the stored code; the names
+    are the contract rules' (``exchange.deals.akad.AKAD_LABELS``)."""
+    return gettext(AKAD_LABELS[code]) if code in AKAD_LABELS else str(code)
+
+
 def short_date(value: date | datetime | None) -> str:
     """``4 Jan 2027``; datetimes are shown on their WIB calendar day."""
     if value is None:
@@ -104,6 +112,7 @@ def register_formatting(app: Flask) -> None:
         rating=rating,
         percent=percent,
         quantity=quantity,
+        akad=akad,
         date=short_date,
         datetime=short_datetime,
     )
