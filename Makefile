@@ -26,7 +26,13 @@ $(VENV)/.installed: setup.cfg pyproject.toml | $(BIN)/python
 	PYTHONWARNINGS=ignore $(BIN)/pip install --quiet -e '.[test]'
 	touch $@
 
-install: $(VENV)/.installed translations ## Create the virtual environment and install the app
+# axe-core for the accessibility checks of the browser tests (npm; skipped without npm).
+tests/js/node_modules/.installed: tests/js/package.json tests/js/package-lock.json
+	@if command -v npm >/dev/null; then \
+	  (cd tests/js && npm ci --silent --no-audit --no-fund) && touch $@; \
+	else echo "npm not found: the axe-core accessibility checks will be skipped"; fi
+
+install: $(VENV)/.installed translations tests/js/node_modules/.installed ## Create the virtual environment and install the app
 
 translations: $(VENV)/.installed ## Compile the message catalogues
 	@$(BIN)/pybabel compile -d exchange/translations
