@@ -208,7 +208,8 @@ def _network(edges: tuple[flows.Edge, ...]) -> flows.Network:
 
 
 def network_page(f: Filters, today: date) -> Page:
-    net = _network(tuple(queries.edges(f)))
+    edges = tuple(queries.edges(f))
+    net = _network(edges)
     ids = [c.pesantren_id for c in net.by_degree + net.by_betweenness]
     ids += [r.pesantren_id for r in net.sell_only + net.buy_only]
     ids += [m for c in net.clusters for m in c.members[:5]]
@@ -289,6 +290,16 @@ def network_page(f: Filters, today: date) -> Page:
             _("Hanya membeli"),
             side_cols,
             [(*who(r.pesantren_id), r.partners, r.value) for r in net.buy_only[:50]],
+        )
+    )
+    pairs = [(e.seller_id, e.buyer_id, e.value) for e in edges]
+    names = queries.pesantren_names(svg.top_nodes(pairs))
+    page.charts["picture"] = _safe(
+        svg.network_picture(
+            pairs,
+            {pid: name for pid, (name, _code) in names.items()},
+            _("Jaringan dagang: siapa berdagang dengan siapa"),
+            fmt=rupiah,
         )
     )
     page.charts["degree"] = _safe(
