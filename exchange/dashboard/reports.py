@@ -196,7 +196,13 @@ def flow_page(f: Filters, today: date) -> Page:
     points = [svg.Point(r.code, r.short_name, r.lat, r.lon) for r in queries.regencies()]
     lines = [svg.Line(x.origin, x.destination, x.value) for x in matrix]
     page.charts["map"] = _safe(
-        svg.flow_map(points, lines, _("Peta arus dagang Jawa Timur"), fmt=rupiah)
+        svg.flow_map(
+            points,
+            lines,
+            _("Peta arus dagang Jawa Timur"),
+            fmt=rupiah,
+            outline=svg.east_java_outline(),
+        )
     )
     return page
 

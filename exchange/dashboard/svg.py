@@ -7,12 +7,26 @@ phone shows it whole; the numbers are always in a table beside it as well.
 
 from __future__ import annotations
 
+import json
 import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from functools import cache
 from html import escape
+from pathlib import Path
 
 import networkx as nx
+
+OUTLINE_FILE = Path(__file__).resolve().parents[1] / "data/east_java_outline.json"
+
+
+@cache
+def east_java_outline() -> tuple[tuple[tuple[float, float], ...], ...]:
+    """The coastline of Java (east of 110.4 E), Madura, Bali and the small islands, as
+    (longitude, latitude) rings: Natural Earth 1:10m land, simplified (the file says how)."""
+    rings = json.loads(OUTLINE_FILE.read_text(encoding="utf-8"))["rings"]
+    return tuple(tuple((lon, lat) for lon, lat in ring) for _name, ring in sorted(rings.items()))
+
 
 PALETTE = ("#0b6b3a", "#c05621", "#2b6cb0", "#805ad5", "#b7791f")
 MIN_STROKE, MAX_STROKE = 1.0, 12.0
@@ -94,6 +108,7 @@ def flow_map(
     height: int = 360,
     max_lines: int = 60,
     labels: int = 8,
+    outline: Sequence[Sequence[tuple[float, float]]] = (),
 ) -> str:
     """Regencies at their coordinates; flows as curves, thicker for more value.
 
@@ -101,7 +116,7 @@ def flow_map(
     the ``max_lines`` largest flows are drawn and the ``labels`` busiest regencies named.
     """
     out = _open(width, height, title)
-    out.append(f'<rect width="{width}" height="{height}" fill="#eef5f1"/>')
+    out.append(f'<rect width="{width}" height="{height}" fill="#dcebf2"/>')
     if not points:
         return "\n".join([*out, "</svg>"])
     pad = 24
@@ -118,6 +133,14 @@ def flow_map(
     def xy(p: Point) -> tuple[float, float]:
         return x0 + (p.lon - min(lons)) * k * scale, y0 + (max(lats) - p.lat) * scale
 
+    if outline:  # the land under the flows, clipped by the picture's own edges
+        out.append('<g fill="#fdfcf7" stroke="#9fb3a8" stroke-width="1">')
+        for ring in outline:
+            spots = " ".join(
+                f"{_f(x)},{_f(y)}" for x, y in (xy(Point("", "", lat, lon)) for lon, lat in ring)
+            )
+            out.append(f'<polygon points="{spots}"/>')
+        out.append("</g>")
     where = {p.code: xy(p) for p in points}
     names = {p.code: p.label for p in points}
     drawn = sorted(
@@ -154,7 +177,7 @@ def flow_map(
     named = sorted(throughput, key=lambda c: (-throughput[c], c))[:labels]
     out.append(
         '<g font-size="17" fill="#1d2a24" font-family="sans-serif" '
-        'stroke="#eef5f1" stroke-width="4" paint-order="stroke">'
+        'stroke="#fdfcf7" stroke-width="4" paint-order="stroke">'
     )
     placed: list[tuple[float, float, float, float]] = []
     for code in named:  # the busiest first: they get the best places
@@ -385,7 +408,7 @@ def network_picture(
     placed: list[tuple[float, float, float, float]] = []
     for n in keep[:labels]:
         x, y = xy(n)
-        text = wrap(short_label(names.get(n, n)), 22, 1)[0]
+        text = wrap(short_label(names.get(n, n)), 30, 1)[0]
         w, h = 7.0 * len(text), 13.0
         for bx, by, anchor in (
             (x + 9, y + 4, "start"),

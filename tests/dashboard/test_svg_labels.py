@@ -40,3 +40,16 @@ def test_the_network_picture_is_drawn_and_deterministic():
     assert first.count("<circle") == 6 and first.count("<line") == 5
     assert "PP Nomor 1" in first
     assert svg.top_nodes(edges, 2) == [2, 1]  # 800 and 650 traded
+
+
+def test_the_flow_map_draws_java_and_madura_from_natural_earth():
+    rings = svg.east_java_outline()
+    assert len(rings) >= 3  # Java, Madura, Bali and small islands
+    madura = [r for r in rings if all(112.6 < lon < 114.2 and -7.3 < lat < -6.8 for lon, lat in r)]
+    assert madura and len(madura[0]) > 20
+    points = [
+        svg.Point("3578", "Kota Surabaya", -7.25, 112.75),
+        svg.Point("3529", "Kab. Sumenep", -7.0, 113.86),
+    ]
+    chart = svg.flow_map(points, [svg.Line("3578", "3529", 10)], "peta", outline=rings)
+    assert chart.count("<polygon") == len(rings)
