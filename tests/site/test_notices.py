@@ -67,3 +67,13 @@ def test_a_listing_hidden_by_staff_notifies_its_managers(app, client, auth):
     client.get("/bahasa/en")
     english = client.get("/kesepakatan/notifikasi").text
     assert "OPOP staff hid listing" in english
+
+
+def test_dashboard_filters_speak_indonesian(app, client, auth):
+    with app.app_context():
+        email = make_staff().email
+    auth.login(email)
+    page = client.get("/staf/dasbor?dari=kemarin")
+    assert "Tanggal tidak valid." in page.text and "Not a valid date value." not in page.text
+    audit = client.get("/staf/audit?sampai=besok")
+    assert "Tanggal tidak valid." in audit.text
