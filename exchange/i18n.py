@@ -10,6 +10,7 @@ from flask import Flask, current_app, has_request_context, request
 from flask_babel import format_date, format_datetime, format_decimal, get_locale, gettext
 from flask_login import current_user
 
+from exchange.clock import today_wib
 from exchange.deals.akad import AKAD_LABELS
 
 WIB = ZoneInfo("Asia/Jakarta")
@@ -116,6 +117,8 @@ def register_formatting(app: Flask) -> None:
         date=short_date,
         datetime=short_datetime,
     )
+
+    app.jinja_env.globals["today_wib"] = today_wib
 
     @app.context_processor
     def inject_locale():

@@ -43,6 +43,15 @@ def my_deals(user, limit: int = 200) -> list[Deal]:
     return sorted(deals, key=lambda d: not is_waiting_for(d, user.pesantren_id))
 
 
+def recent_deals(limit: int = 100) -> list[Deal]:
+    """The exchange's latest deals, newest move first (staff read them all)."""
+    return list(
+        db.session.scalars(
+            select(Deal).order_by(Deal.last_move_at.desc(), Deal.id.desc()).limit(limit)
+        )
+    )
+
+
 def is_waiting_for(deal: Deal, pesantren_id: int | None) -> bool:
     from exchange.deals.services import context
 

@@ -46,10 +46,17 @@ SIMPLE_MOVES = {
 @bp.route("/")
 @login_required
 def index():
-    deals = queries.my_deals(current_user)
-    waiting = {d.id for d in deals if queries.is_waiting_for(d, current_user.pesantren_id)}
+    if current_user.is_staff:  # staff read every deal; they are no party to any
+        deals, waiting = queries.recent_deals(), set()
+    else:
+        deals = queries.my_deals(current_user)
+        waiting = {d.id for d in deals if queries.is_waiting_for(d, current_user.pesantren_id)}
     return render_template(
-        "deals/index.html", deals=deals, waiting=waiting, state_labels=present.STATE_LABELS
+        "deals/index.html",
+        deals=deals,
+        waiting=waiting,
+        state_labels=present.STATE_LABELS,
+        staff=current_user.is_staff,
     )
 
 

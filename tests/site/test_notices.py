@@ -77,3 +77,23 @@ def test_dashboard_filters_speak_indonesian(app, client, auth):
     assert "Tanggal tidak valid." in page.text and "Not a valid date value." not in page.text
     audit = client.get("/staf/audit?sampai=besok")
     assert "Tanggal tidak valid." in audit.text
+
+
+def test_the_staff_listing_page_names_the_status_in_words(app, client, auth):
+    with app.app_context():
+        listing_id = make_listing(make_manager().pesantren).id
+        email = make_staff().email
+    auth.login(email)
+    page = client.get(f"/staf/listing/{listing_id}").text
+    assert ">Aktif<" in page and ">active<" not in page
+
+
+def test_staff_read_the_exchanges_deals_without_manager_wording(app, client, auth):
+    with app.app_context():
+        seller, buyer = make_manager(), make_manager(regency_code="3578")
+        deal_id, seller_name = make_deal(seller, buyer).id, seller.pesantren.name
+        email = make_staff().email
+    auth.login(email)
+    page = client.get("/kesepakatan/").text
+    assert f'href="/kesepakatan/{deal_id}"' in page and seller_name in page
+    assert "Buka negosiasi dari listing" not in page and "Menunggu Anda" not in page
