@@ -17,6 +17,7 @@ from wtforms import (
 from wtforms.validators import InputRequired, Length, NumberRange, Optional, ValidationError
 
 from exchange.deals import akad as rules
+from exchange.numbers import parse_whole
 from exchange.site.forms import WholeField
 
 
@@ -98,7 +99,7 @@ def parse_schedule(text: str) -> tuple[rules.Stage, ...]:
         if not line.strip():
             continue
         day, amount = line.split()
-        stages.append(rules.Stage(date.fromisoformat(day), int(amount.replace(".", ""))))
+        stages.append(rules.Stage(date.fromisoformat(day), parse_whole(amount)))
     return tuple(stages)
 
 
