@@ -103,6 +103,10 @@ def test_a_managers_walk_fits_the_phone_and_passes_axe(app, page, live_url, requ
         request,
     )
     assert problems == []
+    page.goto(f"{live_url}/kesepakatan/{d['talking']}")
+    newest = page.locator(".versions-cards .card").first  # on a phone: cards, newest first
+    assert newest.is_visible() and "Versi 1" in newest.inner_text()
+    assert not page.locator(".versions-table").is_visible()
 
 
 def test_a_staff_walk_fits_the_phone_and_passes_axe(app, page, live_url, request):
