@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from functools import lru_cache
 
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from markupsafe import Markup
 
@@ -36,6 +37,11 @@ def _safe(svg_text: str) -> Markup:
 
 def _regency_names() -> dict[str, str]:
     return {r.code: r.short_name for r in queries.regencies()}
+
+
+def _locale() -> str:
+    """Commodity names in the reader's language (the catalogue has both)."""
+    return str(get_locale() or "id")
 
 
 def overview(f: Filters, today: date) -> Page:
@@ -108,7 +114,8 @@ def overview(f: Filters, today: date) -> Page:
             [(k, label, value) for k, label, value, _kind in summary],
         )
     )
-    rows = queries.by_commodity(f)
+    names = {c.slug: c.name(_locale()) for c in queries.commodities()}
+    rows = [(r[0], names.get(r[0], r[1]), *r[2:]) for r in queries.by_commodity(f)]
     page.tables.append(
         Table(
             "commodities",
@@ -351,7 +358,7 @@ def unmet_page(f: Filters, today: date) -> Page:
 
     def place_rows(cells):
         rows = [
-            (catalogue[c].name_id, catalogue[c].unit, r, regencies.get(r, r), n, q)
+            (catalogue[c].name(_locale()), catalogue[c].unit, r, regencies.get(r, r), n, q)
             for (c, r), (n, q) in cells.items()
         ]
         return sorted(rows, key=lambda x: (-x[5], x[0], x[2]))
@@ -393,7 +400,7 @@ def unmet_page(f: Filters, today: date) -> Page:
                 g.request_id,
                 people.get(r.pesantren_id, ("", ""))[0],
                 regencies.get(r.regency, r.regency),
-                catalogue[r.commodity_id].name_id,
+                catalogue[r.commodity_id].name(_locale()),
                 g.unmet,
                 r.price,
                 g.offer_id,
@@ -430,7 +437,10 @@ def unmet_page(f: Filters, today: date) -> Page:
     top = sorted(demand.items(), key=lambda kv: (-kv[1][1], kv[0]))[:10]
     page.charts["unmet"] = _safe(
         svg.bar_chart(
-            [(f"{catalogue[c].name_id} · {regencies.get(r, r)}", q) for (c, r), (_n, q) in top],
+            [
+                (f"{catalogue[c].name(_locale())} · {regencies.get(r, r)}", q)
+                for (c, r), (_n, q) in top
+            ],
             _("Permintaan belum terpenuhi"),
             fmt=number,
         )

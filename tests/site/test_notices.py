@@ -97,3 +97,16 @@ def test_staff_read_the_exchanges_deals_without_manager_wording(app, client, aut
     page = client.get("/kesepakatan/").text
     assert f'href="/kesepakatan/{deal_id}"' in page and seller_name in page
     assert "Buka negosiasi dari listing" not in page and "Menunggu Anda" not in page
+
+
+def test_english_readers_get_english_commodity_names_on_the_dashboard(app, client, auth):
+    from tests.dashboard import dataset
+
+    with app.app_context():
+        dataset.load()
+        email = make_staff().email
+    auth.login(email)
+    client.get("/bahasa/en")
+    page = client.get("/staf/dasbor?dari=2027-01-01&sampai=2027-01-31").text
+    table = page[page.index('id="commodities"') :]
+    assert "Raw solar sea salt" in table and "Garam krosok" not in table
