@@ -110,3 +110,12 @@ def test_english_readers_get_english_commodity_names_on_the_dashboard(app, clien
     page = client.get("/staf/dasbor?dari=2027-01-01&sampai=2027-01-31").text
     table = page[page.index('id="commodities"') :]
     assert "Raw solar sea salt" in table and "Garam krosok" not in table
+
+
+def test_a_pending_manager_opening_a_negotiation_is_told_why(app, client, auth):
+    with app.app_context():
+        listing_id = make_listing(make_manager().pesantren).id
+        email = make_manager(regency_code="3578", status=PesantrenStatus.PENDING).email
+    auth.login(email)
+    page = client.get(f"/kesepakatan/baru?listing={listing_id}")
+    assert "Pesantren Anda menunggu verifikasi" in page.text  # told before filling the form
