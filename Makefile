@@ -12,7 +12,7 @@ BENCH_DIGESTS_URL ?= postgresql+psycopg://postgres@127.0.0.1:5432/bench_digests
 .DEFAULT_GOAL := help
 .PHONY: help install translations db-upgrade seed run serve scheduler test test-sqlite test-pg \
         lint format extract-messages bench bench-market bench-matching bench-suggestions \
-        bench-clearing bench-digests bench-dashboard clean
+        bench-clearing bench-digests bench-dashboard bench-web clean
 
 help: ## List the targets
 	@grep -E '^[a-zA-Z_-]+:.*?## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*?## "}; {printf "  %-18s %s\n", $$1, $$2}'
@@ -51,6 +51,7 @@ seed: db-upgrade ## Load the demo data when the database is empty
 # address and the demo logins stay the last lines on the screen.
 run: seed ## Set up and start the app (SQLite, demo data, scheduler) at http://127.0.0.1:5000
 	@mkdir -p instance; trap 'kill 0' EXIT; \
+	export EXCHANGE_BASE_URL="$${EXCHANGE_BASE_URL:-http://$(HOST):$(PORT)}"; \
 	$(FLASK) exchange scheduler >> instance/scheduler.log 2>&1 & \
 	$(FLASK) run --host $(HOST) --port $(PORT) >> instance/server.log 2>&1 & \
 	for i in $$(seq 1 50); do \
@@ -91,6 +92,10 @@ format: install ## ruff format and autofix
 
 bench-digests: install ## Time a daily digest run for 10,000 managers (own PostgreSQL DB, local SMTP)
 	$(BIN)/python benchmarks/bench_digests.py --url "$(BENCH_DIGESTS_URL)"
+
+bench-web: install ## Pages under load: gunicorn + PostgreSQL (BENCH_WEB_URL), demo + 50,000 listings, wrk
+	@command -v wrk >/dev/null || apt-get install -y -q wrk
+	$(BIN)/python benchmarks/bench_web.py
 
 bench-market: install ## Time the market page with 50,000 listings in PostgreSQL (BENCH_MARKET_URL)
 	$(BIN)/python benchmarks/bench_market.py

@@ -76,6 +76,8 @@ class Config:
     REMINDERS_CRON = "0 7 * * *"  # deals waiting on someone, daily
     OUTBOX_INTERVAL_SECONDS = 60  # retry due mail this often
     OUTBOX_CLAIM_SECONDS = 120  # a sender's claim on a message; longer than one SMTP send
+    OUTBOX_SENDERS = 4  # sender threads of one delivery run, each with its SMTP connection
+    OUTBOX_MARK_BATCH = 20  # sent messages marked per UPDATE (a killed sender resends these)
     SCHEDULER_LEASE_SECONDS = 60  # SQLite lease; renewed every third of it
 
     # Set (EXCHANGE_PROXY_FIX=1) when a reverse proxy sets X-Forwarded-For/-Proto/-Host

@@ -3,16 +3,17 @@
     make bench-digests            (or: python benchmarks/bench_digests.py --url postgresql+psycopg://...)
 
 Uses a PostgreSQL database of its own (dropped and created again), bulk-inserted data, and an
-aiosmtpd server in this process. Prints the figures; docs/digests.md keeps the last ones.
+aiosmtpd server in a child process. Prints the figures; docs/digests.md keeps the last ones.
 """
 
 from __future__ import annotations
 
 import argparse
+import multiprocessing
+import os
 import random
 import socket
 import sys
-import threading
 import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -20,7 +21,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from aiosmtpd.controller import Controller  # noqa: E402
-from sqlalchemy import insert, select  # noqa: E402
+from sqlalchemy import insert, select, text  # noqa: E402
 from sqlalchemy.engine import make_url  # noqa: E402
 
 from exchange import create_app  # noqa: E402
@@ -39,14 +40,25 @@ DEFAULT_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/bench_digests"
 
 
 class Counter:
-    def __init__(self):
-        self.n = 0
-        self.lock = threading.Lock()
+    def __init__(self, value):
+        self.value = value
 
     async def handle_DATA(self, server, session, envelope):  # noqa: N802 - aiosmtpd's hook
-        with self.lock:
-            self.n += 1
+        with self.value.get_lock():
+            self.value.value += 1
         return "250 OK"
+
+
+def smtp_server(port: int, value, ready) -> None:
+    """A local SMTP server in a process of its own (not sharing the senders' interpreter)."""
+    server = Controller(Counter(value), hostname="127.0.0.1", port=port)
+    server.start()
+    ready.set()
+    try:
+        while True:
+            time.sleep(3600)
+    finally:
+        server.stop()
 
 
 def recreate_database(url: str) -> None:
@@ -127,6 +139,9 @@ def populate(managers: int, rng: random.Random) -> None:
     db.session.execute(insert(User), users)
     db.session.execute(insert(Listing), listings)
     db.session.commit()
+    # fresh statistics, as autovacuum keeps them in production (else the planner guesses 3 rows)
+    with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+        conn.execute(text("ANALYZE"))
 
 
 def main() -> None:
@@ -137,9 +152,10 @@ def main() -> None:
 
     recreate_database(args.url)
     port = free_port()
-    counter = Counter()
-    server = Controller(counter, hostname="127.0.0.1", port=port)
+    received, ready = multiprocessing.Value("i", 0), multiprocessing.Event()
+    server = multiprocessing.Process(target=smtp_server, args=(port, received, ready), daemon=True)
     server.start()
+    ready.wait(30)
     app = create_app(
         "testing",
         DATABASE_URL=args.url,
@@ -155,23 +171,30 @@ def main() -> None:
             populate(args.managers, random.Random(2027))
             print(f"data: {args.managers} managers inserted in {time.perf_counter() - t:.1f} s")
 
-            t0 = time.perf_counter()
+            t0, c0 = time.perf_counter(), time.process_time()
             counts = run_digests("daily", now=NOW)
-            t1 = time.perf_counter()
+            t1, c1 = time.perf_counter(), time.process_time()
             delivery = deliver_pending(now=NOW + timedelta(days=1))
-            t2 = time.perf_counter()
+            t2, c2 = time.perf_counter(), time.process_time()
             rerun = run_digests("daily", now=NOW)
             t3 = time.perf_counter()
             db.session.remove()
             db.engine.dispose()
     finally:
-        server.stop()
+        server.terminate()
     total = t2 - t0
-    print(f"build + render + queue: {t1 - t0:6.1f} s  {counts}")
-    print(f"deliver over SMTP:      {t2 - t1:6.1f} s  {delivery}, server received {counter.n}")
-    print(f"total:                  {total:6.1f} s  ({counter.n / total:.0f} digests/s)")
+    print(f"build + render + queue: {t1 - t0:6.1f} s  (CPU {c1 - c0:.1f} s)  {counts}")
+    print(
+        f"deliver over SMTP:      {t2 - t1:6.1f} s  (CPU {c2 - c1:.1f} s)  {delivery}, "
+        f"server received {received.value}"
+    )
+    print(f"total:                  {total:6.1f} s  ({received.value / total:.0f} digests/s)")
+    print(f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs (other jobs slow it)")
     print(f"rerun (nothing to do):  {t3 - t2:6.1f} s  {rerun}")
-    print("aim: under 120 s for 10,000 managers:", "OK" if total < 120 else "MISSED")
+    aim = 60 * args.managers / 10_000
+    print(
+        f"aim: under {aim:.0f} s for {args.managers} managers:", "OK" if total < aim else "MISSED"
+    )
 
 
 if __name__ == "__main__":

@@ -312,6 +312,8 @@ def awaited(deal: Deal) -> str:
         return _("Menjawab permintaan pembatalan")
     if ctx.state is State.SIGNED:
         return _("Membayar") if ctx.buyer_pays_first else _("Mengirim barang")
+    if ctx.state is State.RECEIVED and ctx.payment_due:  # handed over, not yet paid
+        return _("Membayar")
     return {
         State.NEGOTIATING: _("Menjawab tawaran"),
         State.SHIPPED: _("Menerima barang dan mengisi berita acara"),

@@ -7,7 +7,8 @@ the outbox with one dedupe key per reader per WIB day, so a rerun the same day q
 from __future__ import annotations
 
 from collections import defaultdict
-from datetime import datetime
+from dataclasses import dataclass
+from datetime import date, datetime
 
 from flask import current_app
 from flask_babel import force_locale, get_locale
@@ -20,25 +21,45 @@ from exchange.auth.models import Role, User
 from exchange.db import utcnow
 from exchange.deals.models import Deal
 from exchange.deals.notify import deal_label
-from exchange.deals.states import OPEN, Side, waits_on
+from exchange.deals.states import OPEN, Action, Side, awaited_action
 from exchange.digests.links import link_builder
 from exchange.digests.periods import WIB
 from exchange.extensions import db
+from exchange.i18n import rupiah, short_date
 from exchange.mail.models import OutboxMessage
 from exchange.mail.outbox import queue_email
 
 MAX_LISTED = 10  # deals named in one e-mail; the rest are counted
 
 
-def waiting_by_pesantren(deals) -> dict[int, list[Deal]]:
-    """``{pesantren_id: [deals waiting on it]}`` for the given open deals."""
-    from exchange.deals.services import context
+@dataclass(frozen=True)
+class Waiting:
+    """One deal waiting on one pesantren: what for, and for a payment how much since when."""
 
-    out: dict[int, list[Deal]] = defaultdict(list)
+    deal: Deal
+    action: Action
+    amount: int = 0
+    since: date | None = None
+
+
+def waiting_by_pesantren(deals, today: date) -> dict[int, list[Waiting]]:
+    """``{pesantren_id: [what the given open deals wait on it for]}``, by the deals' own rule
+    (``states.awaited_action`` over ``services.context``: whose turn it is for each akad)."""
+    from exchange.deals.services import context, payment_due
+
+    out: dict[int, list[Waiting]] = defaultdict(list)
     for deal in deals:
-        for side in waits_on(context(deal)):
+        ctx = context(deal, today)
+        for side in Side:
+            action = awaited_action(ctx, side)
+            if action is None:
+                continue
             pid = deal.seller_pesantren_id if side is Side.SELLER else deal.buyer_pesantren_id
-            out[pid].append(deal)
+            if action is Action.PAY:
+                due = payment_due(deal, today)
+                out[pid].append(Waiting(deal, action, due.amount, due.by))
+            else:
+                out[pid].append(Waiting(deal, action))
     return out
 
 
@@ -63,7 +84,8 @@ def send_reminders(now: datetime | None = None) -> int:
     one per reader per WIB day. Returns how many were queued. Commits once."""
     now = now or utcnow()
     day = now.astimezone(WIB).date().isoformat()
-    waiting = waiting_by_pesantren(open_deals())
+    today = now.astimezone(WIB).date()
+    waiting = waiting_by_pesantren(open_deals(), today)
     if not waiting:
         return 0
     managers = db.session.scalars(
@@ -98,16 +120,37 @@ def send_reminders(now: datetime | None = None) -> int:
     return queued
 
 
-def _compose(deals: list[Deal], link) -> tuple[str, str]:
-    subject = _("%(count)s kesepakatan menunggu langkah Anda", count=len(deals))
+def action_label(action: Action) -> str:
+    """What the reader is asked to do, in their language (the dashboard's words)."""
+    labels = {
+        Action.COUNTER: _("Menjawab tawaran"),
+        Action.PAY: _("Membayar"),
+        Action.SHIP: _("Mengirim barang"),
+        Action.RECEIVE: _("Menerima barang dan mengisi berita acara"),
+        Action.COMPLETE: _("Menyelesaikan kesepakatan"),
+        Action.RESOLVE: _("Menyelesaikan sengketa"),
+        Action.AGREE_CANCEL: _("Menjawab permintaan pembatalan"),
+    }
+    return labels.get(action, action.value)
+
+
+def _compose(waiting: list[Waiting], link) -> tuple[str, str]:
+    subject = _("%(count)s kesepakatan menunggu langkah Anda", count=len(waiting))
     lines = [_("Assalamu'alaikum,"), "", _("Kesepakatan berikut menunggu langkah Anda:"), ""]
-    for deal in deals[:MAX_LISTED]:
-        name = deal.commodity.name_id
-        if str(get_locale() or "id") == "en" and deal.commodity.name_en:
-            name = deal.commodity.name_en
-        lines.append(f"- {deal_label(deal)} {name}")
-        lines.append("  " + link("deals.detail", f"/kesepakatan/{deal.id}", deal_id=deal.id))
-    if len(deals) > MAX_LISTED:
-        lines.append(_("dan %(count)s lainnya", count=len(deals) - MAX_LISTED))
+    english = str(get_locale() or "id") == "en"
+    for item in waiting[:MAX_LISTED]:
+        deal = item.deal
+        name = (
+            deal.commodity.name_en if english and deal.commodity.name_en else deal.commodity.name_id
+        )
+        task = action_label(item.action)
+        if item.action is Action.PAY:
+            task += " " + rupiah(item.amount)
+            if item.since is not None:
+                task += " · " + _("paling lambat %(date)s", date=short_date(item.since))
+        lines.append(f"- {deal_label(deal)} {name}: {task}")
+        lines.append("  " + link("deals.detail", deal_id=deal.id))
+    if len(waiting) > MAX_LISTED:
+        lines.append(_("dan %(count)s lainnya", count=len(waiting) - MAX_LISTED))
     lines += ["", _("Bursa Pesantren")]
     return subject, "\n".join(lines)

@@ -21,16 +21,18 @@ from exchange.audit.services import record
 from exchange.auth.permissions import require_trader
 from exchange.db import utcnow
 from exchange.deals import akad as rules
+from exchange.deals import dues
 from exchange.deals.contracts import build_contract, contract_for
 from exchange.deals.models import Contract, Deal, DealEvent, TermsVersion
 from exchange.deals.notify import notify
-from exchange.deals.states import N_, Action, Context, Side, State, decide
+from exchange.deals.states import HOLDS_QUANTITY, N_, Action, Context, Side, State, decide
 from exchange.errors import Conflict, IllegalTransition, Invalid, NotFound
 from exchange.extensions import db
 from exchange.i18n import rupiah, to_wib
 from exchange.listings import quantity as listing_quantity
 from exchange.listings.models import Listing, ListingStatus
 from exchange.listings.models import Side as ListingSide
+from exchange.listings.services import today_wib
 from exchange.matching import services as matching_services
 from exchange.matching.models import Proposal, ProposalStatus
 
@@ -69,8 +71,10 @@ def side_of(user, deal: Deal) -> Side:
     return Side(side)
 
 
-def context(deal: Deal) -> Context:
+def context(deal: Deal, today: date | None = None) -> Context:
+    """The lifecycle table's view of the deal; ``today`` (WIB, default now) dates what is due."""
     terms_akad = deal.current_terms.akad if deal.versions else ""
+    signed = deal.versions and State(deal.state) in HOLDS_QUANTITY
     return Context(
         state=State(deal.state),
         whose_turn=Side(deal.whose_turn) if deal.whose_turn else None,
@@ -78,6 +82,23 @@ def context(deal: Deal) -> Context:
         disputed_by=Side(deal.disputed_by) if deal.disputed_by else None,
         resume_state=State(deal.resume_state) if deal.resume_state else None,
         buyer_pays_first=rules.buyer_pays_first(terms_akad) and deal.paid < _amount_due(deal),
+        payment_due=bool(signed and payment_due(deal, today).amount > 0),
+    )
+
+
+def payment_due(deal: Deal, today: date | None = None) -> dues.Due:
+    """What the buyer owes on a signed deal now, by its akad (``deals/dues.py``)."""
+    terms = terms_of(deal.current_terms)
+    return dues.due_now(
+        terms.akad,
+        _amount_due(deal),
+        deal.paid,
+        today or today_wib(),
+        handed_over=deal.delivery is not None,
+        payment_due_date=terms.payment_due_date,
+        schedule=terms.schedule,
+        signed_on=to_wib(deal.signed_at).date() if deal.signed_at else None,
+        handover_date=terms.handover_date,
     )
 
 

@@ -122,6 +122,10 @@ class Context:
     resume_state: State | None = None
     # After signing: the akad wants the buyer to pay before the seller ships (salam).
     buyer_pays_first: bool = False
+    # After signing: the akad wants a payment from the buyer now (``deals/dues.py``): a salam
+    # prepayment, an istisna' stage or a tempo/murabahah price whose date came, the price of
+    # what was handed over.
+    payment_due: bool = False
 
 
 @dataclass(frozen=True)
@@ -195,18 +199,32 @@ def available_actions(ctx: Context, side: Side | None) -> list[Action]:
     ]
 
 
+def awaited_action(ctx: Context, side: Side) -> Action | None:
+    """What the deal waits on ``side`` to do now (None: nothing). Reminders, digests and the
+    dashboard read it; ``waits_on`` is the sides for which it is not None."""
+    if ctx.state is State.NEGOTIATING:
+        return Action.COUNTER if ctx.whose_turn == side else None
+    if ctx.state not in OPEN:
+        return None
+    if ctx.cancel_requested_by is not None:
+        return Action.AGREE_CANCEL if ctx.cancel_requested_by.other == side else None
+    if ctx.state is State.DISPUTED:
+        return Action.RESOLVE if ctx.disputed_by == side else None
+    owes = ctx.payment_due or ctx.buyer_pays_first
+    if side is Side.BUYER:
+        if ctx.state is State.SHIPPED:
+            return Action.RECEIVE
+        return Action.PAY if owes else None
+    if ctx.state is State.SIGNED:
+        return None if ctx.buyer_pays_first else Action.SHIP
+    if ctx.state is State.RECEIVED:
+        return None if owes else Action.COMPLETE  # completion needs the price paid
+    return None
+
+
 def waits_on(ctx: Context) -> frozenset[Side]:
     """The sides the deal waits on (for "deals waiting for me" and notifications)."""
-    if ctx.state is State.NEGOTIATING:
-        return frozenset({ctx.whose_turn}) if ctx.whose_turn else frozenset()
-    if ctx.cancel_requested_by is not None and ctx.state in OPEN:
-        return frozenset({ctx.cancel_requested_by.other})
-    return {
-        State.SIGNED: frozenset({Side.BUYER if ctx.buyer_pays_first else Side.SELLER}),
-        State.SHIPPED: frozenset({Side.BUYER}),
-        State.RECEIVED: frozenset({Side.SELLER}),
-        State.DISPUTED: frozenset({ctx.disputed_by} if ctx.disputed_by else set()),
-    }.get(ctx.state, frozenset())
+    return frozenset(side for side in Side if awaited_action(ctx, side) is not None)
 
 
 def reachable(start: State = State.NEGOTIATING) -> set[State]:

@@ -99,6 +99,18 @@ def _name(row, fmt: Formatter) -> str:
     return english if fmt.locale == "en" and english else row.commodity
 
 
+def _direction(row, fmt: Formatter) -> str:
+    """Which way the goods go between the reader and the counterparty."""
+    _ = fmt.gettext
+    if row.selling:
+        return _(
+            "%(commodity)s: menjual ke %(party)s", commodity=_name(row, fmt), party=row.counterparty
+        )
+    return _(
+        "%(commodity)s: membeli dari %(party)s", commodity=_name(row, fmt), party=row.counterparty
+    )
+
+
 def heading(period: str, win: Window, fmt: Formatter) -> str:
     _ = fmt.gettext
     day = fmt.date(win.end.astimezone(WIB).date())
@@ -132,8 +144,13 @@ def _digest(win, fmt, sections, url) -> Digest:
     return Digest(win.period, win.key, heading(win.period, win, fmt), kept, url)
 
 
-def _section(key: str, title: str, items: list[Item], limit: int = MAX_ITEMS) -> Section:
-    return Section(key, title, tuple(items[:limit]), max(len(items) - limit, 0))
+def _section(
+    key: str, title: str, items: list[Item], limit: int = MAX_ITEMS, total: int | None = None
+) -> Section:
+    """The first ``limit`` items; ``total`` counts all of them when only those were built (a
+    section formats only what it shows: Babel formatting is the cost of a digest run)."""
+    total = len(items) if total is None else total
+    return Section(key, title, tuple(items[:limit]), max(total - limit, 0))
 
 
 def _proposals(rows: ManagerRows, fmt: Formatter) -> Section:
@@ -141,7 +158,7 @@ def _proposals(rows: ManagerRows, fmt: Formatter) -> Section:
     ordered = sorted(rows.proposals, key=lambda r: (-r.created_at.timestamp(), r.proposal_id))
     items = [
         Item(
-            _("%(commodity)s dengan %(party)s", commodity=_name(r, fmt), party=r.counterparty),
+            _direction(r, fmt),
             _(
                 "%(quantity)s %(unit)s @ %(price)s",
                 quantity=fmt.number(r.quantity),
@@ -150,16 +167,16 @@ def _proposals(rows: ManagerRows, fmt: Formatter) -> Section:
             ),
             r.url,
         )
-        for r in ordered
+        for r in ordered[:MAX_ITEMS]
     ]
-    return _section("proposals", _("Usulan baru untuk listing Anda"), items)
+    return _section("proposals", _("Usulan baru untuk listing Anda"), items, total=len(ordered))
 
 
 def _suggestions(rows: ManagerRows, fmt: Formatter) -> Section:
     _ = fmt.gettext
     ordered = sorted(rows.suggestions, key=lambda r: (-r.score, r.listing_id))
     items = []
-    for r in ordered:
+    for r in ordered[:MAX_SUGGESTIONS]:
         detail = _(
             "%(quantity)s %(unit)s @ %(price)s",
             quantity=fmt.number(r.quantity),
@@ -168,9 +185,18 @@ def _suggestions(rows: ManagerRows, fmt: Formatter) -> Section:
         )
         if r.distance_km is not None:
             detail += " · " + _("%(km)s km", km=fmt.number(round(r.distance_km)))
-        title = _("%(commodity)s dari %(party)s", commodity=_name(r, fmt), party=r.counterparty)
+        if r.side == "request":  # the counterpart wants to buy: the reader would sell
+            title = _(
+                "%(party)s ingin membeli %(commodity)s",
+                commodity=_name(r, fmt),
+                party=r.counterparty,
+            )
+        else:
+            title = _(
+                "%(party)s menjual %(commodity)s", commodity=_name(r, fmt), party=r.counterparty
+            )
         items.append(Item(title, detail, r.url))
-    return _section("suggestions", _("Saran terbaik"), items, MAX_SUGGESTIONS)
+    return _section("suggestions", _("Saran terbaik"), items, MAX_SUGGESTIONS, len(ordered))
 
 
 def _partners(rows: ManagerRows, fmt: Formatter) -> Section:
@@ -186,9 +212,9 @@ def _partners(rows: ManagerRows, fmt: Formatter) -> Section:
             ),
             r.url,
         )
-        for r in ordered
+        for r in ordered[:MAX_ITEMS]
     ]
-    return _section("partners", _("Mitra timbal balik baru"), items)
+    return _section("partners", _("Mitra timbal balik baru"), items, total=len(ordered))
 
 
 def _moves(rows: ManagerRows, now: datetime, fmt: Formatter) -> Section:
@@ -199,7 +225,7 @@ def _moves(rows: ManagerRows, now: datetime, fmt: Formatter) -> Section:
     )
     items = [
         Item(
-            _("%(commodity)s dengan %(party)s", commodity=_name(r, fmt), party=r.counterparty),
+            _direction(r, fmt),
             _(
                 "%(quantity)s %(unit)s @ %(price)s · berakhir %(when)s",
                 quantity=fmt.number(r.quantity),
@@ -209,9 +235,9 @@ def _moves(rows: ManagerRows, now: datetime, fmt: Formatter) -> Section:
             ),
             r.url,
         )
-        for r in waiting
+        for r in waiting[:MAX_ITEMS]
     ]
-    return _section("moves", _("Tawar-menawar menunggu jawaban Anda"), items)
+    return _section("moves", _("Tawar-menawar menunggu jawaban Anda"), items, total=len(waiting))
 
 
 def _task_label(action: str, fmt: Formatter) -> str:
@@ -230,25 +256,20 @@ def _deal_tasks(rows: ManagerRows, fmt: Formatter) -> Section:
     _ = fmt.gettext
     ordered = sorted(rows.deal_tasks, key=lambda r: (r.due or date.max, r.deal_id, r.action))
     items = []
-    for r in ordered:
-        detail = _(
-            "%(commodity)s dengan %(party)s · %(amount)s",
-            commodity=_name(r, fmt),
-            party=r.counterparty,
-            amount=fmt.rupiah(r.amount),
-        )
+    for r in ordered[:MAX_ITEMS]:
+        detail = _direction(r, fmt) + " · " + fmt.rupiah(r.amount)
         if r.due is not None:
             detail += " · " + _("paling lambat %(date)s", date=fmt.date(r.due))
         title = _("%(task)s: kesepakatan #%(id)s", task=_task_label(r.action, fmt), id=r.deal_id)
         items.append(Item(title, detail, r.url))
-    return _section("deals", _("Kesepakatan menunggu Anda"), items)
+    return _section("deals", _("Kesepakatan menunggu Anda"), items, total=len(ordered))
 
 
 def _expiring(rows: ManagerRows, fmt: Formatter) -> Section:
     _ = fmt.gettext
     ordered = sorted(rows.expiring, key=lambda r: (r.window_end, r.listing_id))
     items = []
-    for r in ordered:
+    for r in ordered[:MAX_ITEMS]:
         side = _("Penawaran") if r.side == "offer" else _("Permintaan")
         items.append(
             Item(
@@ -262,7 +283,7 @@ def _expiring(rows: ManagerRows, fmt: Formatter) -> Section:
                 r.url,
             )
         )
-    return _section("expiring", _("Listing Anda yang segera berakhir"), items)
+    return _section("expiring", _("Listing Anda yang segera berakhir"), items, total=len(ordered))
 
 
 def _price_phrase(label: str, now, before, unit: str, fmt: Formatter) -> str:

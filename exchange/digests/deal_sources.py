@@ -13,21 +13,14 @@ from sqlalchemy.orm import selectinload
 
 from exchange.catalogue.models import Commodity
 from exchange.deals.models import Contract, Deal, DealEvent, TermsVersion
-from exchange.deals.states import State, waits_on
+from exchange.deals.states import Action, Side, State, awaited_action
 from exchange.digests.links import Link
-from exchange.digests.periods import Window
+from exchange.digests.periods import WIB, Window
 from exchange.digests.rows import DealTaskRow, DisputeRow, MoveRow, TradeFigureRow
 from exchange.extensions import db
 
 #: A completed deal asks its parties for a rating for this many days after completion.
 RATE_WITHIN_DAYS = 14
-#: What the reader is asked to do when a deal in this state waits on them.
-TASKS = {
-    (State.SIGNED, "seller"): "ship",
-    (State.SIGNED, "buyer"): "pay",  # the akad wants payment first (salam)
-    (State.SHIPPED, "buyer"): "receive",
-    (State.RECEIVED, "seller"): "complete",
-}
 AFTER_SIGNING = (State.SIGNED.value, State.SHIPPED.value, State.RECEIVED.value)
 
 
@@ -38,7 +31,7 @@ def _party(pesantren_ids: list[int]):
 
 
 def _deal_url(link: Link, deal_id: int) -> str:
-    return link("deals.detail", f"/kesepakatan/{deal_id}", deal_id=deal_id)
+    return link("deals.detail", deal_id=deal_id)
 
 
 def moves_waiting(pesantren_ids: list[int], now: datetime, link: Link) -> dict[int, list]:
@@ -77,26 +70,31 @@ def moves_waiting(pesantren_ids: list[int], now: datetime, link: Link) -> dict[i
                 price=price,
                 expires_at=deal.last_move_at + timedelta(days=days),
                 url=_deal_url(link, deal.id),
+                selling=deal.whose_turn == "seller",
             )
         )
     return out
 
 
-def _amount_due(deal: Deal) -> int:
-    terms = deal.current_terms
-    if deal.delivery is not None:
-        return deal.delivery.quantity_received * terms.unit_price
-    return terms.total
+#: The deal's awaited action (``deals.states.awaited_action``) as a digest task.
+TASKS = {
+    Action.PAY: "pay",
+    Action.SHIP: "ship",
+    Action.RECEIVE: "receive",
+    Action.COMPLETE: "complete",
+}
 
 
 def deal_tasks(pesantren_ids: list[int], now: datetime, link: Link) -> dict[int, list]:
-    """Signed deals waiting for the reader to ship, pay, receive or complete (the deals page's
-    "waiting for me" rule), payments still owed, and deals completed lately not yet rated."""
-    from exchange.deals.services import context
+    """Signed deals waiting for the reader to pay, ship, receive or complete (the deals'
+    own rule: ``awaited_action`` over ``deals.services.context``, the same as reminders and
+    "waiting for me"), and deals completed lately not yet rated by the reader."""
+    from exchange.deals.services import context, payment_due
 
     if not pesantren_ids:
         return {}
     readers = set(pesantren_ids)
+    today = now.astimezone(WIB).date()
     deals = db.session.scalars(
         select(Deal)
         .where(_party(pesantren_ids))
@@ -119,38 +117,40 @@ def deal_tasks(pesantren_ids: list[int], now: datetime, link: Link) -> dict[int,
     ).all()
     out: dict[int, list] = defaultdict(list)
     for deal in deals:
-        ctx = context(deal)
-        terms = deal.current_terms
-        for side in ("seller", "buyer"):
-            me = deal.seller_pesantren_id if side == "seller" else deal.buyer_pesantren_id
+        ctx = context(deal, today)
+        total = deal.current_terms.total
+        for side in Side:
+            me = deal.seller_pesantren_id if side is Side.SELLER else deal.buyer_pesantren_id
             if me not in readers:
                 continue
-            other = deal.buyer if side == "seller" else deal.seller
-            tasks = []
+            task = None
             if deal.state == State.COMPLETED:
                 if not any(r.rater_pesantren_id == me for r in deal.ratings):
-                    tasks.append(("rate", terms.total, None))
+                    task = ("rate", total, None)
             else:
-                if side in {s.value for s in waits_on(ctx)}:
-                    action = TASKS.get((State(deal.state), side))
-                    if action and action != "pay":
-                        tasks.append((action, terms.total, None))
-                owed = _amount_due(deal) - deal.paid
-                if side == "buyer" and owed > 0:
-                    tasks.append(("pay", owed, terms.payment_due_date))
-            for action, amount, due in tasks:
-                out[me].append(
-                    DealTaskRow(
-                        deal_id=deal.id,
-                        action=action,
-                        commodity=deal.commodity.name_id,
-                        commodity_en=deal.commodity.name_en,
-                        counterparty=other.name,
-                        amount=amount,
-                        due=due,
-                        url=_deal_url(link, deal.id),
-                    )
+                action = TASKS.get(awaited_action(ctx, side))
+                if action == "pay":
+                    due = payment_due(deal, today)
+                    task = ("pay", due.amount, due.by)
+                elif action:
+                    task = (action, total, None)
+            if task is None:
+                continue
+            action, amount, due = task
+            other = deal.buyer if side is Side.SELLER else deal.seller
+            out[me].append(
+                DealTaskRow(
+                    deal_id=deal.id,
+                    action=action,
+                    commodity=deal.commodity.name_id,
+                    commodity_en=deal.commodity.name_en,
+                    counterparty=other.name,
+                    amount=amount,
+                    due=due,
+                    url=_deal_url(link, deal.id),
+                    selling=side is Side.SELLER,
                 )
+            )
     return out
 
 
@@ -176,7 +176,7 @@ def deal_figures(win: Window, link: Link) -> list[TradeFigureRow]:
         .where(Deal.state == State.COMPLETED.value)
         .where(Deal.closed_at >= win.previous_start, Deal.closed_at < win.end)
     ).one()
-    url = link("staff.dashboard", "/staf/dasbor")
+    url = link("staff.dashboard")
     return [
         TradeFigureRow("deals_agreed", int(signed[0]), int(signed[1]), url),
         TradeFigureRow("trade_value", int(signed[2]), int(signed[3]), url),

@@ -22,6 +22,7 @@ class ProposalRow:
     created_at: datetime
     url: str
     commodity_en: str = ""  # the English name, for English readers
+    selling: bool = True  # the reader sells (else buys from the counterparty)
 
 
 @dataclass(frozen=True)
@@ -38,6 +39,9 @@ class SuggestionRow:
     url: str
     distance_km: float | None = None
     commodity_en: str = ""  # the English name, for English readers
+    side: str = (
+        "offer"  # the counterpart listing's side: "offer" (they sell) | "request" (they buy)
+    )
 
 
 @dataclass(frozen=True)
@@ -65,6 +69,7 @@ class MoveRow:
     expires_at: datetime
     url: str
     commodity_en: str = ""  # the English name, for English readers
+    selling: bool = True  # the reader sells (else buys from the counterparty)
 
 
 @dataclass(frozen=True)
@@ -79,6 +84,7 @@ class DealTaskRow:
     url: str
     due: date | None = None
     commodity_en: str = ""  # the English name, for English readers
+    selling: bool = True  # the reader sells (else buys from the counterparty)
 
 
 @dataclass(frozen=True)

@@ -15,7 +15,7 @@ from sqlalchemy.exc import IntegrityError
 from exchange.audit.services import record
 from exchange.auth.models import DigestFrequency, Role, User
 from exchange.db import utcnow
-from exchange.digests import sources
+from exchange.digests import match_sources, sources
 from exchange.digests.builder import Digest, build_manager_digest, build_staff_digest
 from exchange.digests.links import Link, link_builder
 from exchange.digests.models import DigestRecord
@@ -64,6 +64,7 @@ def run_digests(period: str, now: datetime | None = None) -> dict:
     link = link_builder(current_app)
     counts = {"queued": 0, "empty": 0, "skipped": 0}
     market = sources.market_prices(win, link)
+    run = match_sources.load_market(win, now)
     staff = None
     size = current_app.config["DIGEST_BATCH_SIZE"]
     for batch in sources.chunks(_due_user_ids(period, win.key), size):
@@ -78,6 +79,7 @@ def run_digests(period: str, now: datetime | None = None) -> dict:
             link,
             current_app.config["DIGEST_EXPIRING_DAYS"],
             market=market,
+            run=run,
         )
         outgoing = []
         for user in sorted(users, key=lambda u: (u.locale, u.id)):
@@ -119,16 +121,13 @@ def _due_user_ids(period: str, key: str) -> list[int]:
 def _compose(user: User, win: Window, now, link: Link, rows, staff):
     locale = user.locale if user.locale in current_app.config["LANGUAGES"] else "id"
     with force_locale(locale):
-        digest = _build(user, win, now, link, rows, staff, BabelFormatter(locale))
+        fmt = BabelFormatter(locale)
+        digest = _build(user, win, now, link, rows, staff, fmt)
         if digest.is_empty:
             return digest, None
-        unsubscribe = link(
-            "digests.unsubscribe",
-            f"/ringkasan/berhenti/{unsubscribe_token(user.id)}",
-            token=unsubscribe_token(user.id),
-        )
-        preferences = link("digests.preferences", "/ringkasan/pengaturan")
-        email = render_email(digest, unsubscribe, preferences)
+        unsubscribe = link("digests.unsubscribe", token=unsubscribe_token(user.id))
+        preferences = link("digests.preferences")
+        email = render_email(digest, unsubscribe, preferences, fmt)
     key = dedupe_key(win.period, win.key, user.id)
     headers = {
         "List-Unsubscribe": f"<{unsubscribe}>",
@@ -141,7 +140,7 @@ def _compose(user: User, win: Window, now, link: Link, rows, staff):
 
 
 def _build(user, win, now, link, rows, staff, fmt) -> Digest:
-    page = link("digests.show", "/ringkasan", periode=win.period)
+    page = link("digests.show", periode=win.period)
     if user.role in STAFF_ROLES:
         return build_staff_digest(staff, win, now, fmt, page)
     return build_manager_digest(rows[user.pesantren_id], win, now, fmt, page)

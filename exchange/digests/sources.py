@@ -72,7 +72,7 @@ def expiring_listings(
                 unit=r.unit,
                 remaining=r.remaining,
                 window_end=r.window_end,
-                url=link("listings.detail", f"/listing/{r.id}", listing_id=r.id),
+                url=link("listings.detail", listing_id=r.id),
             )
         )
     return out
@@ -121,7 +121,7 @@ def market_prices(win: Window, link: Link) -> dict[int, MarketRow]:
             commodity=c.name_id,
             commodity_en=c.name_en,
             unit=c.unit,
-            url=link("listings.market", f"/pasar?komoditas={c.slug}", komoditas=c.slug),
+            url=link("listings.market", commodity=c.slug),
             offers_now=tuple(prices[(c.id, Side.OFFER, True)]),
             offers_before=tuple(prices[(c.id, Side.OFFER, False)]),
             requests_now=tuple(prices[(c.id, Side.REQUEST, True)]),
@@ -137,13 +137,20 @@ def manager_rows(
     link: Link,
     expiring_days: int,
     market: dict[int, MarketRow] | None = None,
+    run: match_sources.MarketOfRun | None = None,
 ) -> dict[int, ManagerRows]:
-    """Every manager section for a batch of pesantren. ``market`` may be computed once per run."""
+    """Every manager section for a batch of pesantren. ``market`` (prices) and ``run`` (the
+    period's new listings, partners) are read once per digest run and passed to every batch;
+    without ``run`` (one reader's page), partners come from the partners page's own query."""
     today = now.astimezone(WIB).date()
     market = market_prices(win, link) if market is None else market
     proposals = match_sources.new_proposals(pesantren_ids, win, link)
-    suggestions = match_sources.best_suggestions(pesantren_ids, win, now, link)
-    partners = match_sources.new_partners(pesantren_ids, win, now, link)
+    batch = run or match_sources.load_market(win, now)
+    suggestions = match_sources.best_suggestions(pesantren_ids, batch, link)
+    if run is not None:
+        partners = match_sources.new_partners(pesantren_ids, run, link)
+    else:
+        partners = match_sources.partners_of_one(pesantren_ids, batch, link)
     moves = deal_sources.moves_waiting(pesantren_ids, now, link)
     tasks = deal_sources.deal_tasks(pesantren_ids, now, link)
     expiring = expiring_listings(pesantren_ids, today, expiring_days, link)
@@ -180,7 +187,7 @@ def listing_figures(win: Window, link: Link) -> list[TradeFigureRow]:
     counts = {}
     for side, current, previous in rows:
         counts[(side, True)], counts[(side, False)] = current, previous
-    url = link("staff.dashboard", "/staf")
+    url = link("staff.dashboard")
     return [
         TradeFigureRow(key, counts.get((side, True), 0), counts.get((side, False), 0), url)
         for key, side in (("offers_new", Side.OFFER), ("requests_new", Side.REQUEST))
@@ -199,7 +206,7 @@ def pending_pesantren(link: Link) -> list[PendingPesantrenRow]:
             name=p.name,
             regency=p.regency.short_name,
             since=p.status_changed_at or p.created_at,
-            url=link("pesantren.queue", "/staf/verifikasi"),
+            url=link("pesantren.queue"),
         )
         for p in rows
     ]

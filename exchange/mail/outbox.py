@@ -1,17 +1,25 @@
 """Queue mail inside a transaction; deliver it after the commit.
 
-``queue_email`` only adds a row. ``deliver_pending`` sends what is due, one row at a time, each
-marked sent in its own commit, so a crash can at worst repeat the one message in flight.
+``queue_email`` only adds a row. ``deliver_pending`` sends what is due.
 
-Several senders may run at once (the web worker after a request, the scheduler's outbox job):
-before sending a row, a sender claims it with one conditional UPDATE that sets
-``claimed_until = now + OUTBOX_CLAIM_SECONDS`` where the row is pending and not claimed (or its
-claim ran out). Only the sender whose UPDATE matched the row sends it. A sender killed mid-send
-leaves its one claim behind; the row is sent again once the claim runs out.
+Several senders may run at once (the web worker after a request, the scheduler's outbox job,
+and the ``OUTBOX_SENDERS`` threads of one run): a sender claims a batch of due rows with one
+conditional ``UPDATE ... SET claimed_until = now + OUTBOX_CLAIM_SECONDS WHERE id IN (due rows)
+AND pending AND not claimed (or the claim ran out) RETURNING ...`` (on PostgreSQL the due rows are
+picked ``FOR UPDATE SKIP LOCKED``, so senders take different rows instead of waiting). Only the
+sender whose UPDATE matched a row sends it, over one SMTP connection for all its messages. Sent
+rows are marked in one UPDATE per ``OUTBOX_MARK_BATCH`` messages; failures are written at once.
+
+A sender killed mid-run leaves its claims behind: those rows are sent again once the claim runs
+out. The messages it had sent but not yet marked (at most ``OUTBOX_MARK_BATCH`` per sender
+thread) go out twice; none is lost. A sender never sends a row whose claim it may have lost (it
+checks the time before each message).
 """
 
 from __future__ import annotations
 
+import threading
+import time
 from datetime import timedelta
 
 from flask import Flask, current_app
@@ -21,15 +29,15 @@ from sqlalchemy.orm import Session
 from exchange.db import utcnow
 from exchange.extensions import db
 from exchange.mail.backends import (
+    MessageWriter,
     PermanentFailure,
     TemporaryFailure,
-    build_message,
     make_backend,
 )
 from exchange.mail.models import OutboxMessage, OutboxStatus
 
 MAX_ATTEMPTS = 8
-READ_BATCH = 200
+CLAIM_BATCH = 50  # rows claimed per UPDATE
 _SESSION_FLAG = "outbox_dirty"
 
 
@@ -61,72 +69,108 @@ def backoff(attempts: int) -> timedelta:
     return timedelta(minutes=min(2 ** max(attempts - 1, 0), 120))
 
 
-def deliver_pending(limit: int | None = None, now=None) -> dict:
+def deliver_pending(limit: int | None = None, now=None, senders: int | None = None) -> dict:
     """Send due outbox rows. Returns counts of sent, retried and failed messages.
 
-    Rows are read in batches as plain values; each outcome is written by a conditional UPDATE
-    and committed on its own, so a crash can at worst repeat the one message in flight.
+    ``senders`` threads (default ``OUTBOX_SENDERS``; one when a ``limit`` is given) each claim
+    batches of rows and send them over their own SMTP connection until nothing is due.
     """
     now = now or utcnow()
+    senders = 1 if limit else int(senders or current_app.config.get("OUTBOX_SENDERS", 1))
+    if senders <= 1:
+        return _send_due(now, limit)
+    app = current_app._get_current_object()
+    results: list[dict] = []
+    errors: list[BaseException] = []
+
+    def sender():
+        try:
+            with app.app_context():
+                results.append(_send_due(now, None))
+                db.session.remove()
+        except BaseException as exc:  # noqa: BLE001 - raised again below
+            errors.append(exc)
+
+    threads = [threading.Thread(target=sender, name=f"outbox-{i}") for i in range(senders)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    if errors:
+        raise errors[0]
+    return {k: sum(r[k] for r in results) for k in ("sent", "retry", "failed")}
+
+
+def _send_due(now, limit: int | None) -> dict:
+    """One sender: claim a batch, send it, mark it; again until nothing is due (or ``limit``)."""
+    config = current_app.config
     counts = {"sent": 0, "retry": 0, "failed": 0}
-    query = (
-        select(OutboxMessage.id)
-        .where(OutboxMessage.status == OutboxStatus.PENDING)
-        .where(or_(OutboxMessage.next_attempt_at.is_(None), OutboxMessage.next_attempt_at <= now))
-        .order_by(OutboxMessage.id)
-    )
-    if limit:
-        query = query.limit(limit)
-    ids = list(db.session.scalars(query))
-    if not ids:
-        return counts
-    backend = make_backend(current_app.config)
-    lease = timedelta(seconds=int(current_app.config["OUTBOX_CLAIM_SECONDS"]))
+    lease = timedelta(seconds=int(config["OUTBOX_CLAIM_SECONDS"]))
+    mark_every = max(int(config.get("OUTBOX_MARK_BATCH", 20)), 1)
+    writer = MessageWriter(config)
+    backend = None
+    sent: list[int] = []
     try:
-        for start in range(0, len(ids), READ_BATCH):
-            for row in _pending_rows(ids[start : start + READ_BATCH]):
-                if not _claim(row.id, lease):
-                    continue  # another sender has it
-                outcome, values = _send_one(backend, row, now)
-                _record_outcome(row.id, values)
+        while True:
+            room = CLAIM_BATCH if limit is None else min(CLAIM_BATCH, limit - sum(counts.values()))
+            if room <= 0:
+                break
+            rows, safe_until = _claim(now, lease, room)
+            if not rows:
+                break
+            backend = backend or make_backend(config)
+            for row in rows:
+                if time.monotonic() >= safe_until:
+                    return counts  # our claims may run out: the rest waits for a sender
+                outcome, values = _send_one(backend, writer, row, now)
                 counts[outcome] += 1
+                if outcome == "sent":
+                    sent.append(row.id)
+                    if len(sent) >= mark_every:
+                        _mark_sent(sent)
+                        sent = []
+                else:
+                    _record_outcome(row.id, values)
     finally:
-        backend.close()
+        if sent:
+            _mark_sent(sent)
+        if backend is not None:
+            backend.close()
     return counts
 
 
-def _claim(msg_id: int, lease: timedelta) -> bool:
-    """Claim one pending row for this sender (its own short commit). True when the claim is ours.
-
-    The clock is the real one, not the caller's ``now``: claims are between senders running now.
-    """
+def _claim(now, lease: timedelta, n: int):
+    """Claim up to ``n`` due rows for this sender (its own short commit) and return them with
+    the monotonic time until which sending them is safe. The clock is the real one, not the
+    caller's ``now``: claims are between senders running now."""
     t = OutboxMessage
     moment = utcnow()
+    free = or_(t.claimed_until.is_(None), t.claimed_until < moment)
+    due = (
+        select(t.id)
+        .where(t.status == OutboxStatus.PENDING, free)
+        .where(or_(t.next_attempt_at.is_(None), t.next_attempt_at <= now))
+        .order_by(t.id)
+        .limit(n)
+    )
+    if _postgresql():
+        due = due.with_for_update(skip_locked=True)
     _fast_commit()
-    claimed = db.session.execute(
-        update(t)
-        .where(t.id == msg_id, t.status == OutboxStatus.PENDING)
-        .where(or_(t.claimed_until.is_(None), t.claimed_until < moment))
-        .values(claimed_until=moment + lease)
-        .execution_options(synchronize_session=False)
-    ).rowcount
-    db.session.commit()
-    return claimed == 1
-
-
-def _pending_rows(ids: list[int]):
-    t = OutboxMessage
-    columns = (t.id, t.to_address, t.subject, t.text_body, t.html_body, t.headers, t.attempts)
+    started = time.monotonic()
     rows = db.session.execute(
-        select(*columns).where(t.id.in_(ids), t.status == OutboxStatus.PENDING).order_by(t.id)
+        update(t)
+        .where(t.id.in_(due.scalar_subquery()), t.status == OutboxStatus.PENDING, free)
+        .values(claimed_until=moment + lease)
+        .returning(t.id, t.to_address, t.subject, t.text_body, t.html_body, t.headers, t.attempts)
+        .execution_options(synchronize_session=False)
     ).all()
-    db.session.commit()  # end the read; every outcome below is its own short transaction
-    return rows
+    db.session.commit()
+    # stop sending well before the claim runs out (a slow server, a long batch)
+    return sorted(rows, key=lambda r: r.id), started + lease.total_seconds() * 0.8
 
 
-def _send_one(backend, row, now) -> tuple[str, dict]:
-    message = build_message(
-        current_app.config,
+def _send_one(backend, writer: MessageWriter, row, now) -> tuple[str, dict]:
+    message = writer.write(
         to=row.to_address,
         subject=row.subject,
         text=row.text_body,
@@ -158,6 +202,10 @@ def _values(attempts: int, status: OutboxStatus, error: str | None) -> dict:
     }
 
 
+def _postgresql() -> bool:
+    return db.session.get_bind().dialect.name == "postgresql"
+
+
 def _fast_commit() -> None:
     """Do not wait for the WAL flush on this transaction's commit (PostgreSQL).
 
@@ -165,7 +213,7 @@ def _fast_commit() -> None:
     or outcome is lost and the message is sent again (a duplicate, never a loss). It makes the
     per-message commits several times cheaper.
     """
-    if db.session.get_bind().dialect.name == "postgresql":
+    if _postgresql():
         db.session.execute(text("SET LOCAL synchronous_commit TO OFF"))
 
 
@@ -175,6 +223,24 @@ def _record_outcome(msg_id: int, values: dict) -> None:
         update(OutboxMessage)
         .where(OutboxMessage.id == msg_id, OutboxMessage.status == OutboxStatus.PENDING)
         .values(**values)
+        .execution_options(synchronize_session=False)
+    )
+    db.session.commit()
+
+
+def _mark_sent(ids: list[int]) -> None:
+    """Mark many sent rows in one UPDATE (their claims end with it)."""
+    _fast_commit()
+    db.session.execute(
+        update(OutboxMessage)
+        .where(OutboxMessage.id.in_(ids), OutboxMessage.status == OutboxStatus.PENDING)
+        .values(
+            status=OutboxStatus.SENT.value,
+            attempts=OutboxMessage.attempts + 1,
+            last_error=None,
+            claimed_until=None,
+            sent_at=utcnow(),
+        )
         .execution_options(synchronize_session=False)
     )
     db.session.commit()

@@ -73,11 +73,26 @@ def test_heading_names_the_period_and_day():
 
 def test_proposals_newest_first_with_links():
     old = ProposalRow(1, "Garam krosok", "kg", "PP A", 1000, 1500, NOW - timedelta(hours=5), "u1")
-    new = ProposalRow(2, "Beras", "kg", "PP B", 200, 12000, NOW - timedelta(hours=1), "u2")
+    new = ProposalRow(
+        2, "Beras", "kg", "PP B", 200, 12000, NOW - timedelta(hours=1), "u2", selling=False
+    )
     s = section(manager(proposals=(old, new)), "proposals")
     assert [i.url for i in s.items] == ["u2", "u1"]
-    assert s.items[0].title == "Beras dengan PP B"
+    assert s.items[0].title == "Beras: membeli dari PP B"  # the reader buys
+    assert s.items[1].title == "Garam krosok: menjual ke PP A"  # the reader sells
     assert s.items[0].detail == "200 kg @ Rp 12.000"
+
+
+def test_a_suggested_request_says_the_counterparty_buys():
+    offer = SuggestionRow(1, "Ikan laut", "kg", "PP Al-Islah", 100, 30000, 2.0, "s1")
+    request = SuggestionRow(
+        2, "Ikan laut", "kg", "PP Al-Islah", 100, 30000, 1.0, "s2", side="request"
+    )
+    s = section(manager(suggestions=(offer, request)), "suggestions")
+    assert [i.title for i in s.items] == [
+        "PP Al-Islah menjual Ikan laut",
+        "PP Al-Islah ingin membeli Ikan laut",
+    ]
 
 
 def test_only_the_best_suggestions():
@@ -121,7 +136,7 @@ def test_deal_tasks_name_the_action_and_due_date():
         "Kirim barang: kesepakatan #9",
         "Beri penilaian: kesepakatan #8",
     ]
-    assert s.items[0].detail == "Beras dengan PP B · Rp 2.400.000 · paling lambat 2027-01-05"
+    assert s.items[0].detail == "Beras: menjual ke PP B · Rp 2.400.000 · paling lambat 2027-01-05"
 
 
 def test_expiring_listings_soonest_first():

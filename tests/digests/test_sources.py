@@ -14,6 +14,7 @@ from exchange.digests import services
 from exchange.extensions import db
 from exchange.listings.models import Side
 from exchange.mail.models import OutboxMessage
+from exchange.matching.models import Proposal
 from exchange.matching.services import run_clearing
 from tests.factories import make_deal, make_listing, make_manager, make_staff
 
@@ -49,17 +50,18 @@ def test_a_clearing_proposal_and_a_new_counterpart_reach_the_digest(app):
         assert run.proposals_count == 1
         text = mail_to(seller)
         assert "Usulan baru untuk listing Anda" in text
-        assert f"Garam krosok (garam rakyat) dengan {buyer.pesantren.name}" in text
+        assert f"Garam krosok (garam rakyat): menjual ke {buyer.pesantren.name}" in text
         assert "200 kg @ Rp\u00a02.000" in text
-        assert f"{BASE}/dasbor" in text
+        proposal = db.session.scalar(select(Proposal).where(Proposal.run_id == run.id))
+        assert f"{BASE}/dasbor#usulan-{proposal.id}" in text
         # the buyer's request was posted this period: it is a new suggestion for the seller
         assert "Saran terbaik" in text
-        assert f"Garam krosok (garam rakyat) dari {buyer.pesantren.name}" in text
+        assert f"{buyer.pesantren.name} ingin membeli Garam krosok (garam rakyat)" in text
         assert f"{BASE}/pasar/{request.id}" in text
         buyer_text = db.session.scalar(
             select(OutboxMessage.text_body).where(OutboxMessage.to_address == buyer.email)
         )
-        assert f"Garam krosok (garam rakyat) dengan {seller.pesantren.name}" in buyer_text
+        assert f"Garam krosok (garam rakyat): membeli dari {seller.pesantren.name}" in buyer_text
         assert "Saran terbaik" not in buyer_text  # the seller's offer is ten days old
 
 
@@ -105,13 +107,13 @@ def test_moves_and_deal_tasks_wait_for_the_right_side(app):
         now = utcnow()
         text = mail_to(seller, now)
         assert "Tawar-menawar menunggu jawaban Anda" in text
-        assert f"Garam krosok (garam rakyat) dengan {buyer.pesantren.name}" in text
+        assert f"Garam krosok (garam rakyat): menjual ke {buyer.pesantren.name}" in text
         assert "100 kg @ Rp\u00a01.500 · berakhir" in text
         assert f"{BASE}/kesepakatan/{deal.id}" in text
         assert "Tawar-menawar" not in (mail_to(buyer, now) or "")  # not the buyer's turn
 
 
-def test_a_signed_deal_asks_the_seller_to_ship_and_the_buyer_to_pay(app):
+def test_a_signed_cash_deal_asks_the_seller_to_ship_and_after_handover_the_buyer_to_pay(app):
     with app.app_context():
         seller, buyer = make_manager(), make_manager("3578")
         deal = make_deal(seller=seller, buyer=buyer)
@@ -120,12 +122,19 @@ def test_a_signed_deal_asks_the_seller_to_ship_and_the_buyer_to_pay(app):
         services.run_digests("daily", now=now)
         texts = {m.to_address: m.text_body for m in db.session.scalars(select(OutboxMessage)).all()}
         assert f"Kirim barang: kesepakatan #{deal.id}" in texts[seller.email]
-        assert f"Bayar: kesepakatan #{deal.id}" in texts[buyer.email]
-        assert (
-            f"Garam krosok (garam rakyat) dengan {seller.pesantren.name} · Rp\u00a0150.000"
-            in (texts[buyer.email])
+        assert buyer.email not in texts  # tunai: paid at the handover, nothing due yet
+        fulfilment.ship(seller, deal.id)
+        fulfilment.receive(buyer, deal.id, 100, 2, now.date())
+        services.run_digests("daily", now=now + timedelta(days=1))
+        text = db.session.scalar(
+            select(OutboxMessage.text_body).where(OutboxMessage.to_address == buyer.email)
         )
-        assert f"{BASE}/kesepakatan/{deal.id}" in texts[buyer.email]
+        assert f"Bayar: kesepakatan #{deal.id}" in text
+        assert (
+            f"Garam krosok (garam rakyat): membeli dari {seller.pesantren.name} · Rp\u00a0150.000"
+            in text
+        )
+        assert f"{BASE}/kesepakatan/{deal.id}" in text
 
 
 def test_staff_read_the_period_trade_and_open_disputes(app):
