@@ -11,8 +11,8 @@ BENCH_DIGESTS_URL ?= postgresql+psycopg://postgres@127.0.0.1:5432/bench_digests
 
 .DEFAULT_GOAL := help
 .PHONY: help install translations db-upgrade seed run serve scheduler test test-sqlite test-pg \
-        lint format extract-messages bench bench-market bench-matching bench-suggestions \
-        bench-clearing bench-digests bench-dashboard bench-web clean
+        lint audit format extract-messages bench bench-market bench-matching bench-matching-scale \
+        bench-suggestions bench-clearing bench-digests bench-dashboard bench-web clean
 
 help: ## List the targets
 	@grep -E '^[a-zA-Z_-]+:.*?## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*?## "}; {printf "  %-18s %s\n", $$1, $$2}'
@@ -82,6 +82,9 @@ test-sqlite: install ## The suite on SQLite
 test-pg: install ## The suite on PostgreSQL (PG_TEST_URL)
 	EXCHANGE_TEST_DATABASE_URL="$(PG_TEST_URL)" $(BIN)/pytest $(PYTEST_ARGS)
 
+audit: install ## ruff, bandit and pip-audit (pip-audit needs the internet; says so when it is not there)
+	.ci/audit
+
 lint: install ## ruff check and format check
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
@@ -108,6 +111,9 @@ clean: ## Remove the virtual environment and caches
 
 bench-matching: install ## Run the matching engine on every sample (../shared/matching/samples) and judge it
 	$(BIN)/python benchmarks/bench_matching.py
+
+bench-matching-scale: install ## The matching CLI on generated markets of 25k-200k listings, formats 1 and 2
+	$(BIN)/python benchmarks/bench_matching_scale.py
 
 bench-suggestions: install ## Time suggestions over 50,000 listings in PostgreSQL (BENCH_URL to override)
 	cd benchmarks && ../$(BIN)/python bench_suggestions.py $(if $(BENCH_URL),--url "$(BENCH_URL)")

@@ -21,6 +21,10 @@ class Config:
     SECRET_KEY: str | None = None
     DATABASE_URL: str | None = None
     SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
+    # PostgreSQL: seconds to wait for a connection, and the longest one statement may run
+    DB_CONNECT_TIMEOUT = 5
+    DB_STATEMENT_TIMEOUT_MS = 30000
+    HEALTH_TIMEOUT_SECONDS = 1.0  # /healthz answers 503 when the database takes longer
 
     # Interface
     BABEL_DEFAULT_LOCALE = "id"
@@ -41,9 +45,14 @@ class Config:
     # Accounts
     PASSWORD_MIN_LENGTH = 10
     PASSWORD_HASH_METHOD = "scrypt"  # werkzeug's default cost (n=32768)
-    LOGIN_MAX_FAILURES = 5
-    LOGIN_LOCKOUT_MINUTES = 15
+    LOGIN_MAX_FAILURES = 5  # tries on one account from one client, then that client waits
+    LOGIN_LOCKOUT_MINUTES = 15  # ... out this window (a password reset lifts it)
+    LOGIN_CLIENT_MAX_ATTEMPTS = 50  # sign-in tries from one client, whatever the accounts ...
+    LOGIN_CLIENT_WINDOW_MINUTES = 15  # ... in this window, then 429
     PASSWORD_RESET_HOURS = 2
+    RESET_CLIENT_MAX_PER_HOUR = 10  # forgot-password requests from one client, then 429
+    RESET_ADDRESS_MAX_PER_HOUR = 3  # e-mails to one address; past it the page answers the same
+    REGISTER_CLIENT_MAX_PER_HOUR = 10  # registrations tried from one client, then 429
 
     # E-mail: "files" writes .eml files under instance/outbox/, "smtp" talks to a server
     MAIL_BACKEND = "files"
@@ -74,11 +83,12 @@ class Config:
     DIGEST_BATCH_SIZE = 500  # readers per transaction in a digest run
     EXPIRY_CRON = "5 * * * *"  # listings and unanswered negotiation moves, hourly
     REMINDERS_CRON = "0 7 * * *"  # deals waiting on someone, daily
-    OUTBOX_INTERVAL_SECONDS = 60  # retry due mail this often
+    OUTBOX_INTERVAL_SECONDS = 15  # deliver due mail this often (never inside a request)
     OUTBOX_CLAIM_SECONDS = 120  # a sender's claim on a message; longer than one SMTP send
     OUTBOX_SENDERS = 4  # sender threads of one delivery run, each with its SMTP connection
     OUTBOX_MARK_BATCH = 20  # sent messages marked per UPDATE (a killed sender resends these)
     SCHEDULER_LEASE_SECONDS = 60  # SQLite lease; renewed every third of it
+    SCHEDULER_CATCH_UP_DELAY_SECONDS = 60  # missed digest runs are caught up this long after start
 
     # Set (EXCHANGE_PROXY_FIX=1) when a reverse proxy sets X-Forwarded-For/-Proto/-Host
     PROXY_FIX = False
@@ -103,6 +113,11 @@ class TestingConfig(Config):
     # Still scrypt, at a cost that keeps hundreds of test accounts fast; never in production.
     PASSWORD_HASH_METHOD = "scrypt:2048:8:1"
     SERVER_NAME = None
+    # Every test client is 127.0.0.1: per-client limits would add up across a test's many
+    # sign-ins. The tests of the limits set the production values themselves.
+    LOGIN_CLIENT_MAX_ATTEMPTS = 100_000
+    RESET_CLIENT_MAX_PER_HOUR = 100_000
+    REGISTER_CLIENT_MAX_PER_HOUR = 100_000
 
 
 class ProductionConfig(Config):

@@ -33,7 +33,7 @@ PAGES = [
     ("network", "/jaringan", ""),
     ("unmet demand", "/permintaan", ""),
     ("prices", "/harga", ""),
-    ("prices, one commodity", "/harga", "&komoditas=beras_medium"),
+    ("prices, one commodity", "/harga", "&komoditas=beras"),
     ("overview, one regency", "", "&kabupaten=3578"),
 ]
 

@@ -173,7 +173,7 @@ def main() -> None:
         (
             "price range + grade",
             manager,
-            "/pasar?commodity=beras_medium&grade=Medium+1&price_min=12500&price_max=14000",
+            "/pasar?commodity=beras&grade=Medium+1&price_min=12500&price_max=14000",
         ),
         ("distance sort", manager, "/pasar?sort=distance"),
         ("distance <= 50 km, sorted", manager, "/pasar?sort=distance&km=50"),

@@ -43,9 +43,14 @@ def bench_app(url: str):
     return create_app("testing", DATABASE_URL=url, WTF_CSRF_ENABLED=False)
 
 
+AKAD = ("tunai", "tempo", "salam", "istisna", "murabahah")
+
+
 def fill(app, n_listings: int, n_pesantren: int, seed: int = 1, today: date | None = None) -> None:
     """Empty the database and fill it: `n_pesantren` verified pesantren spread over the 38
-    regencies, `n_listings` active offers and requests over every commodity."""
+    regencies, `n_listings` active offers and requests over every commodity. Format 2: each
+    listing accepts one to three akad, 15% sit in a place of their own (another regency) and
+    20% have a minimum quantity per deal."""
     from exchange.catalogue.models import Commodity
     from exchange.catalogue.reference import load_reference_data
     from exchange.listings.models import Listing
@@ -92,6 +97,10 @@ def fill(app, n_listings: int, n_pesantren: int, seed: int = 1, today: date | No
             start = today + timedelta(days=rnd.randint(-10, 30))
             factor = rnd.uniform(0.85, 1.05) if side == "offer" else rnd.uniform(0.95, 1.2)
             qty = rnd.randint(50, 2000)
+            lat, lon = where[pid]
+            if rnd.random() < 0.15:
+                _code, lat, lon = rnd.choice(regencies)
+            akad = set(rnd.sample(AKAD, rnd.randint(1, 3)))
             rows.append(
                 {
                     "side": side,
@@ -103,12 +112,13 @@ def fill(app, n_listings: int, n_pesantren: int, seed: int = 1, today: date | No
                     "price": max(1, round(ref * factor)),
                     "window_start": start,
                     "window_end": start + timedelta(days=rnd.randint(14, 60)),
-                    "lat": where[pid][0],
-                    "lon": where[pid][1],
+                    "lat": lat,
+                    "lon": lon,
+                    "min_quantity": rnd.choice((None,) * 4 + (max(1, qty // 5),)),
                     "max_distance_km": (
                         rnd.choice((None, None, 100.0, 200.0)) if side == "request" else None
                     ),
-                    "akad": ["tunai"],
+                    "akad": [a for a in AKAD if a in akad],
                     "status": "active",
                 }
             )

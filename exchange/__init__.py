@@ -26,9 +26,11 @@ def create_app(config_name: str | None = None, **overrides) -> Flask:
     from exchange.auth.loader import init_login
     from exchange.errors import register_error_handlers
     from exchange.i18n import register_formatting, select_locale
-    from exchange.mail.outbox import init_outbox
     from exchange.models import import_all_models
+    from exchange.site.accesslog import init_access_log
     from exchange.site.form_messages import init_form_messages
+    from exchange.site.guards import init_guards
+    from exchange.site.headers import init_headers
     from exchange.site.nav import register_nav
 
     import_all_models()
@@ -38,11 +40,13 @@ def create_app(config_name: str | None = None, **overrides) -> Flask:
     ext.csrf.init_app(app)
     ext.babel.init_app(app, locale_selector=select_locale)
     init_login(app)
-    init_outbox(app)
     register_formatting(app)
     register_nav(app)
     init_form_messages(app)
     register_error_handlers(app)
+    init_headers(app)
+    init_guards(app)
+    init_access_log()
     _register_blueprints(app)
     _register_cli(app)
     return app
@@ -62,11 +66,23 @@ def _finish_config(app: Flask) -> None:
         url = make_url(app.config["DATABASE_URL"])
         if url.get_backend_name() == "sqlite" and url.database not in (None, "", ":memory:"):
             os.makedirs(os.path.dirname(os.path.abspath(url.database)), exist_ok=True)
+    options = dict(app.config.get("SQLALCHEMY_ENGINE_OPTIONS") or {})
+    # SQL error dumps in the logs never show the values (password hashes, reset-token hashes).
+    options.setdefault("hide_parameters", True)
     if app.config["DATABASE_URL"].startswith("sqlite"):
         # Concurrent writers (two managers accepting at once) wait for the lock, not fail.
-        options = dict(app.config.get("SQLALCHEMY_ENGINE_OPTIONS") or {})
         options.setdefault("connect_args", {"timeout": 30})
-        app.config["SQLALCHEMY_ENGINE_OPTIONS"] = options
+    elif app.config["DATABASE_URL"].startswith("postgresql"):
+        # A hung database must not freeze every worker: bounded connect and statement time.
+        statement_ms = int(app.config["DB_STATEMENT_TIMEOUT_MS"])
+        options.setdefault(
+            "connect_args",
+            {
+                "connect_timeout": int(app.config["DB_CONNECT_TIMEOUT"]),
+                "options": f"-c statement_timeout={statement_ms}",
+            },
+        )
+    app.config["SQLALCHEMY_ENGINE_OPTIONS"] = options
     app.config["BABEL_TRANSLATION_DIRECTORIES"] = os.path.join(app.root_path, "translations")
 
 

@@ -44,6 +44,13 @@ class Conflict(DomainError):
     default_message = _l("Data telah berubah; muat ulang halaman dan coba lagi.")
 
 
+class RateLimited(DomainError):
+    status_code = 429
+    default_message = _l(
+        "Terlalu banyak permintaan dari perangkat Anda. Tunggu sebentar, lalu coba lagi."
+    )
+
+
 def _wants_json() -> bool:
     return request.path.startswith("/api/") or request.path == "/healthz"
 
@@ -54,20 +61,25 @@ def _page(code: int, message=None):
     return render_template(f"errors/{code}.html", message=message), code
 
 
+def render_refusal(error: DomainError):
+    """The one mapping from a refusal to a response: JSON for the API, else a friendly page."""
+    code = error.status_code if error.status_code in (400, 403, 404, 409, 429) else 400
+    template_code = {409: 400}.get(code, code)
+    if _wants_json():
+        return jsonify({"error": str(error.message)}), code
+    return render_template(f"errors/{template_code}.html", message=error.message), code
+
+
 def register_error_handlers(app: Flask) -> None:
     @app.errorhandler(DomainError)
     def domain_error(error: DomainError):
-        code = error.status_code if error.status_code in (400, 403, 404, 409) else 400
-        template_code = {409: 400}.get(code, code)
-        if _wants_json():
-            return jsonify({"error": str(error.message)}), code
-        return render_template(f"errors/{template_code}.html", message=error.message), code
+        return render_refusal(error)
 
     for code in (400, 403, 404, 405, 413, 429):
 
         @app.errorhandler(code)
         def http_error(error, code=code):
-            template_code = code if code in (400, 403, 404) else 400
+            template_code = code if code in (400, 403, 404, 429) else 400
             if _wants_json():
                 return jsonify({"error": getattr(error, "description", str(code))}), code
             return render_template(f"errors/{template_code}.html", message=None), code

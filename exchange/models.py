@@ -4,6 +4,7 @@
 def import_all_models() -> None:
     from exchange.audit import models as _audit  # noqa: F401
     from exchange.auth import models as _auth  # noqa: F401
+    from exchange.auth import throttle as _throttle  # noqa: F401
     from exchange.catalogue import models as _catalogue  # noqa: F401
     from exchange.deals import models as _deals  # noqa: F401
     from exchange.digests import models as _digests  # noqa: F401
@@ -11,4 +12,5 @@ def import_all_models() -> None:
     from exchange.mail import models as _mail  # noqa: F401
     from exchange.matching import models as _matching  # noqa: F401
     from exchange.pesantren import models as _pesantren  # noqa: F401
+    from exchange.privacy import models as _privacy  # noqa: F401
     from exchange.scheduler import models as _scheduler  # noqa: F401

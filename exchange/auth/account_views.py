@@ -9,6 +9,7 @@ from flask_login import current_user, login_required, login_user
 from exchange.auth import passwords, services
 from exchange.auth.forms import ForgotForm, PasswordForm, ResetForm, SettingsForm, StaffAccountForm
 from exchange.auth.permissions import admin_required
+from exchange.auth.throttle import client_key
 from exchange.auth.views import bp
 from exchange.errors import Invalid
 from exchange.site.forms import show_error, status_for
@@ -59,7 +60,7 @@ def change_password():
 def forgot():
     form = ForgotForm()
     if form.validate_on_submit():
-        passwords.request_reset(form.email.data)
+        passwords.request_reset(form.email.data, client_key())
         flash(
             _(
                 "Bila alamat itu terdaftar, kami telah mengirim tautan untuk mengatur ulang kata "

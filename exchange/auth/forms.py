@@ -1,7 +1,7 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, EmailField, PasswordField, SelectField, StringField
-from wtforms.validators import DataRequired, EqualTo, Length, Regexp
+from wtforms.validators import DataRequired, EqualTo, Length, Optional, Regexp
 
 from exchange.auth.services import EMAIL_RE
 from exchange.pesantren.forms import REQUIRED, PesantrenFields
@@ -60,7 +60,7 @@ class RegisterForm(PesantrenFields):
     confirm = _confirm()
     nspp = StringField(
         _l("NSPP (12 angka)"),
-        validators=[DataRequired(message=REQUIRED), Length(max=20)],
+        validators=[Optional(), Length(max=20)],
         filters=[strip],
         render_kw={"inputmode": "numeric"},
     )

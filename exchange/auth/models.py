@@ -41,10 +41,12 @@ class User(UserMixin, db.Model):
     locale: Mapped[str] = mapped_column(String(5), default="id")
     digest_frequency: Mapped[str] = mapped_column(String(10), default=DigestFrequency.DAILY.value)
     is_active_account: Mapped[bool] = mapped_column(default=True)
-    # Bumped when the password changes: sessions carrying an older value are signed out.
+    # Bumped at sign-out, password change or reset and staff (de)activation: the session and
+    # remember-me cookies carry it (``get_id``), and older values are refused on every request.
     session_version: Mapped[int] = mapped_column(Integer, default=1)
+    # Wrong passwords since the last sign-in (told to the owner then). Lockouts are per client
+    # in ``auth/throttle.py``, so a stranger cannot lock the owner out.
     failed_logins: Mapped[int] = mapped_column(Integer, default=0)
-    locked_until: Mapped[datetime | None] = mapped_column(UTCDateTime())
     last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     created_at: Mapped[timestamp]
 

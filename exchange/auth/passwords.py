@@ -12,10 +12,11 @@ from flask_babel import gettext as _
 from sqlalchemy import select, update
 
 from exchange.audit.services import record
+from exchange.auth import throttle
 from exchange.auth.models import PasswordReset, User
-from exchange.auth.services import find_user_by_email, validate_password
+from exchange.auth.services import find_user_by_email, normalise_email, validate_password
 from exchange.db import utcnow
-from exchange.errors import Invalid
+from exchange.errors import Invalid, RateLimited
 from exchange.extensions import db
 from exchange.mail.outbox import queue_email
 
@@ -28,8 +29,8 @@ def _set_password(user: User, password: str) -> None:
     """New hash, and every other session of the account is signed out."""
     user.set_password(password)
     user.session_version += 1
-    user.failed_logins = 0
-    user.locked_until = None
+    # Whoever locked the account out by guessing, the owner who proved the address is let in.
+    throttle.clear_first("login-pair", normalise_email(user.email))
 
 
 def change_password(user: User, current: str, new: str) -> None:
@@ -42,29 +43,53 @@ def change_password(user: User, current: str, new: str) -> None:
     db.session.commit()
 
 
-def request_reset(email: str, now=None) -> None:
-    """E-mail a one-time link when the address belongs to an active account.
+def request_reset(email: str, client: str, now=None) -> None:
+    """Queue a one-time link when the address belongs to an active account.
 
-    Says nothing either way (the page answers the same): no account enumeration.
+    The same work and the same answer either way (no account enumeration): an unknown or
+    inactive address gets a short notice instead of a link, through the same outbox. Every
+    request makes the account's earlier links die, so one link at a time is live.
+    Raises RateLimited past RESET_CLIENT_MAX_PER_HOUR requests from one client; past
+    RESET_ADDRESS_MAX_PER_HOUR for one address nothing more is queued (the page says the same).
     """
     now = now or utcnow()
-    user = find_user_by_email(email)
-    if user is None or not user.is_active:
+    cfg = current_app.config
+    address = normalise_email(email)
+    if throttle.hit("reset-client", client, 3600, now)[0] > cfg["RESET_CLIENT_MAX_PER_HOUR"]:
+        raise RateLimited()
+    if throttle.hit("reset-address", address, 3600, now)[0] > cfg["RESET_ADDRESS_MAX_PER_HOUR"]:
         return
+    user = find_user_by_email(address)
     token = secrets.token_urlsafe(32)
-    hours = current_app.config["PASSWORD_RESET_HOURS"]
-    db.session.add(
-        PasswordReset(
-            user_id=user.id, token_hash=_hash(token), expires_at=now + timedelta(hours=hours)
+    hours = cfg["PASSWORD_RESET_HOURS"]
+    link = cfg["BASE_URL"].rstrip("/") + url_for("auth.reset", token=token)
+    if user is not None and user.is_active:
+        db.session.execute(
+            update(PasswordReset)
+            .where(PasswordReset.user_id == user.id, PasswordReset.used_at.is_(None))
+            .values(used_at=now)
         )
-    )
-    link = current_app.config["BASE_URL"].rstrip("/") + url_for("auth.reset", token=token)
-    with force_locale(user.locale or "id"):
+        db.session.add(
+            PasswordReset(
+                user_id=user.id, token_hash=_hash(token), expires_at=now + timedelta(hours=hours)
+            )
+        )
+        locale, template = user.locale or "id", "mail/password_reset.txt"
+        record("user.reset_requested", user, actor=None)
+    else:
+        locale, template = request_locale(), "mail/password_reset_unknown.txt"
+    with force_locale(locale):
         subject = _("Atur ulang kata sandi Bursa Pesantren")
-        text = render_template("mail/password_reset.txt", user=user, link=link, hours=hours)
-    queue_email(user.email, subject, text)
-    record("user.reset_requested", user, actor=None)
+        text = render_template(template, user=user, link=link, hours=hours)
+    # The link is in the body only until it is sent: the sender scrubs it (``mail/outbox.py``).
+    queue_email(address, subject, text, sensitive=True)
     db.session.commit()
+
+
+def request_locale() -> str:
+    from exchange.i18n import select_locale
+
+    return select_locale()
 
 
 def reset_for_token(token: str, now=None) -> PasswordReset | None:

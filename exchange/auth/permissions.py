@@ -42,6 +42,13 @@ def can_edit_listing(user, listing) -> bool:
     return is_manager_of(user, listing.pesantren_id)
 
 
+def can_act_on_deal(user, deal) -> bool:
+    """Only the managers of the deal's two pesantren act on it (staff only read it)."""
+    return is_manager_of(user, deal.seller_pesantren_id) or is_manager_of(
+        user, deal.buyer_pesantren_id
+    )
+
+
 def require_own(user, obj_pesantren_id: int | None) -> None:
     """Refuse with 404 unless the user manages the pesantren that owns the object."""
     if not is_manager_of(user, obj_pesantren_id):

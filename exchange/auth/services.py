@@ -3,17 +3,19 @@
 from __future__ import annotations
 
 import re
-from datetime import timedelta
+import secrets
 
 from flask import current_app
 from flask_babel import gettext as _
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
+from werkzeug.security import check_password_hash, generate_password_hash
 
 from exchange.audit.services import record
+from exchange.auth import throttle
 from exchange.auth.models import DigestFrequency, Role, User
 from exchange.auth.permissions import require_admin
 from exchange.db import utcnow
-from exchange.errors import Invalid, NotFound
+from exchange.errors import Invalid, NotFound, RateLimited
 from exchange.extensions import db
 from exchange.site.forms import looks_like_html
 
@@ -28,40 +30,95 @@ def find_user_by_email(email: str) -> User | None:
     return db.session.scalar(select(User).where(func.lower(User.email) == normalise_email(email)))
 
 
-def authenticate(email: str, password: str, now=None) -> User:
-    """Check the password; repeated failures lock the account for a while.
+_DUMMY_HASHES: dict[str, str] = {}
 
-    Raises Invalid with a message for the user when the sign-in is refused.
+
+def _dummy_hash() -> str:
+    """A hash of a random password with the configured method: unknown accounts cost the same."""
+    method = current_app.config["PASSWORD_HASH_METHOD"]
+    if method not in _DUMMY_HASHES:
+        _DUMMY_HASHES[method] = generate_password_hash(secrets.token_hex(16), method=method)
+    return _DUMMY_HASHES[method]
+
+
+def authenticate(email: str, password: str, client: str, now=None) -> tuple[User, int]:
+    """Check the password, with limits that hold across workers (``auth/throttle.py``).
+
+    - per client: at most LOGIN_CLIENT_MAX_ATTEMPTS tries per LOGIN_CLIENT_WINDOW_MINUTES,
+      whatever the accounts (raises RateLimited, a 429);
+    - per (account, client): LOGIN_MAX_FAILURES tries, then that client waits out the
+      LOGIN_LOCKOUT_MINUTES window. The owner on another client is not locked out, and a
+      password reset clears every lock of the account.
+    Unknown addresses get the same answers and the same work (a dummy hash is checked).
+    Returns the user and how many wrong passwords were tried on the account since its last
+    sign-in. Raises Invalid with a message for the user when the sign-in is refused.
     """
     now = now or utcnow()
     cfg = current_app.config
-    user = find_user_by_email(email)
-    wrong = Invalid(_("E-mail atau kata sandi salah."))
-    if user is None:
-        raise wrong
-    if user.locked_until and user.locked_until > now:
-        minutes = max(1, int((user.locked_until - now).total_seconds() // 60) + 1)
+    address = normalise_email(email)
+    window = int(cfg["LOGIN_CLIENT_WINDOW_MINUTES"]) * 60
+    tries, _until = throttle.hit("login-client", client, window, now)
+    if tries > cfg["LOGIN_CLIENT_MAX_ATTEMPTS"]:
+        raise RateLimited()
+    tries, until = throttle.hit(
+        "login-pair", (address, client), int(cfg["LOGIN_LOCKOUT_MINUTES"]) * 60, now
+    )
+    if tries > cfg["LOGIN_MAX_FAILURES"]:
         raise Invalid(
             _(
-                "Terlalu banyak percobaan masuk yang gagal. Coba lagi dalam %(minutes)d menit.",
-                minutes=minutes,
+                "Terlalu banyak percobaan masuk yang gagal. Coba lagi dalam %(minutes)d menit, "
+                'atau atur ulang kata sandi lewat "Lupa kata sandi".',
+                minutes=throttle.minutes_left(until, now),
             )
         )
-    if not user.check_password(password):
-        user.failed_logins += 1
-        if user.failed_logins >= cfg["LOGIN_MAX_FAILURES"]:
-            user.locked_until = now + timedelta(minutes=cfg["LOGIN_LOCKOUT_MINUTES"])
-            user.failed_logins = 0
-            record("user.locked", user, actor=None)
+    user = find_user_by_email(address)
+    if user is None:
+        check_password_hash(_dummy_hash(), password or "")
+        raise Invalid(_("E-mail atau kata sandi salah."))
+    if not user.check_password(password or ""):
+        # One statement: concurrent failures never lose a count.
+        db.session.execute(
+            update(User)
+            .where(User.id == user.id)
+            .values(failed_logins=User.failed_logins + 1)
+            .execution_options(synchronize_session=False)
+        )
         db.session.commit()
-        raise wrong
+        raise Invalid(_("E-mail atau kata sandi salah."))
     if not user.is_active:
         raise Invalid(_("Akun ini dinonaktifkan."))
-    user.failed_logins = 0
-    user.locked_until = None
+    throttle.clear("login-pair", (address, client))
+    failures = _take_failed_logins(user.id)
     user.last_login_at = now
     db.session.commit()
-    return user
+    return user, failures
+
+
+def _take_failed_logins(user_id: int) -> int:
+    """Wrong passwords tried since the last sign-in, and the count starts anew (flush only).
+
+    Subtracting what was read keeps a failure counted concurrently.
+    """
+    seen = db.session.scalar(select(User.failed_logins).where(User.id == user_id)) or 0
+    if seen:
+        db.session.execute(
+            update(User)
+            .where(User.id == user_id)
+            .values(failed_logins=User.failed_logins - seen)
+            .execution_options(synchronize_session=False)
+        )
+    return seen
+
+
+def end_sessions(user: User) -> None:
+    """Sign the account out everywhere: cookies carry the session version (``User.get_id``)."""
+    db.session.execute(
+        update(User)
+        .where(User.id == user.id)
+        .values(session_version=User.session_version + 1)
+        .execution_options(synchronize_session=False)
+    )
+    db.session.commit()
 
 
 def validate_password(password: str) -> None:
@@ -120,13 +177,21 @@ def update_settings(user: User, locale: str, digest_frequency: str) -> None:
     db.session.commit()
 
 
-def register_manager(name: str, email: str, password: str, nspp: str, registry: dict):
+def register_manager(
+    name: str, email: str, password: str, nspp: str, registry: dict, client: str, now=None
+):
     """A manager registers themselves and their pesantren (pending) in one transaction.
 
     Returns (user, warnings). Raises Invalid (bad input, taken e-mail or NSPP); nothing is
-    stored then.
+    stored then. Raises RateLimited past REGISTER_CLIENT_MAX_PER_HOUR tries from one client
+    (counted first, in one statement, so concurrent tries cannot slip past the limit).
     """
     from exchange.pesantren.services import add_pesantren
+
+    now = now or utcnow()
+    tries = throttle.hit("register-client", client, 3600, now)[0]
+    if tries > current_app.config["REGISTER_CLIENT_MAX_PER_HOUR"]:
+        raise RateLimited()
 
     name = (name or "").strip()
     if not name or len(name) > 120 or looks_like_html(name):
@@ -172,6 +237,7 @@ def set_staff_active(admin: User, user_id: int, active: bool) -> User:
     if user.id == admin.id:
         raise Invalid(_("Anda tidak dapat menonaktifkan akun Anda sendiri."))
     user.is_active_account = active
+    user.session_version += 1  # old cookies of the account never come back to life
     record("user.activated" if active else "user.deactivated", user, actor=admin)
     db.session.commit()
     return user

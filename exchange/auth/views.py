@@ -8,6 +8,7 @@ from flask_login import current_user, login_required, login_user, logout_user
 
 from exchange.auth import services
 from exchange.auth.forms import LoginForm, RegisterForm
+from exchange.auth.throttle import client_key
 from exchange.errors import Invalid
 from exchange.site.forms import show_error, status_for
 
@@ -40,11 +41,22 @@ def login():
     form = LoginForm()
     if form.validate_on_submit():
         try:
-            user = services.authenticate(form.email.data, form.password.data)
+            user, failures = services.authenticate(
+                form.email.data, form.password.data, client_key()
+            )
         except Invalid as exc:
             form.password.errors.append(str(exc.message))
         else:
             login_user(user, remember=form.remember.data)
+            if failures:
+                flash(
+                    _(
+                        "Sejak Anda terakhir masuk, ada %(n)d percobaan masuk dengan kata sandi "
+                        "salah pada akun ini.",
+                        n=failures,
+                    ),
+                    "warning",
+                )
             return redirect(safe_next(request.args.get("next")) or home_for(user))
     return render_template("auth/login.html", form=form), 200 if not form.errors else 400
 
@@ -52,6 +64,8 @@ def login():
 @bp.route("/keluar", methods=["POST"])
 @login_required
 def logout():
+    # Server-side: every cookie made for this account (session and remember-me) stops working.
+    services.end_sessions(current_user._get_current_object())
     logout_user()
     flash(_("Anda telah keluar."), "info")
     return redirect(url_for("site.index"))
@@ -71,6 +85,7 @@ def register():
                 form.password.data,
                 form.nspp.data,
                 form.registry_data(),
+                client=client_key(),
             )
         except Invalid as exc:
             show_error(form, exc)

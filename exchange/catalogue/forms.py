@@ -1,10 +1,10 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, DecimalField, IntegerField, StringField, TextAreaField
+from wtforms import BooleanField, IntegerField, StringField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, Regexp
 
 from exchange.pesantren.forms import REQUIRED
-from exchange.site.forms import NoHTML, strip
+from exchange.site.forms import FiniteDecimalField, NoHTML, strip
 
 
 def _text(label, max_len, required=True):
@@ -40,7 +40,7 @@ class CommodityForm(FlaskForm):
         render_kw={"inputmode": "numeric"},
     )
     price_source = _text(_l("Sumber harga"), 500, required=False)
-    transport_cost_per_unit_km = DecimalField(
+    transport_cost_per_unit_km = FiniteDecimalField(
         _l("Ongkos angkut (Rp per satuan per km)"),
         places=None,
         default=2,
@@ -49,6 +49,7 @@ class CommodityForm(FlaskForm):
     )
     is_food = BooleanField(_l("Bahan pangan"))
     is_ribawi = BooleanField(_l("Barang ribawi (pertukaran sejenis harus sama dan tunai)"))
+    made_to_order = BooleanField(_l("Barang pesanan (boleh akad istishna')"))
     active = BooleanField(_l("Aktif (dapat dipasang)"), default=True)
 
     def data_for_service(self) -> dict:
@@ -66,6 +67,7 @@ class CommodityForm(FlaskForm):
                 "transport_cost_per_unit_km",
                 "is_food",
                 "is_ribawi",
+                "made_to_order",
                 "active",
             )
         }

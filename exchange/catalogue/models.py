@@ -26,8 +26,19 @@ class Commodity(db.Model):
     transport_cost_per_unit_km: Mapped[float] = mapped_column(Float, default=2.0)
     # DOMAIN.md section 7: the conservative default treats every foodstuff as ribawi (food class)
     is_ribawi: Mapped[bool] = mapped_column(default=False)
+    # "food" or "monetary" (DOMAIN.md 7.5): goods of one class are exchanged only hand to hand
+    ribawi_class: Mapped[str | None] = mapped_column(String(20))
     is_food: Mapped[bool] = mapped_column(default=False)
+    # Made to order (batik, sarung, uniforms, printed kitab, custom-label water): istisna' only
+    made_to_order: Mapped[bool] = mapped_column(default=False)
     active: Mapped[bool] = mapped_column(default=True)
+
+    @property
+    def ribawi_group(self) -> str | None:
+        """The ribawi class the rules use (None: not ribawi); foodstuffs default to "food"."""
+        if not self.is_ribawi:
+            return None
+        return self.ribawi_class or ("food" if self.is_food else "monetary")
 
     def name(self, locale: str = "id") -> str:
         return self.name_en if locale == "en" else self.name_id

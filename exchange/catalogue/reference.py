@@ -63,6 +63,9 @@ def load_reference_data(commit: bool = True) -> tuple[int, int]:
                 transport_cost_per_unit_km=float(row["transport_cost_per_unit_km"]),
                 is_food=row["is_food"] == "1",
                 is_ribawi=row["is_ribawi"] == "1",
+                # Columns added later: a row without them is not ribawi-classed, not to order.
+                ribawi_class=(row.get("ribawi_class") or None),
+                made_to_order=(row.get("made_to_order") or "0") == "1",
                 price_source=row["price_source"][:500],
             )
         )

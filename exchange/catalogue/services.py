@@ -46,6 +46,10 @@ def _clean(data: dict) -> dict:
     values["grades"] = parse_grades(data.get("grades"))
     values["is_food"] = bool(data.get("is_food"))
     values["is_ribawi"] = bool(data.get("is_ribawi"))
+    values["ribawi_class"] = (
+        ("food" if values["is_food"] else "monetary") if values["is_ribawi"] else None
+    )
+    values["made_to_order"] = bool(data.get("made_to_order"))
     values["active"] = bool(data.get("active", True))
     return values
 

@@ -9,11 +9,12 @@ from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
 from exchange.dashboard.services import REASON_MAX
 from exchange.site.form_messages import GetForm
+from exchange.site.forms import SaneDate
 
 
 class FilterForm(GetForm):
-    dari = DateField(_l("Dari tanggal"), validators=[Optional()])
-    sampai = DateField(_l("Sampai tanggal"), validators=[Optional()])
+    dari = DateField(_l("Dari tanggal"), validators=[Optional(), SaneDate()])
+    sampai = DateField(_l("Sampai tanggal"), validators=[Optional(), SaneDate()])
     komoditas = SelectField(_l("Komoditas"), choices=[], validate_choice=False)
     kabupaten = SelectField(_l("Kabupaten/kota"), choices=[], validate_choice=False)
 
@@ -29,8 +30,8 @@ class AuditFilterForm(GetForm):
     pesantren = StringField(_l("Pesantren (nama atau ID)"), validators=[Length(max=120)])
     email = StringField(_l("E-mail pengguna"), validators=[Length(max=255)])
     jenis = StringField(_l("Jenis (awalan, mis. listing.)"), validators=[Length(max=60)])
-    dari = DateField(_l("Dari tanggal"), validators=[Optional()])
-    sampai = DateField(_l("Sampai tanggal"), validators=[Optional()])
+    dari = DateField(_l("Dari tanggal"), validators=[Optional(), SaneDate()])
+    sampai = DateField(_l("Sampai tanggal"), validators=[Optional(), SaneDate()])
 
 
 class LookupForm(GetForm):

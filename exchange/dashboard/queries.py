@@ -23,6 +23,8 @@ from exchange.deals.models import Contract, Deal, DealEvent, TermsVersion
 from exchange.deals.states import State
 from exchange.extensions import db
 from exchange.listings.models import Listing, ListingStatus, Side
+from exchange.matching import instance as engine_view
+from exchange.matching.model import Instance
 from exchange.matching.models import Proposal, ProposalStatus
 from exchange.models import import_all_models
 from exchange.pesantren.models import Pesantren, Regency
@@ -420,50 +422,36 @@ def prices(f: Filters) -> list[tuple[str, str, str, str, int | None, int | None,
     return sorted(rows, key=lambda r: (r[0], r[3]))
 
 
-def open_listings(f: Filters, today: date) -> tuple[list[Open], list[Open], dict[int, float]]:
-    """Every open offer and request (of the commodity; any regency: supply reaches across)."""
-    q = (
-        _open_listings(
-            Filters(f.start, f.end, f.commodity_id, None),
-            today,
-            Listing.id,
-            Listing.side,
-            Listing.pesantren_id,
-            Pesantren.regency_code,
+def open_listings(f: Filters, today: date) -> tuple[Instance, list[Open]]:
+    """Every open offer and request (of the commodity; any regency: supply reaches across) as
+    the matching engine's instance (its own adapter: places, akad, minimums, road factor), and
+    each one's facts for the tables."""
+    rows = db.session.execute(
+        select(
+            *engine_view.LISTING_COLUMNS,
+            *engine_view.PESANTREN_COLUMNS,
             Listing.commodity_id,
-            Listing.grade,
-            Listing.remaining,
-            Listing.price,
-            Listing.window_start,
-            Listing.window_end,
-            Listing.lat,
-            Listing.lon,
-            Listing.max_distance_km,
         )
-        .where(Pesantren.status == "verified")
+        .join(Pesantren, Pesantren.id == Listing.pesantren_id)
+        .join(Commodity, Commodity.id == Listing.commodity_id)
+        .where(*engine_view.active_conditions(today))
+        .where(*([Listing.commodity_id == f.commodity_id] if f.commodity_id else []))
         .order_by(Listing.id)
-    )
-    offers, requests = [], []
-    for row in db.session.execute(q):
-        item = Open(
-            listing_id=row[0],
-            pesantren_id=row[2],
-            regency=row[3],
-            commodity_id=row[4],
-            grade=row[5],
-            remaining=int(row[6]),
-            price=int(row[7]),
-            start=row[8].toordinal(),
-            end=row[9].toordinal(),
-            lat=row[10],
-            lon=row[11],
-            max_distance_km=row[12],
+    ).all()
+    n = engine_view.N_COLUMNS
+    opens = [
+        Open(
+            listing_id=r[0],
+            side=r[1],
+            pesantren_id=r[2],
+            regency=r[n],
+            commodity_id=r[n + 3],
+            remaining=int(r[5]),
+            price=int(r[6]),
         )
-        (offers if row[1] == Side.OFFER.value else requests).append(item)
-    transport = dict(
-        db.session.execute(select(Commodity.id, Commodity.transport_cost_per_unit_km)).all()
-    )
-    return requests, offers, transport
+        for r in rows
+    ]
+    return engine_view.instance_from_rows(rows, today), opens
 
 
 def regencies() -> list[Regency]:

@@ -18,6 +18,7 @@ from exchange.dashboard.filters import Filters
 from exchange.dashboard.reach import reach
 from exchange.dashboard.tables import Column, Table
 from exchange.i18n import number, rupiah
+from exchange.listings.models import Side
 
 
 @dataclass
@@ -32,7 +33,8 @@ class Page:
 
 
 def _safe(svg_text: str) -> Markup:
-    return Markup(svg_text)  # noqa: S704 - svg.py escapes every piece of text it draws
+    # svg.py escapes every piece of text it draws
+    return Markup(svg_text)  # noqa: S704  # nosec B704
 
 
 def _regency_names() -> dict[str, str]:
@@ -326,9 +328,13 @@ def network_page(f: Filters, today: date) -> Page:
 
 
 def unmet_page(f: Filters, today: date) -> Page:
-    requests, offers, transport = queries.open_listings(f, today)
-    result = reach(requests, offers, transport)
-    by_id = {x.listing_id: x for x in requests + offers}
+    instance, opens = queries.open_listings(f, today)
+    by_id = {x.listing_id: x for x in opens}
+    result = reach(
+        instance,
+        {x.listing_id: x.remaining for x in opens if x.side == Side.REQUEST},
+        {x.listing_id: x.remaining for x in opens if x.side == Side.OFFER},
+    )
     catalogue = {c.id: c for c in queries.commodities()}
     regencies = _regency_names()
 

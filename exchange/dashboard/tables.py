@@ -40,14 +40,29 @@ def plain(value) -> str:
     return str(value)
 
 
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def safe_cell(value) -> str:
+    """A cell as text that no spreadsheet runs as a formula: text starting with = + - @ tab or
+    CR gets a leading apostrophe (OWASP's advice). Numbers stay numbers (-5 is not text)."""
+    text = plain(value)
+    if isinstance(value, str) and text.startswith(FORMULA_START):
+        return "'" + text
+    return text
+
+
 def write_csv(columns: Sequence[Column], rows: Iterable[tuple], sep: str = ";") -> Iterable[str]:
-    """Yield the CSV text piece by piece: a UTF-8 BOM, the header, then the rows."""
+    """Yield the CSV text piece by piece: a UTF-8 BOM, the header, then the rows.
+
+    Every CSV export goes through here, so every cell goes through ``safe_cell``.
+    """
     buffer = io.StringIO()
     writer = csv.writer(buffer, delimiter=sep, lineterminator="\r\n")
-    writer.writerow([c.label for c in columns])
+    writer.writerow([safe_cell(c.label) for c in columns])
     yield BOM + buffer.getvalue()
     for row in rows:
         buffer.seek(0)
         buffer.truncate()
-        writer.writerow([plain(v) for v in row])
+        writer.writerow([safe_cell(v) for v in row])
         yield buffer.getvalue()

@@ -7,11 +7,13 @@ Pure: no Flask, no database, no clock (today is passed in).
 
 from __future__ import annotations
 
-import dataclasses
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+import re
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, replace
 from datetime import date
 
+from exchange.deals import bounds
+from exchange.deals.reasons import Reason
 from exchange.deals.states import N_
 
 AKAD_ORDER = ("tunai", "tempo", "salam", "istisna", "murabahah")
@@ -25,12 +27,7 @@ AKAD_LABELS = {
 TRANSPORT = ("seller", "buyer")
 
 
-@dataclass(frozen=True)
-class Reason:
-    code: str
-    message: str  # a msgid; the shell translates it with ``params``
-    field: str | None = None
-    params: dict = dataclasses.field(default_factory=dict)
+__all__ = ["Reason"]  # re-exported: callers write ``akad.Reason``
 
 
 @dataclass(frozen=True)
@@ -64,14 +61,18 @@ class Terms:
 class Goods:
     is_food: bool
     is_ribawi: bool = False
+    # Istisna' is for goods made to order (the catalogue's ``made_to_order`` flag), nothing else.
+    made_to_order: bool = False
+    ribawi_class: str | None = None  # "food" or "monetary" when ribawi
 
 
 def offered_akad(listing_akad: Sequence[Iterable[str]], goods: Goods) -> list[str]:
-    """The akad every listing involved accepts, in a fixed order; istisna' never for food."""
+    """The akad every listing involved accepts, in a fixed order; istisna' only for goods made
+    to order."""
     allowed = set(AKAD_ORDER)
     for accepted in listing_akad:
         allowed &= set(accepted)
-    if goods.is_food:
+    if not goods.made_to_order:
         allowed.discard("istisna")
     return [a for a in AKAD_ORDER if a in allowed]
 
@@ -85,12 +86,40 @@ def check_terms(terms: Terms, goods: Goods, allowed: Sequence[str], today: date)
     return reasons
 
 
+def _check_dates(terms: Terms, today: date) -> list[Reason]:
+    # A handover date in the past has its own reason (handover_past): only the far end here.
+    r = bounds.check_agreed_date(
+        terms.handover_date, date.min, today, "handover_date", N_("Tanggal penyerahan")
+    )
+    r += bounds.check_agreed_date(
+        terms.payment_due_date, today, today, "payment_due_date", N_("Jatuh tempo pembayaran")
+    )
+    for stage in terms.schedule:
+        found = bounds.check_agreed_date(
+            stage.due, today, today, "schedule", N_("Tanggal tahap pembayaran")
+        )
+        if found:
+            r += found
+            break
+    return r
+
+
 def _check_common(terms: Terms, allowed: Sequence[str], today: date) -> list[Reason]:
     r: list[Reason] = []
-    if terms.quantity <= 0:
-        r.append(Reason("quantity", N_("Jumlah harus lebih dari nol."), "quantity"))
-    if terms.unit_price <= 0:
-        r.append(Reason("price", N_("Harga satuan harus lebih dari nol."), "unit_price"))
+    r += bounds.check_quantity(terms.quantity)
+    r += bounds.check_unit_price(terms.unit_price)
+    if not r and terms.total > bounds.MAX_TOTAL:
+        r.append(Reason("total_max", N_("Total harga terlalu besar."), "quantity"))
+    for label, value in (("cost_price", terms.cost_price), ("margin", terms.margin)):
+        if value is not None and value > bounds.MAX_UNIT_PRICE:
+            r.append(
+                Reason(
+                    "price_max",
+                    N_("Harga satuan terlalu tinggi: paling banyak %(max)s."),
+                    label,
+                    {"max": bounds.MAX_UNIT_PRICE},
+                )
+            )
     if terms.akad not in AKAD_ORDER:
         r.append(Reason("akad_unknown", N_("Pilih jenis akad."), "akad"))
     elif terms.akad not in allowed:
@@ -105,6 +134,7 @@ def _check_common(terms: Terms, allowed: Sequence[str], today: date) -> list[Rea
         r.append(Reason("handover_date", N_("Isi tanggal penyerahan."), "handover_date"))
     elif terms.handover_date < today:
         r.append(Reason("handover_past", N_("Tanggal penyerahan sudah lewat."), "handover_date"))
+    r += _check_dates(terms, today)
     if not terms.handover_place.strip():
         r.append(Reason("handover_place", N_("Isi lokasi penyerahan."), "handover_place"))
     if terms.transport not in TRANSPORT:
@@ -188,11 +218,14 @@ def _salam(terms: Terms, goods: Goods, today: date) -> list[Reason]:
 
 def _istisna(terms: Terms, goods: Goods, today: date) -> list[Reason]:
     r: list[Reason] = []
-    if goods.is_food:
+    if not goods.made_to_order:
         r.append(
             Reason(
-                "istisna_food",
-                N_("Akad istishna' hanya untuk barang pesanan (bukan bahan pangan)."),
+                "istisna_made_to_order",
+                N_(
+                    "Akad istishna' hanya untuk barang yang dibuat sesuai pesanan (ditandai di "
+                    "katalog komoditas)."
+                ),
                 "akad",
             )
         )
@@ -265,26 +298,65 @@ def buyer_pays_first(akad: str) -> bool:
     return akad == "salam"
 
 
-def check_payment(akad: str, amount: int, paid: int, total: int) -> list[Reason]:
-    """May the buyer record a payment of ``amount`` when ``paid`` of ``total`` is recorded?"""
-    if amount <= 0:
+def is_deferred(terms: Terms) -> bool:
+    """Does the goods or the price come later than the handover session? Tempo and salam always,
+    istishna' (made later, often paid in stages), murabahah when paid after the handover."""
+    if terms.akad in ("tempo", "salam", "istisna"):
+        return True
+    return (
+        terms.akad == "murabahah"
+        and terms.payment_due_date is not None
+        and terms.handover_date is not None
+        and terms.payment_due_date > terms.handover_date
+    )
+
+
+def check_payment(
+    akad: str,
+    amount: int,
+    paid: int,
+    due: int,
+    paid_on: date | None = None,
+    contract_date: date | None = None,
+    today: date | None = None,
+) -> list[Reason]:
+    """May the buyer record a payment of ``amount`` on ``paid_on`` when ``paid`` of ``due`` is
+    recorded? Salam: never after signing (the acceptance records the full price)."""
+    if akad == "salam":
+        return [
+            Reason(
+                "salam_no_later_payment",
+                N_(
+                    "Pada akad salam, harga dibayar lunas saat akad dan sudah tercatat; tidak ada "
+                    "pembayaran kemudian atau cicilan."
+                ),
+                "amount",
+            )
+        ]
+    if amount is None or amount <= 0:
         return [Reason("pay_positive", N_("Jumlah pembayaran harus lebih dari nol."), "amount")]
-    if paid + amount > total:
+    if today is not None:
+        found = bounds.check_recorded_date(
+            paid_on, contract_date, today, "paid_on", N_("Tanggal bayar")
+        )
+        if found:
+            return found
+    if paid + amount > due:
         return [
             Reason(
                 "pay_over",
                 N_("Pembayaran melebihi sisa tagihan (%(left)s)."),
                 "amount",
-                {"left": total - paid},
+                {"left": max(due - paid, 0)},
             )
         ]
-    if akad in ("salam", "tunai") and paid + amount != total:
+    if akad == "tunai" and paid + amount != due:
         return [
             Reason(
                 "pay_in_full",
                 N_("Akad ini dibayar lunas sekaligus (%(left)s), tanpa cicilan."),
                 "amount",
-                {"left": total - paid},
+                {"left": due - paid},
             )
         ]
     return []
@@ -301,15 +373,168 @@ def check_ship(akad: str, paid: int, total: int) -> list[Reason]:
     return []
 
 
-def check_complete(paid: int, total: int) -> list[Reason]:
-    if paid < total:
+def check_receive(
+    akad: str,
+    value_received: int,
+    paid: int,
+    paying_now: int,
+    received_on: date | None,
+    contract_date: date | None,
+    today: date,
+) -> list[Reason]:
+    """The handover record (BAST). Tunai: the price of what is received is paid at the handover
+    at the latest, so the BAST is refused unless it is paid before or recorded with it."""
+    r = bounds.check_recorded_date(
+        received_on, contract_date, today, "received_on", N_("Tanggal diterima")
+    )
+    if paying_now and akad == "salam":
+        r += check_payment(akad, paying_now, paid, value_received)
+    elif paying_now:
+        r += [
+            replace(x, field="paid_now")
+            for x in check_payment("tempo", paying_now, paid, value_received)
+        ]
+    if akad == "tunai" and paid + paying_now < value_received:
+        r.append(
+            Reason(
+                "tunai_unpaid_handover",
+                N_(
+                    "Jual beli tunai dibayar paling lambat saat penyerahan: catat pembayaran "
+                    "%(left)s bersama berita acara ini."
+                ),
+                "paid_now",
+                {"left": value_received - paid},
+            )
+        )
+    return r
+
+
+def check_complete(paid: int, due: int, refunded: int = 0) -> list[Reason]:
+    """Paid (net of refunds) must equal the value of what was received: no debt left, and no
+    overpayment kept without a refund record."""
+    net = paid - refunded
+    if net < due:
         return [
             Reason(
                 "unpaid",
                 N_("Kesepakatan baru dapat diselesaikan setelah pembayaran lunas."),
             )
         ]
+    if net > due:
+        return [
+            Reason(
+                "refund_owed",
+                N_(
+                    "Pembayaran melebihi nilai barang yang diterima sebesar %(over)s; catat "
+                    "pengembalian uang lebih dulu."
+                ),
+                None,
+                {"over": net - due},
+            )
+        ]
     return []
+
+
+def check_refund(
+    amount: int,
+    paid: int,
+    refunded: int,
+    due: int,
+    refunded_on: date | None,
+    contract_date: date | None,
+    today: date,
+) -> list[Reason]:
+    """The seller returns money the buyer paid beyond the value of what it received."""
+    over = paid - refunded - due
+    if over <= 0:
+        return [
+            Reason(
+                "no_refund_owed",
+                N_("Tidak ada kelebihan bayar yang perlu dikembalikan."),
+                "amount",
+            )
+        ]
+    r = bounds.check_amount(amount)
+    r += bounds.check_recorded_date(
+        refunded_on, contract_date, today, "refunded_on", N_("Tanggal pengembalian")
+    )
+    if not r and amount > over:
+        r.append(
+            Reason(
+                "refund_over",
+                N_("Pengembalian melebihi kelebihan bayar (%(over)s)."),
+                "amount",
+                {"over": over},
+            )
+        )
+    return r
+
+
+def shortfall_choice_open(akad: str, due_date: date, today: date) -> bool:
+    """Salam: when the goods are not (all) there on the due date, the buyer chooses to cancel
+    with a refund or to wait (DOMAIN.md 7.1). The choice opens on the due date."""
+    return akad == "salam" and today >= due_date
+
+
+def check_wait(new_due: date | None, today: date) -> list[Reason]:
+    """The buyer waits: the new due date lies after today, within the bounds."""
+    if new_due is None:
+        return [Reason("wait_date", N_("Isi tanggal penyerahan yang baru."), "new_due")]
+    if new_due <= today:
+        return [
+            Reason(
+                "wait_future",
+                N_("Tanggal penyerahan yang baru harus sesudah hari ini."),
+                "new_due",
+            )
+        ]
+    return bounds.check_agreed_date(
+        new_due, today, today, "new_due", N_("Tanggal penyerahan yang baru")
+    )
+
+
+def check_grade(
+    grade: int | None,
+    offer_grade: int | None,
+    request_min: int | None,
+    label: Callable[[int], str] = str,
+) -> list[Reason]:
+    """The deal's grade is the offer's (when there is an offer) and at least the request's
+    minimum (when there is a request). Grades are ranks: higher is better."""
+    if grade is None:
+        return []
+    if offer_grade is not None and grade != offer_grade:
+        return [
+            Reason(
+                "grade_offer",
+                N_("Mutu kesepakatan adalah mutu penawaran (%(grade)s)."),
+                "grade",
+                {"grade": label(offer_grade)},
+            )
+        ]
+    if request_min is not None and grade < request_min:
+        return [
+            Reason(
+                "grade_below_request",
+                N_("Mutu %(grade)s di bawah mutu paling rendah yang diminta (%(min)s)."),
+                "grade",
+                {"grade": label(grade), "min": label(request_min)},
+            )
+        ]
+    return []
+
+
+INTEREST_WORDS = re.compile(r"\b(denda|bunga|interest|penalt[iy])", re.IGNORECASE)
+INTEREST_WARNING = N_(
+    "Keterlambatan pembayaran tidak boleh dikenai bunga atau denda untuk penjual. Yang "
+    "dibolehkan (fatwa DSN-MUI 17/2000): sanksi (ta'zir) hanya bagi pembeli yang mampu tetapi "
+    "sengaja menunda, dan uangnya disalurkan ke dana sosial, bukan untuk penjual."
+)
+
+
+def speaks_of_interest(*texts: str | None) -> bool:
+    """Does a term or message speak of denda/bunga (interest, penalty)? Then the pages warn."""
+    return any(INTEREST_WORDS.search(t or "") for t in texts)
 
 
 def check_relisting(

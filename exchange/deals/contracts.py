@@ -13,13 +13,23 @@ from exchange.extensions import db
 from exchange.i18n import to_wib
 
 
+def document_number(prefix: str, number: int, when: datetime) -> str:
+    """``BP/2027/01/000123``: a prefix, the year and month (WIB), then a unique row number.
+
+    Contracts use ``BP`` and the deal's id, handover records ``BAST`` and the delivery's id,
+    receipts ``KW`` and the payment's id: stable (nothing renumbers) and unique per prefix."""
+    wib = to_wib(when)
+    return f"{prefix}/{wib.year:04d}/{wib.month:02d}/{number:06d}"
+
+
 def contract_number(deal_id: int, signed_at: datetime) -> str:
     """``BP/2027/01/000123``: the year and month of signing (WIB), then the deal's number."""
-    wib = to_wib(signed_at)
-    return f"BP/{wib.year:04d}/{wib.month:02d}/{deal_id:06d}"
+    return document_number("BP", deal_id, signed_at)
 
 
 def _party(pesantren, signer: User | None) -> dict:
+    """One party as the contract names it. The kopontren's own signatory (profile) signs when
+    one is named; otherwise the manager who agreed for it."""
     return {
         "id": pesantren.id,
         "name": pesantren.name,
@@ -28,7 +38,8 @@ def _party(pesantren, signer: User | None) -> dict:
         "kopontren_legal_number": pesantren.kopontren_legal_number,
         "address": pesantren.address,
         "regency": pesantren.regency.name if pesantren.regency else "",
-        "signer": signer.name if signer else "",
+        "signer": pesantren.signatory_name or (signer.name if signer else ""),
+        "signer_position": pesantren.signatory_position or "",
     }
 
 
@@ -67,6 +78,11 @@ def build_contract(deal: Deal, terms: TermsVersion, accepter: User, signed_at) -
         "margin": terms.margin,
         "clauses": list(rules.clauses(terms.akad)),
         "signed_at": signed_at.isoformat(),
+        # Where the contract was concluded: the regency of the party whose acceptance made it.
+        "accepted_by": accepter_side,
+        "signed_place": deal.pesantren_of(accepter_side).regency.name,
+        "halal_cert": (deal.offer.halal_cert or None) if deal.offer else None,
+        "note": terms.message or "",
     }
     contract = Contract(
         deal_id=deal.id,

@@ -4,16 +4,12 @@ dashboard) has something to show. Deterministic; goes through the real services.
 
 from __future__ import annotations
 
-from dataclasses import replace
-from datetime import timedelta
-
 from sqlalchemy import select
 
 from exchange.auth.models import Role, User
 from exchange.deals import fulfilment, services
 from exchange.errors import DomainError
 from exchange.extensions import db
-from exchange.listings.models import Listing
 from exchange.matching.models import Proposal, ProposalStatus
 
 
@@ -38,13 +34,9 @@ def seed_demo_deals(limit: int = 24) -> dict:
         if buyer is None or seller is None:
             continue
         try:
+            # The proposal's own terms, as the page prefills them (its akad, price, quantity).
             listing_id, counter_id = services.proposal_listings(buyer, proposal)
             terms = services.proposal_terms(buyer, proposal)
-            listings = (db.session.get(Listing, listing_id), db.session.get(Listing, counter_id))
-            akad = services.allowed_akad(listings)
-            if "tunai" not in akad:
-                continue  # the engine does not look at akad; the demo keeps to cash sales
-            terms = replace(terms, akad="tunai")
             deal = services.open_negotiation(
                 buyer, listing_id, counter_id, terms=terms, proposal_id=proposal.id
             )
@@ -63,12 +55,20 @@ def seed_demo_deals(limit: int = 24) -> dict:
 
 
 def _complete(deal_id: int, buyer: User, seller: User) -> None:
+    """A cash sale paid at the handover (recorded with the BAST, today: never in the future)."""
     deal = services.load_deal(deal_id)
     terms = deal.current_terms
-    handover = terms.handover_date
-    fulfilment.record_payment(buyer, deal_id, terms.total, handover - timedelta(days=1))
+    today = services.contract_date(deal)
     fulfilment.ship(seller, deal_id, "Dikirim dengan truk koperasi.")
-    fulfilment.receive(buyer, deal_id, terms.quantity, terms.grade, handover, "Lengkap dan baik.")
+    fulfilment.receive(
+        buyer,
+        deal_id,
+        terms.quantity,
+        terms.grade,
+        today,
+        "Lengkap dan baik.",
+        paid_now=terms.total,
+    )
     fulfilment.complete(seller, deal_id)
     fulfilment.rate(buyer, deal_id, 5, "Barang sesuai, pengiriman tepat waktu.")
     fulfilment.rate(seller, deal_id, 4, "Pembayaran lancar.")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date
 
 from flask_babel import lazy_gettext as _l
@@ -17,17 +18,36 @@ from wtforms import (
 from wtforms.validators import InputRequired, Length, NumberRange, Optional, ValidationError
 
 from exchange.deals import akad as rules
+from exchange.deals import bounds
 from exchange.numbers import parse_whole
 from exchange.site.forms import WholeField
+
+PRICE_MAX = _l("Harga satuan terlalu tinggi: paling banyak Rp 1.000.000.000.")
+QUANTITY_MAX = _l("Jumlah terlalu besar: paling banyak 10.000.000.")
+AMOUNT_MAX = _l("Jumlah uang terlalu besar.")
+
+
+def _money(label, required=True):
+    first = InputRequired(_l("Isi jumlah.")) if required else Optional()
+    return WholeField(
+        label, validators=[first, NumberRange(min=1, max=bounds.MAX_TOTAL, message=AMOUNT_MAX)]
+    )
 
 
 class TermsForm(FlaskForm):
     quantity = WholeField(
-        _l("Jumlah"), validators=[InputRequired(_l("Isi jumlah.")), NumberRange(min=1)]
+        _l("Jumlah"),
+        validators=[
+            InputRequired(_l("Isi jumlah.")),
+            NumberRange(min=1, max=bounds.MAX_QUANTITY, message=QUANTITY_MAX),
+        ],
     )
     unit_price = WholeField(
         _l("Harga satuan (Rp)"),
-        validators=[InputRequired(_l("Isi harga satuan.")), NumberRange(min=1)],
+        validators=[
+            InputRequired(_l("Isi harga satuan.")),
+            NumberRange(min=1, max=bounds.MAX_UNIT_PRICE, message=PRICE_MAX),
+        ],
     )
     grade = SelectField(_l("Mutu"), coerce=int)
     akad = SelectField(_l("Akad"))
@@ -48,10 +68,17 @@ class TermsForm(FlaskForm):
         _l("Tahap pembayaran istishna' (satu per baris: TTTT-BB-HH jumlah)"),
         validators=[Optional(), Length(max=2000)],
     )
-    cost_price = WholeField(_l("Harga pokok per satuan (murabahah)"), validators=[Optional()])
-    margin = WholeField(_l("Margin per satuan (murabahah)"), validators=[Optional()])
+    cost_price = WholeField(
+        _l("Harga pokok per satuan (murabahah)"),
+        validators=[Optional(), NumberRange(max=bounds.MAX_UNIT_PRICE, message=PRICE_MAX)],
+    )
+    margin = WholeField(
+        _l("Margin per satuan (murabahah)"),
+        validators=[Optional(), NumberRange(max=bounds.MAX_UNIT_PRICE, message=PRICE_MAX)],
+    )
     message = TextAreaField(_l("Pesan singkat"), validators=[Optional(), Length(max=1000)])
     version = HiddenField()
+    client_token = HiddenField()  # opening only: makes a retried POST harmless
 
     def validate_schedule(self, field):
         try:
@@ -99,8 +126,24 @@ def parse_schedule(text: str) -> tuple[rules.Stage, ...]:
         if not line.strip():
             continue
         day, amount = line.split()
-        stages.append(rules.Stage(date.fromisoformat(day), parse_whole(amount)))
+        value = parse_whole(amount)
+        if not 0 < value <= bounds.MAX_TOTAL:
+            raise ValueError(amount)
+        stages.append(rules.Stage(date.fromisoformat(day), value))
+    if len(stages) > 24:
+        raise ValueError("too many stages")
     return tuple(stages)
+
+
+def version_of(form) -> int:
+    """The deal version the page was made from. Raises Conflict for a tampered value (a stale
+    page to the reader), never a 500."""
+    from exchange.errors import Conflict
+
+    raw = str(form.version.data or "0").strip()
+    if not re.fullmatch(r"[0-9]{1,9}", raw):
+        raise Conflict()
+    return int(raw)
 
 
 class NoteForm(FlaskForm):
@@ -109,16 +152,18 @@ class NoteForm(FlaskForm):
 
 
 class PaymentForm(FlaskForm):
-    amount = WholeField(
-        _l("Jumlah dibayar (Rp)"), validators=[InputRequired(_l("Isi jumlah.")), NumberRange(min=1)]
-    )
+    amount = _money(_l("Jumlah dibayar (Rp)"))
     paid_on = DateField(_l("Tanggal bayar"), validators=[InputRequired(_l("Isi tanggal."))])
     note = StringField(_l("Catatan"), validators=[Optional(), Length(max=500)])
 
 
 class ReceiveForm(FlaskForm):
     quantity_received = WholeField(
-        _l("Jumlah diterima"), validators=[InputRequired(_l("Isi jumlah.")), NumberRange(min=0)]
+        _l("Jumlah diterima"),
+        validators=[
+            InputRequired(_l("Isi jumlah.")),
+            NumberRange(min=0, max=bounds.MAX_QUANTITY, message=QUANTITY_MAX),
+        ],
     )
     grade_received = SelectField(_l("Mutu diterima"), coerce=int)
     received_on = DateField(_l("Tanggal diterima"), validators=[InputRequired(_l("Isi tanggal."))])
@@ -130,7 +175,35 @@ class ReceiveForm(FlaskForm):
         ],
         validators=[Optional()],
     )
+    paid_now = _money(_l("Dibayar saat penyerahan (Rp)"), required=False)
     note = TextAreaField(_l("Catatan BAST"), validators=[Optional(), Length(max=2000)])
+
+
+class RefundForm(FlaskForm):
+    """The seller records money returned to the buyer."""
+
+    amount = _money(_l("Jumlah dikembalikan (Rp)"))
+    refunded_on = DateField(
+        _l("Tanggal pengembalian"), validators=[InputRequired(_l("Isi tanggal."))]
+    )
+    note = StringField(_l("Catatan"), validators=[Optional(), Length(max=500)])
+
+
+class WaitForm(FlaskForm):
+    """Salam, goods missing on the due date: the buyer waits until a new date."""
+
+    new_due = DateField(
+        _l("Tanggal penyerahan yang baru"),
+        validators=[InputRequired(_l("Isi tanggal penyerahan yang baru."))],
+    )
+    note = StringField(_l("Catatan"), validators=[Optional(), Length(max=500)])
+
+
+class SettleBundleForm(FlaskForm):
+    """The net amount of a reciprocal bundle, recorded once for both legs."""
+
+    paid_on = DateField(_l("Tanggal bayar"), validators=[InputRequired(_l("Isi tanggal."))])
+    note = StringField(_l("Catatan"), validators=[Optional(), Length(max=300)])
 
 
 class DisputeForm(FlaskForm):
@@ -155,5 +228,5 @@ class BundleForm(FlaskForm):
     other_deal_id = HiddenField(validators=[InputRequired()])
 
     def validate_other_deal_id(self, field):
-        if not str(field.data or "").isdigit():
+        if not re.fullmatch(r"[0-9]{1,9}", str(field.data or "")):
             raise ValidationError(_l("Pilih kesepakatan yang akan diikat."))

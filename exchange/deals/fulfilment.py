@@ -1,31 +1,34 @@
 """After signing: payment, shipping, the handover record (BAST), completion, disputes,
-cancellation by agreement, ratings and reciprocal bundles. Each function commits once."""
+cancellation by agreement, the salam shortfall choice, refunds and ratings. Each function
+commits once. Reciprocal bundles are in ``reciprocal.py``."""
 
 from __future__ import annotations
 
 from datetime import date
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import or_, select
+from sqlalchemy.exc import IntegrityError
 
-from exchange.audit.services import record
 from exchange.db import utcnow
 from exchange.deals import akad as rules
-from exchange.deals import bundle as bundles
-from exchange.deals.models import Bundle, Deal, Delivery, Payment, Rating
+from exchange.deals import queries, ribawi, services
+from exchange.deals.models import Deal, Delivery, Payment, Rating, Refund
 from exchange.deals.notify import notify
 from exchange.deals.services import (
     _amount_due,
     _other_pesantren,
+    _today,
     apply_move,
     context,
+    contract_date,
     load_deal,
     reason_text,
     side_of,
 )
-from exchange.deals.states import TERMINAL, Action, Side, State, decide
+from exchange.deals.states import Action, Side, decide
 from exchange.errors import Conflict, IllegalTransition, Invalid
 from exchange.extensions import db
+from exchange.i18n import to_wib
 from exchange.listings import quantity as listing_quantity
 
 
@@ -47,18 +50,59 @@ def _release(deal: Deal, quantity: int) -> None:
             listing_quantity.release(listing_id, quantity)
 
 
+def _net_paid(deal: Deal) -> int:
+    return deal.paid - deal.refunded
+
+
+def _mark_same_session(deal: Deal, now) -> dict:
+    """The values that flag the deal settled in the same session: the full price and the BAST
+    were recorded on one WIB day (the later of the two now). Empty when not so."""
+    if deal.same_session_at is not None or deal.delivery is None:
+        return {}
+    if _net_paid(deal) < _amount_due(deal) or not deal.payments:
+        return {}
+    day = to_wib(now).date()
+    handed_over = to_wib(deal.delivery.created_at).date()
+    paid_in_full = to_wib(max(p.created_at for p in deal.payments)).date()
+    if handed_over == day and paid_in_full == day:
+        return {"same_session_at": now}
+    return {}
+
+
 def record_payment(actor, deal_id: int, amount: int, paid_on: date, note: str = "") -> Payment:
-    """The buyer records a payment, as the akad allows (salam and tunai: in full at once)."""
+    """The buyer records a payment, as the akad allows: never before the contract date nor in
+    the future; tunai in full at once; salam never (paid in full at signing). Raises
+    IllegalTransition, Invalid."""
     deal = load_deal(deal_id)
     side = side_of(actor, deal)
     _check_allowed(deal, Action.PAY, side)
     terms = deal.current_terms
-    _refuse(rules.check_payment(terms.akad, amount, deal.paid, _amount_due(deal)))
+    _refuse(
+        rules.check_payment(
+            terms.akad,
+            amount,
+            _net_paid(deal),
+            _amount_due(deal),
+            paid_on,
+            contract_date(deal),
+            _today(),
+        )
+    )
+    now = utcnow()
     payment = Payment(
-        deal_id=deal.id, amount=amount, paid_on=paid_on, note=note[:500], recorded_by_id=actor.id
+        deal_id=deal.id,
+        amount=amount,
+        paid_on=paid_on,
+        note=note[:500],
+        recorded_by_id=actor.id,
+        created_at=now,
     )
     db.session.add(payment)
-    apply_move(deal, Action.PAY, side, actor, note or f"{amount}")
+    db.session.flush()
+    db.session.expire(deal, ["payments"])
+    apply_move(
+        deal, Action.PAY, side, actor, note or f"{amount}", now=now, **_mark_same_session(deal, now)
+    )
     notify(deal, _other_pesantren(deal, side), "pay")
     db.session.commit()
     return payment
@@ -83,14 +127,19 @@ def receive(
     received_on: date,
     note: str = "",
     shortfall_outcome: str | None = None,
+    paid_now: int | None = None,
 ) -> Delivery:
-    """The buyer records the handover (BAST). A shortfall returns to the listings
-    (``returned``) or is dropped by agreement (``cancelled``)."""
+    """The buyer records the handover (BAST), with the payment made at the handover if any
+    (``paid_now``, recorded in the same step: tunai is paid then at the latest). A shortfall
+    returns to the listings (``returned``) or is dropped by agreement (``cancelled``); what was
+    paid for the missing part is then owed back (``refund``). Raises IllegalTransition,
+    Invalid."""
     deal = load_deal(deal_id)
     side = side_of(actor, deal)
     _check_allowed(deal, Action.RECEIVE, side)
-    agreed = deal.current_terms.quantity
-    if not 0 <= quantity_received <= agreed:
+    terms = deal.current_terms
+    agreed = terms.quantity
+    if quantity_received is None or not 0 <= quantity_received <= agreed:
         raise Invalid(
             _l("Jumlah diterima harus antara 0 dan %(q)s.", q=agreed), field="quantity_received"
         )
@@ -99,6 +148,30 @@ def receive(
         raise Invalid(
             _l("Pilih apa yang terjadi dengan kekurangan %(q)s.", q=shortfall),
             field="shortfall_outcome",
+        )
+    _refuse_unsettled_ribawi_bundle(deal)
+    _refuse(
+        rules.check_receive(
+            terms.akad,
+            quantity_received * terms.unit_price,
+            _net_paid(deal),
+            paid_now or 0,
+            received_on,
+            contract_date(deal),
+            _today(),
+        )
+    )
+    now = utcnow()
+    if paid_now:
+        db.session.add(
+            Payment(
+                deal_id=deal.id,
+                amount=paid_now,
+                paid_on=received_on,
+                note="Dibayar saat penyerahan (BAST)",
+                recorded_by_id=actor.id,
+                created_at=now,
+            )
         )
     delivery = Delivery(
         deal_id=deal.id,
@@ -109,16 +182,45 @@ def receive(
         note=note[:2000],
         received_on=received_on,
         recorded_by_id=actor.id,
+        created_at=now,
     )
     db.session.add(delivery)
     reserved = deal.reserved_quantity
     if shortfall and shortfall_outcome == "returned":
         _release(deal, shortfall)
         reserved -= shortfall
-    apply_move(deal, Action.RECEIVE, side, actor, note, reserved_quantity=reserved)
+    db.session.flush()
+    db.session.expire(deal, ["payments", "delivery"])
+    apply_move(
+        deal,
+        Action.RECEIVE,
+        side,
+        actor,
+        note,
+        now=now,
+        reserved_quantity=reserved,
+        **_mark_same_session(deal, now),
+    )
     notify(deal, _other_pesantren(deal, side), "receive")
     db.session.commit()
     return delivery
+
+
+def _refuse_unsettled_ribawi_bundle(deal: Deal) -> None:
+    """Ribawi legs of one class are handed over in the session of the settlement: the BAST of
+    such a leg is recorded on the day the bundle's net amount is recorded."""
+    bundle = queries.bundle_of(deal.id)
+    if bundle is None:
+        return
+    if not ribawi.same_class(services.ribawi_leg(bundle.leg_a), services.ribawi_leg(bundle.leg_b)):
+        return
+    if bundle.settled_at is None or to_wib(bundle.settled_at).date() != _today():
+        raise Invalid(
+            _l(
+                "Barang ribawi dalam paket timbal balik diserahkan dalam satu majelis: catat "
+                "selisih paket dan kedua berita acara pada hari yang sama."
+            )
+        )
 
 
 def complete(actor, deal_id: int, note: str = "") -> Deal:
@@ -126,7 +228,7 @@ def complete(actor, deal_id: int, note: str = "") -> Deal:
     deal = load_deal(deal_id)
     side = side_of(actor, deal)
     _check_allowed(deal, Action.COMPLETE, side)
-    _refuse(rules.check_complete(deal.paid, _amount_due(deal)))
+    _refuse(rules.check_complete(deal.paid, _amount_due(deal), deal.refunded))
     apply_move(deal, Action.COMPLETE, side, actor, note, closed_at=utcnow())
     notify(deal, _other_pesantren(deal, side), "complete")
     db.session.commit()
@@ -205,6 +307,73 @@ def agree_cancel(actor, deal_id: int, note: str = "") -> Deal:
     return deal
 
 
+def wait_for_goods(actor, deal_id: int, new_due: date | None, note: str = "") -> Deal:
+    """Salam, goods missing on the due date: the buyer chooses to wait until ``new_due``.
+    Raises IllegalTransition (not the buyer, not yet due, not salam), Invalid (the date)."""
+    deal = load_deal(deal_id)
+    side = side_of(actor, deal)
+    _check_allowed(deal, Action.WAIT, side)
+    _refuse(rules.check_wait(new_due, _today()))
+    apply_move(deal, Action.WAIT, side, actor, note or new_due.isoformat(), delivery_due=new_due)
+    notify(deal, _other_pesantren(deal, side), "wait")
+    db.session.commit()
+    return deal
+
+
+def cancel_with_refund(actor, deal_id: int, note: str = "") -> Deal:
+    """Salam, goods missing on the due date: the buyer cancels; the quantity returns to the
+    listings and the seller owes back what was paid (recorded with ``refund``). Raises
+    IllegalTransition."""
+    deal = load_deal(deal_id)
+    side = side_of(actor, deal)
+    reserved = deal.reserved_quantity
+    apply_move(
+        deal,
+        Action.CANCEL_REFUND,
+        side,
+        actor,
+        note,
+        reserved_quantity=0,
+        closed_at=utcnow(),
+    )
+    _release(deal, reserved)
+    notify(deal, _other_pesantren(deal, side), "cancel_refund")
+    db.session.commit()
+    return deal
+
+
+def refund(actor, deal_id: int, amount: int, refunded_on: date, note: str = "") -> Refund:
+    """The seller records money returned to the buyer: what was paid beyond the value of the
+    goods received (a short delivery), or what was paid for a cancelled deal. Raises
+    IllegalTransition (nothing owed, not the seller), Invalid (amount, date)."""
+    deal = load_deal(deal_id)
+    side = side_of(actor, deal)
+    _check_allowed(deal, Action.REFUND, side)
+    _refuse(
+        rules.check_refund(
+            amount,
+            deal.paid,
+            deal.refunded,
+            _amount_due(deal),
+            refunded_on,
+            contract_date(deal),
+            _today(),
+        )
+    )
+    row = Refund(
+        deal_id=deal.id,
+        amount=amount,
+        refunded_on=refunded_on,
+        note=(note or "").strip()[:500],
+        recorded_by_id=actor.id,
+    )
+    db.session.add(row)
+    apply_move(deal, Action.REFUND, side, actor, note or f"{amount}")
+    notify(deal, _other_pesantren(deal, side), "refund")
+    db.session.commit()
+    return row
+
+
 def rate(actor, deal_id: int, score: int, comment: str = "") -> Rating:
     """After completion each side rates the other once (1 to 5)."""
     deal = load_deal(deal_id)
@@ -224,51 +393,13 @@ def rate(actor, deal_id: int, score: int, comment: str = "") -> Rating:
         rater_id=actor.id,
     )
     db.session.add(rating)
-    apply_move(deal, Action.RATE, side, actor, f"{score}")
-    notify(deal, _other_pesantren(deal, side), "rate")
-    db.session.commit()
+    already = Conflict(_l("Anda sudah memberi penilaian untuk kesepakatan ini."))
+    try:
+        apply_move(deal, Action.RATE, side, actor, f"{score}")
+        notify(deal, _other_pesantren(deal, side), "rate")
+        db.session.commit()
+    except IntegrityError:
+        # Two rating requests at once: the UNIQUE (deal, rater) key lets one through.
+        db.session.rollback()
+        raise already from None
     return rating
-
-
-def tie_bundle(actor, deal_a_id: int, deal_b_id: int) -> Bundle:
-    """Tie two sales running both ways between the same two pesantren into one agreement.
-
-    Each leg stays its own sale with its own contract. Raises NotFound, Invalid, Conflict."""
-    a, b = load_deal(deal_a_id), load_deal(deal_b_id)
-    side_of(actor, a)
-    side_of(actor, b)
-    if not bundles.legs_are_reciprocal(_leg(a), _leg(b)):
-        raise Invalid(_l("Kedua kesepakatan harus berlawanan arah antara dua pesantren yang sama."))
-    if State(a.state) in TERMINAL or State(b.state) in TERMINAL:
-        raise Invalid(_l("Kesepakatan yang sudah berakhir tidak dapat digabungkan."))
-    taken = db.session.scalar(
-        select(Bundle.id).where(
-            or_(Bundle.leg_a_id.in_((a.id, b.id)), Bundle.leg_b_id.in_((a.id, b.id)))
-        )
-    )
-    if taken:
-        raise Conflict(_l("Salah satu kesepakatan sudah masuk paket timbal balik."))
-    bundle = Bundle(leg_a_id=a.id, leg_b_id=b.id, created_by_id=actor.id)
-    db.session.add(bundle)
-    db.session.flush()
-    record(
-        "deal.bundled", bundle, actor=actor, pesantren_id=actor.pesantren_id, leg_a=a.id, leg_b=b.id
-    )
-    db.session.commit()
-    return bundle
-
-
-def _leg(deal: Deal) -> bundles.Leg:
-    total = deal.contract.total if deal.contract else deal.current_terms.total
-    return bundles.Leg(deal.seller_pesantren_id, deal.buyer_pesantren_id, total)
-
-
-def settlement(bundle: Bundle) -> bundles.Settlement:
-    return bundles.settle(_leg(bundle.leg_a), _leg(bundle.leg_b))
-
-
-def bundle_of(deal_id: int) -> Bundle | None:
-    found = db.session.scalar(
-        select(Bundle).where(or_(Bundle.leg_a_id == deal_id, Bundle.leg_b_id == deal_id))
-    )
-    return found

@@ -60,10 +60,17 @@ class Deal(db.Model):
     dispute_reason: Mapped[str | None] = mapped_column(String(1000))
     resume_state: Mapped[str | None] = mapped_column(String(20))  # where a dispute returns to
     opened_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    # The opening form's token: a retried POST (lost response) finds this deal, not a second one
+    client_token: Mapped[str | None] = mapped_column(String(64), unique=True)
     # Optimistic lock: every state change is UPDATE ... WHERE version = :seen.
     version: Mapped[int] = mapped_column(Integer, default=1)
     last_move_at: Mapped[timestamp]
     signed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # Salam: the buyer chose to wait for missing goods; the new due date (None: the terms' date)
+    delivery_due: Mapped[date | None] = mapped_column(Date)
+    # Settled in the same session: the full price and the handover (BAST) were recorded
+    # together (on one WIB day); the time of the later of the two. None: not (yet) so.
+    same_session_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     created_at: Mapped[timestamp]
 
@@ -77,6 +84,7 @@ class Deal(db.Model):
     )
     events = relationship("DealEvent", order_by="DealEvent.id", viewonly=True)
     payments = relationship("Payment", order_by="Payment.id", viewonly=True)
+    refunds = relationship("Refund", order_by="Refund.id", viewonly=True)
     contract = relationship("Contract", uselist=False, viewonly=True)
     delivery = relationship("Delivery", uselist=False, viewonly=True)
     ratings = relationship("Rating", viewonly=True)
@@ -88,6 +96,16 @@ class Deal(db.Model):
     @property
     def paid(self) -> int:
         return sum(p.amount for p in self.payments)
+
+    @property
+    def refunded(self) -> int:
+        return sum(r.amount for r in self.refunds)
+
+    @property
+    def due_date(self) -> date:
+        """When the goods are due: the terms' handover date, or the later one the buyer chose
+        to wait for."""
+        return self.delivery_due or self.current_terms.handover_date
 
     def side_of(self, pesantren_id: int | None) -> str | None:
         if pesantren_id == self.seller_pesantren_id:
@@ -178,15 +196,37 @@ class Contract(db.Model):
 
 class Payment(db.Model):
     __tablename__ = "deal_payments"
+    __table_args__ = (
+        CheckConstraint("amount > 0", name="amount_positive"),
+        CheckConstraint("method IN ('cash', 'offset')", name="method_known"),
+    )
+
+    id: Mapped[intpk]
+    deal_id: Mapped[int] = mapped_column(ForeignKey("deals.id"), index=True)
+    amount: Mapped[rupiah]
+    # cash: money paid; offset: set against the other leg of a reciprocal bundle
+    method: Mapped[str] = mapped_column(String(10), default="cash", server_default="cash")
+    paid_on: Mapped[date] = mapped_column(Date)
+    note: Mapped[str] = mapped_column(String(500), default="")
+    recorded_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    created_at: Mapped[timestamp]
+
+
+class Refund(db.Model):
+    """Money the seller returned: overpaid for goods not delivered, or a cancelled deal."""
+
+    __tablename__ = "deal_refunds"
     __table_args__ = (CheckConstraint("amount > 0", name="amount_positive"),)
 
     id: Mapped[intpk]
     deal_id: Mapped[int] = mapped_column(ForeignKey("deals.id"), index=True)
     amount: Mapped[rupiah]
-    paid_on: Mapped[date] = mapped_column(Date)
+    refunded_on: Mapped[date] = mapped_column(Date)
     note: Mapped[str] = mapped_column(String(500), default="")
     recorded_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     created_at: Mapped[timestamp]
+
+    recorded_by = relationship("User")
 
 
 class Delivery(db.Model):
@@ -258,6 +298,10 @@ class Bundle(db.Model):
     leg_b_id: Mapped[int] = mapped_column(ForeignKey("deals.id"), unique=True)
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     created_at: Mapped[timestamp]
+    # The net amount was recorded (once): both legs' payments show it
+    settled_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # Untying needs both: the pesantren that asked first waits for the other
+    untie_requested_by: Mapped[int | None] = mapped_column(ForeignKey("pesantren.id"))
 
     leg_a = relationship(Deal, foreign_keys=[leg_a_id], lazy="joined")
     leg_b = relationship(Deal, foreign_keys=[leg_b_id], lazy="joined")
@@ -267,6 +311,6 @@ def _refuse_change(mapper, connection, target):
     raise RuntimeError(f"{type(target).__name__} rows are append-only")
 
 
-for _model in (TermsVersion, DealEvent, Contract):
+for _model in (TermsVersion, DealEvent, Contract, Refund):
     event.listen(_model, "before_update", _refuse_change)
     event.listen(_model, "before_delete", _refuse_change)

@@ -23,10 +23,28 @@ MESSAGES = {
     "complete": N_("%(deal)s selesai; beri penilaian untuk mitra Anda."),
     "dispute": N_("Sengketa diajukan pada %(deal)s."),
     "resolve": N_("Sengketa pada %(deal)s telah dicabut."),
+    # Staff resolving a dispute (disputes.py): both parties are told.
+    "settle": N_(
+        "Staf mencatat penyelesaian sengketa %(deal)s secara musyawarah; kesepakatan berlanjut."
+    ),
+    "staff_cancel": N_("Staf membatalkan %(deal)s karena sengketa; dana dikembalikan %(amount)s."),
+    "refer": N_("Sengketa %(deal)s dirujuk ke Badan Arbitrase Syariah Nasional (Basyarnas)."),
     "request_cancel": N_("Pihak lain meminta pembatalan %(deal)s; setujui atau tolak."),
     "agree_cancel": N_("%(deal)s dibatalkan atas kesepakatan bersama."),
     "decline_cancel": N_("Permintaan pembatalan %(deal)s ditolak."),
     "rate": N_("Mitra Anda memberi penilaian pada %(deal)s."),
+    "wait": N_("Pembeli memilih menunggu barang %(deal)s sampai tanggal penyerahan baru."),
+    "cancel_refund": N_(
+        "Pembeli membatalkan %(deal)s karena barang belum ada pada waktunya; kembalikan uangnya."
+    ),
+    "refund": N_("Pengembalian uang dicatat pada %(deal)s."),
+    "bundle_settled": N_(
+        "Selisih bersih paket timbal balik %(deal)s dicatat; kedua kontrak lunas."
+    ),
+    "untie_request": N_(
+        "Pihak lain meminta paket timbal balik %(deal)s dilepas; setujui atau abaikan."
+    ),
+    "untied": N_("Paket timbal balik %(deal)s dilepas atas kesepakatan bersama."),
 }
 
 

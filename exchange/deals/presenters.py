@@ -4,13 +4,12 @@ from __future__ import annotations
 
 from datetime import date
 
-from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from exchange.clock import today_wib
 from exchange.deals import akad as rules
-from exchange.deals import fulfilment, queries, services
+from exchange.deals import queries, reciprocal, services
 from exchange.deals.forms import (
     BundleForm,
     DisputeForm,
@@ -18,12 +17,13 @@ from exchange.deals.forms import (
     PaymentForm,
     RatingForm,
     ReceiveForm,
+    RefundForm,
+    SettleBundleForm,
     TermsForm,
+    WaitForm,
 )
 from exchange.deals.models import Deal
-from exchange.deals.pdf import render_contract_pdf
 from exchange.deals.states import OPEN, Action, Side, State, available_actions
-from exchange.deals.terbilang import rupiah_in_words
 from exchange.errors import NotFound
 from exchange.extensions import db
 from exchange.i18n import rupiah, short_date
@@ -53,10 +53,16 @@ ACTION_LABELS = {
     "complete": _l("Selesaikan"),
     "dispute": _l("Ajukan sengketa"),
     "resolve": _l("Cabut sengketa"),
+    "settle": _l("Penyelesaian sengketa disepakati (staf)"),
+    "staff_cancel": _l("Dibatalkan dengan pengembalian dana (staf)"),
+    "refer": _l("Dirujuk ke Basyarnas (staf)"),
     "request_cancel": _l("Minta pembatalan"),
     "agree_cancel": _l("Setujui pembatalan"),
     "decline_cancel": _l("Tolak pembatalan"),
     "rate": _l("Beri penilaian"),
+    "wait": _l("Tunggu barang sampai tanggal baru"),
+    "cancel_refund": _l("Batalkan dengan pengembalian uang"),
+    "refund": _l("Catat pengembalian uang"),
 }
 SIDE_LABELS = {"seller": _l("Penjual"), "buyer": _l("Pembeli")}
 TRANSPORT_LABELS = {"seller": _l("Penjual mengantar"), "buyer": _l("Pembeli mengambil")}
@@ -161,16 +167,7 @@ def detail_page(deal: Deal, counter_form=None, forms=None) -> dict:
     side = Side(side_value) if side_value else None
     actions = available_actions(services.context(deal), side) if side else []
     current = deal.current_terms
-    reasons = (
-        rules.check_terms(
-            services.terms_of(current),
-            rules.Goods(is_food=deal.commodity.is_food),
-            services.allowed_akad((deal.offer, deal.request)),
-            today_wib(),
-        )
-        if Action.ACCEPT in actions
-        else []
-    )
+    reasons = services.acceptance_reasons(deal) if Action.ACCEPT in actions else []
     if counter_form is None and Action.COUNTER in actions:
         counter_form = terms_form(deal.offer or deal.request, deal.request if deal.offer else None)
         counter_form.fill(services.terms_of(current))
@@ -184,9 +181,13 @@ def detail_page(deal: Deal, counter_form=None, forms=None) -> dict:
         forms["receive"].received_on.data = today_wib()
     forms.setdefault("dispute", DisputeForm(formdata=None))
     forms.setdefault("rate", RatingForm(formdata=None))
+    over = services.overpaid(deal) if deal.accepted_version else 0
+    forms.setdefault("refund", RefundForm(formdata=None, amount=over, refunded_on=date.today()))
+    forms.setdefault("wait", WaitForm(formdata=None))
+    forms.setdefault("settle", SettleBundleForm(formdata=None, paid_on=date.today()))
     note = NoteForm(formdata=None)
     note.version.data = str(deal.terms_version)
-    bundle = fulfilment.bundle_of(deal.id)
+    bundle = queries.bundle_of(deal.id)
     mine = deal.seller_pesantren_id if side is Side.SELLER else deal.buyer_pesantren_id
     if any(r.rater_pesantren_id == mine for r in deal.ratings):
         actions = [a for a in actions if a is not Action.RATE]
@@ -208,10 +209,43 @@ def detail_page(deal: Deal, counter_form=None, forms=None) -> dict:
         "action_labels": ACTION_LABELS,
         "side_labels": SIDE_LABELS,
         "bundle": bundle,
-        "settlement": fulfilment.settlement(bundle) if bundle else None,
+        "settlement": reciprocal.settlement(bundle) if bundle else None,
         "bundle_offers": bundle_offers(deal) if side and bundle is None else [],
         "amount_due": services._amount_due(deal),
         "rated": any(r.rater_pesantren_id == mine for r in deal.ratings),
+        **sharia_facts(deal, side, bundle, over),
+    }
+
+
+def interest_warning(deal: Deal) -> str | None:
+    """The warning shown when a term or message speaks of denda/bunga (fatwa 17/2000)."""
+    texts = [v.message for v in deal.versions] + [v.handover_place for v in deal.versions]
+    return _(rules.INTEREST_WARNING) if rules.speaks_of_interest(*texts) else None
+
+
+def sharia_facts(deal: Deal, side, bundle, over: int) -> dict:
+    """What the deal page shows of the akad rules: the salam prepayment at acceptance, money
+    owed back, the bundle's settlement and untying, the denda/bunga warning."""
+    current = deal.current_terms
+    mine = None
+    if side is not None:
+        mine = deal.seller_pesantren_id if side is Side.SELLER else deal.buyer_pesantren_id
+    plan = reciprocal.settlement(bundle) if bundle else None
+    return {
+        "salam_prepaid_at_acceptance": current.akad == "salam" and deal.accepted_version is None,
+        "refund_owed": over,
+        "interest_warning": interest_warning(deal),
+        "due_date": deal.due_date if deal.accepted_version else None,
+        "may_settle": bool(
+            bundle
+            and bundle.settled_at is None
+            and mine is not None
+            and (not plan.net or plan.debtor_id == mine)
+        ),
+        "untie_asked_by_me": bool(bundle and mine and bundle.untie_requested_by == mine),
+        "untie_asked_by_other": bool(
+            bundle and mine and bundle.untie_requested_by not in (None, mine)
+        ),
     }
 
 
@@ -246,63 +280,8 @@ _SIMPLE = (
     "request_cancel",
     "agree_cancel",
     "decline_cancel",
+    "cancel_refund",
 )
-
-
-def contract_page(deal: Deal) -> dict:
-    contract = deal.contract
-    snap = contract.snapshot
-    return {
-        "deal": deal,
-        "contract": contract,
-        "snap": snap,
-        "akad_name": akad_label(snap["akad"]),
-        "clauses": [_(c) for c in snap["clauses"]],
-        "facts": contract_facts(snap),
-        "in_words": rupiah_in_words(snap["total"]),
-    }
-
-
-def contract_facts(snap: dict) -> list[tuple[str, str]]:
-    goods = snap["goods"]
-    facts = [
-        (_("Barang"), goods["name_en"] if str(get_locale()) == "en" else goods["name_id"]),
-        (_("Mutu"), goods["grade"] or "-"),
-        (_("Jumlah"), f"{snap['quantity']} {goods['unit']}"),
-        (_("Harga satuan"), rupiah(snap["unit_price"])),
-        (_("Tanggal penyerahan"), short_date(date.fromisoformat(snap["handover_date"]))),
-        (_("Lokasi penyerahan"), snap["handover_place"]),
-        (_("Pengangkutan"), str(TRANSPORT_LABELS[snap["transport"]])),
-    ]
-    if snap.get("payment_due_date"):
-        due = short_date(date.fromisoformat(snap["payment_due_date"]))
-        facts.append((_("Jatuh tempo pembayaran"), due))
-    for i, stage in enumerate(snap.get("payment_schedule") or [], start=1):
-        due = short_date(date.fromisoformat(stage["due"]))
-        facts.append((_("Tahap %(n)d", n=i), f"{due}: {rupiah(stage['amount'])}"))
-    if snap.get("cost_price") is not None:
-        facts.append((_("Harga pokok per satuan"), rupiah(snap["cost_price"])))
-        facts.append((_("Margin per satuan"), rupiah(snap["margin"])))
-    return facts
-
-
-def contract_pdf(deal: Deal) -> bytes:
-    page = contract_page(deal)
-    labels = {
-        "title": _("Kontrak Jual Beli"),
-        "number": _("Nomor"),
-        "akad": _("Akad"),
-        "akad_name": page["akad_name"],
-        "seller": _("Penjual"),
-        "buyer": _("Pembeli"),
-        "kopontren": _("Kopontren"),
-        "signer": _("Penandatangan"),
-        "goods_heading": _("Barang dan syarat"),
-        "total": _("Total harga"),
-        "clauses_heading": _("Ketentuan akad"),
-        "facts": page["facts"],
-    }
-    return render_contract_pdf(deal.contract, labels, page["clauses"], rupiah)
 
 
 def awaited(deal: Deal) -> str:

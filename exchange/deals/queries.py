@@ -73,25 +73,32 @@ def waiting_for(user) -> list[Deal]:
 
 def bundle_candidates(deal: Deal) -> list[Deal]:
     """Deals that could be tied with ``deal`` into a reciprocal bundle: between the same two
-    pesantren, running the other way, not ended and not already in a bundle (nor is ``deal``)."""
-    if State(deal.state) in TERMINAL:
+    pesantren, running the other way, neither ended nor completed, not salam, nothing paid yet,
+    and not already in a bundle (nor is ``deal``)."""
+    if not _may_bundle(deal):
         return []
     bundled = select(Bundle.leg_a_id).union(select(Bundle.leg_b_id))
     if deal.id in set(db.session.scalars(bundled)):
         return []
-    return list(
-        db.session.scalars(
-            select(Deal)
-            .where(
-                Deal.seller_pesantren_id == deal.buyer_pesantren_id,
-                Deal.buyer_pesantren_id == deal.seller_pesantren_id,
-                Deal.id != deal.id,
-                Deal.state.not_in([s.value for s in TERMINAL]),
-                Deal.id.not_in(bundled),
-            )
-            .order_by(Deal.id.desc())
+    closed = [s.value for s in TERMINAL] + [State.COMPLETED.value]
+    found = db.session.scalars(
+        select(Deal)
+        .where(
+            Deal.seller_pesantren_id == deal.buyer_pesantren_id,
+            Deal.buyer_pesantren_id == deal.seller_pesantren_id,
+            Deal.id != deal.id,
+            Deal.state.not_in(closed),
+            Deal.id.not_in(bundled),
         )
+        .order_by(Deal.id.desc())
     )
+    return [d for d in found if _may_bundle(d)]
+
+
+def _may_bundle(deal: Deal) -> bool:
+    if State(deal.state) in TERMINAL or deal.state == State.COMPLETED:
+        return False
+    return deal.current_terms.akad != "salam" and not deal.payments
 
 
 def notifications(user, unread_only: bool = False, limit: int = 50) -> list[Notification]:
@@ -184,27 +191,48 @@ def _median_answer(pesantren_id: int, last: int = 200) -> timedelta | None:
     return timedelta(seconds=statistics.median(waits[-last:]))
 
 
+def _undelivered_salam(*columns):
+    """Salam purchases signed and not yet received (their buyer may not resell the goods)."""
+    return (
+        select(*columns)
+        .join(
+            TermsVersion,
+            (TermsVersion.deal_id == Deal.id) & (TermsVersion.number == Deal.accepted_version),
+        )
+        .outerjoin(Delivery, Delivery.deal_id == Deal.id)
+        .where(
+            TermsVersion.akad == "salam",
+            Deal.state.in_([State.SIGNED.value, State.SHIPPED.value, State.DISPUTED.value]),
+            Delivery.id.is_(None),
+        )
+        .distinct()
+    )
+
+
 def undelivered_salam_commodities(pesantren_id: int) -> list[int]:
     """Commodities the pesantren bought by salam and has not yet received."""
     return list(
         db.session.scalars(
-            select(Deal.commodity_id)
-            .join(
-                TermsVersion,
-                (TermsVersion.deal_id == Deal.id) & (TermsVersion.number == Deal.accepted_version),
-            )
-            .outerjoin(Delivery, Delivery.deal_id == Deal.id)
-            .where(
-                Deal.buyer_pesantren_id == pesantren_id,
-                TermsVersion.akad == "salam",
-                Deal.state.in_([State.SIGNED.value, State.SHIPPED.value, State.DISPUTED.value]),
-                Delivery.id.is_(None),
-            )
-            .distinct()
+            _undelivered_salam(Deal.commodity_id).where(Deal.buyer_pesantren_id == pesantren_id)
         )
     )
+
+
+def undelivered_salam_buyers() -> set[tuple[int, int]]:
+    """(pesantren id, commodity id) of every salam purchase not yet received: those pesantren
+    may not sell that commodity now (for the matching engine's instance)."""
+    rows = db.session.execute(_undelivered_salam(Deal.buyer_pesantren_id, Deal.commodity_id))
+    return {(pesantren_id, commodity_id) for pesantren_id, commodity_id in rows}
 
 
 def salam_blocks_relisting(pesantren_id: int, commodity_id: int) -> list[rules.Reason]:
     """Reasons the pesantren may not offer this commodity now (empty: it may). For listings."""
     return rules.check_relisting(undelivered_salam_commodities(pesantren_id), commodity_id)
+
+
+def bundle_of(deal_id: int) -> Bundle | None:
+    """The reciprocal bundle a deal is a leg of, if any."""
+    found = db.session.scalar(
+        select(Bundle).where(or_(Bundle.leg_a_id == deal_id, Bundle.leg_b_id == deal_id))
+    )
+    return found

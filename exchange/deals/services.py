@@ -9,30 +9,30 @@ transaction. Each public function commits once and raises a DomainError when it 
 from __future__ import annotations
 
 import time
-from dataclasses import replace
 from datetime import date, datetime, timedelta
 
 from flask import current_app
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select, update
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import IntegrityError, OperationalError
 
 from exchange.audit.services import record
 from exchange.auth.permissions import require_trader
 from exchange.db import utcnow
 from exchange.deals import akad as rules
-from exchange.deals import dues
+from exchange.deals import bounds, dues, prefill, ribawi
 from exchange.deals.contracts import build_contract, contract_for
-from exchange.deals.models import Contract, Deal, DealEvent, TermsVersion
+from exchange.deals.models import Bundle, Contract, Deal, DealEvent, Payment, TermsVersion
 from exchange.deals.notify import notify
 from exchange.deals.states import HOLDS_QUANTITY, N_, Action, Context, Side, State, decide
 from exchange.errors import Conflict, IllegalTransition, Invalid, NotFound
 from exchange.extensions import db
-from exchange.i18n import rupiah, to_wib
+from exchange.i18n import number, rupiah, short_date, to_wib
 from exchange.listings import quantity as listing_quantity
 from exchange.listings.models import Listing, ListingStatus
 from exchange.listings.models import Side as ListingSide
 from exchange.listings.services import today_wib
+from exchange.matching import instance as matching_instance
 from exchange.matching import services as matching_services
 from exchange.matching.models import Proposal, ProposalStatus
 
@@ -46,7 +46,15 @@ class TermsRefused(Invalid):
 
 
 def reason_text(reason: rules.Reason):
-    params = {k: rupiah(v) if isinstance(v, int) else v for k, v in reason.params.items()}
+    params = {}
+    for key, value in reason.params.items():
+        if isinstance(value, int):
+            value = rupiah(value)
+        elif isinstance(value, date):
+            value = short_date(value)
+        elif key == "what":  # a msgid naming the date
+            value = _l(value)
+        params[key] = value
     return _l(reason.message, **params)
 
 
@@ -74,14 +82,20 @@ def side_of(user, deal: Deal) -> Side:
 def context(deal: Deal, today: date | None = None) -> Context:
     """The lifecycle table's view of the deal; ``today`` (WIB, default now) dates what is due."""
     terms_akad = deal.current_terms.akad if deal.versions else ""
-    signed = deal.versions and State(deal.state) in HOLDS_QUANTITY
+    state = State(deal.state)
+    signed = deal.versions and state in HOLDS_QUANTITY
+    accepted = deal.accepted_version is not None  # also once cancelled (a refund may be owed)
     return Context(
-        state=State(deal.state),
+        state=state,
         whose_turn=Side(deal.whose_turn) if deal.whose_turn else None,
         cancel_requested_by=Side(deal.cancel_requested_by) if deal.cancel_requested_by else None,
         disputed_by=Side(deal.disputed_by) if deal.disputed_by else None,
         resume_state=State(deal.resume_state) if deal.resume_state else None,
         buyer_pays_first=rules.buyer_pays_first(terms_akad) and deal.paid < _amount_due(deal),
+        shortfall_choice=accepted
+        and state in (State.SIGNED, State.SHIPPED)
+        and rules.shortfall_choice_open(terms_akad, deal.due_date, today or _today()),
+        refund_owed=accepted and overpaid(deal) > 0,
         payment_due=bool(signed and payment_due(deal, today).amount > 0),
     )
 
@@ -92,7 +106,7 @@ def payment_due(deal: Deal, today: date | None = None) -> dues.Due:
     return dues.due_now(
         terms.akad,
         _amount_due(deal),
-        deal.paid,
+        deal.paid - deal.refunded,
         today or today_wib(),
         handed_over=deal.delivery is not None,
         payment_due_date=terms.payment_due_date,
@@ -103,10 +117,28 @@ def payment_due(deal: Deal, today: date | None = None) -> dues.Due:
 
 
 def _amount_due(deal: Deal) -> int:
+    """What the buyer owes: the value of what was received once the BAST is recorded, nothing
+    for a deal cancelled before it, else the contract's total. The one owner of this fact."""
     terms = deal.current_terms
     if deal.delivery is not None:
         return deal.delivery.quantity_received * terms.unit_price
+    if deal.state == State.CANCELLED:
+        return 0
     return terms.total
+
+
+def amount_due(deal: Deal) -> int:
+    return _amount_due(deal)
+
+
+def overpaid(deal: Deal) -> int:
+    """Money the buyer paid beyond the value due and not yet refunded (0 when none)."""
+    return max(deal.paid - deal.refunded - _amount_due(deal), 0)
+
+
+def contract_date(deal: Deal) -> date | None:
+    """The signing day in WIB (payments, handovers and refunds are not dated before it)."""
+    return to_wib(deal.signed_at).date() if deal.signed_at else None
 
 
 def apply_move(deal: Deal, action: Action, side: Side | None, actor, note: str = "", **values):
@@ -114,7 +146,8 @@ def apply_move(deal: Deal, action: Action, side: Side | None, actor, note: str =
 
     Flushes the event; never commits. Raises IllegalTransition or Conflict.
     """
-    decision = decide(context(deal), action, side)
+    staff = bool(getattr(actor, "is_staff", False))  # staff settle disputes (disputes.py)
+    decision = decide(values.pop("ctx", None) or context(deal), action, side, staff)
     if not decision.allowed:
         raise IllegalTransition(_l(decision.reason))
     from_state, seen = deal.state, deal.version
@@ -160,7 +193,7 @@ def _other_pesantren(deal: Deal, side: Side) -> int:
 
 
 def _today() -> date:
-    return to_wib(utcnow()).date()
+    return today_wib()  # the listings domain owns "today in WIB"
 
 
 # Opening ---------------------------------------------------------------------------------------
@@ -175,16 +208,65 @@ def _active_listing(listing_id: int | None) -> Listing:
     return listing
 
 
+goods_of = prefill.goods  # the catalogue's facts the akad rules read
+
+
 def allowed_akad(deal_or_listings) -> list[str]:
     listings = [x for x in deal_or_listings if x is not None]
-    goods = rules.Goods(is_food=listings[0].commodity.is_food, is_ribawi=False)
-    return rules.offered_akad([x.akad or [] for x in listings], goods)
+    return rules.offered_akad([x.akad or [] for x in listings], goods_of(listings[0].commodity))
 
 
-def check_terms(terms: rules.Terms, listings, today: date) -> list[rules.Reason]:
+def salam_resale_reasons(seller_pesantren_id: int | None, commodity_id: int) -> list:
+    """A salam buyer may not sell the goods before receiving them, by any path (a new or an
+    older offer, answering a request, a bundle): the reasons, empty when it may sell."""
+    if seller_pesantren_id is None:
+        return []
+    from exchange.deals.queries import salam_blocks_relisting
+
+    return salam_blocks_relisting(seller_pesantren_id, commodity_id)
+
+
+def listing_reasons(terms: rules.Terms, listings, seller_pesantren_id=None) -> list:
+    """What the listings of a deal demand of its terms: the grades (the deal's grade is the
+    offer's, at least the request's minimum), the handover date inside both windows, and that
+    the seller is not re-selling undelivered salam goods."""
     listings = [x for x in listings if x is not None]
-    goods = rules.Goods(is_food=listings[0].commodity.is_food)
+    offer = next((x for x in listings if x.side == ListingSide.OFFER), None)
+    request = next((x for x in listings if x.side == ListingSide.REQUEST), None)
+    commodity = listings[0].commodity
+    ranks = range(1, len(commodity.grades) + 1)
+    if terms.grade is not None and terms.grade not in ranks:
+        return [rules.Reason("grade_unknown", N_("Pilih salah satu mutu komoditas ini."), "grade")]
+    reasons = rules.check_grade(
+        terms.grade,
+        offer.grade if offer else None,
+        request.grade if request else None,
+        lambda rank: commodity.grade_label(rank) if rank in ranks else str(rank),
+    )
+    reasons += bounds.check_in_windows(
+        terms.handover_date, [(x.window_start, x.window_end) for x in listings]
+    )
+    reasons += salam_resale_reasons(seller_pesantren_id, commodity.id)
+    return reasons
+
+
+def check_terms(
+    terms: rules.Terms, listings, today: date, seller_pesantren_id: int | None = None
+) -> list[rules.Reason]:
+    listings = [x for x in listings if x is not None]
+    goods = goods_of(listings[0].commodity)
     reasons = rules.check_terms(terms, goods, allowed_akad(listings), today)
+    reasons += listing_reasons(terms, listings, seller_pesantren_id)
+    least = max((x.min_quantity or 0) for x in listings)
+    if 0 < terms.quantity < least:
+        reasons.append(
+            rules.Reason(
+                "quantity_minimum",
+                N_("Jumlah kurang dari minimal pembelian per transaksi (%(least)s)."),
+                "quantity",
+                {"least": number(least)},
+            )
+        )
     for listing in listings:
         if terms.quantity > listing.remaining:
             reasons.append(
@@ -200,21 +282,59 @@ def check_terms(terms: rules.Terms, listings, today: date) -> list[rules.Reason]
 
 
 def default_terms(listing: Listing, counter: Listing | None = None) -> rules.Terms:
-    """Terms to start from: the listings' quantity, price, window and place (for forms)."""
+    """Terms to start from, complete for the akad chosen (deals/prefill.py). With the actor's own
+    listing of the other side (a suggestion), the matching engine's terms for that pair: its
+    fair price at the seller's gate (the buyer collects) and its akad."""
     offer = listing if listing.side == ListingSide.OFFER else counter
     request = listing if listing.side == ListingSide.REQUEST else counter
-    remaining = min(x.remaining for x in (listing, counter) if x is not None)
-    goods = rules.Goods(is_food=listing.commodity.is_food)
-    akad = rules.offered_akad([x.akad or [] for x in (listing, counter) if x], goods)
-    return rules.Terms(
-        quantity=remaining,
-        unit_price=(offer or request).price,
-        akad=akad[0] if akad else "tunai",
-        handover_date=max(listing.window_start, _today() + timedelta(days=1)),
-        handover_place=(offer.pesantren.name if offer else listing.pesantren.name),
-        transport="seller",
-        grade=(offer or listing).grade,
+    price, akad, transport = None, None, "seller"
+    if offer is not None and request is not None:
+        quote = matching_instance.pair_quote(offer, request, _today())
+        price, akad, transport = quote.fair_price, quote.akad, "buyer"
+    return _prefilled(offer, request, unit_price=price, akad=akad, transport=transport)
+
+
+def _prefilled(offer, request, transport: str, **given) -> rules.Terms:
+    return prefill.terms_for(
+        _facts(offer),
+        _facts(request),
+        allowed=allowed_akad((offer, request)),
+        today=_today(),
+        handover_place=handover_place(offer or request),
+        transport=transport,
+        **given,
     )
+
+
+def _facts(listing: Listing | None) -> prefill.Facts | None:
+    if listing is None:
+        return None
+    return prefill.Facts(
+        price=listing.price,
+        grade=listing.grade,
+        remaining=listing.remaining,
+        window_start=listing.window_start,
+        window_end=listing.window_end,
+        akad=tuple(listing.akad or ()),
+        min_quantity=listing.min_quantity,
+    )
+
+
+def handover_place(listing: Listing) -> str:
+    """Where the goods of a listing are: its pesantren, or its own place when it has one."""
+    p = listing.pesantren
+    where = f"{p.name}, {p.regency.short_name}"
+    if (listing.lat, listing.lon) == (p.lat, p.lon):
+        return where[:255]
+    return str(
+        _l(
+            "Lokasi listing #%(id)s: %(lat).4f, %(lon).4f (%(where)s)",
+            id=listing.id,
+            lat=listing.lat,
+            lon=listing.lon,
+            where=where,
+        )
+    )[:255]
 
 
 def _new_version(deal: Deal, number: int, terms: rules.Terms, side: Side, actor, message: str):
@@ -263,14 +383,17 @@ def proposal_listings(actor, proposal: Proposal) -> tuple[int, int]:
 
 
 def proposal_terms(actor, proposal: Proposal) -> rules.Terms:
-    """The form's starting terms for a proposal: its quantity and price at the seller's gate
-    (the buyer bears the transport, so the buyer collects)."""
+    """The form's starting terms for a proposal: its akad, quantity and price at the seller's
+    gate (the buyer bears the transport, so the buyer collects), complete for the akad."""
     listing_id, counter_id = proposal_listings(actor, proposal)
     listing, counter = db.session.get(Listing, listing_id), db.session.get(Listing, counter_id)
-    return replace(
-        default_terms(listing, counter),
-        quantity=min(proposal.quantity, listing.remaining, counter.remaining),
+    offer, request = (listing, counter) if listing.side == ListingSide.OFFER else (counter, listing)
+    return _prefilled(
+        offer,
+        request,
+        quantity=proposal.quantity,
         unit_price=proposal.price,
+        akad=proposal.akad,
         transport="buyer",
     )
 
@@ -288,6 +411,18 @@ def _require_proposal_listings(actor, proposal_id: int, listing: Listing, counte
         raise Invalid(_l("Negosiasi dari usulan harus memakai kedua listing usulan itu."))
 
 
+def _deal_by_token(token: str, actor) -> Deal | None:
+    """The deal an earlier try of the same form opened. Raises Invalid for a foreign or
+    overlong token (a tampered form)."""
+    stale = Invalid(_l("Formulir ini tidak berlaku lagi; muat ulang halaman."))
+    if len(token) > 64:
+        raise stale
+    deal = db.session.scalar(select(Deal).where(Deal.client_token == token))
+    if deal is not None and deal.opened_by_id != actor.id:
+        raise stale
+    return deal
+
+
 def open_negotiation(
     actor,
     listing_id: int,
@@ -295,14 +430,21 @@ def open_negotiation(
     terms: rules.Terms | None = None,
     message: str = "",
     proposal_id: int | None = None,
+    client_token: str | None = None,
 ) -> Deal:
     """Open a negotiation on another pesantren's active listing; it is then their turn.
+
+    The same ``client_token`` sent twice (a retry after a lost response) gives back the first
+    deal, also when both requests run at once (the column is UNIQUE).
 
     ``counter_listing_id`` is the actor's own listing of the other side (from a proposal or a
     suggestion); ``proposal_id`` records the clearing run's proposal. Raises NotFound, Forbidden,
     Invalid (TermsRefused with every reason).
     """
     require_trader(actor)
+    client_token = (client_token or "").strip() or None
+    if client_token and (existing := _deal_by_token(client_token, actor)):
+        return existing
     listing = _active_listing(listing_id)
     if listing.pesantren_id == actor.pesantren_id:
         raise Invalid(_l("Anda tidak dapat bernegosiasi dengan listing sendiri."))
@@ -316,7 +458,8 @@ def open_negotiation(
     if proposal_id is not None:
         _require_proposal_listings(actor, proposal_id, listing, counter)
     terms = terms or default_terms(listing, counter)
-    reasons = check_terms(terms, (listing, counter), _today())
+    seller_of = listing.pesantren_id if listing.side == ListingSide.OFFER else actor.pesantren_id
+    reasons = check_terms(terms, (listing, counter), _today(), seller_of)
     if reasons:
         raise TermsRefused(reasons)
     if listing.side == ListingSide.OFFER:
@@ -337,11 +480,18 @@ def open_negotiation(
         whose_turn=my_side.other.value,
         terms_version=1,
         opened_by_id=actor.id,
+        client_token=client_token,
         last_move_at=now,
         created_at=now,
     )
     db.session.add(deal)
-    db.session.flush()
+    try:
+        db.session.flush()
+    except IntegrityError:
+        db.session.rollback()
+        if client_token and (existing := _deal_by_token(client_token, actor)):
+            return existing
+        raise
     if proposal_id is not None and not matching_services.mark_acted(proposal_id, deal.id):
         db.session.rollback()
         raise Conflict(
@@ -382,7 +532,8 @@ def counter_offer(actor, deal_id: int, seen_version: int, terms: rules.Terms, me
     deal = load_deal(deal_id)
     side = side_of(actor, deal)
     _require_current(deal, seen_version)
-    reasons = check_terms(terms, (deal.offer, deal.request), _today())
+    reasons = check_terms(terms, (deal.offer, deal.request), _today(), deal.seller_pesantren_id)
+    reasons += bundled_reasons(deal, terms)
     if reasons:
         raise TermsRefused(reasons)
     number = deal.terms_version + 1
@@ -469,12 +620,7 @@ def _accept_once(actor, deal_id: int, seen_version: int) -> Contract:
         return done
     _require_current(deal, seen_version)
     terms = deal.current_terms
-    reasons = rules.check_terms(
-        terms_of(terms),
-        rules.Goods(is_food=deal.commodity.is_food),
-        allowed_akad((deal.offer, deal.request)),
-        _today(),
-    )
+    reasons = acceptance_reasons(deal)
     if reasons:
         raise TermsRefused(reasons)
     now = utcnow()
@@ -508,10 +654,58 @@ def _accept_once(actor, deal_id: int, seen_version: int) -> Contract:
                 ),
                 field="quantity",
             )
+    if rules.buyer_pays_first(terms.akad):
+        # Salam (fatwa 05/2000): the price is paid in full when the contract is agreed. The
+        # acceptance is that moment: it records the buyer's full payment, dated the signing day.
+        db.session.add(
+            Payment(
+                deal_id=deal.id,
+                amount=terms.total,
+                paid_on=to_wib(now).date(),
+                note="Harga salam dibayar lunas saat akad",
+                recorded_by_id=actor.id,
+            )
+        )
     contract = build_contract(deal, terms, actor, now)
     notify(deal, _other_pesantren(deal, side), "accept", number=contract.number)
     db.session.commit()
     return contract
+
+
+def acceptance_reasons(deal: Deal) -> list[rules.Reason]:
+    """Every reason the deal's current terms cannot be accepted now (the page shows them)."""
+    terms = terms_of(deal.current_terms)
+    listings = [x for x in (deal.offer, deal.request) if x is not None]
+    reasons = rules.check_terms(terms, goods_of(deal.commodity), allowed_akad(listings), _today())
+    reasons += listing_reasons(terms, listings, deal.seller_pesantren_id)
+    return reasons + bundled_reasons(deal, terms)
+
+
+def ribawi_leg(deal: Deal, terms: rules.Terms | None = None) -> ribawi.Leg:
+    terms = terms or terms_of(deal.current_terms)
+    return ribawi.Leg(
+        commodity_id=deal.commodity_id,
+        ribawi_class=deal.commodity.ribawi_group,
+        quantity=terms.quantity,
+        deferred=rules.is_deferred(terms),
+        handover_date=terms.handover_date,
+    )
+
+
+def ribawi_reasons(a: Deal, b: Deal, a_terms: rules.Terms | None = None) -> list[rules.Reason]:
+    """The riba rules for two legs of a reciprocal bundle (``ribawi.check_bundle``)."""
+    return ribawi.check_bundle(ribawi_leg(a, a_terms), ribawi_leg(b))
+
+
+def bundled_reasons(deal: Deal, terms: rules.Terms) -> list[rules.Reason]:
+    """A leg of a bundle keeps to the riba rules with the other leg, also when countered."""
+    bundle = db.session.scalar(
+        select(Bundle).where((Bundle.leg_a_id == deal.id) | (Bundle.leg_b_id == deal.id))
+    )
+    if bundle is None:
+        return []
+    other = bundle.leg_b if bundle.leg_a_id == deal.id else bundle.leg_a
+    return ribawi_reasons(deal, other, terms)
 
 
 def terms_of(version: TermsVersion) -> rules.Terms:

@@ -40,10 +40,18 @@ class Action(StrEnum):
     COMPLETE = "complete"
     DISPUTE = "dispute"
     RESOLVE = "resolve"
+    # Staff settle an open dispute (deals/disputes.py)
+    SETTLE = "settle"  # an agreed settlement (islah), with a note: the deal goes on
+    STAFF_CANCEL = "staff_cancel"  # cancel; the seller owes back what the buyer paid
+    REFER = "refer"  # referred to Basyarnas; the dispute stays open until its award
     REQUEST_CANCEL = "request_cancel"
     AGREE_CANCEL = "agree_cancel"
     DECLINE_CANCEL = "decline_cancel"
     RATE = "rate"
+    # Salam: goods missing on the due date; the buyer chooses (DOMAIN.md 7.1)
+    WAIT = "wait"  # wait until a new due date
+    CANCEL_REFUND = "cancel_refund"  # cancel, the seller refunds what was paid
+    REFUND = "refund"  # the seller records money returned (overpaid, or a cancelled deal)
 
 
 class Side(StrEnum):
@@ -65,6 +73,7 @@ class Who(StrEnum):
     SYSTEM = "system"  # the expiry job
     NOT_CANCEL_REQUESTER = "not_cancel_requester"  # the side that did not ask to cancel
     DISPUTER = "disputer"  # the side that raised the dispute
+    STAFF = "staff"  # OPOP staff, acting for neither side
 
 
 @dataclass(frozen=True)
@@ -98,10 +107,21 @@ TABLE: dict[tuple[State, Action], Move] = {
     (S.RECEIVED, A.DISPUTE): Move(S.DISPUTED, W.EITHER),
     # RESOLVE returns to the state the dispute was raised from (kept on the deal)
     (S.DISPUTED, A.RESOLVE): Move(S.DISPUTED, W.DISPUTER),
+    # Staff resolve a dispute: SETTLE returns to the state it was raised from, like RESOLVE.
+    (S.DISPUTED, A.SETTLE): Move(S.DISPUTED, W.STAFF),
+    (S.DISPUTED, A.STAFF_CANCEL): Move(S.CANCELLED, W.STAFF),
+    (S.DISPUTED, A.REFER): Move(S.DISPUTED, W.STAFF),
     (S.DISPUTED, A.REQUEST_CANCEL): Move(S.DISPUTED, W.EITHER),
     (S.DISPUTED, A.AGREE_CANCEL): Move(S.CANCELLED, W.NOT_CANCEL_REQUESTER),
     (S.DISPUTED, A.DECLINE_CANCEL): Move(S.DISPUTED, W.NOT_CANCEL_REQUESTER),
     (S.COMPLETED, A.RATE): Move(S.COMPLETED, W.EITHER),
+    # Only when the shortfall choice is open (Context.shortfall_choice) ...
+    (S.SIGNED, A.WAIT): Move(S.SIGNED, W.BUYER),
+    (S.SHIPPED, A.WAIT): Move(S.SIGNED, W.BUYER),  # the rest is shipped again later
+    (S.SIGNED, A.CANCEL_REFUND): Move(S.CANCELLED, W.BUYER),
+    # ... and only when money is owed back (Context.refund_owed)
+    (S.RECEIVED, A.REFUND): Move(S.RECEIVED, W.SELLER),
+    (S.CANCELLED, A.REFUND): Move(S.CANCELLED, W.SELLER),
 }
 
 TERMINAL = frozenset({S.REJECTED, S.WITHDRAWN, S.EXPIRED, S.CANCELLED})
@@ -120,8 +140,14 @@ class Context:
     cancel_requested_by: Side | None = None
     disputed_by: Side | None = None
     resume_state: State | None = None
+    # The open dispute has been referred to Basyarnas (it is referred once).
+    dispute_referred: bool = False
     # After signing: the akad wants the buyer to pay before the seller ships (salam).
     buyer_pays_first: bool = False
+    # Salam: the due date has come and the goods are not all handed over (wait or cancel).
+    shortfall_choice: bool = False
+    # The buyer paid more than the value due (short delivery, cancellation): a refund is owed.
+    refund_owed: bool = False
     # After signing: the akad wants a payment from the buyer now (``deals/dues.py``): a salam
     # prepayment, an istisna' stage or a tempo/murabahah price whose date came, the price of
     # what was handed over.
@@ -135,7 +161,11 @@ class Decision:
     reason: str = ""
 
 
-def _may(who: Who, side: Side | None, ctx: Context) -> bool:
+def _may(who: Who, side: Side | None, ctx: Context, staff: bool) -> bool:
+    if who is Who.STAFF:
+        return staff and side is None
+    if staff:
+        return False
     if who is Who.SYSTEM:
         return side is None
     if side is None:
@@ -155,15 +185,18 @@ def _may(who: Who, side: Side | None, ctx: Context) -> bool:
     return False
 
 
-def decide(ctx: Context, action: Action, side: Side | None) -> Decision:
-    """May ``side`` (None: the system) make ``action`` now, and to which state does it lead?"""
+def decide(ctx: Context, action: Action, side: Side | None, staff: bool = False) -> Decision:
+    """May ``side`` (None: the system, or staff when ``staff``) make ``action`` now, and to
+    which state does it lead?"""
     move = TABLE.get((ctx.state, action))
     if move is None:
         return Decision(
             False, reason=N_("Langkah ini tidak dapat dilakukan pada keadaan sekarang.")
         )
-    if not _may(move.who, side, ctx):
-        if move.who is Who.TURN:
+    if not _may(move.who, side, ctx, staff):
+        if move.who is Who.STAFF:
+            reason = N_("Hanya staf yang dapat melakukan langkah ini.")
+        elif move.who is Who.TURN:
             reason = N_("Sekarang giliran pihak lain untuk menjawab.")
         elif move.who is Who.NOT_CANCEL_REQUESTER:
             reason = (
@@ -180,22 +213,34 @@ def decide(ctx: Context, action: Action, side: Side | None) -> Decision:
         else:
             reason = N_("Anda tidak berhak melakukan langkah ini.")
         return Decision(False, reason=reason)
+    if action in (Action.WAIT, Action.CANCEL_REFUND) and not ctx.shortfall_choice:
+        return Decision(
+            False,
+            reason=N_(
+                "Pilihan menunggu atau membatalkan dengan pengembalian uang baru terbuka pada "
+                "tanggal penyerahan akad salam bila barang belum diserahkan."
+            ),
+        )
+    if action is Action.REFUND and not ctx.refund_owed:
+        return Decision(False, reason=N_("Tidak ada kelebihan bayar yang perlu dikembalikan."))
     if action is Action.REQUEST_CANCEL and ctx.cancel_requested_by is not None:
         return Decision(False, reason=N_("Pembatalan sudah diminta; menunggu persetujuan."))
+    if action is Action.REFER and ctx.dispute_referred:
+        return Decision(False, reason=N_("Sengketa ini sudah dirujuk ke Basyarnas."))
     next_state = move.next_state
-    if action is Action.RESOLVE:
+    if action in (Action.RESOLVE, Action.SETTLE):
         if ctx.resume_state is None:
             return Decision(False, reason=N_("Keadaan sebelum sengketa tidak diketahui."))
         next_state = ctx.resume_state
     return Decision(True, next_state=next_state)
 
 
-def available_actions(ctx: Context, side: Side | None) -> list[Action]:
-    """The moves ``side`` may make now, in the table's order (the page shows these buttons)."""
+def available_actions(ctx: Context, side: Side | None, staff: bool = False) -> list[Action]:
+    """The moves ``side`` (or staff) may make now, in the table's order (the page's buttons)."""
     return [
         action
         for (state, action) in TABLE
-        if state == ctx.state and decide(ctx, action, side).allowed
+        if state == ctx.state and decide(ctx, action, side, staff).allowed
     ]
 
 
@@ -204,6 +249,8 @@ def awaited_action(ctx: Context, side: Side) -> Action | None:
     dashboard read it; ``waits_on`` is the sides for which it is not None."""
     if ctx.state is State.NEGOTIATING:
         return Action.COUNTER if ctx.whose_turn == side else None
+    if ctx.refund_owed and ctx.state in (State.RECEIVED, State.CANCELLED):
+        return Action.REFUND if side is Side.SELLER else None  # money back before completion
     if ctx.state not in OPEN:
         return None
     if ctx.cancel_requested_by is not None:
@@ -214,6 +261,8 @@ def awaited_action(ctx: Context, side: Side) -> Action | None:
     if side is Side.BUYER:
         if ctx.state is State.SHIPPED:
             return Action.RECEIVE
+        if ctx.shortfall_choice:
+            return Action.WAIT  # salam goods missing on the due date: wait or cancel
         return Action.PAY if owes else None
     if ctx.state is State.SIGNED:
         return None if ctx.buyer_pays_first else Action.SHIP

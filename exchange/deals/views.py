@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import secrets
+
 from flask import (
     Blueprint,
     abort,
     flash,
-    make_response,
     redirect,
     render_template,
     request,
@@ -15,8 +16,9 @@ from flask import (
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
+from exchange.auth.permissions import can_act_on_deal, require_trader
 from exchange.clock import today_wib
-from exchange.deals import fulfilment, queries, services
+from exchange.deals import fulfilment, queries, reciprocal, services
 from exchange.deals import presenters as present
 from exchange.deals.forms import (
     BundleForm,
@@ -24,10 +26,13 @@ from exchange.deals.forms import (
     NoteForm,
     PaymentForm,
     RatingForm,
+    RefundForm,
+    SettleBundleForm,
+    WaitForm,
+    version_of,
 )
-from exchange.errors import DomainError
-from exchange.extensions import db
-from exchange.listings.models import Listing
+from exchange.errors import DomainError, Forbidden, NotFound
+from exchange.listings.queries import visible_listing
 
 bp = Blueprint("deals", __name__, url_prefix="/kesepakatan")
 
@@ -40,6 +45,7 @@ SIMPLE_MOVES = {
     "request_cancel": fulfilment.request_cancel,
     "agree_cancel": fulfilment.agree_cancel,
     "decline_cancel": fulfilment.decline_cancel,
+    "cancel_refund": fulfilment.cancel_with_refund,
 }
 
 
@@ -63,6 +69,7 @@ def index():
 @bp.route("/baru", methods=["GET", "POST"])
 @login_required
 def open():  # noqa: A001 - the endpoint is named deals.open
+    require_trader(current_user)  # staff and unverified pesantren: 403, as on the services
     proposal = None
     if "proposal" in request.args:
         # Not a party, or no longer open: 404 (with the reason, via the DomainError handler).
@@ -71,11 +78,15 @@ def open():  # noqa: A001 - the endpoint is named deals.open
     else:
         listing_id = request.args.get("listing", type=int)
         counter_id = request.args.get("counter", type=int) or 0
-    listing = db.get_or_404(Listing, listing_id)
-    counter = db.session.get(Listing, counter_id)
+    # A listing hidden by staff is not found, here as on the market (one visibility rule).
+    listing = visible_listing(current_user, listing_id) if listing_id else None
+    if listing is None:
+        raise NotFound()
+    counter = visible_listing(current_user, counter_id) if counter_id else None
     if counter is not None and counter.pesantren_id != current_user.pesantren_id:
         counter = None
     form = present.terms_form(listing, counter)
+    form.client_token.data = form.client_token.data or secrets.token_urlsafe(24)
     if request.method == "GET":
         form.fill(
             services.proposal_terms(current_user, proposal)
@@ -91,6 +102,7 @@ def open():  # noqa: A001 - the endpoint is named deals.open
                 form.terms(),
                 form.message.data or "",
                 proposal_id=proposal.id if proposal else None,
+                client_token=form.client_token.data,
             )
         except DomainError as error:
             present.form_refusal(form, error)
@@ -101,6 +113,15 @@ def open():  # noqa: A001 - the endpoint is named deals.open
     return render_template(
         "deals/open.html", form=form, listing=listing, counter=counter, proposal=proposal
     ), (400 if refused else 200)
+
+
+def _party_deal(deal_id: int):
+    """The deal a party acts on: strangers get 404 (``visible_deal``); staff, who may read the
+    deal but never act on it, get 403."""
+    deal = present.visible_deal(current_user, deal_id)
+    if not can_act_on_deal(current_user, deal):
+        raise Forbidden()
+    return deal
 
 
 @bp.route("/<int:deal_id>")
@@ -115,14 +136,14 @@ def detail(deal_id: int, counter_form=None, forms=None):
 @bp.post("/<int:deal_id>/tawar")
 @login_required
 def counter(deal_id: int):
-    deal = present.visible_deal(current_user, deal_id)
+    deal = _party_deal(deal_id)
     form = present.terms_form(deal.offer or deal.request, deal.request if deal.offer else None)
     if form.validate_on_submit():
         try:
             services.counter_offer(
                 current_user,
                 deal_id,
-                int(form.version.data or 0),
+                version_of(form),
                 form.terms(),
                 form.message.data or "",
             )
@@ -137,9 +158,10 @@ def counter(deal_id: int):
 @bp.post("/<int:deal_id>/terima")
 @login_required
 def accept(deal_id: int):
+    _party_deal(deal_id)
     form = NoteForm()
     try:
-        contract = services.accept(current_user, deal_id, int(form.version.data or 0))
+        contract = services.accept(current_user, deal_id, version_of(form))
     except DomainError as error:
         flash(str(error.message), "error")
     else:
@@ -155,6 +177,7 @@ def move(deal_id: int, action: str):
     service = SIMPLE_MOVES.get(action)
     if service is None:
         abort(404)
+    _party_deal(deal_id)
     form = NoteForm()
     if request.method == "GET" or (
         action in present.REASON_NEEDED and not (form.note.data or "").strip()
@@ -176,7 +199,7 @@ def move(deal_id: int, action: str):
 
 
 def _form_move(deal_id: int, form, name: str, call):
-    present.visible_deal(current_user, deal_id)
+    _party_deal(deal_id)
     if form.validate_on_submit():
         try:
             call()
@@ -219,8 +242,67 @@ def receive(deal_id: int):
             f.received_on.data,
             f.note.data or "",
             f.shortfall_outcome.data or None,
+            f.paid_now.data or None,
         ),
     )
+
+
+@bp.post("/<int:deal_id>/pengembalian")
+@login_required
+def refund(deal_id: int):
+    f = RefundForm()
+    return _form_move(
+        deal_id,
+        f,
+        "refund",
+        lambda: fulfilment.refund(
+            current_user, deal_id, f.amount.data, f.refunded_on.data, f.note.data or ""
+        ),
+    )
+
+
+@bp.post("/<int:deal_id>/tunggu")
+@login_required
+def wait(deal_id: int):
+    f = WaitForm()
+    return _form_move(
+        deal_id,
+        f,
+        "wait",
+        lambda: fulfilment.wait_for_goods(current_user, deal_id, f.new_due.data, f.note.data or ""),
+    )
+
+
+@bp.post("/<int:deal_id>/paket/selisih")
+@login_required
+def settle_bundle(deal_id: int):
+    """Record the bundle's net amount once; both legs are then paid."""
+    f = SettleBundleForm()
+    return _form_move(
+        deal_id,
+        f,
+        "settle",
+        lambda: reciprocal.settle_bundle(current_user, deal_id, f.paid_on.data, f.note.data or ""),
+    )
+
+
+@bp.post("/<int:deal_id>/paket/lepas")
+@login_required
+def untie_bundle(deal_id: int):
+    """Ask to untie the bundle, or agree when the other side asked."""
+    _party_deal(deal_id)  # strangers: 404, staff: 403; CSRF: the extension
+    try:
+        kept = reciprocal.untie_bundle(current_user, deal_id)
+    except DomainError as error:
+        if error.status_code == 404:
+            raise
+        flash(str(error.message), "error")
+    else:
+        flash(
+            _("Permintaan pelepasan paket dikirim.") if kept else _("Paket timbal balik dilepas."),
+            "success",
+        )
+    return redirect(url_for("deals.detail", deal_id=deal_id))
 
 
 @bp.post("/<int:deal_id>/sengketa")
@@ -248,13 +330,13 @@ def rate(deal_id: int):
 @login_required
 def tie_bundle(deal_id: int):
     """Tie this deal with one running the other way into a reciprocal bundle."""
-    present.visible_deal(current_user, deal_id)  # strangers: 404
+    _party_deal(deal_id)  # strangers: 404, staff: 403
     form = BundleForm()
     if not form.validate_on_submit():
         flash(_("Permintaan tidak sah; muat ulang halaman lalu coba lagi."), "error")
         return redirect(url_for("deals.detail", deal_id=deal_id))
     try:
-        fulfilment.tie_bundle(current_user, deal_id, int(form.other_deal_id.data))
+        reciprocal.tie_bundle(current_user, deal_id, int(form.other_deal_id.data))
     except DomainError as error:
         if error.status_code == 404:
             raise
@@ -262,28 +344,6 @@ def tie_bundle(deal_id: int):
     else:
         flash(_("Kedua kesepakatan diikat sebagai kesepakatan timbal balik."), "success")
     return redirect(url_for("deals.detail", deal_id=deal_id))
-
-
-@bp.route("/<int:deal_id>/kontrak")
-@login_required
-def contract(deal_id: int):
-    deal = present.visible_deal(current_user, deal_id)
-    if deal.contract is None:
-        abort(404)
-    return render_template("deals/contract.html", **present.contract_page(deal))
-
-
-@bp.route("/<int:deal_id>/kontrak.pdf")
-@login_required
-def contract_pdf(deal_id: int):
-    deal = present.visible_deal(current_user, deal_id)
-    if deal.contract is None:
-        abort(404)
-    response = make_response(present.contract_pdf(deal))
-    response.headers["Content-Type"] = "application/pdf"
-    name = deal.contract.number.replace("/", "-")
-    response.headers["Content-Disposition"] = f'attachment; filename="{name}.pdf"'
-    return response
 
 
 @bp.route("/notifikasi", methods=["GET", "POST"])

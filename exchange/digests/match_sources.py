@@ -18,15 +18,16 @@ from exchange.extensions import db
 from exchange.listings.models import Listing
 from exchange.matching import adapter
 from exchange.matching.candidates import compatible_pairs
-from exchange.matching.model import Instance
-from exchange.matching.models import Proposal, ProposalStatus
-from exchange.matching.queries import (
+from exchange.matching.instance import (
     LISTING_COLUMNS,
     active_conditions,
+    engine_listings,
     load_instance,
-    reciprocal_partners,
     road_factor,
 )
+from exchange.matching.model import Instance
+from exchange.matching.models import Proposal, ProposalStatus
+from exchange.matching.queries import reciprocal_partners
 from exchange.matching.reciprocal import reciprocal_rows
 from exchange.pesantren.models import Pesantren
 
@@ -125,11 +126,9 @@ def _listing_rows(*where):
 
 def _engine(rows, market: MarketOfRun) -> list:
     n = len(LISTING_COLUMNS)
-    out = []
     for r in rows:
         market.pesantren.setdefault(str(r[2]), adapter.pesantren(r[2], r[n], r[n + 1], r[n + 2]))
-        out.append(adapter.listing(r[:n]))
-    return out
+    return engine_listings(rows, market.today)
 
 
 def load_market(win: Window, now: datetime) -> MarketOfRun:

@@ -5,6 +5,11 @@ day, 57% resident, a kitchen share), salt, sugar and cooking oil likewise. Offer
 production: salt from Madura, sugar from the cane regencies, coffee from Jember and Bondowoso,
 rice from the rice regencies, and each regency's other products (the commodity CSV). Prices lie
 within 10% of the reference price; windows start from today over the next weeks.
+
+Format 2 of the matching engine gets something to work with: varied akad sets (salam for rice and
+raw salt offered before the harvest, istisna' for batik, sarung and uniforms made to order,
+tempo and murabahah between cooperatives), some offers kept in a warehouse in another regency
+(their own place), and some listings with a minimum quantity per deal.
 """
 
 from __future__ import annotations
@@ -20,11 +25,25 @@ from exchange.catalogue.models import Commodity
 from exchange.catalogue.reference import commodity_rows
 from exchange.extensions import db
 from exchange.listings.models import Listing, ListingStatus, Side
-from exchange.pesantren.models import Pesantren, PesantrenStatus
+from exchange.pesantren.models import Pesantren, PesantrenStatus, Regency
 
 MUKIM_SHARE = 0.57
 # (slug, kg or litre per santri per day) for the staple requests besides rice
 STAPLES = (("garam_konsumsi", 3 / 365), ("gula_pasir", 0.02), ("minyak_goreng", 0.02))
+AKAD_ORDER = ("tunai", "tempo", "salam", "istisna", "murabahah")  # the form's order
+# Istisna' (made to order) only for these in the demo; salam for these before their harvest.
+HARVESTED = frozenset({"beras", "garam_krosok"})
+# Warehouses in the trading towns: some offers are kept there rather than at the pesantren.
+HUBS = ("3578", "3515", "3525", "3573", "3509")  # Surabaya, Sidoarjo, Gresik, Malang, Jember
+OFFER_AKAD = (
+    ("tunai",),
+    ("tunai", "tempo"),
+    ("tempo",),
+    ("tunai", "murabahah"),
+    ("murabahah",),
+    ("tempo", "murabahah"),
+)
+REQUEST_AKAD = (("tunai",), ("tunai", "tempo"), ("tempo",), ("tempo", "murabahah"), ("murabahah",))
 
 
 def seed_demo_listings(rng_seed: int = 2027, today=None) -> int:
@@ -39,6 +58,7 @@ def seed_demo_listings(rng_seed: int = 2027, today=None) -> int:
     pesantren = db.session.scalars(
         select(Pesantren).where(Pesantren.status == PesantrenStatus.VERIFIED).order_by(Pesantren.id)
     ).all()
+    hubs = {r.code: (r.lat, r.lon) for r in db.session.scalars(select(Regency))}
     made = []
     for p in pesantren:
         plan = _requests(p, rng) + _offers(p, producers, rng)
@@ -46,7 +66,9 @@ def seed_demo_listings(rng_seed: int = 2027, today=None) -> int:
             c = commodities.get(slug)
             if c is None or quantity <= 0:
                 continue
-            made.append(_listing(p, managers.get(p.id), side, c, quantity, today, rng))
+            listing = _listing(p, managers.get(p.id), side, c, quantity, today, rng)
+            _format2(listing, c, hubs, today, rng)
+            made.append(listing)
     db.session.add_all(made)
     db.session.commit()
     return len(made)
@@ -57,11 +79,21 @@ def _requests(p: Pesantren, rng) -> list[tuple[str, str, int]]:
     days = rng.choice((14, 30, 30))
     kitchen = rng.uniform(0.3, 1.0)
     rice = _round(mukim * 0.25 * kitchen * days, 25)  # 25 kg sacks
-    plan = [(Side.REQUEST, rng.choice(("beras_medium", "beras_medium", "beras_premium")), rice)]
+    plan = [(Side.REQUEST, "beras", rice)]
     for slug, per_day in STAPLES:
         if rng.random() < 0.55:
             plan.append((Side.REQUEST, slug, _round(mukim * per_day * days * 2, 5)))
-    extras = ("telur_ayam", "jagung", "lele", "ikan_laut", "seragam", "buku_kitab", "sabun")
+    extras = (
+        "telur_ayam",
+        "jagung",
+        "lele",
+        "ikan_laut",
+        "seragam",
+        "sarung",
+        "buku_kitab",
+        "sabun",
+        "garam_krosok",
+    )
     for slug in rng.sample(extras, 2):
         plan.append((Side.REQUEST, slug, _by_value(slug, rng)))
     return plan
@@ -104,13 +136,9 @@ def _listing(p, user_id, side, c: Commodity, quantity, today, rng) -> Listing:
     if side == Side.OFFER:
         grade = rng.choice(ranks)
         price = c.reference_price * rng.uniform(0.9, 1.05)
-        akad = rng.sample(["tunai", "tempo", "salam", "murabahah"], rng.randint(1, 3))
     else:
         grade = ranks[-1] if rng.random() < 0.6 else ranks[len(ranks) // 2]
         price = c.reference_price * rng.uniform(0.95, 1.1)
-        akad = rng.sample(["tunai", "tempo", "murabahah"], rng.randint(1, 2))
-    if not c.is_food and rng.random() < 0.5:
-        akad.append("istisna")
     start = today + timedelta(days=rng.randint(0, 21))
     step = 100 if c.reference_price >= 10_000 else 10
     halal = None
@@ -130,8 +158,34 @@ def _listing(p, user_id, side, c: Commodity, quantity, today, rng) -> Listing:
         lat=p.lat,
         lon=p.lon,
         max_distance_km=rng.choice((None, 100.0, 150.0, 250.0)) if side == Side.REQUEST else None,
-        akad=[a for a in ("tunai", "tempo", "salam", "istisna", "murabahah") if a in akad],
+        akad=["tunai"],  # _format2 sets the akad
         note="",
         halal_cert=halal,
         status=ListingStatus.ACTIVE.value,
     )
+
+
+def _format2(listing: Listing, c: Commodity, hubs: dict, today, rng) -> None:
+    """The akad set (in the form's order), a warehouse elsewhere for some offers, a minimum
+    quantity per deal for some listings; salam offers of rice and salt wait for the harvest."""
+    offer = listing.side == Side.OFFER.value
+    akad = list(rng.choice(OFFER_AKAD if offer else REQUEST_AKAD))
+    if c.made_to_order and (not offer or rng.random() < 0.6):
+        # Goods made to order: every buyer accepts istisna', most makers sell only that way.
+        akad = akad + ["istisna"] if not offer else ["istisna"]
+    elif c.slug in HARVESTED and offer and rng.random() < 0.35:
+        # Before the harvest: paid now, delivered when the harvest is in.
+        akad = ["salam"]
+        listing.window_start = today + timedelta(days=rng.randint(20, 35))
+        listing.window_end = listing.window_start + timedelta(days=rng.choice((21, 30, 45)))
+    elif c.slug in HARVESTED and not offer and rng.random() < 0.5:
+        akad.append("salam")
+    listing.akad = [a for a in AKAD_ORDER if a in akad]
+    if offer and rng.random() < 0.15:
+        lat, lon = hubs[rng.choice(HUBS)]
+        listing.lat, listing.lon = lat + rng.uniform(-0.02, 0.02), lon + rng.uniform(-0.02, 0.02)
+    share = (0.05, 0.2) if offer else (0.2, 0.4)
+    if rng.random() < (0.3 if offer else 0.15):
+        step = 25 if c.unit in ("kg", "liter") else 1
+        least = _round(listing.quantity * rng.uniform(*share), step)
+        listing.min_quantity = least if least < listing.quantity else None

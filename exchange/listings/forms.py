@@ -9,10 +9,14 @@ from datetime import date
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import HiddenField, SelectField, SelectMultipleField, StringField, TextAreaField
+from wtforms.validators import ValidationError
 from wtforms.widgets import CheckboxInput, DateInput, ListWidget
 
+from exchange.i18n import rupiah
+from exchange.listings.messages import unit_problem
+from exchange.listings.quantity import TRADE_UNITS, UnitProblem, to_commodity_unit
 from exchange.listings.queries import SORTS, MarketFilters
-from exchange.listings.rules import AKAD_CHOICES, ListingInput
+from exchange.listings.rules import AKAD_CHOICES, Limits, ListingInput, is_official_reference
 from exchange.numbers import parse_decimal, parse_whole
 from exchange.site.forms import DecimalText, ParsedField, WholeField
 
@@ -40,6 +44,14 @@ class ListingForm(FlaskForm):
     client_token = HiddenField()
     commodity = SelectField(_l("Komoditas"), validate_choice=False)
     quantity = WholeField(_l("Jumlah"), render_kw={"inputmode": "numeric"})
+    min_quantity = WholeField(
+        _l("Minimal pembelian per transaksi"), render_kw={"inputmode": "numeric"}
+    )
+    trade_unit = SelectField(_l("Satuan dagang"), validate_choice=False, default="")
+    unit_size = WholeField(
+        _l("Isi satu karung/ekor/jeriken (dalam satuan komoditas)"),
+        render_kw={"inputmode": "numeric"},
+    )
     grade = SelectField(_l("Mutu"), validate_choice=False)
     price = WholeField(_l("Harga per satuan (Rp)"), render_kw={"inputmode": "numeric"})
     window_start = DayField(_l("Tanggal penyerahan pertama"))
@@ -54,19 +66,57 @@ class ListingForm(FlaskForm):
     def set_choices(self, commodities) -> None:
         self.akad.choices = [(a, AKAD_LABELS[a]) for a in AKAD_CHOICES]
         self.commodity.choices = [("", _l("— pilih komoditas —"))] + [
-            (c.slug, f"{c.name_id} ({c.unit})") for c in commodities
+            (c.slug, f"{c.name_id} ({c.unit}; {_reference_label(c)})") for c in commodities
         ]
+        self._units = {c.slug: c.unit for c in commodities}
+        self.trade_unit.choices = [("", _l("satuan komoditas"))] + [(u, u) for u in TRADE_UNITS]
         self.grade.choices = {"": [("", _l("— pilih mutu —"))]} | {
             c.name_id: [(g, g) for g in c.grades] for c in commodities
         }
         if not self.client_token.data:
             self.client_token.data = secrets.token_urlsafe(24)
 
+    def validate_trade_unit(self, field) -> None:
+        if not field.data or self.quantity.data is None:
+            return
+        unit = getattr(self, "_units", {}).get(self.commodity.data or "")
+        if unit is None:
+            return
+        try:
+            to_commodity_unit(self.quantity.data, field.data, unit, self.unit_size.data)
+        except UnitProblem as exc:
+            raise ValidationError(unit_problem(exc.code, unit)) from exc
+
+    def commodity_quantity(self) -> int | None:
+        """The quantity in the commodity's unit (the trade unit converted); as entered when it
+        does not convert (the field's error says why)."""
+        unit = getattr(self, "_units", {}).get(self.commodity.data or "")
+        if not self.trade_unit.data or unit is None or self.quantity.data is None:
+            return self.quantity.data
+        try:
+            return to_commodity_unit(
+                self.quantity.data, self.trade_unit.data, unit, self.unit_size.data
+            )
+        except UnitProblem:
+            return self.quantity.data
+
+    def trade_note(self) -> str:
+        """What the seller entered in trade units, kept in the note (e.g. 20 karung @ 50 kg)."""
+        unit = getattr(self, "_units", {}).get(self.commodity.data or "")
+        if not self.trade_unit.data or unit is None or self.quantity.data is None:
+            return ""
+        size = f" @ {self.unit_size.data} {unit}" if self.unit_size.data else ""
+        return f"{self.quantity.data} {self.trade_unit.data}{size}"
+
     def to_input(self, side: str) -> ListingInput:
+        note = self.note.data or ""
+        if (trade := self.trade_note()) and trade not in note:
+            note = f"{note}\n({trade})".strip()
         return ListingInput(
             side=side,
             commodity=self.commodity.data or "",
-            quantity=self.quantity.data,
+            quantity=self.commodity_quantity(),
+            min_quantity=self.min_quantity.data,
             grade=self.grade.data or "",
             price=self.price.data,
             window_start=self.window_start.data,
@@ -75,7 +125,7 @@ class ListingForm(FlaskForm):
             lon=self.lon.data,
             max_distance_km=self.max_distance_km.data,
             akad=tuple(self.akad.data or ()),
-            note=self.note.data or "",
+            note=note,
             halal_cert=self.halal_cert.data or "",
             client_token=(self.client_token.data or None),
         )
@@ -84,7 +134,15 @@ class ListingForm(FlaskForm):
         c = listing.commodity
         self.commodity.data = c.slug
         self.grade.data = c.grade_label(listing.grade)
-        for name in ("quantity", "price", "window_start", "window_end", "lat", "lon"):
+        for name in (
+            "quantity",
+            "min_quantity",
+            "price",
+            "window_start",
+            "window_end",
+            "lat",
+            "lon",
+        ):
             getattr(self, name).data = getattr(listing, name)
         self.max_distance_km.data = listing.max_distance_km
         self.akad.data = list(listing.akad)
@@ -106,6 +164,19 @@ _FILTER_HINTS = {
     "to": _l("pilih tanggal"),
     "km": _l("tulis angka, misalnya 50"),
 }
+
+
+def _reference_label(commodity) -> str:
+    kind = "HET/HAP" if is_official_reference(commodity.price_source) else _l("acuan")
+    return f"{kind} {rupiah(commodity.reference_price)}"
+
+
+def _filter_price(text: str) -> int:
+    """A price filter within what a listing may hold; past it the filter is ignored."""
+    value = parse_whole(text)
+    if abs(value) > Limits().max_price:
+        raise ValueError(text)
+    return value
 
 
 def parse_market_args(args) -> MarketFilters:
@@ -158,8 +229,8 @@ def parse_market(args, known_commodities=(), known_regencies=()) -> tuple[Market
         commodity=commodity,
         regency=regency,
         grade=(args.get("grade") or None),
-        price_min=get("price_min", parse_whole),
-        price_max=get("price_max", parse_whole),
+        price_min=get("price_min", _filter_price),
+        price_max=get("price_max", _filter_price),
         available_from=get("from", date.fromisoformat),
         available_to=get("to", date.fromisoformat),
         max_km=get("km", lambda v: max(0.0, parse_decimal(v))),

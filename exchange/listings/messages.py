@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
-from exchange.i18n import number
+from exchange.i18n import number, rupiah
 from exchange.listings.rules import Problem
 
 MESSAGES = {
@@ -15,6 +15,7 @@ MESSAGES = {
     "positive": _l("Harus lebih dari nol."),
     "quantity_max": _l("Jumlah terlalu besar: paling banyak %(max)s."),
     "price_max": _l("Harga terlalu tinggi: paling banyak Rp %(max)s per satuan."),
+    "min_quantity_max": _l("Minimal pembelian tidak boleh melebihi jumlah listing (%(max)s)."),
     "grade": _l("Pilih salah satu mutu komoditas ini: %(grades)s."),
     "start_past": _l("Tanggal mulai tidak boleh sebelum hari ini."),
     "end_before_start": _l("Tanggal akhir tidak boleh sebelum tanggal mulai."),
@@ -25,7 +26,10 @@ MESSAGES = {
     "distance_max": _l("Jarak terlalu jauh: paling jauh %(max)s km."),
     "akad_required": _l("Pilih paling sedikit satu akad."),
     "akad_unknown": _l("Akad tidak dikenal."),
-    "istisna_food": _l("Akad istishna' hanya untuk barang pesanan, bukan bahan pangan."),
+    "istisna_made_to_order": _l(
+        "Akad istishna' hanya untuk barang yang dibuat sesuai pesanan (ditandai di katalog "
+        "komoditas)."
+    ),
     "too_long": _l("Terlalu panjang: paling banyak %(max)s karakter."),
 }
 
@@ -40,3 +44,29 @@ def halal_warning() -> str:
         "Nomor sertifikat halal biasanya berbentuk ID diikuti 12-17 angka. Nomor tetap disimpan; "
         "periksa kembali di halal.go.id."
     )
+
+
+PRICE_WARNINGS = {
+    "price_high": _l(
+        "Harga ini lebih dari 20%% di atas harga acuan %(kind)s (%(reference)s per %(unit)s). "
+        "Listing tetap disimpan; periksa kembali harganya."
+    ),
+    "price_low": _l(
+        "Harga ini kurang dari separuh harga acuan %(kind)s (%(reference)s per %(unit)s). "
+        "Listing tetap disimpan; periksa kembali harganya."
+    ),
+}
+UNIT_PROBLEMS = {
+    "unit_mismatch": _l("Satuan dagang ini tidak cocok dengan satuan komoditas (%(unit)s)."),
+    "size_required": _l("Isi berapa %(unit)s dalam satu karung, ekor atau jeriken."),
+    "not_whole": _l("Jumlah ini tidak menjadi bilangan bulat %(unit)s; ubah jumlahnya."),
+}
+
+
+def price_warning(code: str, reference: int, unit: str, official: bool) -> str:
+    kind = "HET/HAP" if official else _("(perkiraan)")
+    return str(PRICE_WARNINGS[code]) % {"kind": kind, "reference": rupiah(reference), "unit": unit}
+
+
+def unit_problem(code: str, unit: str) -> str:
+    return str(UNIT_PROBLEMS[code]) % {"unit": unit}

@@ -54,6 +54,9 @@ class Listing(db.Model):
         CheckConstraint("remaining <= quantity", name="remaining_within_quantity"),
         CheckConstraint("price > 0", name="price_positive"),
         CheckConstraint("window_end >= window_start", name="window_ordered"),
+        # NULL (no minimum) passes both: a CHECK refuses only what is false.
+        CheckConstraint("min_quantity > 0", name="min_quantity_positive"),
+        CheckConstraint("min_quantity <= quantity", name="min_quantity_within_quantity"),
         Index("ix_listings_market", "status", "side", "commodity_id", "created_at"),
         # The market's sort orders: newest first and by price walk these without a full sort.
         Index("ix_listings_created_at_id", "created_at", "id"),
@@ -73,6 +76,8 @@ class Listing(db.Model):
     quantity: Mapped[int] = mapped_column(BigInteger)
     # What is not yet committed to deals; changed only by conditional UPDATEs in services.
     remaining: Mapped[int] = mapped_column(BigInteger)
+    # The least quantity of one deal (MOQ, "minimal pembelian per transaksi"); None: no minimum.
+    min_quantity: Mapped[int | None] = mapped_column(BigInteger)
     # Offer: the least accepted at the seller's gate. Request: the most paid, delivered.
     price: Mapped[rupiah]
     window_start: Mapped[date] = mapped_column(Date)
@@ -85,7 +90,9 @@ class Listing(db.Model):
     geo_x: Mapped[float | None] = mapped_column(Float)
     geo_y: Mapped[float | None] = mapped_column(Float)
     geo_z: Mapped[float | None] = mapped_column(Float)
-    akad: Mapped[list] = mapped_column(JSON, default=list)  # accepted contract types
+    # Accepted contract types, in the listing's order of preference (the form keeps the
+    # catalogue order: tunai, tempo, salam, istisna, murabahah).
+    akad: Mapped[list] = mapped_column(JSON, default=list)
     note: Mapped[str] = mapped_column(Text, default="")
     halal_cert: Mapped[str | None] = mapped_column(String(40))
     status: Mapped[str] = mapped_column(String(12), default=ListingStatus.ACTIVE.value)

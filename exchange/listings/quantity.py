@@ -8,6 +8,8 @@ calling service owns the transaction.
 
 from __future__ import annotations
 
+from fractions import Fraction
+
 from sqlalchemy import case, update
 
 from exchange.db import utcnow
@@ -62,3 +64,54 @@ def _expire(listing_id: int) -> None:
     listing = db.session.identity_map.get((Listing, (listing_id,), None))
     if listing is not None:
         db.session.expire(listing)
+
+
+# Trade units (DOMAIN.md 4.2) ---------------------------------------------------------------------
+# Pure: what a quantity in a trade unit is in the commodity's own unit. Listings store the
+# commodity's unit; a sack or a head has its size given on the listing (never a fixed 50 kg).
+
+COUNT_UNITS = frozenset({"pcs", "buah", "biji", "lembar", "stel", "eksemplar", "botol", "ekor"})
+FIXED = {
+    # (trade unit, commodity unit): how many commodity units one trade unit holds
+    ("kuintal", "kg"): Fraction(100),
+    ("ton", "kg"): Fraction(1000),
+    ("tray", "kg"): Fraction(9, 5),  # 30 eggs of about 60 g
+    ("galon", "liter"): Fraction(19),
+}
+COUNTED = {"lusin": 12, "kodi": 20, "gros": 144}
+# the size of one (kg per sack, kg live weight per head, litres per can) is given on the listing
+SIZED = {"karung": "kg", "sak": "kg", "ekor": "kg", "jeriken": "liter"}
+TRADE_UNITS = ("kuintal", "ton", "karung", "sak", "lusin", "kodi", "gros", "tray", "ekor")
+TRADE_UNITS += ("jeriken", "galon")
+
+
+class UnitProblem(ValueError):
+    """A quantity that cannot be converted; ``code`` names the reason for the message."""
+
+    def __init__(self, code: str):
+        super().__init__(code)
+        self.code = code
+
+
+def to_commodity_unit(quantity: int, trade_unit: str, unit: str, size: int | None = None) -> int:
+    """``quantity`` ``trade_unit`` in the commodity's ``unit`` (a whole number). Raises
+    UnitProblem: ``unit_mismatch`` (e.g. kodi for rice), ``size_required`` (a sack without its
+    size), ``not_whole`` (10 tray is 18 kg; 3 tray is not a whole kg)."""
+    if not trade_unit or trade_unit == unit:
+        return quantity
+    if trade_unit in SIZED:
+        if SIZED[trade_unit] != unit:
+            raise UnitProblem("unit_mismatch")
+        if not size or size <= 0:
+            raise UnitProblem("size_required")
+        factor = Fraction(size)
+    elif trade_unit in COUNTED and unit in COUNT_UNITS:
+        factor = Fraction(COUNTED[trade_unit])
+    elif (trade_unit, unit) in FIXED:
+        factor = FIXED[(trade_unit, unit)]
+    else:
+        raise UnitProblem("unit_mismatch")
+    value = quantity * factor
+    if value.denominator != 1:
+        raise UnitProblem("not_whole")
+    return int(value)

@@ -240,7 +240,7 @@ def active_listings(today: date | None = None) -> list[Listing]:
 
 
 def instance_row(listing: Listing) -> dict:
-    """A listing in the matching engine's instance format (FORMAT.md)."""
+    """A listing in the matching engine's instance format (FORMAT.md, format 2)."""
     row = {
         "id": f"L{listing.id:06d}",
         "side": listing.side,
@@ -250,9 +250,14 @@ def instance_row(listing: Listing) -> dict:
         "quantity": listing.remaining,
         "price": listing.price,
         "window": [listing.window_start.isoformat(), listing.window_end.isoformat()],
+        "akad": list(listing.akad),
+        "lat": listing.lat,
+        "lon": listing.lon,
     }
     if listing.side == "request" and listing.max_distance_km is not None:
         row["max_distance_km"] = listing.max_distance_km
+    if listing.min_quantity is not None:
+        row["min_quantity"] = listing.min_quantity
     return row
 
 

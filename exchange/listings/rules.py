@@ -7,9 +7,12 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 
+from exchange.deals import bounds
+
 SIDES = ("offer", "request")
 AKAD_CHOICES = ("tunai", "tempo", "salam", "istisna", "murabahah")
-# Istisna' is a contract for made-to-order goods: never for foodstuffs (DOMAIN.md section 7.2).
+# Istisna' is a contract for made-to-order goods only (DOMAIN.md section 7.2): the catalogue
+# marks them (``Commodity.made_to_order``).
 MADE_TO_ORDER_ONLY = frozenset({"istisna"})
 
 
@@ -17,8 +20,8 @@ MADE_TO_ORDER_ONLY = frozenset({"istisna"})
 class Limits:
     """Sane upper bounds; each is a setting (``LISTING_MAX_QUANTITY`` and so on)."""
 
-    max_quantity: int = 10_000_000
-    max_price: int = 1_000_000_000
+    max_quantity: int = bounds.MAX_QUANTITY
+    max_price: int = bounds.MAX_UNIT_PRICE
     max_distance_km: float = 1000.0
     max_note: int = 1000
     max_window_days: int = 366
@@ -33,6 +36,7 @@ class CommodityFacts:
     slug: str
     grades: tuple[str, ...]
     is_food: bool
+    made_to_order: bool = False
 
 
 @dataclass(frozen=True)
@@ -49,6 +53,7 @@ class ListingInput:
     max_distance_km: float | None = None
     akad: tuple[str, ...] = ()
     note: str = ""
+    min_quantity: int | None = None  # least quantity of one deal; None: no minimum
     halal_cert: str = ""
     client_token: str | None = None
 
@@ -77,6 +82,7 @@ def check(
         add(Problem("commodity", "commodity_unknown"))
     _check_whole(inp.quantity, "quantity", limits.max_quantity, add)
     _check_whole(inp.price, "price", limits.max_price, add)
+    _check_min_quantity(inp, add)
     if commodity is not None and inp.grade not in commodity.grades:
         add(Problem("grade", "grade", {"grades": ", ".join(commodity.grades)}))
     _check_window(inp, today, limits, previous_start, add)
@@ -89,6 +95,8 @@ def check(
     _check_akad(inp.akad, commodity, add)
     if len(inp.note or "") > limits.max_note:
         add(Problem("note", "too_long", {"max": limits.max_note}))
+    if len(inp.client_token or "") > 64:  # the column's width; a tampered form
+        add(Problem("client_token", "too_long", {"max": 64}))
     if len(inp.halal_cert or "") > limits.max_halal:
         add(Problem("halal_cert", "too_long", {"max": limits.max_halal}))
     return problems
@@ -101,6 +109,16 @@ def _check_whole(value, name, maximum, add) -> None:
         add(Problem(name, "positive"))
     elif value > maximum:
         add(Problem(name, f"{name}_max", {"max": maximum}))
+
+
+def _check_min_quantity(inp, add) -> None:
+    """Optional; when given, a positive whole number not above the listing's quantity."""
+    if inp.min_quantity is None:
+        return
+    if inp.min_quantity <= 0:
+        add(Problem("min_quantity", "positive"))
+    elif inp.quantity is not None and 0 < inp.quantity < inp.min_quantity:
+        add(Problem("min_quantity", "min_quantity_max", {"max": inp.quantity}))
 
 
 def _check_window(inp, today, limits, previous_start, add) -> None:
@@ -135,10 +153,35 @@ def _check_akad(akad, commodity, add) -> None:
         add(Problem("akad", "akad_required"))
     elif any(a not in AKAD_CHOICES for a in akad):
         add(Problem("akad", "akad_unknown"))
-    elif commodity is not None and commodity.is_food and MADE_TO_ORDER_ONLY.intersection(akad):
-        add(Problem("akad", "istisna_food"))
+    elif (
+        commodity is not None
+        and not commodity.made_to_order
+        and MADE_TO_ORDER_ONLY.intersection(akad)
+    ):
+        add(Problem("akad", "istisna_made_to_order"))
 
 
 def halal_applies(side: str, commodity: CommodityFacts | None) -> bool:
     """The halal certificate number is asked for foodstuffs offered."""
     return side == "offer" and commodity is not None and commodity.is_food
+
+
+# Reference prices (HET/HAP, DOMAIN.md 4.1): a warning, never a refusal.
+PRICE_HIGH = 1.2  # more than 20 % above the reference price
+PRICE_LOW = 0.5  # less than half of it
+
+
+def price_warning(price: int | None, reference: int | None) -> str | None:
+    """``price_high`` / ``price_low`` when the price is far from the reference price, else None."""
+    if not price or not reference or price <= 0:
+        return None
+    if price > reference * PRICE_HIGH:
+        return "price_high"
+    if price < reference * PRICE_LOW:
+        return "price_low"
+    return None
+
+
+def is_official_reference(price_source: str) -> bool:
+    """The reference price is a government ceiling or reference (HET/HAP/HPP)."""
+    return any(word in (price_source or "") for word in ("HET", "HAP", "HPP"))

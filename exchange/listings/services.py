@@ -18,7 +18,7 @@ from exchange.db import utcnow
 from exchange.errors import Forbidden, IllegalTransition, Invalid, NotFound
 from exchange.extensions import db
 from exchange.listings import rules
-from exchange.listings.messages import halal_warning, message
+from exchange.listings.messages import halal_warning, message, price_warning
 from exchange.listings.models import Listing, ListingStatus, Side
 from exchange.pesantren.validation import normalise_halal
 
@@ -27,6 +27,7 @@ EDITABLE = (
     "commodity_id",
     "grade",
     "quantity",
+    "min_quantity",
     "price",
     "window_start",
     "window_end",
@@ -250,7 +251,9 @@ def _commodity(slug: str) -> Commodity | None:
 def _facts(commodity: Commodity | None) -> rules.CommodityFacts | None:
     if commodity is None:
         return None
-    return rules.CommodityFacts(commodity.slug, tuple(commodity.grades), commodity.is_food)
+    return rules.CommodityFacts(
+        commodity.slug, tuple(commodity.grades), commodity.is_food, commodity.made_to_order
+    )
 
 
 def _validated(inp, pesantren, previous_start=None):
@@ -267,6 +270,9 @@ def _validated(inp, pesantren, previous_start=None):
         halal, format_ok = normalise_halal(inp.halal_cert)
         if not format_ok:
             warnings.append(halal_warning())
+    if code := rules.price_warning(inp.price, commodity.reference_price):
+        official = rules.is_official_reference(commodity.price_source)
+        warnings.append(price_warning(code, commodity.reference_price, commodity.unit, official))
     inp = replace(
         inp,
         lat=inp.lat if inp.lat is not None else pesantren.lat,
@@ -292,6 +298,7 @@ def _apply(listing: Listing, inp: rules.ListingInput, commodity: Commodity) -> N
     listing.commodity_id = commodity.id
     listing.grade = commodity.grade_rank(inp.grade)
     listing.quantity = inp.quantity
+    listing.min_quantity = inp.min_quantity
     listing.price = inp.price
     listing.window_start = inp.window_start
     listing.window_end = inp.window_end

@@ -35,5 +35,7 @@ class OutboxMessage(db.Model):
     # A sender's claim: until then no other sender may send the row (see outbox.deliver_pending)
     claimed_until: Mapped[datetime | None] = mapped_column(UTCDateTime())
     last_error: Mapped[str | None] = mapped_column(String(500))
+    # Holds a secret (a reset link): the bodies are blanked once the message is sent or failed.
+    sensitive: Mapped[bool] = mapped_column(default=False)
     created_at: Mapped[timestamp]
     sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime())

@@ -2,8 +2,13 @@
 
 ``queue_email`` only adds a row. ``deliver_pending`` sends what is due.
 
-Several senders may run at once (the web worker after a request, the scheduler's outbox job,
-and the ``OUTBOX_SENDERS`` threads of one run): a sender claims a batch of due rows with one
+Mail is never sent inside a web request (an SMTP server that never answers would hold the
+worker): the scheduler's outbox job (every OUTBOX_INTERVAL_SECONDS) and ``flask exchange
+send-mail`` deliver. Rows queued with ``sensitive=True`` (reset links) have their bodies blanked
+once sent or failed for good.
+
+Several senders may run at once (the scheduler's outbox job, ``send-mail``, and the
+``OUTBOX_SENDERS`` threads of one run): a sender claims a batch of due rows with one
 conditional ``UPDATE ... SET claimed_until = now + OUTBOX_CLAIM_SECONDS WHERE id IN (due rows)
 AND pending AND not claimed (or the claim ran out) RETURNING ...`` (on PostgreSQL the due rows are
 picked ``FOR UPDATE SKIP LOCKED``, so senders take different rows instead of waiting). Only the
@@ -22,9 +27,8 @@ import threading
 import time
 from datetime import timedelta
 
-from flask import Flask, current_app
-from sqlalchemy import event, or_, select, text, update
-from sqlalchemy.orm import Session
+from flask import current_app
+from sqlalchemy import case, or_, select, text, update
 
 from exchange.db import utcnow
 from exchange.extensions import db
@@ -38,15 +42,16 @@ from exchange.mail.models import OutboxMessage, OutboxStatus
 
 MAX_ATTEMPTS = 8
 CLAIM_BATCH = 50  # rows claimed per UPDATE
-_SESSION_FLAG = "outbox_dirty"
+SCRUBBED = "[removed after sending: this message held a secret link]"
 
 
 def queue_email(
-    to, subject, text, html=None, headers=None, dedupe_key=None, flush=True
+    to, subject, text, html=None, headers=None, dedupe_key=None, flush=True, sensitive=False
 ) -> OutboxMessage:
     """Add a message to the outbox in the current transaction (flush only).
 
     ``flush=False`` lets a bulk caller (the digest run) have many rows inserted at once.
+    ``sensitive=True`` (a reset link): the bodies are blanked once the message leaves.
     """
     msg = OutboxMessage(
         to_address=to,
@@ -56,11 +61,11 @@ def queue_email(
         headers=headers or {},
         dedupe_key=dedupe_key,
         next_attempt_at=utcnow(),
+        sensitive=sensitive,
     )
     db.session.add(msg)
     if flush:
         db.session.flush()
-    db.session.info[_SESSION_FLAG] = True
     return msg
 
 
@@ -219,6 +224,8 @@ def _fast_commit() -> None:
 
 def _record_outcome(msg_id: int, values: dict) -> None:
     _fast_commit()
+    if values.get("status") != OutboxStatus.PENDING.value:
+        values = {**values, **_scrub()}  # failed for good: the secret goes too
     db.session.execute(
         update(OutboxMessage)
         .where(OutboxMessage.id == msg_id, OutboxMessage.status == OutboxStatus.PENDING)
@@ -240,25 +247,17 @@ def _mark_sent(ids: list[int]) -> None:
             last_error=None,
             claimed_until=None,
             sent_at=utcnow(),
+            **_scrub(),
         )
         .execution_options(synchronize_session=False)
     )
     db.session.commit()
 
 
-def init_outbox(app: Flask) -> None:
-    """After a request whose transaction queued mail and committed, deliver it."""
-
-    @event.listens_for(Session, "after_rollback")
-    def _forget(session):
-        session.info.pop(_SESSION_FLAG, None)
-
-    @app.after_request
-    def _deliver(response):
-        if db.session.info.pop(_SESSION_FLAG, False) and not db.session.new:
-            try:
-                deliver_pending(limit=20)
-            except Exception:  # noqa: BLE001 - delivery must never break the page
-                db.session.rollback()
-                app.logger.exception("outbox delivery failed; the scheduler will retry")
-        return response
+def _scrub() -> dict:
+    """Blank the bodies of sensitive rows (reset links) in the same UPDATE that closes them."""
+    t = OutboxMessage
+    return {
+        "text_body": case((t.sensitive.is_(True), SCRUBBED), else_=t.text_body),
+        "html_body": case((t.sensitive.is_(True), None), else_=t.html_body),
+    }

@@ -1,10 +1,14 @@
 """All compatible (offer, request) pairs of an instance, vectorised per commodity.
 
 An offer and a request are compatible (FORMAT.md) when: same commodity; different pesantren;
-offer grade >= request grade; the windows overlap (inclusive); distance <= the request's
-max_distance_km where given; and the surplus per unit, request price - offer price - transport
-cost per unit, is not negative. Only offers (sales for money) meet requests (purchases for money):
-no barter is ever formed here.
+offer grade >= request grade; the windows overlap (inclusive); their accepted akad share one
+(format 2); distance between the two listings' places (a listing without a place of its own is at
+its pesantren) <= the request's max_distance_km where given; the surplus per unit, request price -
+offer price - transport cost per unit, is not negative; and (format 2, `moq=True`) the pair can
+meet its minimum: min(offer quantity, request quantity) >= the larger min_quantity of the two.
+FORMAT.md's reciprocal pairs use the pairs without that last test (`moq=False`). The same rule,
+one pair at a time and with its reasons, is `explain.explain()`. Only offers (sales for money)
+meet requests (purchases for money): no barter is ever formed here.
 
 The arithmetic (float64, same formulas, same order of operations) is that of the judge, so both
 agree on which pairs are compatible.
@@ -17,7 +21,32 @@ from dataclasses import dataclass
 import numpy as np
 
 from .geo import radians, road_distance_km
-from .model import Instance, Listing
+from .model import AKAD_CODES, Instance, Listing
+
+AKAD_BIT = {a: 1 << k for k, a in enumerate(AKAD_CODES)}
+
+
+def akad_mask(akad) -> int:
+    """Bit set of accepted akad (bit k: AKAD_CODES[k], the judge's order)."""
+    return sum(AKAD_BIT[a] for a in set(akad))
+
+
+def least_quantity(offer: Listing, request: Listing) -> int:
+    """The least quantity of one deal between the two listings: the larger min_quantity (1 when
+    neither has one)."""
+    return max(offer.min_quantity or 1, request.min_quantity or 1)
+
+
+#: The per-pair arrays of `Candidates`, in field order.
+PAIR_COLUMNS = (
+    "offer_idx",
+    "request_idx",
+    "surplus",
+    "distance",
+    "transport",
+    "offer_pes",
+    "request_pes",
+)
 
 #: Most offer x request cells evaluated at once; bounds memory (about 10 float64 temporaries each).
 DEFAULT_BLOCK_CELLS = 2_000_000
@@ -36,20 +65,29 @@ class ListingArrays:
     start: np.ndarray  # date ordinal, int64
     end: np.ndarray
     maxd: np.ndarray  # float64, inf when not given
+    akad: np.ndarray  # int64 bit set (akad_mask)
+    quantity: np.ndarray  # int64
+    moq: np.ndarray  # int64, min_quantity (1 when not given)
 
     @classmethod
     def build(
         cls, listings, pes_row: dict, lat_rad: np.ndarray, lon_rad: np.ndarray
     ) -> ListingArrays:
+        """Columns of `listings`; places are the listing's own, else its pesantren's (row
+        `pes_row[id]` of `lat_rad`/`lon_rad`)."""
         listings = tuple(listings)
-        pes = np.fromiter(
-            (pes_row[l.pesantren] for l in listings), dtype=np.int64, count=len(listings)
-        )
+        n = len(listings)
+        pes = np.fromiter((pes_row[l.pesantren] for l in listings), dtype=np.int64, count=n)
+        lat, lon = lat_rad[pes], lon_rad[pes]
+        own = [k for k, l in enumerate(listings) if l.lat is not None and l.lon is not None]
+        if own:
+            lat[own] = radians([listings[k].lat for k in own])
+            lon[own] = radians([listings[k].lon for k in own])
         return cls(
             listings=listings,
             pes=pes,
-            lat=lat_rad[pes],
-            lon=lon_rad[pes],
+            lat=lat,
+            lon=lon,
             grade=np.fromiter((l.grade for l in listings), dtype=np.int64, count=len(listings)),
             price=np.fromiter((l.price for l in listings), dtype=np.float64, count=len(listings)),
             start=np.fromiter(
@@ -66,6 +104,9 @@ class ListingArrays:
                 dtype=np.float64,
                 count=len(listings),
             ),
+            akad=np.fromiter((akad_mask(l.akad) for l in listings), dtype=np.int64, count=n),
+            quantity=np.fromiter((l.quantity for l in listings), dtype=np.int64, count=n),
+            moq=np.fromiter((l.min_quantity or 1 for l in listings), dtype=np.int64, count=n),
         )
 
 
@@ -93,19 +134,24 @@ def block_pairs(
     cost_per_km: float,
     road_factor: float,
     block_cells: int = DEFAULT_BLOCK_CELLS,
+    moq: bool = True,
 ):
     """Yield (offer positions, request positions, surplus, distance, transport) arrays for the
-    compatible pairs between offers `o` and requests `r` of one commodity, block by block."""
+    compatible pairs between offers `o` and requests `r` of one commodity, block by block.
+    `moq=False` keeps the pairs that cannot meet their minimum quantity (FORMAT.md's
+    compatibility, for reciprocal pairs)."""
     n_o, n_r = len(o.listings), len(r.listings)
     if n_o == 0 or n_r == 0:
         return
     rows = max(1, block_cells // n_r)
-    r_pes, r_grade, r_start, r_end = (
+    r_pes, r_grade, r_start, r_end, r_akad = (
         r.pes[None, :],
         r.grade[None, :],
         r.start[None, :],
         r.end[None, :],
+        r.akad[None, :],
     )
+    r_q, r_moq = r.quantity[None, :], r.moq[None, :]
     for lo in range(0, n_o, rows):
         hi = min(n_o, lo + rows)
         sl = slice(lo, hi)
@@ -115,7 +161,10 @@ def block_pairs(
             & (o.grade[sl, None] >= r_grade)
             & (o.start[sl, None] <= r_end)
             & (r_start <= o.end[sl, None])
+            & ((o.akad[sl, None] & r_akad) != 0)
         )
+        if moq:
+            ok &= np.minimum(o.quantity[sl, None], r_q) >= np.maximum(o.moq[sl, None], r_moq)
         a, b = np.nonzero(ok)
         if a.size == 0:
             continue
@@ -134,9 +183,12 @@ def pesantren_rows(instance: Instance) -> tuple[dict, np.ndarray, np.ndarray]:
     return rows, lat, lon
 
 
-def compatible_pairs(instance: Instance, block_cells: int = DEFAULT_BLOCK_CELLS) -> Candidates:
+def compatible_pairs(
+    instance: Instance, block_cells: int = DEFAULT_BLOCK_CELLS, moq: bool = True
+) -> Candidates:
     """Every compatible (offer, request) pair of the instance, in a deterministic order
-    (commodities in instance order, then offers and requests in listing order)."""
+    (commodities in instance order, then offers and requests in listing order). `moq=False`:
+    also the pairs that can never meet their minimum quantity (see `block_pairs`)."""
     rows, lat, lon = pesantren_rows(instance)
     offers = instance.offers
     requests = instance.requests
@@ -155,7 +207,12 @@ def compatible_pairs(instance: Instance, block_cells: int = DEFAULT_BLOCK_CELLS)
         oa = ListingArrays.build((offers[i] for i in oi), rows, lat, lon)
         ra = ListingArrays.build((requests[j] for j in rj), rows, lat, lon)
         for a, b, s, d, t in block_pairs(
-            oa, ra, float(c.transport_cost_per_unit_km), float(instance.road_factor), block_cells
+            oa,
+            ra,
+            float(c.transport_cost_per_unit_km),
+            float(instance.road_factor),
+            block_cells,
+            moq,
         ):
             parts.append((oi[a], rj[b], s, d, t, oa.pes[a], ra.pes[b]))
     if parts:
@@ -167,3 +224,35 @@ def compatible_pairs(instance: Instance, block_cells: int = DEFAULT_BLOCK_CELLS)
             + [np.empty(0, np.int64)] * 2
         )
     return Candidates(offers, requests, *cols)
+
+
+def subset(cand: Candidates, keep: np.ndarray) -> Candidates:
+    """The candidates where the boolean mask (or index array) `keep` holds, in the same order."""
+    return Candidates(
+        cand.offers,
+        cand.requests,
+        *(getattr(cand, f)[keep] for f in PAIR_COLUMNS),
+    )
+
+
+def take_subset(columns: dict, offers, requests, keep: np.ndarray) -> Candidates:
+    """Like `subset`, from a dict of the pair columns that it empties as it goes, so that each
+    full column is freed as soon as its subset exists (the caller holds no other reference)."""
+    out = []
+    for f in PAIR_COLUMNS:
+        out.append(columns.pop(f)[keep])
+    return Candidates(offers, requests, *out)
+
+
+def can_meet_minimum(cand: Candidates) -> np.ndarray:
+    """Mask of the pairs whose quantities can reach the larger min_quantity of the two listings
+    (what `compatible_pairs(moq=True)` keeps of `compatible_pairs(moq=False)`)."""
+    if len(cand) == 0:
+        return np.zeros(0, dtype=bool)
+    n_o, n_r = len(cand.offers), len(cand.requests)
+    oq = np.fromiter((o.quantity for o in cand.offers), dtype=np.int64, count=n_o)
+    rq = np.fromiter((r.quantity for r in cand.requests), dtype=np.int64, count=n_r)
+    omin = np.fromiter((o.min_quantity or 1 for o in cand.offers), dtype=np.int64, count=n_o)
+    rmin = np.fromiter((r.min_quantity or 1 for r in cand.requests), dtype=np.int64, count=n_r)
+    i, j = cand.offer_idx, cand.request_idx
+    return np.minimum(oq[i], rq[j]) >= np.maximum(omin[i], rmin[j])

@@ -22,59 +22,43 @@ The proposed price per unit, at the seller's gate, splits the surplus evenly:
 from __future__ import annotations
 
 import numpy as np
-from ortools.graph.python import min_cost_flow
 
 from .arrays import unique_inverse
-from .candidates import Candidates, compatible_pairs
-from .model import Deal, Instance, Result
+from .candidates import (
+    PAIR_COLUMNS,
+    Candidates,
+    can_meet_minimum,
+    compatible_pairs,
+    take_subset,
+)
+from .minimums import TIME_LIMIT, allocate_with_minimums, bounded_flow
+from .model import Deal, Instance, Result, choose_akad
 from .reciprocal import reciprocal_pairs
 
 #: Surplus per unit is scaled to whole hundredths of a rupiah for the integer solver.
 COST_SCALE = 100
 
 
-def _solve_flow(
-    oq: np.ndarray, rq: np.ndarray, a: np.ndarray, b: np.ndarray, cost: np.ndarray
+def allocate(
+    cand: Candidates,
+    scale: int = COST_SCALE,
+    time_limit: float = TIME_LIMIT,
+    stats: dict | None = None,
 ) -> np.ndarray:
-    """Min-cost flow for one commodity. `a`, `b`: local offer and request indices of the arcs;
-    `cost`: negative integer cost per unit. Returns the flow on each arc (int64)."""
-    no, nr = oq.size, rq.size
-    sink = no + nr
-    mcf = min_cost_flow.SimpleMinCostFlow()
-    mcf.add_arcs_with_capacity_and_unit_cost(a, no + b, np.minimum(oq[a], rq[b]), cost)
-    mcf.add_arcs_with_capacity_and_unit_cost(
-        np.arange(no, dtype=np.int64),
-        np.full(no, sink, dtype=np.int64),
-        oq,
-        np.zeros(no, dtype=np.int64),
-    )
-    mcf.add_arcs_with_capacity_and_unit_cost(
-        no + np.arange(nr, dtype=np.int64),
-        np.full(nr, sink, dtype=np.int64),
-        rq,
-        np.zeros(nr, dtype=np.int64),
-    )
-    supply = np.zeros(sink + 1, dtype=np.int64)
-    supply[:no] = oq
-    supply[sink] = -int(oq.sum())
-    mcf.set_nodes_supplies(np.arange(sink + 1, dtype=np.int64), supply)
-    status = mcf.solve()
-    if status != mcf.OPTIMAL:
-        raise RuntimeError(f"min-cost flow failed: {status}")
-    return np.asarray(mcf.flows(np.arange(a.size, dtype=np.int64)), dtype=np.int64)
+    """Welfare-maximising whole quantities for every candidate pair (aligned with `cand`), each
+    positive one at least the larger `min_quantity` of its two listings.
 
-
-def allocate(cand: Candidates, scale: int = COST_SCALE) -> np.ndarray:
-    """Welfare-maximising whole quantities for every candidate pair (aligned with `cand`).
-
-    Pairs with zero surplus are left out (they add no welfare)."""
+    Without minimums the min-cost flow is exact; with them, `minimums.allocate_with_minimums`
+    (flow, local exact MIPs within `time_limit` seconds each, polish). Pairs with zero surplus are
+    left out (they add no welfare). `stats`, when given, receives counts of the work done."""
     flow = np.zeros(len(cand), dtype=np.int64)
     if len(cand) == 0:
         return flow
-    oq_all = np.fromiter((o.quantity for o in cand.offers), dtype=np.int64, count=len(cand.offers))
-    rq_all = np.fromiter(
-        (r.quantity for r in cand.requests), dtype=np.int64, count=len(cand.requests)
-    )
+    n_o, n_r = len(cand.offers), len(cand.requests)
+    oq_all = np.fromiter((o.quantity for o in cand.offers), dtype=np.int64, count=n_o)
+    rq_all = np.fromiter((r.quantity for r in cand.requests), dtype=np.int64, count=n_r)
+    omin = np.fromiter((o.min_quantity or 1 for o in cand.offers), dtype=np.int64, count=n_o)
+    rmin = np.fromiter((r.min_quantity or 1 for r in cand.requests), dtype=np.int64, count=n_r)
     cost = -np.rint(cand.surplus * scale).astype(np.int64)
     useful = np.nonzero(cost < 0)[0]
     # Group arcs by commodity; commodity ids follow first appearance in the offers (deterministic).
@@ -93,7 +77,12 @@ def allocate(cand: Candidates, scale: int = COST_SCALE) -> np.ndarray:
             continue
         ui, a = unique_inverse(cand.offer_idx[arcs])
         uj, b = unique_inverse(cand.request_idx[arcs])
-        flow[arcs] = _solve_flow(oq_all[ui], rq_all[uj], a, b, cost[arcs])
+        if (omin[ui] > 1).any() or (rmin[uj] > 1).any():
+            flow[arcs] = allocate_with_minimums(
+                oq_all[ui], rq_all[uj], omin[ui], rmin[uj], a, b, cost[arcs], time_limit, stats
+            )
+        else:
+            flow[arcs] = bounded_flow(oq_all[ui], rq_all[uj], a, b, cost[arcs])
     return flow
 
 
@@ -110,11 +99,13 @@ def deal_prices(cand: Candidates, idx: np.ndarray) -> np.ndarray:
 
 
 def deals_from_flow(cand: Candidates, flow: np.ndarray) -> tuple[Deal, ...]:
-    """Deals for the pairs with positive flow, sorted by (offer id, request id)."""
+    """Deals for the pairs with positive flow, sorted by (offer id, request id); each proposes
+    the buyer's most preferred akad that the seller accepts (`choose_akad`)."""
     idx = np.flatnonzero(flow > 0)
     prices = deal_prices(cand, idx)
+    o, r = cand.offers, cand.requests
     deals = [
-        Deal(cand.offers[i].id, cand.requests[j].id, q, p)
+        Deal(o[i].id, r[j].id, q, p, choose_akad(o[i].akad, r[j].akad))
         for i, j, q, p in zip(
             cand.offer_idx[idx].tolist(),
             cand.request_idx[idx].tolist(),
@@ -137,15 +128,32 @@ def solve(instance: Instance, cand: Candidates | None = None) -> Result:
 
     Deterministic: the same instance gives the same result. `stats` holds the number of candidate
     pairs and the welfare."""
+    moq = any((l.min_quantity or 1) > 1 for l in instance.listings)
+    # Reciprocal pairs follow FORMAT.md's compatibility, which has no minimum quantity: one pass
+    # gives those pairs, the allocation's candidates are the ones that can meet their minimum.
     if cand is None:
-        cand = compatible_pairs(instance)
-    flow = allocate(cand)
+        full = compatible_pairs(instance, moq=False)
+        pairs = reciprocal_pairs(instance, full)
+        if moq:
+            keep = can_meet_minimum(full)
+            columns = {f: getattr(full, f) for f in PAIR_COLUMNS}
+            offers, requests = full.offers, full.requests
+            del full  # the columns are freed one by one
+            cand = take_subset(columns, offers, requests, keep)
+        else:
+            cand = full
+    else:
+        pairs = reciprocal_pairs(instance, compatible_pairs(instance, moq=False) if moq else cand)
+    stats: dict = {}
+    flow = allocate(cand, stats=stats)
     return Result(
         deals=deals_from_flow(cand, flow),
-        reciprocal_pairs=reciprocal_pairs(instance, cand),
+        reciprocal_pairs=pairs,
         stats={
             "listings": len(instance.listings),
             "candidate_pairs": len(cand),
             "welfare": welfare(cand, flow),
+            **stats,
         },
+        format_version=instance.format_version,
     )

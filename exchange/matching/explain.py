@@ -1,4 +1,9 @@
-"""Explanation of one (offer, request) pair: the figures behind a match, or why there is none."""
+"""Explanation of one (offer, request) pair: the figures behind a match, or why there is none.
+
+`explain()` is the single-pair form of the compatibility rule of FORMAT.md format 2, the same rule
+as `candidates.block_pairs` (which is tested to agree with it on random instances): listing places
+with a fallback to the pesantren, akad intersection, and the minimum quantity per deal.
+"""
 
 from __future__ import annotations
 
@@ -6,14 +11,23 @@ from dataclasses import replace
 
 import numpy as np
 
+from .candidates import least_quantity
 from .geo import radians, road_distance_km
-from .model import Commodity, Explanation, Listing, Pesantren
+from .model import Commodity, Explanation, Listing, Pesantren, choose_akad
 
 
 def _overlap(offer: Listing, request: Listing):
     first = max(offer.window_start, request.window_start)
     last = min(offer.window_end, request.window_end)
     return (first, last) if first <= last else None
+
+
+def place(listing: Listing, pesantren: Pesantren) -> tuple[float, float]:
+    """(lat, lon) in degrees where the listing's goods are handed over or wanted: its own place,
+    else its pesantren's."""
+    if listing.lat is not None and listing.lon is not None:
+        return listing.lat, listing.lon
+    return pesantren.lat, pesantren.lon
 
 
 def explanation(
@@ -32,6 +46,8 @@ def explanation(
         request_grade=request.grade,
         window_overlap=_overlap(offer, request),
         max_distance_km=request.max_distance_km,
+        akad=choose_akad(offer.akad, request.akad),
+        least_quantity=least_quantity(offer, request),
     )
 
 
@@ -43,16 +59,16 @@ def explain(
     commodity: Commodity,
     road_factor: float,
 ) -> Explanation:
-    """Explanation of any pair, with `compatible` and the `reasons` it is not (FORMAT.md rules)."""
+    """Explanation of any pair, with `compatible` and the `reasons` it is not (FORMAT.md rules,
+    format 2). The distance is between the listings' places (`place()`); `offer_pesantren` and
+    `request_pesantren` are the listings' pesantren, used where a listing has no place of its own.
+    """
     if offer.side != "offer" or request.side != "request":
         raise ValueError("explain() takes an offer and a request")
+    (olat, olon), (rlat, rlon) = place(offer, offer_pesantren), place(request, request_pesantren)
     d = float(
         road_distance_km(
-            radians([offer_pesantren.lat]),
-            radians([offer_pesantren.lon]),
-            radians([request_pesantren.lat]),
-            radians([request_pesantren.lon]),
-            float(road_factor),
+            radians([olat]), radians([olon]), radians([rlat]), radians([rlon]), float(road_factor)
         )[0]
     )
     transport = float(commodity.transport_cost_per_unit_km) * d
@@ -66,6 +82,13 @@ def explain(
         reasons.append(f"grade {offer.grade} below the {request.grade} requested")
     if e.window_overlap is None:
         reasons.append("windows do not overlap")
+    if e.akad is None:
+        reasons.append("no akad accepted by both")
+    if min(offer.quantity, request.quantity) < e.least_quantity:
+        reasons.append(
+            f"quantity {min(offer.quantity, request.quantity)} is below the minimum"
+            f" {e.least_quantity} per deal"
+        )
     if request.max_distance_km is not None and d > request.max_distance_km:
         reasons.append(f"{d:.1f} km is beyond the {request.max_distance_km:g} km limit")
     if e.surplus_per_unit < 0:

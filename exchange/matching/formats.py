@@ -1,7 +1,9 @@
 """Reading and writing the file formats of FORMAT.md.
 
-- `pesantren-exchange-instance/1`: the instance (commodities, pesantren, listings).
-- `pesantren-exchange-result/1`: the proposed deals and the reciprocal pairs.
+- `pesantren-exchange-instance/1` and `/2`: the instance (commodities, pesantren, listings);
+  format 2 adds each listing's accepted `akad`, its own place (`lat`/`lon`) and `min_quantity`.
+- `pesantren-exchange-result/1` and `/2`: the proposed deals (format 2: with their `akad`) and the
+  reciprocal pairs. A result is written in the format of its instance (`Instance.format_version`).
 
 Output is deterministic byte for byte: deals sorted by (offer, request), pairs sorted, one item a
 line, fixed key order.
@@ -13,10 +15,15 @@ import json
 import math
 from datetime import date
 
-from .model import Commodity, Deal, Instance, Listing, Pesantren, Result
+from .model import AKAD_CODES, Commodity, Deal, Instance, Listing, Pesantren, Result
 
-INSTANCE_FORMAT = "pesantren-exchange-instance/1"
-RESULT_FORMAT = "pesantren-exchange-result/1"
+INSTANCE_PREFIX = "pesantren-exchange-instance/"
+RESULT_PREFIX = "pesantren-exchange-result/"
+VERSIONS = (1, 2)
+INSTANCE_FORMAT = INSTANCE_PREFIX + "1"
+RESULT_FORMAT = RESULT_PREFIX + "1"
+#: The listing fields that only format 2 has.
+FORMAT2_FIELDS = ("akad", "lat", "lon", "min_quantity")
 
 
 class FormatError(ValueError):
@@ -67,11 +74,49 @@ def _list(value, where: str) -> list:
     return value
 
 
+def _version(fmt, prefix: str, where: str) -> int:
+    for v in VERSIONS:
+        if fmt == f"{prefix}{v}":
+            return v
+    expected = " or ".join(repr(f"{prefix}{v}") for v in VERSIONS)
+    raise FormatError(f"{where}: format is {fmt!r}, expected {expected}")
+
+
+def _akad(value, where: str) -> tuple[str, ...]:
+    if not isinstance(value, list) or not value:
+        raise FormatError(f"{where}: expected a non-empty list of akad, got {value!r}")
+    out = []
+    for a in value:
+        if a not in AKAD_CODES:
+            raise FormatError(
+                f"{where}: unknown akad {a!r}, expected one of {', '.join(AKAD_CODES)}"
+            )
+        if a in out:
+            raise FormatError(f"{where}: akad {a!r} listed twice")
+        out.append(a)
+    return tuple(out)
+
+
+def _format2_fields(l: dict, w: str) -> dict:
+    """akad, lat, lon and min_quantity of a format-2 listing, validated."""
+    out = {"akad": _akad(_get(l, "akad", w), w + ".akad")}
+    if ("lat" in l) != ("lon" in l):
+        raise FormatError(f"{w}: lat and lon must be given together")
+    if "lat" in l:
+        lat, lon = _float(l["lat"], w + ".lat"), _float(l["lon"], w + ".lon")
+        if not -90 <= lat <= 90:
+            raise FormatError(f"{w}.lat: must be between -90 and 90, got {lat!r}")
+        if not -180 <= lon <= 180:
+            raise FormatError(f"{w}.lon: must be between -180 and 180, got {lon!r}")
+        out.update(lat=lat, lon=lon)
+    if l.get("min_quantity") is not None:
+        out["min_quantity"] = _int(l["min_quantity"], w + ".min_quantity", positive=True)
+    return out
+
+
 def instance_from_dict(raw) -> Instance:
-    """Validate and convert a parsed instance document."""
-    fmt = _get(raw, "format", "instance")
-    if fmt != INSTANCE_FORMAT:
-        raise FormatError(f"instance: format is {fmt!r}, expected {INSTANCE_FORMAT!r}")
+    """Validate and convert a parsed instance document (format 1 or 2)."""
+    version = _version(_get(raw, "format", "instance"), INSTANCE_PREFIX, "instance")
     params = raw.get("params") or {}
     if not isinstance(params, dict):
         raise FormatError("instance.params: expected an object")
@@ -138,6 +183,16 @@ def instance_from_dict(raw) -> Instance:
         maxd = l.get("max_distance_km")
         if maxd is not None:
             maxd = _float(maxd, w + ".max_distance_km")
+        quantity = _int(_get(l, "quantity", w), w + ".quantity", positive=True)
+        if version >= 2:
+            extra = _format2_fields(l, w)
+        else:
+            extra = {}
+            stray = [f for f in FORMAT2_FIELDS if f in l]
+            if stray:
+                raise FormatError(
+                    f"{w}: {', '.join(stray)} belong to format 2, the instance is format 1"
+                )
         listings.append(
             Listing(
                 id=lid,
@@ -145,14 +200,17 @@ def instance_from_dict(raw) -> Instance:
                 pesantren=pes,
                 commodity=com,
                 grade=_int(_get(l, "grade", w), w + ".grade"),
-                quantity=_int(_get(l, "quantity", w), w + ".quantity", positive=True),
+                quantity=quantity,
                 price=_int(_get(l, "price", w), w + ".price"),
                 window_start=start,
                 window_end=end,
                 max_distance_km=maxd,
+                **extra,
             )
         )
-    return Instance(road_factor, tuple(commodities), tuple(pesantren), tuple(listings))
+    return Instance(
+        road_factor, tuple(commodities), tuple(pesantren), tuple(listings), format_version=version
+    )
 
 
 def load_instance(path) -> Instance:
@@ -181,10 +239,16 @@ def instance_to_dict(instance: Instance) -> dict:
         }
         if l.max_distance_km is not None:
             d["max_distance_km"] = l.max_distance_km
+        if instance.format_version >= 2:
+            d["akad"] = list(l.akad)
+            if l.lat is not None and l.lon is not None:
+                d["lat"], d["lon"] = l.lat, l.lon
+            if l.min_quantity is not None:
+                d["min_quantity"] = l.min_quantity
         return d
 
     return {
-        "format": INSTANCE_FORMAT,
+        "format": f"{INSTANCE_PREFIX}{instance.format_version}",
         "params": {"road_factor": instance.road_factor},
         "commodities": [
             {
@@ -203,23 +267,30 @@ def instance_to_dict(instance: Instance) -> dict:
     }
 
 
-def result_to_dict(result: Result) -> dict:
+def result_to_dict(result: Result, version: int = 1) -> dict:
+    """The result document in format `version` (2: each deal carries its akad)."""
+
+    def deal(d: Deal) -> dict:
+        out = {"offer": d.offer, "request": d.request, "quantity": d.quantity, "price": d.price}
+        if version >= 2:
+            out["akad"] = d.akad
+        return out
+
     return {
-        "format": RESULT_FORMAT,
-        "deals": [
-            {"offer": d.offer, "request": d.request, "quantity": d.quantity, "price": d.price}
-            for d in sorted(result.deals)
-        ],
+        "format": f"{RESULT_PREFIX}{version}",
+        "deals": [deal(d) for d in sorted(result.deals)],
         "reciprocal_pairs": [
             list(p) for p in sorted(tuple(sorted(p)) for p in result.reciprocal_pairs)
         ],
     }
 
 
-def dumps_result(result: Result) -> str:
+def dumps_result(result: Result, version: int | None = None) -> str:
     """The result as JSON text, identical byte for byte for equal results: one deal and one pair
-    a line, sorted."""
-    d = result_to_dict(result)
+    a line, sorted. `version` defaults to the result's own (`solve()` takes its instance's)."""
+    if version is None:
+        version = result.format_version
+    d = result_to_dict(result, version)
     dump = lambda x: json.dumps(x, ensure_ascii=True, separators=(", ", ": "))  # noqa: E731
     lines = ["{", f'  "format": {dump(d["format"])},']
     for key, last in (("deals", False), ("reciprocal_pairs", True)):
@@ -235,23 +306,28 @@ def dumps_result(result: Result) -> str:
     return "\n".join(lines) + "\n"
 
 
-def result_from_dict(raw) -> Result:
-    fmt = _get(raw, "format", "result")
-    if fmt != RESULT_FORMAT:
-        raise FormatError(f"result: format is {fmt!r}, expected {RESULT_FORMAT!r}")
-    deals = tuple(
-        Deal(
-            _str(_get(d, "offer", "deal"), "deal.offer"),
-            _str(_get(d, "request", "deal"), "deal.request"),
-            _int(_get(d, "quantity", "deal"), "deal.quantity", positive=True),
-            _int(_get(d, "price", "deal"), "deal.price"),
-        )
-        for d in _list(_get(raw, "deals", "result"), "deals")
+def _deal(d, version: int) -> Deal:
+    akad = None
+    if version >= 2:
+        akad = _get(d, "akad", "deal")
+        if akad not in AKAD_CODES:
+            raise FormatError(f"deal.akad: unknown akad {akad!r}")
+    return Deal(
+        _str(_get(d, "offer", "deal"), "deal.offer"),
+        _str(_get(d, "request", "deal"), "deal.request"),
+        _int(_get(d, "quantity", "deal"), "deal.quantity", positive=True),
+        _int(_get(d, "price", "deal"), "deal.price"),
+        akad,
     )
+
+
+def result_from_dict(raw) -> Result:
+    version = _version(_get(raw, "format", "result"), RESULT_PREFIX, "result")
+    deals = tuple(_deal(d, version) for d in _list(_get(raw, "deals", "result"), "deals"))
     pairs = tuple(
         tuple(sorted(p)) for p in _list(_get(raw, "reciprocal_pairs", "result"), "reciprocal_pairs")
     )
-    return Result(deals, pairs)
+    return Result(deals, pairs, format_version=version)
 
 
 def dump_result(result: Result, path) -> None:

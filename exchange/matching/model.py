@@ -61,6 +61,8 @@ class Instance:
     commodities: tuple[Commodity, ...]
     pesantren: tuple[Pesantren, ...]
     listings: tuple[Listing, ...]
+    # The instance file's format, 1 or 2 (FORMAT.md); the result is written in the same one.
+    format_version: int = 1
 
     @property
     def offers(self) -> tuple[Listing, ...]:
@@ -88,6 +90,7 @@ class Result:
     deals: tuple[Deal, ...] = ()
     reciprocal_pairs: tuple[tuple[str, str], ...] = ()
     stats: dict = field(default_factory=dict, compare=False, hash=False)
+    format_version: int = 1  # the format it is written in: that of its instance
 
 
 @dataclass(frozen=True)
@@ -106,6 +109,8 @@ class Explanation:
     max_distance_km: float | None = None
     compatible: bool = True
     reasons: tuple[str, ...] = ()  # why not compatible, empty when compatible
+    akad: str | None = None  # format 2: the akad a deal proposes (choose_akad), None: none shared
+    least_quantity: int = 1  # format 2: the least quantity of one deal (the larger min_quantity)
 
 
 def choose_akad(offer_akad: tuple[str, ...], request_akad: tuple[str, ...]) -> str | None:

@@ -69,6 +69,9 @@ class Proposal(db.Model):
     quantity: Mapped[int] = mapped_column(BigInteger)
     # Per unit at the seller's gate: the fair split of the surplus (docs/matching.md).
     price: Mapped[rupiah]
+    # The proposed contract type: the buyer's first preference the seller accepts
+    # (model.choose_akad). None only on proposals stored before format 2.
+    akad: Mapped[str | None] = mapped_column(String(12))
     surplus_per_unit: Mapped[float] = mapped_column(Float)
     distance_km: Mapped[float] = mapped_column(Float)
     transport_cost_per_unit: Mapped[float] = mapped_column(Float)

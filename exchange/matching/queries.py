@@ -8,79 +8,35 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date
 
-from flask import current_app
 from sqlalchemy import or_, select
 from sqlalchemy.orm import joinedload
 
 from exchange.auth.permissions import is_manager_of
 from exchange.catalogue.models import Commodity
+from exchange.deals.prefill import contract_akad
 from exchange.errors import NotFound
 from exchange.extensions import db
-from exchange.i18n import WIB
 from exchange.listings.models import Listing, ListingStatus
 from exchange.matching import adapter
 from exchange.matching.candidates import compatible_pairs
-from exchange.matching.model import Explanation, Instance
+from exchange.matching.instance import (
+    LISTING_COLUMNS,
+    N_COLUMNS,
+    PESANTREN_COLUMNS,
+    active_conditions,
+    earliest_handover,
+    engine_listing,
+    engine_pesantren,
+    instance_from_rows,
+    road_factor,
+    salam_resale_rule,
+)
+from exchange.matching.model import Explanation, Instance, choose_akad
 from exchange.matching.models import MatchRun, Proposal, ProposalStatus
 from exchange.matching.suggest import suggest
-from exchange.pesantren.models import Pesantren, PesantrenStatus, Regency
-
-LISTING_COLUMNS = (
-    Listing.id,
-    Listing.side,
-    Listing.pesantren_id,
-    Commodity.slug,
-    Listing.grade,
-    Listing.remaining,
-    Listing.price,
-    Listing.window_start,
-    Listing.window_end,
-    Listing.max_distance_km,
-)
-
-
-def wib_today(now: datetime) -> date:
-    """The calendar day in East Java at `now` (windows are whole WIB days)."""
-    return now.astimezone(WIB).date()
-
-
-def road_factor() -> float:
-    return float(current_app.config["ROAD_FACTOR"])
-
-
-def active_conditions(today: date) -> tuple:
-    """Active: status active, something remaining, window not over, pesantren verified."""
-    return (
-        Listing.status == ListingStatus.ACTIVE.value,
-        Listing.remaining > 0,
-        Listing.window_end >= today,
-        Pesantren.status == PesantrenStatus.VERIFIED.value,
-    )
-
-
-def _commodities() -> list:
-    rows = db.session.execute(
-        select(
-            Commodity.slug, Commodity.unit, Commodity.transport_cost_per_unit_km, Commodity.grades
-        )
-    ).all()
-    return [adapter.commodity(*r) for r in rows]
-
-
-def load_instance(today: date) -> Instance:
-    """Every active listing's remaining quantity as an engine instance (two queries)."""
-    rows = db.session.execute(
-        select(*LISTING_COLUMNS, Pesantren.regency_code, Pesantren.lat, Pesantren.lon)
-        .join(Pesantren, Pesantren.id == Listing.pesantren_id)
-        .join(Commodity, Commodity.id == Listing.commodity_id)
-        .where(*active_conditions(today))
-    ).all()
-    pes = {r[2]: adapter.pesantren(r[2], r[10], r[11], r[12]) for r in rows}
-    return adapter.build_instance(
-        road_factor(), _commodities(), pes.values(), (r[:10] for r in rows)
-    )
+from exchange.pesantren.models import Pesantren, Regency
 
 
 def declined_pairs() -> list[tuple[str, str]]:
@@ -114,6 +70,7 @@ class SuggestionRow:
     window_end: date
     explanation: Explanation
     fair_price: int  # per unit at the seller's gate, the engine's split of the surplus
+    akad: str | None = None  # model.choose_akad: the buyer's first preference the seller accepts
 
 
 @dataclass
@@ -140,22 +97,16 @@ def _visible_listing(listing_id: int, viewer, today: date) -> tuple[Listing, boo
 
 def suggestions_for(listing_id: int, viewer, today: date, limit: int = 10) -> Suggestions:
     """The best counterparts of one listing: active listings of the same commodity on the other
-    side, ranked by surplus per unit, each with its explanation. Raises NotFound when the listing
-    does not exist or is not active and not the viewer's own."""
+    side, ranked by surplus per unit, each with its explanation, fair price and akad (the
+    engine's rules: places, akad, minimum quantities). Raises NotFound when the listing does not
+    exist or is not active and not the viewer's own."""
     listing, active = _visible_listing(listing_id, viewer, today)
     if not active:
         return Suggestions(listing, [], active=False)
     com = listing.commodity
     other = "request" if listing.side == "offer" else "offer"
     rows = db.session.execute(
-        select(
-            *LISTING_COLUMNS,
-            Pesantren.regency_code,
-            Pesantren.lat,
-            Pesantren.lon,
-            Pesantren.name,
-            Regency.name,
-        )
+        select(*LISTING_COLUMNS, *PESANTREN_COLUMNS, Pesantren.name, Regency.name)
         .join(Pesantren, Pesantren.id == Listing.pesantren_id)
         .join(Regency, Regency.code == Pesantren.regency_code)
         .join(Commodity, Commodity.id == Listing.commodity_id)
@@ -166,29 +117,24 @@ def suggestions_for(listing_id: int, viewer, today: date, limit: int = 10) -> Su
             *active_conditions(today),
         )
     ).all()
-    own = listing.pesantren
-    pes = {str(own.id): adapter.pesantren(own.id, own.regency_code, own.lat, own.lon)}
+    n = N_COLUMNS
+    allowed, earliest = contract_akad(com), earliest_handover(today)
+    first = engine_listing(listing, today)
+    both = salam_resale_rule(
+        [first, *(adapter.listing(r[:n], allowed, earliest) for r in rows)], com, today
+    )
+    me = both[0] if both and both[0].id == first.id else None
+    if me is None or not adapter.takes_part(me):
+        return Suggestions(listing, [])
+    pes = {me.pesantren: engine_pesantren(listing)}
     info = {}
     for r in rows:
-        pes.setdefault(str(r[2]), adapter.pesantren(r[2], r[10], r[11], r[12]))
+        pes.setdefault(str(r[2]), adapter.pesantren(r[2], r[n], r[n + 1], r[n + 2]))
         info[r[0]] = r
-    me = adapter.listing(
-        (
-            listing.id,
-            listing.side,
-            listing.pesantren_id,
-            com.slug,
-            listing.grade,
-            listing.remaining,
-            listing.price,
-            listing.window_start,
-            listing.window_end,
-            listing.max_distance_km,
-        )
-    )
+    pool = [l for l in both[1:] if adapter.takes_part(l)]
     found = suggest(
         me,
-        [adapter.listing(r[:10]) for r in rows],
+        pool,
         pes,
         adapter.commodity(com.slug, com.unit, com.transport_cost_per_unit_km, com.grades),
         road_factor(),
@@ -198,14 +144,14 @@ def suggestions_for(listing_id: int, viewer, today: date, limit: int = 10) -> Su
     for s in found:
         r = info[int(s.listing.id)]
         e = s.explanation
-        o_price, r_price = (me.price, r[6]) if me.side == "offer" else (r[6], me.price)
+        o, q = (me, s.listing) if me.side == "offer" else (s.listing, me)
         out.append(
             SuggestionRow(
                 listing_id=r[0],
                 side=r[1],
                 pesantren_id=r[2],
-                pesantren_name=r[13],
-                regency=r[14],
+                pesantren_name=r[n + 3],
+                regency=r[n + 4],
                 grade_label=_grade_label(com, r[4]),
                 remaining=r[5],
                 price=r[6],
@@ -213,8 +159,9 @@ def suggestions_for(listing_id: int, viewer, today: date, limit: int = 10) -> Su
                 window_end=r[8],
                 explanation=e,
                 fair_price=adapter.fair_price(
-                    o_price, r_price, e.surplus_per_unit, e.transport_cost_per_unit
+                    o.price, q.price, e.surplus_per_unit, e.transport_cost_per_unit
                 ),
+                akad=choose_akad(o.akad, q.akad),
             )
         )
     return Suggestions(listing, out)
@@ -260,7 +207,7 @@ def _side_instance(pesantren_id: int, side: str, today: date) -> Instance | None
     )
     other = "request" if side == "offer" else "offer"
     rows = db.session.execute(
-        select(*LISTING_COLUMNS, Pesantren.regency_code, Pesantren.lat, Pesantren.lon)
+        select(*LISTING_COLUMNS, *PESANTREN_COLUMNS)
         .join(Pesantren, Pesantren.id == Listing.pesantren_id)
         .join(Commodity, Commodity.id == Listing.commodity_id)
         .where(
@@ -274,10 +221,7 @@ def _side_instance(pesantren_id: int, side: str, today: date) -> Instance | None
     ).all()
     if not rows:
         return None
-    pes = {r[2]: adapter.pesantren(r[2], r[10], r[11], r[12]) for r in rows}
-    return adapter.build_instance(
-        road_factor(), _commodities(), pes.values(), (r[:10] for r in rows)
-    )
+    return instance_from_rows(rows, today)
 
 
 def _flows(instance: Instance | None, us: str) -> dict[str, tuple[float, dict[str, int]]]:
@@ -293,7 +237,8 @@ def _flows(instance: Instance | None, us: str) -> dict[str, tuple[float, dict[st
     ):
         o, r = cand.offers[i], cand.requests[j]
         partner = r.pesantren if o.pesantren == us else o.pesantren
-        dist[partner] = d
+        # Listings have places of their own: the partner is as near as its nearest pair.
+        dist[partner] = min(d, dist.get(partner, d))
         supply[(partner, o.commodity)][o.id] = o.quantity
         demand[(partner, o.commodity)][r.id] = r.quantity
     out: dict = {}
@@ -328,7 +273,7 @@ def reciprocal_partners(pesantren_id: int, today: date) -> list[Partner]:
             int(b),
             names[int(b)].name,
             names[int(b)].regency.name,
-            sells[b][0],
+            min(sells[b][0], buys[b][0]),
             supplies=flows(buys[b][1]),
             buys=flows(sells[b][1]),
         )

@@ -14,6 +14,7 @@ from exchange.db import utcnow
 from exchange.errors import IllegalTransition, NotFound
 from exchange.extensions import db
 from exchange.matching import adapter, queries
+from exchange.matching import instance as engine_view
 from exchange.matching.candidates import compatible_pairs
 from exchange.matching.models import MatchRun, Proposal, ProposalStatus, RunStatus
 
@@ -26,6 +27,7 @@ PROPOSAL_COLUMNS = (
     "commodity_id",
     "quantity",
     "price",
+    "akad",
     "surplus_per_unit",
     "distance_km",
     "transport_cost_per_unit",
@@ -47,7 +49,7 @@ def run_clearing(actor=None, now=None) -> MatchRun:
     now = now or utcnow()
     t0 = perf_counter()
     _one_run_at_a_time()
-    instance = queries.load_instance(queries.wib_today(now))
+    instance = engine_view.load_instance(engine_view.wib_today(now))
     excluded = queries.declined_pairs()
     t1 = perf_counter()
     cand = adapter.without_pairs(compatible_pairs(instance), excluded)
@@ -123,6 +125,7 @@ def _store_proposals(run_id: int, rows: list, now) -> None:
             com_ids[r.commodity],
             r.quantity,
             r.price,
+            r.akad,
             r.surplus_per_unit,
             r.distance_km,
             r.transport_cost_per_unit,

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
@@ -14,30 +14,27 @@ from exchange.errors import DomainError
 from exchange.extensions import db
 from exchange.i18n import number
 from exchange.matching import queries, services
+from exchange.matching.instance import wib_today
 from exchange.pesantren.models import Pesantren
 
 bp = Blueprint("matching", __name__)
 
 
 @bp.app_template_global()
-def listing_url(listing_id: int) -> str | None:
-    """The listing's page once the listings domain provides one, else None (show the id)."""
-    if "listings.detail" in current_app.view_functions:
-        return url_for("listings.detail", listing_id=listing_id)
-    return None
+def listing_url(listing_id: int) -> str:
+    """The listing's page."""
+    return url_for("listings.detail", listing_id=listing_id)
 
 
 @bp.app_template_global()
-def open_deal_url(proposal_id: int) -> str | None:
-    """Where "open negotiation" goes once the deals domain provides it, else None."""
-    if "deals.open" in current_app.view_functions:
-        return url_for("deals.open", proposal=proposal_id)
-    return None
+def open_deal_url(proposal_id: int) -> str:
+    """Where "open negotiation" on a proposal goes: the negotiation form, prefilled."""
+    return url_for("deals.open", proposal=proposal_id)
 
 
 @bp.route("/pasar/<int:listing_id>/saran")
 def suggestions(listing_id: int):
-    found = queries.suggestions_for(listing_id, current_user, queries.wib_today(utcnow()))
+    found = queries.suggestions_for(listing_id, current_user, wib_today(utcnow()))
     return render_template(
         "matching/suggestions.html",
         listing=found.listing,
@@ -52,7 +49,7 @@ def partners():
     pesantren = current_user.pesantren
     if pesantren is None:
         abort(404)
-    rows = queries.reciprocal_partners(pesantren.id, queries.wib_today(utcnow()))
+    rows = queries.reciprocal_partners(pesantren.id, wib_today(utcnow()))
     return render_template("matching/partners.html", pesantren=pesantren, partners=rows)
 
 
@@ -61,7 +58,7 @@ def public_partners(pesantren_id: int):
     pesantren = db.session.get(Pesantren, pesantren_id)
     if pesantren is None or not pesantren.is_verified:
         abort(404)
-    rows = queries.reciprocal_partners(pesantren.id, queries.wib_today(utcnow()))
+    rows = queries.reciprocal_partners(pesantren.id, wib_today(utcnow()))
     return render_template("matching/partners.html", pesantren=pesantren, partners=rows)
 
 

@@ -19,6 +19,8 @@ DEMO_PASSWORD = "demo-pesantren-2027"
 ADMIN_EMAIL = "admin@bursa-pesantren.id"
 STAFF_EMAIL = "staf@bursa-pesantren.id"
 
+# Who signs for each demo kopontren (its chair), in turn.
+SIGNATORIES = ("H. Ahmad Faqih", "H. Zainal Arifin", "Hj. Siti Aminah", "H. Mahfudz Ridwan")
 NAMES = (
     "Al-Hikmah",
     "Darul Ulum",
@@ -72,6 +74,8 @@ def seed_demo() -> dict:
             nspp=f"510035{row['code'][2:]}{i:04d}",
             kopontren_name=f"Kopontren {name}",
             kopontren_legal_number=f"{1000 + i}/BH/XVI.{i}/2019",
+            signatory_name=SIGNATORIES[i % len(SIGNATORIES)],
+            signatory_position="Ketua Pengurus Kopontren",
             regency_code=row["code"],
             address=f"Jl. Pesantren No. {i}, {seat}",
             lat=round(float(row["lat"]) + rng.uniform(-0.05, 0.05), 5),

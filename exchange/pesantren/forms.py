@@ -2,7 +2,6 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from sqlalchemy import select
 from wtforms import (
-    DecimalField,
     IntegerField,
     SelectField,
     StringField,
@@ -12,7 +11,7 @@ from wtforms import (
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
 from exchange.extensions import db
-from exchange.site.forms import NoHTML, strip
+from exchange.site.forms import FiniteDecimalField, NoHTML, strip
 
 REQUIRED = _l("Wajib diisi.")
 
@@ -37,19 +36,21 @@ class PesantrenFields(FlaskForm):
     name = _text(_l("Nama pesantren"), 255)
     kopontren_name = _text(_l("Nama kopontren"), 255)
     kopontren_legal_number = _text(_l("Nomor badan hukum kopontren"), 80, required=False)
+    signatory_name = _text(_l("Nama penanda tangan kontrak"), 120, required=False)
+    signatory_position = _text(_l("Jabatan penanda tangan"), 120, required=False)
     regency_code = SelectField(
         _l("Kabupaten/kota"), validators=[DataRequired(message=REQUIRED)], choices=[]
     )
     address = TextAreaField(
         _l("Alamat"), validators=[Optional(), Length(max=500), NoHTML()], filters=[strip]
     )
-    lat = DecimalField(
+    lat = FiniteDecimalField(
         _l("Lintang (opsional)"),
         places=None,
         validators=[Optional()],
         render_kw={"inputmode": "decimal"},
     )
-    lon = DecimalField(
+    lon = FiniteDecimalField(
         _l("Bujur (opsional)"),
         places=None,
         validators=[Optional()],
@@ -90,6 +91,8 @@ class PesantrenFields(FlaskForm):
                 "name",
                 "kopontren_name",
                 "kopontren_legal_number",
+                "signatory_name",
+                "signatory_position",
                 "regency_code",
                 "address",
                 "lat",

@@ -39,10 +39,14 @@ class Pesantren(db.Model):
 
     id: Mapped[intpk]
     name: Mapped[str255]
-    nspp: Mapped[str] = mapped_column(String(12), unique=True)
+    # Optional (DOMAIN.md section 6); usually 12 digits, kept as typed (a hint, not a refusal)
+    nspp: Mapped[str | None] = mapped_column(String(20), unique=True)
     kopontren_name: Mapped[str255]
     # Legal-entity number of the cooperative (badan hukum koperasi)
     kopontren_legal_number: Mapped[str | None] = mapped_column(String(80))
+    # Who signs contracts for the kopontren, and as what (jabatan), e.g. "Ketua Pengurus"
+    signatory_name: Mapped[str | None] = mapped_column(String(120))
+    signatory_position: Mapped[str | None] = mapped_column(String(120))
     regency_code: Mapped[str] = mapped_column(ForeignKey("regencies.code"), index=True)
     address: Mapped[str] = mapped_column(String(500), default="")
     lat: Mapped[float] = mapped_column(Float)

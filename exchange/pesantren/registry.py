@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from flask_babel import gettext as _
 from sqlalchemy import select
 
@@ -23,26 +25,41 @@ TEXT_LIMITS = {
     "name": 255,
     "kopontren_name": 255,
     "kopontren_legal_number": 80,
+    "signatory_name": 120,
+    "signatory_position": 120,
     "address": 500,
     "products": 2000,
 }
 
 
-def clean_nspp(value: str, exclude_id: int | None = None) -> tuple[str, list[str]]:
-    """Raises Invalid for a malformed or taken NSPP; warns when it does not look East Javan."""
+def clean_nspp(value: str, exclude_id: int | None = None) -> tuple[str | None, list[str]]:
+    """The NSPP is optional (DOMAIN.md section 6): empty gives None, a number that does not
+    look like 12 digits is kept with a hint, never refused. Raises Invalid when another
+    pesantren has it already; warns when it does not look East Javan."""
+    if not (value or "").strip():
+        return None, [_("NSPP belum diisi; boleh dilengkapi kemudian.")]
     try:
         nspp = normalise_nspp(value)
     except ValueError:
-        raise Invalid(_("NSPP harus 12 angka."), field="nspp") from None
+        nspp = re.sub(r"[\s.\-]", "", value)[:20]
+        return _taken_or(nspp, exclude_id), [
+            _("NSPP biasanya 12 angka; nomor tetap disimpan, periksa kembali.")
+        ]
+    nspp = _taken_or(nspp, exclude_id)
+    warnings = []
+    if not nspp_looks_jatim(nspp):
+        warnings.append(_("NSPP ini tidak memuat kode provinsi Jawa Timur (35); periksa lagi."))
+    return nspp, warnings
+
+
+def _taken_or(nspp: str, exclude_id: int | None) -> str:
+    """The NSPP, unless another pesantren has it (then Invalid)."""
     query = select(Pesantren.id).where(Pesantren.nspp == nspp)
     if exclude_id is not None:
         query = query.where(Pesantren.id != exclude_id)
     if db.session.scalar(query) is not None:
         raise Invalid(_("NSPP ini sudah terdaftar untuk pesantren lain."), field="nspp")
-    warnings = []
-    if not nspp_looks_jatim(nspp):
-        warnings.append(_("NSPP ini tidak memuat kode provinsi Jawa Timur (35); periksa lagi."))
-    return nspp, warnings
+    return nspp
 
 
 def parse_halal_lines(text: str | None) -> list[dict]:
@@ -75,7 +92,8 @@ def halal_lines(certificates: list[dict]) -> str:
 def clean_registry(data: dict) -> tuple[dict, list[str]]:
     """Check and normalise the registry fields. Returns (values, warnings); raises Invalid."""
     values = clean_texts(data, TEXT_LIMITS, required=("name", "kopontren_name"))
-    values["kopontren_legal_number"] = values["kopontren_legal_number"] or None
+    for optional in ("kopontren_legal_number", "signatory_name", "signatory_position"):
+        values[optional] = values[optional] or None
     regency = db.session.get(Regency, data.get("regency_code") or "")
     if regency is None:
         raise Invalid(

@@ -2,8 +2,9 @@
 
 - clearing: ``exchange.matching.services.run_clearing`` (nightly);
 - digests: ``exchange.digests.services.run_digests``, then outbox delivery;
-- expiry: ``exchange.listings.services.expire_listings`` (listings past their window) and
-  ``exchange.deals.services.expire_stale_moves`` (negotiations left unanswered);
+- expiry: ``exchange.listings.services.expire_listings`` (listings past their window),
+  ``exchange.deals.services.expire_stale_moves`` (negotiations left unanswered) and
+  ``exchange.auth.throttle.prune`` (attempt counters whose window ended);
 - reminders: ``exchange.deals.reminders.send_reminders`` (one e-mail per manager per day when
   deals wait on their pesantren);
 - outbox: ``exchange.mail.outbox.deliver_pending`` (every minute).
@@ -38,12 +39,17 @@ def send_digests(period: str, now: datetime | None = None) -> dict:
 
 def expire(now: datetime | None = None) -> dict:
     """Mark listings whose window has passed as expired; expire unanswered negotiation moves."""
+    from exchange.auth.throttle import prune
     from exchange.deals.services import expire_stale_moves
     from exchange.listings.services import expire_listings
 
     now = now or utcnow()
     today = now.astimezone(WIB).date()
-    return {"listings": expire_listings(today), "moves": expire_stale_moves(now)}
+    return {
+        "listings": expire_listings(today),
+        "moves": expire_stale_moves(now),
+        "throttles": prune(now),  # attempt counters of windows that have ended
+    }
 
 
 def send_reminders(now: datetime | None = None) -> int:

@@ -7,6 +7,7 @@ on SQLite frees it within that time.
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import os
 import socket
@@ -38,6 +39,7 @@ class PostgresLock:
     def __init__(self, url: str):
         self.engine = create_engine(url, poolclass=NullPool)
         self.conn = None
+        self.released = False  # once released (shutting down), never taken again
 
     def try_acquire(self) -> bool:
         conn = self.engine.connect()
@@ -49,18 +51,32 @@ class PostgresLock:
             conn.close()
         return bool(got)
 
-    def renew(self) -> bool:
-        """Still holding? (The lock goes with the connection.)"""
-        if self.conn is None:
+    @property
+    def held(self) -> bool:
+        return self.conn is not None
+
+    def renew(self) -> bool | None:
+        """True while held; after the connection died (a database blip, a restart), the lock
+        is taken again on a new connection. False when another scheduler took it meanwhile,
+        None while the database does not answer (try again later)."""
+        if self.released:
             return False
+        if self.conn is not None:
+            try:
+                self.conn.execute(text("SELECT 1"))
+                self.conn.commit()
+                return True
+            except DBAPIError:
+                with contextlib.suppress(Exception):
+                    self.conn.close()
+                self.conn = None  # the lock went with the connection
         try:
-            self.conn.execute(text("SELECT 1"))
-            self.conn.commit()
+            return self.try_acquire()
         except DBAPIError:
-            return False
-        return True
+            return None
 
     def release(self) -> None:
+        self.released = True
         if self.conn is not None:
             try:
                 self.conn.execute(text("SELECT pg_advisory_unlock(:k)"), {"k": ADVISORY_KEY})
@@ -101,8 +117,15 @@ class LeaseLock:
         self.held = bool(taken)
         return self.held
 
-    def renew(self) -> bool:
-        return self.held and self.try_acquire()
+    def renew(self) -> bool | None:
+        """True while held (the lease is extended), False when another scheduler has it or it
+        was released, None while the database does not answer."""
+        if not self.held:
+            return False
+        try:
+            return self.try_acquire()
+        except DBAPIError:
+            return None
 
     def release(self) -> None:
         if self.held:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from datetime import datetime, timedelta
 from functools import wraps
 from zoneinfo import ZoneInfo
 
@@ -17,9 +18,12 @@ from exchange.scheduler import jobs
 log = logging.getLogger(__name__)
 
 
-def _in_app(app: Flask, name: str, fn, *args):
+def _in_app(app: Flask, name: str, fn, *args, lock=None):
     @wraps(fn)
     def run():
+        if lock is not None and not getattr(lock, "held", True):
+            log.warning("job %s skipped: the scheduler lock is not held (database away?)", name)
+            return
         with app.app_context():
             try:
                 result = fn(*args)
@@ -63,6 +67,54 @@ def job_table(app: Flask) -> list[tuple[str, object, object, tuple]]:
     ]
 
 
+DIGEST_JOBS = {"digests-daily": "daily", "digests-weekly": "weekly"}
+
+
+def missed_digest_runs(app: Flask, now: datetime) -> list[tuple[str, datetime]]:
+    """``(period, scheduled time)`` of each digest period's latest run within one period
+    before ``now`` that left no digest behind: what a stopped scheduler missed."""
+    from sqlalchemy import select
+
+    from exchange.digests.models import DigestRecord
+    from exchange.digests.periods import LENGTH, period_key
+
+    missed = []
+    for job_id, _fn, trigger, _args in job_table(app):
+        period = DIGEST_JOBS.get(job_id)
+        if period is None:
+            continue
+        last, moment = None, now - LENGTH[period]
+        while (moment := trigger.get_next_fire_time(None, moment)) and moment <= now:
+            last = moment
+            moment += timedelta(seconds=1)
+        if last is None:
+            continue
+        key = period_key(period, last)
+        done = db.session.scalar(
+            select(DigestRecord.id)
+            .where(DigestRecord.period == period, DigestRecord.period_key == key)
+            .limit(1)
+        )
+        if done is None:
+            missed.append((period, last))
+    return missed
+
+
+def catch_up(app: Flask, now: datetime | None = None) -> list[tuple[str, str]]:
+    """Run the digest runs a stopped scheduler missed, as at their scheduled times.
+
+    Harmless when a run did happen (every digest has a unique key per person and period).
+    Returns ``(period, scheduled time)`` of the runs made.
+    """
+    now = now or datetime.now(ZoneInfo(app.config["SCHEDULER_TIMEZONE"]))
+    done = []
+    for period, moment in missed_digest_runs(app, now):
+        counts = jobs.send_digests(period, now=moment)
+        log.info("caught up the %s digests of %s: %s", period, moment.isoformat(), counts)
+        done.append((period, moment.isoformat()))
+    return done
+
+
 def build_scheduler(app: Flask, lock=None) -> BlockingScheduler:
     tz = ZoneInfo(app.config["SCHEDULER_TIMEZONE"])
     scheduler = BlockingScheduler(
@@ -70,14 +122,30 @@ def build_scheduler(app: Flask, lock=None) -> BlockingScheduler:
         job_defaults={"coalesce": True, "max_instances": 1, "misfire_grace_time": 3600},
     )
     for job_id, fn, trigger, args in job_table(app):
-        scheduler.add_job(_in_app(app, job_id, fn, *args), trigger, id=job_id, name=job_id)
+        scheduler.add_job(
+            _in_app(app, job_id, fn, *args, lock=lock), trigger, id=job_id, name=job_id
+        )
+    # A restart around digest time must not skip the period: catch up once, shortly after
+    # start (a scheduler restarted in a loop, or stopped at once, never runs it).
+    delay = timedelta(seconds=int(app.config["SCHEDULER_CATCH_UP_DELAY_SECONDS"]))
+    scheduler.add_job(
+        _in_app(app, "catch-up", catch_up, app, lock=lock),
+        id="catch-up",
+        name="catch-up",
+        next_run_time=datetime.now(tz) + delay,
+    )
     if lock is not None:
         every = max(int(app.config["SCHEDULER_LEASE_SECONDS"]) // 3, 1)
 
         def keep_lock():
-            if not lock.renew():
-                log.error("scheduler lock lost: stopping so that jobs never run twice")
+            state = lock.renew()
+            if state is False:
+                log.error("scheduler lock taken by another scheduler: stopping")
                 scheduler.shutdown(wait=False)
+            elif state is None:
+                # The database is away: jobs wait (they skip) and the lock is retaken when
+                # it is back, instead of the process exiting on a blip.
+                log.warning("database unreachable; the scheduler keeps trying")
 
         scheduler.add_job(keep_lock, IntervalTrigger(seconds=every, timezone=tz), id="lock")
     return scheduler

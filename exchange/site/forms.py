@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import re
+from datetime import date
+from decimal import Decimal
 
 from flask_babel import lazy_gettext as _l
-from wtforms import StringField
+from wtforms import DecimalField, StringField
 from wtforms.validators import StopValidation, ValidationError
 
 from exchange.numbers import parse_decimal, parse_whole
@@ -43,6 +45,38 @@ def clean_texts(data: dict, limits: dict[str, int], required: tuple[str, ...] = 
         if not values[name]:
             raise Invalid(_("Wajib diisi."), field=name)
     return values
+
+
+class FiniteDecimalField(DecimalField):
+    """A DecimalField that refuses NaN, sNaN and infinities (Decimal() parses them all)."""
+
+    def process_formdata(self, valuelist):
+        super().process_formdata(valuelist)
+        if isinstance(self.data, Decimal) and not self.data.is_finite():
+            self.data = None
+            raise ValueError(str(_l("Isi dengan angka biasa.")))
+
+
+# Dates the exchange can meaningfully filter or store: far outside, a typo (0001-01-01) that
+# would overflow the time-zone arithmetic and the database's date range.
+EARLIEST, LATEST = date(2000, 1, 1), date(2100, 12, 31)
+
+
+class SaneDate:
+    """A WTForms validator: the date lies between EARLIEST and LATEST."""
+
+    def __call__(self, form, field):
+        if isinstance(field.data, date) and not EARLIEST <= field.data <= LATEST:
+            field.data = None
+            raise ValidationError(
+                str(
+                    _l(
+                        "Tanggal harus antara %(a)s dan %(b)s.",
+                        a=EARLIEST.isoformat(),
+                        b=LATEST.isoformat(),
+                    )
+                )
+            )
 
 
 class NoHTML:

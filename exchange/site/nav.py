@@ -36,6 +36,7 @@ NAV = (
     NavItem("auth.staff_accounts", _l("Akun staf"), ("admin",), more=True),
     NavItem("auth.register", _l("Daftar"), ("anonymous",)),
     NavItem("auth.account", _l("Akun"), ("manager", "staff"), more=True),
+    NavItem("privacy.requests", _l("Permintaan data pribadi"), ("staff",), more=True),
 )
 
 

@@ -105,12 +105,12 @@ def test_repeated_failures_lock_the_account_with_a_clear_message(app, client):
     response = client.post("/akun/masuk", data={"email": manager.email, "password": TEST_PASSWORD})
     assert response.status_code == 400
     assert "Terlalu banyak percobaan masuk yang gagal" in response.get_data(as_text=True)
-    with app.app_context():
-        user = db.session.get(User, manager.id)
-        user.locked_until = utcnow() - timedelta(minutes=1)
-        db.session.commit()
-    response = client.post("/akun/masuk", data={"email": manager.email, "password": TEST_PASSWORD})
-    assert response.status_code == 302
+    later = utcnow() + timedelta(minutes=app.config["LOGIN_LOCKOUT_MINUTES"] + 1)
+    with app.test_request_context():
+        from exchange.auth.services import authenticate
+
+        user, failures = authenticate(manager.email, TEST_PASSWORD, "127.0.0.1", now=later)
+        assert user.id == manager.id and failures == app.config["LOGIN_MAX_FAILURES"]
 
 
 def test_create_user_command(app, runner):

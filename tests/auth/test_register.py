@@ -86,8 +86,6 @@ def test_unusual_halal_number_warns_but_is_stored(client, app):
         ({"email": "bukan-email"}, "Alamat e-mail tidak valid."),
         ({"password": "pendek", "confirm": "pendek"}, "Kata sandi minimal 10 karakter."),
         ({"confirm": "lain-lain-lain"}, "Kedua kata sandi tidak sama."),
-        ({"nspp": "12345"}, "NSPP harus 12 angka."),
-        ({"nspp": "51003529000A"}, "NSPP harus 12 angka."),
         ({"phone": "12345"}, "Nomor telepon tidak valid"),
         ({"regency_code": "9999"}, "Pilihan tidak valid."),
         ({"santri_count": "-3"}, "Antara 1 dan 100.000."),
@@ -127,5 +125,14 @@ def test_duplicate_email_is_refused_and_the_pesantren_is_not_stored(client, app)
 
 
 def test_register_form_keeps_what_was_typed(client):
-    page = client.post("/akun/daftar", data=form(nspp="123")).get_data(as_text=True)
+    page = client.post("/akun/daftar", data=form(email="bukan-email")).get_data(as_text=True)
     assert 'value="Pondok Pesantren Al-Ikhlas"' in page
+
+
+@pytest.mark.parametrize("nspp", ["", "12345", "51003529000A"])
+def test_nspp_is_optional_and_an_odd_one_only_gets_a_hint(client, app, nspp):
+    response = client.post("/akun/daftar", data=form(nspp=nspp), follow_redirects=True)
+    assert response.status_code == 200
+    page = response.get_data(as_text=True)
+    assert "NSPP belum diisi" in page or "NSPP biasanya 12 angka" in page
+    assert counts(app) == (1, 1)

@@ -35,7 +35,7 @@ def load() -> dict:
     o2 = make_listing(
         c,
         "offer",
-        "beras_medium",
+        "beras",
         quantity=600,
         price=12500,
         grade=1,
@@ -57,7 +57,7 @@ def load() -> dict:
     r2 = make_listing(
         c,
         "request",
-        "beras_medium",
+        "beras",
         quantity=500,
         price=13500,
         grade=1,
@@ -66,8 +66,8 @@ def load() -> dict:
     )
     make_contract(a, b, "garam_krosok", 1000, 1500, date(2027, 1, 4), "completed", o1, r1)
     make_contract(a, b, "garam_krosok", 2000, 1600, date(2027, 1, 5), "received", o1, r1)
-    make_contract(b, a, "beras_medium", 100, 13000, date(2027, 1, 11), "signed", proposal_id=7)
-    make_contract(c, b, "beras_medium", 500, 12000, date(2027, 1, 12), "cancelled", request=r2)
+    make_contract(b, a, "beras", 100, 13000, date(2027, 1, 11), "signed", proposal_id=7)
+    make_contract(c, b, "beras", 500, 12000, date(2027, 1, 12), "cancelled", request=r2)
     disputed = make_contract(d, c, "garam_krosok", 300, 1700, date(2027, 1, 20), "disputed")
     make_dispute(disputed, date(2027, 1, 22))
     make_contract(a, c, "garam_krosok", 999, 1000, date(2026, 12, 20), "completed")  # December

@@ -76,7 +76,7 @@ def test_proposals_made_and_acted_on_count_each_pair_once(app):
         add_proposal(run, ids["o1"], e_request.id, a, e, date(2026, 12, 30), "superseded")
         db.session.commit()
         fig = queries.figures(F, TODAY)
-        rice = queries.figures(replace(F, commodity_id=commodity("beras_medium").id), TODAY)
+        rice = queries.figures(replace(F, commodity_id=commodity("beras").id), TODAY)
         malang = queries.figures(replace(F, regency_code="3507"), TODAY)
     assert (fig.proposals_made, fig.proposals_acted) == (2, 1)
     assert (rice.proposals_made, rice.proposals_acted) == (0, 0)
@@ -133,5 +133,5 @@ def test_by_commodity(app):
         rows = queries.by_commodity(F)
     assert [(r[0], r[3], r[4], r[5]) for r in rows] == [
         ("garam_krosok", 3, 3300, 5_210_000),
-        ("beras_medium", 1, 100, 1_300_000),
+        ("beras", 1, 100, 1_300_000),
     ]

@@ -16,7 +16,8 @@ from exchange.deals.akad import (
 
 TODAY = date(2027, 1, 4)
 SALT = Goods(is_food=True, is_ribawi=True)
-BATIK = Goods(is_food=False)
+BATIK = Goods(is_food=False, made_to_order=True)
+CATTLE = Goods(is_food=False)  # not food, but not made to order either
 ALL = ("tunai", "tempo", "salam", "istisna", "murabahah")
 
 
@@ -52,10 +53,11 @@ def test_common_checks_name_the_field():
     assert all(r.field for r in reasons)
 
 
-def test_only_akad_both_listings_accept_are_offered_and_never_istisna_for_food():
+def test_only_akad_both_listings_accept_are_offered_and_istisna_only_made_to_order():
     assert offered_akad([["tunai", "salam"], ["salam", "tempo"]], SALT) == ["salam"]
     assert offered_akad([ALL], SALT) == ["tunai", "tempo", "salam", "murabahah"]
     assert "istisna" in offered_akad([ALL], BATIK)
+    assert "istisna" not in offered_akad([ALL], CATTLE)
     assert codes(check_terms(terms(akad="tempo"), SALT, ["tunai"], TODAY)) >= {"akad_not_offered"}
 
 
@@ -80,7 +82,9 @@ def test_salam_fixes_grade_and_future_handover_and_is_paid_at_signing():
 
 
 def test_istisna_is_for_made_to_order_goods_with_a_schedule_that_adds_up():
-    assert "istisna_food" in codes(check_terms(terms(akad="istisna"), SALT, ALL, TODAY))
+    assert "istisna_made_to_order" in codes(check_terms(terms(akad="istisna"), SALT, ALL, TODAY))
+    live_cattle = check_terms(terms(akad="istisna"), CATTLE, ALL, TODAY)
+    assert "istisna_made_to_order" in codes(live_cattle)
     stages = (Stage(TODAY, 50_000), Stage(TODAY + timedelta(10), 100_000))
     assert check_terms(terms(akad="istisna", schedule=stages), BATIK, ALL, TODAY) == []
     short = (Stage(TODAY, 50_000),)
@@ -103,11 +107,13 @@ def test_murabahah_discloses_cost_and_margin_that_make_the_price():
     assert "cost_not_allowed" in codes(check_terms(cost_on_cash, SALT, ALL, TODAY))
 
 
-def test_payments_never_exceed_the_total_and_salam_is_paid_at_once():
+def test_payments_never_exceed_the_total_and_salam_takes_no_later_payment():
     assert check_payment("tempo", 50, 0, 100) == []
     assert codes(check_payment("tempo", 60, 50, 100)) == {"pay_over"}
-    assert codes(check_payment("salam", 50, 0, 100)) == {"pay_in_full"}
-    assert check_payment("salam", 100, 0, 100) == []
+    assert codes(check_payment("tunai", 50, 0, 100)) == {"pay_in_full"}
+    # salam is paid in full by the acceptance itself: no payment is ever recorded later
+    assert codes(check_payment("salam", 50, 0, 100)) == {"salam_no_later_payment"}
+    assert codes(check_payment("salam", 100, 0, 100)) == {"salam_no_later_payment"}
     assert codes(check_payment("istisna", 0, 0, 100)) == {"pay_positive"}
 
 

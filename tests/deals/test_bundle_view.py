@@ -8,12 +8,15 @@ from tests.factories import deal_terms, make_deal, make_manager
 
 
 def _pair(app):
-    """A sells salt to B (Rp 150.000), B sells salt to A (Rp 120.000), A sells B more salt
-    (same direction) and A sells to a third pesantren C."""
+    """A sells salt to B (Rp 150.000), B sells sugar to A (Rp 120.000), A sells B more salt
+    (same direction) and A sells to a third pesantren C. Salt and sugar are ribawi foodstuffs
+    of one class: both legs are cash sales handed over the same day."""
     with app.app_context():
         a, b, c = make_manager(), make_manager(regency_code="3578"), make_manager("3509")
         first = make_deal(a, b)
-        back = make_deal(b, a, terms=deal_terms(quantity=80))
+        back = make_deal(
+            b, a, slug="gula_pasir", price=15000, terms=deal_terms(quantity=8, unit_price=15000)
+        )
         same_way = make_deal(a, b, terms=deal_terms(quantity=10))
         elsewhere = make_deal(a, c)
         return {

@@ -4,7 +4,7 @@ import pytest
 from sqlalchemy import select
 
 from exchange.auth.models import User
-from exchange.deals import fulfilment, services
+from exchange.deals import fulfilment, reciprocal, services
 from exchange.deals.models import Deal, Rating
 from exchange.deals.queries import reputation, waiting_for
 from exchange.errors import Conflict, IllegalTransition, Invalid
@@ -32,11 +32,12 @@ def test_the_whole_life_of_a_cash_deal(app):
         fulfilment.ship(seller, deal_id, "Truk berangkat")
         with pytest.raises(IllegalTransition):
             fulfilment.complete(seller, deal_id)
-        fulfilment.receive(buyer, deal_id, 100, 2, date.today(), "Lengkap")
-        with pytest.raises(Invalid) as unpaid:
-            fulfilment.complete(seller, deal_id)
-        assert "lunas" in str(unpaid.value.message)
-        fulfilment.record_payment(buyer, deal_id, 150_000, date.today())
+        with pytest.raises(Invalid) as unpaid:  # tunai: paid at the handover at the latest
+            fulfilment.receive(buyer, deal_id, 100, 2, date.today(), "Lengkap")
+        assert "paling lambat saat penyerahan" in str(unpaid.value.message)
+        fulfilment.receive(buyer, deal_id, 100, 2, date.today(), "Lengkap", paid_now=150_000)
+        deal = _deal(deal_id)
+        assert deal.paid == 150_000 and deal.same_session_at is not None
         fulfilment.complete(seller, deal_id)
         assert _deal(deal_id).state == "completed"
         fulfilment.rate(buyer, deal_id, 5, "Amanah")
@@ -47,15 +48,16 @@ def test_the_whole_life_of_a_cash_deal(app):
         assert figures.average_rating == 5 and figures.completed_deals == 1
 
 
-def test_salam_must_be_paid_in_full_before_shipping(app):
+def test_salam_is_paid_in_full_at_signing_and_takes_no_later_payment(app):
     with app.app_context():
         seller, buyer, deal_id, _ = _signed(akad="salam")
-        assert [d.id for d in waiting_for(buyer)] == [deal_id]
-        with pytest.raises(Invalid):
-            fulfilment.ship(seller, deal_id)
-        with pytest.raises(Invalid):
+        deal = _deal(deal_id)
+        assert deal.paid == 150_000  # recorded by the acceptance, dated the signing day
+        assert deal.payments[0].paid_on == services.contract_date(deal)
+        assert [d.id for d in waiting_for(seller)] == [deal_id]
+        with pytest.raises(Invalid) as later:
             fulfilment.record_payment(buyer, deal_id, 50_000, date.today())
-        fulfilment.record_payment(buyer, deal_id, 150_000, date.today())
+        assert "salam" in str(later.value.message)
         fulfilment.ship(seller, deal_id)
         assert _deal(deal_id).state == "shipped"
 
@@ -69,7 +71,7 @@ def test_only_the_right_side_makes_each_delivery_move(app):
             fulfilment.record_payment(seller, deal_id, 150_000, date.today())
         fulfilment.ship(seller, deal_id)
         with pytest.raises(IllegalTransition):
-            fulfilment.receive(seller, deal_id, 100, 2, date.today())
+            fulfilment.receive(seller, deal_id, 100, 2, date.today(), paid_now=150_000)
 
 
 def test_short_delivery_returns_the_rest_to_the_listing(app):
@@ -77,14 +79,17 @@ def test_short_delivery_returns_the_rest_to_the_listing(app):
         seller, buyer, deal_id, offer_id = _signed(quantity=300)
         fulfilment.ship(seller, deal_id)
         with pytest.raises(Invalid):
-            fulfilment.receive(buyer, deal_id, 80, 2, date.today())
-        fulfilment.receive(buyer, deal_id, 80, 1, date.today(), "Kurang 20", "returned")
+            fulfilment.receive(buyer, deal_id, 80, 2, date.today(), paid_now=120_000)
+        with pytest.raises(Invalid):  # 80 x 1500 is due at the handover, not 150000
+            fulfilment.receive(
+                buyer, deal_id, 80, 1, date.today(), "Kurang 20", "returned", paid_now=150_000
+            )
+        fulfilment.receive(
+            buyer, deal_id, 80, 1, date.today(), "Kurang 20", "returned", paid_now=120_000
+        )
         assert db.session.get(Listing, offer_id).remaining == 220
         deal = _deal(deal_id)
         assert deal.delivery.shortfall == 20 and deal.reserved_quantity == 80
-        with pytest.raises(Invalid):  # 80 x 1500 is due, not 150000
-            fulfilment.record_payment(buyer, deal_id, 150_000, date.today())
-        fulfilment.record_payment(buyer, deal_id, 120_000, date.today())
         fulfilment.complete(seller, deal_id)
 
 
@@ -138,19 +143,19 @@ def test_reciprocal_bundle_settles_the_net_amount(app):
     with app.app_context():
         a, b = make_manager(), make_manager(regency_code="3578")
         salt = make_deal(a, b, terms=deal_terms(quantity=100, unit_price=1500))  # b owes 150000
-        rice_offer = make_listing(b.pesantren, slug="beras_medium", price=12000)
+        rice_offer = make_listing(b.pesantren, slug="beras", price=12000)
         rice = services.open_negotiation(
             a, rice_offer.id, terms=deal_terms(quantity=10, unit_price=12000)
         )  # a owes 120000
-        bundle = fulfilment.tie_bundle(a, salt.id, rice.id)
-        s = fulfilment.settlement(bundle)
+        bundle = reciprocal.tie_bundle(a, salt.id, rice.id)
+        s = reciprocal.settlement(bundle)
         assert (s.debtor_id, s.creditor_id, s.net) == (b.pesantren_id, a.pesantren_id, 30_000)
         with pytest.raises(Conflict):
-            fulfilment.tie_bundle(b, rice.id, salt.id)
+            reciprocal.tie_bundle(b, rice.id, salt.id)
         same_way = make_deal(a, b)
         other = make_deal(a, b)
         with pytest.raises(Invalid):
-            fulfilment.tie_bundle(a, same_way.id, other.id)
+            reciprocal.tie_bundle(a, same_way.id, other.id)
 
 
 def test_salam_buyer_cannot_relist_before_receiving(app):
@@ -161,7 +166,6 @@ def test_salam_buyer_cannot_relist_before_receiving(app):
         commodity_id = _deal(deal_id).commodity_id
         assert salam_blocks_relisting(buyer.pesantren_id, commodity_id)
         assert not salam_blocks_relisting(seller.pesantren_id, commodity_id)
-        fulfilment.record_payment(buyer, deal_id, 150_000, date.today())
         fulfilment.ship(seller, deal_id)
         fulfilment.receive(buyer, deal_id, 100, 2, date.today())
         assert not salam_blocks_relisting(buyer.pesantren_id, commodity_id)

@@ -51,14 +51,13 @@ def test_an_unpaid_tempo_deal_after_handover_reminds_the_buyer(app, client, auth
     assert "Membayar" in card.split("</li>")[0]
 
 
-def test_a_salam_deal_reminds_the_buyer_to_prepay(app):
+def test_a_salam_deal_is_prepaid_at_signing_so_the_seller_is_reminded_to_ship(app):
+    """The acceptance records the salam's full price (fatwa 05/2000): nothing left to prepay."""
     with app.app_context():
         seller, buyer, deal_id = signed("salam", payment_due_date=date.today())
         assert send_reminders(at(date.today() + timedelta(days=1))) == 1
-        assert f"#{deal_id} Garam krosok (garam rakyat): Membayar Rp\u00a0150.000" in (
-            reminder_to(buyer)
-        )
-        assert reminder_to(seller) is None  # nothing ships before the prepayment
+        assert f"#{deal_id} Garam krosok (garam rakyat): Mengirim barang" in reminder_to(seller)
+        assert reminder_to(buyer) is None
 
 
 def test_an_istisna_stage_that_came_due_reminds_the_buyer(app):

@@ -97,7 +97,7 @@ def test_strangers_get_404_and_staff_read_only(app, client, auth):
         stranger_email, staff_email = stranger.email, staff.email
     auth.login(stranger_email)
     assert client.get(f"/kesepakatan/{deal_id}").status_code == 404
-    assert client.post(f"/kesepakatan/{deal_id}/langkah/withdraw").status_code == 302
+    assert client.post(f"/kesepakatan/{deal_id}/langkah/withdraw").status_code == 404
     with app.app_context():
         assert db.session.get(Deal, deal_id).state == "negotiating"
     auth.logout()
@@ -105,6 +105,7 @@ def test_strangers_get_404_and_staff_read_only(app, client, auth):
     page = client.get(f"/kesepakatan/{deal_id}")
     assert page.status_code == 200 and "hanya baca" in page.text
     assert "Langkah Anda" not in page.text
+    assert client.post(f"/kesepakatan/{deal_id}/langkah/withdraw").status_code == 403
 
 
 def test_illegal_move_is_refused_clearly(app, client, auth):

@@ -17,7 +17,7 @@ from exchange.listings.models import Listing, Side
 from exchange.matching.queries import suggestions_for
 from tests.factories import make_listing, make_manager
 
-SLUGS = ("garam_krosok", "beras_medium", "gula_pasir")
+SLUGS = ("garam_krosok", "beras", "gula_pasir")
 REGENCIES = ("3529", "3528", "3578", "3509", "3510")
 
 
@@ -29,7 +29,7 @@ def market(rng: random.Random, n: int = 30) -> list[int]:
         ids.append(pesantren.id)
         for _ in range(rng.randint(1, 3)):
             slug = rng.choice(SLUGS)
-            base = {"garam_krosok": 1500, "beras_medium": 12500, "gula_pasir": 16000}[slug]
+            base = {"garam_krosok": 1500, "beras": 12500, "gula_pasir": 16000}[slug]
             make_listing(
                 pesantren,
                 side=rng.choice([Side.OFFER, Side.REQUEST]),

@@ -33,9 +33,9 @@ def busy_reader():
     salt = make_listing(
         reader.pesantren, quantity=500, price=1200, created_at=now - timedelta(days=3)
     )
-    make_listing(reader.pesantren, Side.REQUEST, slug="beras_medium", price=13500, days=5)
+    make_listing(reader.pesantren, Side.REQUEST, slug="beras", price=13500, days=5)
     make_listing(buyer.pesantren, Side.REQUEST, quantity=200, price=2000, created_at=now)
-    make_listing(buyer.pesantren, slug="beras_medium", quantity=400, price=12000, created_at=now)
+    make_listing(buyer.pesantren, slug="beras", quantity=400, price=12000, created_at=now)
     run_clearing(now=now)
     make_deal(seller=reader, offer=salt)  # the seller's turn to answer
     return reader, salt

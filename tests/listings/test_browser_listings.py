@@ -31,14 +31,14 @@ def test_manager_posts_finds_and_withdraws_in_chromium(app, page, live_url, requ
     shot(page, request, "02-offer-posted")
 
     page.goto(live_url + "/listing/baru?side=request")
-    page.select_option("#commodity", "beras_medium")
+    page.select_option("#commodity", "beras")
     page.select_option("#grade", "Medium 2")
     page.fill("#quantity", "3.000")
     page.fill("#price", "13.200")
     page.fill("#max_distance_km", "150")
     page.check("input[value=tempo]")
     page.get_by_role("button", name="Pasang permintaan").click()
-    assert "Permintaan: Beras medium" in page.inner_text("h1")
+    assert "Permintaan: Beras" in page.inner_text("h1")
     shot(page, request, "03-request-posted")
 
     page.goto(live_url + "/pasar")

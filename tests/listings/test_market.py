@@ -31,7 +31,7 @@ def market(app):
             "salt_k1": make_listing(sumenep, price=1600, grade=3, start=today, days=10).id,
             "salt_k3": make_listing(sampang, price=1200, grade=1, start=today + timedelta(20)).id,
             "rice_req": make_listing(
-                ngawi, side="request", slug="beras_medium", price=13000, grade=1, start=today
+                ngawi, side="request", slug="beras", price=13000, grade=1, start=today
             ).id,
             "old": make_listing(sumenep, start=today - timedelta(days=40), days=10).id,
             "gone": make_listing(sampang, status="withdrawn", start=today).id,
@@ -159,11 +159,16 @@ def test_active_listings_for_the_matching_engine(app):
         open_ = make_listing(p, start=today)
         make_listing(p, start=today - timedelta(days=40), days=10)
         make_listing(p, status="withdrawn", start=today)
-        request = make_listing(p, side="request", start=today, max_distance_km=150.0)
+        request = make_listing(
+            p, side="request", start=today, max_distance_km=150.0, min_quantity=250
+        )
         found = queries.active_listings()
         assert [x.id for x in found] == [open_.id, request.id]
         row = queries.instance_row(request)
         assert row["max_distance_km"] == 150.0
+        # Format 2: the accepted akad in order, the listing's own place, the minimum.
+        assert (row["akad"], row["min_quantity"]) == (["tunai", "tempo"], 250)
+        assert (row["lat"], row["lon"]) == (p.lat, p.lon)
         assert set(queries.instance_row(open_)) == {
             "id",
             "side",
@@ -173,4 +178,7 @@ def test_active_listings_for_the_matching_engine(app):
             "quantity",
             "price",
             "window",
+            "akad",
+            "lat",
+            "lon",
         }

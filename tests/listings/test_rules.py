@@ -7,7 +7,7 @@ from exchange.listings.rules import CommodityFacts, Limits, ListingInput, check,
 
 TODAY = date(2027, 1, 4)
 SALT = CommodityFacts("garam_krosok", ("K1", "K2", "K3"), is_food=True)
-BATIK = CommodityFacts("batik_tulis", ("Tulis halus", "Tulis"), is_food=False)
+BATIK = CommodityFacts("batik_tulis", ("Tulis halus", "Tulis"), is_food=False, made_to_order=True)
 GOOD = ListingInput(
     side="offer",
     commodity="garam_krosok",
@@ -52,7 +52,7 @@ def test_a_good_listing_has_no_problems():
         ({"lat": -7.0, "lon": 130.0}, ("lon", "place")),
         ({"akad": ()}, ("akad", "akad_required")),
         ({"akad": ("riba",)}, ("akad", "akad_unknown")),
-        ({"akad": ("tunai", "istisna")}, ("akad", "istisna_food")),
+        ({"akad": ("tunai", "istisna")}, ("akad", "istisna_made_to_order")),
         ({"note": "x" * 1001}, ("note", "too_long")),
         ({"halal_cert": "I" * 41}, ("halal_cert", "too_long")),
     ],

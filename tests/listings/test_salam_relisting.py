@@ -12,7 +12,7 @@ from tests.listings.helpers import count_listings, form_data, salt_offer
 
 
 def _salam_buyer():
-    """A signed salam deal for garam krosok: the buyer has paid nothing and received nothing."""
+    """A signed salam deal for garam krosok: paid in full at signing, nothing received yet."""
     seller, buyer = make_manager(), make_manager(regency_code="3578")
     offer = make_listing(seller.pesantren, akad=["tunai", "salam"])
     deal = make_deal(seller, buyer, offer=offer, terms=deal_terms(akad="salam"))
@@ -30,8 +30,7 @@ def test_salam_buyer_cannot_offer_the_goods_until_received(app):
         assert count_listings() == before
         # Requests and other commodities stay open to the buyer.
         create_listing(buyer, salt_offer(side=Side.REQUEST, client_token="r"))
-        create_listing(buyer, salt_offer(commodity="beras_medium", grade="Medium 1", price=12000))
-        fulfilment.record_payment(buyer, deal_id, 150_000, date.today())
+        create_listing(buyer, salt_offer(commodity="beras", grade="Medium 1", price=12000))
         fulfilment.ship(seller, deal_id)
         fulfilment.receive(buyer, deal_id, 100, 2, date.today())
         listing, _ = create_listing(buyer, salt_offer())

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-from exchange.matching.model import Commodity, Instance, Listing, Pesantren
+from exchange.matching.model import AKAD_CODES, Commodity, Instance, Listing, Pesantren
 
 BASE = date(2027, 1, 1)
 GARAM = Commodity("garam_krosok", "kg", 2.0, 3)
-BERAS = Commodity("beras_medium", "kg", 2.0, 2)
+BERAS = Commodity("beras", "kg", 2.0, 2)
 # Two pesantren one degree of longitude apart on the equator: 111.195 km, 144.55 km by road.
 PES = (
     Pesantren("P1", "3529", 0.0, 0.0),
@@ -31,6 +31,9 @@ def listing(
     price=1000,
     window=(0, 10),
     max_distance_km=None,
+    akad=AKAD_CODES,
+    place=None,
+    min_quantity=None,
 ) -> Listing:
     return Listing(
         id,
@@ -43,8 +46,15 @@ def listing(
         day(window[0]),
         day(window[1]),
         max_distance_km,
+        tuple(akad),
+        *(place or (None, None)),
+        min_quantity,
     )
 
 
-def instance(*listings, road_factor=1.3, commodities=(GARAM, BERAS), pesantren=PES) -> Instance:
-    return Instance(road_factor, tuple(commodities), tuple(pesantren), tuple(listings))
+def instance(
+    *listings, road_factor=1.3, commodities=(GARAM, BERAS), pesantren=PES, format_version=1
+) -> Instance:
+    return Instance(
+        road_factor, tuple(commodities), tuple(pesantren), tuple(listings), format_version
+    )

@@ -20,8 +20,8 @@ def _market(app):
         offer = make_listing(seller.pesantren, quantity=800, price=1300)
         make_listing(buyer.pesantren, side=Side.REQUEST, quantity=500, price=2100)
         make_listing(other.pesantren, side=Side.REQUEST, quantity=400, price=2300)
-        make_listing(buyer.pesantren, slug="beras_medium", quantity=300, price=12500, grade=2)
-        make_listing(seller.pesantren, side=Side.REQUEST, slug="beras_medium", price=14500)
+        make_listing(buyer.pesantren, slug="beras", quantity=300, price=12500, grade=2)
+        make_listing(seller.pesantren, side=Side.REQUEST, slug="beras", price=14500)
         found = (seller.email, buyer.email, make_staff().email, offer.id)
         db.session.remove()
     return found

@@ -89,7 +89,7 @@ def test_same_pesantren_is_excluded():
 
 
 def test_different_commodity_is_excluded():
-    assert pairs(offer(commodity="garam_krosok"), request(commodity="beras_medium")) == {}
+    assert pairs(offer(commodity="garam_krosok"), request(commodity="beras")) == {}
 
 
 def test_only_offers_meet_requests_never_offer_with_offer():

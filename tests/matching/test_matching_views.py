@@ -62,10 +62,10 @@ def test_reciprocal_partners(app, client, auth):
         only_buys = make_manager("3526").pesantren
         make_listing(me.pesantren, slug="garam_krosok", quantity=500, price=1200)
         make_listing(
-            me.pesantren, side=Side.REQUEST, slug="beras_medium", quantity=80, price=14000, grade=1
+            me.pesantren, side=Side.REQUEST, slug="beras", quantity=80, price=14000, grade=1
         )
         make_listing(both, side=Side.REQUEST, slug="garam_krosok", quantity=300, price=2000)
-        make_listing(both, slug="beras_medium", quantity=100, price=12000, grade=2)
+        make_listing(both, slug="beras", quantity=100, price=12000, grade=2)
         make_listing(only_buys, side=Side.REQUEST, slug="garam_krosok", price=2500)
         both_id, both_name, only_name = both.id, both.name, only_buys.name
         my_pid, me = me.pesantren_id, me.email
@@ -74,7 +74,7 @@ def test_reciprocal_partners(app, client, auth):
     assert f'id="mitra-{both_id}"' in html and both_name in html
     assert only_name not in html
     section = html[html.index(f'id="mitra-{both_id}"') :]
-    assert "Beras medium" in section and "80" in section  # they supply our 80 kg of rice
+    assert "Beras" in section and "80" in section  # they supply our 80 kg of rice
     assert "Garam krosok" in section and "300" in section  # they buy up to 300 kg of salt
     assert " km" in section
     assert both_name in client.get(f"/pesantren/{my_pid}/mitra").get_data(as_text=True)

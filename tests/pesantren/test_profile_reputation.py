@@ -13,8 +13,7 @@ def test_profile_shows_rating_completed_deals_answer_time_and_partners(app, clie
         deal = make_deal(seller, buyer)
         services.accept(seller, deal.id, 1)
         fulfilment.ship(seller, deal.id)
-        fulfilment.receive(buyer, deal.id, 100, 2, date.today())
-        fulfilment.record_payment(buyer, deal.id, 150_000, date.today())
+        fulfilment.receive(buyer, deal.id, 100, 2, date.today(), paid_now=150_000)
         fulfilment.complete(seller, deal.id)
         fulfilment.rate(buyer, deal.id, 4, "Tepat waktu")
         seller_id, buyer_id = seller.pesantren_id, buyer.pesantren_id

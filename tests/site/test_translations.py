@@ -87,7 +87,7 @@ def test_signed_in_manager_reads_english_navigation(app, client, auth):
     with app.app_context():
         email = make_manager().email
     auth.login(email)
-    client.get("/bahasa/en")
+    client.post("/bahasa/en")  # signed in: the form, which saves the choice
     page = client.get("/pasar").get_data(as_text=True)
     assert "My listings" in page
     assert "Listing saya" not in page

@@ -1,0 +1,84 @@
+"""How the matching engine grows with the market: generated East-Java-like markets of 25k, 50k, 100k
+and 200k listings, formats 1 and 2, each solved by the CLI in its own process.
+
+    python benchmarks/bench_matching_scale.py [--sizes 25000,50000,...] [--formats 1,2]
+
+Prints wall time (Python start-up and JSON IO included), peak RSS and the engine's own summary
+line. To protect a shared machine each run gets an address-space limit (--limit-gib, default 9)
+and a time limit (--timeout, default 900 s); a run that hits one is reported, not retried.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from benchmarks.matching_market import generate  # noqa: E402
+
+
+def run(instance: Path, out: Path, limit_gib: float, timeout: float):
+    """(wall s, peak RSS MiB, exit code, last stderr line)."""
+
+    def limits():
+        cap = int(limit_gib * 2**30)
+        resource.setrlimit(resource.RLIMIT_AS, (cap, cap))
+
+    started = time.perf_counter()
+    with tempfile.TemporaryFile("w+") as err:
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "exchange.matching", str(instance), "--out", str(out)],
+            cwd=ROOT,
+            stderr=err,
+            preexec_fn=limits,
+        )
+        deadline = started + timeout
+        while True:
+            pid, status, usage = os.wait4(proc.pid, os.WNOHANG)
+            if pid:
+                break
+            if time.perf_counter() > deadline:
+                proc.kill()
+            time.sleep(0.2)
+        wall = time.perf_counter() - started
+        code = os.waitstatus_to_exitcode(status)
+        peak = usage.ru_maxrss / 1024
+        err.seek(0)
+        lines = err.read().strip().splitlines()
+        return wall, peak, code, lines[-1] if lines else ""
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", default="25000,50000,100000,200000")
+    parser.add_argument("--formats", default="1,2")
+    parser.add_argument("--limit-gib", type=float, default=9.0)
+    parser.add_argument("--timeout", type=float, default=900.0)
+    args = parser.parse_args()
+    print(f"{'listings':>8} {'format':>6} {'wall s':>8} {'peak MiB':>9}  engine")
+    with tempfile.TemporaryDirectory() as tmp:
+        for n in (int(x) for x in args.sizes.split(",")):
+            for version in (int(x) for x in args.formats.split(",")):
+                path = Path(tmp) / f"market-{n}-{version}.json"
+                path.write_text(json.dumps(generate(n, version, seed=n)), encoding="utf-8")
+                wall, peak, code, line = run(
+                    path, Path(tmp) / "out.json", args.limit_gib, args.timeout
+                )
+                if code != 0:
+                    line = f"FAILED (exit {code}): {line[-200:]}"
+                print(f"{n:>8} {version:>6} {wall:>8.1f} {peak:>9.0f}  {line}", flush=True)
+                path.unlink()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

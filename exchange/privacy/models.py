@@ -1,0 +1,33 @@
+"""Requests under UU PDP (Law 27/2022): a person asks for their data to be deleted."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from enum import StrEnum
+
+from sqlalchemy import ForeignKey, String
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from exchange.db import UTCDateTime, intpk, timestamp
+from exchange.extensions import db
+
+
+class RequestStatus(StrEnum):
+    PENDING = "pending"
+    DONE = "done"  # the person was anonymised
+    DECLINED = "declined"
+
+
+class DeletionRequest(db.Model):
+    __tablename__ = "privacy_requests"
+
+    id: Mapped[intpk]
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    status: Mapped[str] = mapped_column(String(10), default=RequestStatus.PENDING.value)
+    reason: Mapped[str | None] = mapped_column(String(1000))  # the person's, optional
+    answer: Mapped[str | None] = mapped_column(String(1000))  # staff's, when declined
+    decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    created_at: Mapped[timestamp]
+
+    user = relationship("User", foreign_keys=[user_id])

@@ -1,0 +1,79 @@
+"""Trade units converted to the commodity's unit, and the HET/HAP reference price: shown on
+the form, a warning (never a refusal) far above or below it."""
+
+import pytest
+from sqlalchemy import select
+
+from exchange.extensions import db
+from exchange.listings.models import Listing
+from exchange.listings.quantity import UnitProblem, to_commodity_unit
+from exchange.listings.rules import price_warning
+from tests.listings.helpers import form_data
+from tests.listings.test_views import login_manager
+
+
+@pytest.mark.parametrize(
+    ("quantity", "unit", "base", "size", "expected"),
+    [
+        (20, "karung", "kg", 50, 1000),
+        (20, "sak", "kg", 75, 1500),  # Sampang salt sacks are bigger: never a fixed 50 kg
+        (3, "kuintal", "kg", None, 300),
+        (2, "ton", "kg", None, 2000),
+        (5, "kodi", "lembar", None, 100),
+        (2, "lusin", "stel", None, 24),
+        (10, "tray", "kg", None, 18),
+        (4, "ekor", "kg", 350, 1400),
+        (7, "kg", "kg", None, 7),
+    ],
+)
+def test_trade_units_convert_to_the_commodity_unit(quantity, unit, base, size, expected):
+    assert to_commodity_unit(quantity, unit, base, size) == expected
+
+
+@pytest.mark.parametrize(
+    ("args", "code"),
+    [
+        ((2, "kodi", "kg"), "unit_mismatch"),
+        ((2, "karung", "kg"), "size_required"),
+        ((3, "tray", "kg"), "not_whole"),
+        ((1, "jeriken", "kg", 18), "unit_mismatch"),
+    ],
+)
+def test_impossible_conversions_name_the_reason(args, code):
+    with pytest.raises(UnitProblem) as problem:
+        to_commodity_unit(*args)
+    assert problem.value.code == code
+
+
+def test_price_warning_thresholds():
+    assert price_warning(13_500, 13_500) is None
+    assert price_warning(16_200, 13_500) is None  # exactly 20 % above
+    assert price_warning(16_201, 13_500) == "price_high"
+    assert price_warning(6_749, 13_500) == "price_low"
+
+
+def test_an_offer_in_karung_is_stored_in_kg_and_keeps_the_sack_size(app, client, auth):
+    login_manager(app, auth)
+    page = client.get("/listing/baru?side=offer").text
+    assert "karung" in page and "HET/HAP Rp" in page
+    resp = client.post(
+        "/listing/baru?side=offer",
+        data=form_data(quantity="20", trade_unit="karung", unit_size="50"),
+    )
+    assert resp.status_code == 302
+    with app.app_context():
+        listing = db.session.scalar(select(Listing))
+        assert listing.quantity == 1000 and "20 karung @ 50 kg" in listing.note
+    bad = client.post(
+        "/listing/baru?side=offer", data=form_data(quantity="20", trade_unit="karung", n=2)
+    )
+    assert bad.status_code == 400 and "dalam satu karung" in bad.text
+
+
+def test_a_price_far_above_the_reference_is_saved_with_a_warning(app, client, auth):
+    login_manager(app, auth)
+    resp = client.post(
+        "/listing/baru?side=offer", data=form_data(price="9000"), follow_redirects=True
+    )
+    assert "Listing Anda sudah tayang di pasar." in resp.text
+    assert "di atas harga acuan" in resp.text

@@ -1,0 +1,210 @@
+"""Every route x every role answers the right code: the page, sign-in, 403 or 404.
+
+Roles: a visitor, the manager of another pesantren (outsider), the manager of the pesantren the
+objects belong to (party), staff, admin. "ok" is any answer of a page the role may use: 200, a
+redirect that is not to the sign-in page, or 400/409 for the empty form the matrix sends.
+"login" is a redirect to the sign-in page. A new route must be added to the table.
+"""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from sqlalchemy import select
+
+from exchange.auth.models import User
+from exchange.deals import services
+from exchange.extensions import db
+from tests.factories import make_deal, make_listing, make_manager, make_staff
+from tests.security.world import build_world, signed_in
+
+ROLES = ("visitor", "outsider", "party", "staff", "admin")
+K, L = "ok", "login"
+ALL_OK = (K, K, K, K, K)
+SIGNED_IN = (L, K, K, K, K)
+STAFF_ONLY = (L, 404, 404, K, K)
+MANAGERS = (L, K, K, 404, 404)
+OWN = (L, 404, K, 404, 404)
+PARTY_ACTS = (L, 404, K, 403, 403)
+PARTY_READS = (L, 404, K, K, K)
+
+EXPECTED = {
+    ("GET", "site.index"): ALL_OK,
+    ("GET", "site.healthz"): ALL_OK,
+    ("GET", "static"): ALL_OK,
+    ("GET", "site.set_language"): ALL_OK,
+    ("POST", "site.set_language"): ALL_OK,
+    ("GET", "auth.account"): SIGNED_IN,
+    ("POST", "auth.account"): SIGNED_IN,
+    ("POST", "auth.change_password"): SIGNED_IN,
+    ("POST", "auth.logout"): SIGNED_IN,
+    ("GET", "auth.reset"): (404,) * 5,  # an unknown token
+    ("POST", "auth.reset"): (404,) * 5,
+    ("GET", "auth.register"): ALL_OK,
+    ("POST", "auth.register"): ALL_OK,
+    ("GET", "auth.forgot"): ALL_OK,
+    ("POST", "auth.forgot"): ALL_OK,
+    ("GET", "auth.login"): ALL_OK,
+    ("POST", "auth.login"): ALL_OK,
+    ("GET", "auth.staff_accounts"): (L, 404, 404, 404, K),
+    ("POST", "auth.staff_accounts"): (L, 404, 404, 404, K),
+    ("POST", "auth.activate_staff"): (L, 404, 404, 404, K),
+    ("POST", "auth.deactivate_staff"): (L, 404, 404, 404, K),
+    ("GET", "privacy.policy"): ALL_OK,
+    ("GET", "privacy.mine"): SIGNED_IN,
+    ("GET", "privacy.export"): SIGNED_IN,
+    ("POST", "privacy.request_deletion"): (L, K, K, 404, 404),
+    ("GET", "privacy.requests"): STAFF_ONLY,
+    ("POST", "privacy.carry_out"): STAFF_ONLY,
+    ("POST", "privacy.decline"): STAFF_ONLY,
+    ("GET", "dashboard.home"): MANAGERS,
+    ("GET", "deals.index"): SIGNED_IN,
+    ("GET", "deals.detail"): PARTY_READS,
+    ("GET", "deals.contract"): PARTY_READS,
+    ("GET", "deals.contract_pdf"): PARTY_READS,
+    # the party on its own offer: a page saying why not (400), staff never trade (403)
+    ("GET", "deals.open"): (L, K, K, 403, 403),
+    ("POST", "deals.open"): (L, K, K, 403, 403),
+    ("POST", "deals.accept"): PARTY_ACTS,
+    ("POST", "deals.move"): PARTY_ACTS,
+    ("POST", "deals.counter"): PARTY_ACTS,
+    ("POST", "deals.pay"): PARTY_ACTS,
+    ("POST", "deals.receive"): PARTY_ACTS,
+    ("POST", "deals.dispute"): PARTY_ACTS,
+    ("POST", "deals.rate"): PARTY_ACTS,
+    ("POST", "deals.tie_bundle"): PARTY_ACTS,
+    ("POST", "deals.refund"): PARTY_ACTS,
+    ("POST", "deals.wait"): PARTY_ACTS,
+    ("POST", "deals.settle_bundle"): PARTY_ACTS,
+    ("POST", "deals.untie_bundle"): PARTY_ACTS,
+    ("GET", "deals.notifications"): SIGNED_IN,
+    ("POST", "deals.notifications"): SIGNED_IN,
+    ("GET", "catalogue.index"): ALL_OK,
+    ("GET", "catalogue.edit"): STAFF_ONLY,
+    ("POST", "catalogue.edit"): STAFF_ONLY,
+    ("GET", "catalogue.new"): STAFF_ONLY,
+    ("POST", "catalogue.new"): STAFF_ONLY,
+    ("GET", "listings.market"): ALL_OK,
+    ("GET", "listings.detail"): ALL_OK,
+    ("GET", "listings.mine"): MANAGERS,
+    ("GET", "listings.new"): (L, K, K, 403, 403),
+    ("POST", "listings.new"): (L, K, K, 403, 403),
+    ("GET", "listings.edit"): OWN,
+    ("POST", "listings.edit"): OWN,
+    ("POST", "listings.withdraw"): OWN,
+    ("GET", "matching.partners"): MANAGERS,
+    ("GET", "matching.public_partners"): ALL_OK,
+    ("GET", "matching.suggestions"): (404, 404, K, 404, 404),
+    ("GET", "matching.runs"): STAFF_ONLY,
+    ("POST", "matching.start_run"): STAFF_ONLY,
+    ("POST", "matching.decline"): (L, 404, 404, 404, 404),  # no such proposal
+    ("GET", "pesantren.directory"): ALL_OK,
+    ("GET", "pesantren.profile"): ALL_OK,
+    ("GET", "pesantren.mine"): MANAGERS,
+    ("GET", "pesantren.edit"): OWN,
+    ("POST", "pesantren.edit"): OWN,
+    ("GET", "pesantren.queue"): STAFF_ONLY,
+    ("POST", "pesantren.verify"): STAFF_ONLY,
+    ("POST", "pesantren.reject"): STAFF_ONLY,
+    ("POST", "pesantren.suspend"): STAFF_ONLY,
+    ("POST", "pesantren.reinstate"): STAFF_ONLY,
+    ("GET", "digests.show"): SIGNED_IN,
+    ("GET", "digests.preferences"): SIGNED_IN,
+    ("POST", "digests.preferences"): SIGNED_IN,
+    ("GET", "digests.unsubscribe"): (404,) * 5,  # an unknown token
+    ("POST", "digests.unsubscribe"): (404,) * 5,
+    ("GET", "digests.failures"): STAFF_ONLY,
+    ("GET", "staff.dashboard"): STAFF_ONLY,
+    ("GET", "staff.flows"): STAFF_ONLY,
+    ("GET", "staff.network"): STAFF_ONLY,
+    ("GET", "staff.unmet"): STAFF_ONLY,
+    ("GET", "staff.prices"): STAFF_ONLY,
+    ("GET", "staff.export"): STAFF_ONLY,
+    ("GET", "staff.audit"): STAFF_ONLY,
+    ("GET", "staff.audit_csv"): STAFF_ONLY,
+    ("GET", "staff.moderation"): STAFF_ONLY,
+    ("GET", "staff.listing"): STAFF_ONLY,
+    ("POST", "staff.hide_listing"): STAFF_ONLY,
+    ("POST", "staff.unhide_listing"): STAFF_ONLY,
+}
+# Endpoints whose table entry needs an object other than the open deal.
+SIGNED_DEAL = {"deals.contract", "deals.contract_pdf"}
+QUERY = {"deals.open": "listing={offer_id}"}
+
+
+def _routes(app):
+    for rule in sorted(app.url_map.iter_rules(), key=lambda r: (r.rule, r.endpoint)):
+        for method in sorted(rule.methods - {"HEAD", "OPTIONS"}):
+            yield method, rule
+
+
+def _classify(response) -> str | int:
+    code = response.status_code
+    response.get_data()  # finish streamed answers (CSV) inside their context
+    if code == 302 and "/akun/masuk" in response.headers["Location"]:
+        return L
+    if code in (200, 302, 400, 409):
+        return K
+    return code
+
+
+@pytest.fixture
+def world(app):
+    with app.app_context():
+        w = build_world()
+        seller = db.session.scalar(select(User).where(User.email == w.seller))
+        offer = make_listing(seller.pesantren, quantity=500)
+        signed = make_deal(seller, make_manager(regency_code="3578"), offer=offer)
+        services.accept(seller, signed.id, 1)
+        w.signed_deal_id = signed.id
+        w.spare_staff_id = make_staff().id  # the admin (de)activates this one
+        from exchange.privacy.services import request_deletion
+
+        w.request_id = request_deletion(make_manager(regency_code="3509")).id
+        db.session.remove()
+    return w
+
+
+def test_every_route_and_role_answers_the_right_code(app, world):
+    ids = {
+        "listing_id": world.offer_id,
+        "deal_id": world.deal_id,
+        "pesantren_id": world.seller_pesantren,
+        "proposal_id": 999,
+        "commodity_id": 1,
+        "user_id": world.spare_staff_id,
+        "token": "tidak-ada",
+        "code": "en",
+        "action": "ship",
+        "name": "summary",
+        "filename": "style.css",
+        "request_id": world.request_id,
+    }
+    emails = {
+        "visitor": None,
+        "outsider": world.outsider,
+        "party": world.seller,
+        "staff": world.staff,
+        "admin": world.admin,
+    }
+    missing, wrong, cells = [], [], 0
+    for method, rule in _routes(app):
+        key = (method, rule.endpoint)
+        if key not in EXPECTED:
+            missing.append(key)
+            continue
+        values = dict(ids)
+        if rule.endpoint in SIGNED_DEAL:
+            values["deal_id"] = world.signed_deal_id
+        path = re.sub(r"<(?:\w+:)?(\w+)>", lambda m, v=values: str(v[m.group(1)]), rule.rule)
+        if rule.endpoint in QUERY:
+            path += "?" + QUERY[rule.endpoint].format(offer_id=world.offer_id)
+        for role, expected in zip(ROLES, EXPECTED[key], strict=True):
+            got = _classify(signed_in(app, emails[role]).open(path, method=method))
+            cells += 1
+            if got != expected:
+                wrong.append((method, path, role, expected, got))
+    print(f"authorization matrix: {cells - len(wrong)} of {cells} cells correct")
+    assert missing == []
+    assert wrong == [], "\n".join(map(str, wrong))
