@@ -286,11 +286,26 @@ def settle_bundle(deal_id: int):
     )
 
 
-@bp.post("/<int:deal_id>/paket/lepas")
+@bp.route("/<int:deal_id>/paket/lepas", methods=["GET", "POST"])
 @login_required
 def untie_bundle(deal_id: int):
-    """Ask to untie the bundle, or agree when the other side asked."""
-    _party_deal(deal_id)  # strangers: 404, staff: 403; CSRF: the extension
+    """Ask to untie the bundle, or agree when the other side asked. GET asks once: agreeing
+    unties the two deals for good."""
+    deal = _party_deal(deal_id)  # strangers: 404, staff: 403; CSRF: the extension
+    if request.method == "GET":
+        back = url_for("deals.detail", deal_id=deal.id)
+        return render_template(
+            "site/confirm.html",
+            title=_("Setujui pelepasan paket"),
+            question=_("Lepaskan paket timbal balik kesepakatan #%(n)d?", n=deal.id),
+            consequence=_(
+                "Kedua kesepakatan berjalan sendiri-sendiri lagi, masing-masing dibayar penuh; "
+                "ini tidak dapat diurungkan."
+            ),
+            action=url_for("deals.untie_bundle", deal_id=deal.id),
+            button=_("Setujui pelepasan paket"),
+            back=back,
+        )
     try:
         kept = reciprocal.untie_bundle(current_user, deal_id)
     except DomainError as error:
