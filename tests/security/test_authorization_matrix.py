@@ -14,7 +14,7 @@ import pytest
 from sqlalchemy import select
 
 from exchange.auth.models import User
-from exchange.deals import services
+from exchange.deals import fulfilment, services
 from exchange.extensions import db
 from tests.factories import make_deal, make_listing, make_manager, make_staff
 from tests.security.world import build_world, signed_in
@@ -63,6 +63,13 @@ EXPECTED = {
     ("GET", "deals.detail"): PARTY_READS,
     ("GET", "deals.contract"): PARTY_READS,
     ("GET", "deals.contract_pdf"): PARTY_READS,
+    ("GET", "deals.receipt"): PARTY_READS,
+    ("GET", "deals.receipt_pdf"): PARTY_READS,
+    ("GET", "deals.bast"): (L, 404, 404, 404, 404),  # no such handover record
+    ("GET", "deals.bast_pdf"): (L, 404, 404, 404, 404),
+    ("GET", "deals.disputes_list"): STAFF_ONLY,
+    ("GET", "deals.dispute_case"): STAFF_ONLY,  # staff may read any deal
+    ("POST", "deals.dispute_action"): (L, 404, 404, 404, 404),
     # the party on its own offer: a page saying why not (400), staff never trade (403)
     ("GET", "deals.open"): (L, K, K, 403, 403),
     ("POST", "deals.open"): (L, K, K, 403, 403),
@@ -78,6 +85,12 @@ EXPECTED = {
     ("POST", "deals.wait"): PARTY_ACTS,
     ("POST", "deals.settle_bundle"): PARTY_ACTS,
     ("POST", "deals.untie_bundle"): PARTY_ACTS,
+    # the ux confirm pages: GET asks, POST acts ("ship" needs no question: 404)
+    ("GET", "deals.untie_bundle"): PARTY_ACTS,
+    ("GET", "deals.move"): (L, 404, 404, 403, 403),
+    ("GET", "listings.withdraw"): OWN,
+    ("GET", "matching.decline"): (L, 404, 404, 404, 404),  # no such proposal
+    ("GET", "deals.open_notification"): (L, 404, 404, 404, 404),  # no such notification
     ("GET", "deals.notifications"): SIGNED_IN,
     ("POST", "deals.notifications"): SIGNED_IN,
     ("GET", "catalogue.index"): ALL_OK,
@@ -129,7 +142,14 @@ EXPECTED = {
     ("POST", "staff.unhide_listing"): STAFF_ONLY,
 }
 # Endpoints whose table entry needs an object other than the open deal.
-SIGNED_DEAL = {"deals.contract", "deals.contract_pdf"}
+SIGNED_DEAL = {
+    "deals.contract",
+    "deals.contract_pdf",
+    "deals.receipt",
+    "deals.receipt_pdf",
+    "deals.bast",
+    "deals.bast_pdf",
+}
 QUERY = {"deals.open": "listing={offer_id}"}
 
 
@@ -155,9 +175,14 @@ def world(app):
         w = build_world()
         seller = db.session.scalar(select(User).where(User.email == w.seller))
         offer = make_listing(seller.pesantren, quantity=500)
-        signed = make_deal(seller, make_manager(regency_code="3578"), offer=offer)
+        buyer = make_manager(regency_code="3578")
+        signed = make_deal(seller, buyer, offer=offer)
         services.accept(seller, signed.id, 1)
         w.signed_deal_id = signed.id
+        deal = services.load_deal(signed.id)
+        w.payment_id = fulfilment.record_payment(
+            buyer, signed.id, deal.current_terms.total, services.contract_date(deal)
+        ).id
         w.spare_staff_id = make_staff().id  # the admin (de)activates this one
         from exchange.privacy.services import request_deletion
 
@@ -180,6 +205,9 @@ def test_every_route_and_role_answers_the_right_code(app, world):
         "name": "summary",
         "filename": "style.css",
         "request_id": world.request_id,
+        "payment_id": world.payment_id,
+        "delivery_id": 999_999,
+        "notification_id": 999_999,
     }
     emails = {
         "visitor": None,

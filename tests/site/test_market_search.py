@@ -18,7 +18,7 @@ def _market(app):
         surabaya = make_pesantren(regency_code="3578", name="Pondok Pesantren Kota")
         return {
             "salt": make_listing(sumenep, slug="garam_krosok").id,
-            "named": make_listing(ngawi, slug="beras_medium", side="request").id,
+            "named": make_listing(ngawi, slug="beras", side="request").id,
             "noted": make_listing(surabaya, slug="gula_pasir", note="bisa ditukar garam 100%").id,
             "sugar": make_listing(surabaya, slug="gula_pasir").id,
         }
