@@ -21,11 +21,18 @@ $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
 
+# PYTHONWARNINGS keeps setuptools' deprecation notices about the build out of the terminal.
 $(VENV)/.installed: setup.cfg pyproject.toml | $(BIN)/python
-	$(BIN)/pip install --quiet -e '.[test]'
+	PYTHONWARNINGS=ignore $(BIN)/pip install --quiet -e '.[test]'
 	touch $@
 
-install: $(VENV)/.installed translations ## Create the virtual environment and install the app
+# axe-core for the accessibility checks of the browser tests (npm; skipped without npm).
+tests/js/node_modules/.installed: tests/js/package.json tests/js/package-lock.json
+	@if command -v npm >/dev/null; then \
+	  (cd tests/js && npm ci --silent --no-audit --no-fund) && touch $@; \
+	else echo "npm not found: the axe-core accessibility checks will be skipped"; fi
+
+install: $(VENV)/.installed translations tests/js/node_modules/.installed ## Create the virtual environment and install the app
 
 translations: $(VENV)/.installed ## Compile the message catalogues
 	@$(BIN)/pybabel compile -d exchange/translations
@@ -40,12 +47,23 @@ db-upgrade: install ## Apply migrations to the configured database
 seed: db-upgrade ## Load the demo data when the database is empty
 	$(FLASK) exchange seed-demo --if-empty
 
+# The scheduler and the server log to instance/scheduler.log and instance/server.log, so the
+# address and the demo logins stay the last lines on the screen.
 run: seed ## Set up and start the app (SQLite, demo data, scheduler) at http://127.0.0.1:5000
-	@echo "Bursa Pesantren: http://$(HOST):$(PORT)  (demo logins in README.md)"
-	@trap 'kill 0' EXIT; \
+	@mkdir -p instance; trap 'kill 0' EXIT; \
 	export EXCHANGE_BASE_URL="$${EXCHANGE_BASE_URL:-http://$(HOST):$(PORT)}"; \
-	if $(FLASK) exchange --help | grep -q ' scheduler'; then $(FLASK) exchange scheduler & fi; \
-	$(FLASK) run --host $(HOST) --port $(PORT)
+	$(FLASK) exchange scheduler >> instance/scheduler.log 2>&1 & \
+	$(FLASK) run --host $(HOST) --port $(PORT) >> instance/server.log 2>&1 & \
+	for i in $$(seq 1 50); do \
+	  $(BIN)/python -c "import urllib.request; urllib.request.urlopen('http://$(HOST):$(PORT)/healthz', timeout=1)" 2>/dev/null && break; \
+	  sleep 0.3; \
+	done; \
+	echo; \
+	echo "Logs: instance/server.log, instance/scheduler.log. Ctrl+C stops the app and the scheduler."; \
+	echo "Demo logins (password demo-pesantren-2027): admin@bursa-pesantren.id, staf@bursa-pesantren.id,"; \
+	echo "  pengelola01@demo.bursa-pesantren.id ... pengelola43@demo.bursa-pesantren.id (13, 26, 39: pending)"; \
+	echo "Bursa Pesantren: http://$(HOST):$(PORT)"; \
+	wait
 
 serve: install ## Production-style: gunicorn with 3 workers (set EXCHANGE_* first)
 	$(BIN)/gunicorn --workers 3 --bind $(HOST):$(PORT) 'wsgi:app'

@@ -57,3 +57,8 @@ timestamp = Annotated[datetime, mapped_column(UTCDateTime(), default=utcnow)]
 str40 = Annotated[str, mapped_column(String(40))]
 str120 = Annotated[str, mapped_column(String(120))]
 str255 = Annotated[str, mapped_column(String(255))]
+
+
+def like_escape(text: str) -> str:
+    """Text for a LIKE pattern matched literally (``escape="\\\\"``): % and _ are not wildcards."""
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")

@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 from datetime import date, datetime
+from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 from flask import Flask, current_app, has_request_context, request
-from flask_babel import format_date, format_datetime, format_decimal, get_locale
+from flask_babel import format_date, format_datetime, format_decimal, get_locale, gettext
 from flask_login import current_user
+
+from exchange.clock import today_wib
+from exchange.deals.akad import AKAD_LABELS
 
 WIB = ZoneInfo("Asia/Jakarta")
 LANG_COOKIE = "lang"
@@ -35,9 +39,49 @@ def rupiah(value) -> str:
 def number(value) -> str:
     if value is None:
         return "-"
-    if isinstance(value, float) and not value.is_integer():
+    if isinstance(value, float | Decimal) and value != int(value):
         return format_decimal(value, format="#,##0.#")
     return format_decimal(int(value), format="#,##0")
+
+
+def decimal(value, places: int = 1) -> str:
+    """``34,3`` in Indonesian, ``34.3`` in English: up to ``places`` decimals, grouped."""
+    if value is None:
+        return "-"
+    return format_decimal(value, format="#,##0." + "#" * places if places else "#,##0")
+
+
+def km(value, places: int = 1) -> str:
+    """A distance: ``34,3 km`` (id) / ``34.3 km`` (en)."""
+    if value is None:
+        return "-"
+    return decimal(value, places) + " km"
+
+
+def rating(value) -> str:
+    """An average rating: ``4,5 / 5`` (id) / ``4.5 / 5`` (en)."""
+    if value is None:
+        return "-"
+    return format_decimal(value, format="0.0") + " / 5"
+
+
+def percent(value, places: int = 1) -> str:
+    """A share (0.145) as ``14,5%`` (id) / ``14.5%`` (en)."""
+    if value is None:
+        return "-"
+    return decimal(float(value) * 100, places) + "%"
+
+
+def quantity(value, unit: str | None = None) -> str:
+    """``2.050 kg`` / ``2,050 kg``: an amount of goods with its unit."""
+    text = number(value)
+    return f"{text} {unit}" if unit and value is not None else text
+
+
+def akad(code) -> str:
+    """An akad's name in the reader's language ("Akad Salam"), never the stored code; the names
+    are the contract rules' (``exchange.deals.akad.AKAD_LABELS``)."""
+    return gettext(AKAD_LABELS[code]) if code in AKAD_LABELS else str(code)
 
 
 def short_date(value: date | datetime | None) -> str:
@@ -62,8 +106,19 @@ def to_wib(value: datetime) -> datetime:
 
 def register_formatting(app: Flask) -> None:
     app.jinja_env.filters.update(
-        rupiah=rupiah, number=number, date=short_date, datetime=short_datetime
+        rupiah=rupiah,
+        number=number,
+        decimal=decimal,
+        km=km,
+        rating=rating,
+        percent=percent,
+        quantity=quantity,
+        akad=akad,
+        date=short_date,
+        datetime=short_datetime,
     )
+
+    app.jinja_env.globals["today_wib"] = today_wib
 
     @app.context_processor
     def inject_locale():

@@ -37,9 +37,9 @@ def _confirm(other="password"):
     )
 
 
-def _name():
+def _name(label=None):
     return StringField(
-        _l("Nama Anda"),
+        label or _l("Nama Anda"),
         validators=[DataRequired(message=REQUIRED), Length(max=120), NoHTML()],
         filters=[strip],
     )
@@ -96,6 +96,6 @@ class ResetForm(FlaskForm):
 
 
 class StaffAccountForm(FlaskForm):
-    name = _name()
+    name = _name(_l("Nama staf"))
     email = _email()
     password = _new_password(_l("Kata sandi awal"))

@@ -4,14 +4,15 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import DateField, Form, IntegerField, SelectField, StringField, TextAreaField
+from wtforms import DateField, IntegerField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
 from exchange.dashboard.services import REASON_MAX
+from exchange.site.form_messages import GetForm
 from exchange.site.forms import SaneDate
 
 
-class FilterForm(Form):
+class FilterForm(GetForm):
     dari = DateField(_l("Dari tanggal"), validators=[Optional(), SaneDate()])
     sampai = DateField(_l("Sampai tanggal"), validators=[Optional(), SaneDate()])
     komoditas = SelectField(_l("Komoditas"), choices=[], validate_choice=False)
@@ -25,7 +26,7 @@ class FilterForm(Form):
         return ok
 
 
-class AuditFilterForm(Form):
+class AuditFilterForm(GetForm):
     pesantren = StringField(_l("Pesantren (nama atau ID)"), validators=[Length(max=120)])
     email = StringField(_l("E-mail pengguna"), validators=[Length(max=255)])
     jenis = StringField(_l("Jenis (awalan, mis. listing.)"), validators=[Length(max=60)])
@@ -33,7 +34,7 @@ class AuditFilterForm(Form):
     sampai = DateField(_l("Sampai tanggal"), validators=[Optional(), SaneDate()])
 
 
-class LookupForm(Form):
+class LookupForm(GetForm):
     listing = IntegerField(_l("Nomor listing"), validators=[Optional(), NumberRange(min=1)])
 
 

@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from functools import lru_cache
 
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from markupsafe import Markup
 
@@ -38,6 +39,11 @@ def _safe(svg_text: str) -> Markup:
 
 def _regency_names() -> dict[str, str]:
     return {r.code: r.short_name for r in queries.regencies()}
+
+
+def _locale() -> str:
+    """Commodity names in the reader's language (the catalogue has both)."""
+    return str(get_locale() or "id")
 
 
 def overview(f: Filters, today: date) -> Page:
@@ -110,7 +116,8 @@ def overview(f: Filters, today: date) -> Page:
             [(k, label, value) for k, label, value, _kind in summary],
         )
     )
-    rows = queries.by_commodity(f)
+    names = {c.slug: c.name(_locale()) for c in queries.commodities()}
+    rows = [(r[0], names.get(r[0], r[1]), *r[2:]) for r in queries.by_commodity(f)]
     page.tables.append(
         Table(
             "commodities",
@@ -198,7 +205,13 @@ def flow_page(f: Filters, today: date) -> Page:
     points = [svg.Point(r.code, r.short_name, r.lat, r.lon) for r in queries.regencies()]
     lines = [svg.Line(x.origin, x.destination, x.value) for x in matrix]
     page.charts["map"] = _safe(
-        svg.flow_map(points, lines, _("Peta arus dagang Jawa Timur"), fmt=rupiah)
+        svg.flow_map(
+            points,
+            lines,
+            _("Peta arus dagang Jawa Timur"),
+            fmt=rupiah,
+            outline=svg.east_java_outline(),
+        )
     )
     return page
 
@@ -210,7 +223,8 @@ def _network(edges: tuple[flows.Edge, ...]) -> flows.Network:
 
 
 def network_page(f: Filters, today: date) -> Page:
-    net = _network(tuple(queries.edges(f)))
+    edges = tuple(queries.edges(f))
+    net = _network(edges)
     ids = [c.pesantren_id for c in net.by_degree + net.by_betweenness]
     ids += [r.pesantren_id for r in net.sell_only + net.buy_only]
     ids += [m for c in net.clusters for m in c.members[:5]]
@@ -293,6 +307,16 @@ def network_page(f: Filters, today: date) -> Page:
             [(*who(r.pesantren_id), r.partners, r.value) for r in net.buy_only[:50]],
         )
     )
+    pairs = [(e.seller_id, e.buyer_id, e.value) for e in edges]
+    names = queries.pesantren_names(svg.top_nodes(pairs))
+    page.charts["picture"] = _safe(
+        svg.network_picture(
+            pairs,
+            {pid: name for pid, (name, _code) in names.items()},
+            _("Jaringan dagang: siapa berdagang dengan siapa"),
+            fmt=rupiah,
+        )
+    )
     page.charts["degree"] = _safe(
         svg.bar_chart(
             [(who(c.pesantren_id)[1], c.degree) for c in net.by_degree],
@@ -340,7 +364,7 @@ def unmet_page(f: Filters, today: date) -> Page:
 
     def place_rows(cells):
         rows = [
-            (catalogue[c].name_id, catalogue[c].unit, r, regencies.get(r, r), n, q)
+            (catalogue[c].name(_locale()), catalogue[c].unit, r, regencies.get(r, r), n, q)
             for (c, r), (n, q) in cells.items()
         ]
         return sorted(rows, key=lambda x: (-x[5], x[0], x[2]))
@@ -382,7 +406,7 @@ def unmet_page(f: Filters, today: date) -> Page:
                 g.request_id,
                 people.get(r.pesantren_id, ("", ""))[0],
                 regencies.get(r.regency, r.regency),
-                catalogue[r.commodity_id].name_id,
+                catalogue[r.commodity_id].name(_locale()),
                 g.unmet,
                 r.price,
                 g.offer_id,
@@ -419,7 +443,10 @@ def unmet_page(f: Filters, today: date) -> Page:
     top = sorted(demand.items(), key=lambda kv: (-kv[1][1], kv[0]))[:10]
     page.charts["unmet"] = _safe(
         svg.bar_chart(
-            [(f"{catalogue[c].name_id} · {regencies.get(r, r)}", q) for (c, r), (_n, q) in top],
+            [
+                (f"{catalogue[c].name(_locale())} · {regencies.get(r, r)}", q)
+                for (c, r), (_n, q) in top
+            ],
             _("Permintaan belum terpenuhi"),
             fmt=number,
         )

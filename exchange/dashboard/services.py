@@ -7,11 +7,15 @@ from flask_babel import lazy_gettext as _l
 from exchange.audit.services import record
 from exchange.auth.permissions import require_staff
 from exchange.db import utcnow
+from exchange.deals.notify import notify_managers
+from exchange.deals.states import N_
 from exchange.errors import IllegalTransition, Invalid, NotFound
 from exchange.extensions import db
 from exchange.listings.models import Listing, ListingStatus
 
 REASON_MAX = 500
+# What the listing's managers read (a msgid, shown in each reader's language).
+HIDDEN_MESSAGE = N_("Staf OPOP menyembunyikan listing %(listing)s dari pasar. Alasan: %(reason)s")
 
 
 def hide_listing(staff, listing_id: int, reason: str) -> Listing:
@@ -36,6 +40,13 @@ def hide_listing(staff, listing_id: int, reason: str) -> Listing:
     listing.updated_at = utcnow()
     listing.version += 1
     record("listing.hidden", listing, actor=staff, pesantren_id=listing.pesantren_id, reason=reason)
+    notify_managers(
+        listing.pesantren_id,
+        "listing.hidden",
+        HIDDEN_MESSAGE,
+        url=f"/pasar/{listing.id}",
+        params={"listing": f"#{listing.id}", "reason": reason},
+    )
     db.session.commit()
     return listing
 

@@ -7,10 +7,26 @@ phone shows it whole; the numbers are always in a table beside it as well.
 
 from __future__ import annotations
 
+import json
 import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from functools import cache
 from html import escape
+from pathlib import Path
+
+import networkx as nx
+
+OUTLINE_FILE = Path(__file__).resolve().parents[1] / "data/east_java_outline.json"
+
+
+@cache
+def east_java_outline() -> tuple[tuple[tuple[float, float], ...], ...]:
+    """The coastline of Java (east of 110.4 E), Madura, Bali and the small islands, as
+    (longitude, latitude) rings: Natural Earth 1:10m land, simplified (the file says how)."""
+    rings = json.loads(OUTLINE_FILE.read_text(encoding="utf-8"))["rings"]
+    return tuple(tuple((lon, lat) for lon, lat in ring) for _name, ring in sorted(rings.items()))
+
 
 PALETTE = ("#0b6b3a", "#c05621", "#2b6cb0", "#805ad5", "#b7791f")
 MIN_STROKE, MAX_STROKE = 1.0, 12.0
@@ -40,6 +56,41 @@ def _t(text) -> str:
     return escape(str(text), quote=True)
 
 
+# Prefixes that almost every name shares: shortened, so the part that tells names apart shows.
+_PREFIXES = (
+    ("Pondok Pesantren ", "PP "),
+    ("Ponpes ", "PP "),
+    ("Kabupaten ", "Kab. "),
+)
+
+
+def short_label(text) -> str:
+    """``Pondok Pesantren Raudlatul Ulum Pasuruan`` -> ``PP Raudlatul Ulum Pasuruan``."""
+    text = str(text)
+    for long, short in _PREFIXES:
+        text = text.replace(long, short)
+    return text
+
+
+def wrap(text: str, width: int = 22, lines: int = 2) -> list[str]:
+    """Words on up to ``lines`` lines of about ``width`` characters; the last ends in "…" when
+    the text is longer still."""
+    out: list[str] = []
+    current = ""
+    for word in str(text).split():
+        if current and len(current) + 1 + len(word) > width:
+            out.append(current)
+            current = word
+        else:
+            current = f"{current} {word}".strip()
+    if current:
+        out.append(current)
+    if len(out) > lines:
+        out = out[:lines]
+        out[-1] = out[-1][: width - 1].rstrip() + "…"
+    return [line if len(line) <= width + 4 else line[: width + 3] + "…" for line in out]
+
+
 def _open(width: int, height: int, title: str) -> list[str]:
     return [
         f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" '
@@ -57,6 +108,7 @@ def flow_map(
     height: int = 360,
     max_lines: int = 60,
     labels: int = 8,
+    outline: Sequence[Sequence[tuple[float, float]]] = (),
 ) -> str:
     """Regencies at their coordinates; flows as curves, thicker for more value.
 
@@ -64,7 +116,7 @@ def flow_map(
     the ``max_lines`` largest flows are drawn and the ``labels`` busiest regencies named.
     """
     out = _open(width, height, title)
-    out.append(f'<rect width="{width}" height="{height}" fill="#eef5f1"/>')
+    out.append(f'<rect width="{width}" height="{height}" fill="#dcebf2"/>')
     if not points:
         return "\n".join([*out, "</svg>"])
     pad = 24
@@ -81,6 +133,14 @@ def flow_map(
     def xy(p: Point) -> tuple[float, float]:
         return x0 + (p.lon - min(lons)) * k * scale, y0 + (max(lats) - p.lat) * scale
 
+    if outline:  # the land under the flows, clipped by the picture's own edges
+        out.append('<g fill="#fdfcf7" stroke="#9fb3a8" stroke-width="1">')
+        for ring in outline:
+            spots = " ".join(
+                f"{_f(x)},{_f(y)}" for x, y in (xy(Point("", "", lat, lon)) for lon, lat in ring)
+            )
+            out.append(f'<polygon points="{spots}"/>')
+        out.append("</g>")
     where = {p.code: xy(p) for p in points}
     names = {p.code: p.label for p in points}
     drawn = sorted(
@@ -117,13 +177,34 @@ def flow_map(
     named = sorted(throughput, key=lambda c: (-throughput[c], c))[:labels]
     out.append(
         '<g font-size="17" fill="#1d2a24" font-family="sans-serif" '
-        'stroke="#eef5f1" stroke-width="4" paint-order="stroke">'
+        'stroke="#fdfcf7" stroke-width="4" paint-order="stroke">'
     )
-    for code in sorted(named):
+    placed: list[tuple[float, float, float, float]] = []
+    for code in named:  # the busiest first: they get the best places
         x, y = where[code]
-        out.append(f'<text x="{_f(x + 7)}" y="{_f(y - 6)}">{_t(names[code])}</text>')
+        text = short_label(names[code])
+        w, h = 9.0 * len(text), 17.0
+        for bx, by, anchor in (
+            (x + 7, y - 6, "start"),
+            (x + 7, y + 18, "start"),
+            (x - 7, y - 6, "end"),
+            (x - 7, y + 18, "end"),
+        ):
+            left = bx if anchor == "start" else bx - w
+            box = (left, by - h, left + w, by)
+            inside = box[0] >= 0 and box[2] <= width and box[1] >= 0 and box[3] <= height
+            if inside and not any(_overlap(box, other) for other in placed):
+                placed.append(box)
+                out.append(
+                    f'<text x="{_f(bx)}" y="{_f(by)}" text-anchor="{anchor}">{_t(text)}</text>'
+                )
+                break
     out.append("</g></svg>")
     return "\n".join(out)
+
+
+def _overlap(a, b) -> bool:
+    return a[0] < b[2] and b[0] < a[2] and a[1] < b[3] and b[1] < a[3]
 
 
 def bar_chart(
@@ -134,7 +215,8 @@ def bar_chart(
     bar: int = 22,
 ) -> str:
     """Horizontal bars (long labels read well on a phone), largest first as given."""
-    label_w, gap = 150, 6
+    label_w, gap = 160, 8
+    bar = max(bar, 28)  # room for a label on two lines
     height = max(len(rows), 1) * (bar + gap) + gap
     out = _open(width, height, title)
     top = max((v for _, v in rows), default=0) or 1
@@ -142,9 +224,14 @@ def bar_chart(
     for i, (label, value) in enumerate(rows):
         y = gap + i * (bar + gap)
         w = max(room * value / top, 0)
+        lines = wrap(short_label(label), 24)
+        first = y + bar / 2 + 4 - (len(lines) - 1) * 6.5
+        spans = "".join(
+            f'<tspan x="{label_w - 6}" y="{_f(first + 13 * k)}">{_t(line)}</tspan>'
+            for k, line in enumerate(lines)
+        )
         out.append(
-            f'<text x="{label_w - 6}" y="{_f(y + bar * 0.7)}" text-anchor="end" '
-            f'font-size="12" font-family="sans-serif">{_t(str(label)[:24])}</text>'
+            f'<text text-anchor="end" font-size="12" font-family="sans-serif">{spans}</text>'
         )
         out.append(
             f'<rect x="{label_w}" y="{y}" width="{_f(w)}" height="{bar}" fill="{PALETTE[0]}">'
@@ -233,4 +320,110 @@ def line_chart(
             f'fill="{colour}">■ {_t(name)}</text>'
         )
     out.append("</svg>")
+    return "\n".join(out)
+
+
+def _totals(edges) -> tuple[dict[int, int], dict[tuple[int, int], int]]:
+    value: dict[int, int] = {}
+    pairs: dict[tuple[int, int], int] = {}
+    for a, b, v in edges:
+        if a == b or v <= 0:
+            continue
+        value[a] = value.get(a, 0) + v
+        value[b] = value.get(b, 0) + v
+        key = (min(a, b), max(a, b))
+        pairs[key] = pairs.get(key, 0) + v
+    return value, pairs
+
+
+def top_nodes(edges: Sequence[tuple[int, int, int]], top: int = 40) -> list[int]:
+    """The ``top`` nodes by traded value (both directions), biggest first, ties by id."""
+    value, _pairs = _totals(edges)
+    return sorted(value, key=lambda n: (-value[n], n))[:top]
+
+
+def network_picture(
+    edges: Sequence[tuple[int, int, int]],
+    names: dict[int, str],
+    title: str,
+    fmt: Callable[[int], str] = str,
+    width: int = 560,
+    height: int = 420,
+    top: int = 40,
+    labels: int = 10,
+) -> str:
+    """Who trades with whom: the ``top`` pesantren by traded value, placed by a force layout
+    (networkx, fixed seed: the same data always gives the same picture), a line per trading
+    pair (thicker for more value), the ``labels`` biggest named, labels never overlapping."""
+    out = _open(width, height, title)
+    out.append(f'<rect width="{width}" height="{height}" fill="#f6f8f6"/>')
+    value, pairs = _totals(edges)
+    keep = top_nodes(edges, top)
+    if not keep:
+        return "\n".join([*out, "</svg>"])
+    chosen = set(keep)
+    graph = nx.Graph()
+    graph.add_nodes_from(sorted(chosen))
+    graph.add_weighted_edges_from(
+        (a, b, v) for (a, b), v in sorted(pairs.items()) if a in chosen and b in chosen
+    )
+    pos = nx.spring_layout(graph, seed=7, weight=None, iterations=80)
+    pad = 30
+    xs = [p[0] for p in pos.values()]
+    ys = [p[1] for p in pos.values()]
+    span_x, span_y = max(max(xs) - min(xs), 1e-6), max(max(ys) - min(ys), 1e-6)
+
+    def xy(n: int) -> tuple[float, float]:
+        x, y = pos[n]
+        return (
+            pad + (x - min(xs)) / span_x * (width - 2 * pad),
+            pad + (y - min(ys)) / span_y * (height - 2 * pad),
+        )
+
+    heaviest = max((d["weight"] for _a, _b, d in graph.edges(data=True)), default=1)
+    out.append('<g stroke="#2b6cb0" stroke-opacity="0.45" stroke-linecap="round">')
+    for a, b, d in sorted(graph.edges(data=True)):
+        (ax, ay), (bx, by) = xy(a), xy(b)
+        w = 1 + 5 * d["weight"] / heaviest
+        label = f"{names.get(a, a)} – {names.get(b, b)}: {fmt(d['weight'])}"
+        out.append(
+            f'<line x1="{_f(ax)}" y1="{_f(ay)}" x2="{_f(bx)}" y2="{_f(by)}" '
+            f'stroke-width="{_f(w)}"><title>{_t(label)}</title></line>'
+        )
+    out.append("</g>")
+    biggest = value[keep[0]]
+    out.append('<g fill="#0b6b3a">')
+    for n in sorted(chosen):
+        x, y = xy(n)
+        r = 3 + 7 * math.sqrt(value[n] / biggest)
+        out.append(
+            f'<circle cx="{_f(x)}" cy="{_f(y)}" r="{_f(r)}">'
+            f"<title>{_t(names.get(n, n))}: {_t(fmt(value[n]))}</title></circle>"
+        )
+    out.append("</g>")
+    out.append(
+        '<g font-size="13" fill="#1d2a24" font-family="sans-serif" '
+        'stroke="#f6f8f6" stroke-width="3" paint-order="stroke">'
+    )
+    placed: list[tuple[float, float, float, float]] = []
+    for n in keep[:labels]:
+        x, y = xy(n)
+        text = wrap(short_label(names.get(n, n)), 30, 1)[0]
+        w, h = 7.0 * len(text), 13.0
+        for bx, by, anchor in (
+            (x + 9, y + 4, "start"),
+            (x - 9, y + 4, "end"),
+            (x, y - 10, "middle"),
+            (x, y + 20, "middle"),
+        ):
+            left = {"start": bx, "end": bx - w, "middle": bx - w / 2}[anchor]
+            box = (left, by - h, left + w, by)
+            inside = box[0] >= 0 and box[2] <= width and box[1] >= 0 and box[3] <= height
+            if inside and not any(_overlap(box, other) for other in placed):
+                placed.append(box)
+                out.append(
+                    f'<text x="{_f(bx)}" y="{_f(by)}" text-anchor="{anchor}">{_t(text)}</text>'
+                )
+                break
+    out.append("</g></svg>")
     return "\n".join(out)

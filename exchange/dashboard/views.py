@@ -22,11 +22,11 @@ from sqlalchemy import select
 
 from exchange.auth.permissions import staff_required
 from exchange.catalogue.models import Commodity
-from exchange.dashboard import auditlog, reports, services
+from exchange.clock import today_wib
+from exchange.dashboard import audit_labels, auditlog, reports, services
 from exchange.dashboard.filters import Filters, default_period
 from exchange.dashboard.forms import AuditFilterForm, FilterForm, HideForm, LookupForm
 from exchange.dashboard.tables import SEPARATORS, Column, write_csv
-from exchange.db import utcnow
 from exchange.errors import DomainError
 from exchange.extensions import db
 from exchange.i18n import WIB
@@ -44,7 +44,7 @@ TABS = (
 
 
 def _today():
-    return utcnow().astimezone(WIB).date()
+    return today_wib()
 
 
 def _filters() -> tuple[Filters, FilterForm]:
@@ -164,7 +164,14 @@ def audit():
     )
     names = auditlog.pesantren_names(pagination.items)
     return render_template(
-        "dashboard/audit.html", form=form, filters=f, pagination=pagination, names=names
+        "dashboard/audit.html",
+        form=form,
+        filters=f,
+        pagination=pagination,
+        names=names,
+        audit_kind=audit_labels.kind_label,
+        audit_object=audit_labels.object_label,
+        audit_key=audit_labels.key_label,
     )
 
 

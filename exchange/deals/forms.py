@@ -10,7 +10,6 @@ from flask_wtf import FlaskForm
 from wtforms import (
     DateField,
     HiddenField,
-    IntegerField,
     RadioField,
     SelectField,
     StringField,
@@ -20,6 +19,8 @@ from wtforms.validators import InputRequired, Length, NumberRange, Optional, Val
 
 from exchange.deals import akad as rules
 from exchange.deals import bounds
+from exchange.numbers import parse_whole
+from exchange.site.forms import WholeField
 
 PRICE_MAX = _l("Harga satuan terlalu tinggi: paling banyak Rp 1.000.000.000.")
 QUANTITY_MAX = _l("Jumlah terlalu besar: paling banyak 10.000.000.")
@@ -28,20 +29,20 @@ AMOUNT_MAX = _l("Jumlah uang terlalu besar.")
 
 def _money(label, required=True):
     first = InputRequired(_l("Isi jumlah.")) if required else Optional()
-    return IntegerField(
+    return WholeField(
         label, validators=[first, NumberRange(min=1, max=bounds.MAX_TOTAL, message=AMOUNT_MAX)]
     )
 
 
 class TermsForm(FlaskForm):
-    quantity = IntegerField(
+    quantity = WholeField(
         _l("Jumlah"),
         validators=[
             InputRequired(_l("Isi jumlah.")),
             NumberRange(min=1, max=bounds.MAX_QUANTITY, message=QUANTITY_MAX),
         ],
     )
-    unit_price = IntegerField(
+    unit_price = WholeField(
         _l("Harga satuan (Rp)"),
         validators=[
             InputRequired(_l("Isi harga satuan.")),
@@ -67,11 +68,11 @@ class TermsForm(FlaskForm):
         _l("Tahap pembayaran istishna' (satu per baris: TTTT-BB-HH jumlah)"),
         validators=[Optional(), Length(max=2000)],
     )
-    cost_price = IntegerField(
+    cost_price = WholeField(
         _l("Harga pokok per satuan (murabahah)"),
         validators=[Optional(), NumberRange(max=bounds.MAX_UNIT_PRICE, message=PRICE_MAX)],
     )
-    margin = IntegerField(
+    margin = WholeField(
         _l("Margin per satuan (murabahah)"),
         validators=[Optional(), NumberRange(max=bounds.MAX_UNIT_PRICE, message=PRICE_MAX)],
     )
@@ -125,7 +126,7 @@ def parse_schedule(text: str) -> tuple[rules.Stage, ...]:
         if not line.strip():
             continue
         day, amount = line.split()
-        value = int(amount.replace(".", ""))
+        value = parse_whole(amount)
         if not 0 < value <= bounds.MAX_TOTAL:
             raise ValueError(amount)
         stages.append(rules.Stage(date.fromisoformat(day), value))
@@ -157,7 +158,7 @@ class PaymentForm(FlaskForm):
 
 
 class ReceiveForm(FlaskForm):
-    quantity_received = IntegerField(
+    quantity_received = WholeField(
         _l("Jumlah diterima"),
         validators=[
             InputRequired(_l("Isi jumlah.")),

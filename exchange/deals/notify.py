@@ -57,6 +57,26 @@ def notify(deal: Deal, pesantren_id: int, action: str, **params) -> None:
     message = MESSAGES.get(action)
     if message is None:
         return
+    notify_managers(
+        pesantren_id,
+        f"deal.{action}",
+        message,
+        deal_id=deal.id,
+        params={"deal": deal_label(deal), **params},
+    )
+
+
+def notify_managers(
+    pesantren_id: int,
+    kind: str,
+    message: str,
+    *,
+    deal_id: int | None = None,
+    url: str | None = None,
+    params: dict | None = None,
+) -> None:
+    """A notice (``message`` is a msgid, shown in each reader's language) for every active
+    manager of a pesantren, inside the caller's transaction (adds, never commits)."""
     users = db.session.scalars(
         select(User).where(
             User.pesantren_id == pesantren_id,
@@ -68,9 +88,10 @@ def notify(deal: Deal, pesantren_id: int, action: str, **params) -> None:
         db.session.add(
             Notification(
                 user_id=user.id,
-                deal_id=deal.id,
-                kind=f"deal.{action}",
+                deal_id=deal_id,
+                kind=kind,
                 message=message,
-                params={"deal": deal_label(deal), **params},
+                params=params or {},
+                url=url,
             )
         )

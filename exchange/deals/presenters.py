@@ -7,6 +7,7 @@ from datetime import date
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
+from exchange.clock import today_wib
 from exchange.deals import akad as rules
 from exchange.deals import queries, reciprocal, services
 from exchange.deals.forms import (
@@ -172,12 +173,12 @@ def detail_page(deal: Deal, counter_form=None, forms=None) -> dict:
         counter_form.fill(services.terms_of(current))
         counter_form.version.data = str(deal.terms_version)
     forms = dict(forms or {})
-    forms.setdefault("pay", PaymentForm(formdata=None, paid_on=date.today()))
+    forms.setdefault("pay", PaymentForm(formdata=None, paid_on=today_wib()))
     forms.setdefault("receive", receive_form(deal) if Action.RECEIVE in actions else None)
     if forms["receive"] is not None and forms["receive"].quantity_received.data is None:
         forms["receive"].quantity_received.data = current.quantity
         forms["receive"].grade_received.data = current.grade
-        forms["receive"].received_on.data = date.today()
+        forms["receive"].received_on.data = today_wib()
     forms.setdefault("dispute", DisputeForm(formdata=None))
     forms.setdefault("rate", RatingForm(formdata=None))
     over = services.overpaid(deal) if deal.accepted_version else 0
@@ -197,6 +198,7 @@ def detail_page(deal: Deal, counter_form=None, forms=None) -> dict:
         "read_only": side is None,
         "actions": [a.value for a in actions],
         "simple_actions": [a.value for a in actions if a.value in _SIMPLE],
+        "confirm_actions": CONFIRM_ACTIONS,
         "versions": versions_table(deal),
         "rows": ROWS,
         "accept_reasons": [services.reason_text(r) for r in reasons],
@@ -297,3 +299,46 @@ def awaited(deal: Deal) -> str:
         State.RECEIVED: _("Menyelesaikan kesepakatan"),
         State.DISPUTED: _("Menyelesaikan sengketa"),
     }.get(ctx.state, STATE_LABELS.get(deal.state, deal.state))
+
+
+# The moves that cannot be undone: asked once on a page of their own (no JavaScript needed).
+CONFIRM_ACTIONS = ("reject", "withdraw", "request_cancel", "agree_cancel")
+REASON_NEEDED = ("request_cancel",)
+_CONFIRM_TEXT = {
+    "reject": (
+        _l("Tolak tawaran ini?"),
+        _l("Negosiasi berakhir dan tidak dapat dibuka kembali; jumlahnya kembali ke listing."),
+    ),
+    "withdraw": (
+        _l("Mundur dari negosiasi ini?"),
+        _l("Negosiasi berakhir untuk kedua pihak dan tidak dapat dilanjutkan."),
+    ),
+    "request_cancel": (
+        _l("Minta pembatalan kesepakatan ini?"),
+        _l("Pihak lain membaca alasan Anda lalu menyetujui atau menolak pembatalan."),
+    ),
+    "agree_cancel": (
+        _l("Setujui pembatalan kesepakatan ini?"),
+        _l("Kesepakatan dibatalkan untuk kedua pihak; ini tidak dapat diurungkan."),
+    ),
+}
+
+
+def confirm_page(deal: Deal, action: str, form: NoteForm) -> dict:
+    """What the confirmation page of a move shows (``templates/site/confirm.html``)."""
+    from flask import url_for
+
+    question, consequence = _CONFIRM_TEXT[action]
+    form.version.data = str(deal.terms_version)
+    if action in REASON_NEEDED:
+        form.note.label.text = _("Alasan pembatalan")
+    return {
+        "title": f"{ACTION_LABELS[action]} · {_('Kesepakatan')} #{deal.id}",
+        "question": question,
+        "consequence": consequence,
+        "action": url_for("deals.move", deal_id=deal.id, action=action),
+        "button": ACTION_LABELS[action],
+        "back": url_for("deals.detail", deal_id=deal.id),
+        "form": form,
+        "reason": "note" if action in REASON_NEEDED else None,
+    }

@@ -20,6 +20,7 @@ from exchange.deals.models import (
     TermsVersion,
 )
 from exchange.deals.states import OPEN, TERMINAL, Side, State, waits_on
+from exchange.errors import NotFound
 from exchange.extensions import db
 
 ANSWERS = ("counter", "accept", "reject")
@@ -40,6 +41,15 @@ def my_deals(user, limit: int = 200) -> list[Deal]:
         .limit(limit)
     ).all()
     return sorted(deals, key=lambda d: not is_waiting_for(d, user.pesantren_id))
+
+
+def recent_deals(limit: int = 100) -> list[Deal]:
+    """The exchange's latest deals, newest move first (staff read them all)."""
+    return list(
+        db.session.scalars(
+            select(Deal).order_by(Deal.last_move_at.desc(), Deal.id.desc()).limit(limit)
+        )
+    )
 
 
 def is_waiting_for(deal: Deal, pesantren_id: int | None) -> bool:
@@ -98,6 +108,14 @@ def notifications(user, unread_only: bool = False, limit: int = 50) -> list[Noti
     return db.session.scalars(query.order_by(Notification.id.desc()).limit(limit)).all()
 
 
+def notification_of(user, notification_id: int) -> Notification:
+    """One of the user's own notifications; anyone else's (or none) raises NotFound."""
+    item = db.session.get(Notification, notification_id)
+    if item is None or item.user_id != user.id:
+        raise NotFound()
+    return item
+
+
 def unread_count(user) -> int:
     return db.session.scalar(
         select(func.count(Notification.id)).where(
@@ -131,6 +149,18 @@ def reputation(pesantren_id: int) -> Reputation:
         ratings=count,
         completed_deals=completed,
         median_answer=_median_answer(pesantren_id),
+    )
+
+
+def recent_ratings(pesantren_id: int, limit: int = 10) -> list[Rating]:
+    """The latest ratings a pesantren received that carry a comment, newest first (its page)."""
+    return list(
+        db.session.scalars(
+            select(Rating)
+            .where(Rating.ratee_pesantren_id == pesantren_id, Rating.comment != "")
+            .order_by(Rating.created_at.desc(), Rating.id.desc())
+            .limit(limit)
+        )
     )
 
 

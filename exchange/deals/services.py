@@ -755,8 +755,9 @@ def expire_stale_moves(now: datetime | None = None) -> int:
     return count
 
 
-def mark_notifications_read(user, ids: list[int] | None = None) -> int:
-    """Mark the user's notifications read (all, or the given ids). Returns how many."""
+def mark_notifications_read(user, ids: list[int] | None = None, deal_id: int | None = None) -> int:
+    """Mark the user's notifications read (all, the given ids, or those about one deal).
+    Returns how many; commits only when there was something to mark."""
     from exchange.deals.models import Notification
 
     query = (
@@ -767,6 +768,9 @@ def mark_notifications_read(user, ids: list[int] | None = None) -> int:
     )
     if ids:
         query = query.where(Notification.id.in_(ids))
+    if deal_id is not None:
+        query = query.where(Notification.deal_id == deal_id)
     count = db.session.execute(query).rowcount
-    db.session.commit()
+    if count:
+        db.session.commit()
     return count

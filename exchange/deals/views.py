@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import secrets
-from datetime import date
 
 from flask import (
     Blueprint,
@@ -18,6 +17,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from exchange.auth.permissions import can_act_on_deal, require_trader
+from exchange.clock import today_wib
 from exchange.deals import fulfilment, queries, reciprocal, services
 from exchange.deals import presenters as present
 from exchange.deals.forms import (
@@ -52,10 +52,17 @@ SIMPLE_MOVES = {
 @bp.route("/")
 @login_required
 def index():
-    deals = queries.my_deals(current_user)
-    waiting = {d.id for d in deals if queries.is_waiting_for(d, current_user.pesantren_id)}
+    if current_user.is_staff:  # staff read every deal; they are no party to any
+        deals, waiting = queries.recent_deals(), set()
+    else:
+        deals = queries.my_deals(current_user)
+        waiting = {d.id for d in deals if queries.is_waiting_for(d, current_user.pesantren_id)}
     return render_template(
-        "deals/index.html", deals=deals, waiting=waiting, state_labels=present.STATE_LABELS
+        "deals/index.html",
+        deals=deals,
+        waiting=waiting,
+        state_labels=present.STATE_LABELS,
+        staff=current_user.is_staff,
     )
 
 
@@ -101,10 +108,11 @@ def open():  # noqa: A001 - the endpoint is named deals.open
             present.form_refusal(form, error)
         else:
             flash(_("Negosiasi dibuka; menunggu jawaban pihak lain."), "success")
-            return redirect(url_for("deals.detail", deal_id=deal.id))
+            return redirect(url_for("deals.detail", deal_id=deal.id, _anchor="pesan"))
+    refused = bool(form.errors or form.form_errors)
     return render_template(
         "deals/open.html", form=form, listing=listing, counter=counter, proposal=proposal
-    )
+    ), (400 if refused else 200)
 
 
 def _party_deal(deal_id: int):
@@ -120,6 +128,8 @@ def _party_deal(deal_id: int):
 @login_required
 def detail(deal_id: int, counter_form=None, forms=None):
     deal = present.visible_deal(current_user, deal_id)
+    if request.method == "GET":  # opening the deal reads its notifications
+        services.mark_notifications_read(current_user, deal_id=deal.id)
     return render_template("deals/detail.html", **present.detail_page(deal, counter_form, forms))
 
 
@@ -141,7 +151,7 @@ def counter(deal_id: int):
             present.form_refusal(form, error)
         else:
             flash(_("Tawaran balik dikirim."), "success")
-            return redirect(url_for("deals.detail", deal_id=deal_id))
+            return redirect(url_for("deals.detail", deal_id=deal_id, _anchor="pesan"))
     return detail(deal_id, counter_form=form), 400
 
 
@@ -159,14 +169,26 @@ def accept(deal_id: int):
     return redirect(url_for("deals.detail", deal_id=deal_id))
 
 
-@bp.post("/<int:deal_id>/langkah/<action>")
+@bp.route("/<int:deal_id>/langkah/<action>", methods=["GET", "POST"])
 @login_required
 def move(deal_id: int, action: str):
+    """A simple move. The moves that cannot be undone are asked first: GET shows the question
+    and the form; a cancellation request needs its reason."""
     service = SIMPLE_MOVES.get(action)
     if service is None:
         abort(404)
     _party_deal(deal_id)
     form = NoteForm()
+    if request.method == "GET" or (
+        action in present.REASON_NEEDED and not (form.note.data or "").strip()
+    ):
+        if action not in present.CONFIRM_ACTIONS:
+            abort(404 if request.method == "GET" else 400)
+        deal = present.visible_deal(current_user, deal_id)
+        if request.method == "POST":
+            form.note.errors = [_("Tuliskan alasan pembatalan.")]
+        page = present.confirm_page(deal, action, form)
+        return render_template("site/confirm.html", **page), 400 if form.note.errors else 200
     try:
         service(current_user, deal_id, form.note.data or "")
     except DomainError as error:
@@ -185,7 +207,7 @@ def _form_move(deal_id: int, form, name: str, call):
             present.form_refusal(form, error)
         else:
             flash(_("Langkah dicatat."), "success")
-            return redirect(url_for("deals.detail", deal_id=deal_id))
+            return redirect(url_for("deals.detail", deal_id=deal_id, _anchor="pesan"))
     return detail(deal_id, forms={name: form}), 400
 
 
@@ -264,11 +286,26 @@ def settle_bundle(deal_id: int):
     )
 
 
-@bp.post("/<int:deal_id>/paket/lepas")
+@bp.route("/<int:deal_id>/paket/lepas", methods=["GET", "POST"])
 @login_required
 def untie_bundle(deal_id: int):
-    """Ask to untie the bundle, or agree when the other side asked."""
-    _party_deal(deal_id)  # strangers: 404, staff: 403; CSRF: the extension
+    """Ask to untie the bundle, or agree when the other side asked. GET asks once: agreeing
+    unties the two deals for good."""
+    deal = _party_deal(deal_id)  # strangers: 404, staff: 403; CSRF: the extension
+    if request.method == "GET":
+        back = url_for("deals.detail", deal_id=deal.id)
+        return render_template(
+            "site/confirm.html",
+            title=_("Setujui pelepasan paket"),
+            question=_("Lepaskan paket timbal balik kesepakatan #%(n)d?", n=deal.id),
+            consequence=_(
+                "Kedua kesepakatan berjalan sendiri-sendiri lagi, masing-masing dibayar penuh; "
+                "ini tidak dapat diurungkan."
+            ),
+            action=url_for("deals.untie_bundle", deal_id=deal.id),
+            button=_("Setujui pelepasan paket"),
+            back=back,
+        )
     try:
         kept = reciprocal.untie_bundle(current_user, deal_id)
     except DomainError as error:
@@ -331,4 +368,17 @@ def notifications():
         services.mark_notifications_read(current_user)
         return redirect(url_for("deals.notifications"))
     items = queries.notifications(current_user)
-    return render_template("deals/notifications.html", items=items, today=date.today())
+    return render_template("deals/notifications.html", items=items, today=today_wib())
+
+
+@bp.route("/notifikasi/<int:notification_id>")
+@login_required
+def open_notification(notification_id: int):
+    """Opening a notification marks it read and goes where it points."""
+    item = queries.notification_of(current_user, notification_id)  # another's: 404
+    services.mark_notifications_read(current_user, ids=[item.id])
+    if item.deal_id:
+        return redirect(url_for("deals.detail", deal_id=item.deal_id))
+    return redirect(
+        item.url if item.url and item.url.startswith("/") else url_for("deals.notifications")
+    )

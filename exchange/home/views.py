@@ -4,11 +4,10 @@ from flask import Blueprint, render_template
 from flask_login import current_user
 
 from exchange.auth.permissions import manager_required
-from exchange.db import utcnow
+from exchange.clock import today_wib
 from exchange.deals import presenters as deal_presenters
 from exchange.deals import queries as deals
 from exchange.matching import queries as matching
-from exchange.matching.instance import wib_today
 
 bp = Blueprint("dashboard", __name__)
 
@@ -22,7 +21,7 @@ def home():
     proposals, partners = [], []
     if pesantren is not None:
         proposals = matching.my_proposals(pesantren.id)
-        partners = matching.reciprocal_partners(pesantren.id, wib_today(utcnow()))
+        partners = matching.reciprocal_partners(pesantren.id, today_wib())
     waiting = deals.waiting_for(current_user)
     return render_template(
         "home/dashboard.html",

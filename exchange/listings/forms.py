@@ -3,8 +3,6 @@
 
 from __future__ import annotations
 
-import math
-import re
 import secrets
 from datetime import date
 
@@ -19,8 +17,9 @@ from exchange.listings.messages import unit_problem
 from exchange.listings.quantity import TRADE_UNITS, UnitProblem, to_commodity_unit
 from exchange.listings.queries import SORTS, MarketFilters
 from exchange.listings.rules import AKAD_CHOICES, Limits, ListingInput, is_official_reference
+from exchange.numbers import parse_decimal, parse_whole
+from exchange.site.forms import DecimalText, ParsedField, WholeField
 
-WHOLE_RE = re.compile(r"^\d{1,3}(\.\d{3})+$|^\d+$")
 AKAD_LABELS = {
     "tunai": _l("Tunai"),
     "tempo": _l("Tempo (bayar kemudian)"),
@@ -28,54 +27,6 @@ AKAD_LABELS = {
     "istisna": _l("Istishna' (barang pesanan)"),
     "murabahah": _l("Murabahah (jual dengan margin terbuka)"),
 }
-
-
-def parse_whole(text: str) -> int:
-    """``12500``, ``12.500`` or ``Rp 12.500`` -> 12500. Raises ValueError."""
-    text = re.sub(r"^rp\s*", "", (text or "").strip(), flags=re.IGNORECASE).replace(" ", "")
-    # A minus sign parses, so that the rules can say "must be more than 0" instead of
-    # "not a whole number".
-    sign, digits = (-1, text[1:]) if text.startswith("-") else (1, text)
-    if not WHOLE_RE.match(digits):
-        raise ValueError(text)
-    return sign * int(digits.replace(".", ""))
-
-
-def parse_decimal(text: str) -> float:
-    value = float((text or "").strip().replace(",", "."))
-    if not math.isfinite(value):
-        raise ValueError(text)
-    return value
-
-
-class ParsedField(StringField):
-    """A text field whose value is parsed; on bad input the user's text is shown again."""
-
-    parse = staticmethod(str)
-    bad_message = _l("Isian tidak valid.")
-
-    def process_formdata(self, valuelist):
-        self.data = None
-        if valuelist and valuelist[0].strip():
-            try:
-                self.data = self.parse(valuelist[0])
-            except ValueError as exc:
-                raise ValueError(str(self.bad_message)) from exc
-
-    def _value(self):
-        if self.raw_data:
-            return self.raw_data[0]
-        return "" if self.data is None else str(self.data)
-
-
-class WholeField(ParsedField):
-    parse = staticmethod(parse_whole)
-    bad_message = _l("Isi dengan bilangan bulat, misalnya 12500.")
-
-
-class DecimalText(ParsedField):
-    parse = staticmethod(parse_decimal)
-    bad_message = _l("Isi dengan angka, misalnya 150 atau -7,01.")
 
 
 class DayField(ParsedField):
@@ -199,19 +150,25 @@ class ListingForm(FlaskForm):
         self.halal_cert.data = listing.halal_cert or ""
 
 
+_FILTER_LABELS = {
+    "price_min": _l("Harga dari"),
+    "price_max": _l("Harga sampai"),
+    "from": _l("Tersedia dari"),
+    "to": _l("Tersedia sampai"),
+    "km": _l("Jarak paling jauh"),
+}
+_FILTER_HINTS = {
+    "price_min": _l("tulis bilangan bulat, misalnya 12.500"),
+    "price_max": _l("tulis bilangan bulat, misalnya 12.500"),
+    "from": _l("pilih tanggal"),
+    "to": _l("pilih tanggal"),
+    "km": _l("tulis angka, misalnya 50"),
+}
+
+
 def _reference_label(commodity) -> str:
     kind = "HET/HAP" if is_official_reference(commodity.price_source) else _l("acuan")
     return f"{kind} {rupiah(commodity.reference_price)}"
-
-
-def _get(args, name, parse):
-    value = (args.get(name) or "").strip()
-    if not value:
-        return None
-    try:
-        return parse(value)
-    except ValueError:
-        return None
 
 
 def _filter_price(text: str) -> int:
@@ -223,18 +180,61 @@ def _filter_price(text: str) -> int:
 
 
 def parse_market_args(args) -> MarketFilters:
-    """The market's query string; a value that does not parse is ignored."""
-    side = args.get("side")
-    sort = args.get("sort")
-    return MarketFilters(
+    """The market's query string; a value that does not parse is left out."""
+    return parse_market(args)[0]
+
+
+def parse_market(args, known_commodities=(), known_regencies=()) -> tuple[MarketFilters, list]:
+    """The market's query string and a message for each value left out because it does not
+    parse (or names no known commodity or regency), so the page never says a silent
+    "0 listing"."""
+    problems: list = []
+
+    def get(name, parse):
+        value = (args.get(name) or "").strip()
+        if not value:
+            return None
+        try:
+            return parse(value)
+        except ValueError:
+            problems.append(
+                _l(
+                    "Saringan “%(label)s” tidak dipakai: “%(value)s” tidak terbaca (%(hint)s).",
+                    label=_FILTER_LABELS[name],
+                    value=value[:40],
+                    hint=_FILTER_HINTS[name],
+                )
+            )
+            return None
+
+    side, sort = args.get("side"), args.get("sort")
+    commodity, regency = (args.get("commodity") or None), (args.get("regency") or None)
+    if commodity and known_commodities and commodity not in known_commodities:
+        problems.append(
+            _l(
+                "Komoditas “%(value)s” tidak ada di katalog, jadi tidak ada listing yang cocok.",
+                value=commodity[:40],
+            )
+        )
+    if regency and known_regencies and regency not in known_regencies:
+        problems.append(
+            _l(
+                "Kode kabupaten/kota “%(value)s” tidak dikenal, jadi tidak ada listing yang cocok.",
+                value=regency[:40],
+            )
+        )
+    q = " ".join((args.get("q") or "").split())[:100] or None
+    filters = MarketFilters(
         side=side if side in ("offer", "request") else None,
-        commodity=(args.get("commodity") or None),
-        regency=(args.get("regency") or None),
+        commodity=commodity,
+        regency=regency,
         grade=(args.get("grade") or None),
-        price_min=_get(args, "price_min", _filter_price),
-        price_max=_get(args, "price_max", _filter_price),
-        available_from=_get(args, "from", date.fromisoformat),
-        available_to=_get(args, "to", date.fromisoformat),
-        max_km=_get(args, "km", lambda v: max(0.0, parse_decimal(v))),
-        sort=sort if sort in SORTS else "newest",
+        price_min=get("price_min", _filter_price),
+        price_max=get("price_max", _filter_price),
+        available_from=get("from", date.fromisoformat),
+        available_to=get("to", date.fromisoformat),
+        max_km=get("km", lambda v: max(0.0, parse_decimal(v))),
+        sort=sort if sort in SORTS else ("relevance" if q else "newest"),
+        q=q,
     )
+    return filters, problems

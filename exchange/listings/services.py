@@ -13,10 +13,10 @@ from sqlalchemy.exc import IntegrityError
 from exchange.audit.services import record
 from exchange.auth.permissions import require_own, require_trader
 from exchange.catalogue.models import Commodity
+from exchange.clock import today_wib
 from exchange.db import utcnow
 from exchange.errors import Forbidden, IllegalTransition, Invalid, NotFound
 from exchange.extensions import db
-from exchange.i18n import WIB
 from exchange.listings import rules
 from exchange.listings.messages import halal_warning, message, price_warning
 from exchange.listings.models import Listing, ListingStatus, Side
@@ -46,10 +46,6 @@ class InvalidListing(Invalid):
     def __init__(self, errors: dict[str, str]):
         self.errors = errors
         super().__init__(_("Periksa kembali isian yang ditandai."))
-
-
-def today_wib() -> date:
-    return utcnow().astimezone(WIB).date()
 
 
 def limits() -> rules.Limits:
@@ -230,6 +226,15 @@ def _own(user, listing_id: int) -> Listing:
         raise NotFound()
     require_own(user, listing.pesantren_id)
     return listing
+
+
+def listing_for_token(user, token: str | None) -> Listing | None:
+    """The listing the user's pesantren already created with this form token, if any (a form
+    sent again after Back). Raises Invalid when another pesantren used the token."""
+    pesantren_id = getattr(user, "pesantren_id", None)
+    if not token or pesantren_id is None:
+        return None
+    return _by_token(token, pesantren_id)
 
 
 def _by_token(token: str, pesantren_id: int) -> Listing | None:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+import secrets
 from datetime import timedelta
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
@@ -9,27 +11,23 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from exchange.auth.permissions import can_edit_listing, can_trade, manager_required
-from exchange.deals.akad import AKAD_LABELS
 from exchange.errors import IllegalTransition, NotFound
 from exchange.listings import queries, services
-from exchange.listings.forms import ListingForm, parse_market_args
+from exchange.listings.forms import ListingForm, parse_market
 from exchange.listings.models import ListingStatus, Side
 from exchange.matching import queries as matching
 
 bp = Blueprint("listings", __name__)
-
-
-@bp.app_template_filter("akad_label")
-def akad_label(code: str) -> str:
-    """An akad's name (the contract names of deals/akad.py), translated."""
-    return _(AKAD_LABELS.get(code, code))
+_TOKEN = re.compile(r"^[A-Za-z0-9_-]{16,64}$")
 
 
 @bp.route("/pasar")
 def market():
-    filters = parse_market_args(request.args)
-    result = queries.market_page(filters, current_user, request.args.get("page", 1, type=int))
     commodities, regencies = queries.filter_choices()
+    filters, problems = parse_market(
+        request.args, {c.slug for c in commodities}, {r.code for r in regencies}
+    )
+    result = queries.market_page(filters, current_user, request.args.get("page", 1, type=int))
     chosen = next((c for c in commodities if c.slug == filters.commodity), None)
     return render_template(
         "listings/market.html",
@@ -38,6 +36,7 @@ def market():
         commodities=commodities,
         regencies=regencies,
         chosen=chosen,
+        problems=problems,
         today=services.today_wib(),
     )
 
@@ -92,14 +91,29 @@ def new():
     side = request.args.get("side", Side.OFFER.value)
     if side not in (Side.OFFER, Side.REQUEST):
         abort(404)
+    pesantren = current_user.pesantren if current_user.is_manager else None
+    if pesantren is not None and not pesantren.is_verified:
+        # Not "forbidden": say what is happening and what comes next.
+        return render_template("home/not_yet.html", pesantren=pesantren), 403
     services.check_trader(current_user)
+    if request.method == "GET" and not _TOKEN.match(request.args.get("token", "")):
+        # Post/Redirect/Get with the form's token in its address: Back returns to the same
+        # token (a fresh GET would give a new one while the browser restores what was typed).
+        args = request.args.to_dict() | {"side": side, "token": secrets.token_urlsafe(24)}
+        return redirect(url_for("listings.new", **args))
     form = _form()
     if request.method == "GET":
+        form.client_token.data = request.args["token"]
+        if existing := services.listing_for_token(current_user, form.client_token.data):
+            flash(_already(existing), "warning")
         today = services.today_wib()
         form.commodity.data = request.args.get("commodity", "")
         form.window_start.data, form.window_end.data = today, today + timedelta(days=30)
         form.akad.data = ["tunai"]
         form.lat.data, form.lon.data = current_user.pesantren.lat, current_user.pesantren.lon
+    elif existing := services.listing_for_token(current_user, form.client_token.data):
+        flash(_already(existing), "info")
+        return redirect(url_for("listings.detail", listing_id=existing.id))
     elif _submitted(form, side):
         try:
             listing, warnings = services.create_listing(current_user, form.to_input(side))
@@ -135,9 +149,24 @@ def edit(listing_id: int):
     return _render_form(form, listing.side, listing)
 
 
-@bp.route("/listing/<int:listing_id>/tarik", methods=["POST"])
+@bp.route("/listing/<int:listing_id>/tarik", methods=["GET", "POST"])
 @login_required
 def withdraw(listing_id: int):
+    """GET asks once (a withdrawn listing does not come back); POST withdraws."""
+    if request.method == "GET":
+        listing = services.own_listing(current_user, listing_id)
+        return render_template(
+            "site/confirm.html",
+            title=_("Tarik listing #%(id)d", id=listing.id),
+            question=_("Tarik listing ini dari pasar?"),
+            consequence=_(
+                "Listing tidak tampil lagi dan tidak dapat diaktifkan kembali; "
+                "kesepakatan yang sudah berjalan tidak terpengaruh."
+            ),
+            action=url_for("listings.withdraw", listing_id=listing.id),
+            button=_("Tarik"),
+            back=url_for("listings.detail", listing_id=listing.id),
+        )
     services.withdraw_listing(current_user, listing_id)
     flash(_("Listing ditarik dari pasar."), "info")
     return redirect(url_for("listings.mine"))
@@ -153,6 +182,13 @@ def mine():
         today=services.today_wib(),
         can_post=current_user.pesantren is not None and current_user.pesantren.is_verified,
         statuses=ListingStatus,
+    )
+
+
+def _already(listing) -> str:
+    return _(
+        "Listing ini sudah dibuat (#%(id)d) dari formulir yang sama; tidak dibuat dua kali.",
+        id=listing.id,
     )
 
 

@@ -310,3 +310,18 @@ def my_proposals(pesantren_id: int) -> list[Proposal]:
 
 def runs_query():
     return select(MatchRun).options(joinedload(MatchRun.started_by)).order_by(MatchRun.id.desc())
+
+
+def party_proposal(user, proposal_id: int) -> Proposal:
+    """An open proposal the user's pesantren is a party to; anything else raises NotFound."""
+    proposal = db.session.get(Proposal, proposal_id)
+    if (
+        proposal is None
+        or proposal.status != ProposalStatus.PROPOSED
+        or not (
+            is_manager_of(user, proposal.seller_pesantren_id)
+            or is_manager_of(user, proposal.buyer_pesantren_id)
+        )
+    ):
+        raise NotFound()
+    return proposal

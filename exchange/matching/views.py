@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
@@ -11,6 +12,7 @@ from exchange.auth.views import safe_next
 from exchange.db import utcnow
 from exchange.errors import DomainError
 from exchange.extensions import db
+from exchange.i18n import number
 from exchange.matching import queries, services
 from exchange.matching.instance import wib_today
 from exchange.pesantren.models import Pesantren
@@ -60,9 +62,28 @@ def public_partners(pesantren_id: int):
     return render_template("matching/partners.html", pesantren=pesantren, partners=rows)
 
 
-@bp.route("/usulan/<int:proposal_id>/tolak", methods=["POST"])
+@bp.route("/usulan/<int:proposal_id>/tolak", methods=["GET", "POST"])
 @login_required
 def decline(proposal_id: int):
+    """GET asks once (declining is permanent); POST declines."""
+    if request.method == "GET":
+        proposal = queries.party_proposal(current_user, proposal_id)
+        back = safe_next(request.args.get("next")) or url_for("dashboard.home")
+        return render_template(
+            "site/confirm.html",
+            title=_("Tolak usulan"),
+            question=_(
+                "Tolak usulan %(q)s %(unit)s %(name)s?",
+                q=number(proposal.quantity),
+                unit=proposal.commodity.unit,
+                name=proposal.commodity.name(str(get_locale())),
+            ),
+            consequence=_("Pasangan ini tidak akan diusulkan lagi; ini tidak dapat diurungkan."),
+            action=url_for("matching.decline", proposal_id=proposal.id),
+            button=_("Tolak usulan"),
+            back=back,
+            hidden={"next": back},
+        )
     try:
         services.decline_proposal(current_user, proposal_id)
     except DomainError as exc:

@@ -7,7 +7,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from exchange.auth.permissions import is_manager_of, manager_required, staff_required
-from exchange.deals.queries import reputation
+from exchange.deals.queries import recent_ratings, reputation
 from exchange.errors import DomainError, Invalid
 from exchange.extensions import db
 from exchange.pesantren import queries, services
@@ -46,6 +46,7 @@ def profile(pesantren_id: int):
         p=pesantren,
         own=is_manager_of(current_user, pesantren.id),
         reputation=figures,
+        comments=recent_ratings(pesantren.id),
         answer_time=answer_time(figures.median_answer),
     )
 

@@ -6,8 +6,9 @@ catalogue there, English readers keep WTForms' own English messages.
 
 from __future__ import annotations
 
-from flask import Flask, request
+from flask import Flask, has_request_context, request
 from flask_babel import get_locale
+from wtforms import Form
 
 MESSAGES = {
     "This field is required.": "Wajib diisi.",
@@ -60,3 +61,14 @@ def init_form_messages(app: Flask) -> None:
     def _indonesian_form_messages():
         if str(get_locale() or "id") == "id":
             request.wtforms_translations = CATALOGUE
+
+
+class GetForm(Form):
+    """A plain form for GET filters (no CSRF: it changes nothing) whose built-in messages
+    ("Not a valid date value.") speak the reader's language, as FlaskForm's do."""
+
+    class Meta:
+        def get_translations(self, form):
+            if not has_request_context():
+                return None
+            return getattr(request, "wtforms_translations", None)

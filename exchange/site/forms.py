@@ -7,8 +7,10 @@ from datetime import date
 from decimal import Decimal
 
 from flask_babel import lazy_gettext as _l
-from wtforms import DecimalField
-from wtforms.validators import ValidationError
+from wtforms import DecimalField, StringField
+from wtforms.validators import StopValidation, ValidationError
+
+from exchange.numbers import parse_decimal, parse_whole
 
 _TAG = re.compile(r"<\s*[a-zA-Z/!?]")
 
@@ -101,3 +103,44 @@ def show_error(form, error) -> None:
 def status_for(form) -> int:
     """200 for a fresh form, 400 when it is shown again with errors."""
     return 400 if form.errors else 200
+
+
+class ParsedField(StringField):
+    """A text field whose value is parsed; on bad input the user's text is shown again, with one
+    message (the field's other validators do not pile a second one on top)."""
+
+    parse = staticmethod(str)
+    bad_message = _l("Isian tidak valid.")
+
+    def process_formdata(self, valuelist):
+        self.data = None
+        if valuelist and valuelist[0].strip():
+            try:
+                self.data = self.parse(valuelist[0])
+            except ValueError as exc:
+                raise ValueError(str(self.bad_message)) from exc
+
+    def pre_validate(self, form):
+        if self.process_errors:
+            raise StopValidation()
+
+    def _value(self):
+        if self.raw_data:
+            return self.raw_data[0]
+        return "" if self.data is None else str(self.data)
+
+
+class WholeField(ParsedField):
+    """Rupiah and quantities: "12500", "12.500" or "Rp 12.500"."""
+
+    parse = staticmethod(parse_whole)
+    bad_message = _l("Isi dengan bilangan bulat, misalnya 12500.")
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("render_kw", {"inputmode": "numeric"})
+        super().__init__(*args, **kwargs)
+
+
+class DecimalText(ParsedField):
+    parse = staticmethod(parse_decimal)
+    bad_message = _l("Isi dengan angka, misalnya 150 atau -7,01.")

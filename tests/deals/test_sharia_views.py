@@ -5,7 +5,7 @@ from datetime import date, timedelta
 
 from sqlalchemy import update
 
-from exchange.deals import reciprocal, services
+from exchange.deals import queries, reciprocal, services
 from exchange.deals.models import Deal, TermsVersion
 from exchange.extensions import db
 from tests.factories import deal_terms, make_deal, make_listing, make_manager
@@ -135,3 +135,31 @@ def test_the_bundle_net_amount_is_recorded_from_the_page_and_can_be_untied(app, 
     assert "kedua kontrak lunas" in page
     with app.app_context():
         assert [db.session.get(Deal, i).paid for i in ids] == [150_000, 120_000]
+
+
+def test_agreeing_to_untie_a_bundle_is_asked_first_on_a_page_without_javascript(app, client, auth):
+    with app.app_context():
+        a, b = make_manager(), make_manager(regency_code="3578")
+        salt = make_deal(a, b, terms=deal_terms(handover_date=TODAY))
+        sugar = make_deal(
+            b,
+            a,
+            slug="gula_pasir",
+            price=15000,
+            terms=deal_terms(quantity=8, unit_price=15000, handover_date=TODAY),
+        )
+        reciprocal.tie_bundle(a, salt.id, sugar.id)
+        ids, emails = (salt.id, sugar.id), (a.email, b.email)
+    auth.login(emails[0])
+    client.post(f"/kesepakatan/{ids[0]}/paket/lepas")
+    auth.logout()
+    auth.login(emails[1])
+    page = client.get(f"/kesepakatan/{ids[1]}").text
+    assert f'href="/kesepakatan/{ids[1]}/paket/lepas"' in page
+    ask = client.get(f"/kesepakatan/{ids[1]}/paket/lepas")
+    assert ask.status_code == 200 and "tidak dapat diurungkan" in ask.text
+    with app.app_context():
+        assert queries.bundle_of(ids[1]) is not None
+    client.post(f"/kesepakatan/{ids[1]}/paket/lepas")
+    with app.app_context():
+        assert queries.bundle_of(ids[1]) is None

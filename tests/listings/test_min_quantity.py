@@ -39,7 +39,7 @@ def test_the_minimum_is_optional_positive_and_not_above_the_quantity():
 
 def test_a_manager_posts_a_minimum_written_the_indonesian_way(app, client, auth):
     _login(app, auth)
-    page = client.get("/listing/baru?side=offer")
+    page = client.get("/listing/baru?side=offer", follow_redirects=True)
     assert "Minimal pembelian per transaksi" in page.text
     done = client.post(
         "/listing/baru?side=offer",

@@ -54,7 +54,7 @@ def test_price_warning_thresholds():
 
 def test_an_offer_in_karung_is_stored_in_kg_and_keeps_the_sack_size(app, client, auth):
     login_manager(app, auth)
-    page = client.get("/listing/baru?side=offer").text
+    page = client.get("/listing/baru?side=offer", follow_redirects=True).text
     assert "karung" in page and "HET/HAP Rp" in page
     resp = client.post(
         "/listing/baru?side=offer",

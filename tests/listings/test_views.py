@@ -21,7 +21,7 @@ def login_manager(app, auth, **kw):
 
 def test_manager_posts_an_offer_and_sees_it(app, client, auth):
     login_manager(app, auth)
-    form = client.get("/listing/baru?side=offer")
+    form = client.get("/listing/baru?side=offer", follow_redirects=True)
     assert form.status_code == 200
     assert 'name="client_token"' in form.text and "K1" in form.text
     response = client.post("/listing/baru?side=offer", data=form_data(), follow_redirects=True)
@@ -86,7 +86,7 @@ def test_note_is_shown_escaped_on_the_listing_page(app, client, auth):
 def test_the_form_carries_csrf_and_refuses_without_it(app, client, auth):
     login_manager(app, auth)
     app.config["WTF_CSRF_ENABLED"] = True  # after signing in; the app fixture restores it
-    page = client.get("/listing/baru?side=offer")
+    page = client.get("/listing/baru?side=offer", follow_redirects=True)
     assert 'name="csrf_token"' in page.text
     assert client.post("/listing/baru?side=offer", data=form_data()).status_code == 400
     with app.app_context():

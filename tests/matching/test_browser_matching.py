@@ -44,7 +44,9 @@ def test_run_dashboard_decline_and_suggestions(app, page, live_url, request):
     assert "Mitra timbal balik" in page.content()
     assert page.locator(".partner").count() == 1
     shot(page, request, "02-dashboard-proposals")
-    cards.first.get_by_role("button", name="Tolak usulan").click()
+    cards.first.get_by_role("link", name="Tolak usulan").click()
+    assert "tidak dapat diurungkan" in page.content()  # asked once, without JavaScript
+    page.get_by_role("button", name="Tolak usulan").click()
     assert "Usulan ditolak" in page.locator(".flash").inner_text()
     assert page.locator(".proposal").count() == 2
     shot(page, request, "03-after-decline")

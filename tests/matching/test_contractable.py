@@ -47,7 +47,8 @@ class _FormValues(HTMLParser):
     def handle_starttag(self, tag, attrs):
         a = dict(attrs)
         if tag == "form" and (a.get("method") or "").lower() == "post" and not self.values:
-            self._in_form = "action" not in a  # the negotiation form posts to its own URL
+            # The negotiation form posts to its own URL (with the #syarat fragment it lands on).
+            self._in_form = a.get("id") == "syarat"
         if not self._in_form:
             return
         name = a.get("name")
@@ -102,7 +103,7 @@ def open_and_accept(client, auth, opener: str, other: str, url: str, password: s
     sent = client.post(url, data=form_values(page.text))
     if sent.status_code != 302:
         return None, f"open refused: {_errors(sent.text)}"
-    deal_id = int(sent.headers["Location"].rstrip("/").split("/")[-1])
+    deal_id = int(sent.headers["Location"].split("#")[0].rstrip("/").split("/")[-1])
     auth.logout()
     auth.login(other, password)
     client.post(f"/kesepakatan/{deal_id}/terima", data={"version": "1", "note": ""})

@@ -19,7 +19,7 @@ def test_profile_shows_rating_completed_deals_answer_time_and_partners(app, clie
         seller_id, buyer_id = seller.pesantren_id, buyer.pesantren_id
     page = client.get(f"/pesantren/{seller_id}").text
     assert "Rekam jejak" in page
-    assert "4.0 / 5" in page and "1 penilaian" in page
+    assert "4,0 / 5" in page and "1 penilaian" in page
     assert "1 menit" in page  # the seller accepted at once
     assert f'href="/pesantren/{seller_id}/mitra"' in page
     other = client.get(f"/pesantren/{buyer_id}").text

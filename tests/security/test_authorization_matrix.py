@@ -85,6 +85,12 @@ EXPECTED = {
     ("POST", "deals.wait"): PARTY_ACTS,
     ("POST", "deals.settle_bundle"): PARTY_ACTS,
     ("POST", "deals.untie_bundle"): PARTY_ACTS,
+    # the ux confirm pages: GET asks, POST acts ("ship" needs no question: 404)
+    ("GET", "deals.untie_bundle"): PARTY_ACTS,
+    ("GET", "deals.move"): (L, 404, 404, 403, 403),
+    ("GET", "listings.withdraw"): OWN,
+    ("GET", "matching.decline"): (L, 404, 404, 404, 404),  # no such proposal
+    ("GET", "deals.open_notification"): (L, 404, 404, 404, 404),  # no such notification
     ("GET", "deals.notifications"): SIGNED_IN,
     ("POST", "deals.notifications"): SIGNED_IN,
     ("GET", "catalogue.index"): ALL_OK,
@@ -215,6 +221,7 @@ def test_every_route_and_role_answers_the_right_code(app, world):
         "payment_id": world.payment_id,
         "delivery_id": 999_999,
         "run_id": world.netting_run_id,
+        "notification_id": 999_999,
     }
     emails = {
         "visitor": None,
