@@ -30,7 +30,7 @@ def main() -> None:
     args = ap.parse_args()
 
     from exchange.listings.models import Listing
-    from exchange.matching import instance, queries
+    from exchange.matching import queries
 
     app = bench_app(args.url)
     t = time.perf_counter()
@@ -43,7 +43,7 @@ def main() -> None:
     with app.app_context():
         ids = list(db.session.scalars(db.select(Listing.id)))
         picks = rnd.sample(ids, args.samples)
-        today = instance.wib_today(utcnow())
+        today = queries.wib_today(utcnow())
         times, counts = [], []
         for lid in picks:
             db.session.remove()

@@ -23,7 +23,7 @@ from exchange.deals.models import Contract, Deal, DealEvent, TermsVersion
 from exchange.deals.states import State
 from exchange.extensions import db
 from exchange.listings.models import Listing, ListingStatus, Side
-from exchange.matching import instance as engine_view
+from exchange.matching import queries as engine_view
 from exchange.matching.model import Instance
 from exchange.matching.models import Proposal, ProposalStatus
 from exchange.models import import_all_models

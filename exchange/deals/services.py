@@ -32,7 +32,7 @@ from exchange.listings import quantity as listing_quantity
 from exchange.listings.models import Listing, ListingStatus
 from exchange.listings.models import Side as ListingSide
 from exchange.listings.services import today_wib
-from exchange.matching import instance as matching_instance
+from exchange.matching import queries as matching_instance
 from exchange.matching import services as matching_services
 from exchange.matching.models import Proposal, ProposalStatus
 

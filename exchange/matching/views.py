@@ -14,7 +14,7 @@ from exchange.errors import DomainError
 from exchange.extensions import db
 from exchange.i18n import number
 from exchange.matching import queries, services
-from exchange.matching.instance import wib_today
+from exchange.matching.queries import wib_today
 from exchange.pesantren.models import Pesantren
 
 bp = Blueprint("matching", __name__)
