@@ -31,6 +31,9 @@ class Config:
     BABEL_DEFAULT_TIMEZONE = "Asia/Jakarta"
     LANGUAGES = ("id", "en")
     PAGE_SIZE = 25
+    # The JSON API: requests per token per window (seconds); RateLimit headers tell the rest.
+    API_RATE_LIMIT = 120
+    API_RATE_WINDOW = 60
 
     # Sessions and the remember-me cookie
     SESSION_COOKIE_HTTPONLY = True
@@ -119,6 +122,7 @@ class TestingConfig(Config):
     LOGIN_CLIENT_MAX_ATTEMPTS = 100_000
     RESET_CLIENT_MAX_PER_HOUR = 100_000
     REGISTER_CLIENT_MAX_PER_HOUR = 100_000
+    API_RATE_LIMIT = 100_000  # the rate-limit tests set a small one themselves
 
 
 class ProductionConfig(Config):

@@ -2,6 +2,8 @@
 
 
 def BLUEPRINTS():  # noqa: N802 - reads as the constant it stands for
+    from exchange.api.token_views import bp as api_tokens
+    from exchange.api.views import bp as api
     from exchange.auth.views import bp as auth
     from exchange.catalogue.views import bp as catalogue
     from exchange.dashboard.views import bp as staff
@@ -29,4 +31,6 @@ def BLUEPRINTS():  # noqa: N802 - reads as the constant it stands for
         staff,
         digests,
         privacy,
+        api,
+        api_tokens,
     ]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import Flask, jsonify, render_template, request
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 
@@ -17,6 +18,10 @@ class DomainError(Exception):
         super().__init__(str(self.message))
 
     default_message = _l("Permintaan tidak dapat diproses.")
+
+    def details(self) -> list[tuple[str | None, str]]:
+        """(field, message) for each thing refused: the API lists them in its problem."""
+        return [(self.field, str(self.message))] if self.field else []
 
 
 class NotFound(DomainError):
@@ -51,20 +56,63 @@ class RateLimited(DomainError):
     )
 
 
+def _is_api() -> bool:
+    return request.path.startswith("/api/")
+
+
 def _wants_json() -> bool:
-    return request.path.startswith("/api/") or request.path == "/healthz"
+    return _is_api() or request.path == "/healthz"
+
+
+# RFC 9457 titles: short, per status, in the reader's language (Accept-Language on the API).
+TITLES = {
+    400: _l("Permintaan tidak valid"),
+    401: _l("Perlu token API"),
+    403: _l("Tidak diizinkan"),
+    404: _l("Tidak ditemukan"),
+    405: _l("Metode tidak diizinkan"),
+    409: _l("Bertentangan dengan keadaan sekarang"),
+    413: _l("Permintaan terlalu besar"),
+    415: _l("Jenis isi tidak didukung"),
+    422: _l("Tidak dapat diproses"),
+    429: _l("Terlalu banyak permintaan"),
+    500: _l("Kesalahan server"),
+}
+
+
+def problem(status: int, detail=None, errors=None, headers=None):
+    """An ``application/problem+json`` answer (RFC 9457): the API's one error shape."""
+    body = {
+        "type": "about:blank",
+        "title": str(TITLES.get(status, TITLES[400])),
+        "status": status,
+        "detail": str(detail) if detail is not None else str(TITLES.get(status, TITLES[400])),
+    }
+    if errors:
+        body["errors"] = [{"field": f, "detail": m} for f, m in errors]
+    response = jsonify(body)
+    response.status_code = status
+    response.mimetype = "application/problem+json"
+    for name, value in (headers or {}).items():
+        response.headers[name] = value
+    return response
 
 
 def _page(code: int, message=None):
+    if _is_api():
+        return problem(code, message)
     if _wants_json():
         return jsonify({"error": str(message or code)}), code
     return render_template(f"errors/{code}.html", message=message), code
 
 
 def render_refusal(error: DomainError):
-    """The one mapping from a refusal to a response: JSON for the API, else a friendly page."""
-    code = error.status_code if error.status_code in (400, 403, 404, 409, 429) else 400
-    template_code = {409: 400}.get(code, code)
+    """The one mapping from a refusal to a response: problem+json for the API, JSON for the
+    health check, else a friendly page."""
+    code = error.status_code if error.status_code in (400, 401, 403, 404, 409, 422, 429) else 400
+    template_code = {409: 400, 401: 403, 422: 400}.get(code, code)
+    if _is_api():
+        return problem(code, error.message, error.details(), getattr(error, "headers", None))
     if _wants_json():
         return jsonify({"error": str(error.message)}), code
     return render_template(f"errors/{template_code}.html", message=error.message), code
@@ -75,11 +123,13 @@ def register_error_handlers(app: Flask) -> None:
     def domain_error(error: DomainError):
         return render_refusal(error)
 
-    for code in (400, 403, 404, 405, 413, 429):
+    for code in (400, 401, 403, 404, 405, 413, 415, 429):
 
         @app.errorhandler(code)
         def http_error(error, code=code):
             template_code = code if code in (400, 403, 404, 429) else 400
+            if _is_api():
+                return problem(code, _http_detail(code))
             if _wants_json():
                 return jsonify({"error": getattr(error, "description", str(code))}), code
             return render_template(f"errors/{template_code}.html", message=None), code
@@ -87,3 +137,13 @@ def register_error_handlers(app: Flask) -> None:
     @app.errorhandler(500)
     def server_error(error):
         return _page(500)
+
+
+def _http_detail(code: int):
+    """Werkzeug's English descriptions are not ours: the API says it in the reader's language."""
+    return {
+        404: _("Alamat ini tidak ada di API, atau objeknya tidak ditemukan."),
+        405: _("Metode HTTP ini tidak didukung pada alamat ini."),
+        413: _("Isi permintaan terlalu besar."),
+        415: _("Kirim isi permintaan sebagai application/json."),
+    }.get(code, str(TITLES.get(code, TITLES[400])))

@@ -2,6 +2,7 @@
 
 
 def import_all_models() -> None:
+    from exchange.api import models as _api  # noqa: F401
     from exchange.audit import models as _audit  # noqa: F401
     from exchange.auth import models as _auth  # noqa: F401
     from exchange.auth import throttle as _throttle  # noqa: F401

@@ -44,6 +44,9 @@ class TermsRefused(Invalid):
         self.reasons = reasons
         super().__init__(reason_text(reasons[0]), field=reasons[0].field)
 
+    def details(self) -> list[tuple[str | None, str]]:
+        return [(r.field, str(reason_text(r))) for r in self.reasons]
+
 
 def reason_text(reason: rules.Reason):
     params = {}

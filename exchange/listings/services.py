@@ -47,6 +47,9 @@ class InvalidListing(Invalid):
         self.errors = errors
         super().__init__(_("Periksa kembali isian yang ditandai."))
 
+    def details(self) -> list[tuple[str | None, str]]:
+        return [(name, str(text)) for name, text in self.errors.items()]
+
 
 def limits() -> rules.Limits:
     cfg, base = current_app.config, rules.Limits()

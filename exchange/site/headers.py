@@ -26,7 +26,7 @@ CSP = "; ".join(
 HSTS = "max-age=31536000; includeSubDomains"
 # Endpoints whose answers hold a contract or personal data: never cached anywhere.
 NO_STORE_ENDPOINTS = ("deals.contract", "deals.contract_pdf")
-NO_STORE_BLUEPRINTS = ("auth", "privacy")
+NO_STORE_BLUEPRINTS = ("auth", "privacy", "api", "api_tokens")
 
 
 def _no_store() -> bool:

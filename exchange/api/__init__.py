@@ -1,0 +1,1 @@
+"""The JSON API (/api/v1): bearer tokens with scopes, the same services as the pages."""

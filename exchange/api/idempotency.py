@@ -1,0 +1,104 @@
+"""``Idempotency-Key`` on every write: a retry gets the first answer back and never acts twice.
+
+The key is claimed (a row with status 0, committed, UNIQUE per token) before the view runs, so
+two requests with one key at once cannot both act: the second is told the first is still
+running (409). The answer is stored after the view; a 5xx frees the key for a retry.
+"""
+
+from __future__ import annotations
+
+import hashlib
+
+from flask import Response, current_app, g, request
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import delete, select
+from sqlalchemy.exc import IntegrityError
+
+from exchange.api.models import IdempotentAnswer
+from exchange.errors import Conflict, DomainError
+from exchange.extensions import db
+
+HEADER = "Idempotency-Key"
+MAX_KEY = 80
+
+
+class KeyReused(DomainError):
+    status_code = 422
+    default_message = _l("Idempotency-Key ini sudah dipakai untuk permintaan yang lain.")
+
+
+class StillRunning(Conflict):
+    default_message = _l("Permintaan dengan Idempotency-Key ini masih diproses. Coba lagi nanti.")
+
+
+def is_write(view) -> bool:
+    return bool(getattr(view, "api_write", False))
+
+
+def write(view):
+    """Mark a view as a write: it needs an Idempotency-Key (below ``spec.validate``)."""
+    view.api_write = True
+    return view
+
+
+def _fingerprint() -> str:
+    digest = hashlib.sha256()
+    digest.update(f"{request.method} {request.path}\n".encode())
+    digest.update(request.get_data(cache=True))
+    return digest.hexdigest()
+
+
+def client_token(key: str) -> str:
+    """The services' own double-submit token for this key (64 characters at most)."""
+    return "api-" + hashlib.sha256(f"{g.api_token.id}:{key}".encode()).hexdigest()[:40]
+
+
+def replay():
+    """Claim the key, or answer with the stored answer. Raises KeyReused, StillRunning."""
+    view = current_app.view_functions.get(request.endpoint or "")
+    token = getattr(g, "api_token", None)
+    key = request.headers.get(HEADER, "")
+    if token is None or not is_write(view) or not key or len(key) > MAX_KEY:
+        return None  # a missing or overlong key is refused by the view's header schema
+    fingerprint = _fingerprint()
+    db.session.add(
+        IdempotentAnswer(token_id=token.id, key=key, fingerprint=fingerprint, status=0, body="")
+    )
+    try:
+        db.session.commit()
+    except IntegrityError:
+        db.session.rollback()
+    else:
+        g.api_idempotency = key
+        return None
+    found = db.session.scalar(
+        select(IdempotentAnswer).where(
+            IdempotentAnswer.token_id == token.id, IdempotentAnswer.key == key
+        )
+    )
+    if found is None or found.status == 0:
+        raise StillRunning()
+    if found.fingerprint != fingerprint:
+        raise KeyReused()
+    mimetype = "application/problem+json" if found.status >= 400 else "application/json"
+    response = Response(found.body, status=found.status, mimetype=mimetype)
+    response.headers["Idempotent-Replayed"] = "true"
+    return response
+
+
+def remember(response) -> None:
+    """Store the answer under the claimed key (a 5xx frees the key instead)."""
+    key = getattr(g, "api_idempotency", None)
+    if key is None:
+        return
+    g.api_idempotency = None
+    db.session.rollback()  # whatever the view left unfinished is not ours to commit
+    where = (IdempotentAnswer.token_id == g.api_token.id, IdempotentAnswer.key == key)
+    if response.status_code >= 500:
+        db.session.execute(delete(IdempotentAnswer).where(*where))
+    else:
+        row = db.session.scalar(select(IdempotentAnswer).where(*where))
+        if row is not None:
+            row.status = response.status_code
+            row.body = response.get_data(as_text=True)
+    db.session.commit()

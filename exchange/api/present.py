@@ -1,0 +1,100 @@
+"""Domain objects as the API's bodies (schemas.py): reads only, no rule of their own."""
+
+from __future__ import annotations
+
+from exchange.api import schemas
+
+
+def listing(x, distance_km: float | None = None) -> schemas.Listing:
+    return schemas.Listing(
+        id=x.id,
+        side=x.side,
+        status=x.status,
+        pesantren_id=x.pesantren_id,
+        pesantren_name=x.pesantren.name,
+        regency_code=x.pesantren.regency_code,
+        commodity=x.commodity.slug,
+        grade=x.commodity.grade_label(x.grade),
+        quantity=x.quantity,
+        remaining=x.remaining,
+        min_quantity=x.min_quantity,
+        price=x.price,
+        window_start=x.window_start,
+        window_end=x.window_end,
+        lat=x.lat,
+        lon=x.lon,
+        max_distance_km=x.max_distance_km,
+        akad=list(x.akad or []),
+        note=x.note or "",
+        halal_cert=x.halal_cert,
+        version=x.version,
+        created_at=x.created_at,
+        distance_km=None if distance_km is None else round(distance_km, 1),
+    )
+
+
+def suggestion(row) -> schemas.Suggestion:
+    return schemas.Suggestion(
+        listing_id=row.listing_id,
+        side=row.side,
+        pesantren_id=row.pesantren_id,
+        pesantren_name=row.pesantren_name,
+        regency=row.regency,
+        grade=row.grade_label,
+        remaining=row.remaining,
+        price=row.price,
+        window_start=row.window_start,
+        window_end=row.window_end,
+        fair_price=row.fair_price,
+        akad=row.akad,
+    )
+
+
+def deal_summary(d) -> schemas.DealSummary:
+    return schemas.DealSummary(
+        id=d.id,
+        state=d.state,
+        whose_turn=d.whose_turn,
+        seller_pesantren_id=d.seller_pesantren_id,
+        buyer_pesantren_id=d.buyer_pesantren_id,
+        commodity=d.commodity.slug,
+        terms_version=d.terms_version,
+        created_at=d.created_at,
+    )
+
+
+def deal(d, user, amount_due: int) -> schemas.Deal:
+    side = d.side_of(user.pesantren_id) if user.pesantren_id else None
+    contract = getattr(d, "contract", None)
+    return schemas.Deal(
+        id=d.id,
+        state=d.state,
+        whose_turn=d.whose_turn,
+        my_side=str(side) if side else None,
+        seller_pesantren_id=d.seller_pesantren_id,
+        buyer_pesantren_id=d.buyer_pesantren_id,
+        offer_id=d.offer_id,
+        request_id=d.request_id,
+        commodity=d.commodity.slug,
+        terms_version=d.terms_version,
+        accepted_version=d.accepted_version,
+        version=d.version,
+        contract_number=contract.number if contract is not None else None,
+        amount_due=amount_due,
+        signed_at=d.signed_at,
+        created_at=d.created_at,
+        versions=[schemas.TermsVersion.model_validate(v) for v in d.versions],
+        payments=[schemas.Payment.model_validate(p) for p in d.payments],
+        delivery=schemas.Delivery.model_validate(d.delivery) if d.delivery else None,
+    )
+
+
+def notification(n) -> schemas.Notification:
+    return schemas.Notification(
+        id=n.id,
+        deal_id=n.deal_id,
+        kind=n.kind,
+        message=n.message,
+        read=n.read_at is not None,
+        created_at=n.created_at,
+    )

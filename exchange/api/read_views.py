@@ -1,0 +1,217 @@
+"""Read endpoints: the catalogue, the market, listings, pesantren, suggestions, the token
+owner's proposals, deals and notifications, and the staff figures. The pages' own queries."""
+
+from __future__ import annotations
+
+import base64
+import binascii
+
+from flask_babel import lazy_gettext as _l
+
+from exchange.api import present, schemas
+from exchange.api.guard import acting_user, needs
+from exchange.api.scopes import Scope
+from exchange.api.spec import responses, spec
+from exchange.api.views import bp
+from exchange.auth.permissions import require_own, require_staff
+from exchange.clock import today_wib
+from exchange.dashboard import queries as dashboard
+from exchange.dashboard.filters import Filters, default_period
+from exchange.deals import queries as deal_queries
+from exchange.deals import services as deal_services
+from exchange.deals.presenters import visible_deal
+from exchange.errors import Invalid, NotFound
+from exchange.listings import queries as listing_queries
+from exchange.listings.forms import parse_market
+from exchange.matching import queries as matching
+from exchange.pesantren.queries import visible_pesantren
+
+BAD_CURSOR = _l("Kursor halaman tidak dikenal; mulai lagi dari halaman pertama.")
+READ = ("read",)
+
+
+@bp.get("/commodities")
+@spec.validate(resp=responses(200, schemas.CommodityList), tags=READ)
+@needs(Scope.READ)
+def commodities():
+    """The commodity catalogue."""
+    found, _regencies = listing_queries.filter_choices()
+    return schemas.CommodityList(items=[schemas.Commodity.model_validate(c) for c in found])
+
+
+@bp.get("/regencies")
+@spec.validate(resp=responses(200, schemas.RegencyList), tags=READ)
+@needs(Scope.READ)
+def regencies():
+    """East Java's regencies and cities."""
+    _commodities, found = listing_queries.filter_choices()
+    return schemas.RegencyList(items=[schemas.Regency.model_validate(r) for r in found])
+
+
+def _page_of(cursor: str | None) -> int:
+    if not cursor:
+        return 1
+    try:
+        text = base64.urlsafe_b64decode(cursor.encode("ascii") + b"==").decode("ascii")
+        page = int(text.removeprefix("p:")) if text.startswith("p:") else 0
+    except (ValueError, binascii.Error, UnicodeError):
+        page = 0
+    if not 1 <= page <= 100_000:
+        raise Invalid(BAD_CURSOR, field="cursor")
+    return page
+
+
+def _cursor(page: int) -> str:
+    return base64.urlsafe_b64encode(f"p:{page}".encode()).decode("ascii").rstrip("=")
+
+
+@bp.get("/listings")
+@spec.validate(query=schemas.MarketQuery, resp=responses(200, schemas.MarketPage), tags=READ)
+@needs(Scope.READ)
+def market(query: schemas.MarketQuery):
+    """The market: the filters, sorting, distance and keywords of /pasar, one page at a time."""
+    from flask import request
+
+    page = _page_of(query.cursor)
+    known_c, known_r = listing_queries.filter_choices()
+    filters, notices = parse_market(
+        request.args, {c.slug for c in known_c}, {r.code for r in known_r}
+    )
+    result = listing_queries.market_page(filters, acting_user(), page)
+    more = result.pagination.has_next
+    return schemas.MarketPage(
+        items=[present.listing(r.listing, r.distance_km) for r in result.rows],
+        total=result.pagination.total or 0,
+        next_cursor=_cursor(page + 1) if more else None,
+        notices=[str(n) for n in notices],
+    )
+
+
+@bp.get("/listings/<int:listing_id>")
+@spec.validate(resp=responses(200, schemas.Listing), tags=READ)
+@needs(Scope.READ)
+def listing(listing_id: int):
+    """One listing (a listing hidden by staff only for its own pesantren)."""
+    user = acting_user()
+    found = listing_queries.visible_listing(user, listing_id)
+    if found is None:
+        raise NotFound()
+    origin = listing_queries.viewer_origin(user)
+    return present.listing(found, listing_queries.distance_from(origin, found))
+
+
+@bp.get("/listings/<int:listing_id>/suggestions")
+@spec.validate(resp=responses(200, schemas.SuggestionList), tags=READ)
+@needs(Scope.READ)
+def suggestions(listing_id: int):
+    """The matching engine's best counterparts of one of the token owner's listings."""
+    user = acting_user()
+    found = listing_queries.visible_listing(user, listing_id)
+    require_own(user, found.pesantren_id if found else None)
+    result = matching.suggestions_for(listing_id, user, today_wib())
+    return schemas.SuggestionList(
+        listing_id=listing_id,
+        active=result.active,
+        items=[present.suggestion(r) for r in result.rows],
+    )
+
+
+@bp.get("/pesantren/<int:pesantren_id>")
+@spec.validate(resp=responses(200, schemas.Pesantren), tags=READ)
+@needs(Scope.READ)
+def pesantren(pesantren_id: int):
+    """A pesantren's public page."""
+    p = visible_pesantren(acting_user(), pesantren_id)
+    rep = deal_queries.reputation(p.id)
+    return schemas.Pesantren(
+        id=p.id,
+        name=p.name,
+        kopontren_name=p.kopontren_name,
+        regency_code=p.regency_code,
+        regency_name=p.regency.name,
+        status=p.status,
+        santri_count=p.santri_count,
+        products=p.products or "",
+        lat=p.lat,
+        lon=p.lon,
+        reputation=schemas.Reputation(
+            completed=rep.completed_deals,
+            rating_count=rep.ratings,
+            rating_average=rep.average_rating,
+        ),
+    )
+
+
+@bp.get("/proposals")
+@spec.validate(resp=responses(200, schemas.ProposalList), tags=READ)
+@needs(Scope.READ)
+def proposals():
+    """The clearing run's open proposals for the token's pesantren."""
+    user = acting_user()
+    found = matching.my_proposals(user.pesantren_id) if user.pesantren_id else []
+    return schemas.ProposalList(items=[schemas.Proposal.model_validate(p) for p in found])
+
+
+@bp.get("/deals")
+@spec.validate(resp=responses(200, schemas.DealList), tags=READ)
+@needs(Scope.READ)
+def deals():
+    """The token's pesantren's deals (staff: the most recent deals), newest first."""
+    user = acting_user()
+    found = deal_queries.recent_deals() if user.is_staff else deal_queries.my_deals(user)
+    return schemas.DealList(items=[present.deal_summary(d) for d in found])
+
+
+@bp.get("/deals/<int:deal_id>")
+@spec.validate(resp=responses(200, schemas.Deal), tags=READ)
+@needs(Scope.READ)
+def deal(deal_id: int):
+    """One deal with its versions, payments and delivery (another pesantren's: 404)."""
+    user = acting_user()
+    found = visible_deal(user, deal_id)
+    return present.deal(found, user, deal_services.amount_due(found))
+
+
+@bp.get("/notifications")
+@spec.validate(resp=responses(200, schemas.NotificationList), tags=READ)
+@needs(Scope.READ)
+def notifications():
+    """The token owner's latest notifications."""
+    found = deal_queries.notifications(acting_user())
+    return schemas.NotificationList(items=[present.notification(n) for n in found])
+
+
+def _staff_filters(query: schemas.StaffQuery) -> Filters:
+    """The dashboard's filters: the default period, a commodity slug, a regency code."""
+    require_staff(acting_user())
+    start, end = default_period(today_wib())
+    start, end = query.start or start, query.end or end
+    if start > end:
+        raise Invalid(_l("Tanggal akhir sebelum tanggal awal."), field="end")
+    chosen = next((c for c in dashboard.commodities() if c.slug == query.commodity), None)
+    codes = {r.code for r in dashboard.regencies()}
+    regency = query.regency if query.regency in codes else None
+    return Filters(
+        start, end, chosen.id if chosen else None, regency, chosen.slug if chosen else None
+    )
+
+
+@bp.get("/staff/figures")
+@spec.validate(query=schemas.StaffQuery, resp=responses(200, schemas.Figures), tags=("staff",))
+@needs(Scope.STAFF)
+def staff_figures(query: schemas.StaffQuery):
+    """The staff dashboard's figures for a period (staff tokens)."""
+    f = _staff_filters(query)
+    figures = dashboard.figures(f, today_wib())
+    values = {k: v for k, v in vars(figures).items() if isinstance(v, int | float) or v is None}
+    return schemas.Figures(start=f.start, end=f.end, figures=values)
+
+
+@bp.get("/staff/flows")
+@spec.validate(query=schemas.StaffQuery, resp=responses(200, schemas.FlowList), tags=("staff",))
+@needs(Scope.STAFF)
+def staff_flows(query: schemas.StaffQuery):
+    """The trade flows between pesantren: one row per seller and buyer (staff tokens)."""
+    f = _staff_filters(query)
+    items = [schemas.Flow(**vars(e)) for e in dashboard.edges(f)]
+    return schemas.FlowList(start=f.start, end=f.end, items=items)

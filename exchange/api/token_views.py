@@ -1,0 +1,73 @@
+"""The account page's API tokens: make one (shown once), revoke one."""
+
+from __future__ import annotations
+
+from flask import Blueprint, flash, redirect, render_template, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user, login_required
+from flask_wtf import FlaskForm
+from wtforms import StringField
+from wtforms.validators import Length
+
+from exchange.api import tokens
+from exchange.api.scopes import Scope, allowed_scopes
+from exchange.errors import Invalid
+from exchange.listings.forms import CheckboxesField
+from exchange.site.forms import show_error
+
+bp = Blueprint("api_tokens", __name__, url_prefix="/akun/token")
+
+SCOPE_LABELS = {
+    Scope.READ: _l("Baca (pasar, usulan, transaksi, notifikasi)"),
+    Scope.LISTINGS: _l("Listing (pasang, ubah, tarik)"),
+    Scope.DEALS: _l("Transaksi (tawar, setujui, bayar, kirim, terima, nilai)"),
+    Scope.STAFF: _l("Staf (angka dan arus perdagangan)"),
+}
+
+
+class TokenForm(FlaskForm):
+    name = StringField(_l("Nama token"), validators=[Length(max=120)])
+    scopes = CheckboxesField(_l("Cakupan"), choices=[])
+
+
+def token_form(user) -> TokenForm:
+    form = TokenForm(prefix="t")
+    form.scopes.choices = [(s.value, SCOPE_LABELS[s]) for s in allowed_scopes(user.is_staff)]
+    return form
+
+
+@bp.app_template_global("api_token_section")
+def token_section(user) -> dict:
+    """What the account page shows: the live tokens and the form (a template global)."""
+    if not tokens.may_hold_tokens(user):
+        return {"allowed": False}
+    return {"allowed": True, "tokens": tokens.tokens_of(user), "form": token_form(user)}
+
+
+@bp.post("/")
+@login_required
+def create():
+    form = token_form(current_user)
+    if form.validate_on_submit():
+        try:
+            token, plaintext = tokens.create_token(current_user, form.name.data, form.scopes.data)
+        except Invalid as exc:
+            show_error(form, exc)
+        else:
+            # Shown once, on this page (never in a flash cookie), and never stored in clear.
+            return render_template("api/token_created.html", token=token, plaintext=plaintext)
+    flash(
+        " ".join(str(e) for errs in form.errors.values() for e in errs)
+        or _("Periksa isian token."),
+        "error",
+    )
+    return redirect(url_for("auth.account", _anchor="token-api"))
+
+
+@bp.post("/<int:token_id>/cabut")
+@login_required
+def revoke(token_id: int):
+    token = tokens.revoke_token(current_user, token_id)
+    flash(_("Token %(name)s dicabut.", name=token.name), "info")
+    return redirect(url_for("auth.account", _anchor="token-api"))

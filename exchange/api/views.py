@@ -1,0 +1,62 @@
+"""The API blueprint: the token check around every view, the OpenAPI document and its docs page.
+
+The read and write endpoints live in read_views.py and write_views.py (imported at the end).
+"""
+
+from __future__ import annotations
+
+from importlib import resources
+
+from flask import Blueprint, Response, abort, jsonify, render_template
+
+from exchange.api import guard, idempotency
+from exchange.api.spec import document
+from exchange.extensions import csrf
+
+bp = Blueprint("api", __name__, url_prefix="/api/v1")
+# Bearer tokens, never cookies, authenticate the API (guard.py): a forged cross-site form
+# carries no token and is refused with 401 before any view runs, so CSRF tokens add nothing.
+csrf.exempt(bp)
+
+# Swagger UI, as the offapi package ships it (no CDN: the server and its users are offline).
+ASSETS = {
+    "swagger-ui.css": ("swagger_style.css", "text/css"),
+    "swagger-ui-bundle.js": ("swagger_bundle.js", "text/javascript"),
+    "swagger-ui-standalone-preset.js": ("swagger_preset.js", "text/javascript"),
+}
+
+
+@bp.before_request
+def authenticate():
+    guard.check_request()
+    return idempotency.replay()
+
+
+@bp.after_request
+def finish(response):
+    idempotency.remember(response)
+    return guard.add_rate_headers(response)
+
+
+@bp.get("/openapi.json")
+def openapi():
+    return jsonify(document())
+
+
+@bp.get("/docs")
+def docs():
+    return render_template("api/docs.html")
+
+
+@bp.get("/docs/assets/<name>")
+def docs_asset(name: str):
+    if name not in ASSETS:
+        abort(404)
+    filename, mimetype = ASSETS[name]
+    body = (resources.files("offapi") / filename).read_bytes()
+    response = Response(body, mimetype=mimetype)
+    response.headers["Cache-Control"] = "public, max-age=86400"
+    return response
+
+
+from exchange.api import read_views, write_views  # noqa: E402, F401 - routes on bp

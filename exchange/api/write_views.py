@@ -1,0 +1,1 @@
+"""Write endpoints (filled in below)."""
