@@ -1,0 +1,88 @@
+"""Writes through the API: the same services as the pages, Idempotency-Key, rate limits."""
+
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import func, select
+
+from exchange.deals.models import Deal, Payment
+from exchange.extensions import db
+from exchange.listings.models import Listing
+from tests.api.helpers import bearer, build_world
+from tests.api.test_tokens_and_scopes import LISTING
+
+
+@pytest.fixture
+def world(app):
+    with app.app_context():
+        return build_world()
+
+
+def _count(app, model) -> int:
+    with app.app_context():
+        return db.session.scalar(select(func.count()).select_from(model))
+
+
+def test_a_retried_create_answers_the_same_and_posts_one_listing(app, client, world):
+    headers = bearer(world.seller_token, **{"Idempotency-Key": "create-1"})
+    first = client.post("/api/v1/listings", json=LISTING, headers=headers)
+    again = client.post("/api/v1/listings", json=LISTING, headers=headers)
+    assert first.status_code == 201 and again.status_code == 201
+    assert again.json == first.json and again.headers["Idempotent-Replayed"] == "true"
+    assert _count(app, Listing) == 3
+    other = client.post("/api/v1/listings", json={**LISTING, "price": 9}, headers=headers)
+    assert other.status_code == 422  # the same key with another body
+    missing = client.post("/api/v1/listings", json=LISTING, headers=bearer(world.seller_token))
+    assert missing.status_code == 400 and missing.mimetype == "application/problem+json"
+    assert _count(app, Listing) == 3
+
+
+def test_refused_listing_names_each_field(client, world):
+    bad = {**LISTING, "commodity": "tidak-ada", "side": "x"}
+    r = client.post(
+        "/api/v1/listings", json=bad, headers=bearer(world.seller_token, **{"Idempotency-Key": "b"})
+    )
+    assert r.status_code == 400
+    assert {e["field"] for e in r.json["errors"]} >= {"commodity", "side"}
+
+
+def test_negotiate_accept_and_pay_once_through_the_api(app, client, world):
+    def post(token, path, body, key):
+        return client.post(path, json=body, headers=bearer(token, **{"Idempotency-Key": key}))
+
+    opened = post(world.buyer_token, "/api/v1/deals", {"listing_id": world.offer_id}, "o1")
+    assert opened.status_code == 201, opened.json
+    deal = opened.json
+    assert (
+        post(world.buyer_token, "/api/v1/deals", {"listing_id": world.offer_id}, "o1").json == deal
+    )
+    accepted = post(
+        world.seller_token, f"/api/v1/deals/{deal['id']}/accept", {"seen_version": 1}, "a1"
+    )
+    assert accepted.status_code == 200, accepted.json
+    assert accepted.json["state"] == "signed" and accepted.json["contract_number"]
+    pay = {"amount": accepted.json["amount_due"], "paid_on": accepted.json["signed_at"][:10]}
+    first = post(world.buyer_token, f"/api/v1/deals/{deal['id']}/payments", pay, "p1")
+    again = post(world.buyer_token, f"/api/v1/deals/{deal['id']}/payments", pay, "p1")
+    assert first.status_code == 201, first.json
+    assert again.json == first.json
+    with app.app_context():
+        assert db.session.scalar(select(func.count()).select_from(Payment)) == 1
+    outsider = post(world.outsider_token, f"/api/v1/deals/{deal['id']}/ship", {}, "s1")
+    assert outsider.status_code == 404
+    with app.app_context():
+        assert db.session.get(Deal, deal["id"]).state == "signed"
+
+
+def test_rate_limit_per_token_with_ratelimit_headers(app, client, world):
+    app.config["API_RATE_LIMIT"] = 3
+    answers = [
+        client.get("/api/v1/regencies", headers=bearer(world.seller_token)) for _ in range(4)
+    ]
+    assert [a.status_code for a in answers] == [200, 200, 200, 429]
+    assert answers[0].headers["RateLimit-Policy"] == '"token";q=3;w=60'
+    assert answers[2].headers["RateLimit"].startswith('"token";r=0;')
+    assert int(answers[3].headers["Retry-After"]) >= 1
+    assert answers[3].mimetype == "application/problem+json"
+    # another token has its own budget
+    assert client.get("/api/v1/regencies", headers=bearer(world.buyer_token)).status_code == 200
