@@ -146,7 +146,43 @@ EXPECTED = {
     ("GET", "netting.show"): PARTY_READS,
     ("POST", "netting.confirm"): OWN,
     ("POST", "netting.decline"): OWN,
+    # The account page's API tokens (an unknown token: 404).
+    ("POST", "api_tokens.create"): SIGNED_IN,
+    ("POST", "api_tokens.revoke"): (L, 404, 404, 404, 404),
+    # The JSON API: its document and docs page are public; everything else needs a bearer
+    # token, so every cookie role here is refused (401): a browser session cannot drive it.
+    ("GET", "api.openapi"): ALL_OK,
+    ("GET", "api.docs"): ALL_OK,
+    ("GET", "api.docs_asset"): (404,) * 5,  # an unknown asset name
 }
+API_NO_COOKIE = (401,) * 5
+for _method, _endpoint in [
+    ("GET", "commodities"),
+    ("GET", "regencies"),
+    ("GET", "market"),
+    ("GET", "listing"),
+    ("GET", "suggestions"),
+    ("GET", "pesantren"),
+    ("GET", "proposals"),
+    ("GET", "deals"),
+    ("GET", "deal"),
+    ("GET", "notifications"),
+    ("GET", "staff_figures"),
+    ("GET", "staff_flows"),
+    ("POST", "create_listing"),
+    ("PUT", "update_listing"),
+    ("POST", "withdraw_listing"),
+    ("POST", "open_deal"),
+    ("POST", "counter"),
+    ("POST", "accept"),
+    ("POST", "reject"),
+    ("POST", "withdraw"),
+    ("POST", "pay"),
+    ("POST", "ship"),
+    ("POST", "receive"),
+    ("POST", "rate"),
+]:
+    EXPECTED[(_method, f"api.{_endpoint}")] = API_NO_COOKIE
 # Endpoints whose table entry needs an object other than the open deal.
 SIGNED_DEAL = {
     "deals.contract",
@@ -222,6 +258,7 @@ def test_every_route_and_role_answers_the_right_code(app, world):
         "delivery_id": 999_999,
         "run_id": world.netting_run_id,
         "notification_id": 999_999,
+        "token_id": 999_999,
     }
     emails = {
         "visitor": None,

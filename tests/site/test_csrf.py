@@ -45,9 +45,17 @@ def test_every_post_route_refuses_a_missing_token(app, client, csrf_on, auth):
     # RFC 8058 one-click unsubscribe is the one exemption: its signed token is the protection
     # (tested in tests/digests/test_views.py); here a forged token answers 404.
     assert exempt == {"exchange.digests.views.unsubscribe"}
+    # The JSON API is the one exempt blueprint: it authenticates by bearer token only, so this
+    # signed-in cookie session without a token is refused (401) before any view runs.
+    assert {bp.name for bp in app.extensions["csrf"]._exempt_blueprints} == {"api"}
     for url in urls:
         response = client.post(url, data={"reason": "x"})
-        expected = 404 if url.startswith("/ringkasan/berhenti/") else 400
+        if url.startswith("/ringkasan/berhenti/"):
+            expected = 404
+        elif url.startswith("/api/"):
+            expected = 401
+        else:
+            expected = 400
         assert response.status_code == expected, url
 
 
