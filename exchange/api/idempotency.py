@@ -8,6 +8,7 @@ running (409). The answer is stored after the view; a 5xx frees the key for a re
 from __future__ import annotations
 
 import hashlib
+from datetime import datetime, timedelta
 
 from flask import Response, current_app, g, request
 from flask_babel import lazy_gettext as _l
@@ -15,11 +16,16 @@ from sqlalchemy import delete, select
 from sqlalchemy.exc import IntegrityError
 
 from exchange.api.models import IdempotentAnswer
+from exchange.db import utcnow
 from exchange.errors import Conflict, DomainError
 from exchange.extensions import db
 
 HEADER = "Idempotency-Key"
 MAX_KEY = 80
+# A claim this old with no answer was left by a request that died (a killed worker): free.
+ABANDONED = timedelta(minutes=2)
+# Stored answers are kept this long; a retry after that acts again (clients retry in minutes).
+KEEP = timedelta(hours=24)
 
 
 class KeyReused(DomainError):
@@ -53,7 +59,7 @@ def client_token(key: str) -> str:
     return "api-" + hashlib.sha256(f"{g.api_token.id}:{key}".encode()).hexdigest()[:40]
 
 
-def replay():
+def replay(retry: bool = True):
     """Claim the key, or answer with the stored answer. Raises KeyReused, StillRunning."""
     view = current_app.view_functions.get(request.endpoint or "")
     token = getattr(g, "api_token", None)
@@ -76,6 +82,15 @@ def replay():
             IdempotentAnswer.token_id == token.id, IdempotentAnswer.key == key
         )
     )
+    if (
+        found is not None
+        and found.status == 0
+        and retry
+        and utcnow() - found.created_at > ABANDONED
+    ):
+        db.session.delete(found)
+        db.session.commit()
+        return replay(retry=False)
     if found is None or found.status == 0:
         raise StillRunning()
     if found.fingerprint != fingerprint:
@@ -87,14 +102,15 @@ def replay():
 
 
 def remember(response) -> None:
-    """Store the answer under the claimed key (a 5xx frees the key instead)."""
+    """Store the answer under the claimed key. A 5xx, or a request the schema refused before
+    the view ran, frees the key instead: the corrected retry may use it."""
     key = getattr(g, "api_idempotency", None)
     if key is None:
         return
     g.api_idempotency = None
     db.session.rollback()  # whatever the view left unfinished is not ours to commit
     where = (IdempotentAnswer.token_id == g.api_token.id, IdempotentAnswer.key == key)
-    if response.status_code >= 500:
+    if response.status_code >= 500 or g.get("api_request_invalid"):
         db.session.execute(delete(IdempotentAnswer).where(*where))
     else:
         row = db.session.scalar(select(IdempotentAnswer).where(*where))
@@ -102,3 +118,12 @@ def remember(response) -> None:
             row.status = response.status_code
             row.body = response.get_data(as_text=True)
     db.session.commit()
+
+
+def prune(now: datetime) -> int:
+    """Forget the answers older than KEEP (the expiry job). Returns how many."""
+    result = db.session.execute(
+        delete(IdempotentAnswer).where(IdempotentAnswer.created_at < now - KEEP)
+    )
+    db.session.commit()
+    return result.rowcount

@@ -6,6 +6,7 @@ from __future__ import annotations
 import base64
 import binascii
 
+from flask import request
 from flask_babel import lazy_gettext as _l
 
 from exchange.api import present, schemas
@@ -70,8 +71,6 @@ def _cursor(page: int) -> str:
 @needs(Scope.READ)
 def market(query: schemas.MarketQuery):
     """The market: the filters, sorting, distance and keywords of /pasar, one page at a time."""
-    from flask import request
-
     page = _page_of(query.cursor)
     known_c, known_r = listing_queries.filter_choices()
     filters, notices = parse_market(

@@ -8,7 +8,10 @@ are described (strict mode).
 
 from __future__ import annotations
 
-from flask import current_app
+import copy
+
+from flask import current_app, g
+from flask_babel import gettext as _
 from spectree import Response, SecurityScheme, SpecTree
 from spectree.models import SecureType, SecuritySchemeData
 
@@ -24,8 +27,6 @@ class RequestInvalid(Invalid):
 
     def __init__(self, problems: list[tuple[str | None, str]]):
         self.problems = problems
-        from flask_babel import gettext as _
-
         super().__init__(_("Isi permintaan tidak sesuai dengan skema API."))
 
     def details(self) -> list[tuple[str | None, str]]:
@@ -35,6 +36,7 @@ class RequestInvalid(Invalid):
 def _before(req, resp, req_validation_error, instance, model_adapter=None):
     """spectree's refusal of a request becomes the API's one error shape (problem+json)."""
     if req_validation_error is not None:
+        g.api_request_invalid = True  # frees an Idempotency-Key: the view never ran
         problems = []
         for err in req_validation_error.errors()[:20]:
             where = ".".join(str(p) for p in err.get("loc", ())) or None
@@ -84,8 +86,7 @@ def document() -> dict:
     cached = current_app.extensions.get("api_openapi")
     if cached is not None:
         return cached
-    doc = spec._generate_spec()
-    doc.pop("tags", None) if not doc.get("tags") else None
+    doc = copy.deepcopy(spec.spec)
     for operations in doc["paths"].values():
         for operation in operations.values():
             for code, answer in operation.get("responses", {}).items():

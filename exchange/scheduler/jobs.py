@@ -4,7 +4,8 @@
 - digests: ``exchange.digests.services.run_digests``, then outbox delivery;
 - expiry: ``exchange.listings.services.expire_listings`` (listings past their window),
   ``exchange.deals.services.expire_stale_moves`` (negotiations left unanswered) and
-  ``exchange.auth.throttle.prune`` (attempt counters whose window ended);
+  ``exchange.auth.throttle.prune`` (attempt counters whose window ended) and
+  ``exchange.api.idempotency.prune`` (the API's stored answers after a day);
 - reminders: ``exchange.deals.reminders.send_reminders`` (one e-mail per manager per day when
   deals wait on their pesantren);
 - netting: ``exchange.netting.services.start_run`` (weekly; the parties then confirm);
@@ -40,6 +41,7 @@ def send_digests(period: str, now: datetime | None = None) -> dict:
 
 def expire(now: datetime | None = None) -> dict:
     """Mark listings whose window has passed as expired; expire unanswered negotiation moves."""
+    from exchange.api.idempotency import prune as prune_answers
     from exchange.auth.throttle import prune
     from exchange.deals.services import expire_stale_moves
     from exchange.listings.services import expire_listings
@@ -50,6 +52,7 @@ def expire(now: datetime | None = None) -> dict:
         "listings": expire_listings(today),
         "moves": expire_stale_moves(now),
         "throttles": prune(now),  # attempt counters of windows that have ended
+        "api_answers": prune_answers(now),  # Idempotency-Key answers older than a day
     }
 
 

@@ -33,11 +33,11 @@ CHECKS = [
 def _operations() -> list[tuple[str, str]]:
     """Every (method, path) of the document, read from an app that needs no database."""
     from exchange import create_app
-    from exchange.api.spec import spec
+    from exchange.api.spec import document
 
     app = create_app("testing", DATABASE_URL="sqlite://")
     with app.app_context():
-        doc = spec._generate_spec()
+        doc = document()
     return sorted((m.upper(), p) for p, ops in doc["paths"].items() for m in ops)
 
 

@@ -37,6 +37,13 @@ def test_a_retried_create_answers_the_same_and_posts_one_listing(app, client, wo
     assert _count(app, Listing) == 3
 
 
+def test_a_request_the_schema_refuses_leaves_its_key_free_for_the_corrected_retry(client, world):
+    headers = bearer(world.seller_token, **{"Idempotency-Key": "fix-1"})
+    wrong = client.post("/api/v1/listings", json={**LISTING, "quantity": "many"}, headers=headers)
+    assert wrong.status_code == 400 and wrong.json["errors"][0]["field"] == "quantity"
+    assert client.post("/api/v1/listings", json=LISTING, headers=headers).status_code == 201
+
+
 def test_refused_listing_names_each_field(client, world):
     bad = {**LISTING, "commodity": "tidak-ada", "side": "x"}
     r = client.post(
@@ -86,3 +93,34 @@ def test_rate_limit_per_token_with_ratelimit_headers(app, client, world):
     assert answers[3].mimetype == "application/problem+json"
     # another token has its own budget
     assert client.get("/api/v1/regencies", headers=bearer(world.buyer_token)).status_code == 200
+
+
+def test_a_claim_left_by_a_dead_request_frees_its_key_and_old_answers_are_pruned(
+    app, client, world
+):
+    from datetime import timedelta
+
+    from exchange.api.idempotency import prune
+    from exchange.api.models import IdempotentAnswer
+    from exchange.api.tokens import authenticate
+    from exchange.db import utcnow
+
+    headers = bearer(world.seller_token, **{"Idempotency-Key": "dead-1"})
+    with app.app_context():
+        token = authenticate(world.seller_token)
+        claim = IdempotentAnswer(
+            token_id=token.id, key="dead-1", fingerprint="x", status=0, body=""
+        )
+        db.session.add(claim)
+        db.session.commit()
+    running = client.post("/api/v1/listings", json=LISTING, headers=headers)
+    assert running.status_code == 409  # the first request may still be running
+    with app.app_context():
+        claim = db.session.scalar(select(IdempotentAnswer))
+        claim.created_at = utcnow() - timedelta(minutes=5)
+        db.session.commit()
+    assert client.post("/api/v1/listings", json=LISTING, headers=headers).status_code == 201
+    with app.app_context():
+        assert prune(utcnow()) == 0
+        assert prune(utcnow() + timedelta(days=2)) == 1
+        assert db.session.scalar(select(func.count()).select_from(IdempotentAnswer)) == 0
