@@ -12,7 +12,7 @@ BENCH_DIGESTS_URL ?= postgresql+psycopg://postgres@127.0.0.1:5432/bench_digests
 .DEFAULT_GOAL := help
 .PHONY: help install translations db-upgrade seed run serve scheduler test test-sqlite test-pg \
         lint audit format extract-messages bench bench-market bench-matching bench-matching-scale \
-        bench-suggestions bench-clearing bench-digests bench-dashboard bench-web bench-netting clean
+        bench-suggestions bench-api bench-clearing bench-digests bench-dashboard bench-web bench-netting clean
 
 help: ## List the targets
 	@grep -E '^[a-zA-Z_-]+:.*?## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*?## "}; {printf "  %-18s %s\n", $$1, $$2}'
@@ -102,6 +102,9 @@ bench-web: install ## Pages under load: gunicorn + PostgreSQL (BENCH_WEB_URL), d
 
 bench-market: install ## Time the market page with 50,000 listings in PostgreSQL (BENCH_MARKET_URL)
 	$(BIN)/python benchmarks/bench_market.py
+
+bench-api: install ## The JSON API beside the market page it mirrors: 50,000 listings (BENCH_API_URL)
+	$(BIN)/python benchmarks/bench_api.py
 
 bench-dashboard: install ## Time the staff dashboard pages: 100,000 contracts, 5,000 pesantren (PostgreSQL)
 	PYTHONPATH=. $(BIN)/python benchmarks/bench_dashboard.py
