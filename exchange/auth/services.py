@@ -17,7 +17,7 @@ from exchange.auth.permissions import require_admin
 from exchange.db import utcnow
 from exchange.errors import Invalid, NotFound, RateLimited
 from exchange.extensions import db
-from exchange.site.forms import looks_like_html
+from exchange.texts import looks_like_html
 
 EMAIL_RE = re.compile(r"^[^@\s<>]+@[^@\s<>]+\.[^@\s<>]+$")
 

@@ -20,7 +20,7 @@ from wtforms.validators import InputRequired, Length, NumberRange, Optional, Val
 from exchange.deals import akad as rules
 from exchange.deals import bounds
 from exchange.numbers import parse_whole
-from exchange.site.forms import WholeField
+from exchange.web.forms import WholeField
 
 PRICE_MAX = _l("Harga satuan terlalu tinggi: paling banyak Rp 1.000.000.000.")
 QUANTITY_MAX = _l("Jumlah terlalu besar: paling banyak 10.000.000.")

@@ -96,19 +96,6 @@ def receive_form(deal: Deal) -> ReceiveForm:
     return form
 
 
-def form_refusal(form, error) -> None:
-    """Put a service's refusal next to the field it names (or above the form)."""
-    reasons = getattr(error, "reasons", None) or [None]
-    for reason in reasons:
-        message = services.reason_text(reason) if reason else error.message
-        field = reason.field if reason else error.field
-        target = getattr(form, field, None) if field else None
-        if target is not None and hasattr(target, "errors"):
-            target.errors = [*target.errors, message]
-        else:
-            form.form_errors.append(message)
-
-
 def _fmt_version(deal: Deal, v) -> dict:
     grade = deal.commodity.grade_label(v.grade) if v.grade else "-"
     schedule = ", ".join(

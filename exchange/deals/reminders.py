@@ -22,12 +22,12 @@ from exchange.db import utcnow
 from exchange.deals.models import Deal
 from exchange.deals.notify import deal_label
 from exchange.deals.states import OPEN, Action, Side, awaited_action
-from exchange.digests.links import link_builder
 from exchange.digests.periods import WIB
 from exchange.extensions import db
 from exchange.i18n import rupiah, short_date
 from exchange.mail.models import OutboxMessage
 from exchange.mail.outbox import queue_email
+from exchange.web.links import link_builder
 
 MAX_LISTED = 10  # deals named in one e-mail; the rest are counted
 

@@ -44,6 +44,10 @@ class TermsRefused(Invalid):
         self.reasons = reasons
         super().__init__(reason_text(reasons[0]), field=reasons[0].field)
 
+    @property
+    def details(self) -> list[tuple]:
+        return [(reason_text(r), r.field) for r in self.reasons]
+
 
 def reason_text(reason: rules.Reason):
     params = {}

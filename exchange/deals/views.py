@@ -33,6 +33,7 @@ from exchange.deals.forms import (
 )
 from exchange.errors import DomainError, Forbidden, NotFound
 from exchange.listings.queries import visible_listing
+from exchange.web.refusals import flash_refusal, show_refusal
 
 bp = Blueprint("deals", __name__, url_prefix="/kesepakatan")
 
@@ -105,7 +106,7 @@ def open():  # noqa: A001 - the endpoint is named deals.open
                 client_token=form.client_token.data,
             )
         except DomainError as error:
-            present.form_refusal(form, error)
+            show_refusal(form, error)
         else:
             flash(_("Negosiasi dibuka; menunggu jawaban pihak lain."), "success")
             return redirect(url_for("deals.detail", deal_id=deal.id, _anchor="pesan"))
@@ -148,7 +149,7 @@ def counter(deal_id: int):
                 form.message.data or "",
             )
         except DomainError as error:
-            present.form_refusal(form, error)
+            show_refusal(form, error)
         else:
             flash(_("Tawaran balik dikirim."), "success")
             return redirect(url_for("deals.detail", deal_id=deal_id, _anchor="pesan"))
@@ -163,7 +164,7 @@ def accept(deal_id: int):
     try:
         contract = services.accept(current_user, deal_id, version_of(form))
     except DomainError as error:
-        flash(str(error.message), "error")
+        flash_refusal(error)
     else:
         flash(_("Kesepakatan diterima. Kontrak %(n)s dibuat.", n=contract.number), "success")
     return redirect(url_for("deals.detail", deal_id=deal_id))
@@ -192,7 +193,7 @@ def move(deal_id: int, action: str):
     try:
         service(current_user, deal_id, form.note.data or "")
     except DomainError as error:
-        flash(str(error.message), "error")
+        flash_refusal(error)
     else:
         flash(_("Langkah dicatat."), "success")
     return redirect(url_for("deals.detail", deal_id=deal_id))
@@ -204,7 +205,7 @@ def _form_move(deal_id: int, form, name: str, call):
         try:
             call()
         except DomainError as error:
-            present.form_refusal(form, error)
+            show_refusal(form, error)
         else:
             flash(_("Langkah dicatat."), "success")
             return redirect(url_for("deals.detail", deal_id=deal_id, _anchor="pesan"))
@@ -309,9 +310,7 @@ def untie_bundle(deal_id: int):
     try:
         kept = reciprocal.untie_bundle(current_user, deal_id)
     except DomainError as error:
-        if error.status_code == 404:
-            raise
-        flash(str(error.message), "error")
+        flash_refusal(error)
     else:
         flash(
             _("Permintaan pelepasan paket dikirim.") if kept else _("Paket timbal balik dilepas."),
@@ -353,9 +352,7 @@ def tie_bundle(deal_id: int):
     try:
         reciprocal.tie_bundle(current_user, deal_id, int(form.other_deal_id.data))
     except DomainError as error:
-        if error.status_code == 404:
-            raise
-        flash(str(error.message), "error")
+        flash_refusal(error)
     else:
         flash(_("Kedua kesepakatan diikat sebagai kesepakatan timbal balik."), "success")
     return redirect(url_for("deals.detail", deal_id=deal_id))

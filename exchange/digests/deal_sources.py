@@ -14,10 +14,10 @@ from sqlalchemy.orm import selectinload
 from exchange.catalogue.models import Commodity
 from exchange.deals.models import Contract, Deal, DealEvent, TermsVersion
 from exchange.deals.states import Action, Side, State, awaited_action
-from exchange.digests.links import Link
 from exchange.digests.periods import WIB, Window
 from exchange.digests.rows import DealTaskRow, DisputeRow, MoveRow, TradeFigureRow
 from exchange.extensions import db
+from exchange.web.links import Link
 
 #: A completed deal asks its parties for a rating for this many days after completion.
 RATE_WITHIN_DAYS = 14

@@ -11,7 +11,6 @@ import numpy as np
 from sqlalchemy import or_, select
 
 from exchange.catalogue.models import Commodity
-from exchange.digests.links import Link
 from exchange.digests.periods import WIB, Window
 from exchange.digests.rows import PartnerRow, ProposalRow, SuggestionRow
 from exchange.extensions import db
@@ -30,6 +29,7 @@ from exchange.matching.queries import (
 )
 from exchange.matching.reciprocal import reciprocal_rows
 from exchange.pesantren.models import Pesantren
+from exchange.web.links import Link
 
 #: Suggestions are computed for at most this many of a reader's listings (the newest ones).
 SUGGESTION_LISTINGS = 3

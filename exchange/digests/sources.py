@@ -16,7 +16,6 @@ from sqlalchemy import func, or_, select
 
 from exchange.catalogue.models import Commodity
 from exchange.digests import deal_sources, match_sources
-from exchange.digests.links import Link
 from exchange.digests.periods import WIB, Window
 from exchange.digests.rows import (
     ExpiringListingRow,
@@ -30,6 +29,7 @@ from exchange.extensions import db
 from exchange.listings.models import Listing, ListingStatus, Side
 from exchange.netting import queries as netting_queries
 from exchange.pesantren.models import Pesantren, PesantrenStatus
+from exchange.web.links import Link
 
 Batch = dict[int, list]
 

@@ -18,7 +18,7 @@ from exchange.listings.quantity import TRADE_UNITS, UnitProblem, to_commodity_un
 from exchange.listings.queries import SORTS, MarketFilters
 from exchange.listings.rules import AKAD_CHOICES, Limits, ListingInput, is_official_reference
 from exchange.numbers import parse_decimal, parse_whole
-from exchange.site.forms import DecimalText, ParsedField, WholeField
+from exchange.web.forms import DecimalText, ParsedField, WholeField
 
 AKAD_LABELS = {
     "tunai": _l("Tunai"),

@@ -8,9 +8,9 @@ from flask import Blueprint, current_app, jsonify, redirect, render_template, re
 from flask_login import current_user
 from sqlalchemy import text
 
-from exchange.auth.views import safe_next
 from exchange.extensions import db
 from exchange.i18n import LANG_COOKIE
+from exchange.web.urls import safe_next
 
 bp = Blueprint("site", __name__)
 
