@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from decimal import Decimal
-from zoneinfo import ZoneInfo
 
 from flask import Flask, current_app, has_request_context, request
 from flask_babel import format_date, format_datetime, format_decimal, get_locale, gettext
@@ -13,7 +12,6 @@ from flask_login import current_user
 from exchange.clock import today_wib
 from exchange.deals.akad import AKAD_LABELS
 
-WIB = ZoneInfo("Asia/Jakarta")
 LANG_COOKIE = "lang"
 
 
@@ -98,10 +96,6 @@ def short_datetime(value: datetime | None) -> str:
     if value is None:
         return "-"
     return format_datetime(value, "d MMM yyyy HH.mm") + " WIB"
-
-
-def to_wib(value: datetime) -> datetime:
-    return value.astimezone(WIB)
 
 
 def register_formatting(app: Flask) -> None:

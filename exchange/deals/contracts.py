@@ -7,10 +7,10 @@ from datetime import datetime
 from sqlalchemy import select
 
 from exchange.auth.models import User
+from exchange.clock import to_wib
 from exchange.deals import akad as rules
 from exchange.deals.models import Contract, Deal, TermsVersion
 from exchange.extensions import db
-from exchange.i18n import to_wib
 
 
 def document_number(prefix: str, number: int, when: datetime) -> str:

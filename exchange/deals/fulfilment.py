@@ -9,6 +9,7 @@ from datetime import date
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.exc import IntegrityError
 
+from exchange.clock import to_wib, today_wib
 from exchange.db import utcnow
 from exchange.deals import akad as rules
 from exchange.deals import queries, ribawi, services
@@ -17,7 +18,6 @@ from exchange.deals.notify import notify
 from exchange.deals.services import (
     _amount_due,
     _other_pesantren,
-    _today,
     apply_move,
     context,
     contract_date,
@@ -28,7 +28,6 @@ from exchange.deals.services import (
 from exchange.deals.states import Action, Side, decide
 from exchange.errors import Conflict, IllegalTransition, Invalid
 from exchange.extensions import db
-from exchange.i18n import to_wib
 from exchange.listings import quantity as listing_quantity
 
 
@@ -85,7 +84,7 @@ def record_payment(actor, deal_id: int, amount: int, paid_on: date, note: str = 
             _amount_due(deal),
             paid_on,
             contract_date(deal),
-            _today(),
+            today_wib(),
         )
     )
     now = utcnow()
@@ -158,7 +157,7 @@ def receive(
             paid_now or 0,
             received_on,
             contract_date(deal),
-            _today(),
+            today_wib(),
         )
     )
     now = utcnow()
@@ -214,7 +213,7 @@ def _refuse_unsettled_ribawi_bundle(deal: Deal) -> None:
         return
     if not ribawi.same_class(services.ribawi_leg(bundle.leg_a), services.ribawi_leg(bundle.leg_b)):
         return
-    if bundle.settled_at is None or to_wib(bundle.settled_at).date() != _today():
+    if bundle.settled_at is None or to_wib(bundle.settled_at).date() != today_wib():
         raise Invalid(
             _l(
                 "Barang ribawi dalam paket timbal balik diserahkan dalam satu majelis: catat "
@@ -313,7 +312,7 @@ def wait_for_goods(actor, deal_id: int, new_due: date | None, note: str = "") ->
     deal = load_deal(deal_id)
     side = side_of(actor, deal)
     _check_allowed(deal, Action.WAIT, side)
-    _refuse(rules.check_wait(new_due, _today()))
+    _refuse(rules.check_wait(new_due, today_wib()))
     apply_move(deal, Action.WAIT, side, actor, note or new_due.isoformat(), delivery_due=new_due)
     notify(deal, _other_pesantren(deal, side), "wait")
     db.session.commit()
@@ -357,7 +356,7 @@ def refund(actor, deal_id: int, amount: int, refunded_on: date, note: str = "") 
             _amount_due(deal),
             refunded_on,
             contract_date(deal),
-            _today(),
+            today_wib(),
         )
     )
     row = Refund(

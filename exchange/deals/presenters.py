@@ -169,9 +169,9 @@ def detail_page(deal: Deal, counter_form=None, forms=None) -> dict:
     forms.setdefault("dispute", DisputeForm(formdata=None))
     forms.setdefault("rate", RatingForm(formdata=None))
     over = services.overpaid(deal) if deal.accepted_version else 0
-    forms.setdefault("refund", RefundForm(formdata=None, amount=over, refunded_on=date.today()))
+    forms.setdefault("refund", RefundForm(formdata=None, amount=over, refunded_on=today_wib()))
     forms.setdefault("wait", WaitForm(formdata=None))
-    forms.setdefault("settle", SettleBundleForm(formdata=None, paid_on=date.today()))
+    forms.setdefault("settle", SettleBundleForm(formdata=None, paid_on=today_wib()))
     note = NoteForm(formdata=None)
     note.version.data = str(deal.terms_version)
     bundle = queries.bundle_of(deal.id)

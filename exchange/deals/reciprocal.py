@@ -10,6 +10,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import or_, select, update
 
 from exchange.audit.services import record
+from exchange.clock import today_wib
 from exchange.db import utcnow
 from exchange.deals import akad as rules
 from exchange.deals import bounds, ribawi, services
@@ -18,7 +19,6 @@ from exchange.deals.models import Bundle, Deal, Payment
 from exchange.deals.notify import notify
 from exchange.deals.queries import bundle_of
 from exchange.deals.services import (
-    _today,
     apply_move,
     contract_date,
     load_deal,
@@ -105,7 +105,7 @@ def settle_bundle(actor, deal_id: int, paid_on: date, note: str = "") -> Bundle:
             )
         if deal.payments:
             raise Invalid(_l("Salah satu kesepakatan sudah dibayar; selisih tidak dapat dicatat."))
-    today = _today()
+    today = today_wib()
     signed_on = max(contract_date(a), contract_date(b))
     _refuse(bounds.check_recorded_date(paid_on, signed_on, today, "paid_on", N_("Tanggal bayar")))
     if ribawi.same_class(services.ribawi_leg(a), services.ribawi_leg(b)) and (

@@ -18,11 +18,11 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
 from exchange.auth.models import Role, User
+from exchange.clock import today_wib
 from exchange.db import utcnow
 from exchange.deals.models import Deal
 from exchange.deals.notify import deal_label
 from exchange.deals.states import OPEN, Action, Side, awaited_action
-from exchange.digests.periods import WIB
 from exchange.extensions import db
 from exchange.i18n import rupiah, short_date
 from exchange.mail.models import OutboxMessage
@@ -83,8 +83,8 @@ def send_reminders(now: datetime | None = None) -> int:
     """Queue a reminder for every active manager with deals waiting on their pesantren, at most
     one per reader per WIB day. Returns how many were queued. Commits once."""
     now = now or utcnow()
-    day = now.astimezone(WIB).date().isoformat()
-    today = now.astimezone(WIB).date()
+    today = today_wib(now)
+    day = today.isoformat()
     waiting = waiting_by_pesantren(open_deals(), today)
     if not waiting:
         return 0

@@ -18,6 +18,7 @@ from sqlalchemy.exc import IntegrityError, OperationalError
 
 from exchange.audit.services import record
 from exchange.auth.permissions import require_trader
+from exchange.clock import to_wib, today_wib
 from exchange.db import utcnow
 from exchange.deals import akad as rules
 from exchange.deals import bounds, dues, prefill, ribawi
@@ -27,11 +28,10 @@ from exchange.deals.notify import notify
 from exchange.deals.states import HOLDS_QUANTITY, N_, Action, Context, Side, State, decide
 from exchange.errors import Conflict, IllegalTransition, Invalid, NotFound
 from exchange.extensions import db
-from exchange.i18n import number, rupiah, short_date, to_wib
+from exchange.i18n import number, rupiah, short_date
 from exchange.listings import quantity as listing_quantity
 from exchange.listings.models import Listing, ListingStatus
 from exchange.listings.models import Side as ListingSide
-from exchange.listings.services import today_wib
 from exchange.matching import queries as matching_instance
 from exchange.matching import services as matching_services
 from exchange.matching.models import Proposal, ProposalStatus
@@ -98,7 +98,7 @@ def context(deal: Deal, today: date | None = None) -> Context:
         buyer_pays_first=rules.buyer_pays_first(terms_akad) and deal.paid < _amount_due(deal),
         shortfall_choice=accepted
         and state in (State.SIGNED, State.SHIPPED)
-        and rules.shortfall_choice_open(terms_akad, deal.due_date, today or _today()),
+        and rules.shortfall_choice_open(terms_akad, deal.due_date, today or today_wib()),
         refund_owed=accepted and overpaid(deal) > 0,
         payment_due=bool(signed and payment_due(deal, today).amount > 0),
     )
@@ -196,10 +196,6 @@ def _other_pesantren(deal: Deal, side: Side) -> int:
     return deal.buyer_pesantren_id if side is Side.SELLER else deal.seller_pesantren_id
 
 
-def _today() -> date:
-    return today_wib()  # the listings domain owns "today in WIB"
-
-
 # Opening ---------------------------------------------------------------------------------------
 
 
@@ -207,7 +203,7 @@ def _active_listing(listing_id: int | None) -> Listing:
     listing = db.session.get(Listing, listing_id) if listing_id else None
     if listing is None or listing.status == ListingStatus.HIDDEN:
         raise NotFound()
-    if listing.status != ListingStatus.ACTIVE or listing.is_expired_on(_today()):
+    if listing.status != ListingStatus.ACTIVE or listing.is_expired_on(today_wib()):
         raise Invalid(_l("Listing ini sudah tidak aktif."))
     return listing
 
@@ -293,7 +289,7 @@ def default_terms(listing: Listing, counter: Listing | None = None) -> rules.Ter
     request = listing if listing.side == ListingSide.REQUEST else counter
     price, akad, transport = None, None, "seller"
     if offer is not None and request is not None:
-        quote = matching_instance.pair_quote(offer, request, _today())
+        quote = matching_instance.pair_quote(offer, request, today_wib())
         price, akad, transport = quote.fair_price, quote.akad, "buyer"
     return _prefilled(offer, request, unit_price=price, akad=akad, transport=transport)
 
@@ -303,7 +299,7 @@ def _prefilled(offer, request, transport: str, **given) -> rules.Terms:
         _facts(offer),
         _facts(request),
         allowed=allowed_akad((offer, request)),
-        today=_today(),
+        today=today_wib(),
         handover_place=handover_place(offer or request),
         transport=transport,
         **given,
@@ -463,7 +459,7 @@ def open_negotiation(
         _require_proposal_listings(actor, proposal_id, listing, counter)
     terms = terms or default_terms(listing, counter)
     seller_of = listing.pesantren_id if listing.side == ListingSide.OFFER else actor.pesantren_id
-    reasons = check_terms(terms, (listing, counter), _today(), seller_of)
+    reasons = check_terms(terms, (listing, counter), today_wib(), seller_of)
     if reasons:
         raise TermsRefused(reasons)
     if listing.side == ListingSide.OFFER:
@@ -536,7 +532,7 @@ def counter_offer(actor, deal_id: int, seen_version: int, terms: rules.Terms, me
     deal = load_deal(deal_id)
     side = side_of(actor, deal)
     _require_current(deal, seen_version)
-    reasons = check_terms(terms, (deal.offer, deal.request), _today(), deal.seller_pesantren_id)
+    reasons = check_terms(terms, (deal.offer, deal.request), today_wib(), deal.seller_pesantren_id)
     reasons += bundled_reasons(deal, terms)
     if reasons:
         raise TermsRefused(reasons)
@@ -680,7 +676,9 @@ def acceptance_reasons(deal: Deal) -> list[rules.Reason]:
     """Every reason the deal's current terms cannot be accepted now (the page shows them)."""
     terms = terms_of(deal.current_terms)
     listings = [x for x in (deal.offer, deal.request) if x is not None]
-    reasons = rules.check_terms(terms, goods_of(deal.commodity), allowed_akad(listings), _today())
+    reasons = rules.check_terms(
+        terms, goods_of(deal.commodity), allowed_akad(listings), today_wib()
+    )
     reasons += listing_reasons(terms, listings, deal.seller_pesantren_id)
     return reasons + bundled_reasons(deal, terms)
 

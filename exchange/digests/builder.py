@@ -12,7 +12,8 @@ from datetime import date, datetime
 from typing import Protocol
 from urllib.parse import quote
 
-from exchange.digests.periods import WIB, Window
+from exchange.clock import WIB
+from exchange.digests.periods import Window
 from exchange.digests.rows import ManagerRows, StaffRows
 
 MAX_ITEMS = 10  # per section; the rest is counted ("and 4 more")

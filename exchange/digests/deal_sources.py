@@ -12,9 +12,10 @@ from sqlalchemy import and_, func, or_, select
 from sqlalchemy.orm import selectinload
 
 from exchange.catalogue.models import Commodity
+from exchange.clock import today_wib
 from exchange.deals.models import Contract, Deal, DealEvent, TermsVersion
 from exchange.deals.states import Action, Side, State, awaited_action
-from exchange.digests.periods import WIB, Window
+from exchange.digests.periods import Window
 from exchange.digests.rows import DealTaskRow, DisputeRow, MoveRow, TradeFigureRow
 from exchange.extensions import db
 from exchange.web.links import Link
@@ -94,7 +95,7 @@ def deal_tasks(pesantren_ids: list[int], now: datetime, link: Link) -> dict[int,
     if not pesantren_ids:
         return {}
     readers = set(pesantren_ids)
-    today = now.astimezone(WIB).date()
+    today = today_wib(now)
     deals = db.session.scalars(
         select(Deal)
         .where(_party(pesantren_ids))

@@ -11,7 +11,8 @@ import numpy as np
 from sqlalchemy import or_, select
 
 from exchange.catalogue.models import Commodity
-from exchange.digests.periods import WIB, Window
+from exchange.clock import today_wib
+from exchange.digests.periods import Window
 from exchange.digests.rows import PartnerRow, ProposalRow, SuggestionRow
 from exchange.extensions import db
 from exchange.listings.models import Listing
@@ -133,7 +134,7 @@ def _engine(rows, market: MarketOfRun) -> list:
 
 def load_market(win: Window, now: datetime) -> MarketOfRun:
     """The period's new active listings and the commodities, read once per digest run."""
-    today = now.astimezone(WIB).date()
+    today = today_wib(now)
     market = MarketOfRun(today)
     for slug, unit, cost, grades, name_id, name_en in db.session.execute(
         select(

@@ -48,7 +48,7 @@ REQUEST_AKAD = (("tunai",), ("tunai", "tempo"), ("tempo",), ("tempo", "murabahah
 
 def seed_demo_listings(rng_seed: int = 2027, today=None) -> int:
     """Add a few hundred listings for the verified demo pesantren. Returns how many."""
-    from exchange.listings.services import today_wib
+    from exchange.clock import today_wib
 
     rng = random.Random(rng_seed)  # noqa: S311 - demo data, not security
     today = today or today_wib()

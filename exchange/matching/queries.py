@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field, replace
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 
 from flask import current_app
 from sqlalchemy import or_, select
@@ -20,7 +20,6 @@ from exchange.deals.prefill import contract_akad
 from exchange.deals.queries import undelivered_salam_buyers
 from exchange.errors import NotFound
 from exchange.extensions import db
-from exchange.i18n import WIB
 from exchange.listings.models import Listing, ListingStatus
 from exchange.matching import adapter
 from exchange.matching.candidates import compatible_pairs
@@ -338,11 +337,6 @@ LISTING_COLUMNS = (
 )
 N_COLUMNS = len(LISTING_COLUMNS)
 PESANTREN_COLUMNS = (Pesantren.regency_code, Pesantren.lat, Pesantren.lon)
-
-
-def wib_today(now: datetime) -> date:
-    """The calendar day in East Java at `now` (windows are whole WIB days)."""
-    return now.astimezone(WIB).date()
 
 
 def road_factor() -> float:

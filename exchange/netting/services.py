@@ -17,13 +17,13 @@ from sqlalchemy import delete, select
 from exchange.audit.services import record
 from exchange.auth.models import Role, User
 from exchange.auth.permissions import require_staff
+from exchange.clock import today_wib
 from exchange.db import utcnow
 from exchange.deals import services as deals
 from exchange.deals.models import Bundle, Deal, Notification, Payment
 from exchange.deals.states import N_, Action, Side
 from exchange.errors import Conflict, Invalid, NotFound
 from exchange.extensions import db
-from exchange.listings.services import today_wib
 from exchange.netting import core
 from exchange.netting.eligibility import OPEN_STATES, Candidate, eligible
 from exchange.netting.models import Answer, NettingItem, NettingParty, NettingRun, RunStatus

@@ -9,7 +9,7 @@ from datetime import datetime
 import click
 from flask import current_app
 
-from exchange.digests.periods import WIB
+from exchange.clock import WIB, now_wib
 
 
 class NowType(click.ParamType):
@@ -42,7 +42,7 @@ def register(cli):
 
         app = current_app._get_current_object()
         if list_jobs:
-            now = datetime.now(WIB)
+            now = now_wib()
             for job_id, _fn, trigger, args in job_table(app):
                 nxt = trigger.get_next_fire_time(None, now)
                 label = " ".join([job_id, *args])

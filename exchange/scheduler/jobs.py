@@ -17,8 +17,8 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from exchange.clock import today_wib
 from exchange.db import utcnow
-from exchange.digests.periods import WIB
 
 
 def run_clearing(now: datetime | None = None):
@@ -45,7 +45,7 @@ def expire(now: datetime | None = None) -> dict:
     from exchange.listings.services import expire_listings
 
     now = now or utcnow()
-    today = now.astimezone(WIB).date()
+    today = today_wib(now)
     return {
         "listings": expire_listings(today),
         "moves": expire_stale_moves(now),

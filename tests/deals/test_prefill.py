@@ -7,12 +7,12 @@ from datetime import date, timedelta
 
 import pytest
 
+from exchange.clock import today_wib
 from exchange.deals import akad as rules
 from exchange.deals import prefill
 from exchange.deals import services as deals
 from exchange.errors import DomainError
 from exchange.extensions import db
-from exchange.listings.services import today_wib
 from tests.factories import deal_terms, make_listing, make_manager
 
 TODAY = date(2027, 1, 4)

@@ -18,12 +18,12 @@ from sqlalchemy import select
 
 from exchange.auth.models import Role, User
 from exchange.catalogue.models import Commodity
+from exchange.clock import today_wib
 from exchange.deals import services as deals
 from exchange.deals.models import Deal
 from exchange.errors import DomainError
 from exchange.extensions import db
 from exchange.listings.models import Listing, ListingStatus
-from exchange.listings.services import today_wib
 from exchange.matching import queries
 from exchange.matching.models import Proposal
 from exchange.matching.services import run_clearing

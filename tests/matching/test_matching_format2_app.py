@@ -7,9 +7,9 @@ import re
 
 from sqlalchemy import select
 
+from exchange.clock import today_wib
 from exchange.extensions import db
 from exchange.listings.models import Side
-from exchange.listings.services import today_wib
 from exchange.matching import queries, services
 from exchange.matching.models import Proposal
 from tests.factories import make_listing, make_manager
