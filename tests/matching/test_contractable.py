@@ -21,13 +21,13 @@ from exchange.catalogue.models import Commodity
 from exchange.clock import today_wib
 from exchange.deals import services as deals
 from exchange.deals.models import Deal
+from exchange.demo import DEMO_PASSWORD, seed_demo
 from exchange.errors import DomainError
 from exchange.extensions import db
 from exchange.listings.models import Listing, ListingStatus
 from exchange.matching import queries
 from exchange.matching.models import Proposal
 from exchange.matching.services import run_clearing
-from exchange.pesantren.demo import DEMO_PASSWORD, seed_demo
 from exchange.pesantren.models import Regency
 from tests.factories import make_manager
 
