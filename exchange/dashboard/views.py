@@ -26,6 +26,7 @@ from exchange.clock import to_wib, today_wib
 from exchange.dashboard import audit_labels, auditlog, reports, services
 from exchange.dashboard.filters import Filters, default_period
 from exchange.dashboard.forms import AuditFilterForm, FilterForm, HideForm, LookupForm
+from exchange.dashboard.queries import regencies
 from exchange.dashboard.tables import SEPARATORS, Column, write_csv
 from exchange.errors import DomainError
 from exchange.extensions import db
@@ -49,7 +50,6 @@ def _filters() -> tuple[Filters, FilterForm]:
     form.komoditas.choices = [("", _("Semua komoditas"))] + [
         (c.slug, c.name_id) for c in commodities
     ]
-    from exchange.dashboard.queries import regencies
 
     form.kabupaten.choices = [("", _("Semua kabupaten/kota"))] + [
         (r.code, r.short_name) for r in regencies()

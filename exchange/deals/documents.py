@@ -17,7 +17,7 @@ from flask_babel import format_date, get_locale
 from flask_babel import gettext as _
 
 from exchange.clock import to_wib
-from exchange.deals import services
+from exchange.deals import facts as deal_facts
 from exchange.deals.contracts import document_number
 from exchange.deals.models import Deal, Delivery, Payment
 from exchange.deals.presenters import akad_label
@@ -212,7 +212,7 @@ def receipt_document(deal: Deal, payment: Payment) -> Document:
     snap = deal.contract.snapshot
     goods = snap["goods"]
     paid_so_far = sum(p.amount for p in deal.payments if p.id <= payment.id)
-    due = services._amount_due(deal)  # the one owner of "amount due" (deals/services.py)
+    due = deal_facts.amount_due(deal)  # the one owner of "amount due" (deals/services.py)
     what = _(
         "Pembayaran %(akad)s, kontrak %(number)s: %(goods)s %(quantity)s",
         akad=akad_label(snap["akad"]),

@@ -19,6 +19,7 @@ from wtforms.validators import InputRequired, Length, NumberRange, Optional, Val
 
 from exchange.deals import akad as rules
 from exchange.deals import bounds
+from exchange.errors import Conflict
 from exchange.numbers import parse_whole
 from exchange.web.forms import WholeField
 
@@ -138,8 +139,6 @@ def parse_schedule(text: str) -> tuple[rules.Stage, ...]:
 def version_of(form) -> int:
     """The deal version the page was made from. Raises Conflict for a tampered value (a stale
     page to the reader), never a 500."""
-    from exchange.errors import Conflict
-
     raw = str(form.version.data or "0").strip()
     if not re.fullmatch(r"[0-9]{1,9}", raw):
         raise Conflict()

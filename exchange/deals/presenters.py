@@ -9,7 +9,7 @@ from flask_babel import lazy_gettext as _l
 
 from exchange.clock import today_wib
 from exchange.deals import akad as rules
-from exchange.deals import queries, reciprocal, services
+from exchange.deals import checks, facts, queries, reciprocal
 from exchange.deals.forms import (
     BundleForm,
     DisputeForm,
@@ -86,7 +86,7 @@ def terms_form(listing, counter=None) -> TermsForm:
     form = TermsForm()
     commodity = listing.commodity
     form.grade.choices = commodity.grade_choices()
-    form.akad.choices = [(a, akad_label(a)) for a in services.allowed_akad((listing, counter))]
+    form.akad.choices = [(a, akad_label(a)) for a in checks.allowed_akad((listing, counter))]
     return form
 
 
@@ -152,12 +152,12 @@ def detail_page(deal: Deal, counter_form=None, forms=None) -> dict:
 
     side_value = deal.side_of(current_user.pesantren_id) if current_user.is_manager else None
     side = Side(side_value) if side_value else None
-    actions = available_actions(services.context(deal), side) if side else []
+    actions = available_actions(facts.context(deal), side) if side else []
     current = deal.current_terms
-    reasons = services.acceptance_reasons(deal) if Action.ACCEPT in actions else []
+    reasons = checks.acceptance_reasons(deal) if Action.ACCEPT in actions else []
     if counter_form is None and Action.COUNTER in actions:
         counter_form = terms_form(deal.offer or deal.request, deal.request if deal.offer else None)
-        counter_form.fill(services.terms_of(current))
+        counter_form.fill(facts.terms_of(current))
         counter_form.version.data = str(deal.terms_version)
     forms = dict(forms or {})
     forms.setdefault("pay", PaymentForm(formdata=None, paid_on=today_wib()))
@@ -168,7 +168,7 @@ def detail_page(deal: Deal, counter_form=None, forms=None) -> dict:
         forms["receive"].received_on.data = today_wib()
     forms.setdefault("dispute", DisputeForm(formdata=None))
     forms.setdefault("rate", RatingForm(formdata=None))
-    over = services.overpaid(deal) if deal.accepted_version else 0
+    over = facts.overpaid(deal) if deal.accepted_version else 0
     forms.setdefault("refund", RefundForm(formdata=None, amount=over, refunded_on=today_wib()))
     forms.setdefault("wait", WaitForm(formdata=None))
     forms.setdefault("settle", SettleBundleForm(formdata=None, paid_on=today_wib()))
@@ -188,7 +188,7 @@ def detail_page(deal: Deal, counter_form=None, forms=None) -> dict:
         "confirm_actions": CONFIRM_ACTIONS,
         "versions": versions_table(deal),
         "rows": ROWS,
-        "accept_reasons": [services.reason_text(r) for r in reasons],
+        "accept_reasons": [checks.reason_text(r) for r in reasons],
         "counter_form": counter_form,
         "forms": forms,
         "note_form": note,
@@ -198,7 +198,7 @@ def detail_page(deal: Deal, counter_form=None, forms=None) -> dict:
         "bundle": bundle,
         "settlement": reciprocal.settlement(bundle) if bundle else None,
         "bundle_offers": bundle_offers(deal) if side and bundle is None else [],
-        "amount_due": services._amount_due(deal),
+        "amount_due": facts.amount_due(deal),
         "rated": any(r.rater_pesantren_id == mine for r in deal.ratings),
         **sharia_facts(deal, side, bundle, over),
     }
@@ -273,7 +273,7 @@ _SIMPLE = (
 
 def awaited(deal: Deal) -> str:
     """What a deal waiting on the viewer's pesantren waits for (dashboard, "Menunggu Anda")."""
-    ctx = services.context(deal)
+    ctx = facts.context(deal)
     if ctx.cancel_requested_by is not None and ctx.state in OPEN:
         return _("Menjawab permintaan pembatalan")
     if ctx.state is State.SIGNED:

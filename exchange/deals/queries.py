@@ -10,6 +10,7 @@ from datetime import timedelta
 from sqlalchemy import func, or_, select
 
 from exchange.deals import akad as rules
+from exchange.deals.facts import context
 from exchange.deals.models import (
     Bundle,
     Deal,
@@ -53,8 +54,6 @@ def recent_deals(limit: int = 100) -> list[Deal]:
 
 
 def is_waiting_for(deal: Deal, pesantren_id: int | None) -> bool:
-    from exchange.deals.services import context
-
     side = deal.side_of(pesantren_id)
     return side is not None and Side(side) in waits_on(context(deal))
 

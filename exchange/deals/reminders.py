@@ -20,6 +20,7 @@ from sqlalchemy.orm import selectinload
 from exchange.auth.models import Role, User
 from exchange.clock import today_wib
 from exchange.db import utcnow
+from exchange.deals.facts import context, payment_due
 from exchange.deals.models import Deal
 from exchange.deals.notify import deal_label
 from exchange.deals.states import OPEN, Action, Side, awaited_action
@@ -45,8 +46,6 @@ class Waiting:
 def waiting_by_pesantren(deals, today: date) -> dict[int, list[Waiting]]:
     """``{pesantren_id: [what the given open deals wait on it for]}``, by the deals' own rule
     (``states.awaited_action`` over ``services.context``: whose turn it is for each akad)."""
-    from exchange.deals.services import context, payment_due
-
     out: dict[int, list[Waiting]] = defaultdict(list)
     for deal in deals:
         ctx = context(deal, today)

@@ -18,7 +18,8 @@ from flask_login import current_user, login_required
 
 from exchange.auth.permissions import can_act_on_deal, require_trader
 from exchange.clock import today_wib
-from exchange.deals import fulfilment, queries, reciprocal, services
+from exchange.deals import acceptance, checks, fulfilment, queries, reciprocal, services
+from exchange.deals import notify as deal_notify
 from exchange.deals import presenters as present
 from exchange.deals.forms import (
     BundleForm,
@@ -92,7 +93,7 @@ def open():  # noqa: A001 - the endpoint is named deals.open
         form.fill(
             services.proposal_terms(current_user, proposal)
             if proposal
-            else services.default_terms(listing, counter)
+            else checks.default_terms(listing, counter)
         )
     elif form.validate_on_submit():
         try:
@@ -130,7 +131,7 @@ def _party_deal(deal_id: int):
 def detail(deal_id: int, counter_form=None, forms=None):
     deal = present.visible_deal(current_user, deal_id)
     if request.method == "GET":  # opening the deal reads its notifications
-        services.mark_notifications_read(current_user, deal_id=deal.id)
+        deal_notify.mark_notifications_read(current_user, deal_id=deal.id)
     return render_template("deals/detail.html", **present.detail_page(deal, counter_form, forms))
 
 
@@ -162,7 +163,7 @@ def accept(deal_id: int):
     _party_deal(deal_id)
     form = NoteForm()
     try:
-        contract = services.accept(current_user, deal_id, version_of(form))
+        contract = acceptance.accept(current_user, deal_id, version_of(form))
     except DomainError as error:
         flash_refusal(error)
     else:
@@ -362,7 +363,7 @@ def tie_bundle(deal_id: int):
 @login_required
 def notifications():
     if request.method == "POST":
-        services.mark_notifications_read(current_user)
+        deal_notify.mark_notifications_read(current_user)
         return redirect(url_for("deals.notifications"))
     items = queries.notifications(current_user)
     return render_template("deals/notifications.html", items=items, today=today_wib())
@@ -373,7 +374,7 @@ def notifications():
 def open_notification(notification_id: int):
     """Opening a notification marks it read and goes where it points."""
     item = queries.notification_of(current_user, notification_id)  # another's: 404
-    services.mark_notifications_read(current_user, ids=[item.id])
+    deal_notify.mark_notifications_read(current_user, ids=[item.id])
     if item.deal_id:
         return redirect(url_for("deals.detail", deal_id=item.deal_id))
     return redirect(

@@ -13,6 +13,7 @@ from sqlalchemy.orm import selectinload
 
 from exchange.catalogue.models import Commodity
 from exchange.clock import today_wib
+from exchange.deals.facts import context, payment_due
 from exchange.deals.models import Contract, Deal, DealEvent, TermsVersion
 from exchange.deals.states import Action, Side, State, awaited_action
 from exchange.digests.periods import Window
@@ -90,8 +91,6 @@ def deal_tasks(pesantren_ids: list[int], now: datetime, link: Link) -> dict[int,
     """Signed deals waiting for the reader to pay, ship, receive or complete (the deals'
     own rule: ``awaited_action`` over ``deals.services.context``, the same as reminders and
     "waiting for me"), and deals completed lately not yet rated by the reader."""
-    from exchange.deals.services import context, payment_due
-
     if not pesantren_ids:
         return {}
     readers = set(pesantren_ids)

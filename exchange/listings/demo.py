@@ -23,6 +23,7 @@ from sqlalchemy import select
 from exchange.auth.models import User
 from exchange.catalogue.models import Commodity
 from exchange.catalogue.reference import commodity_rows
+from exchange.clock import today_wib
 from exchange.extensions import db
 from exchange.listings.models import Listing, ListingStatus, Side
 from exchange.pesantren.models import Pesantren, PesantrenStatus, Regency
@@ -48,8 +49,6 @@ REQUEST_AKAD = (("tunai",), ("tunai", "tempo"), ("tempo",), ("tempo", "murabahah
 
 def seed_demo_listings(rng_seed: int = 2027, today=None) -> int:
     """Add a few hundred listings for the verified demo pesantren. Returns how many."""
-    from exchange.clock import today_wib
-
     rng = random.Random(rng_seed)  # noqa: S311 - demo data, not security
     today = today or today_wib()
     commodities = {c.slug: c for c in db.session.scalars(select(Commodity))}

@@ -17,6 +17,7 @@ from exchange.pesantren.registry import halal_lines
 from exchange.pesantren.states import staff_actions
 from exchange.web.forms import status_for
 from exchange.web.refusals import flash_refusal, show_refusal
+from exchange.web.urls import safe_next
 
 bp = Blueprint("pesantren", __name__, url_prefix="/pesantren")
 
@@ -141,8 +142,6 @@ def _status_action(pesantren_id: int, action: str):
 
 
 def safe_back() -> str:
-    from exchange.web.urls import safe_next
-
     return safe_next(request.form.get("next")) or url_for("pesantren.queue")
 
 

@@ -13,7 +13,7 @@ from datetime import date, timedelta
 import pytest
 from pypdf import PdfReader
 
-from exchange.deals import fulfilment, services
+from exchange.deals import acceptance, fulfilment
 from exchange.deals.akad import Stage
 from exchange.deals.models import Deal
 from exchange.extensions import db
@@ -72,7 +72,7 @@ def signed_deal(akad: str, quantity: int = 20_000, halal: str | None = "ID351100
         halal_cert=halal,
     )
     deal = make_deal(seller, buyer, offer=offer, terms=deal_terms(akad=akad, **terms))
-    services.accept(seller, deal.id, 1)
+    acceptance.accept(seller, deal.id, 1)
     return seller, buyer, deal.id
 
 
