@@ -12,7 +12,7 @@ from sqlalchemy.exc import OperationalError
 
 from exchange.clock import to_wib
 from exchange.db import utcnow
-from exchange.deals import akad as rules
+from exchange.deals import after_signing
 from exchange.deals.checks import TermsRefused, acceptance_reasons
 from exchange.deals.contracts import build_contract, contract_for
 from exchange.deals.models import Contract, Deal, Payment
@@ -93,7 +93,7 @@ def _accept_once(actor, deal_id: int, seen_version: int) -> Contract:
                 ),
                 field="quantity",
             )
-    if rules.buyer_pays_first(terms.akad):
+    if after_signing.buyer_pays_first(terms.akad):
         # Salam (fatwa 05/2000): the price is paid in full when the contract is agreed. The
         # acceptance is that moment: it records the buyer's full payment, dated the signing day.
         db.session.add(

@@ -8,8 +8,8 @@ from __future__ import annotations
 from datetime import date
 
 from exchange.clock import to_wib, today_wib
+from exchange.deals import after_signing, dues
 from exchange.deals import akad as rules
-from exchange.deals import dues
 from exchange.deals.models import Deal, TermsVersion
 from exchange.deals.states import HOLDS_QUANTITY, Context, Side, State
 
@@ -26,10 +26,11 @@ def context(deal: Deal, today: date | None = None) -> Context:
         cancel_requested_by=Side(deal.cancel_requested_by) if deal.cancel_requested_by else None,
         disputed_by=Side(deal.disputed_by) if deal.disputed_by else None,
         resume_state=State(deal.resume_state) if deal.resume_state else None,
-        buyer_pays_first=rules.buyer_pays_first(terms_akad) and deal.paid < amount_due(deal),
+        buyer_pays_first=after_signing.buyer_pays_first(terms_akad)
+        and deal.paid < amount_due(deal),
         shortfall_choice=accepted
         and state in (State.SIGNED, State.SHIPPED)
-        and rules.shortfall_choice_open(terms_akad, deal.due_date, today or today_wib()),
+        and after_signing.shortfall_choice_open(terms_akad, deal.due_date, today or today_wib()),
         refund_owed=accepted and overpaid(deal) > 0,
         payment_due=bool(signed and payment_due(deal, today).amount > 0),
     )

@@ -11,8 +11,8 @@ from sqlalchemy.exc import IntegrityError
 
 from exchange.clock import to_wib, today_wib
 from exchange.db import utcnow
+from exchange.deals import after_signing, checks, queries, ribawi
 from exchange.deals import akad as rules
-from exchange.deals import checks, queries, ribawi
 from exchange.deals.checks import reason_text
 from exchange.deals.facts import amount_due, context, contract_date
 from exchange.deals.models import Deal, Delivery, Payment, Rating, Refund
@@ -100,7 +100,7 @@ def record_payment(actor, deal_id: int, amount: int, paid_on: date, note: str = 
     deal, side = _party(actor, deal_id, Action.PAY)
     terms = deal.current_terms
     _refuse(
-        rules.check_payment(
+        after_signing.check_payment(
             terms.akad,
             amount,
             _net_paid(deal),
@@ -130,7 +130,7 @@ def record_payment(actor, deal_id: int, amount: int, paid_on: date, note: str = 
 
 def ship(actor, deal_id: int, note: str = "") -> Deal:
     deal, side = _party(actor, deal_id, Action.SHIP)
-    _refuse(rules.check_ship(deal.current_terms.akad, deal.paid, deal.current_terms.total))
+    _refuse(after_signing.check_ship(deal.current_terms.akad, deal.paid, deal.current_terms.total))
     return _done(deal, Action.SHIP, side, actor, note)
 
 
@@ -164,7 +164,7 @@ def receive(
         )
     _refuse_unsettled_ribawi_bundle(deal)
     _refuse(
-        rules.check_receive(
+        after_signing.check_receive(
             terms.akad,
             quantity_received * terms.unit_price,
             _net_paid(deal),
@@ -237,7 +237,7 @@ def _refuse_unsettled_ribawi_bundle(deal: Deal) -> None:
 def complete(actor, deal_id: int, note: str = "") -> Deal:
     """The seller confirms payment in full for what was received; the deal is done."""
     deal, side = _party(actor, deal_id, Action.COMPLETE)
-    _refuse(rules.check_complete(deal.paid, amount_due(deal), deal.refunded))
+    _refuse(after_signing.check_complete(deal.paid, amount_due(deal), deal.refunded))
     return _done(deal, Action.COMPLETE, side, actor, note, closed_at=utcnow())
 
 
@@ -291,7 +291,7 @@ def wait_for_goods(actor, deal_id: int, new_due: date | None, note: str = "") ->
     """Salam, goods missing on the due date: the buyer chooses to wait until ``new_due``.
     Raises IllegalTransition (not the buyer, not yet due, not salam), Invalid (the date)."""
     deal, side = _party(actor, deal_id, Action.WAIT)
-    _refuse(rules.check_wait(new_due, today_wib()))
+    _refuse(after_signing.check_wait(new_due, today_wib()))
     return _done(deal, Action.WAIT, side, actor, note or new_due.isoformat(), delivery_due=new_due)
 
 
@@ -309,7 +309,7 @@ def refund(actor, deal_id: int, amount: int, refunded_on: date, note: str = "") 
     IllegalTransition (nothing owed, not the seller), Invalid (amount, date)."""
     deal, side = _party(actor, deal_id, Action.REFUND)
     _refuse(
-        rules.check_refund(
+        after_signing.check_refund(
             amount,
             deal.paid,
             deal.refunded,
