@@ -18,16 +18,16 @@ from exchange.extensions import db
 from exchange.listings.models import Listing
 from exchange.matching import adapter
 from exchange.matching.candidates import compatible_pairs
-from exchange.matching.model import Instance
-from exchange.matching.models import Proposal, ProposalStatus
-from exchange.matching.queries import (
+from exchange.matching.instance import (
     LISTING_COLUMNS,
     active_conditions,
     engine_listings,
     load_instance,
-    reciprocal_partners,
     road_factor,
 )
+from exchange.matching.model import Instance
+from exchange.matching.models import Proposal, ProposalStatus
+from exchange.matching.queries import reciprocal_partners
 from exchange.matching.reciprocal import reciprocal_rows
 from exchange.pesantren.models import Pesantren
 from exchange.web.links import Link

@@ -16,10 +16,11 @@ from exchange.audit.services import record
 from exchange.auth.models import DigestFrequency, Role, User
 from exchange.db import utcnow
 from exchange.digests import match_sources, sources
-from exchange.digests.builder import Digest, build_manager_digest, build_staff_digest
+from exchange.digests.builder import Digest, build_manager_digest
 from exchange.digests.models import DigestRecord
 from exchange.digests.periods import PERIODS, Window, window
 from exchange.digests.render import BabelFormatter, render_email
+from exchange.digests.staff_builder import build_staff_digest
 from exchange.digests.tokens import read_unsubscribe_token, unsubscribe_token
 from exchange.errors import Invalid, NotFound
 from exchange.extensions import db

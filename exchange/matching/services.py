@@ -15,7 +15,7 @@ from exchange.db import utcnow
 from exchange.errors import IllegalTransition, NotFound
 from exchange.extensions import db
 from exchange.matching import adapter, queries
-from exchange.matching import queries as engine_view
+from exchange.matching import instance as engine_view
 from exchange.matching.candidates import compatible_pairs
 from exchange.matching.models import MatchRun, Proposal, ProposalStatus, RunStatus
 
