@@ -1,17 +1,31 @@
 """Every derived fact about a deal, in one place: its terms, the lifecycle table's view of it
 (context), the amount due, what is due now, overpayment, the contract date, whose move it waits
 for. Deals, digests, reminders, home and the dashboard ask here and never re-derive a fact from
-the tables; ``LOAD`` are the load options these facts need, for lists of deals."""
+the tables; ``load()`` gives the load options these facts need, for lists of deals."""
 
 from __future__ import annotations
 
 from datetime import date
 
+from sqlalchemy.orm import selectinload
+
 from exchange.clock import to_wib, today_wib
 from exchange.deals import after_signing, dues
 from exchange.deals import akad as rules
 from exchange.deals.models import Deal, TermsVersion
-from exchange.deals.states import HOLDS_QUANTITY, Context, Side, State
+from exchange.deals.states import HOLDS_QUANTITY, Action, Context, Side, State, awaited_action
+
+
+def load() -> tuple:
+    """What the facts below read of a deal beyond its row (the pesantren and the commodity are
+    joined already): load a list of deals with ``.options(*facts.load())``, and the facts make
+    no query per deal. (A function: the options configure the mappers, so not at import.)"""
+    return (
+        selectinload(Deal.versions),
+        selectinload(Deal.payments),
+        selectinload(Deal.refunds),
+        selectinload(Deal.delivery),
+    )
 
 
 def context(deal: Deal, today: date | None = None) -> Context:
@@ -90,3 +104,16 @@ def terms_of(version: TermsVersion) -> rules.Terms:
         cost_price=version.cost_price,
         margin=version.margin,
     )
+
+
+def awaited(deal: Deal, pesantren_id: int | None, today: date | None = None) -> Action | None:
+    """What the deal waits on this pesantren to do now (None: nothing, or it is no party)."""
+    side = deal.side_of(pesantren_id)
+    if side is None:
+        return None
+    return awaited_action(context(deal, today), Side(side))
+
+
+def waits_for(deal: Deal, pesantren_id: int | None, today: date | None = None) -> bool:
+    """Does the deal wait on a move by this pesantren ("Menunggu Anda")?"""
+    return awaited(deal, pesantren_id, today) is not None

@@ -22,50 +22,12 @@ from exchange.deals.forms import (
     TermsForm,
     WaitForm,
 )
+from exchange.deals.labels import ACTION_LABELS, SIDE_LABELS, STATE_LABELS, TRANSPORT_LABELS
 from exchange.deals.models import Deal
-from exchange.deals.states import OPEN, Action, Side, State, available_actions
+from exchange.deals.states import Action, Side, available_actions
 from exchange.errors import NotFound
 from exchange.extensions import db
 from exchange.i18n import rupiah, short_date
-
-STATE_LABELS = {
-    "negotiating": _l("Negosiasi"),
-    "rejected": _l("Ditolak"),
-    "withdrawn": _l("Mundur"),
-    "expired": _l("Kedaluwarsa"),
-    "signed": _l("Disepakati"),
-    "shipped": _l("Dikirim"),
-    "received": _l("Diterima"),
-    "completed": _l("Selesai"),
-    "disputed": _l("Sengketa"),
-    "cancelled": _l("Dibatalkan"),
-}
-ACTION_LABELS = {
-    "open": _l("Membuka negosiasi"),
-    "counter": _l("Tawaran balik"),
-    "accept": _l("Terima"),
-    "reject": _l("Tolak"),
-    "withdraw": _l("Mundur dari negosiasi"),
-    "expire": _l("Kedaluwarsa"),
-    "pay": _l("Catat pembayaran"),
-    "ship": _l("Tandai dikirim"),
-    "receive": _l("Catat penerimaan (BAST)"),
-    "complete": _l("Selesaikan"),
-    "dispute": _l("Ajukan sengketa"),
-    "resolve": _l("Cabut sengketa"),
-    "settle": _l("Penyelesaian sengketa disepakati (staf)"),
-    "staff_cancel": _l("Dibatalkan dengan pengembalian dana (staf)"),
-    "refer": _l("Dirujuk ke Basyarnas (staf)"),
-    "request_cancel": _l("Minta pembatalan"),
-    "agree_cancel": _l("Setujui pembatalan"),
-    "decline_cancel": _l("Tolak pembatalan"),
-    "rate": _l("Beri penilaian"),
-    "wait": _l("Tunggu barang sampai tanggal baru"),
-    "cancel_refund": _l("Batalkan dengan pengembalian uang"),
-    "refund": _l("Catat pengembalian uang"),
-}
-SIDE_LABELS = {"seller": _l("Penjual"), "buyer": _l("Pembeli")}
-TRANSPORT_LABELS = {"seller": _l("Penjual mengantar"), "buyer": _l("Pembeli mengambil")}
 
 
 def visible_deal(user, deal_id: int) -> Deal:
@@ -269,23 +231,6 @@ _SIMPLE = (
     "decline_cancel",
     "cancel_refund",
 )
-
-
-def awaited(deal: Deal) -> str:
-    """What a deal waiting on the viewer's pesantren waits for (dashboard, "Menunggu Anda")."""
-    ctx = facts.context(deal)
-    if ctx.cancel_requested_by is not None and ctx.state in OPEN:
-        return _("Menjawab permintaan pembatalan")
-    if ctx.state is State.SIGNED:
-        return _("Membayar") if ctx.buyer_pays_first else _("Mengirim barang")
-    if ctx.state is State.RECEIVED and ctx.payment_due:  # handed over, not yet paid
-        return _("Membayar")
-    return {
-        State.NEGOTIATING: _("Menjawab tawaran"),
-        State.SHIPPED: _("Menerima barang dan mengisi berita acara"),
-        State.RECEIVED: _("Menyelesaikan kesepakatan"),
-        State.DISPUTED: _("Menyelesaikan sengketa"),
-    }.get(ctx.state, STATE_LABELS.get(deal.state, deal.state))
 
 
 # The moves that cannot be undone: asked once on a page of their own (no JavaScript needed).

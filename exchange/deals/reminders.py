@@ -21,6 +21,7 @@ from exchange.auth.models import Role, User
 from exchange.clock import today_wib
 from exchange.db import utcnow
 from exchange.deals.facts import context, payment_due
+from exchange.deals.labels import awaited_label
 from exchange.deals.models import Deal
 from exchange.deals.notify import deal_label
 from exchange.deals.states import OPEN, Action, Side, awaited_action
@@ -121,16 +122,7 @@ def send_reminders(now: datetime | None = None) -> int:
 
 def action_label(action: Action) -> str:
     """What the reader is asked to do, in their language (the dashboard's words)."""
-    labels = {
-        Action.COUNTER: _("Menjawab tawaran"),
-        Action.PAY: _("Membayar"),
-        Action.SHIP: _("Mengirim barang"),
-        Action.RECEIVE: _("Menerima barang dan mengisi berita acara"),
-        Action.COMPLETE: _("Menyelesaikan kesepakatan"),
-        Action.RESOLVE: _("Menyelesaikan sengketa"),
-        Action.AGREE_CANCEL: _("Menjawab permintaan pembatalan"),
-    }
-    return labels.get(action, action.value)
+    return awaited_label(action)
 
 
 def _compose(waiting: list[Waiting], link) -> tuple[str, str]:

@@ -18,7 +18,7 @@ from flask_login import current_user, login_required
 
 from exchange.auth.permissions import can_act_on_deal, require_trader
 from exchange.clock import today_wib
-from exchange.deals import acceptance, checks, fulfilment, queries, reciprocal, services
+from exchange.deals import acceptance, checks, facts, fulfilment, queries, reciprocal, services
 from exchange.deals import notify as deal_notify
 from exchange.deals import presenters as present
 from exchange.deals.forms import (
@@ -58,7 +58,7 @@ def index():
         deals, waiting = queries.recent_deals(), set()
     else:
         deals = queries.my_deals(current_user)
-        waiting = {d.id for d in deals if queries.is_waiting_for(d, current_user.pesantren_id)}
+        waiting = {d.id for d in deals if facts.waits_for(d, current_user.pesantren_id)}
     return render_template(
         "deals/index.html",
         deals=deals,
