@@ -25,19 +25,7 @@ from exchange.deals.forms import (
 from exchange.deals.labels import ACTION_LABELS, SIDE_LABELS, STATE_LABELS, TRANSPORT_LABELS
 from exchange.deals.models import Deal
 from exchange.deals.states import Action, Side, available_actions
-from exchange.errors import NotFound
-from exchange.extensions import db
 from exchange.i18n import rupiah, short_date
-
-
-def visible_deal(user, deal_id: int) -> Deal:
-    """The two pesantren's managers and staff see a deal; everyone else gets 404."""
-    deal = db.session.get(Deal, deal_id)
-    if deal is None:
-        raise NotFound()
-    if user.is_staff or (user.is_manager and deal.side_of(user.pesantren_id)):
-        return deal
-    raise NotFound()
 
 
 def akad_label(code: str) -> str:

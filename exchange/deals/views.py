@@ -16,9 +16,18 @@ from flask import (
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from exchange.auth.permissions import can_act_on_deal, require_trader
+from exchange.auth.permissions import require_trader
 from exchange.clock import today_wib
-from exchange.deals import acceptance, checks, facts, fulfilment, queries, reciprocal, services
+from exchange.deals import (
+    acceptance,
+    checks,
+    facts,
+    fulfilment,
+    queries,
+    reciprocal,
+    services,
+    visibility,
+)
 from exchange.deals import notify as deal_notify
 from exchange.deals import presenters as present
 from exchange.deals.forms import (
@@ -32,7 +41,7 @@ from exchange.deals.forms import (
     WaitForm,
     version_of,
 )
-from exchange.errors import DomainError, Forbidden, NotFound
+from exchange.errors import DomainError, NotFound
 from exchange.listings.queries import visible_listing
 from exchange.web.refusals import flash_refusal, show_refusal
 
@@ -117,19 +126,10 @@ def open():  # noqa: A001 - the endpoint is named deals.open
     ), (400 if refused else 200)
 
 
-def _party_deal(deal_id: int):
-    """The deal a party acts on: strangers get 404 (``visible_deal``); staff, who may read the
-    deal but never act on it, get 403."""
-    deal = present.visible_deal(current_user, deal_id)
-    if not can_act_on_deal(current_user, deal):
-        raise Forbidden()
-    return deal
-
-
 @bp.route("/<int:deal_id>")
 @login_required
 def detail(deal_id: int, counter_form=None, forms=None):
-    deal = present.visible_deal(current_user, deal_id)
+    deal = visibility.visible_deal(current_user, deal_id)
     if request.method == "GET":  # opening the deal reads its notifications
         deal_notify.mark_notifications_read(current_user, deal_id=deal.id)
     return render_template("deals/detail.html", **present.detail_page(deal, counter_form, forms))
@@ -138,7 +138,7 @@ def detail(deal_id: int, counter_form=None, forms=None):
 @bp.post("/<int:deal_id>/tawar")
 @login_required
 def counter(deal_id: int):
-    deal = _party_deal(deal_id)
+    deal = visibility.party_deal(current_user, deal_id)
     form = present.terms_form(deal.offer or deal.request, deal.request if deal.offer else None)
     if form.validate_on_submit():
         try:
@@ -160,7 +160,7 @@ def counter(deal_id: int):
 @bp.post("/<int:deal_id>/terima")
 @login_required
 def accept(deal_id: int):
-    _party_deal(deal_id)
+    visibility.party_deal(current_user, deal_id)
     form = NoteForm()
     try:
         contract = acceptance.accept(current_user, deal_id, version_of(form))
@@ -179,14 +179,14 @@ def move(deal_id: int, action: str):
     service = SIMPLE_MOVES.get(action)
     if service is None:
         abort(404)
-    _party_deal(deal_id)
+    visibility.party_deal(current_user, deal_id)
     form = NoteForm()
     if request.method == "GET" or (
         action in present.REASON_NEEDED and not (form.note.data or "").strip()
     ):
         if action not in present.CONFIRM_ACTIONS:
             abort(404 if request.method == "GET" else 400)
-        deal = present.visible_deal(current_user, deal_id)
+        deal = visibility.visible_deal(current_user, deal_id)
         if request.method == "POST":
             form.note.errors = [_("Tuliskan alasan pembatalan.")]
         page = present.confirm_page(deal, action, form)
@@ -201,7 +201,7 @@ def move(deal_id: int, action: str):
 
 
 def _form_move(deal_id: int, form, name: str, call):
-    _party_deal(deal_id)
+    visibility.party_deal(current_user, deal_id)
     if form.validate_on_submit():
         try:
             call()
@@ -230,7 +230,7 @@ def pay(deal_id: int):
 @bp.post("/<int:deal_id>/bast")
 @login_required
 def receive(deal_id: int):
-    deal = present.visible_deal(current_user, deal_id)
+    deal = visibility.visible_deal(current_user, deal_id)
     f = present.receive_form(deal)
     return _form_move(
         deal_id,
@@ -293,7 +293,9 @@ def settle_bundle(deal_id: int):
 def untie_bundle(deal_id: int):
     """Ask to untie the bundle, or agree when the other side asked. GET asks once: agreeing
     unties the two deals for good."""
-    deal = _party_deal(deal_id)  # strangers: 404, staff: 403; CSRF: the extension
+    deal = visibility.party_deal(
+        current_user, deal_id
+    )  # strangers: 404, staff: 403; CSRF: the extension
     if request.method == "GET":
         back = url_for("deals.detail", deal_id=deal.id)
         return render_template(
@@ -345,7 +347,7 @@ def rate(deal_id: int):
 @login_required
 def tie_bundle(deal_id: int):
     """Tie this deal with one running the other way into a reciprocal bundle."""
-    _party_deal(deal_id)  # strangers: 404, staff: 403
+    visibility.party_deal(current_user, deal_id)  # strangers: 404, staff: 403
     form = BundleForm()
     if not form.validate_on_submit():
         flash(_("Permintaan tidak sah; muat ulang halaman lalu coba lagi."), "error")
