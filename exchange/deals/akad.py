@@ -12,22 +12,15 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
 
+from exchange.akad import AKAD_LABELS, AKAD_ORDER
 from exchange.deals import bounds
 from exchange.deals.reasons import Reason
 from exchange.deals.states import N_
 
-AKAD_ORDER = ("tunai", "tempo", "salam", "istisna", "murabahah")
-AKAD_LABELS = {
-    "tunai": N_("Jual Beli Tunai"),
-    "tempo": N_("Jual Beli Tempo"),
-    "salam": N_("Akad Salam"),
-    "istisna": N_("Akad Istishna'"),
-    "murabahah": N_("Akad Murabahah"),
-}
 TRANSPORT = ("seller", "buyer")
 
 
-__all__ = ["Reason"]  # re-exported: callers write ``akad.Reason``
+__all__ = ["AKAD_LABELS", "AKAD_ORDER", "Reason"]  # re-exported: callers write ``akad.Reason``
 
 
 @dataclass(frozen=True)

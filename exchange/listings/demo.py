@@ -20,6 +20,7 @@ from functools import cache
 
 from sqlalchemy import select
 
+from exchange.akad import AKAD_ORDER
 from exchange.auth.models import User
 from exchange.catalogue.models import Commodity
 from exchange.catalogue.reference import commodity_rows
@@ -31,7 +32,6 @@ from exchange.pesantren.models import Pesantren, PesantrenStatus, Regency
 MUKIM_SHARE = 0.57
 # (slug, kg or litre per santri per day) for the staple requests besides rice
 STAPLES = (("garam_konsumsi", 3 / 365), ("gula_pasir", 0.02), ("minyak_goreng", 0.02))
-AKAD_ORDER = ("tunai", "tempo", "salam", "istisna", "murabahah")  # the form's order
 # Istisna' (made to order) only for these in the demo; salam for these before their harvest.
 HARVESTED = frozenset({"beras", "garam_krosok"})
 # Warehouses in the trading towns: some offers are kept there rather than at the pesantren.

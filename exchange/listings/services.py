@@ -10,6 +10,7 @@ from flask_babel import gettext as _
 from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 
+from exchange.akad import AKAD_ORDER
 from exchange.audit.services import record
 from exchange.auth.permissions import require_own, require_trader
 from exchange.catalogue.models import Commodity
@@ -305,7 +306,7 @@ def _apply(listing: Listing, inp: rules.ListingInput, commodity: Commodity) -> N
     listing.lat = inp.lat
     listing.lon = inp.lon
     listing.max_distance_km = inp.max_distance_km
-    listing.akad = [a for a in rules.AKAD_CHOICES if a in inp.akad]
+    listing.akad = [a for a in AKAD_ORDER if a in inp.akad]
     listing.note = inp.note
     listing.halal_cert = inp.halal_cert or None
 
