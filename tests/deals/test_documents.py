@@ -240,6 +240,7 @@ def test_the_profile_names_who_signs_for_the_kopontren(app, client, auth):
     assert "Hj. Siti Aminah, Ketua Koperasi" in client.get("/pesantren/saya").text
 
 
+@pytest.mark.slow  # poppler in a subprocess
 @pytest.mark.skipif(shutil.which("pdftoppm") is None, reason="poppler-utils not installed")
 def test_every_document_pdf_renders_to_an_image(app, client, auth, tmp_path):
     """Poppler draws each PDF (a broken file would fail here, not only in a reader's app)."""
