@@ -17,11 +17,12 @@ class DomainError(Exception):
         self.field = field
         super().__init__(str(self.message))
 
-    default_message = _l("Permintaan tidak dapat diproses.")
+    @property
+    def details(self) -> list[tuple]:
+        """``(message, field)`` pairs for the form; a refusal with several reasons lists them."""
+        return [(self.message, self.field)]
 
-    def details(self) -> list[tuple[str | None, str]]:
-        """(field, message) for each thing refused: the API lists them in its problem."""
-        return [(self.field, str(self.message))] if self.field else []
+    default_message = _l("Permintaan tidak dapat diproses.")
 
 
 class NotFound(DomainError):
@@ -112,7 +113,8 @@ def render_refusal(error: DomainError):
     code = error.status_code if error.status_code in (400, 401, 403, 404, 409, 422, 429) else 400
     template_code = {409: 400, 401: 403, 422: 400}.get(code, code)
     if _is_api():
-        return problem(code, error.message, error.details(), getattr(error, "headers", None))
+        fields = [(name, str(text)) for text, name in error.details if name]
+        return problem(code, error.message, fields, getattr(error, "headers", None))
     if _wants_json():
         return jsonify({"error": str(error.message)}), code
     return render_template(f"errors/{template_code}.html", message=error.message), code

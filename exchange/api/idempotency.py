@@ -67,6 +67,7 @@ def replay(retry: bool = True):
     if token is None or not is_write(view) or not key or len(key) > MAX_KEY:
         return None  # a missing or overlong key is refused by the view's header schema
     fingerprint = _fingerprint()
+    prune(utcnow(), token.id)
     db.session.add(
         IdempotentAnswer(token_id=token.id, key=key, fingerprint=fingerprint, status=0, body="")
     )
@@ -120,10 +121,10 @@ def remember(response) -> None:
     db.session.commit()
 
 
-def prune(now: datetime) -> int:
-    """Forget the answers older than KEEP (the expiry job). Returns how many."""
-    result = db.session.execute(
-        delete(IdempotentAnswer).where(IdempotentAnswer.created_at < now - KEEP)
-    )
-    db.session.commit()
-    return result.rowcount
+def prune(now: datetime, token_id: int | None = None) -> int:
+    """Forget the answers older than KEEP: a token's own at each of its writes (the table holds
+    about a day of writes per token), or every token's. Returns how many (the caller commits)."""
+    stmt = delete(IdempotentAnswer).where(IdempotentAnswer.created_at < now - KEEP)
+    if token_id is not None:
+        stmt = stmt.where(IdempotentAnswer.token_id == token_id)
+    return db.session.execute(stmt).rowcount

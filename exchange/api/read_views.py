@@ -19,8 +19,8 @@ from exchange.clock import today_wib
 from exchange.dashboard import queries as dashboard
 from exchange.dashboard.filters import Filters, default_period
 from exchange.deals import queries as deal_queries
-from exchange.deals import services as deal_services
-from exchange.deals.presenters import visible_deal
+from exchange.deals.facts import amount_due
+from exchange.deals.visibility import visible_deal
 from exchange.errors import Invalid, NotFound
 from exchange.listings import queries as listing_queries
 from exchange.listings.forms import parse_market
@@ -168,7 +168,7 @@ def deal(deal_id: int):
     """One deal with its versions, payments and delivery (another pesantren's: 404)."""
     user = acting_user()
     found = visible_deal(user, deal_id)
-    return present.deal(found, user, deal_services.amount_due(found))
+    return present.deal(found, user, amount_due(found))
 
 
 @bp.get("/notifications")

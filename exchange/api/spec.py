@@ -29,8 +29,9 @@ class RequestInvalid(Invalid):
         self.problems = problems
         super().__init__(_("Isi permintaan tidak sesuai dengan skema API."))
 
-    def details(self) -> list[tuple[str | None, str]]:
-        return self.problems
+    @property
+    def details(self) -> list[tuple]:
+        return [(text, name) for name, text in self.problems]
 
 
 def _before(req, resp, req_validation_error, instance, model_adapter=None):

@@ -14,7 +14,7 @@ from exchange.api import tokens
 from exchange.api.scopes import Scope, allowed_scopes
 from exchange.errors import Invalid
 from exchange.listings.forms import CheckboxesField
-from exchange.site.forms import show_error
+from exchange.web.refusals import show_refusal
 
 bp = Blueprint("api_tokens", __name__, url_prefix="/akun/token")
 
@@ -53,7 +53,7 @@ def create():
         try:
             token, plaintext = tokens.create_token(current_user, form.name.data, form.scopes.data)
         except Invalid as exc:
-            show_error(form, exc)
+            show_refusal(form, exc)
         else:
             # Shown once, on this page (never in a flash cookie), and never stored in clear.
             return render_template("api/token_created.html", token=token, plaintext=plaintext)

@@ -10,9 +10,11 @@ from exchange.api.idempotency import client_token, write
 from exchange.api.scopes import Scope
 from exchange.api.spec import responses, spec
 from exchange.api.views import bp
-from exchange.deals import fulfilment
+from exchange.deals import acceptance, fulfilment
 from exchange.deals import services as deals
 from exchange.deals.akad import Terms
+from exchange.deals.facts import amount_due
+from exchange.deals.moves import load_deal
 from exchange.listings import services as listings
 from exchange.listings.rules import ListingInput
 
@@ -40,8 +42,8 @@ def _listing_input(body: w.ListingIn, token: str | None = None) -> ListingInput:
 
 
 def _deal(deal_id: int):
-    deal = deals.load_deal(deal_id)
-    return present.deal(deal, acting_user(), deals.amount_due(deal))
+    deal = load_deal(deal_id)
+    return present.deal(deal, acting_user(), amount_due(deal))
 
 
 @bp.post("/listings")
@@ -126,7 +128,7 @@ def counter(deal_id: int, json: w.CounterIn, headers: w.WriteHeaders):
 @write
 def accept(deal_id: int, json: w.AcceptIn, headers: w.WriteHeaders):
     """Accept the other side's current terms: the contract is signed."""
-    deals.accept(acting_user(), deal_id, json.seen_version)
+    acceptance.accept(acting_user(), deal_id, json.seen_version)
     return _deal(deal_id)
 
 
