@@ -17,14 +17,11 @@ from sqlalchemy.orm import aliased
 from exchange.catalogue.models import Commodity
 from exchange.dashboard.filters import Filters
 from exchange.dashboard.flows import Edge
-from exchange.dashboard.reach import Open
 from exchange.dashboard.sqlutil import dialect_name, grouped_median, seconds_between, week_start
 from exchange.deals.models import Contract, Deal, DealEvent, TermsVersion
 from exchange.deals.states import State
 from exchange.extensions import db
 from exchange.listings.models import Listing, ListingStatus, Side
-from exchange.matching import queries as engine_view
-from exchange.matching.model import Instance
 from exchange.matching.models import Proposal, ProposalStatus
 from exchange.models import import_all_models
 from exchange.pesantren.models import Pesantren, Regency
@@ -422,38 +419,6 @@ def prices(f: Filters) -> list[tuple[str, str, str, str, int | None, int | None,
     return sorted(rows, key=lambda r: (r[0], r[3]))
 
 
-def open_listings(f: Filters, today: date) -> tuple[Instance, list[Open]]:
-    """Every open offer and request (of the commodity; any regency: supply reaches across) as
-    the matching engine's instance (its own adapter: places, akad, minimums, road factor), and
-    each one's facts for the tables."""
-    rows = db.session.execute(
-        select(
-            *engine_view.LISTING_COLUMNS,
-            *engine_view.PESANTREN_COLUMNS,
-            Listing.commodity_id,
-        )
-        .join(Pesantren, Pesantren.id == Listing.pesantren_id)
-        .join(Commodity, Commodity.id == Listing.commodity_id)
-        .where(*engine_view.active_conditions(today))
-        .where(*([Listing.commodity_id == f.commodity_id] if f.commodity_id else []))
-        .order_by(Listing.id)
-    ).all()
-    n = engine_view.N_COLUMNS
-    opens = [
-        Open(
-            listing_id=r[0],
-            side=r[1],
-            pesantren_id=r[2],
-            regency=r[n],
-            commodity_id=r[n + 3],
-            remaining=int(r[5]),
-            price=int(r[6]),
-        )
-        for r in rows
-    ]
-    return engine_view.instance_from_rows(rows, today), opens
-
-
 def regencies() -> list[Regency]:
     return list(db.session.scalars(select(Regency).order_by(Regency.code)))
 
@@ -469,16 +434,3 @@ def pesantren_names(ids) -> dict[int, tuple[str, str]]:
         return {}
     q = select(Pesantren.id, Pesantren.name, Pesantren.regency_code).where(Pesantren.id.in_(ids))
     return {i: (n, r) for i, n, r in db.session.execute(q)}
-
-
-def listing_facts(ids) -> dict[int, tuple[int, str, int]]:
-    """Listing id -> (pesantren id, commodity slug, price), for the unmet-demand tables."""
-    ids = sorted(set(ids))
-    if not ids:
-        return {}
-    q = (
-        select(Listing.id, Listing.pesantren_id, Commodity.slug, Listing.price)
-        .join(Commodity, Commodity.id == Listing.commodity_id)
-        .where(Listing.id.in_(ids))
-    )
-    return {i: (p, s, pr) for i, p, s, pr in db.session.execute(q)}
