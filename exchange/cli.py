@@ -8,6 +8,7 @@ cli = AppGroup("exchange", help="Bursa Pesantren commands.")
 
 def _register():
     from exchange.auth.cli import register as auth_cmds
+    from exchange.dashboard.cli import register as dashboard_cmds
     from exchange.deals.cli import register as deal_cmds
     from exchange.listings.cli import register as listings_cmds
     from exchange.mail.cli import register as mail_cmds
@@ -23,6 +24,7 @@ def _register():
         matching_cmds,
         deal_cmds,
         scheduler_cmds,
+        dashboard_cmds,
     ):
         register(cli)
 

@@ -6,6 +6,7 @@ def import_all_models() -> None:
     from exchange.auth import models as _auth  # noqa: F401
     from exchange.auth import throttle as _throttle  # noqa: F401
     from exchange.catalogue import models as _catalogue  # noqa: F401
+    from exchange.dashboard import facts as _facts  # noqa: F401 - its session hooks too
     from exchange.deals import models as _deals  # noqa: F401
     from exchange.digests import models as _digests  # noqa: F401
     from exchange.listings import models as _listings  # noqa: F401
