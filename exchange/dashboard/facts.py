@@ -9,11 +9,25 @@ of them (``flask dashboard rebuild-facts``, and the nightly scheduler job as a s
 
 from __future__ import annotations
 
-from sqlalchemy import and_, case, delete, event, insert, inspect, or_, select
+from sqlalchemy import (
+    String,
+    and_,
+    case,
+    delete,
+    event,
+    func,
+    insert,
+    inspect,
+    literal,
+    or_,
+    select,
+    text,
+    union_all,
+)
 from sqlalchemy.orm import Session, aliased
 
-from exchange.dashboard.models import ContractFact
-from exchange.dashboard.sqlutil import seconds_between
+from exchange.dashboard.models import ALL_REGENCIES, ContractDay, ContractFact
+from exchange.dashboard.sqlutil import seconds_between, wib_day
 from exchange.deals.models import Contract, Deal, DealEvent, TermsVersion
 from exchange.listings.models import Listing
 from exchange.pesantren.models import Pesantren
@@ -23,6 +37,7 @@ _PES_KEY = "contract_fact_pesantren"
 COLUMNS = (
     "deal_id",
     "signed_at",
+    "signed_on",
     "commodity_id",
     "seller_pesantren_id",
     "buyer_pesantren_id",
@@ -51,6 +66,7 @@ def _source(dialect: str):
         select(
             Deal.id,
             Deal.signed_at,
+            wib_day(Deal.signed_at, dialect),
             Deal.commodity_id,
             Deal.seller_pesantren_id,
             Deal.buyer_pesantren_id,
@@ -79,10 +95,11 @@ def _source(dialect: str):
 
 def refresh(session: Session, deal_ids=None, pesantren_ids=None) -> None:
     """Rewrite the facts of these deals and of these pesantren's deals (all when both are
-    None), in the session's transaction."""
+    None), and the day sums of the days they were signed, in the session's transaction."""
     dialect = session.get_bind().dialect.name
     source = _source(dialect)
     target = delete(ContractFact)
+    days = None
     if deal_ids is not None or pesantren_ids is not None:
         deals, people = sorted(deal_ids or ()), sorted(pesantren_ids or ())
         which = or_(
@@ -91,18 +108,65 @@ def refresh(session: Session, deal_ids=None, pesantren_ids=None) -> None:
             Deal.buyer_pesantren_id.in_(people),
         )
         source = source.where(which)
-        target = target.where(
-            or_(
-                ContractFact.deal_id.in_(deals),
-                ContractFact.seller_pesantren_id.in_(people),
-                ContractFact.buyer_pesantren_id.in_(people),
-            )
+        mine = or_(
+            ContractFact.deal_id.in_(deals),
+            ContractFact.seller_pesantren_id.in_(people),
+            ContractFact.buyer_pesantren_id.in_(people),
         )
+        target = target.where(mine)
+        days = set(session.scalars(select(ContractFact.signed_on).where(mine).distinct()))
     session.execute(target)
     session.execute(
         insert(ContractFact).from_select(COLUMNS, source),
         execution_options={"synchronize_session": False},
     )
+    if days is not None:
+        days |= set(session.scalars(select(ContractFact.signed_on).where(mine).distinct()))
+        if not days:
+            return
+    _sum_days(session, dialect, days)
+
+
+DAY_COLUMNS = ("regency_code", "day", "commodity_id", "state", "contracts", "quantity", "value")
+
+
+def _sum_days(session: Session, dialect: str, days: set | None) -> None:
+    """Rewrite the day sums of these days (all when None) from contract_facts."""
+    if dialect == "postgresql":
+        # Two transactions rewriting the same day would both insert its rows: one at a time.
+        session.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": DAYS_LOCK_KEY})
+    f = ContractFact
+    where = [] if days is None else [f.signed_on.in_(sorted(days))]
+    keys = (f.signed_on, f.commodity_id, f.state)
+    sums = (func.count(), func.sum(f.quantity), func.sum(f.value))
+    everything = (
+        select(literal(ALL_REGENCIES, String(8)), *keys, *sums).where(*where).group_by(*keys)
+    )
+    # A contract counts under its seller's regency, and its buyer's when that is another.
+    per_party = union_all(
+        select(f.seller_regency.label("regency"), *keys, f.quantity, f.value).where(*where),
+        select(f.buyer_regency.label("regency"), *keys, f.quantity, f.value).where(
+            *where, f.buyer_regency != f.seller_regency
+        ),
+    ).subquery()
+    p = per_party.c
+    regencies = select(
+        p.regency, p.signed_on, p.commodity_id, p.state, func.count(), func.sum(p.quantity),
+        func.sum(p.value),
+    ).group_by(p.regency, p.signed_on, p.commodity_id, p.state)  # fmt: skip
+    stale = delete(ContractDay)
+    if days is not None:
+        stale = stale.where(ContractDay.day.in_(sorted(days)))
+    session.execute(stale)
+    for q in (everything, regencies):
+        session.execute(
+            insert(ContractDay).from_select(DAY_COLUMNS, q),
+            execution_options={"synchronize_session": False},
+        )
+
+
+#: Key of the PostgreSQL advisory lock around rewriting day sums (any constant bigint).
+DAYS_LOCK_KEY = 7_304_552
 
 
 def rebuild(session: Session) -> int:

@@ -11,12 +11,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import case, func, or_, select, union_all
+from sqlalchemy import and_, case, func, or_, select, union_all
 from sqlalchemy.orm import aliased
 
 from exchange.catalogue.models import Commodity
 from exchange.dashboard.filters import Filters
 from exchange.dashboard.flows import Edge
+from exchange.dashboard.models import ALL_REGENCIES
+from exchange.dashboard.models import ContractDay as D
 from exchange.dashboard.models import ContractFact as F
 from exchange.dashboard.sqlutil import dialect_name, grouped_median, week_start
 from exchange.deals.models import Deal, DealEvent
@@ -81,6 +83,20 @@ def _contracts(f: Filters, *columns):
     return q
 
 
+def _days(f: Filters, *columns):
+    """SELECT columns FROM the day sums of the period (``contract_days``): the regency's rows
+    count its contracts as seller or buyer, the ALL_REGENCIES rows every contract once."""
+    q = (
+        select(*columns)
+        .select_from(D)
+        .where(D.regency_code == (f.regency_code or ALL_REGENCIES))
+        .where(D.day >= f.start, D.day <= f.end)
+    )
+    if f.commodity_id:
+        q = q.where(D.commodity_id == f.commodity_id)
+    return q
+
+
 def _listings(f: Filters, *columns):
     q = select(*columns).select_from(Listing).join(Pesantren, Pesantren.id == Listing.pesantren_id)
     if f.commodity_id:
@@ -104,22 +120,22 @@ def _sum_if(condition, value):
 
 def figures(f: Filters, today: date) -> Figures:
     s = db.session
-    state = F.state
-    qty, total = F.quantity, F.value
+    state = D.state
+    n, qty, total = D.contracts, D.quantity, D.value
     live = state.in_(CONTRACTED)
     c = s.execute(
-        _contracts(
+        _days(
             f,
-            _sum_if(live, 1),
+            _sum_if(live, n),
             _sum_if(live, qty),
             _sum_if(live, total),
-            _sum_if(state.in_(DELIVERED), 1),
+            _sum_if(state.in_(DELIVERED), n),
             _sum_if(state.in_(DELIVERED), qty),
             _sum_if(state.in_(DELIVERED), total),
-            _sum_if(state == State.COMPLETED.value, 1),
+            _sum_if(state == State.COMPLETED.value, n),
             _sum_if(state == State.COMPLETED.value, qty),
             _sum_if(state == State.COMPLETED.value, total),
-            _sum_if(state == State.CANCELLED.value, 1),
+            _sum_if(state == State.CANCELLED.value, n),
         )
     ).one()
     side = Listing.side
@@ -200,27 +216,26 @@ def reciprocal_pairs(f: Filters) -> int:
 
 
 def _match(f: Filters) -> tuple[int, int]:
-    """Requested quantity posted in the period, and how much of it found a contract."""
+    """Requested quantity posted in the period, and how much of it found a contract (capped at
+    each request's quantity). Joined per request of the period (contract_facts.request_id is
+    indexed), not grouped over every contract."""
+    contracted = func.coalesce(func.sum(F.quantity), 0)
     per_request = (
-        select(F.request_id.label("rid"), func.sum(F.quantity).label("contracted"))
-        .where(F.request_id.is_not(None), F.state.in_(CONTRACTED))
-        .group_by(F.request_id)
-        .subquery()
-    )
-    got = func.coalesce(per_request.c.contracted, 0)
-    capped = case((got > Listing.quantity, Listing.quantity), else_=got)
-    q = (
-        _listings(
-            f, func.coalesce(func.sum(Listing.quantity), 0), func.coalesce(func.sum(capped), 0)
-        )
-        .outerjoin(per_request, per_request.c.rid == Listing.id)
+        _listings(f, Listing.quantity.label("asked"), contracted.label("got"))
+        .outerjoin(F, and_(F.request_id == Listing.id, F.state.in_(CONTRACTED)))
         .where(
             Listing.side == Side.REQUEST.value,
             Listing.created_at >= f.since,
             Listing.created_at < f.until,
         )
+        .group_by(Listing.id, Listing.quantity)
+        .subquery()
     )
-    requested, matched = db.session.execute(q).one()
+    r = per_request.c
+    capped = case((r.got > r.asked, r.asked), else_=r.got)
+    requested, matched = db.session.execute(
+        select(func.coalesce(func.sum(r.asked), 0), func.coalesce(func.sum(capped), 0))
+    ).one()
     return int(requested), int(matched)
 
 
@@ -318,19 +333,19 @@ def edges(f: Filters) -> list[Edge]:
 
 def by_commodity(f: Filters) -> list[tuple[str, str, str, int, int, int]]:
     """Per commodity: slug, name, unit, contracts, volume, value; largest value first."""
-    value = func.sum(F.value)
+    value = func.sum(D.value)
     q = (
-        _contracts(
+        _days(
             f,
             Commodity.slug,
             Commodity.name_id,
             Commodity.unit,
-            func.count(),
-            func.sum(F.quantity),
+            func.sum(D.contracts),
+            func.sum(D.quantity),
             value,
         )
-        .join(Commodity, Commodity.id == F.commodity_id)
-        .where(F.state.in_(CONTRACTED))
+        .join(Commodity, Commodity.id == D.commodity_id)
+        .where(D.state.in_(CONTRACTED))
         .group_by(Commodity.slug, Commodity.name_id, Commodity.unit)
         .order_by(value.desc(), Commodity.slug)
     )
