@@ -32,6 +32,7 @@ def create_app(config_name: str | None = None, **overrides) -> Flask:
     from exchange.site.guards import init_guards
     from exchange.site.headers import init_headers
     from exchange.site.nav import register_nav
+    from exchange.site.static_cache import init_static_cache
 
     import_all_models()
     ext.db.init_app(app)
@@ -45,6 +46,7 @@ def create_app(config_name: str | None = None, **overrides) -> Flask:
     init_form_messages(app)
     register_error_handlers(app)
     init_headers(app)
+    init_static_cache(app)
     init_guards(app)
     init_access_log()
     _register_blueprints(app)
