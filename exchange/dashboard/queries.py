@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import and_, case, func, or_, select, union_all
+from sqlalchemy import case, func, or_, select, union_all
 from sqlalchemy.orm import aliased
 
 from exchange.catalogue.models import Commodity
@@ -20,7 +20,7 @@ from exchange.dashboard.flows import Edge
 from exchange.dashboard.models import ALL_REGENCIES
 from exchange.dashboard.models import ContractDay as D
 from exchange.dashboard.models import ContractFact as F
-from exchange.dashboard.sqlutil import dialect_name, grouped_median, week_start
+from exchange.dashboard.sqlutil import grouped_median
 from exchange.deals.models import Deal, DealEvent
 from exchange.deals.states import State
 from exchange.extensions import db
@@ -98,10 +98,11 @@ def _days(f: Filters, *columns):
 
 
 def _listings(f: Filters, *columns):
-    q = select(*columns).select_from(Listing).join(Pesantren, Pesantren.id == Listing.pesantren_id)
+    q = select(*columns).select_from(Listing)
     if f.commodity_id:
         q = q.where(Listing.commodity_id == f.commodity_id)
-    if f.regency_code:
+    if f.regency_code:  # the pesantren is joined only to filter by its regency
+        q = q.join(Pesantren, Pesantren.id == Listing.pesantren_id)
         q = q.where(Pesantren.regency_code == f.regency_code)
     return q
 
@@ -217,25 +218,30 @@ def reciprocal_pairs(f: Filters) -> int:
 
 def _match(f: Filters) -> tuple[int, int]:
     """Requested quantity posted in the period, and how much of it found a contract (capped at
-    each request's quantity). Joined per request of the period (contract_facts.request_id is
-    indexed), not grouped over every contract."""
-    contracted = func.coalesce(func.sum(F.quantity), 0)
+    each request's quantity): the contracts of the period's requests summed per request
+    (contract_facts.request_id is indexed), then joined to them."""
+    posted = (
+        Listing.side == Side.REQUEST.value,
+        Listing.created_at >= f.since,
+        Listing.created_at < f.until,
+    )
     per_request = (
-        _listings(f, Listing.quantity.label("asked"), contracted.label("got"))
-        .outerjoin(F, and_(F.request_id == Listing.id, F.state.in_(CONTRACTED)))
-        .where(
-            Listing.side == Side.REQUEST.value,
-            Listing.created_at >= f.since,
-            Listing.created_at < f.until,
-        )
-        .group_by(Listing.id, Listing.quantity)
+        select(F.request_id.label("rid"), func.sum(F.quantity).label("contracted"))
+        .join(Listing, Listing.id == F.request_id)
+        .where(F.state.in_(CONTRACTED), *posted)
+        .group_by(F.request_id)
         .subquery()
     )
-    r = per_request.c
-    capped = case((r.got > r.asked, r.asked), else_=r.got)
-    requested, matched = db.session.execute(
-        select(func.coalesce(func.sum(r.asked), 0), func.coalesce(func.sum(capped), 0))
-    ).one()
+    got = func.coalesce(per_request.c.contracted, 0)
+    capped = case((got > Listing.quantity, Listing.quantity), else_=got)
+    q = (
+        _listings(
+            f, func.coalesce(func.sum(Listing.quantity), 0), func.coalesce(func.sum(capped), 0)
+        )
+        .outerjoin(per_request, per_request.c.rid == Listing.id)
+        .where(*posted)
+    )
+    requested, matched = db.session.execute(q).one()
     return int(requested), int(matched)
 
 
@@ -272,16 +278,16 @@ def _proposals(f: Filters) -> dict[str, int]:
     pairs = (
         select(func.max(acted).label("acted"))
         .select_from(Proposal)
-        .join(Seller, Seller.id == Proposal.seller_pesantren_id)
-        .join(Buyer, Buyer.id == Proposal.buyer_pesantren_id)
         .where(Proposal.created_at >= f.since, Proposal.created_at < f.until)
         .group_by(Proposal.offer_id, Proposal.request_id)
     )
     if f.commodity_id:
         pairs = pairs.where(Proposal.commodity_id == f.commodity_id)
-    if f.regency_code:
-        pairs = pairs.where(
-            or_(Seller.regency_code == f.regency_code, Buyer.regency_code == f.regency_code)
+    if f.regency_code:  # both parties are joined only to filter by their regencies
+        pairs = (
+            pairs.join(Seller, Seller.id == Proposal.seller_pesantren_id)
+            .join(Buyer, Buyer.id == Proposal.buyer_pesantren_id)
+            .where(or_(Seller.regency_code == f.regency_code, Buyer.regency_code == f.regency_code))
         )
     sub = pairs.subquery()
     made, acted_count = db.session.execute(
@@ -350,57 +356,6 @@ def by_commodity(f: Filters) -> list[tuple[str, str, str, int, int, int]]:
         .order_by(value.desc(), Commodity.slug)
     )
     return [(s, n, u, int(c), int(q_), int(v)) for s, n, u, c, q_, v in db.session.execute(q)]
-
-
-def prices(f: Filters) -> list[tuple[str, str, str, str, int | None, int | None, int | None, int]]:
-    """Median offer, request and contract price per commodity per week, and the reference.
-
-    Rows: (slug, name, unit, week Monday, offer, request, contract, reference), by slug, week.
-    Offers and requests count in the week they were posted, contracts in the week signed.
-    """
-    dialect = dialect_name(db.session)
-    cells: dict[tuple[str, str], dict[str, int]] = {}
-    for side in (Side.OFFER.value, Side.REQUEST.value):
-        inner = _listings(
-            f,
-            Listing.commodity_id.label("cid"),
-            week_start(Listing.created_at, dialect).label("week"),
-            Listing.price.label("price"),
-        ).where(Listing.side == side, Listing.created_at >= f.since, Listing.created_at < f.until)
-        for cid, week, median in db.session.execute(
-            grouped_median(inner, ["cid", "week"], "price")
-        ):
-            cells.setdefault((cid, str(week)), {})[side] = round(float(median))
-    inner = _contracts(
-        f,
-        F.commodity_id.label("cid"),
-        week_start(F.signed_at, dialect).label("week"),
-        F.unit_price.label("price"),
-    ).where(F.state.in_(CONTRACTED))
-    for cid, week, median in db.session.execute(grouped_median(inner, ["cid", "week"], "price")):
-        cells.setdefault((cid, str(week)), {})["contract"] = round(float(median))
-    catalogue = {
-        c.id: c
-        for c in db.session.scalars(
-            select(Commodity).where(Commodity.id.in_({k[0] for k in cells}))
-        )
-    }
-    rows = []
-    for (cid, week), got in cells.items():
-        c = catalogue[cid]
-        rows.append(
-            (
-                c.slug,
-                c.name_id,
-                c.unit,
-                week,
-                got.get("offer"),
-                got.get("request"),
-                got.get("contract"),
-                c.reference_price,
-            )
-        )
-    return sorted(rows, key=lambda r: (r[0], r[3]))
 
 
 def regencies() -> list[Regency]:

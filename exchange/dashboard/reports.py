@@ -9,7 +9,7 @@ from functools import lru_cache
 
 from flask_babel import gettext as _
 
-from exchange.dashboard import flows, queries, svg
+from exchange.dashboard import flows, price_queries, queries, svg
 from exchange.dashboard.filters import Filters
 from exchange.dashboard.page import Page, locale_name, regency_names, safe
 from exchange.dashboard.tables import Column, Table
@@ -299,7 +299,7 @@ def network_page(f: Filters, today: date) -> Page:
 
 
 def price_page(f: Filters, today: date) -> Page:
-    rows = queries.prices(f)
+    rows = price_queries.prices(f)
     page = Page("prices")
     page.tables.append(
         Table(

@@ -5,7 +5,7 @@ they write in its transaction and never commit."""
 
 from __future__ import annotations
 
-from sqlalchemy import delete, insert
+from sqlalchemy import delete, insert, text
 
 from exchange.extensions import db
 from exchange.matching.candidates import Candidates
@@ -83,3 +83,13 @@ def store(run_id: int, market: Market, fits: Candidates, com_ids: dict[str, int]
         ],
     )
     copy_rows(RunIdleOffer.__table__, IDLE_COLUMNS, [(run_id, o, q) for o, q in found.idle.items()])
+
+
+def analyze() -> None:
+    """After the run's commit, on PostgreSQL: fresh planner statistics for the replaced rows.
+    Until autovacuum gets to them the planner takes the new tables for empty, and the partners
+    query of one pesantren took 100 ms instead of a fraction of one."""
+    conn = db.session.connection()
+    if conn.dialect.name == "postgresql":
+        conn.execute(text("ANALYZE run_partner_flows, run_unmet_requests, run_idle_offers"))
+        db.session.commit()

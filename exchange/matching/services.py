@@ -94,6 +94,7 @@ def run_clearing(actor=None, now=None) -> MatchRun:
         excluded_declined=len(excluded),
     )
     db.session.commit()
+    byproducts.analyze()
     t3 = perf_counter()
     run.timings = {
         "load_ms": (t1 - t0) * 1000,
