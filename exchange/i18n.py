@@ -5,7 +5,6 @@ from __future__ import annotations
 from datetime import UTC, date, datetime
 from decimal import Decimal
 from functools import lru_cache
-from zoneinfo import ZoneInfo
 
 from babel import Locale
 from babel.numbers import get_group_symbol
@@ -13,10 +12,9 @@ from flask import Flask, current_app, has_request_context, request
 from flask_babel import format_datetime, format_decimal, get_locale, gettext
 from flask_login import current_user
 
-from exchange.clock import today_wib
-from exchange.deals.akad import AKAD_LABELS
+from exchange.akad import AKAD_LABELS
+from exchange.clock import WIB, today_wib
 
-WIB = ZoneInfo("Asia/Jakarta")
 LANG_COOKIE = "lang"
 
 
@@ -100,7 +98,7 @@ def quantity(value, unit: str | None = None) -> str:
 
 def akad(code) -> str:
     """An akad's name in the reader's language ("Akad Salam"), never the stored code; the names
-    are the contract rules' (``exchange.deals.akad.AKAD_LABELS``)."""
+    are the contract rules' (``exchange.akad.AKAD_LABELS``)."""
     return gettext(AKAD_LABELS[code]) if code in AKAD_LABELS else str(code)
 
 
@@ -120,10 +118,6 @@ def short_datetime(value: datetime | None) -> str:
     if value is None:
         return "-"
     return format_datetime(value, "d MMM yyyy HH.mm") + " WIB"
-
-
-def to_wib(value: datetime) -> datetime:
-    return value.astimezone(WIB)
 
 
 def register_formatting(app: Flask) -> None:

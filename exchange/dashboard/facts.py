@@ -1,7 +1,7 @@
 """Keeping ``contract_facts`` up to date: in the same transaction as the change.
 
 A contract's facts change when it is signed (its contract row appears), when its deal moves
-(every move writes a DealEvent: ``deals.services.apply_move``) and when a party's regency
+(every move writes a DealEvent: ``deals.moves.apply_move``) and when a party's regency
 changes. A session hook notes those deals as the session flushes and rewrites their rows just
 before the commit, set-based (one DELETE, one INSERT ... SELECT); ``rebuild()`` rewrites all
 of them (``flask dashboard rebuild-facts``, and the nightly scheduler job as a safety net).

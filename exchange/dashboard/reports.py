@@ -9,7 +9,7 @@ from functools import lru_cache
 
 from flask_babel import gettext as _
 
-from exchange.dashboard import flows, price_queries, queries, svg
+from exchange.dashboard import flows, network_svg, price_queries, queries, svg
 from exchange.dashboard.filters import Filters
 from exchange.dashboard.page import Page, locale_name, regency_names, safe
 from exchange.dashboard.tables import Column, Table
@@ -279,9 +279,9 @@ def network_page(f: Filters, today: date) -> Page:
         )
     )
     pairs = [(e.seller_id, e.buyer_id, e.value) for e in edges]
-    names = queries.pesantren_names(svg.top_nodes(pairs))
+    names = queries.pesantren_names(network_svg.top_nodes(pairs))
     page.charts["picture"] = safe(
-        svg.network_picture(
+        network_svg.network_picture(
             pairs,
             {pid: name for pid, (name, _code) in names.items()},
             _("Jaringan dagang: siapa berdagang dengan siapa"),

@@ -9,9 +9,9 @@ from sqlalchemy import delete, insert, text
 
 from exchange.extensions import db
 from exchange.matching.candidates import Candidates
+from exchange.matching.instance import Market
 from exchange.matching.models import RunIdleOffer, RunPartnerFlow, RunUnmetRequest
 from exchange.matching.partners import partner_flows
-from exchange.matching.queries import Market
 from exchange.matching.reach import reach
 
 FLOW_COLUMNS = (

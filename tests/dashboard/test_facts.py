@@ -10,7 +10,7 @@ from exchange.dashboard import queries
 from exchange.dashboard.facts import rebuild
 from exchange.dashboard.filters import Filters
 from exchange.dashboard.models import ContractDay, ContractFact
-from exchange.deals import fulfilment, services
+from exchange.deals import acceptance, fulfilment
 from exchange.extensions import db
 from tests.factories import deal_terms, make_deal, make_listing, make_manager
 
@@ -35,13 +35,13 @@ def test_facts_follow_signing_moves_and_a_regency_change(app):
         offer = make_listing(seller.pesantren, quantity=500, akad=["tunai", "tempo"])
         deal = make_deal(seller, buyer, offer=offer, terms=deal_terms(quantity=100))
         assert _equal_to_a_rebuild() == []  # negotiating: no contract yet
-        services.accept(seller, deal.id, 1)
+        acceptance.accept(seller, deal.id, 1)
         (row,) = _equal_to_a_rebuild()
         fulfilment.ship(seller, deal.id, "Truk berangkat")
         (shipped,) = _equal_to_a_rebuild()
         assert row["state"] == "signed" and shipped["state"] == "shipped"
         other = make_deal(seller, buyer, offer=offer, terms=deal_terms(quantity=50))
-        services.accept(seller, other.id, 1)
+        acceptance.accept(seller, other.id, 1)
         assert len(_equal_to_a_rebuild()) == 2
         buyer.pesantren.regency_code = "3507"  # the buyer moved to Malang
         db.session.commit()
