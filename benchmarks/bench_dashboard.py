@@ -183,6 +183,8 @@ def main() -> None:
         n = rebuild(db.session)
         db.session.commit()
         print(f"contract facts rebuilt: {n} rows in {time.perf_counter() - t0:.1f} s")
+        with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+            conn.execute(text("ANALYZE contract_facts, contract_days"))
         run = run_clearing()
         print(
             f"clearing run (stores partners, unmet demand): {run.timings['total_ms']:.0f} ms, "
