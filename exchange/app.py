@@ -22,6 +22,7 @@ from exchange.site.form_messages import init_form_messages
 from exchange.site.guards import init_guards
 from exchange.site.headers import init_headers
 from exchange.site.nav import register_nav
+from exchange.site.static_cache import init_static_cache
 
 
 def create_app(config_name: str | None = None, **overrides) -> Flask:
@@ -46,6 +47,7 @@ def create_app(config_name: str | None = None, **overrides) -> Flask:
     init_form_messages(app)
     register_error_handlers(app)
     init_headers(app)
+    init_static_cache(app)
     init_guards(app)
     init_access_log()
     _register_blueprints(app)

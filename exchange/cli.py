@@ -4,6 +4,7 @@ import click
 from flask.cli import AppGroup
 
 from exchange.auth.cli import register as auth_cmds
+from exchange.dashboard.cli import register as dashboard_cmds
 from exchange.deals.cli import register as deal_cmds
 from exchange.demo import register as demo_cmds
 from exchange.listings.cli import register as listings_cmds
@@ -25,6 +26,7 @@ def _register():
         deal_cmds,
         scheduler_cmds,
         demo_cmds,
+        dashboard_cmds,
     ):
         register(cli)
 

@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from decimal import Decimal
+from functools import lru_cache
 
+from babel import Locale
+from babel.numbers import get_group_symbol
 from flask import Flask, current_app, has_request_context, request
-from flask_babel import format_date, format_datetime, format_decimal, get_locale, gettext
+from flask_babel import format_datetime, format_decimal, get_locale, gettext
 from flask_login import current_user
 
 from exchange.akad import AKAD_LABELS
-from exchange.clock import today_wib
+from exchange.clock import WIB, today_wib
 
 LANG_COOKIE = "lang"
 
@@ -31,11 +34,28 @@ def select_locale() -> str:
     return current_app.config["BABEL_DEFAULT_LOCALE"]
 
 
+@lru_cache(maxsize=16)
+def _conventions(locale: str) -> tuple[str, tuple[str, ...]]:
+    """The locale's grouping symbol and abbreviated month names (1-12), from Babel once."""
+    months = Locale.parse(locale).months["format"]["abbreviated"]
+    return get_group_symbol(locale), tuple(months[m] for m in range(1, 13))
+
+
+def _locale() -> str:
+    return str(get_locale() or current_app.config["BABEL_DEFAULT_LOCALE"])
+
+
+def _grouped(value: int) -> str:
+    """``format_decimal(value, format="#,##0")`` for a whole number, without Babel's pattern
+    machinery on every call (a market page formats a few hundred numbers)."""
+    return f"{value:,}".replace(",", _conventions(_locale())[0])
+
+
 def rupiah(value) -> str:
     """``Rp 12.500`` (Indonesian grouping; English readers get ``Rp 12,500``)."""
     if value is None:
         return "-"
-    return "Rp\u00a0" + format_decimal(int(value), format="#,##0")
+    return "Rp\u00a0" + _grouped(int(value))
 
 
 def number(value) -> str:
@@ -43,7 +63,7 @@ def number(value) -> str:
         return "-"
     if isinstance(value, float | Decimal) and value != int(value):
         return format_decimal(value, format="#,##0.#")
-    return format_decimal(int(value), format="#,##0")
+    return _grouped(int(value))
 
 
 def decimal(value, places: int = 1) -> str:
@@ -91,8 +111,10 @@ def short_date(value: date | datetime | None) -> str:
     if value is None:
         return "-"
     if isinstance(value, datetime):
-        return format_datetime(value, "d MMM yyyy")
-    return format_date(value, "d MMM yyyy")
+        if value.tzinfo is None:  # Babel reads a naive datetime as UTC
+            value = value.replace(tzinfo=UTC)
+        value = value.astimezone(WIB)
+    return f"{value.day} {_conventions(_locale())[1][value.month - 1]} {value.year}"
 
 
 def short_datetime(value: datetime | None) -> str:

@@ -5,6 +5,7 @@ from exchange.audit import models as _audit  # noqa: F401
 from exchange.auth import models as _auth  # noqa: F401
 from exchange.auth import throttle as _throttle  # noqa: F401
 from exchange.catalogue import models as _catalogue  # noqa: F401
+from exchange.dashboard import facts as _facts  # noqa: F401 - its models and session hooks
 from exchange.deals import models as _deals  # noqa: F401
 from exchange.digests import models as _digests  # noqa: F401
 from exchange.listings import models as _listings  # noqa: F401

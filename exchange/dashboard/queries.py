@@ -11,20 +11,20 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import and_, case, func, or_, select, union
+from sqlalchemy import case, func, or_, select, union_all
 from sqlalchemy.orm import aliased
 
 from exchange.catalogue.models import Commodity
 from exchange.dashboard.filters import Filters
 from exchange.dashboard.flows import Edge
-from exchange.dashboard.reach import Open
-from exchange.dashboard.sqlutil import dialect_name, grouped_median, seconds_between, week_start
-from exchange.deals.models import Contract, Deal, DealEvent, TermsVersion
+from exchange.dashboard.models import ALL_REGENCIES
+from exchange.dashboard.models import ContractDay as D
+from exchange.dashboard.models import ContractFact as F
+from exchange.dashboard.sqlutil import grouped_median
+from exchange.deals.models import Deal, DealEvent
 from exchange.deals.states import State
 from exchange.extensions import db
 from exchange.listings.models import Listing, ListingStatus, Side
-from exchange.matching import instance
-from exchange.matching.model import Instance
 from exchange.matching.models import Proposal, ProposalStatus
 from exchange.models import import_all_models
 from exchange.pesantren.models import Pesantren, Regency
@@ -73,33 +73,36 @@ class Figures:
 
 
 def _contracts(f: Filters, *columns):
-    """SELECT columns FROM contracts of the period, with deal, accepted terms and both parties."""
+    """SELECT columns FROM the contracts signed in the period (``contract_facts``: deal,
+    accepted terms, contract and both parties joined once, when the contract changed)."""
+    q = select(*columns).select_from(F).where(F.signed_at >= f.since, F.signed_at < f.until)
+    if f.commodity_id:
+        q = q.where(F.commodity_id == f.commodity_id)
+    if f.regency_code:
+        q = q.where(or_(F.seller_regency == f.regency_code, F.buyer_regency == f.regency_code))
+    return q
+
+
+def _days(f: Filters, *columns):
+    """SELECT columns FROM the day sums of the period (``contract_days``): the regency's rows
+    count its contracts as seller or buyer, the ALL_REGENCIES rows every contract once."""
     q = (
         select(*columns)
-        .select_from(Contract)
-        .join(Deal, Deal.id == Contract.deal_id)
-        .join(
-            TermsVersion,
-            and_(TermsVersion.deal_id == Deal.id, TermsVersion.number == Contract.terms_version),
-        )
-        .join(Seller, Seller.id == Deal.seller_pesantren_id)
-        .join(Buyer, Buyer.id == Deal.buyer_pesantren_id)
-        .where(Deal.signed_at >= f.since, Deal.signed_at < f.until)
+        .select_from(D)
+        .where(D.regency_code == (f.regency_code or ALL_REGENCIES))
+        .where(D.day >= f.start, D.day <= f.end)
     )
     if f.commodity_id:
-        q = q.where(Deal.commodity_id == f.commodity_id)
-    if f.regency_code:
-        q = q.where(
-            or_(Seller.regency_code == f.regency_code, Buyer.regency_code == f.regency_code)
-        )
+        q = q.where(D.commodity_id == f.commodity_id)
     return q
 
 
 def _listings(f: Filters, *columns):
-    q = select(*columns).select_from(Listing).join(Pesantren, Pesantren.id == Listing.pesantren_id)
+    q = select(*columns).select_from(Listing)
     if f.commodity_id:
         q = q.where(Listing.commodity_id == f.commodity_id)
-    if f.regency_code:
+    if f.regency_code:  # the pesantren is joined only to filter by its regency
+        q = q.join(Pesantren, Pesantren.id == Listing.pesantren_id)
         q = q.where(Pesantren.regency_code == f.regency_code)
     return q
 
@@ -118,22 +121,22 @@ def _sum_if(condition, value):
 
 def figures(f: Filters, today: date) -> Figures:
     s = db.session
-    state = Deal.state
-    qty, total = TermsVersion.quantity, Contract.total
+    state = D.state
+    n, qty, total = D.contracts, D.quantity, D.value
     live = state.in_(CONTRACTED)
     c = s.execute(
-        _contracts(
+        _days(
             f,
-            _sum_if(live, 1),
+            _sum_if(live, n),
             _sum_if(live, qty),
             _sum_if(live, total),
-            _sum_if(state.in_(DELIVERED), 1),
+            _sum_if(state.in_(DELIVERED), n),
             _sum_if(state.in_(DELIVERED), qty),
             _sum_if(state.in_(DELIVERED), total),
-            _sum_if(state == State.COMPLETED.value, 1),
+            _sum_if(state == State.COMPLETED.value, n),
             _sum_if(state == State.COMPLETED.value, qty),
             _sum_if(state == State.COMPLETED.value, total),
-            _sum_if(state == State.CANCELLED.value, 1),
+            _sum_if(state == State.CANCELLED.value, n),
         )
     ).one()
     side = Listing.side
@@ -177,57 +180,56 @@ def figures(f: Filters, today: date) -> Figures:
     )
 
 
-def _signed_deals(f: Filters, *columns):
-    """Deals signed in the period (a signed deal has its contract): no terms join needed."""
-    return _deals_filtered(f, *columns).where(Deal.signed_at >= f.since, Deal.signed_at < f.until)
-
-
 def _active_pesantren(f: Filters) -> int:
     """Pesantren (of the regency) that signed a contract or posted a listing in the period."""
-    sellers = _signed_deals(f, Deal.seller_pesantren_id.label("pid"))
-    buyers = _signed_deals(f, Deal.buyer_pesantren_id.label("pid"))
+    sellers = _contracts(f, F.seller_pesantren_id.label("pid"))
+    buyers = _contracts(f, F.buyer_pesantren_id.label("pid"))
     if f.regency_code:
-        sellers = sellers.where(Seller.regency_code == f.regency_code)
-        buyers = buyers.where(Buyer.regency_code == f.regency_code)
+        sellers = sellers.where(F.seller_regency == f.regency_code)
+        buyers = buyers.where(F.buyer_regency == f.regency_code)
     posted = _listings(f, Listing.pesantren_id.label("pid")).where(
         Listing.created_at >= f.since, Listing.created_at < f.until
     )
-    ids = union(sellers, buyers, posted).subquery()
-    return db.session.scalar(select(func.count()).select_from(ids)) or 0
+    ids = union_all(sellers, buyers, posted).subquery()
+    # GROUP BY, not UNION's DISTINCT: PostgreSQL hashes it (a third of the time at 100,000).
+    return (
+        db.session.scalar(
+            select(func.count()).select_from(select(ids.c.pid).group_by(ids.c.pid).subquery())
+        )
+        or 0
+    )
 
 
 def reciprocal_pairs(f: Filters) -> int:
-    """Pairs of pesantren that sold to each other in the period (both directions contracted)."""
+    """Pairs of pesantren that sold to each other in the period (both directions contracted):
+    the unordered pairs whose contracts have more than one seller."""
+    s_, b_ = F.seller_pesantren_id, F.buyer_pesantren_id
+    low = case((s_ < b_, s_), else_=b_)
+    high = case((s_ < b_, b_), else_=s_)
     pairs = (
-        _signed_deals(f, Deal.seller_pesantren_id.label("s"), Deal.buyer_pesantren_id.label("b"))
-        .where(Deal.state.in_(CONTRACTED))
-        .distinct()
+        _contracts(f, low.label("low"))
+        .where(F.state.in_(CONTRACTED))
+        .group_by(low, high)
+        .having(func.min(s_) != func.max(s_))
         .subquery()
     )
-    back = pairs.alias("back")
-    q = (
-        select(func.count())
-        .select_from(pairs)
-        .join(back, and_(back.c.s == pairs.c.b, back.c.b == pairs.c.s))
-        .where(pairs.c.s < pairs.c.b)
-    )
-    return db.session.scalar(q) or 0
+    return db.session.scalar(select(func.count()).select_from(pairs)) or 0
 
 
 def _match(f: Filters) -> tuple[int, int]:
-    """Requested quantity posted in the period, and how much of it found a contract."""
+    """Requested quantity posted in the period, and how much of it found a contract (capped at
+    each request's quantity): the contracts of the period's requests summed per request
+    (contract_facts.request_id is indexed), then joined to them."""
+    posted = (
+        Listing.side == Side.REQUEST.value,
+        Listing.created_at >= f.since,
+        Listing.created_at < f.until,
+    )
     per_request = (
-        select(
-            Deal.request_id.label("rid"),
-            func.sum(TermsVersion.quantity).label("contracted"),
-        )
-        .join(Contract, Contract.deal_id == Deal.id)
-        .join(
-            TermsVersion,
-            and_(TermsVersion.deal_id == Deal.id, TermsVersion.number == Contract.terms_version),
-        )
-        .where(Deal.request_id.is_not(None), Deal.state.in_(CONTRACTED))
-        .group_by(Deal.request_id)
+        select(F.request_id.label("rid"), func.sum(F.quantity).label("contracted"))
+        .join(Listing, Listing.id == F.request_id)
+        .where(F.state.in_(CONTRACTED), *posted)
+        .group_by(F.request_id)
         .subquery()
     )
     got = func.coalesce(per_request.c.contracted, 0)
@@ -237,11 +239,7 @@ def _match(f: Filters) -> tuple[int, int]:
             f, func.coalesce(func.sum(Listing.quantity), 0), func.coalesce(func.sum(capped), 0)
         )
         .outerjoin(per_request, per_request.c.rid == Listing.id)
-        .where(
-            Listing.side == Side.REQUEST.value,
-            Listing.created_at >= f.since,
-            Listing.created_at < f.until,
-        )
+        .where(*posted)
     )
     requested, matched = db.session.execute(q).one()
     return int(requested), int(matched)
@@ -249,19 +247,8 @@ def _match(f: Filters) -> tuple[int, int]:
 
 def _median_hours(f: Filters) -> float | None:
     """Median time from posting (the later of offer and request) to signing, in hours."""
-    off, req = aliased(Listing, name="off"), aliased(Listing, name="req")
-    posted = case(
-        (req.created_at.is_(None), off.created_at),
-        (off.created_at.is_(None), req.created_at),
-        (req.created_at > off.created_at, req.created_at),
-        else_=off.created_at,
-    )
-    dialect = dialect_name(db.session)
-    inner = (
-        _contracts(f, seconds_between(Deal.signed_at, posted, dialect).label("secs"))
-        .outerjoin(off, off.id == Deal.offer_id)
-        .outerjoin(req, req.id == Deal.request_id)
-        .where(Deal.state.in_(CONTRACTED), or_(off.id.is_not(None), req.id.is_not(None)))
+    inner = _contracts(f, F.seconds_to_contract.label("secs")).where(
+        F.state.in_(CONTRACTED), F.seconds_to_contract.is_not(None)
     )
     value = db.session.scalar(grouped_median(inner, [], "secs"))
     return None if value is None else round(float(value) / 3600, 1)
@@ -291,16 +278,16 @@ def _proposals(f: Filters) -> dict[str, int]:
     pairs = (
         select(func.max(acted).label("acted"))
         .select_from(Proposal)
-        .join(Seller, Seller.id == Proposal.seller_pesantren_id)
-        .join(Buyer, Buyer.id == Proposal.buyer_pesantren_id)
         .where(Proposal.created_at >= f.since, Proposal.created_at < f.until)
         .group_by(Proposal.offer_id, Proposal.request_id)
     )
     if f.commodity_id:
         pairs = pairs.where(Proposal.commodity_id == f.commodity_id)
-    if f.regency_code:
-        pairs = pairs.where(
-            or_(Seller.regency_code == f.regency_code, Buyer.regency_code == f.regency_code)
+    if f.regency_code:  # both parties are joined only to filter by their regencies
+        pairs = (
+            pairs.join(Seller, Seller.id == Proposal.seller_pesantren_id)
+            .join(Buyer, Buyer.id == Proposal.buyer_pesantren_id)
+            .where(or_(Seller.regency_code == f.regency_code, Buyer.regency_code == f.regency_code))
         )
     sub = pairs.subquery()
     made, acted_count = db.session.execute(
@@ -332,17 +319,17 @@ def edges(f: Filters) -> list[Edge]:
     q = (
         _contracts(
             f,
-            Seller.id,
-            Buyer.id,
-            Seller.regency_code,
-            Buyer.regency_code,
-            func.sum(Contract.total),
-            func.sum(TermsVersion.quantity),
+            F.seller_pesantren_id,
+            F.buyer_pesantren_id,
+            F.seller_regency,
+            F.buyer_regency,
+            func.sum(F.value),
+            func.sum(F.quantity),
             func.count(),
         )
-        .where(Deal.state.in_(CONTRACTED))
-        .group_by(Seller.id, Buyer.id, Seller.regency_code, Buyer.regency_code)
-        .order_by(Seller.id, Buyer.id)
+        .where(F.state.in_(CONTRACTED))
+        .group_by(F.seller_pesantren_id, F.buyer_pesantren_id, F.seller_regency, F.buyer_regency)
+        .order_by(F.seller_pesantren_id, F.buyer_pesantren_id)
     )
     return [
         Edge(a, b, ra, rb, int(v), int(q_), int(n))
@@ -352,106 +339,23 @@ def edges(f: Filters) -> list[Edge]:
 
 def by_commodity(f: Filters) -> list[tuple[str, str, str, int, int, int]]:
     """Per commodity: slug, name, unit, contracts, volume, value; largest value first."""
-    value = func.sum(Contract.total)
+    value = func.sum(D.value)
     q = (
-        _contracts(
+        _days(
             f,
             Commodity.slug,
             Commodity.name_id,
             Commodity.unit,
-            func.count(),
-            func.sum(TermsVersion.quantity),
+            func.sum(D.contracts),
+            func.sum(D.quantity),
             value,
         )
-        .join(Commodity, Commodity.id == Deal.commodity_id)
-        .where(Deal.state.in_(CONTRACTED))
+        .join(Commodity, Commodity.id == D.commodity_id)
+        .where(D.state.in_(CONTRACTED))
         .group_by(Commodity.slug, Commodity.name_id, Commodity.unit)
         .order_by(value.desc(), Commodity.slug)
     )
     return [(s, n, u, int(c), int(q_), int(v)) for s, n, u, c, q_, v in db.session.execute(q)]
-
-
-def prices(f: Filters) -> list[tuple[str, str, str, str, int | None, int | None, int | None, int]]:
-    """Median offer, request and contract price per commodity per week, and the reference.
-
-    Rows: (slug, name, unit, week Monday, offer, request, contract, reference), by slug, week.
-    Offers and requests count in the week they were posted, contracts in the week signed.
-    """
-    dialect = dialect_name(db.session)
-    cells: dict[tuple[str, str], dict[str, int]] = {}
-    for side in (Side.OFFER.value, Side.REQUEST.value):
-        inner = _listings(
-            f,
-            Listing.commodity_id.label("cid"),
-            week_start(Listing.created_at, dialect).label("week"),
-            Listing.price.label("price"),
-        ).where(Listing.side == side, Listing.created_at >= f.since, Listing.created_at < f.until)
-        for cid, week, median in db.session.execute(
-            grouped_median(inner, ["cid", "week"], "price")
-        ):
-            cells.setdefault((cid, str(week)), {})[side] = round(float(median))
-    inner = _contracts(
-        f,
-        Deal.commodity_id.label("cid"),
-        week_start(Deal.signed_at, dialect).label("week"),
-        TermsVersion.unit_price.label("price"),
-    ).where(Deal.state.in_(CONTRACTED))
-    for cid, week, median in db.session.execute(grouped_median(inner, ["cid", "week"], "price")):
-        cells.setdefault((cid, str(week)), {})["contract"] = round(float(median))
-    catalogue = {
-        c.id: c
-        for c in db.session.scalars(
-            select(Commodity).where(Commodity.id.in_({k[0] for k in cells}))
-        )
-    }
-    rows = []
-    for (cid, week), got in cells.items():
-        c = catalogue[cid]
-        rows.append(
-            (
-                c.slug,
-                c.name_id,
-                c.unit,
-                week,
-                got.get("offer"),
-                got.get("request"),
-                got.get("contract"),
-                c.reference_price,
-            )
-        )
-    return sorted(rows, key=lambda r: (r[0], r[3]))
-
-
-def open_listings(f: Filters, today: date) -> tuple[Instance, list[Open]]:
-    """Every open offer and request (of the commodity; any regency: supply reaches across) as
-    the matching engine's instance (its own adapter: places, akad, minimums, road factor), and
-    each one's facts for the tables."""
-    rows = db.session.execute(
-        select(
-            *instance.LISTING_COLUMNS,
-            *instance.PESANTREN_COLUMNS,
-            Listing.commodity_id,
-        )
-        .join(Pesantren, Pesantren.id == Listing.pesantren_id)
-        .join(Commodity, Commodity.id == Listing.commodity_id)
-        .where(*instance.active_conditions(today))
-        .where(*([Listing.commodity_id == f.commodity_id] if f.commodity_id else []))
-        .order_by(Listing.id)
-    ).all()
-    n = instance.N_COLUMNS
-    opens = [
-        Open(
-            listing_id=r[0],
-            side=r[1],
-            pesantren_id=r[2],
-            regency=r[n],
-            commodity_id=r[n + 3],
-            remaining=int(r[5]),
-            price=int(r[6]),
-        )
-        for r in rows
-    ]
-    return instance.instance_from_rows(rows, today), opens
 
 
 def regencies() -> list[Regency]:
@@ -469,16 +373,3 @@ def pesantren_names(ids) -> dict[int, tuple[str, str]]:
         return {}
     q = select(Pesantren.id, Pesantren.name, Pesantren.regency_code).where(Pesantren.id.in_(ids))
     return {i: (n, r) for i, n, r in db.session.execute(q)}
-
-
-def listing_facts(ids) -> dict[int, tuple[int, str, int]]:
-    """Listing id -> (pesantren id, commodity slug, price), for the unmet-demand tables."""
-    ids = sorted(set(ids))
-    if not ids:
-        return {}
-    q = (
-        select(Listing.id, Listing.pesantren_id, Commodity.slug, Listing.price)
-        .join(Commodity, Commodity.id == Listing.commodity_id)
-        .where(Listing.id.in_(ids))
-    )
-    return {i: (p, s, pr) for i, p, s, pr in db.session.execute(q)}

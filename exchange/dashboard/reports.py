@@ -4,46 +4,17 @@ charts (svg), laid out as named tables that the page shows and the CSV export re
 
 from __future__ import annotations
 
-from collections import defaultdict
-from dataclasses import dataclass, field
 from datetime import date
 from functools import lru_cache
 
-from flask_babel import get_locale
 from flask_babel import gettext as _
-from markupsafe import Markup
 
-from exchange.dashboard import flows, network_svg, queries, svg
+from exchange.dashboard import flows, network_svg, price_queries, queries, svg
 from exchange.dashboard.filters import Filters
-from exchange.dashboard.reach import reach
+from exchange.dashboard.page import Page, locale_name, regency_names, safe
 from exchange.dashboard.tables import Column, Table
+from exchange.dashboard.unmet_report import unmet_page
 from exchange.i18n import number, rupiah
-from exchange.listings.models import Side
-
-
-@dataclass
-class Page:
-    key: str
-    tables: list[Table] = field(default_factory=list)
-    charts: dict[str, Markup] = field(default_factory=dict)
-    facts: dict[str, object] = field(default_factory=dict)
-
-    def table(self, name: str) -> Table | None:
-        return next((t for t in self.tables if t.name == name), None)
-
-
-def _safe(svg_text: str) -> Markup:
-    # svg.py escapes every piece of text it draws
-    return Markup(svg_text)  # noqa: S704  # nosec B704
-
-
-def _regency_names() -> dict[str, str]:
-    return {r.code: r.short_name for r in queries.regencies()}
-
-
-def _locale() -> str:
-    """Commodity names in the reader's language (the catalogue has both)."""
-    return str(get_locale() or "id")
 
 
 def overview(f: Filters, today: date) -> Page:
@@ -116,7 +87,7 @@ def overview(f: Filters, today: date) -> Page:
             [(k, label, value) for k, label, value, _kind in summary],
         )
     )
-    names = {c.slug: c.name(_locale()) for c in queries.commodities()}
+    names = {c.slug: c.name(locale_name()) for c in queries.commodities()}
     rows = [(r[0], names.get(r[0], r[1]), *r[2:]) for r in queries.by_commodity(f)]
     page.tables.append(
         Table(
@@ -133,7 +104,7 @@ def overview(f: Filters, today: date) -> Page:
             rows,
         )
     )
-    page.charts["commodities"] = _safe(
+    page.charts["commodities"] = safe(
         svg.bar_chart(
             [(r[1], r[5]) for r in rows[:12]], _("Nilai kontrak per komoditas"), fmt=rupiah
         )
@@ -154,7 +125,7 @@ def _flow_columns():
 
 
 def flow_page(f: Filters, today: date) -> Page:
-    names = _regency_names()
+    names = regency_names()
     matrix = flows.regency_matrix(queries.edges(f))
 
     def row(x: flows.RegencyFlow):
@@ -204,7 +175,7 @@ def flow_page(f: Filters, today: date) -> Page:
     )
     points = [svg.Point(r.code, r.short_name, r.lat, r.lon) for r in queries.regencies()]
     lines = [svg.Line(x.origin, x.destination, x.value) for x in matrix]
-    page.charts["map"] = _safe(
+    page.charts["map"] = safe(
         svg.flow_map(
             points,
             lines,
@@ -229,7 +200,7 @@ def network_page(f: Filters, today: date) -> Page:
     ids += [r.pesantren_id for r in net.sell_only + net.buy_only]
     ids += [m for c in net.clusters for m in c.members[:5]]
     people = queries.pesantren_names(ids)
-    regencies = _regency_names()
+    regencies = regency_names()
 
     def who(pid):
         name, code = people.get(pid, (str(pid), ""))
@@ -309,7 +280,7 @@ def network_page(f: Filters, today: date) -> Page:
     )
     pairs = [(e.seller_id, e.buyer_id, e.value) for e in edges]
     names = queries.pesantren_names(network_svg.top_nodes(pairs))
-    page.charts["picture"] = _safe(
+    page.charts["picture"] = safe(
         network_svg.network_picture(
             pairs,
             {pid: name for pid, (name, _code) in names.items()},
@@ -317,7 +288,7 @@ def network_page(f: Filters, today: date) -> Page:
             fmt=rupiah,
         )
     )
-    page.charts["degree"] = _safe(
+    page.charts["degree"] = safe(
         svg.bar_chart(
             [(who(c.pesantren_id)[1], c.degree) for c in net.by_degree],
             _("Mitra dagang per pesantren"),
@@ -327,135 +298,8 @@ def network_page(f: Filters, today: date) -> Page:
     return page
 
 
-def unmet_page(f: Filters, today: date) -> Page:
-    instance, opens = queries.open_listings(f, today)
-    by_id = {x.listing_id: x for x in opens}
-    result = reach(
-        instance,
-        {x.listing_id: x.remaining for x in opens if x.side == Side.REQUEST},
-        {x.listing_id: x.remaining for x in opens if x.side == Side.OFFER},
-    )
-    catalogue = {c.id: c for c in queries.commodities()}
-    regencies = _regency_names()
-
-    def keep(listing) -> bool:
-        return not f.regency_code or listing.regency == f.regency_code
-
-    demand: dict[tuple[int, str], list[int]] = defaultdict(lambda: [0, 0])
-    for g in result.gaps:
-        r = by_id[g.request_id]
-        if keep(r):
-            demand[(r.commodity_id, r.regency)][0] += 1
-            demand[(r.commodity_id, r.regency)][1] += g.unmet
-    idle: dict[tuple[int, str], list[int]] = defaultdict(lambda: [0, 0])
-    for oid, q in result.idle.items():
-        o = by_id[oid]
-        if keep(o):
-            idle[(o.commodity_id, o.regency)][0] += 1
-            idle[(o.commodity_id, o.regency)][1] += q
-    place_cols = lambda what: (  # noqa: E731 - two tables, one shape
-        Column("commodity", _("Komoditas")),
-        Column("unit", _("Satuan")),
-        Column("regency_code", _("Kode"), "code"),
-        Column("regency", _("Kabupaten/kota")),
-        Column("listings", what, "int"),
-        Column("quantity", _("Jumlah"), "int"),
-    )
-
-    def place_rows(cells):
-        rows = [
-            (catalogue[c].name(_locale()), catalogue[c].unit, r, regencies.get(r, r), n, q)
-            for (c, r), (n, q) in cells.items()
-        ]
-        return sorted(rows, key=lambda x: (-x[5], x[0], x[2]))
-
-    page = Page("unmet")
-    page.tables.append(
-        Table(
-            "unmet_demand",
-            _("Permintaan tanpa penawaran dalam jangkauan"),
-            place_cols(_("Permintaan")),
-            place_rows(demand),
-        )
-    )
-    page.tables.append(
-        Table(
-            "idle_supply",
-            _("Pasokan yang menganggur"),
-            place_cols(_("Penawaran")),
-            place_rows(idle),
-        )
-    )
-    gaps = [g for g in result.gaps if keep(by_id[g.request_id])][:50]
-    people = queries.pesantren_names(
-        [by_id[g.request_id].pesantren_id for g in gaps]
-        + [by_id[g.offer_id].pesantren_id for g in gaps if g.offer_id]
-    )
-    blocked = {
-        "price": _("harga"),
-        "distance": _("jarak"),
-        "quantity": _("jumlah"),
-        "none": _("tidak ada penawaran"),
-    }
-    rows = []
-    for g in gaps:
-        r = by_id[g.request_id]
-        o = by_id.get(g.offer_id)
-        rows.append(
-            (
-                g.request_id,
-                people.get(r.pesantren_id, ("", ""))[0],
-                regencies.get(r.regency, r.regency),
-                catalogue[r.commodity_id].name(_locale()),
-                g.unmet,
-                r.price,
-                g.offer_id,
-                people.get(o.pesantren_id, ("", ""))[0] if o else "",
-                regencies.get(o.regency, o.regency) if o else "",
-                g.distance_km,
-                g.delivered_price,
-                g.price_gap,
-                blocked[g.blocked_by],
-            )
-        )
-    page.tables.append(
-        Table(
-            "connections",
-            _("Yang bisa menghubungkan: penawaran terdekat dan selisih harga"),
-            (
-                Column("request_id", _("Permintaan"), "listing"),
-                Column("buyer", _("Peminta")),
-                Column("buyer_regency", _("Kabupaten/kota")),
-                Column("commodity", _("Komoditas")),
-                Column("unmet", _("Belum terpenuhi"), "int"),
-                Column("price", _("Harga maks. (Rp)"), "rupiah"),
-                Column("offer_id", _("Penawaran"), "listing"),
-                Column("seller", _("Penawar")),
-                Column("seller_regency", _("Kabupaten/kota penawar")),
-                Column("distance_km", _("Jarak (km)"), "float"),
-                Column("delivered_price", _("Harga tiba di pembeli (Rp)"), "rupiah"),
-                Column("price_gap", _("Selisih (Rp)"), "rupiah"),
-                Column("blocked_by", _("Terhalang")),
-            ),
-            rows,
-        )
-    )
-    top = sorted(demand.items(), key=lambda kv: (-kv[1][1], kv[0]))[:10]
-    page.charts["unmet"] = _safe(
-        svg.bar_chart(
-            [
-                (f"{catalogue[c].name(_locale())} · {regencies.get(r, r)}", q)
-                for (c, r), (_n, q) in top
-            ],
-            _("Permintaan belum terpenuhi"),
-            fmt=number,
-        )
-    )
-    return page
-
-
 def price_page(f: Filters, today: date) -> Page:
-    rows = queries.prices(f)
+    rows = price_queries.prices(f)
     page = Page("prices")
     page.tables.append(
         Table(
@@ -476,7 +320,7 @@ def price_page(f: Filters, today: date) -> Page:
     )
     if f.commodity_slug and rows:
         weeks = [r[3] for r in rows]
-        page.charts["prices"] = _safe(
+        page.charts["prices"] = safe(
             svg.line_chart(
                 weeks,
                 [

@@ -8,7 +8,7 @@ no Python loop over the rows.
 
 from __future__ import annotations
 
-from sqlalchemy import and_, func, literal_column, select
+from sqlalchemy import Date, and_, cast, func, literal_column, select
 from sqlalchemy.sql import Select
 
 
@@ -24,6 +24,14 @@ def week_start(column, dialect: str):
         )
     # SQLite stores UTC without a zone: shift to WIB, then back to the Monday.
     return func.date(column, "+7 hours", "weekday 0", "-6 days")
+
+
+def wib_day(column, dialect: str):
+    """The WIB calendar day of a UTC timestamp, as a date (SQLite: 'YYYY-MM-DD', how SQLite
+    stores a Date)."""
+    if dialect == "postgresql":
+        return cast(func.timezone("Asia/Jakarta", column), Date)
+    return func.date(column, "+7 hours")  # WIB is UTC+7 all year
 
 
 def seconds_between(later, earlier, dialect: str):

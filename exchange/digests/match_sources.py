@@ -340,7 +340,7 @@ def partners_of_one(pesantren_ids: list[int], market: MarketOfRun, link: Link) -
     out: dict[int, list] = {}
     for pid in pesantren_ids:
         rows = []
-        for p in reciprocal_partners(pid, market.today):
+        for p in reciprocal_partners(pid):
             slugs = {f.commodity for f in p.supplies} | {f.commodity for f in p.buys}
             if not any(
                 (who, s) in market.fresh_slugs for who in (pid, p.pesantren_id) for s in slugs

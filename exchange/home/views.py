@@ -4,7 +4,6 @@ from flask import Blueprint, render_template
 from flask_login import current_user
 
 from exchange.auth.permissions import manager_required
-from exchange.clock import today_wib
 from exchange.deals import facts
 from exchange.deals import queries as deals
 from exchange.deals.labels import awaited_label
@@ -19,10 +18,11 @@ PARTNERS_SHOWN = 5
 @manager_required
 def home():
     pesantren = current_user.pesantren
-    proposals, partners = [], []
+    proposals, partners, run = [], [], None
     if pesantren is not None:
         proposals = matching.my_proposals(pesantren.id)
-        partners = matching.reciprocal_partners(pesantren.id, today_wib())
+        run = matching.latest_run()
+        partners = matching.reciprocal_partners(pesantren.id, run)
     waiting = deals.waiting_for(current_user)
     pesantren_id = current_user.pesantren_id
     return render_template(
@@ -33,4 +33,5 @@ def home():
         proposals=proposals,
         partners=partners[:PARTNERS_SHOWN],
         more_partners=len(partners) > PARTNERS_SHOWN,
+        run=run,
     )

@@ -12,7 +12,7 @@ from flask_login import current_user, login_required
 
 from exchange.auth.permissions import can_edit_listing, can_trade, manager_required
 from exchange.errors import IllegalTransition, NotFound
-from exchange.listings import queries, services
+from exchange.listings import caching, queries, services
 from exchange.listings.forms import ListingForm, parse_market
 from exchange.listings.models import ListingStatus, Side
 from exchange.matching import queries as matching
@@ -30,15 +30,17 @@ def market():
     )
     result = queries.market_page(filters, current_user, request.args.get("page", 1, type=int))
     chosen = next((c for c in commodities if c.slug == filters.commodity), None)
-    return render_template(
-        "listings/market.html",
-        result=result,
-        filters=filters,
-        commodities=commodities,
-        regencies=regencies,
-        chosen=chosen,
-        problems=problems,
-        today=services.today_wib(),
+    return caching.for_visitors(
+        render_template(
+            "listings/market.html",
+            result=result,
+            filters=filters,
+            commodities=commodities,
+            regencies=regencies,
+            chosen=chosen,
+            problems=problems,
+            today=services.today_wib(),
+        )
     )
 
 
@@ -56,7 +58,7 @@ def detail(listing_id: int):
     own_match = next(
         (s for s in rows or [] if trader and s.pesantren_id == current_user.pesantren_id), None
     )
-    return render_template(
+    page = render_template(
         "listings/detail.html",
         listing=listing,
         distance=queries.distance_from(queries.viewer_origin(current_user), listing),
@@ -72,6 +74,7 @@ def detail(listing_id: int):
         can_trade_own=mine and active and can_trade(current_user),
         own_match=own_match,
     )
+    return caching.for_visitors(page)
 
 
 def _suggestions(listing):

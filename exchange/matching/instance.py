@@ -107,15 +107,35 @@ def engine_listings(rows, today: date) -> list:
     return [x for x in found if adapter.takes_part(x)]
 
 
-def load_instance(today: date) -> Instance:
-    """Every active listing's remaining quantity as an engine instance (two queries)."""
-    rows = db.session.execute(
+def _active_rows(today: date) -> list:
+    return db.session.execute(
         select(*LISTING_COLUMNS, *PESANTREN_COLUMNS)
         .join(Pesantren, Pesantren.id == Listing.pesantren_id)
         .join(Commodity, Commodity.id == Listing.commodity_id)
         .where(*active_conditions(today))
     ).all()
-    return instance_from_rows(rows, today)
+
+
+def load_instance(today: date) -> Instance:
+    """Every active listing's remaining quantity as an engine instance (two queries)."""
+    return instance_from_rows(_active_rows(today), today)
+
+
+@dataclass(frozen=True)
+class Market:
+    """The clearing run's view: the instance, and every active listing's remaining quantity
+    (also those the instance leaves out because they can take part in no deal)."""
+
+    instance: Instance
+    requests: dict[int, int]
+    offers: dict[int, int]
+
+
+def load_market(today: date) -> Market:
+    rows = _active_rows(today)
+    requests = {r[0]: int(r[5]) for r in rows if r[1] == "request"}
+    offers = {r[0]: int(r[5]) for r in rows if r[1] == "offer"}
+    return Market(instance_from_rows(rows, today), requests, offers)
 
 
 def engine_listing(listing: Listing, today: date):

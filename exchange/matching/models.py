@@ -100,3 +100,54 @@ class Proposal(db.Model):
         if pesantren_id == self.buyer_pesantren_id:
             return "buyer"
         return None
+
+
+# By-products of a clearing run: what the engine's compatibility rule says about the market it
+# cleared, stored with the run so the pages read them instead of re-running the rule per view.
+# Only the latest run's rows are kept (run_clearing replaces them).
+
+
+class RunPartnerFlow(db.Model):
+    """Between two reciprocal partners (each can sell to the other), what could move one way:
+    `quantity` of a commodity from seller to buyer (min of the compatible supply and demand)."""
+
+    __tablename__ = "run_partner_flows"
+    __table_args__ = (
+        Index("ix_run_partner_flows_run_seller", "run_id", "seller_pesantren_id"),
+        Index("ix_run_partner_flows_run_buyer", "run_id", "buyer_pesantren_id"),
+    )
+
+    id: Mapped[intpk]
+    run_id: Mapped[int] = mapped_column(ForeignKey("match_runs.id"))
+    seller_pesantren_id: Mapped[int] = mapped_column(ForeignKey("pesantren.id"))
+    buyer_pesantren_id: Mapped[int] = mapped_column(ForeignKey("pesantren.id"))
+    commodity_id: Mapped[int] = mapped_column(ForeignKey("commodities.id"))
+    quantity: Mapped[int] = mapped_column(BigInteger)
+    distance_km: Mapped[float] = mapped_column(Float)  # nearest compatible pair's road km
+
+
+class RunUnmetRequest(db.Model):
+    """An open request no compatible offer covers in full (matching.reach.Gap), per run."""
+
+    __tablename__ = "run_unmet_requests"
+
+    id: Mapped[intpk]
+    run_id: Mapped[int] = mapped_column(ForeignKey("match_runs.id"), index=True)
+    request_id: Mapped[int] = mapped_column(ForeignKey("listings.id"))
+    unmet: Mapped[int] = mapped_column(BigInteger)
+    offer_id: Mapped[int | None] = mapped_column(ForeignKey("listings.id"))
+    distance_km: Mapped[float | None] = mapped_column(Float)
+    delivered_price: Mapped[int | None] = mapped_column(BigInteger)
+    price_gap: Mapped[int | None] = mapped_column(BigInteger)
+    blocked_by: Mapped[str] = mapped_column(String(12))
+
+
+class RunIdleOffer(db.Model):
+    """An open offer's quantity no open request can take (matching.reach.Reach.idle), per run."""
+
+    __tablename__ = "run_idle_offers"
+
+    id: Mapped[intpk]
+    run_id: Mapped[int] = mapped_column(ForeignKey("match_runs.id"), index=True)
+    offer_id: Mapped[int] = mapped_column(ForeignKey("listings.id"))
+    quantity: Mapped[int] = mapped_column(BigInteger)

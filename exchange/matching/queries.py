@@ -6,7 +6,6 @@ Listings are loaded as columns (not ORM objects): the clearing run reads tens of
 
 from __future__ import annotations
 
-from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -20,7 +19,6 @@ from exchange.errors import NotFound
 from exchange.extensions import db
 from exchange.listings.models import Listing, ListingStatus
 from exchange.matching import adapter
-from exchange.matching.candidates import compatible_pairs
 from exchange.matching.instance import (
     LISTING_COLUMNS,
     N_COLUMNS,
@@ -29,12 +27,17 @@ from exchange.matching.instance import (
     earliest_handover,
     engine_listing,
     engine_pesantren,
-    instance_from_rows,
     road_factor,
     salam_resale_rule,
 )
-from exchange.matching.model import Explanation, Instance, choose_akad
-from exchange.matching.models import MatchRun, Proposal, ProposalStatus
+from exchange.matching.model import Explanation, choose_akad
+from exchange.matching.models import (
+    MatchRun,
+    Proposal,
+    ProposalStatus,
+    RunPartnerFlow,
+    RunStatus,
+)
 from exchange.matching.suggest import suggest
 from exchange.pesantren.models import Pesantren, Regency
 
@@ -195,92 +198,62 @@ class Partner:
     buys: list[Flow]  # what the partner can buy from us
 
 
-def _side_instance(pesantren_id: int, side: str, today: date) -> Instance | None:
-    """Our listings of `side` and the other pesantren's listings of the other side, same
-    commodities: every compatible pair of this instance involves us."""
-    mine = select(Listing.commodity_id).where(
-        Listing.pesantren_id == pesantren_id,
-        Listing.side == side,
-        Listing.status == ListingStatus.ACTIVE.value,
-        Listing.remaining > 0,
-        Listing.window_end >= today,
+def latest_run() -> MatchRun | None:
+    """The latest clearing run: the partners, reach and unmet demand the pages show are its
+    by-products (run_clearing replaces them with each run)."""
+    return db.session.scalar(
+        select(MatchRun)
+        .where(MatchRun.status == RunStatus.COMPLETED.value)
+        .order_by(MatchRun.id.desc())
+        .limit(1)
     )
-    other = "request" if side == "offer" else "offer"
+
+
+def reciprocal_partners(pesantren_id: int, run: MatchRun | None = None) -> list[Partner]:
+    """Pesantren that can both supply this one and buy from it, what could flow each way and the
+    road distance, nearest first: as the latest clearing run (or `run`) found them on the
+    active listings of then, by the engine's compatibility rule. Two queries."""
+    run = run or latest_run()
+    if run is None:
+        return []
+    f = RunPartnerFlow
     rows = db.session.execute(
-        select(*LISTING_COLUMNS, *PESANTREN_COLUMNS)
-        .join(Pesantren, Pesantren.id == Listing.pesantren_id)
-        .join(Commodity, Commodity.id == Listing.commodity_id)
-        .where(
-            *active_conditions(today),
-            Listing.commodity_id.in_(mine.scalar_subquery()),
-            or_(
-                (Listing.pesantren_id == pesantren_id) & (Listing.side == side),
-                (Listing.pesantren_id != pesantren_id) & (Listing.side == other),
-            ),
+        select(
+            f.seller_pesantren_id,
+            f.buyer_pesantren_id,
+            Commodity.slug,
+            Commodity.name_id,
+            Commodity.unit,
+            f.quantity,
+            f.distance_km,
         )
+        .join(Commodity, Commodity.id == f.commodity_id)
+        .where(f.run_id == run.id)
+        .where(or_(f.seller_pesantren_id == pesantren_id, f.buyer_pesantren_id == pesantren_id))
+        .order_by(Commodity.slug)
     ).all()
     if not rows:
-        return None
-    return instance_from_rows(rows, today)
-
-
-def _flows(instance: Instance | None, us: str) -> dict[str, tuple[float, dict[str, int]]]:
-    """Partner id -> (distance, {commodity: quantity that could move}) for our side's pairs."""
-    if instance is None:
-        return {}
-    cand = compatible_pairs(instance)
-    supply: dict = defaultdict(dict)  # (partner, commodity) -> {our or their listing: qty}
-    demand: dict = defaultdict(dict)
-    dist: dict[str, float] = {}
-    for i, j, d in zip(
-        cand.offer_idx.tolist(), cand.request_idx.tolist(), cand.distance.tolist(), strict=True
-    ):
-        o, r = cand.offers[i], cand.requests[j]
-        partner = r.pesantren if o.pesantren == us else o.pesantren
-        # Listings have places of their own: the partner is as near as its nearest pair.
-        dist[partner] = min(d, dist.get(partner, d))
-        supply[(partner, o.commodity)][o.id] = o.quantity
-        demand[(partner, o.commodity)][r.id] = r.quantity
-    out: dict = {}
-    for (partner, slug), offers in supply.items():
-        q = min(sum(offers.values()), sum(demand[(partner, slug)].values()))
-        out.setdefault(partner, (dist[partner], {}))[1][slug] = q
-    return out
-
-
-def reciprocal_partners(pesantren_id: int, today: date) -> list[Partner]:
-    """Pesantren that can both supply this one and buy from it (the engine's compatibility, on
-    active listings), what could flow each way and the road distance; nearest first."""
-    us = str(pesantren_id)
-    sells = _flows(_side_instance(pesantren_id, "offer", today), us)  # we sell to them
-    buys = _flows(_side_instance(pesantren_id, "request", today), us)  # we buy from them
-    both = sorted(set(sells) & set(buys), key=int)
-    if not both:
         return []
+    others = {b if s == pesantren_id else s for s, b, *_rest in rows}
     names = {
-        p.id: p
-        for p in db.session.scalars(
-            select(Pesantren).where(Pesantren.id.in_([int(b) for b in both]))
+        i: (n, r)
+        for i, n, r in db.session.execute(
+            select(Pesantren.id, Pesantren.name, Regency.name)
+            .join(Regency, Regency.code == Pesantren.regency_code)
+            .where(Pesantren.id.in_(others))
         )
     }
-    coms = {c.slug: c for c in db.session.scalars(select(Commodity))}
-
-    def flows(qty: dict[str, int]) -> list[Flow]:
-        return [Flow(s, coms[s].name_id, coms[s].unit, q) for s, q in sorted(qty.items())]
-
-    partners = [
-        Partner(
-            int(b),
-            names[int(b)].name,
-            names[int(b)].regency.name,
-            min(sells[b][0], buys[b][0]),
-            supplies=flows(buys[b][1]),
-            buys=flows(sells[b][1]),
-        )
-        for b in both
-    ]
-    partners.sort(key=lambda p: (p.distance_km, p.pesantren_id))
-    return partners
+    partners: dict[int, Partner] = {}
+    for seller, buyer, slug, name, unit, qty, dist in rows:
+        other = buyer if seller == pesantren_id else seller
+        if other not in names:
+            continue
+        p = partners.setdefault(other, Partner(other, *names[other], dist, [], []))
+        p.distance_km = min(p.distance_km, dist)
+        (p.buys if seller == pesantren_id else p.supplies).append(Flow(slug, name, unit, qty))
+    out = list(partners.values())
+    out.sort(key=lambda p: (p.distance_km, p.pesantren_id))
+    return out
 
 
 # Proposals and runs --------------------------------------------------------------------------

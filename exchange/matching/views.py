@@ -49,8 +49,9 @@ def partners():
     pesantren = current_user.pesantren
     if pesantren is None:
         abort(404)
-    rows = queries.reciprocal_partners(pesantren.id, today_wib())
-    return render_template("matching/partners.html", pesantren=pesantren, partners=rows)
+    run = queries.latest_run()
+    rows = queries.reciprocal_partners(pesantren.id, run)
+    return render_template("matching/partners.html", pesantren=pesantren, partners=rows, run=run)
 
 
 @bp.route("/pesantren/<int:pesantren_id>/mitra")
@@ -58,8 +59,9 @@ def public_partners(pesantren_id: int):
     pesantren = db.session.get(Pesantren, pesantren_id)
     if pesantren is None or not pesantren.is_verified:
         abort(404)
-    rows = queries.reciprocal_partners(pesantren.id, today_wib())
-    return render_template("matching/partners.html", pesantren=pesantren, partners=rows)
+    run = queries.latest_run()
+    rows = queries.reciprocal_partners(pesantren.id, run)
+    return render_template("matching/partners.html", pesantren=pesantren, partners=rows, run=run)
 
 
 @bp.route("/usulan/<int:proposal_id>/tolak", methods=["GET", "POST"])

@@ -3,7 +3,7 @@
 from dataclasses import replace
 from datetime import date
 
-from exchange.dashboard import queries
+from exchange.dashboard import price_queries, queries
 from exchange.dashboard.flows import reciprocal_pairs, regency_matrix
 from exchange.extensions import db
 from exchange.matching.models import MatchRun, Proposal
@@ -119,7 +119,7 @@ def test_edges_flows_and_reciprocity(app):
 def test_weekly_median_prices(app):
     with app.app_context():
         dataset.load()
-        rows = queries.prices(replace(F, commodity_id=commodity("garam_krosok").id))
+        rows = price_queries.prices(replace(F, commodity_id=commodity("garam_krosok").id))
     assert [r[3:] for r in rows] == [
         ("2026-12-28", 1400, 1800, None, 1500),  # posted Fri 1 and Sat 2 January
         ("2027-01-04", None, None, 1550, 1500),  # contracts at 1500 and 1600

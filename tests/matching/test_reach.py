@@ -4,10 +4,10 @@ matching engine's own rule (places, road factor, akad, minimum quantities)."""
 import random
 from datetime import date, timedelta
 
-from exchange.dashboard.reach import reach
 from exchange.matching.explain import explain
 from exchange.matching.geo import radians, road_distance_km
 from exchange.matching.model import Commodity, Instance, Listing, Pesantren
+from exchange.matching.reach import reach
 
 D = date(2027, 1, 4)
 SALT = Commodity("garam_krosok", "kg", 2.0, 3)

@@ -57,13 +57,20 @@ class Reach:
     idle: dict[int, int]  # offer listing id -> quantity no open request can take
 
 
-def reach(instance: Instance, requests: Mapping[int, int], offers: Mapping[int, int]) -> Reach:
+def reach(
+    instance: Instance,
+    requests: Mapping[int, int],
+    offers: Mapping[int, int],
+    fits: Candidates | None = None,
+) -> Reach:
     """Check every open request against every open offer with the engine's rule.
 
     ``requests`` and ``offers``: every open listing id -> its remaining quantity. The listings
     of ``instance`` (ids are the listing ids as strings) are those of them that can take part
-    in a deal at all (adapter.takes_part); the others can neither be met nor meet anyone."""
-    fits = compatible_pairs(instance)
+    in a deal at all (adapter.takes_part); the others can neither be met nor meet anyone.
+    ``fits``: ``compatible_pairs(instance)`` when the caller has it already (the clearing run)."""
+    if fits is None:
+        fits = compatible_pairs(instance)
     oq, rq = _quantities(fits)
     covered = _by_id(fits.requests, np.bincount(fits.request_idx, oq[fits.offer_idx], len(rq)))
     taken = _by_id(fits.offers, np.bincount(fits.offer_idx, rq[fits.request_idx], len(oq)))

@@ -1,0 +1,66 @@
+"""The staff unmet-demand page reads what the latest clearing run stored (matching.byproducts),
+and its figures are those the engine's rule gives on the open listings of then."""
+
+from sqlalchemy import func, select
+
+from exchange.clock import today_wib
+from exchange.extensions import db
+from exchange.listings.models import Side
+from exchange.matching import instance as matching
+from exchange.matching.models import RunIdleOffer, RunPartnerFlow, RunUnmetRequest
+from exchange.matching.reach import reach
+from exchange.matching.services import run_clearing
+from tests.factories import make_listing, make_manager, make_staff
+
+
+def _market():
+    seller, buyer, other = (make_manager(c).pesantren for c in ("3529", "3528", "3526"))
+    make_listing(seller, price=1200, quantity=500)
+    dear = make_listing(buyer, side=Side.REQUEST, price=1000, quantity=300)  # below the price
+    rice = make_listing(other, side=Side.REQUEST, slug="beras", price=14000, quantity=80)
+    return dear.id, rice.id
+
+
+def test_the_page_shows_the_latest_runs_unmet_requests_and_when_they_were_computed(
+    app, client, auth
+):
+    with app.app_context():
+        dear, rice = _market()
+        email = make_staff().email
+    auth.login(email)
+    html = client.get("/staf/dasbor/permintaan").get_data(as_text=True)
+    assert "Belum ada kliring" in html and f"/staf/listing/{dear}" not in html
+    with app.app_context():
+        run_clearing()
+    html = client.get("/staf/dasbor/permintaan").get_data(as_text=True)
+    assert "Dihitung pada kliring terakhir" in html
+    section = html[html.index('id="connections"') :] if 'id="connections"' in html else html
+    assert str(dear) in section and str(rice) in section
+    assert "harga" in section and "tidak ada penawaran" in section
+    csv = client.get("/staf/dasbor/ekspor/connections.csv").get_data(as_text=True)
+    assert f"{dear};" in csv and "300" in csv
+    rice_only = client.get("/staf/dasbor/ekspor/connections.csv?komoditas=beras")
+    assert f"{dear};" not in rice_only.get_data(as_text=True)
+
+
+def test_stored_figures_equal_the_rule_on_the_open_listings(app):
+    with app.app_context():
+        _market()
+        run = run_clearing()
+        market = matching.load_market(today_wib())
+        live = reach(market.instance, market.requests, market.offers)
+        stored = db.session.execute(
+            select(RunUnmetRequest.request_id, RunUnmetRequest.unmet, RunUnmetRequest.blocked_by)
+            .where(RunUnmetRequest.run_id == run.id)
+            .order_by(RunUnmetRequest.request_id)
+        ).all()
+        assert [tuple(r) for r in stored] == sorted(
+            (g.request_id, g.unmet, g.blocked_by) for g in live.gaps
+        )
+        idle = dict(db.session.execute(select(RunIdleOffer.offer_id, RunIdleOffer.quantity)).all())
+        assert idle == live.idle
+        # A later run replaces the by-products: only the latest run's rows are kept.
+        again = run_clearing()
+        for model in (RunUnmetRequest, RunIdleOffer, RunPartnerFlow):
+            runs = db.session.scalars(select(func.distinct(model.run_id))).all()
+            assert set(runs) <= {again.id}
