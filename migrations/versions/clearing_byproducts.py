@@ -2,7 +2,7 @@
 and the staff dashboard's contract facts (filled from the existing contracts)
 
 Revision ID: clearing_byproducts
-Revises: netting_1
+Revises: api_1
 Create Date: 2026-12-02 04:18:24.478560
 
 """
@@ -13,7 +13,7 @@ import exchange.db
 
 # revision identifiers, used by Alembic.
 revision = 'clearing_byproducts'
-down_revision = 'netting_1'
+down_revision = 'api_1'
 branch_labels = None
 depends_on = None
 
