@@ -159,14 +159,19 @@ def allocate_with_minimums(
     cost: np.ndarray,
     time_limit: float = TIME_LIMIT,
     stats: dict | None = None,
+    relaxed: np.ndarray | None = None,
+    dense: bool | None = None,
 ) -> np.ndarray:
     """Whole flows on the arcs of one commodity with every positive flow at least
     max(omin[a], rmin[b]) (see the module's docstring). `cost`: negative integer cost per unit.
 
     Every pair takes part: keeping only each listing's best pairs by surplus lost 0.6% of the
-    welfare on jatim2-10k-tight (24 pairs) and 2.6% on jatim2-50k (60 pairs)."""
+    welfare on jatim2-10k-tight (24 pairs) and 2.6% on jatim2-50k (60 pairs).
+
+    `relaxed`: the relaxed flow on these arcs when already known (column generation); `dense`:
+    whether the commodity counts as dense (default: more than DENSE_ARCS arcs)."""
     least = np.maximum(omin[a], rmin[b])
-    flow = bounded_flow(oq, rq, a, b, cost)
+    flow = bounded_flow(oq, rq, a, b, cost) if relaxed is None else relaxed
     violated = (flow > 0) & (flow < least)
     if stats is not None:
         stats["violations"] = stats.get("violations", 0) + int(violated.sum())
@@ -180,7 +185,8 @@ def allocate_with_minimums(
     inside[a[violated]] = True
     inside[no + b[violated]] = True
     arcs, label = _groups(link, inside, a, no + b, n_nodes)
-    dense = a.size > DENSE_ARCS
+    if dense is None:
+        dense = a.size > DENSE_ARCS
     group_arcs = GROUP_ARCS_DENSE if dense else GROUP_ARCS
     split_arcs = SPLIT_ARCS_DENSE if dense else SPLIT_ARCS
     for _ in range(GROWTH_ROUNDS):
