@@ -158,16 +158,26 @@ def price(o, r, cost_per_km, road_factor, pot_o, pot_r, member, scale, block_cel
     their minimum and whose gain exceeds pot_o[a] - pot_r[b]: [a, b, surplus, distance,
     transport], sorted."""
     n_o, n_r = len(o.listings), len(r.listings)
-    rows = max(1, block_cells // max(n_r, 1))
-    gap_r = r.price * scale  # prices are whole rupiah: the gain is at most (rp - op) * scale
+    # The gain is at most the price gap (rp - op) * scale (whole rupiah, transport >= 0), so a
+    # pair can enter only if rp * scale + pot_r > op * scale + pot_o: with the requests sorted
+    # by the left side, each offer's candidates are a prefix, found without touching a cell.
+    lhs = r.price * scale + pot_r
+    by_r = np.argsort(-lhs, kind="stable")
+    counts = np.searchsorted(-lhs[by_r], -(o.price * scale + pot_o), side="left")
+    ends = np.cumsum(counts)
     found = []
-    for lo in range(0, n_o, rows):
-        hi = min(n_o, lo + rows)
-        thr = pot_o[lo:hi, None] - pot_r[None, :]
-        a, b = np.nonzero(gap_r[None, :] - o.price[lo:hi, None] * scale > thr)
-        if a.size == 0:
+    lo = 0
+    while lo < n_o:
+        base = int(ends[lo - 1]) if lo else 0
+        hi = max(lo + 1, int(np.searchsorted(ends, base + block_cells, side="right")))
+        hi = min(hi, n_o)
+        c = counts[lo:hi]
+        total = int(c.sum())
+        rows, lo = np.arange(lo, hi), hi
+        if total == 0:
             continue
-        a = a + lo
+        a = np.repeat(rows, c)
+        b = by_r[np.arange(total) - np.repeat(np.cumsum(c) - c, c)]
         ok = (
             (o.pes[a] != r.pes[b])
             & (o.grade[a] >= r.grade[b])
