@@ -31,7 +31,14 @@ from .candidates import (
     pesantren_rows,
 )
 from .columns import relaxed_pairs
-from .minimums import DENSE_ARCS, TIME_LIMIT, allocate_with_minimums, bounded_flow
+from .minimums import (
+    CLI_BUDGET,
+    DENSE_ARCS,
+    TIME_LIMIT,
+    Budget,
+    allocate_with_minimums,
+    bounded_flow,
+)
 from .model import Deal, Instance, Result, choose_akad
 from .reciprocal import reciprocal_pairs, reciprocal_rows_from_edges
 
@@ -44,6 +51,7 @@ def allocate(
     scale: int = COST_SCALE,
     time_limit: float = TIME_LIMIT,
     stats: dict | None = None,
+    budget: Budget = CLI_BUDGET,
 ) -> np.ndarray:
     """Welfare-maximising whole quantities for every candidate pair (aligned with `cand`), each
     positive one at least the larger `min_quantity` of its two listings.
@@ -79,7 +87,16 @@ def allocate(
         uj, b = unique_inverse(cand.request_idx[arcs])
         if (omin[ui] > 1).any() or (rmin[uj] > 1).any():
             flow[arcs] = allocate_with_minimums(
-                oq_all[ui], rq_all[uj], omin[ui], rmin[uj], a, b, cost[arcs], time_limit, stats
+                oq_all[ui],
+                rq_all[uj],
+                omin[ui],
+                rmin[uj],
+                a,
+                b,
+                cost[arcs],
+                time_limit,
+                stats,
+                budget=budget,
             )
         else:
             flow[arcs] = bounded_flow(oq_all[ui], rq_all[uj], a, b, cost[arcs])

@@ -118,3 +118,20 @@ def test_solve_by_columns_matches_the_full_pair_solve(moq):
         if not moq:
             assert by_columns.stats["welfare"] == pytest.approx(full.stats["welfare"], rel=1e-7)
         assert by_columns.stats["candidate_pairs"] <= full.stats["candidate_pairs"]
+
+
+def test_the_app_budget_meets_every_minimum_and_is_deterministic():
+    from exchange.matching.engine import allocate
+    from exchange.matching.minimums import APP_BUDGET
+
+    ins = random_market(21, n=400, moq=True)
+    cand = compatible_pairs(ins)
+    flow = allocate(cand, budget=APP_BUDGET)
+    assert np.array_equal(flow, allocate(cand, budget=APP_BUDGET))
+    for k in np.flatnonzero(flow):
+        o, r = cand.offers[cand.offer_idx[k]], cand.requests[cand.request_idx[k]]
+        assert flow[k] >= max(o.min_quantity or 1, r.min_quantity or 1)
+    sold = np.bincount(cand.offer_idx, weights=flow, minlength=len(cand.offers))
+    bought = np.bincount(cand.request_idx, weights=flow, minlength=len(cand.requests))
+    assert (sold <= [o.quantity for o in cand.offers]).all()
+    assert (bought <= [r.quantity for r in cand.requests]).all()
