@@ -10,7 +10,7 @@ PORT ?= 5000
 BENCH_DIGESTS_URL ?= postgresql+psycopg://postgres@127.0.0.1:5432/bench_digests
 
 .DEFAULT_GOAL := help
-.PHONY: help install translations db-upgrade seed run serve scheduler test test-sqlite test-pg \
+.PHONY: help install translations db-upgrade seed run serve scheduler test test-fast test-sqlite test-pg \
         lint audit format extract-messages bench bench-market bench-matching bench-matching-scale \
         bench-suggestions bench-clearing bench-digests bench-dashboard bench-web bench-netting clean
 
@@ -76,6 +76,19 @@ test: install ## Install and run the whole suite on SQLite, then on PostgreSQL w
 	  echo "*** PostgreSQL does not answer at $(PG_TEST_URL): the PostgreSQL run is SKIPPED ***"; \
 	fi
 
+# The tests of the pure cores (no app, no database): seconds, for the edit-test loop.
+PURE_TESTS := tests/deals/test_states.py tests/deals/test_akad.py tests/deals/test_dues.py \
+  tests/deals/test_terbilang.py tests/deals/test_bundle.py tests/pesantren/test_states.py \
+  tests/listings/test_rules.py tests/listings/test_geo.py tests/digests/test_builder.py \
+  tests/dashboard/test_flows.py tests/dashboard/test_reach.py tests/dashboard/test_svg.py \
+  tests/dashboard/test_svg_labels.py tests/netting/test_core.py tests/netting/test_eligibility.py \
+  tests/matching/test_matching_adapter.py tests/matching/test_matching_candidates.py \
+  tests/matching/test_matching_engine.py tests/matching/test_matching_format2.py \
+  tests/matching/test_matching_formats_suggest.py tests/matching/test_matching_minimums.py
+
+test-fast: install ## The pure cores' tests only (no app, no database; seconds)
+	$(BIN)/pytest -q -m "not slow and not browser" $(PURE_TESTS)
+
 test-sqlite: install ## The suite on SQLite
 	EXCHANGE_TEST_DATABASE_URL= $(BIN)/pytest $(PYTEST_ARGS)
 
@@ -85,9 +98,10 @@ test-pg: install ## The suite on PostgreSQL (PG_TEST_URL)
 audit: install ## ruff, bandit and pip-audit (pip-audit needs the internet; says so when it is not there)
 	.ci/audit
 
-lint: install ## ruff check and format check
+lint: install ## ruff check and format check, and the import layers (.importlinter)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports
 
 format: install ## ruff format and autofix
 	$(BIN)/ruff format .

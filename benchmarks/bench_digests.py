@@ -28,7 +28,7 @@ from exchange import create_app  # noqa: E402
 from exchange.auth.models import User  # noqa: E402
 from exchange.catalogue.models import Commodity  # noqa: E402
 from exchange.catalogue.reference import load_reference_data  # noqa: E402
-from exchange.digests.periods import WIB  # noqa: E402
+from exchange.clock import WIB  # noqa: E402
 from exchange.digests.services import run_digests  # noqa: E402
 from exchange.extensions import db  # noqa: E402
 from exchange.listings.models import Listing  # noqa: E402

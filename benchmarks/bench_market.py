@@ -27,11 +27,11 @@ from exchange import create_app  # noqa: E402
 from exchange.auth.models import Role, User  # noqa: E402
 from exchange.catalogue.models import Commodity  # noqa: E402
 from exchange.catalogue.reference import load_reference_data  # noqa: E402
+from exchange.clock import today_wib  # noqa: E402
 from exchange.db import utcnow  # noqa: E402
 from exchange.extensions import db  # noqa: E402
 from exchange.listings.geo import unit_vector  # noqa: E402
 from exchange.listings.models import Listing  # noqa: E402
-from exchange.listings.services import today_wib  # noqa: E402
 from exchange.pesantren.models import Pesantren, Regency  # noqa: E402
 
 URL = os.environ.get(

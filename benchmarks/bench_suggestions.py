@@ -17,7 +17,7 @@ import time
 
 from matching_data import DEFAULT_URL, bench_app, fill, percentile
 
-from exchange.db import utcnow
+from exchange.clock import today_wib
 from exchange.extensions import db
 
 
@@ -43,7 +43,7 @@ def main() -> None:
     with app.app_context():
         ids = list(db.session.scalars(db.select(Listing.id)))
         picks = rnd.sample(ids, args.samples)
-        today = queries.wib_today(utcnow())
+        today = today_wib()
         times, counts = [], []
         for lid in picks:
             db.session.remove()

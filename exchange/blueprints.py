@@ -1,21 +1,21 @@
 """The web blueprints of every domain, in one list (each domain adds its line)."""
 
+from exchange.auth.views import bp as auth
+from exchange.catalogue.views import bp as catalogue
+from exchange.dashboard.views import bp as staff
+from exchange.deals import dispute_views, document_views  # noqa: F401 - routes on deals
+from exchange.deals.views import bp as deals
+from exchange.digests.views import bp as digests
+from exchange.home.views import bp as dashboard
+from exchange.listings.views import bp as listings
+from exchange.matching.views import bp as matching
+from exchange.netting.views import bp as netting
+from exchange.pesantren.views import bp as pesantren
+from exchange.privacy.views import bp as privacy
+from exchange.site.views import bp as site
+
 
 def BLUEPRINTS():  # noqa: N802 - reads as the constant it stands for
-    from exchange.auth.views import bp as auth
-    from exchange.catalogue.views import bp as catalogue
-    from exchange.dashboard.views import bp as staff
-    from exchange.deals import dispute_views, document_views  # noqa: F401 - routes on deals
-    from exchange.deals.views import bp as deals
-    from exchange.digests.views import bp as digests
-    from exchange.home.views import bp as dashboard
-    from exchange.listings.views import bp as listings
-    from exchange.matching.views import bp as matching
-    from exchange.netting.views import bp as netting
-    from exchange.pesantren.views import bp as pesantren
-    from exchange.privacy.views import bp as privacy
-    from exchange.site.views import bp as site
-
     return [
         site,
         auth,

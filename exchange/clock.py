@@ -1,18 +1,26 @@
-"""The one "now" and "today" of the app in WIB (Asia/Jakarta, UTC+7, no daylight saving).
+"""The one clock of the app: "now" in UTC, "now" and "today" in WIB (Asia/Jakarta, UTC+7).
 
 All of East Java lives in WIB: a payment made at 06:30 WIB is made "today" there, while the UTC
 date is still yesterday. Shells (views, services, jobs) ask here; pure cores take dates as
-arguments and read no clock.
+arguments and read no clock. Tests set the time with ``frozen(when)`` (or ``set_now``), and
+every "now" of the app (column defaults included, through ``exchange.db.utcnow``) follows.
 """
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import UTC, date, datetime
 from zoneinfo import ZoneInfo
 
-from exchange.db import utcnow
-
 WIB = ZoneInfo("Asia/Jakarta")
+
+_fixed: datetime | None = None
+
+
+def utcnow() -> datetime:
+    """The current time, timezone-aware UTC (or the time a test set)."""
+    return _fixed if _fixed is not None else datetime.now(UTC)
 
 
 def now_wib(now: datetime | None = None) -> datetime:
@@ -23,3 +31,27 @@ def now_wib(now: datetime | None = None) -> datetime:
 def today_wib(now: datetime | None = None) -> date:
     """Today's calendar date in WIB (the default of every date a manager fills in)."""
     return now_wib(now).date()
+
+
+def to_wib(value: datetime) -> datetime:
+    """A stored (UTC) time on the WIB wall clock."""
+    return value.astimezone(WIB)
+
+
+def set_now(when: datetime | None) -> None:
+    """Fix the clock at ``when`` (timezone-aware), or let it run again with ``None``."""
+    global _fixed
+    if when is not None and when.tzinfo is None:
+        raise ValueError("the clock takes a timezone-aware datetime")
+    _fixed = when.astimezone(UTC) if when is not None else None
+
+
+@contextmanager
+def frozen(when: datetime) -> Iterator[None]:
+    """``with frozen(datetime(2027, 1, 4, 23, 30, tzinfo=UTC)):`` the app lives at that moment."""
+    before = _fixed
+    set_now(when)
+    try:
+        yield
+    finally:
+        set_now(before)

@@ -16,6 +16,11 @@ class DomainError(Exception):
         self.field = field
         super().__init__(str(self.message))
 
+    @property
+    def details(self) -> list[tuple]:
+        """``(message, field)`` pairs for the form; a refusal with several reasons lists them."""
+        return [(self.message, self.field)]
+
     default_message = _l("Permintaan tidak dapat diproses.")
 
 

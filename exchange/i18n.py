@@ -4,16 +4,14 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from decimal import Decimal
-from zoneinfo import ZoneInfo
 
 from flask import Flask, current_app, has_request_context, request
 from flask_babel import format_date, format_datetime, format_decimal, get_locale, gettext
 from flask_login import current_user
 
+from exchange.akad import AKAD_LABELS
 from exchange.clock import today_wib
-from exchange.deals.akad import AKAD_LABELS
 
-WIB = ZoneInfo("Asia/Jakarta")
 LANG_COOKIE = "lang"
 
 
@@ -80,7 +78,7 @@ def quantity(value, unit: str | None = None) -> str:
 
 def akad(code) -> str:
     """An akad's name in the reader's language ("Akad Salam"), never the stored code; the names
-    are the contract rules' (``exchange.deals.akad.AKAD_LABELS``)."""
+    are the contract rules' (``exchange.akad.AKAD_LABELS``)."""
     return gettext(AKAD_LABELS[code]) if code in AKAD_LABELS else str(code)
 
 
@@ -98,10 +96,6 @@ def short_datetime(value: datetime | None) -> str:
     if value is None:
         return "-"
     return format_datetime(value, "d MMM yyyy HH.mm") + " WIB"
-
-
-def to_wib(value: datetime) -> datetime:
-    return value.astimezone(WIB)
 
 
 def register_formatting(app: Flask) -> None:

@@ -1,17 +1,19 @@
 """Import every domain's models so that the metadata is complete (migrations, create_all)."""
 
+from exchange.audit import models as _audit  # noqa: F401
+from exchange.auth import models as _auth  # noqa: F401
+from exchange.auth import throttle as _throttle  # noqa: F401
+from exchange.catalogue import models as _catalogue  # noqa: F401
+from exchange.deals import models as _deals  # noqa: F401
+from exchange.digests import models as _digests  # noqa: F401
+from exchange.listings import models as _listings  # noqa: F401
+from exchange.mail import models as _mail  # noqa: F401
+from exchange.matching import models as _matching  # noqa: F401
+from exchange.netting import models as _netting  # noqa: F401
+from exchange.pesantren import models as _pesantren  # noqa: F401
+from exchange.privacy import models as _privacy  # noqa: F401
+from exchange.scheduler import models as _scheduler  # noqa: F401
+
 
 def import_all_models() -> None:
-    from exchange.audit import models as _audit  # noqa: F401
-    from exchange.auth import models as _auth  # noqa: F401
-    from exchange.auth import throttle as _throttle  # noqa: F401
-    from exchange.catalogue import models as _catalogue  # noqa: F401
-    from exchange.deals import models as _deals  # noqa: F401
-    from exchange.digests import models as _digests  # noqa: F401
-    from exchange.listings import models as _listings  # noqa: F401
-    from exchange.mail import models as _mail  # noqa: F401
-    from exchange.matching import models as _matching  # noqa: F401
-    from exchange.netting import models as _netting  # noqa: F401
-    from exchange.pesantren import models as _pesantren  # noqa: F401
-    from exchange.privacy import models as _privacy  # noqa: F401
-    from exchange.scheduler import models as _scheduler  # noqa: F401
+    """Nothing left to do: importing this module imported every domain's models."""

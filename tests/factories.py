@@ -9,6 +9,8 @@ from sqlalchemy import select
 
 from exchange.auth.models import Role, User
 from exchange.catalogue.models import Commodity
+from exchange.deals.akad import Terms
+from exchange.deals.services import open_negotiation
 from exchange.extensions import db
 from exchange.listings.models import Listing, ListingStatus, Side
 from exchange.pesantren.models import Pesantren, PesantrenStatus, Regency
@@ -118,8 +120,6 @@ def deal_terms(**kw):
     """Good cash terms for a deal on garam krosok, a week from today."""
     from dataclasses import replace
 
-    from exchange.deals.akad import Terms
-
     base = Terms(
         quantity=100,
         unit_price=1500,
@@ -134,8 +134,6 @@ def deal_terms(**kw):
 
 def make_deal(seller=None, buyer=None, offer=None, terms=None, message: str = "", **listing_kw):
     """A negotiation opened by ``buyer`` (a manager) on ``seller``'s offer: the seller's turn."""
-    from exchange.deals.services import open_negotiation
-
     seller = seller or make_manager()
     buyer = buyer or make_manager(regency_code="3578")
     offer = offer or make_listing(seller.pesantren, **listing_kw)

@@ -12,7 +12,8 @@ from exchange.auth.permissions import admin_required
 from exchange.auth.throttle import client_key
 from exchange.auth.views import bp
 from exchange.errors import Invalid
-from exchange.site.forms import show_error, status_for
+from exchange.web.forms import status_for
+from exchange.web.refusals import flash_refusal, show_refusal
 
 
 def _account_page(settings=None, password=None):
@@ -30,7 +31,7 @@ def account():
         try:
             services.update_settings(current_user, form.locale.data, form.digest_frequency.data)
         except Invalid as exc:
-            show_error(form, exc)
+            show_refusal(form, exc)
         else:
             flash(_("Pengaturan disimpan."), "info")
             return redirect(url_for("auth.account"))
@@ -45,7 +46,7 @@ def change_password():
         try:
             passwords.change_password(current_user, form.current.data, form.password.data)
         except Invalid as exc:
-            show_error(form, exc)
+            show_refusal(form, exc)
         else:
             # The session version changed: sign this session in again, the others are out.
             login_user(
@@ -81,7 +82,7 @@ def reset(token: str):
         try:
             passwords.reset_password(token, form.password.data)
         except Invalid as exc:
-            show_error(form, exc)
+            show_refusal(form, exc)
         else:
             flash(_("Kata sandi baru disimpan. Silakan masuk."), "info")
             return redirect(url_for("auth.login"))
@@ -96,7 +97,7 @@ def staff_accounts():
         try:
             services.create_staff(current_user, form.name.data, form.email.data, form.password.data)
         except Invalid as exc:
-            show_error(form, exc)
+            show_refusal(form, exc)
         else:
             flash(_("Akun staf dibuat."), "info")
             return redirect(url_for("auth.staff_accounts"))
@@ -121,7 +122,7 @@ def _set_active(user_id: int, active: bool):
     try:
         user = services.set_staff_active(current_user, user_id, active)
     except Invalid as exc:
-        flash(str(exc.message), "error")
+        flash_refusal(exc)
     else:
         if not active:
             flash(_("Akun %(email)s dinonaktifkan.", email=user.email), "info")

@@ -1,5 +1,6 @@
 import click
 
+from exchange.auth.services import create_user
 from exchange.errors import DomainError
 
 
@@ -18,8 +19,6 @@ def register(cli):
     )
     def create_user_cmd(email, password, role, name, pesantren_id):
         """Create an account (the first staff account, scripts)."""
-        from exchange.auth.services import create_user
-
         try:
             user = create_user(email, password, role, name=name, pesantren_id=pesantren_id)
         except DomainError as exc:

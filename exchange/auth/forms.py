@@ -4,8 +4,8 @@ from wtforms import BooleanField, EmailField, PasswordField, SelectField, String
 from wtforms.validators import DataRequired, EqualTo, Length, Optional, Regexp
 
 from exchange.auth.services import EMAIL_RE
-from exchange.pesantren.forms import REQUIRED, PesantrenFields
-from exchange.site.forms import NoHTML, strip
+from exchange.pesantren.forms import PesantrenFields
+from exchange.web.forms import REQUIRED, NoHTML, strip
 
 EMAIL_BAD = _l("Alamat e-mail tidak valid.")
 # Enough to catch typos; the reset e-mail proves the address.

@@ -4,13 +4,12 @@ from __future__ import annotations
 
 from flask import Flask
 
+from exchange.auth.models import User
 from exchange.extensions import db, login_manager
 
 
 def init_login(app: Flask) -> None:
     from flask_babel import lazy_gettext as _l
-
-    from exchange.auth.models import User
 
     login_manager.login_view = "auth.login"
     login_manager.login_message = _l("Silakan masuk untuk membuka halaman ini.")

@@ -18,6 +18,7 @@ from exchange.auth.services import find_user_by_email, normalise_email, validate
 from exchange.db import utcnow
 from exchange.errors import Invalid, RateLimited
 from exchange.extensions import db
+from exchange.i18n import select_locale
 from exchange.mail.outbox import queue_email
 
 
@@ -87,8 +88,6 @@ def request_reset(email: str, client: str, now=None) -> None:
 
 
 def request_locale() -> str:
-    from exchange.i18n import select_locale
-
     return select_locale()
 
 

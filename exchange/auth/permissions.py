@@ -12,6 +12,7 @@ from flask import abort
 from flask_login import current_user
 
 from exchange.errors import Forbidden, NotFound
+from exchange.extensions import login_manager
 
 
 def is_manager_of(user, pesantren_id: int | None) -> bool:
@@ -75,8 +76,6 @@ def _role_required(check):
         @wraps(view)
         def wrapped(*args, **kwargs):
             if not current_user.is_authenticated:
-                from exchange.extensions import login_manager
-
                 return login_manager.unauthorized()
             if not check(current_user):
                 abort(404)

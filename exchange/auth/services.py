@@ -17,7 +17,8 @@ from exchange.auth.permissions import require_admin
 from exchange.db import utcnow
 from exchange.errors import Invalid, NotFound, RateLimited
 from exchange.extensions import db
-from exchange.site.forms import looks_like_html
+from exchange.pesantren.services import add_pesantren
+from exchange.texts import looks_like_html
 
 EMAIL_RE = re.compile(r"^[^@\s<>]+@[^@\s<>]+\.[^@\s<>]+$")
 
@@ -186,8 +187,6 @@ def register_manager(
     stored then. Raises RateLimited past REGISTER_CLIENT_MAX_PER_HOUR tries from one client
     (counted first, in one statement, so concurrent tries cannot slip past the limit).
     """
-    from exchange.pesantren.services import add_pesantren
-
     now = now or utcnow()
     tries = throttle.hit("register-client", client, 3600, now)[0]
     if tries > current_app.config["REGISTER_CLIENT_MAX_PER_HOUR"]:

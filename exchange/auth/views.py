@@ -1,7 +1,5 @@
 from __future__ import annotations
 
-from urllib.parse import urlsplit
-
 from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
@@ -10,21 +8,11 @@ from exchange.auth import services
 from exchange.auth.forms import LoginForm, RegisterForm
 from exchange.auth.throttle import client_key
 from exchange.errors import Invalid
-from exchange.site.forms import show_error, status_for
+from exchange.web.forms import status_for
+from exchange.web.refusals import show_refusal
+from exchange.web.urls import safe_next
 
 bp = Blueprint("auth", __name__, url_prefix="/akun")
-
-
-def safe_next(target: str | None) -> str | None:
-    """Only a path on this site: no scheme, no host, no protocol-relative //."""
-    if not target:
-        return None
-    parts = urlsplit(target)
-    if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):
-        return None
-    if "\\" in target:
-        return None
-    return target
 
 
 def home_for(user) -> str:
@@ -88,7 +76,7 @@ def register():
                 client=client_key(),
             )
         except Invalid as exc:
-            show_error(form, exc)
+            show_refusal(form, exc)
         else:
             login_user(user)
             for warning in warnings:

@@ -3,8 +3,7 @@ from flask_wtf import FlaskForm
 from wtforms import BooleanField, IntegerField, StringField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, Regexp
 
-from exchange.pesantren.forms import REQUIRED
-from exchange.site.forms import FiniteDecimalField, NoHTML, strip
+from exchange.web.forms import REQUIRED, FiniteDecimalField, NoHTML, strip
 
 
 def _text(label, max_len, required=True):

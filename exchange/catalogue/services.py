@@ -12,7 +12,8 @@ from exchange.auth.permissions import require_staff
 from exchange.catalogue.models import Commodity
 from exchange.errors import Invalid, NotFound
 from exchange.extensions import db
-from exchange.site.forms import clean_texts
+from exchange.listings.models import Listing
+from exchange.texts import clean_texts
 
 SLUG_RE = re.compile(r"^[a-z][a-z0-9_]{0,39}$")
 TEXT_LIMITS = {"name_id": 120, "name_en": 120, "category": 40, "unit": 20, "price_source": 500}
@@ -91,8 +92,6 @@ def update_commodity(actor, commodity_id: int, data: dict) -> Commodity:
 
 
 def _listing_count(commodity_id: int) -> int:
-    from exchange.listings.models import Listing
-
     return db.session.scalar(
         select(func.count()).select_from(Listing).where(Listing.commodity_id == commodity_id)
     )

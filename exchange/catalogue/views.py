@@ -11,7 +11,8 @@ from exchange.catalogue.forms import CommodityForm
 from exchange.catalogue.models import Commodity
 from exchange.errors import Invalid
 from exchange.extensions import db
-from exchange.site.forms import show_error, status_for
+from exchange.web.forms import status_for
+from exchange.web.refusals import show_refusal
 
 bp = Blueprint("catalogue", __name__, url_prefix="/komoditas")
 
@@ -32,7 +33,7 @@ def new():
         try:
             services.create_commodity(current_user, form.data_for_service())
         except Invalid as exc:
-            show_error(form, exc)
+            show_refusal(form, exc)
         else:
             flash(_("Komoditas ditambahkan."), "info")
             return redirect(url_for("catalogue.index"))
@@ -51,7 +52,7 @@ def edit(commodity_id: int):
         try:
             services.update_commodity(current_user, commodity_id, form.data_for_service())
         except Invalid as exc:
-            show_error(form, exc)
+            show_refusal(form, exc)
         else:
             flash(_("Komoditas disimpan."), "info")
             return redirect(url_for("catalogue.index"))

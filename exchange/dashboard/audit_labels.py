@@ -9,7 +9,7 @@ from __future__ import annotations
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
-from exchange.deals.presenters import ACTION_LABELS
+from exchange.deals.labels import ACTION_LABELS
 
 OBJECTS = {
     "listing": _l("Listing"),

@@ -9,7 +9,7 @@ from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
 from exchange.dashboard.services import REASON_MAX
 from exchange.site.form_messages import GetForm
-from exchange.site.forms import SaneDate
+from exchange.web.forms import SaneDate
 
 
 class FilterForm(GetForm):

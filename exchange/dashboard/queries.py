@@ -23,7 +23,7 @@ from exchange.deals.models import Contract, Deal, DealEvent, TermsVersion
 from exchange.deals.states import State
 from exchange.extensions import db
 from exchange.listings.models import Listing, ListingStatus, Side
-from exchange.matching import queries as engine_view
+from exchange.matching import instance
 from exchange.matching.model import Instance
 from exchange.matching.models import Proposal, ProposalStatus
 from exchange.models import import_all_models
@@ -428,17 +428,17 @@ def open_listings(f: Filters, today: date) -> tuple[Instance, list[Open]]:
     each one's facts for the tables."""
     rows = db.session.execute(
         select(
-            *engine_view.LISTING_COLUMNS,
-            *engine_view.PESANTREN_COLUMNS,
+            *instance.LISTING_COLUMNS,
+            *instance.PESANTREN_COLUMNS,
             Listing.commodity_id,
         )
         .join(Pesantren, Pesantren.id == Listing.pesantren_id)
         .join(Commodity, Commodity.id == Listing.commodity_id)
-        .where(*engine_view.active_conditions(today))
+        .where(*instance.active_conditions(today))
         .where(*([Listing.commodity_id == f.commodity_id] if f.commodity_id else []))
         .order_by(Listing.id)
     ).all()
-    n = engine_view.N_COLUMNS
+    n = instance.N_COLUMNS
     opens = [
         Open(
             listing_id=r[0],
@@ -451,7 +451,7 @@ def open_listings(f: Filters, today: date) -> tuple[Instance, list[Open]]:
         )
         for r in rows
     ]
-    return engine_view.instance_from_rows(rows, today), opens
+    return instance.instance_from_rows(rows, today), opens
 
 
 def regencies() -> list[Regency]:

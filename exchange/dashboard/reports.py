@@ -13,7 +13,7 @@ from flask_babel import get_locale
 from flask_babel import gettext as _
 from markupsafe import Markup
 
-from exchange.dashboard import flows, queries, svg
+from exchange.dashboard import flows, network_svg, queries, svg
 from exchange.dashboard.filters import Filters
 from exchange.dashboard.reach import reach
 from exchange.dashboard.tables import Column, Table
@@ -308,9 +308,9 @@ def network_page(f: Filters, today: date) -> Page:
         )
     )
     pairs = [(e.seller_id, e.buyer_id, e.value) for e in edges]
-    names = queries.pesantren_names(svg.top_nodes(pairs))
+    names = queries.pesantren_names(network_svg.top_nodes(pairs))
     page.charts["picture"] = _safe(
-        svg.network_picture(
+        network_svg.network_picture(
             pairs,
             {pid: name for pid, (name, _code) in names.items()},
             _("Jaringan dagang: siapa berdagang dengan siapa"),

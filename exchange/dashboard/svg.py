@@ -15,8 +15,6 @@ from functools import cache
 from html import escape
 from pathlib import Path
 
-import networkx as nx
-
 OUTLINE_FILE = Path(__file__).resolve().parents[1] / "data/east_java_outline.json"
 
 
@@ -47,12 +45,12 @@ class Line:
     value: int
 
 
-def _f(x: float) -> str:
+def num(x: float) -> str:
     text = f"{x:.1f}"
     return "0.0" if text == "-0.0" else text
 
 
-def _t(text) -> str:
+def esc(text) -> str:
     return escape(str(text), quote=True)
 
 
@@ -91,11 +89,11 @@ def wrap(text: str, width: int = 22, lines: int = 2) -> list[str]:
     return [line if len(line) <= width + 4 else line[: width + 3] + "…" for line in out]
 
 
-def _open(width: int, height: int, title: str) -> list[str]:
+def svg_open(width: int, height: int, title: str) -> list[str]:
     return [
         f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" '
-        f'width="100%" role="img" aria-label="{_t(title)}" class="chart">',
-        f"<title>{_t(title)}</title>",
+        f'width="100%" role="img" aria-label="{esc(title)}" class="chart">',
+        f"<title>{esc(title)}</title>",
     ]
 
 
@@ -115,7 +113,7 @@ def flow_map(
     A flow bends to its right, so the two directions between two regencies stay apart. Only
     the ``max_lines`` largest flows are drawn and the ``labels`` busiest regencies named.
     """
-    out = _open(width, height, title)
+    out = svg_open(width, height, title)
     out.append(f'<rect width="{width}" height="{height}" fill="#dcebf2"/>')
     if not points:
         return "\n".join([*out, "</svg>"])
@@ -137,7 +135,7 @@ def flow_map(
         out.append('<g fill="#fdfcf7" stroke="#9fb3a8" stroke-width="1">')
         for ring in outline:
             spots = " ".join(
-                f"{_f(x)},{_f(y)}" for x, y in (xy(Point("", "", lat, lon)) for lon, lat in ring)
+                f"{num(x)},{num(y)}" for x, y in (xy(Point("", "", lat, lon)) for lon, lat in ring)
             )
             out.append(f'<polygon points="{spots}"/>')
         out.append("</g>")
@@ -157,21 +155,21 @@ def flow_map(
         label = f"{names[ln.origin]} → {names[ln.destination]}: {fmt(ln.value)}"
         (ax, ay), (bx, by) = where[ln.origin], where[ln.destination]
         if ln.origin == ln.destination:
-            path = f"M{_f(ax)},{_f(ay)} m-{_f(w)},0 a{_f(w)},{_f(w)} 0 1,0 {_f(2 * w)},0"
-            path += f" a{_f(w)},{_f(w)} 0 1,0 -{_f(2 * w)},0"
+            path = f"M{num(ax)},{num(ay)} m-{num(w)},0 a{num(w)},{num(w)} 0 1,0 {num(2 * w)},0"
+            path += f" a{num(w)},{num(w)} 0 1,0 -{num(2 * w)},0"
         else:
             mx, my = (ax + bx) / 2, (ay + by) / 2
             dx, dy = bx - ax, by - ay
             cx, cy = mx - dy * 0.2, my + dx * 0.2  # bend to the right of the direction
-            path = f"M{_f(ax)},{_f(ay)} Q{_f(cx)},{_f(cy)} {_f(bx)},{_f(by)}"
-        out.append(f'<path d="{path}" stroke-width="{_f(w)}"><title>{_t(label)}</title></path>')
+            path = f"M{num(ax)},{num(ay)} Q{num(cx)},{num(cy)} {num(bx)},{num(by)}"
+        out.append(f'<path d="{path}" stroke-width="{num(w)}"><title>{esc(label)}</title></path>')
     out.append("</g>")
     out.append('<g fill="#0b6b3a">')
     for p in sorted(points, key=lambda p: p.code):
         x, y = where[p.code]
         r = 6.0 if p.code in throughput else 3.0
         out.append(
-            f'<circle cx="{_f(x)}" cy="{_f(y)}" r="{r}"><title>{_t(p.label)}</title></circle>'
+            f'<circle cx="{num(x)}" cy="{num(y)}" r="{r}"><title>{esc(p.label)}</title></circle>'
         )
     out.append("</g>")
     named = sorted(throughput, key=lambda c: (-throughput[c], c))[:labels]
@@ -193,17 +191,17 @@ def flow_map(
             left = bx if anchor == "start" else bx - w
             box = (left, by - h, left + w, by)
             inside = box[0] >= 0 and box[2] <= width and box[1] >= 0 and box[3] <= height
-            if inside and not any(_overlap(box, other) for other in placed):
+            if inside and not any(overlaps(box, other) for other in placed):
                 placed.append(box)
                 out.append(
-                    f'<text x="{_f(bx)}" y="{_f(by)}" text-anchor="{anchor}">{_t(text)}</text>'
+                    f'<text x="{num(bx)}" y="{num(by)}" text-anchor="{anchor}">{esc(text)}</text>'
                 )
                 break
     out.append("</g></svg>")
     return "\n".join(out)
 
 
-def _overlap(a, b) -> bool:
+def overlaps(a, b) -> bool:
     return a[0] < b[2] and b[0] < a[2] and a[1] < b[3] and b[1] < a[3]
 
 
@@ -218,7 +216,7 @@ def bar_chart(
     label_w, gap = 160, 8
     bar = max(bar, 28)  # room for a label on two lines
     height = max(len(rows), 1) * (bar + gap) + gap
-    out = _open(width, height, title)
+    out = svg_open(width, height, title)
     top = max((v for _, v in rows), default=0) or 1
     room = width - label_w - 100
     for i, (label, value) in enumerate(rows):
@@ -227,19 +225,19 @@ def bar_chart(
         lines = wrap(short_label(label), 24)
         first = y + bar / 2 + 4 - (len(lines) - 1) * 6.5
         spans = "".join(
-            f'<tspan x="{label_w - 6}" y="{_f(first + 13 * k)}">{_t(line)}</tspan>'
+            f'<tspan x="{label_w - 6}" y="{num(first + 13 * k)}">{esc(line)}</tspan>'
             for k, line in enumerate(lines)
         )
         out.append(
             f'<text text-anchor="end" font-size="12" font-family="sans-serif">{spans}</text>'
         )
         out.append(
-            f'<rect x="{label_w}" y="{y}" width="{_f(w)}" height="{bar}" fill="{PALETTE[0]}">'
-            f"<title>{_t(label)}: {_t(fmt(value))}</title></rect>"
+            f'<rect x="{label_w}" y="{y}" width="{num(w)}" height="{bar}" fill="{PALETTE[0]}">'
+            f"<title>{esc(label)}: {esc(fmt(value))}</title></rect>"
         )
         out.append(
-            f'<text x="{_f(label_w + w + 4)}" y="{_f(y + bar * 0.7)}" font-size="12" '
-            f'font-family="sans-serif">{_t(fmt(value))}</text>'
+            f'<text x="{num(label_w + w + 4)}" y="{num(y + bar * 0.7)}" font-size="12" '
+            f'font-family="sans-serif">{esc(fmt(value))}</text>'
         )
     out.append("</svg>")
     return "\n".join(out)
@@ -257,7 +255,7 @@ def line_chart(
 ) -> str:
     """Lines over the x labels (weeks); gaps where a value is missing; a dashed reference."""
     left, right, top_pad, bottom = 70, 10, 30, 40
-    out = _open(width, height, title)
+    out = svg_open(width, height, title)
     values = [v for _, vs in series for v in vs if v is not None]
     if reference is not None:
         values.append(reference)
@@ -275,23 +273,23 @@ def line_chart(
     for step in range(5):
         v = lo + (hi - lo) * step / 4
         out.append(
-            f'<line x1="{left}" x2="{width - right}" y1="{_f(py(v))}" y2="{_f(py(v))}" '
-            f'stroke="#dbe3de"/><text x="{left - 4}" y="{_f(py(v) + 4)}" '
-            f'text-anchor="end">{_t(fmt(v))}</text>'
+            f'<line x1="{left}" x2="{width - right}" y1="{num(py(v))}" y2="{num(py(v))}" '
+            f'stroke="#dbe3de"/><text x="{left - 4}" y="{num(py(v) + 4)}" '
+            f'text-anchor="end">{esc(fmt(v))}</text>'
         )
     every = max(1, math.ceil(n / 6))
     for i, label in enumerate(x_labels):
         if i % every == 0:
             out.append(
-                f'<text x="{_f(px(i))}" y="{height - bottom + 16}" '
-                f'text-anchor="middle">{_t(label)}</text>'
+                f'<text x="{num(px(i))}" y="{height - bottom + 16}" '
+                f'text-anchor="middle">{esc(label)}</text>'
             )
     out.append("</g>")
     if reference is not None:
-        y = _f(py(reference))
+        y = num(py(reference))
         out.append(
             f'<line x1="{left}" x2="{width - right}" y1="{y}" y2="{y}" stroke="#555" '
-            f'stroke-dasharray="6 4"><title>{_t(reference_label)}: {_t(fmt(reference))}</title>'
+            f'stroke-dasharray="6 4"><title>{esc(reference_label)}: {esc(fmt(reference))}</title>'
             "</line>"
         )
     for k, (name, vs) in enumerate(series):
@@ -304,10 +302,10 @@ def line_chart(
                     runs.append(run)
                 run = []
                 continue
-            run.append(f"{_f(px(i))},{_f(py(v))}")
+            run.append(f"{num(px(i))},{num(py(v))}")
             out.append(
-                f'<circle cx="{_f(px(i))}" cy="{_f(py(v))}" r="3" fill="{colour}">'
-                f"<title>{_t(name)} {_t(x_labels[i])}: {_t(fmt(v))}</title></circle>"
+                f'<circle cx="{num(px(i))}" cy="{num(py(v))}" r="3" fill="{colour}">'
+                f"<title>{esc(name)} {esc(x_labels[i])}: {esc(fmt(v))}</title></circle>"
             )
         if run:
             runs.append(run)
@@ -317,113 +315,7 @@ def line_chart(
             )
         out.append(
             f'<text x="{left + 4 + 110 * k}" y="16" font-size="12" font-family="sans-serif" '
-            f'fill="{colour}">■ {_t(name)}</text>'
+            f'fill="{colour}">■ {esc(name)}</text>'
         )
     out.append("</svg>")
-    return "\n".join(out)
-
-
-def _totals(edges) -> tuple[dict[int, int], dict[tuple[int, int], int]]:
-    value: dict[int, int] = {}
-    pairs: dict[tuple[int, int], int] = {}
-    for a, b, v in edges:
-        if a == b or v <= 0:
-            continue
-        value[a] = value.get(a, 0) + v
-        value[b] = value.get(b, 0) + v
-        key = (min(a, b), max(a, b))
-        pairs[key] = pairs.get(key, 0) + v
-    return value, pairs
-
-
-def top_nodes(edges: Sequence[tuple[int, int, int]], top: int = 40) -> list[int]:
-    """The ``top`` nodes by traded value (both directions), biggest first, ties by id."""
-    value, _pairs = _totals(edges)
-    return sorted(value, key=lambda n: (-value[n], n))[:top]
-
-
-def network_picture(
-    edges: Sequence[tuple[int, int, int]],
-    names: dict[int, str],
-    title: str,
-    fmt: Callable[[int], str] = str,
-    width: int = 560,
-    height: int = 420,
-    top: int = 40,
-    labels: int = 10,
-) -> str:
-    """Who trades with whom: the ``top`` pesantren by traded value, placed by a force layout
-    (networkx, fixed seed: the same data always gives the same picture), a line per trading
-    pair (thicker for more value), the ``labels`` biggest named, labels never overlapping."""
-    out = _open(width, height, title)
-    out.append(f'<rect width="{width}" height="{height}" fill="#f6f8f6"/>')
-    value, pairs = _totals(edges)
-    keep = top_nodes(edges, top)
-    if not keep:
-        return "\n".join([*out, "</svg>"])
-    chosen = set(keep)
-    graph = nx.Graph()
-    graph.add_nodes_from(sorted(chosen))
-    graph.add_weighted_edges_from(
-        (a, b, v) for (a, b), v in sorted(pairs.items()) if a in chosen and b in chosen
-    )
-    pos = nx.spring_layout(graph, seed=7, weight=None, iterations=80)
-    pad = 30
-    xs = [p[0] for p in pos.values()]
-    ys = [p[1] for p in pos.values()]
-    span_x, span_y = max(max(xs) - min(xs), 1e-6), max(max(ys) - min(ys), 1e-6)
-
-    def xy(n: int) -> tuple[float, float]:
-        x, y = pos[n]
-        return (
-            pad + (x - min(xs)) / span_x * (width - 2 * pad),
-            pad + (y - min(ys)) / span_y * (height - 2 * pad),
-        )
-
-    heaviest = max((d["weight"] for _a, _b, d in graph.edges(data=True)), default=1)
-    out.append('<g stroke="#2b6cb0" stroke-opacity="0.45" stroke-linecap="round">')
-    for a, b, d in sorted(graph.edges(data=True)):
-        (ax, ay), (bx, by) = xy(a), xy(b)
-        w = 1 + 5 * d["weight"] / heaviest
-        label = f"{names.get(a, a)} – {names.get(b, b)}: {fmt(d['weight'])}"
-        out.append(
-            f'<line x1="{_f(ax)}" y1="{_f(ay)}" x2="{_f(bx)}" y2="{_f(by)}" '
-            f'stroke-width="{_f(w)}"><title>{_t(label)}</title></line>'
-        )
-    out.append("</g>")
-    biggest = value[keep[0]]
-    out.append('<g fill="#0b6b3a">')
-    for n in sorted(chosen):
-        x, y = xy(n)
-        r = 3 + 7 * math.sqrt(value[n] / biggest)
-        out.append(
-            f'<circle cx="{_f(x)}" cy="{_f(y)}" r="{_f(r)}">'
-            f"<title>{_t(names.get(n, n))}: {_t(fmt(value[n]))}</title></circle>"
-        )
-    out.append("</g>")
-    out.append(
-        '<g font-size="13" fill="#1d2a24" font-family="sans-serif" '
-        'stroke="#f6f8f6" stroke-width="3" paint-order="stroke">'
-    )
-    placed: list[tuple[float, float, float, float]] = []
-    for n in keep[:labels]:
-        x, y = xy(n)
-        text = wrap(short_label(names.get(n, n)), 30, 1)[0]
-        w, h = 7.0 * len(text), 13.0
-        for bx, by, anchor in (
-            (x + 9, y + 4, "start"),
-            (x - 9, y + 4, "end"),
-            (x, y - 10, "middle"),
-            (x, y + 20, "middle"),
-        ):
-            left = {"start": bx, "end": bx - w, "middle": bx - w / 2}[anchor]
-            box = (left, by - h, left + w, by)
-            inside = box[0] >= 0 and box[2] <= width and box[1] >= 0 and box[3] <= height
-            if inside and not any(_overlap(box, other) for other in placed):
-                placed.append(box)
-                out.append(
-                    f'<text x="{_f(bx)}" y="{_f(by)}" text-anchor="{anchor}">{_t(text)}</text>'
-                )
-                break
-    out.append("</g></svg>")
     return "\n".join(out)

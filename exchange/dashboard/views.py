@@ -22,14 +22,14 @@ from sqlalchemy import select
 
 from exchange.auth.permissions import staff_required
 from exchange.catalogue.models import Commodity
-from exchange.clock import today_wib
+from exchange.clock import to_wib, today_wib
 from exchange.dashboard import audit_labels, auditlog, reports, services
 from exchange.dashboard.filters import Filters, default_period
 from exchange.dashboard.forms import AuditFilterForm, FilterForm, HideForm, LookupForm
+from exchange.dashboard.queries import regencies
 from exchange.dashboard.tables import SEPARATORS, Column, write_csv
 from exchange.errors import DomainError
 from exchange.extensions import db
-from exchange.i18n import WIB
 from exchange.listings.models import Listing, ListingStatus
 
 bp = Blueprint("staff", __name__, url_prefix="/staf")
@@ -43,10 +43,6 @@ TABS = (
 )
 
 
-def _today():
-    return today_wib()
-
-
 def _filters() -> tuple[Filters, FilterForm]:
     """The filters from the query string; a bad value falls back to its default, with a note."""
     form = FilterForm(request.args)
@@ -54,19 +50,18 @@ def _filters() -> tuple[Filters, FilterForm]:
     form.komoditas.choices = [("", _("Semua komoditas"))] + [
         (c.slug, c.name_id) for c in commodities
     ]
-    from exchange.dashboard.queries import regencies
 
     form.kabupaten.choices = [("", _("Semua kabupaten/kota"))] + [
         (r.code, r.short_name) for r in regencies()
     ]
     form.validate()
-    start, end = default_period(_today())
+    start, end = default_period(today_wib())
     if form.dari.data and not form.dari.errors and not form.sampai.errors:
         start = form.dari.data
     if form.sampai.data and not form.sampai.errors:
         end = form.sampai.data
     if start > end:
-        start, end = default_period(_today())
+        start, end = default_period(today_wib())
     by_slug = {c.slug: c for c in commodities}
     chosen = by_slug.get(form.komoditas.data or "")
     codes = {code for code, _label in form.kabupaten.choices if code}
@@ -78,7 +73,7 @@ def _filters() -> tuple[Filters, FilterForm]:
 
 def _page(key: str):
     f, form = _filters()
-    page = reports.PAGES[key](f, _today())
+    page = reports.PAGES[key](f, today_wib())
     return render_template(
         "dashboard/report.html",
         page=page,
@@ -138,7 +133,7 @@ def export(name: str):
     if name not in reports.TABLES:
         abort(404)
     f, _form = _filters()
-    table = reports.PAGES[reports.TABLES[name]](f, _today()).table(name)
+    table = reports.PAGES[reports.TABLES[name]](f, today_wib()).table(name)
     return _csv(f"{name}_{f.start}_{f.end}.csv", table.columns, table.rows)
 
 
@@ -203,7 +198,7 @@ def audit_csv():
 
 def _audit_row(e, names: dict[int, str]) -> tuple:
     return (
-        e.created_at.astimezone(WIB).strftime("%Y-%m-%d %H:%M:%S"),
+        to_wib(e.created_at).strftime("%Y-%m-%d %H:%M:%S"),
         e.kind,
         e.actor.email if e.actor else "",
         e.pesantren_id,

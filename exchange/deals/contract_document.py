@@ -21,8 +21,9 @@ from exchange.deals.documents import (
     signature,
     weekday,
 )
+from exchange.deals.labels import TRANSPORT_LABELS
 from exchange.deals.models import Deal
-from exchange.deals.presenters import TRANSPORT_LABELS, akad_label
+from exchange.deals.presenters import akad_label
 from exchange.deals.terbilang import rupiah_in_words
 from exchange.i18n import rupiah, short_datetime
 

@@ -7,10 +7,10 @@ from datetime import datetime
 from sqlalchemy import select
 
 from exchange.auth.models import User
-from exchange.deals import akad as rules
+from exchange.clock import to_wib
+from exchange.deals import clauses
 from exchange.deals.models import Contract, Deal, TermsVersion
 from exchange.extensions import db
-from exchange.i18n import to_wib
 
 
 def document_number(prefix: str, number: int, when: datetime) -> str:
@@ -76,7 +76,7 @@ def build_contract(deal: Deal, terms: TermsVersion, accepter: User, signed_at) -
         "payment_schedule": terms.payment_schedule or [],
         "cost_price": terms.cost_price,
         "margin": terms.margin,
-        "clauses": list(rules.clauses(terms.akad)),
+        "clauses": list(clauses.clauses(terms.akad)),
         "signed_at": signed_at.isoformat(),
         # Where the contract was concluded: the regency of the party whose acceptance made it.
         "accepted_by": accepter_side,

@@ -7,7 +7,7 @@ from __future__ import annotations
 from sqlalchemy import select
 
 from exchange.auth.models import Role, User
-from exchange.deals import fulfilment, services
+from exchange.deals import acceptance, facts, fulfilment, moves, services
 from exchange.errors import DomainError
 from exchange.extensions import db
 from exchange.matching.models import Proposal, ProposalStatus
@@ -43,7 +43,7 @@ def seed_demo_deals(limit: int = 24) -> dict:
             counts["negotiations"] += 1
             if counts["negotiations"] % 2:
                 continue  # every second one stays open, waiting for the seller
-            services.accept(seller, deal.id, deal.terms_version)
+            acceptance.accept(seller, deal.id, deal.terms_version)
             counts["contracts"] += 1
             if counts["contracts"] % 2:
                 continue
@@ -57,9 +57,9 @@ def seed_demo_deals(limit: int = 24) -> dict:
 def _complete(deal_id: int, buyer: User, seller: User) -> None:
     """Paid at the handover (recorded with the BAST, today: never in the future); a salam price
     was already paid in full when the contract was agreed."""
-    deal = services.load_deal(deal_id)
+    deal = moves.load_deal(deal_id)
     terms = deal.current_terms
-    today = services.contract_date(deal)
+    today = facts.contract_date(deal)
     fulfilment.ship(seller, deal_id, "Dikirim dengan truk koperasi.")
     fulfilment.receive(
         buyer,

@@ -8,7 +8,7 @@ from flask_wtf import FlaskForm
 from wtforms import BooleanField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length
 
-from exchange.site.forms import NoHTML, strip
+from exchange.web.forms import NoHTML, strip
 
 NOTE = _l("Tuliskan catatan penyelesaian.")
 CONFIRM = _l("Centang untuk menyatakan Anda yakin; langkah ini tidak dapat dibatalkan.")

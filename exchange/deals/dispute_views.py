@@ -14,6 +14,7 @@ from exchange.deals.dispute_forms import FORMS
 from exchange.deals.states import N_
 from exchange.deals.views import bp
 from exchange.errors import DomainError
+from exchange.web.refusals import show_refusal
 
 DONE = {
     "settle": N_("Penyelesaian dicatat; kesepakatan berlanjut dan kedua pihak diberi tahu."),
@@ -74,9 +75,7 @@ def dispute_action(deal_id: int, action: str):
             else:
                 disputes.refer_to_basyarnas(current_user, deal_id, form.note.data)
         except DomainError as error:
-            if error.status_code == 404:
-                raise
-            present.form_refusal(form, error)
+            show_refusal(form, error)
         else:
             flash(_(DONE[action]), "success")
             return redirect(url_for("deals.dispute_case", deal_id=deal_id))

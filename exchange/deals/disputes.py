@@ -2,7 +2,7 @@
 referral to Basyarnas (DOMAIN.md 7.1: musyawarah first, then Basyarnas).
 
 The moves are rows of the lifecycle table (``states.py``: SETTLE, STAFF_CANCEL, REFER, who
-may: staff) and go through ``services.apply_move`` like every other move, so each writes a
+may: staff) and go through ``moves.apply_move`` like every other move, so each writes a
 DealEvent (the deal's history) and an audit event; each use case adds an audit event with the
 staff's note, notifies both parties and commits once. Raises NotFound for anyone but staff.
 """
@@ -18,7 +18,7 @@ from sqlalchemy import select
 from exchange.audit.services import record
 from exchange.auth.permissions import require_staff
 from exchange.db import utcnow
-from exchange.deals import fulfilment, services
+from exchange.deals import facts, fulfilment, moves
 from exchange.deals.models import Deal, DealEvent
 from exchange.deals.notify import notify
 from exchange.deals.states import Action, Context, State, available_actions
@@ -72,7 +72,7 @@ def referred_at(deal: Deal) -> datetime | None:
 
 
 def staff_context(deal: Deal) -> Context:
-    return replace(services.context(deal), dispute_referred=referred_at(deal) is not None)
+    return replace(facts.context(deal), dispute_referred=referred_at(deal) is not None)
 
 
 def staff_actions(user, deal: Deal) -> list[Action]:
@@ -122,7 +122,7 @@ def settle(actor, deal_id: int, note: str) -> Deal:
     dispute was raised in. Raises NotFound, Invalid (no note), IllegalTransition, Conflict."""
     deal = disputed_deal(actor, deal_id)
     note = _note(note)
-    services.apply_move(
+    moves.apply_move(
         deal,
         Action.SETTLE,
         None,
@@ -141,9 +141,9 @@ def settle(actor, deal_id: int, note: str) -> Deal:
 def refund_owed_on_cancel(deal: Deal) -> int:
     """What the seller will owe back once staff cancel: what the buyer paid and was not yet
     refunded, beyond the value of the goods it keeps (those received on the BAST). After the
-    cancellation ``services.overpaid`` says the same, and the seller records the refund with
+    cancellation ``facts.overpaid`` says the same, and the seller records the refund with
     ``fulfilment.refund`` (the Refund row)."""
-    kept = services.amount_due(deal) if deal.delivery is not None else 0
+    kept = facts.amount_due(deal) if deal.delivery is not None else 0
     return max(deal.paid - deal.refunded - kept, 0)
 
 
@@ -156,7 +156,7 @@ def cancel_with_refund(actor, deal_id: int, note: str) -> Deal:
     note = _note(note)
     refund = refund_owed_on_cancel(deal)
     reserved = deal.reserved_quantity
-    services.apply_move(
+    moves.apply_move(
         deal,
         Action.STAFF_CANCEL,
         None,
@@ -187,7 +187,7 @@ def refer_to_basyarnas(actor, deal_id: int, note: str) -> Deal:
     settlement or a cancellation. Raises NotFound, Invalid, IllegalTransition, Conflict."""
     deal = disputed_deal(actor, deal_id)
     note = _note(note)
-    services.apply_move(deal, Action.REFER, None, actor, note, ctx=staff_context(deal))
+    moves.apply_move(deal, Action.REFER, None, actor, note, ctx=staff_context(deal))
     record("dispute.referred", deal, actor=actor, note=note)
     _tell_both(deal, "refer")
     db.session.commit()

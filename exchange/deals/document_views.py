@@ -7,7 +7,7 @@ from __future__ import annotations
 from flask import make_response, render_template, url_for
 from flask_login import current_user, login_required
 
-from exchange.deals import contract_document, documents
+from exchange.deals import contract_document, documents, visibility
 from exchange.deals import presenters as present
 from exchange.deals.models import Deal, Delivery, Payment
 from exchange.deals.pdf import render_document_pdf
@@ -17,7 +17,7 @@ from exchange.extensions import db
 
 
 def _signed_deal(deal_id: int) -> Deal:
-    deal = present.visible_deal(current_user, deal_id)  # not a party nor staff: 404
+    deal = visibility.visible_deal(current_user, deal_id)  # not a party nor staff: 404
     if deal.contract is None:
         raise NotFound()
     return deal

@@ -16,13 +16,14 @@ from datetime import date, datetime
 from flask_babel import format_date, get_locale
 from flask_babel import gettext as _
 
-from exchange.deals import services
+from exchange.clock import to_wib
+from exchange.deals import facts as deal_facts
 from exchange.deals.contracts import document_number
 from exchange.deals.models import Deal, Delivery, Payment
 from exchange.deals.presenters import akad_label
 from exchange.deals.states import N_
 from exchange.deals.terbilang import rupiah_in_words
-from exchange.i18n import number, rupiah, short_datetime, to_wib
+from exchange.i18n import number, rupiah, short_datetime
 
 # Bea meterai (UU 10/2020): a receipt stating more than Rp 5.000.000 carries a Rp 10.000 stamp.
 METERAI_THRESHOLD = 5_000_000
@@ -211,7 +212,7 @@ def receipt_document(deal: Deal, payment: Payment) -> Document:
     snap = deal.contract.snapshot
     goods = snap["goods"]
     paid_so_far = sum(p.amount for p in deal.payments if p.id <= payment.id)
-    due = services._amount_due(deal)  # the one owner of "amount due" (deals/services.py)
+    due = deal_facts.amount_due(deal)  # the one owner of "amount due" (deals/services.py)
     what = _(
         "Pembayaran %(akad)s, kontrak %(number)s: %(goods)s %(quantity)s",
         akad=akad_label(snap["akad"]),

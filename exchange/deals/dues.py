@@ -15,7 +15,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 
-from exchange.deals.akad import Stage, buyer_pays_first
+from exchange.deals.after_signing import buyer_pays_first
+from exchange.deals.akad import Stage
 
 
 @dataclass(frozen=True)

@@ -19,8 +19,9 @@ from wtforms.validators import InputRequired, Length, NumberRange, Optional, Val
 
 from exchange.deals import akad as rules
 from exchange.deals import bounds
+from exchange.errors import Conflict
 from exchange.numbers import parse_whole
-from exchange.site.forms import WholeField
+from exchange.web.forms import WholeField
 
 PRICE_MAX = _l("Harga satuan terlalu tinggi: paling banyak Rp 1.000.000.000.")
 QUANTITY_MAX = _l("Jumlah terlalu besar: paling banyak 10.000.000.")
@@ -138,8 +139,6 @@ def parse_schedule(text: str) -> tuple[rules.Stage, ...]:
 def version_of(form) -> int:
     """The deal version the page was made from. Raises Conflict for a tampered value (a stale
     page to the reader), never a 500."""
-    from exchange.errors import Conflict
-
     raw = str(form.version.data or "0").strip()
     if not re.fullmatch(r"[0-9]{1,9}", raw):
         raise Conflict()

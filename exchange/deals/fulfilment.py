@@ -9,27 +9,51 @@ from datetime import date
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.exc import IntegrityError
 
+from exchange.clock import to_wib, today_wib
 from exchange.db import utcnow
+from exchange.deals import after_signing, checks, queries, ribawi
 from exchange.deals import akad as rules
-from exchange.deals import queries, ribawi, services
+from exchange.deals.checks import reason_text
+from exchange.deals.facts import amount_due, context, contract_date
 from exchange.deals.models import Deal, Delivery, Payment, Rating, Refund
+from exchange.deals.moves import apply_move, load_deal, other_pesantren
 from exchange.deals.notify import notify
-from exchange.deals.services import (
-    _amount_due,
-    _other_pesantren,
-    _today,
-    apply_move,
-    context,
-    contract_date,
-    load_deal,
-    reason_text,
-    side_of,
-)
 from exchange.deals.states import Action, Side, decide
+from exchange.deals.visibility import side_of
 from exchange.errors import Conflict, IllegalTransition, Invalid
 from exchange.extensions import db
-from exchange.i18n import to_wib
 from exchange.listings import quantity as listing_quantity
+
+# Every move after signing is one use case in six steps: load the deal, find the actor's side
+# (strangers: 404), ask the lifecycle table, check the input, make the move, tell the other side
+# and commit. ``_party`` is the first three, ``_done`` the last three.
+
+
+def _party(actor, deal_id: int, action: Action | None = None) -> tuple[Deal, Side]:
+    """The deal and the actor's side; with ``action``, refused before any input is checked."""
+    deal = load_deal(deal_id)
+    side = side_of(actor, deal)
+    if action is not None:
+        _check_allowed(deal, action, side)
+    return deal, side
+
+
+def _done(deal: Deal, action: Action, side: Side, actor, note: str = "", **values) -> Deal:
+    """Make the move (the table decides the state), notify the other side, commit."""
+    apply_move(deal, action, side, actor, note, **values)
+    notify(deal, other_pesantren(deal, side), action.value)
+    db.session.commit()
+    return deal
+
+
+def _cancel(deal: Deal, action: Action, side: Side, actor, note: str) -> Deal:
+    """A cancellation: the committed quantity returns to the listings."""
+    reserved = deal.reserved_quantity
+    apply_move(deal, action, side, actor, note, reserved_quantity=0, closed_at=utcnow())
+    _release(deal, reserved)
+    notify(deal, other_pesantren(deal, side), action.value)
+    db.session.commit()
+    return deal
 
 
 def _refuse(reasons: list[rules.Reason]) -> None:
@@ -59,7 +83,7 @@ def _mark_same_session(deal: Deal, now) -> dict:
     were recorded on one WIB day (the later of the two now). Empty when not so."""
     if deal.same_session_at is not None or deal.delivery is None:
         return {}
-    if _net_paid(deal) < _amount_due(deal) or not deal.payments:
+    if _net_paid(deal) < amount_due(deal) or not deal.payments:
         return {}
     day = to_wib(now).date()
     handed_over = to_wib(deal.delivery.created_at).date()
@@ -73,19 +97,17 @@ def record_payment(actor, deal_id: int, amount: int, paid_on: date, note: str = 
     """The buyer records a payment, as the akad allows: never before the contract date nor in
     the future; tunai in full at once; salam never (paid in full at signing). Raises
     IllegalTransition, Invalid."""
-    deal = load_deal(deal_id)
-    side = side_of(actor, deal)
-    _check_allowed(deal, Action.PAY, side)
+    deal, side = _party(actor, deal_id, Action.PAY)
     terms = deal.current_terms
     _refuse(
-        rules.check_payment(
+        after_signing.check_payment(
             terms.akad,
             amount,
             _net_paid(deal),
-            _amount_due(deal),
+            amount_due(deal),
             paid_on,
             contract_date(deal),
-            _today(),
+            today_wib(),
         )
     )
     now = utcnow()
@@ -100,23 +122,16 @@ def record_payment(actor, deal_id: int, amount: int, paid_on: date, note: str = 
     db.session.add(payment)
     db.session.flush()
     db.session.expire(deal, ["payments"])
-    apply_move(
+    _done(
         deal, Action.PAY, side, actor, note or f"{amount}", now=now, **_mark_same_session(deal, now)
     )
-    notify(deal, _other_pesantren(deal, side), "pay")
-    db.session.commit()
     return payment
 
 
 def ship(actor, deal_id: int, note: str = "") -> Deal:
-    deal = load_deal(deal_id)
-    side = side_of(actor, deal)
-    _check_allowed(deal, Action.SHIP, side)
-    _refuse(rules.check_ship(deal.current_terms.akad, deal.paid, deal.current_terms.total))
-    apply_move(deal, Action.SHIP, side, actor, note)
-    notify(deal, _other_pesantren(deal, side), "ship")
-    db.session.commit()
-    return deal
+    deal, side = _party(actor, deal_id, Action.SHIP)
+    _refuse(after_signing.check_ship(deal.current_terms.akad, deal.paid, deal.current_terms.total))
+    return _done(deal, Action.SHIP, side, actor, note)
 
 
 def receive(
@@ -134,9 +149,7 @@ def receive(
     returns to the listings (``returned``) or is dropped by agreement (``cancelled``); what was
     paid for the missing part is then owed back (``refund``). Raises IllegalTransition,
     Invalid."""
-    deal = load_deal(deal_id)
-    side = side_of(actor, deal)
-    _check_allowed(deal, Action.RECEIVE, side)
+    deal, side = _party(actor, deal_id, Action.RECEIVE)
     terms = deal.current_terms
     agreed = terms.quantity
     if quantity_received is None or not 0 <= quantity_received <= agreed:
@@ -151,14 +164,14 @@ def receive(
         )
     _refuse_unsettled_ribawi_bundle(deal)
     _refuse(
-        rules.check_receive(
+        after_signing.check_receive(
             terms.akad,
             quantity_received * terms.unit_price,
             _net_paid(deal),
             paid_now or 0,
             received_on,
             contract_date(deal),
-            _today(),
+            today_wib(),
         )
     )
     now = utcnow()
@@ -191,7 +204,7 @@ def receive(
         reserved -= shortfall
     db.session.flush()
     db.session.expire(deal, ["payments", "delivery"])
-    apply_move(
+    _done(
         deal,
         Action.RECEIVE,
         side,
@@ -201,8 +214,6 @@ def receive(
         reserved_quantity=reserved,
         **_mark_same_session(deal, now),
     )
-    notify(deal, _other_pesantren(deal, side), "receive")
-    db.session.commit()
     return delivery
 
 
@@ -212,9 +223,9 @@ def _refuse_unsettled_ribawi_bundle(deal: Deal) -> None:
     bundle = queries.bundle_of(deal.id)
     if bundle is None:
         return
-    if not ribawi.same_class(services.ribawi_leg(bundle.leg_a), services.ribawi_leg(bundle.leg_b)):
+    if not ribawi.same_class(checks.ribawi_leg(bundle.leg_a), checks.ribawi_leg(bundle.leg_b)):
         return
-    if bundle.settled_at is None or to_wib(bundle.settled_at).date() != _today():
+    if bundle.settled_at is None or to_wib(bundle.settled_at).date() != today_wib():
         raise Invalid(
             _l(
                 "Barang ribawi dalam paket timbal balik diserahkan dalam satu majelis: catat "
@@ -225,24 +236,17 @@ def _refuse_unsettled_ribawi_bundle(deal: Deal) -> None:
 
 def complete(actor, deal_id: int, note: str = "") -> Deal:
     """The seller confirms payment in full for what was received; the deal is done."""
-    deal = load_deal(deal_id)
-    side = side_of(actor, deal)
-    _check_allowed(deal, Action.COMPLETE, side)
-    _refuse(rules.check_complete(deal.paid, _amount_due(deal), deal.refunded))
-    apply_move(deal, Action.COMPLETE, side, actor, note, closed_at=utcnow())
-    notify(deal, _other_pesantren(deal, side), "complete")
-    db.session.commit()
-    return deal
+    deal, side = _party(actor, deal_id, Action.COMPLETE)
+    _refuse(after_signing.check_complete(deal.paid, amount_due(deal), deal.refunded))
+    return _done(deal, Action.COMPLETE, side, actor, note, closed_at=utcnow())
 
 
 def dispute(actor, deal_id: int, reason: str) -> Deal:
     """Raise a dispute with a reason (staff can read it)."""
-    deal = load_deal(deal_id)
-    side = side_of(actor, deal)
-    _check_allowed(deal, Action.DISPUTE, side)
+    deal, side = _party(actor, deal_id, Action.DISPUTE)
     if not (reason or "").strip():
         raise Invalid(_l("Tuliskan alasan sengketa."), field="reason")
-    apply_move(
+    return _done(
         deal,
         Action.DISPUTE,
         side,
@@ -252,112 +256,67 @@ def dispute(actor, deal_id: int, reason: str) -> Deal:
         dispute_reason=reason.strip()[:1000],
         resume_state=deal.state,
     )
-    notify(deal, _other_pesantren(deal, side), "dispute")
-    db.session.commit()
-    return deal
 
 
 def resolve(actor, deal_id: int, note: str = "") -> Deal:
     """The side that raised the dispute withdraws it; the deal goes on where it was."""
-    deal = load_deal(deal_id)
-    side = side_of(actor, deal)
-    apply_move(deal, Action.RESOLVE, side, actor, note, disputed_by=None, resume_state=None)
-    notify(deal, _other_pesantren(deal, side), "resolve")
-    db.session.commit()
-    return deal
+    deal, side = _party(actor, deal_id)
+    return _done(deal, Action.RESOLVE, side, actor, note, disputed_by=None, resume_state=None)
 
 
 def request_cancel(actor, deal_id: int, note: str = "") -> Deal:
-    deal = load_deal(deal_id)
-    side = side_of(actor, deal)
-    apply_move(
+    deal, side = _party(actor, deal_id)
+    return _done(
         deal,
         Action.REQUEST_CANCEL,
         side,
         actor,
         note,
-        state=deal.state,
         cancel_requested_by=side.value,
     )
-    notify(deal, _other_pesantren(deal, side), "request_cancel")
-    db.session.commit()
-    return deal
 
 
 def decline_cancel(actor, deal_id: int, note: str = "") -> Deal:
-    deal = load_deal(deal_id)
-    side = side_of(actor, deal)
-    apply_move(deal, Action.DECLINE_CANCEL, side, actor, note, cancel_requested_by=None)
-    notify(deal, _other_pesantren(deal, side), "decline_cancel")
-    db.session.commit()
-    return deal
+    deal, side = _party(actor, deal_id)
+    return _done(deal, Action.DECLINE_CANCEL, side, actor, note, cancel_requested_by=None)
 
 
 def agree_cancel(actor, deal_id: int, note: str = "") -> Deal:
     """Cancel by agreement: the committed quantity returns to the listings."""
-    deal = load_deal(deal_id)
-    side = side_of(actor, deal)
-    reserved = deal.reserved_quantity
-    apply_move(
-        deal, Action.AGREE_CANCEL, side, actor, note, reserved_quantity=0, closed_at=utcnow()
-    )
-    _release(deal, reserved)
-    notify(deal, _other_pesantren(deal, side), "agree_cancel")
-    db.session.commit()
-    return deal
+    deal, side = _party(actor, deal_id)
+    return _cancel(deal, Action.AGREE_CANCEL, side, actor, note)
 
 
 def wait_for_goods(actor, deal_id: int, new_due: date | None, note: str = "") -> Deal:
     """Salam, goods missing on the due date: the buyer chooses to wait until ``new_due``.
     Raises IllegalTransition (not the buyer, not yet due, not salam), Invalid (the date)."""
-    deal = load_deal(deal_id)
-    side = side_of(actor, deal)
-    _check_allowed(deal, Action.WAIT, side)
-    _refuse(rules.check_wait(new_due, _today()))
-    apply_move(deal, Action.WAIT, side, actor, note or new_due.isoformat(), delivery_due=new_due)
-    notify(deal, _other_pesantren(deal, side), "wait")
-    db.session.commit()
-    return deal
+    deal, side = _party(actor, deal_id, Action.WAIT)
+    _refuse(after_signing.check_wait(new_due, today_wib()))
+    return _done(deal, Action.WAIT, side, actor, note or new_due.isoformat(), delivery_due=new_due)
 
 
 def cancel_with_refund(actor, deal_id: int, note: str = "") -> Deal:
     """Salam, goods missing on the due date: the buyer cancels; the quantity returns to the
     listings and the seller owes back what was paid (recorded with ``refund``). Raises
     IllegalTransition."""
-    deal = load_deal(deal_id)
-    side = side_of(actor, deal)
-    reserved = deal.reserved_quantity
-    apply_move(
-        deal,
-        Action.CANCEL_REFUND,
-        side,
-        actor,
-        note,
-        reserved_quantity=0,
-        closed_at=utcnow(),
-    )
-    _release(deal, reserved)
-    notify(deal, _other_pesantren(deal, side), "cancel_refund")
-    db.session.commit()
-    return deal
+    deal, side = _party(actor, deal_id)
+    return _cancel(deal, Action.CANCEL_REFUND, side, actor, note)
 
 
 def refund(actor, deal_id: int, amount: int, refunded_on: date, note: str = "") -> Refund:
     """The seller records money returned to the buyer: what was paid beyond the value of the
     goods received (a short delivery), or what was paid for a cancelled deal. Raises
     IllegalTransition (nothing owed, not the seller), Invalid (amount, date)."""
-    deal = load_deal(deal_id)
-    side = side_of(actor, deal)
-    _check_allowed(deal, Action.REFUND, side)
+    deal, side = _party(actor, deal_id, Action.REFUND)
     _refuse(
-        rules.check_refund(
+        after_signing.check_refund(
             amount,
             deal.paid,
             deal.refunded,
-            _amount_due(deal),
+            amount_due(deal),
             refunded_on,
             contract_date(deal),
-            _today(),
+            today_wib(),
         )
     )
     row = Refund(
@@ -368,17 +327,13 @@ def refund(actor, deal_id: int, amount: int, refunded_on: date, note: str = "") 
         recorded_by_id=actor.id,
     )
     db.session.add(row)
-    apply_move(deal, Action.REFUND, side, actor, note or f"{amount}")
-    notify(deal, _other_pesantren(deal, side), "refund")
-    db.session.commit()
+    _done(deal, Action.REFUND, side, actor, note or f"{amount}")
     return row
 
 
 def rate(actor, deal_id: int, score: int, comment: str = "") -> Rating:
     """After completion each side rates the other once (1 to 5)."""
-    deal = load_deal(deal_id)
-    side = side_of(actor, deal)
-    _check_allowed(deal, Action.RATE, side)
+    deal, side = _party(actor, deal_id, Action.RATE)
     if score not in range(1, 6):
         raise Invalid(_l("Beri nilai 1 sampai 5."), field="score")
     mine = deal.seller_pesantren_id if side is Side.SELLER else deal.buyer_pesantren_id
@@ -387,7 +342,7 @@ def rate(actor, deal_id: int, score: int, comment: str = "") -> Rating:
     rating = Rating(
         deal_id=deal.id,
         rater_pesantren_id=mine,
-        ratee_pesantren_id=_other_pesantren(deal, side),
+        ratee_pesantren_id=other_pesantren(deal, side),
         score=score,
         comment=(comment or "").strip()[:1000],
         rater_id=actor.id,
@@ -396,7 +351,7 @@ def rate(actor, deal_id: int, score: int, comment: str = "") -> Rating:
     already = Conflict(_l("Anda sudah memberi penilaian untuk kesepakatan ini."))
     try:
         apply_move(deal, Action.RATE, side, actor, f"{score}")
-        notify(deal, _other_pesantren(deal, side), "rate")
+        notify(deal, other_pesantren(deal, side), "rate")
         db.session.commit()
     except IntegrityError:
         # Two rating requests at once: the UNIQUE (deal, rater) key lets one through.

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from exchange.auth.models import Role, User
-from exchange.deals.models import Deal, Notification
+from exchange.db import utcnow
+from exchange.deals.models import (
+    Deal,
+    Notification,
+)
 from exchange.deals.states import N_
 from exchange.extensions import db
 
@@ -95,3 +99,22 @@ def notify_managers(
                 url=url,
             )
         )
+
+
+def mark_notifications_read(user, ids: list[int] | None = None, deal_id: int | None = None) -> int:
+    """Mark the user's notifications read (all, the given ids, or those about one deal).
+    Returns how many; commits only when there was something to mark."""
+    query = (
+        update(Notification)
+        .where(Notification.user_id == user.id, Notification.read_at.is_(None))
+        .values(read_at=utcnow())
+        .execution_options(synchronize_session=False)
+    )
+    if ids:
+        query = query.where(Notification.id.in_(ids))
+    if deal_id is not None:
+        query = query.where(Notification.deal_id == deal_id)
+    count = db.session.execute(query).rowcount
+    if count:
+        db.session.commit()
+    return count

@@ -9,7 +9,7 @@ from flask_babel import lazy_gettext as _l
 
 from exchange.clock import today_wib
 from exchange.deals import akad as rules
-from exchange.deals import queries, reciprocal, services
+from exchange.deals import checks, facts, queries, reciprocal
 from exchange.deals.forms import (
     BundleForm,
     DisputeForm,
@@ -22,60 +22,10 @@ from exchange.deals.forms import (
     TermsForm,
     WaitForm,
 )
+from exchange.deals.labels import ACTION_LABELS, SIDE_LABELS, STATE_LABELS, TRANSPORT_LABELS
 from exchange.deals.models import Deal
-from exchange.deals.states import OPEN, Action, Side, State, available_actions
-from exchange.errors import NotFound
-from exchange.extensions import db
+from exchange.deals.states import Action, Side, available_actions
 from exchange.i18n import rupiah, short_date
-
-STATE_LABELS = {
-    "negotiating": _l("Negosiasi"),
-    "rejected": _l("Ditolak"),
-    "withdrawn": _l("Mundur"),
-    "expired": _l("Kedaluwarsa"),
-    "signed": _l("Disepakati"),
-    "shipped": _l("Dikirim"),
-    "received": _l("Diterima"),
-    "completed": _l("Selesai"),
-    "disputed": _l("Sengketa"),
-    "cancelled": _l("Dibatalkan"),
-}
-ACTION_LABELS = {
-    "open": _l("Membuka negosiasi"),
-    "counter": _l("Tawaran balik"),
-    "accept": _l("Terima"),
-    "reject": _l("Tolak"),
-    "withdraw": _l("Mundur dari negosiasi"),
-    "expire": _l("Kedaluwarsa"),
-    "pay": _l("Catat pembayaran"),
-    "ship": _l("Tandai dikirim"),
-    "receive": _l("Catat penerimaan (BAST)"),
-    "complete": _l("Selesaikan"),
-    "dispute": _l("Ajukan sengketa"),
-    "resolve": _l("Cabut sengketa"),
-    "settle": _l("Penyelesaian sengketa disepakati (staf)"),
-    "staff_cancel": _l("Dibatalkan dengan pengembalian dana (staf)"),
-    "refer": _l("Dirujuk ke Basyarnas (staf)"),
-    "request_cancel": _l("Minta pembatalan"),
-    "agree_cancel": _l("Setujui pembatalan"),
-    "decline_cancel": _l("Tolak pembatalan"),
-    "rate": _l("Beri penilaian"),
-    "wait": _l("Tunggu barang sampai tanggal baru"),
-    "cancel_refund": _l("Batalkan dengan pengembalian uang"),
-    "refund": _l("Catat pengembalian uang"),
-}
-SIDE_LABELS = {"seller": _l("Penjual"), "buyer": _l("Pembeli")}
-TRANSPORT_LABELS = {"seller": _l("Penjual mengantar"), "buyer": _l("Pembeli mengambil")}
-
-
-def visible_deal(user, deal_id: int) -> Deal:
-    """The two pesantren's managers and staff see a deal; everyone else gets 404."""
-    deal = db.session.get(Deal, deal_id)
-    if deal is None:
-        raise NotFound()
-    if user.is_staff or (user.is_manager and deal.side_of(user.pesantren_id)):
-        return deal
-    raise NotFound()
 
 
 def akad_label(code: str) -> str:
@@ -86,7 +36,7 @@ def terms_form(listing, counter=None) -> TermsForm:
     form = TermsForm()
     commodity = listing.commodity
     form.grade.choices = commodity.grade_choices()
-    form.akad.choices = [(a, akad_label(a)) for a in services.allowed_akad((listing, counter))]
+    form.akad.choices = [(a, akad_label(a)) for a in checks.allowed_akad((listing, counter))]
     return form
 
 
@@ -94,19 +44,6 @@ def receive_form(deal: Deal) -> ReceiveForm:
     form = ReceiveForm()
     form.grade_received.choices = deal.commodity.grade_choices()
     return form
-
-
-def form_refusal(form, error) -> None:
-    """Put a service's refusal next to the field it names (or above the form)."""
-    reasons = getattr(error, "reasons", None) or [None]
-    for reason in reasons:
-        message = services.reason_text(reason) if reason else error.message
-        field = reason.field if reason else error.field
-        target = getattr(form, field, None) if field else None
-        if target is not None and hasattr(target, "errors"):
-            target.errors = [*target.errors, message]
-        else:
-            form.form_errors.append(message)
 
 
 def _fmt_version(deal: Deal, v) -> dict:
@@ -165,12 +102,12 @@ def detail_page(deal: Deal, counter_form=None, forms=None) -> dict:
 
     side_value = deal.side_of(current_user.pesantren_id) if current_user.is_manager else None
     side = Side(side_value) if side_value else None
-    actions = available_actions(services.context(deal), side) if side else []
+    actions = available_actions(facts.context(deal), side) if side else []
     current = deal.current_terms
-    reasons = services.acceptance_reasons(deal) if Action.ACCEPT in actions else []
+    reasons = checks.acceptance_reasons(deal) if Action.ACCEPT in actions else []
     if counter_form is None and Action.COUNTER in actions:
         counter_form = terms_form(deal.offer or deal.request, deal.request if deal.offer else None)
-        counter_form.fill(services.terms_of(current))
+        counter_form.fill(facts.terms_of(current))
         counter_form.version.data = str(deal.terms_version)
     forms = dict(forms or {})
     forms.setdefault("pay", PaymentForm(formdata=None, paid_on=today_wib()))
@@ -181,10 +118,10 @@ def detail_page(deal: Deal, counter_form=None, forms=None) -> dict:
         forms["receive"].received_on.data = today_wib()
     forms.setdefault("dispute", DisputeForm(formdata=None))
     forms.setdefault("rate", RatingForm(formdata=None))
-    over = services.overpaid(deal) if deal.accepted_version else 0
-    forms.setdefault("refund", RefundForm(formdata=None, amount=over, refunded_on=date.today()))
+    over = facts.overpaid(deal) if deal.accepted_version else 0
+    forms.setdefault("refund", RefundForm(formdata=None, amount=over, refunded_on=today_wib()))
     forms.setdefault("wait", WaitForm(formdata=None))
-    forms.setdefault("settle", SettleBundleForm(formdata=None, paid_on=date.today()))
+    forms.setdefault("settle", SettleBundleForm(formdata=None, paid_on=today_wib()))
     note = NoteForm(formdata=None)
     note.version.data = str(deal.terms_version)
     bundle = queries.bundle_of(deal.id)
@@ -201,7 +138,7 @@ def detail_page(deal: Deal, counter_form=None, forms=None) -> dict:
         "confirm_actions": CONFIRM_ACTIONS,
         "versions": versions_table(deal),
         "rows": ROWS,
-        "accept_reasons": [services.reason_text(r) for r in reasons],
+        "accept_reasons": [checks.reason_text(r) for r in reasons],
         "counter_form": counter_form,
         "forms": forms,
         "note_form": note,
@@ -211,7 +148,7 @@ def detail_page(deal: Deal, counter_form=None, forms=None) -> dict:
         "bundle": bundle,
         "settlement": reciprocal.settlement(bundle) if bundle else None,
         "bundle_offers": bundle_offers(deal) if side and bundle is None else [],
-        "amount_due": services._amount_due(deal),
+        "amount_due": facts.amount_due(deal),
         "rated": any(r.rater_pesantren_id == mine for r in deal.ratings),
         **sharia_facts(deal, side, bundle, over),
     }
@@ -282,23 +219,6 @@ _SIMPLE = (
     "decline_cancel",
     "cancel_refund",
 )
-
-
-def awaited(deal: Deal) -> str:
-    """What a deal waiting on the viewer's pesantren waits for (dashboard, "Menunggu Anda")."""
-    ctx = services.context(deal)
-    if ctx.cancel_requested_by is not None and ctx.state in OPEN:
-        return _("Menjawab permintaan pembatalan")
-    if ctx.state is State.SIGNED:
-        return _("Membayar") if ctx.buyer_pays_first else _("Mengirim barang")
-    if ctx.state is State.RECEIVED and ctx.payment_due:  # handed over, not yet paid
-        return _("Membayar")
-    return {
-        State.NEGOTIATING: _("Menjawab tawaran"),
-        State.SHIPPED: _("Menerima barang dan mengisi berita acara"),
-        State.RECEIVED: _("Menyelesaikan kesepakatan"),
-        State.DISPUTED: _("Menyelesaikan sengketa"),
-    }.get(ctx.state, STATE_LABELS.get(deal.state, deal.state))
 
 
 # The moves that cannot be undone: asked once on a page of their own (no JavaScript needed).

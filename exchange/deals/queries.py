@@ -10,6 +10,7 @@ from datetime import timedelta
 from sqlalchemy import func, or_, select
 
 from exchange.deals import akad as rules
+from exchange.deals import facts
 from exchange.deals.models import (
     Bundle,
     Deal,
@@ -19,7 +20,7 @@ from exchange.deals.models import (
     Rating,
     TermsVersion,
 )
-from exchange.deals.states import OPEN, TERMINAL, Side, State, waits_on
+from exchange.deals.states import OPEN, TERMINAL, State
 from exchange.errors import NotFound
 from exchange.extensions import db
 
@@ -37,26 +38,23 @@ def my_deals(user, limit: int = 200) -> list[Deal]:
     deals = db.session.scalars(
         select(Deal)
         .where(_party_filter(user.pesantren_id))
+        .options(*facts.load())
         .order_by(Deal.last_move_at.desc(), Deal.id.desc())
         .limit(limit)
     ).all()
-    return sorted(deals, key=lambda d: not is_waiting_for(d, user.pesantren_id))
+    return sorted(deals, key=lambda d: not facts.waits_for(d, user.pesantren_id))
 
 
 def recent_deals(limit: int = 100) -> list[Deal]:
     """The exchange's latest deals, newest move first (staff read them all)."""
     return list(
         db.session.scalars(
-            select(Deal).order_by(Deal.last_move_at.desc(), Deal.id.desc()).limit(limit)
+            select(Deal)
+            .options(*facts.load())
+            .order_by(Deal.last_move_at.desc(), Deal.id.desc())
+            .limit(limit)
         )
     )
-
-
-def is_waiting_for(deal: Deal, pesantren_id: int | None) -> bool:
-    from exchange.deals.services import context
-
-    side = deal.side_of(pesantren_id)
-    return side is not None and Side(side) in waits_on(context(deal))
 
 
 def waiting_for(user) -> list[Deal]:
@@ -66,9 +64,10 @@ def waiting_for(user) -> list[Deal]:
     deals = db.session.scalars(
         select(Deal)
         .where(_party_filter(user.pesantren_id), Deal.state.in_([s.value for s in OPEN]))
+        .options(*facts.load())
         .order_by(Deal.last_move_at, Deal.id)
     ).all()
-    return [d for d in deals if is_waiting_for(d, user.pesantren_id)]
+    return [d for d in deals if facts.waits_for(d, user.pesantren_id)]
 
 
 def bundle_candidates(deal: Deal) -> list[Deal]:

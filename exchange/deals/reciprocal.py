@@ -10,22 +10,19 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import or_, select, update
 
 from exchange.audit.services import record
+from exchange.clock import today_wib
 from exchange.db import utcnow
 from exchange.deals import akad as rules
-from exchange.deals import bounds, ribawi, services
+from exchange.deals import bounds, checks, ribawi
 from exchange.deals import bundle as bundles
+from exchange.deals.checks import reason_text
+from exchange.deals.facts import contract_date
 from exchange.deals.models import Bundle, Deal, Payment
+from exchange.deals.moves import apply_move, load_deal
 from exchange.deals.notify import notify
 from exchange.deals.queries import bundle_of
-from exchange.deals.services import (
-    _today,
-    apply_move,
-    contract_date,
-    load_deal,
-    reason_text,
-    side_of,
-)
 from exchange.deals.states import N_, TERMINAL, Action, Side, State
+from exchange.deals.visibility import side_of
 from exchange.errors import Conflict, Invalid
 from exchange.extensions import db
 from exchange.i18n import rupiah, short_date
@@ -61,8 +58,8 @@ def tie_bundle(actor, deal_a_id: int, deal_b_id: int) -> Bundle:
             )
         if deal.payments:
             raise Invalid(_l("Kesepakatan yang sudah dibayar tidak dapat digabungkan."))
-        _refuse(services.salam_resale_reasons(deal.seller_pesantren_id, deal.commodity_id))
-    _refuse(services.ribawi_reasons(a, b))
+        _refuse(checks.salam_resale_reasons(deal.seller_pesantren_id, deal.commodity_id))
+    _refuse(checks.ribawi_reasons(a, b))
     taken = db.session.scalar(
         select(Bundle.id).where(
             or_(Bundle.leg_a_id.in_((a.id, b.id)), Bundle.leg_b_id.in_((a.id, b.id)))
@@ -105,10 +102,10 @@ def settle_bundle(actor, deal_id: int, paid_on: date, note: str = "") -> Bundle:
             )
         if deal.payments:
             raise Invalid(_l("Salah satu kesepakatan sudah dibayar; selisih tidak dapat dicatat."))
-    today = _today()
+    today = today_wib()
     signed_on = max(contract_date(a), contract_date(b))
     _refuse(bounds.check_recorded_date(paid_on, signed_on, today, "paid_on", N_("Tanggal bayar")))
-    if ribawi.same_class(services.ribawi_leg(a), services.ribawi_leg(b)) and (
+    if ribawi.same_class(checks.ribawi_leg(a), checks.ribawi_leg(b)) and (
         a.current_terms.handover_date != today or paid_on != today
     ):
         raise Invalid(

@@ -18,16 +18,18 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
 from exchange.auth.models import Role, User
+from exchange.clock import today_wib
 from exchange.db import utcnow
+from exchange.deals.facts import context, payment_due
+from exchange.deals.labels import awaited_label
 from exchange.deals.models import Deal
 from exchange.deals.notify import deal_label
 from exchange.deals.states import OPEN, Action, Side, awaited_action
-from exchange.digests.links import link_builder
-from exchange.digests.periods import WIB
 from exchange.extensions import db
 from exchange.i18n import rupiah, short_date
 from exchange.mail.models import OutboxMessage
 from exchange.mail.outbox import queue_email
+from exchange.web.links import link_builder
 
 MAX_LISTED = 10  # deals named in one e-mail; the rest are counted
 
@@ -45,8 +47,6 @@ class Waiting:
 def waiting_by_pesantren(deals, today: date) -> dict[int, list[Waiting]]:
     """``{pesantren_id: [what the given open deals wait on it for]}``, by the deals' own rule
     (``states.awaited_action`` over ``services.context``: whose turn it is for each akad)."""
-    from exchange.deals.services import context, payment_due
-
     out: dict[int, list[Waiting]] = defaultdict(list)
     for deal in deals:
         ctx = context(deal, today)
@@ -83,8 +83,8 @@ def send_reminders(now: datetime | None = None) -> int:
     """Queue a reminder for every active manager with deals waiting on their pesantren, at most
     one per reader per WIB day. Returns how many were queued. Commits once."""
     now = now or utcnow()
-    day = now.astimezone(WIB).date().isoformat()
-    today = now.astimezone(WIB).date()
+    today = today_wib(now)
+    day = today.isoformat()
     waiting = waiting_by_pesantren(open_deals(), today)
     if not waiting:
         return 0
@@ -122,16 +122,7 @@ def send_reminders(now: datetime | None = None) -> int:
 
 def action_label(action: Action) -> str:
     """What the reader is asked to do, in their language (the dashboard's words)."""
-    labels = {
-        Action.COUNTER: _("Menjawab tawaran"),
-        Action.PAY: _("Membayar"),
-        Action.SHIP: _("Mengirim barang"),
-        Action.RECEIVE: _("Menerima barang dan mengisi berita acara"),
-        Action.COMPLETE: _("Menyelesaikan kesepakatan"),
-        Action.RESOLVE: _("Menyelesaikan sengketa"),
-        Action.AGREE_CANCEL: _("Menjawab permintaan pembatalan"),
-    }
-    return labels.get(action, action.value)
+    return awaited_label(action)
 
 
 def _compose(waiting: list[Waiting], link) -> tuple[str, str]:

@@ -16,9 +16,19 @@ from flask import (
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from exchange.auth.permissions import can_act_on_deal, require_trader
+from exchange.auth.permissions import require_trader
 from exchange.clock import today_wib
-from exchange.deals import fulfilment, queries, reciprocal, services
+from exchange.deals import (
+    acceptance,
+    checks,
+    facts,
+    fulfilment,
+    queries,
+    reciprocal,
+    services,
+    visibility,
+)
+from exchange.deals import notify as deal_notify
 from exchange.deals import presenters as present
 from exchange.deals.forms import (
     BundleForm,
@@ -31,8 +41,9 @@ from exchange.deals.forms import (
     WaitForm,
     version_of,
 )
-from exchange.errors import DomainError, Forbidden, NotFound
+from exchange.errors import DomainError, NotFound
 from exchange.listings.queries import visible_listing
+from exchange.web.refusals import flash_refusal, show_refusal
 
 bp = Blueprint("deals", __name__, url_prefix="/kesepakatan")
 
@@ -56,7 +67,7 @@ def index():
         deals, waiting = queries.recent_deals(), set()
     else:
         deals = queries.my_deals(current_user)
-        waiting = {d.id for d in deals if queries.is_waiting_for(d, current_user.pesantren_id)}
+        waiting = {d.id for d in deals if facts.waits_for(d, current_user.pesantren_id)}
     return render_template(
         "deals/index.html",
         deals=deals,
@@ -91,7 +102,7 @@ def open():  # noqa: A001 - the endpoint is named deals.open
         form.fill(
             services.proposal_terms(current_user, proposal)
             if proposal
-            else services.default_terms(listing, counter)
+            else checks.default_terms(listing, counter)
         )
     elif form.validate_on_submit():
         try:
@@ -105,7 +116,7 @@ def open():  # noqa: A001 - the endpoint is named deals.open
                 client_token=form.client_token.data,
             )
         except DomainError as error:
-            present.form_refusal(form, error)
+            show_refusal(form, error)
         else:
             flash(_("Negosiasi dibuka; menunggu jawaban pihak lain."), "success")
             return redirect(url_for("deals.detail", deal_id=deal.id, _anchor="pesan"))
@@ -115,28 +126,19 @@ def open():  # noqa: A001 - the endpoint is named deals.open
     ), (400 if refused else 200)
 
 
-def _party_deal(deal_id: int):
-    """The deal a party acts on: strangers get 404 (``visible_deal``); staff, who may read the
-    deal but never act on it, get 403."""
-    deal = present.visible_deal(current_user, deal_id)
-    if not can_act_on_deal(current_user, deal):
-        raise Forbidden()
-    return deal
-
-
 @bp.route("/<int:deal_id>")
 @login_required
 def detail(deal_id: int, counter_form=None, forms=None):
-    deal = present.visible_deal(current_user, deal_id)
+    deal = visibility.visible_deal(current_user, deal_id)
     if request.method == "GET":  # opening the deal reads its notifications
-        services.mark_notifications_read(current_user, deal_id=deal.id)
+        deal_notify.mark_notifications_read(current_user, deal_id=deal.id)
     return render_template("deals/detail.html", **present.detail_page(deal, counter_form, forms))
 
 
 @bp.post("/<int:deal_id>/tawar")
 @login_required
 def counter(deal_id: int):
-    deal = _party_deal(deal_id)
+    deal = visibility.party_deal(current_user, deal_id)
     form = present.terms_form(deal.offer or deal.request, deal.request if deal.offer else None)
     if form.validate_on_submit():
         try:
@@ -148,7 +150,7 @@ def counter(deal_id: int):
                 form.message.data or "",
             )
         except DomainError as error:
-            present.form_refusal(form, error)
+            show_refusal(form, error)
         else:
             flash(_("Tawaran balik dikirim."), "success")
             return redirect(url_for("deals.detail", deal_id=deal_id, _anchor="pesan"))
@@ -158,12 +160,12 @@ def counter(deal_id: int):
 @bp.post("/<int:deal_id>/terima")
 @login_required
 def accept(deal_id: int):
-    _party_deal(deal_id)
+    visibility.party_deal(current_user, deal_id)
     form = NoteForm()
     try:
-        contract = services.accept(current_user, deal_id, version_of(form))
+        contract = acceptance.accept(current_user, deal_id, version_of(form))
     except DomainError as error:
-        flash(str(error.message), "error")
+        flash_refusal(error)
     else:
         flash(_("Kesepakatan diterima. Kontrak %(n)s dibuat.", n=contract.number), "success")
     return redirect(url_for("deals.detail", deal_id=deal_id))
@@ -177,14 +179,14 @@ def move(deal_id: int, action: str):
     service = SIMPLE_MOVES.get(action)
     if service is None:
         abort(404)
-    _party_deal(deal_id)
+    visibility.party_deal(current_user, deal_id)
     form = NoteForm()
     if request.method == "GET" or (
         action in present.REASON_NEEDED and not (form.note.data or "").strip()
     ):
         if action not in present.CONFIRM_ACTIONS:
             abort(404 if request.method == "GET" else 400)
-        deal = present.visible_deal(current_user, deal_id)
+        deal = visibility.visible_deal(current_user, deal_id)
         if request.method == "POST":
             form.note.errors = [_("Tuliskan alasan pembatalan.")]
         page = present.confirm_page(deal, action, form)
@@ -192,19 +194,19 @@ def move(deal_id: int, action: str):
     try:
         service(current_user, deal_id, form.note.data or "")
     except DomainError as error:
-        flash(str(error.message), "error")
+        flash_refusal(error)
     else:
         flash(_("Langkah dicatat."), "success")
     return redirect(url_for("deals.detail", deal_id=deal_id))
 
 
 def _form_move(deal_id: int, form, name: str, call):
-    _party_deal(deal_id)
+    visibility.party_deal(current_user, deal_id)
     if form.validate_on_submit():
         try:
             call()
         except DomainError as error:
-            present.form_refusal(form, error)
+            show_refusal(form, error)
         else:
             flash(_("Langkah dicatat."), "success")
             return redirect(url_for("deals.detail", deal_id=deal_id, _anchor="pesan"))
@@ -228,7 +230,7 @@ def pay(deal_id: int):
 @bp.post("/<int:deal_id>/bast")
 @login_required
 def receive(deal_id: int):
-    deal = present.visible_deal(current_user, deal_id)
+    deal = visibility.visible_deal(current_user, deal_id)
     f = present.receive_form(deal)
     return _form_move(
         deal_id,
@@ -291,7 +293,9 @@ def settle_bundle(deal_id: int):
 def untie_bundle(deal_id: int):
     """Ask to untie the bundle, or agree when the other side asked. GET asks once: agreeing
     unties the two deals for good."""
-    deal = _party_deal(deal_id)  # strangers: 404, staff: 403; CSRF: the extension
+    deal = visibility.party_deal(
+        current_user, deal_id
+    )  # strangers: 404, staff: 403; CSRF: the extension
     if request.method == "GET":
         back = url_for("deals.detail", deal_id=deal.id)
         return render_template(
@@ -309,9 +313,7 @@ def untie_bundle(deal_id: int):
     try:
         kept = reciprocal.untie_bundle(current_user, deal_id)
     except DomainError as error:
-        if error.status_code == 404:
-            raise
-        flash(str(error.message), "error")
+        flash_refusal(error)
     else:
         flash(
             _("Permintaan pelepasan paket dikirim.") if kept else _("Paket timbal balik dilepas."),
@@ -345,7 +347,7 @@ def rate(deal_id: int):
 @login_required
 def tie_bundle(deal_id: int):
     """Tie this deal with one running the other way into a reciprocal bundle."""
-    _party_deal(deal_id)  # strangers: 404, staff: 403
+    visibility.party_deal(current_user, deal_id)  # strangers: 404, staff: 403
     form = BundleForm()
     if not form.validate_on_submit():
         flash(_("Permintaan tidak sah; muat ulang halaman lalu coba lagi."), "error")
@@ -353,9 +355,7 @@ def tie_bundle(deal_id: int):
     try:
         reciprocal.tie_bundle(current_user, deal_id, int(form.other_deal_id.data))
     except DomainError as error:
-        if error.status_code == 404:
-            raise
-        flash(str(error.message), "error")
+        flash_refusal(error)
     else:
         flash(_("Kedua kesepakatan diikat sebagai kesepakatan timbal balik."), "success")
     return redirect(url_for("deals.detail", deal_id=deal_id))
@@ -365,7 +365,7 @@ def tie_bundle(deal_id: int):
 @login_required
 def notifications():
     if request.method == "POST":
-        services.mark_notifications_read(current_user)
+        deal_notify.mark_notifications_read(current_user)
         return redirect(url_for("deals.notifications"))
     items = queries.notifications(current_user)
     return render_template("deals/notifications.html", items=items, today=today_wib())
@@ -376,7 +376,7 @@ def notifications():
 def open_notification(notification_id: int):
     """Opening a notification marks it read and goes where it points."""
     item = queries.notification_of(current_user, notification_id)  # another's: 404
-    services.mark_notifications_read(current_user, ids=[item.id])
+    deal_notify.mark_notifications_read(current_user, ids=[item.id])
     if item.deal_id:
         return redirect(url_for("deals.detail", deal_id=item.deal_id))
     return redirect(

@@ -12,8 +12,9 @@ from datetime import date, datetime
 from typing import Protocol
 from urllib.parse import quote
 
-from exchange.digests.periods import WIB, Window
-from exchange.digests.rows import ManagerRows, StaffRows
+from exchange.clock import WIB
+from exchange.digests.periods import Window
+from exchange.digests.rows import ManagerRows
 
 MAX_ITEMS = 10  # per section; the rest is counted ("and 4 more")
 MAX_SUGGESTIONS = 5
@@ -93,7 +94,7 @@ def median(values: Sequence[int]) -> int | None:
     return (ordered[mid - 1] + ordered[mid] + 1) // 2
 
 
-def _name(row, fmt: Formatter) -> str:
+def name_of(row, fmt: Formatter) -> str:
     """The commodity's name in the reader's language."""
     english = getattr(row, "commodity_en", "")
     return english if fmt.locale == "en" and english else row.commodity
@@ -104,10 +105,12 @@ def _direction(row, fmt: Formatter) -> str:
     _ = fmt.gettext
     if row.selling:
         return _(
-            "%(commodity)s: menjual ke %(party)s", commodity=_name(row, fmt), party=row.counterparty
+            "%(commodity)s: menjual ke %(party)s",
+            commodity=name_of(row, fmt),
+            party=row.counterparty,
         )
     return _(
-        "%(commodity)s: membeli dari %(party)s", commodity=_name(row, fmt), party=row.counterparty
+        "%(commodity)s: membeli dari %(party)s", commodity=name_of(row, fmt), party=row.counterparty
     )
 
 
@@ -132,20 +135,15 @@ def build_manager_digest(
         _expiring(rows, fmt),
         _market(rows, fmt),
     )
-    return _digest(win, fmt, sections, url)
+    return make_digest(win, fmt, sections, url)
 
 
-def build_staff_digest(rows: StaffRows, win: Window, now: datetime, fmt: Formatter, url=""):
-    sections = (_trade(rows, fmt), _pending(rows, now, fmt), _disputes(rows, now, fmt))
-    return _digest(win, fmt, sections, url)
-
-
-def _digest(win, fmt, sections, url) -> Digest:
+def make_digest(win, fmt, sections, url) -> Digest:
     kept = tuple(s for s in sections if s.items)
     return Digest(win.period, win.key, heading(win.period, win, fmt), kept, url)
 
 
-def _section(
+def section(
     key: str, title: str, items: list[Item], limit: int = MAX_ITEMS, total: int | None = None
 ) -> Section:
     """The first ``limit`` items; ``total`` counts all of them when only those were built (a
@@ -170,7 +168,7 @@ def _proposals(rows: ManagerRows, fmt: Formatter) -> Section:
         )
         for r in ordered[:MAX_ITEMS]
     ]
-    return _section("proposals", _("Usulan baru untuk listing Anda"), items, total=len(ordered))
+    return section("proposals", _("Usulan baru untuk listing Anda"), items, total=len(ordered))
 
 
 def _suggestions(rows: ManagerRows, fmt: Formatter) -> Section:
@@ -189,15 +187,15 @@ def _suggestions(rows: ManagerRows, fmt: Formatter) -> Section:
         if r.side == "request":  # the counterpart wants to buy: the reader would sell
             title = _(
                 "%(party)s ingin membeli %(commodity)s",
-                commodity=_name(r, fmt),
+                commodity=name_of(r, fmt),
                 party=r.counterparty,
             )
         else:
             title = _(
-                "%(party)s menjual %(commodity)s", commodity=_name(r, fmt), party=r.counterparty
+                "%(party)s menjual %(commodity)s", commodity=name_of(r, fmt), party=r.counterparty
             )
         items.append(Item(title, detail, r.url))
-    return _section("suggestions", _("Saran terbaik"), items, MAX_SUGGESTIONS, len(ordered))
+    return section("suggestions", _("Saran terbaik"), items, MAX_SUGGESTIONS, len(ordered))
 
 
 def _partners(rows: ManagerRows, fmt: Formatter) -> Section:
@@ -215,7 +213,7 @@ def _partners(rows: ManagerRows, fmt: Formatter) -> Section:
         )
         for r in ordered[:MAX_ITEMS]
     ]
-    return _section("partners", _("Mitra timbal balik baru"), items, total=len(ordered))
+    return section("partners", _("Mitra timbal balik baru"), items, total=len(ordered))
 
 
 def _moves(rows: ManagerRows, now: datetime, fmt: Formatter) -> Section:
@@ -238,7 +236,7 @@ def _moves(rows: ManagerRows, now: datetime, fmt: Formatter) -> Section:
         )
         for r in waiting[:MAX_ITEMS]
     ]
-    return _section("moves", _("Tawar-menawar menunggu jawaban Anda"), items, total=len(waiting))
+    return section("moves", _("Tawar-menawar menunggu jawaban Anda"), items, total=len(waiting))
 
 
 def _task_label(action: str, fmt: Formatter) -> str:
@@ -263,7 +261,7 @@ def _netting(rows: ManagerRows, fmt: Formatter) -> Section:
         )
         for r in sorted(rows.netting, key=lambda r: r.run_id)
     ]
-    return _section("netting", _("Kliring menunggu konfirmasi Anda"), items)
+    return section("netting", _("Kliring menunggu konfirmasi Anda"), items)
 
 
 def _deal_tasks(rows: ManagerRows, fmt: Formatter) -> Section:
@@ -276,7 +274,7 @@ def _deal_tasks(rows: ManagerRows, fmt: Formatter) -> Section:
             detail += " · " + _("paling lambat %(date)s", date=fmt.date(r.due))
         title = _("%(task)s: kesepakatan #%(id)s", task=_task_label(r.action, fmt), id=r.deal_id)
         items.append(Item(title, detail, r.url))
-    return _section("deals", _("Kesepakatan menunggu Anda"), items, total=len(ordered))
+    return section("deals", _("Kesepakatan menunggu Anda"), items, total=len(ordered))
 
 
 def _expiring(rows: ManagerRows, fmt: Formatter) -> Section:
@@ -287,7 +285,7 @@ def _expiring(rows: ManagerRows, fmt: Formatter) -> Section:
         side = _("Penawaran") if r.side == "offer" else _("Permintaan")
         items.append(
             Item(
-                _("%(side)s %(commodity)s", side=side, commodity=_name(r, fmt)),
+                _("%(side)s %(commodity)s", side=side, commodity=name_of(r, fmt)),
                 _(
                     "sisa %(quantity)s %(unit)s · berakhir %(date)s",
                     quantity=fmt.number(r.remaining),
@@ -297,7 +295,7 @@ def _expiring(rows: ManagerRows, fmt: Formatter) -> Section:
                 r.url,
             )
         )
-    return _section("expiring", _("Listing Anda yang segera berakhir"), items, total=len(ordered))
+    return section("expiring", _("Listing Anda yang segera berakhir"), items, total=len(ordered))
 
 
 def _price_phrase(label: str, now, before, unit: str, fmt: Formatter) -> str:
@@ -323,7 +321,7 @@ def _price_phrase(label: str, now, before, unit: str, fmt: Formatter) -> str:
 def _market(rows: ManagerRows, fmt: Formatter) -> Section:
     _ = fmt.gettext
     items = []
-    for r in sorted(rows.market, key=lambda r: (_name(r, fmt), r.commodity_slug)):
+    for r in sorted(rows.market, key=lambda r: (name_of(r, fmt), r.commodity_slug)):
         if not r.offers_now and not r.requests_now:
             continue  # nothing happened this period: no note
         offer = _price_phrase(
@@ -332,102 +330,17 @@ def _market(rows: ManagerRows, fmt: Formatter) -> Section:
         request = _price_phrase(
             _("Permintaan"), median(r.requests_now), median(r.requests_before), r.unit, fmt
         )
-        items.append(Item(_name(r, fmt), f"{offer} · {request}", r.url))
-    return _section("market", _("Catatan pasar"), items)
-
-
-TRADE_FIGURES = ("deals_agreed", "trade_value", "deals_completed", "offers_new", "requests_new")
-MONEY_FIGURES = {"trade_value"}
-
-
-def _figure_label(key: str, fmt: Formatter) -> str:
-    _ = fmt.gettext
-    labels = {
-        "deals_agreed": _("Kesepakatan baru"),
-        "trade_value": _("Nilai perdagangan"),
-        "deals_completed": _("Kesepakatan selesai"),
-        "offers_new": _("Penawaran baru"),
-        "requests_new": _("Permintaan baru"),
-    }
-    return labels.get(key, key)
-
-
-def _trade(rows: StaffRows, fmt: Formatter) -> Section:
-    _ = fmt.gettext
-    figures = {r.key: r for r in rows.trade}
-    if not any(r.current for r in rows.trade):
-        return _section("trade", "", [])
-    items = []
-    for key in sorted(
-        figures,
-        key=lambda k: (
-            (TRADE_FIGURES.index(k), k) if k in TRADE_FIGURES else (len(TRADE_FIGURES), k)
-        ),
-    ):
-        r = figures[key]
-        show = fmt.rupiah if key in MONEY_FIGURES else fmt.number
-        items.append(
-            Item(
-                _figure_label(key, fmt),
-                _(
-                    "%(now)s (periode lalu %(before)s)",
-                    now=show(r.current),
-                    before=show(r.previous),
-                ),
-                r.url,
-            )
-        )
-    return _section("trade", _("Perdagangan periode ini"), items, len(items))
-
-
-def _age_days(since: datetime, now: datetime) -> int:
-    return max((now - since).days, 0)
-
-
-def _pending(rows: StaffRows, now: datetime, fmt: Formatter) -> Section:
-    _ = fmt.gettext
-    ordered = sorted(rows.pending, key=lambda r: (r.since, r.pesantren_id))
-    items = [
-        Item(
-            r.name,
-            _(
-                "%(regency)s · menunggu %(days)s hari",
-                regency=r.regency,
-                days=_age_days(r.since, now),
-            ),
-            r.url,
-        )
-        for r in ordered
-    ]
-    return _section("pending", _("Pesantren menunggu verifikasi"), items)
-
-
-def _disputes(rows: StaffRows, now: datetime, fmt: Formatter) -> Section:
-    _ = fmt.gettext
-    ordered = sorted(rows.disputes, key=lambda r: (r.opened_at, r.dispute_id))
-    items = [
-        Item(
-            _("Sengketa kesepakatan #%(id)s", id=r.deal_id),
-            _(
-                "%(commodity)s · %(parties)s · dibuka %(days)s hari lalu",
-                commodity=_name(r, fmt),
-                parties=r.parties,
-                days=_age_days(r.opened_at, now),
-            ),
-            r.url,
-        )
-        for r in ordered
-    ]
-    return _section("disputes", _("Sengketa terbuka"), items)
+        items.append(Item(name_of(r, fmt), f"{offer} · {request}", r.url))
+    return section("market", _("Catatan pasar"), items)
 
 
 def share_text(digest: Digest) -> str:
     """The short WhatsApp version: the heading, a line per section, the digest's link."""
     lines = [f"*{digest.heading}*"]
-    for section in digest.sections:
-        count = len(section.items) + section.more
-        first = section.items[0].title if section.items else ""
-        lines.append(f"• {section.title} ({count}): {first}")
+    for part in digest.sections:
+        count = len(part.items) + part.more
+        first = part.items[0].title if part.items else ""
+        lines.append(f"• {part.title} ({count}): {first}")
     if digest.url:
         lines.append(digest.url)
     return "\n".join(lines)

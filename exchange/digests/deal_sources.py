@@ -12,12 +12,14 @@ from sqlalchemy import and_, func, or_, select
 from sqlalchemy.orm import selectinload
 
 from exchange.catalogue.models import Commodity
+from exchange.clock import today_wib
+from exchange.deals.facts import context, payment_due
 from exchange.deals.models import Contract, Deal, DealEvent, TermsVersion
 from exchange.deals.states import Action, Side, State, awaited_action
-from exchange.digests.links import Link
-from exchange.digests.periods import WIB, Window
+from exchange.digests.periods import Window
 from exchange.digests.rows import DealTaskRow, DisputeRow, MoveRow, TradeFigureRow
 from exchange.extensions import db
+from exchange.web.links import Link
 
 #: A completed deal asks its parties for a rating for this many days after completion.
 RATE_WITHIN_DAYS = 14
@@ -89,12 +91,10 @@ def deal_tasks(pesantren_ids: list[int], now: datetime, link: Link) -> dict[int,
     """Signed deals waiting for the reader to pay, ship, receive or complete (the deals'
     own rule: ``awaited_action`` over ``deals.services.context``, the same as reminders and
     "waiting for me"), and deals completed lately not yet rated by the reader."""
-    from exchange.deals.services import context, payment_due
-
     if not pesantren_ids:
         return {}
     readers = set(pesantren_ids)
-    today = now.astimezone(WIB).date()
+    today = today_wib(now)
     deals = db.session.scalars(
         select(Deal)
         .where(_party(pesantren_ids))

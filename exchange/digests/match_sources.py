@@ -11,25 +11,26 @@ import numpy as np
 from sqlalchemy import or_, select
 
 from exchange.catalogue.models import Commodity
-from exchange.digests.links import Link
-from exchange.digests.periods import WIB, Window
+from exchange.clock import today_wib
+from exchange.digests.periods import Window
 from exchange.digests.rows import PartnerRow, ProposalRow, SuggestionRow
 from exchange.extensions import db
 from exchange.listings.models import Listing
 from exchange.matching import adapter
 from exchange.matching.candidates import compatible_pairs
-from exchange.matching.model import Instance
-from exchange.matching.models import Proposal, ProposalStatus
-from exchange.matching.queries import (
+from exchange.matching.instance import (
     LISTING_COLUMNS,
     active_conditions,
     engine_listings,
     load_instance,
-    reciprocal_partners,
     road_factor,
 )
+from exchange.matching.model import Instance
+from exchange.matching.models import Proposal, ProposalStatus
+from exchange.matching.queries import reciprocal_partners
 from exchange.matching.reciprocal import reciprocal_rows
 from exchange.pesantren.models import Pesantren
+from exchange.web.links import Link
 
 #: Suggestions are computed for at most this many of a reader's listings (the newest ones).
 SUGGESTION_LISTINGS = 3
@@ -133,7 +134,7 @@ def _engine(rows, market: MarketOfRun) -> list:
 
 def load_market(win: Window, now: datetime) -> MarketOfRun:
     """The period's new active listings and the commodities, read once per digest run."""
-    today = now.astimezone(WIB).date()
+    today = today_wib(now)
     market = MarketOfRun(today)
     for slug, unit, cost, grades, name_id, name_en in db.session.execute(
         select(

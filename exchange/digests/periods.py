@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from zoneinfo import ZoneInfo
 
-WIB = ZoneInfo("Asia/Jakarta")
+from exchange.clock import WIB
+
 PERIODS = ("daily", "weekly")
 LENGTH = {"daily": timedelta(days=1), "weekly": timedelta(days=7)}
 

@@ -16,15 +16,16 @@ from exchange.audit.services import record
 from exchange.auth.models import DigestFrequency, Role, User
 from exchange.db import utcnow
 from exchange.digests import match_sources, sources
-from exchange.digests.builder import Digest, build_manager_digest, build_staff_digest
-from exchange.digests.links import Link, link_builder
+from exchange.digests.builder import Digest, build_manager_digest
 from exchange.digests.models import DigestRecord
 from exchange.digests.periods import PERIODS, Window, window
 from exchange.digests.render import BabelFormatter, render_email
+from exchange.digests.staff_builder import build_staff_digest
 from exchange.digests.tokens import read_unsubscribe_token, unsubscribe_token
 from exchange.errors import Invalid, NotFound
 from exchange.extensions import db
 from exchange.mail.outbox import queue_email
+from exchange.web.links import Link, link_builder
 
 log = logging.getLogger(__name__)
 STAFF_ROLES = (Role.STAFF.value, Role.ADMIN.value)

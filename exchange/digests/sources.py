@@ -15,9 +15,9 @@ from datetime import date, datetime, timedelta
 from sqlalchemy import func, or_, select
 
 from exchange.catalogue.models import Commodity
+from exchange.clock import today_wib
 from exchange.digests import deal_sources, match_sources
-from exchange.digests.links import Link
-from exchange.digests.periods import WIB, Window
+from exchange.digests.periods import Window
 from exchange.digests.rows import (
     ExpiringListingRow,
     ManagerRows,
@@ -30,6 +30,7 @@ from exchange.extensions import db
 from exchange.listings.models import Listing, ListingStatus, Side
 from exchange.netting import queries as netting_queries
 from exchange.pesantren.models import Pesantren, PesantrenStatus
+from exchange.web.links import Link
 
 Batch = dict[int, list]
 
@@ -143,7 +144,7 @@ def manager_rows(
     """Every manager section for a batch of pesantren. ``market`` (prices) and ``run`` (the
     period's new listings, partners) are read once per digest run and passed to every batch;
     without ``run`` (one reader's page), partners come from the partners page's own query."""
-    today = now.astimezone(WIB).date()
+    today = today_wib(now)
     market = market_prices(win, link) if market is None else market
     proposals = match_sources.new_proposals(pesantren_ids, win, link)
     batch = run or match_sources.load_market(win, now)

@@ -5,8 +5,9 @@ from flask_login import current_user
 
 from exchange.auth.permissions import manager_required
 from exchange.clock import today_wib
-from exchange.deals import presenters as deal_presenters
+from exchange.deals import facts
 from exchange.deals import queries as deals
+from exchange.deals.labels import awaited_label
 from exchange.matching import queries as matching
 
 bp = Blueprint("dashboard", __name__)
@@ -23,10 +24,11 @@ def home():
         proposals = matching.my_proposals(pesantren.id)
         partners = matching.reciprocal_partners(pesantren.id, today_wib())
     waiting = deals.waiting_for(current_user)
+    pesantren_id = current_user.pesantren_id
     return render_template(
         "home/dashboard.html",
         pesantren=pesantren,
-        waiting=[(d, deal_presenters.awaited(d)) for d in waiting],
+        waiting=[(d, awaited_label(facts.awaited(d, pesantren_id))) for d in waiting],
         unread=deals.unread_count(current_user),
         proposals=proposals,
         partners=partners[:PARTNERS_SHOWN],

@@ -20,9 +20,11 @@ from functools import cache
 
 from sqlalchemy import select
 
+from exchange.akad import AKAD_ORDER
 from exchange.auth.models import User
 from exchange.catalogue.models import Commodity
 from exchange.catalogue.reference import commodity_rows
+from exchange.clock import today_wib
 from exchange.extensions import db
 from exchange.listings.models import Listing, ListingStatus, Side
 from exchange.pesantren.models import Pesantren, PesantrenStatus, Regency
@@ -30,7 +32,6 @@ from exchange.pesantren.models import Pesantren, PesantrenStatus, Regency
 MUKIM_SHARE = 0.57
 # (slug, kg or litre per santri per day) for the staple requests besides rice
 STAPLES = (("garam_konsumsi", 3 / 365), ("gula_pasir", 0.02), ("minyak_goreng", 0.02))
-AKAD_ORDER = ("tunai", "tempo", "salam", "istisna", "murabahah")  # the form's order
 # Istisna' (made to order) only for these in the demo; salam for these before their harvest.
 HARVESTED = frozenset({"beras", "garam_krosok"})
 # Warehouses in the trading towns: some offers are kept there rather than at the pesantren.
@@ -48,8 +49,6 @@ REQUEST_AKAD = (("tunai",), ("tunai", "tempo"), ("tempo",), ("tempo", "murabahah
 
 def seed_demo_listings(rng_seed: int = 2027, today=None) -> int:
     """Add a few hundred listings for the verified demo pesantren. Returns how many."""
-    from exchange.listings.services import today_wib
-
     rng = random.Random(rng_seed)  # noqa: S311 - demo data, not security
     today = today or today_wib()
     commodities = {c.slug: c for c in db.session.scalars(select(Commodity))}

@@ -12,21 +12,14 @@ from wtforms import HiddenField, SelectField, SelectMultipleField, StringField, 
 from wtforms.validators import ValidationError
 from wtforms.widgets import CheckboxInput, DateInput, ListWidget
 
+from exchange.akad import AKAD_CHOICE_LABELS, AKAD_ORDER
 from exchange.i18n import rupiah
 from exchange.listings.messages import unit_problem
 from exchange.listings.quantity import TRADE_UNITS, UnitProblem, to_commodity_unit
 from exchange.listings.queries import SORTS, MarketFilters
-from exchange.listings.rules import AKAD_CHOICES, Limits, ListingInput, is_official_reference
+from exchange.listings.rules import Limits, ListingInput, is_official_reference
 from exchange.numbers import parse_decimal, parse_whole
-from exchange.site.forms import DecimalText, ParsedField, WholeField
-
-AKAD_LABELS = {
-    "tunai": _l("Tunai"),
-    "tempo": _l("Tempo (bayar kemudian)"),
-    "salam": _l("Salam (bayar di muka, barang kemudian)"),
-    "istisna": _l("Istishna' (barang pesanan)"),
-    "murabahah": _l("Murabahah (jual dengan margin terbuka)"),
-}
+from exchange.web.forms import DecimalText, ParsedField, WholeField
 
 
 class DayField(ParsedField):
@@ -64,7 +57,7 @@ class ListingForm(FlaskForm):
     lon = DecimalText(_l("Bujur"))
 
     def set_choices(self, commodities) -> None:
-        self.akad.choices = [(a, AKAD_LABELS[a]) for a in AKAD_CHOICES]
+        self.akad.choices = [(a, _l(AKAD_CHOICE_LABELS[a])) for a in AKAD_ORDER]
         self.commodity.choices = [("", _l("— pilih komoditas —"))] + [
             (c.slug, f"{c.name_id} ({c.unit}; {_reference_label(c)})") for c in commodities
         ]

@@ -15,6 +15,7 @@ from flask_sqlalchemy.pagination import Pagination
 from sqlalchemy import Select, case, func, or_, select
 
 from exchange.catalogue.models import Commodity
+from exchange.clock import today_wib
 from exchange.db import like_escape
 from exchange.extensions import db
 from exchange.listings import geo
@@ -170,8 +171,6 @@ def _order(sort: str, origin) -> list:
 
 def market_page(filters: MarketFilters, viewer, page: int = 1, today: date | None = None):
     """One page of open listings (active, something remaining, window not passed)."""
-    from exchange.listings.services import today_wib
-
     origin = viewer_origin(viewer)
     stmt = market_statement(filters, origin, today or today_wib())
     pagination = _IdsThenRows(
@@ -233,8 +232,6 @@ def my_listings(user, page: int = 1):
 
 def active_listings(today: date | None = None) -> list[Listing]:
     """Every open listing, for the matching engine: one SELECT, pesantren and commodity joined."""
-    from exchange.listings.services import today_wib
-
     stmt = select(Listing).where(*_open(today or today_wib())).order_by(Listing.id)
     return list(db.session.scalars(stmt).unique())
 

@@ -7,10 +7,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 
+from exchange.akad import AKAD_ORDER
 from exchange.deals import bounds
 
 SIDES = ("offer", "request")
-AKAD_CHOICES = ("tunai", "tempo", "salam", "istisna", "murabahah")
 # Istisna' is a contract for made-to-order goods only (DOMAIN.md section 7.2): the catalogue
 # marks them (``Commodity.made_to_order``).
 MADE_TO_ORDER_ONLY = frozenset({"istisna"})
@@ -151,7 +151,7 @@ def _check_place(inp, limits, add) -> None:
 def _check_akad(akad, commodity, add) -> None:
     if not akad:
         add(Problem("akad", "akad_required"))
-    elif any(a not in AKAD_CHOICES for a in akad):
+    elif any(a not in AKAD_ORDER for a in akad):
         add(Problem("akad", "akad_unknown"))
     elif (
         commodity is not None

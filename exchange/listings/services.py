@@ -10,14 +10,18 @@ from flask_babel import gettext as _
 from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 
+from exchange.akad import AKAD_ORDER
 from exchange.audit.services import record
 from exchange.auth.permissions import require_own, require_trader
 from exchange.catalogue.models import Commodity
 from exchange.clock import today_wib
 from exchange.db import utcnow
+from exchange.deals.checks import reason_text
+from exchange.deals.queries import salam_blocks_relisting
 from exchange.errors import Forbidden, IllegalTransition, Invalid, NotFound
 from exchange.extensions import db
 from exchange.listings import rules
+from exchange.listings.geo import unit_vector
 from exchange.listings.messages import halal_warning, message, price_warning
 from exchange.listings.models import Listing, ListingStatus, Side
 from exchange.pesantren.validation import normalise_halal
@@ -286,9 +290,6 @@ def _validated(inp, pesantren, previous_start=None):
 
 def _refuse_salam_relisting(pesantren_id: int, commodity_id: int) -> None:
     """Salam: a buyer may not offer goods it bought by salam before it has received them."""
-    from exchange.deals.queries import salam_blocks_relisting
-    from exchange.deals.services import reason_text
-
     reasons = salam_blocks_relisting(pesantren_id, commodity_id)
     if reasons:
         raise InvalidListing({"commodity": " ".join(str(reason_text(r)) for r in reasons)})
@@ -305,13 +306,11 @@ def _apply(listing: Listing, inp: rules.ListingInput, commodity: Commodity) -> N
     listing.lat = inp.lat
     listing.lon = inp.lon
     listing.max_distance_km = inp.max_distance_km
-    listing.akad = [a for a in rules.AKAD_CHOICES if a in inp.akad]
+    listing.akad = [a for a in AKAD_ORDER if a in inp.akad]
     listing.note = inp.note
     listing.halal_cert = inp.halal_cert or None
 
 
 def _geo_values(listing: Listing) -> dict:
-    from exchange.listings.geo import unit_vector
-
     x, y, z = unit_vector(listing.lat, listing.lon)
     return {"geo_x": x, "geo_y": y, "geo_z": z}

@@ -16,6 +16,7 @@ from exchange.listings import queries, services
 from exchange.listings.forms import ListingForm, parse_market
 from exchange.listings.models import ListingStatus, Side
 from exchange.matching import queries as matching
+from exchange.web.refusals import flash_refusal
 
 bp = Blueprint("listings", __name__)
 _TOKEN = re.compile(r"^[A-Za-z0-9_-]{16,64}$")
@@ -142,7 +143,7 @@ def edit(listing_id: int):
         except services.InvalidListing as exc:
             _attach(form, exc.errors)
         except IllegalTransition as exc:
-            flash(str(exc.message), "error")
+            flash_refusal(exc)
             return redirect(url_for("listings.detail", listing_id=listing_id))
         else:
             return _saved(listing, warnings, _("Perubahan disimpan."))

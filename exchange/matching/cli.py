@@ -1,13 +1,13 @@
 import click
 
+from exchange.matching.services import run_clearing
+
 
 def register(cli):
     @cli.command("match")
     def match_cmd():
         """Run the clearing: match every active listing's remaining quantity and store the
         proposals (earlier untouched proposals are superseded)."""
-        from exchange.matching.services import run_clearing
-
         run = run_clearing()
         t = run.timings
         click.echo(

@@ -10,11 +10,13 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Literal
 
+from exchange.akad import AKAD_ORDER
+
 Side = Literal["offer", "request"]
 
-# The contract types of shared/DOMAIN.md section 7, as matching format 2 spells them. A format-1
-# listing accepts every one of them.
-AKAD_CODES: tuple[str, ...] = ("tunai", "tempo", "salam", "istisna", "murabahah")
+# The contract types of shared/DOMAIN.md section 7, as matching format 2 spells them (the one
+# akad vocabulary, exchange/akad.py). A format-1 listing accepts every one of them.
+AKAD_CODES: tuple[str, ...] = AKAD_ORDER
 
 
 @dataclass(frozen=True)

@@ -10,11 +10,12 @@ from sqlalchemy import insert, text, update
 
 from exchange.audit.services import record
 from exchange.auth.permissions import is_manager_of, require_staff
+from exchange.clock import today_wib
 from exchange.db import utcnow
 from exchange.errors import IllegalTransition, NotFound
 from exchange.extensions import db
 from exchange.matching import adapter, queries
-from exchange.matching import queries as engine_view
+from exchange.matching import instance as engine_view
 from exchange.matching.candidates import compatible_pairs
 from exchange.matching.models import MatchRun, Proposal, ProposalStatus, RunStatus
 
@@ -49,7 +50,7 @@ def run_clearing(actor=None, now=None) -> MatchRun:
     now = now or utcnow()
     t0 = perf_counter()
     _one_run_at_a_time()
-    instance = engine_view.load_instance(engine_view.wib_today(now))
+    instance = engine_view.load_instance(today_wib(now))
     excluded = queries.declined_pairs()
     t1 = perf_counter()
     cand = adapter.without_pairs(compatible_pairs(instance), excluded)

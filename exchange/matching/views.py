@@ -8,14 +8,14 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from exchange.auth.permissions import manager_required, staff_required
-from exchange.auth.views import safe_next
-from exchange.db import utcnow
+from exchange.clock import today_wib
 from exchange.errors import DomainError
 from exchange.extensions import db
 from exchange.i18n import number
 from exchange.matching import queries, services
-from exchange.matching.queries import wib_today
 from exchange.pesantren.models import Pesantren
+from exchange.web.refusals import flash_refusal
+from exchange.web.urls import safe_next
 
 bp = Blueprint("matching", __name__)
 
@@ -34,7 +34,7 @@ def open_deal_url(proposal_id: int) -> str:
 
 @bp.route("/pasar/<int:listing_id>/saran")
 def suggestions(listing_id: int):
-    found = queries.suggestions_for(listing_id, current_user, wib_today(utcnow()))
+    found = queries.suggestions_for(listing_id, current_user, today_wib())
     return render_template(
         "matching/suggestions.html",
         listing=found.listing,
@@ -49,7 +49,7 @@ def partners():
     pesantren = current_user.pesantren
     if pesantren is None:
         abort(404)
-    rows = queries.reciprocal_partners(pesantren.id, wib_today(utcnow()))
+    rows = queries.reciprocal_partners(pesantren.id, today_wib())
     return render_template("matching/partners.html", pesantren=pesantren, partners=rows)
 
 
@@ -58,7 +58,7 @@ def public_partners(pesantren_id: int):
     pesantren = db.session.get(Pesantren, pesantren_id)
     if pesantren is None or not pesantren.is_verified:
         abort(404)
-    rows = queries.reciprocal_partners(pesantren.id, wib_today(utcnow()))
+    rows = queries.reciprocal_partners(pesantren.id, today_wib())
     return render_template("matching/partners.html", pesantren=pesantren, partners=rows)
 
 
@@ -87,9 +87,7 @@ def decline(proposal_id: int):
     try:
         services.decline_proposal(current_user, proposal_id)
     except DomainError as exc:
-        if exc.status_code == 404:
-            raise
-        flash(str(exc.message), "error")
+        flash_refusal(exc)
     else:
         flash(_("Usulan ditolak; pasangan ini tidak akan diusulkan lagi."), "info")
     return redirect(safe_next(request.form.get("next")) or url_for("dashboard.home"))

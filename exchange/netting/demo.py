@@ -9,7 +9,7 @@ from datetime import timedelta
 from sqlalchemy import select
 
 from exchange.auth.models import Role, User
-from exchange.deals import services
+from exchange.deals import acceptance, checks, services
 from exchange.errors import DomainError
 from exchange.extensions import db
 from exchange.listings.models import Listing, ListingStatus, Side
@@ -49,7 +49,7 @@ def seed_demo_netting() -> dict:
             buyer = _manager(trio[(i + 1) % 3].pesantren_id)
             seller = _manager(offer.pesantren_id)
             try:
-                terms = services.default_terms(offer)
+                terms = checks.default_terms(offer)
                 quantity = max(1, min(offer.remaining, PRICES[i] // max(terms.unit_price, 1)))
                 quantity = max(quantity, offer.min_quantity or 1)
                 terms = replace(
@@ -59,7 +59,7 @@ def seed_demo_netting() -> dict:
                     payment_due_date=terms.handover_date + timedelta(days=14),
                 )
                 deal = services.open_negotiation(buyer, offer.id, terms=terms)
-                services.accept(seller, deal.id, deal.terms_version)
+                acceptance.accept(seller, deal.id, deal.terms_version)
                 signed += 1
             except DomainError:
                 db.session.rollback()

@@ -17,13 +17,13 @@ from sqlalchemy import delete, select
 from exchange.audit.services import record
 from exchange.auth.models import Role, User
 from exchange.auth.permissions import require_staff
+from exchange.clock import today_wib
 from exchange.db import utcnow
-from exchange.deals import services as deals
+from exchange.deals import facts, moves
 from exchange.deals.models import Bundle, Deal, Notification, Payment
 from exchange.deals.states import N_, Action, Side
 from exchange.errors import Conflict, Invalid, NotFound
 from exchange.extensions import db
-from exchange.listings.services import today_wib
 from exchange.netting import core
 from exchange.netting.eligibility import OPEN_STATES, Candidate, eligible
 from exchange.netting.models import Answer, NettingItem, NettingParty, NettingRun, RunStatus
@@ -46,7 +46,7 @@ class Recomputed(Conflict):
 
 
 def _outstanding(deal: Deal) -> int:
-    return deals.amount_due(deal) - (deal.paid - deal.refunded)
+    return facts.amount_due(deal) - (deal.paid - deal.refunded)
 
 
 def _candidate(deal: Deal, bundles: dict[int, Bundle]) -> Candidate:
@@ -320,7 +320,7 @@ def _apply(run: NettingRun, actor, now: datetime) -> None:
         db.session.flush()
         item.payment_id = payment.id
         db.session.expire(deal, ["payments"])
-        deals.apply_move(deal, Action.PAY, Side.BUYER, None, f"kliring #{run.id}", now=now)
+        moves.apply_move(deal, Action.PAY, Side.BUYER, None, f"kliring #{run.id}", now=now)
         record("netting.payment", deal, actor=actor, run=run.id, amount=item.set_off)
     run.status, run.applied_at = RunStatus.APPLIED.value, now
     record("netting.applied", run, actor=actor, cleared=run.cleared)

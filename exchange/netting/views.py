@@ -13,6 +13,7 @@ from exchange.extensions import db
 from exchange.i18n import rupiah
 from exchange.netting import picture, queries, services
 from exchange.netting.models import ANSWER_LABELS, STATUS_LABELS, Answer, RunStatus
+from exchange.web.refusals import flash_refusal
 
 bp = Blueprint("netting", __name__)
 
@@ -71,9 +72,7 @@ def _answer(run_id: int, service, done: str):
     try:
         service(current_user, run_id)
     except DomainError as exc:
-        if exc.status_code == 404:
-            raise
-        flash(str(exc.message), "error")
+        flash_refusal(exc)
     else:
         flash(done, "info")
     return redirect(url_for("netting.show", run_id=run_id))

@@ -12,7 +12,6 @@ from exchange.auth.models import Role, User
 from exchange.catalogue.reference import load_reference_data, regency_rows
 from exchange.db import utcnow
 from exchange.extensions import db
-from exchange.listings.demo import seed_demo_listings
 from exchange.pesantren.models import Pesantren, PesantrenStatus
 
 DEMO_PASSWORD = "demo-pesantren-2027"
@@ -58,8 +57,8 @@ def manager_email(index: int) -> str:
     return f"pengelola{index:02d}@demo.bursa-pesantren.id"
 
 
-def seed_demo() -> dict:
-    """Load the demo data into an empty database. Returns counts."""
+def seed_demo_pesantren() -> dict:
+    """Load the demo pesantren and accounts into an empty database. Returns counts."""
     rng = random.Random(2027)  # noqa: S311 - demo data, not security
     load_reference_data(commit=False)
     regencies = regency_rows()
@@ -94,7 +93,6 @@ def seed_demo() -> dict:
     _user(STAFF_EMAIL, "Staf OPOP Jatim", Role.STAFF)
     _user(ADMIN_EMAIL, "Admin Bursa", Role.ADMIN)
     db.session.commit()
-    seed_demo_listings()
     return {"pesantren": len(pesantren), "managers": len(pesantren)}
 
 

@@ -11,14 +11,11 @@ from wtforms import (
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
 from exchange.extensions import db
-from exchange.site.forms import FiniteDecimalField, NoHTML, strip
-
-REQUIRED = _l("Wajib diisi.")
+from exchange.pesantren.models import Regency
+from exchange.web.forms import REQUIRED, FiniteDecimalField, NoHTML, strip
 
 
 def regency_choices() -> list[tuple[str, str]]:
-    from exchange.pesantren.models import Regency
-
     rows = db.session.scalars(select(Regency).order_by(Regency.name))
     return [("", _l("Pilih kabupaten/kota"))] + [(r.code, r.name) for r in rows]
 

@@ -16,7 +16,7 @@ from exchange.pesantren.validation import (
     normalise_phone,
     nspp_looks_jatim,
 )
-from exchange.site.forms import clean_texts
+from exchange.texts import clean_texts
 
 # East Java with its islands (Madura, Bawean, Kangean, Masalembu), generously.
 LAT_RANGE = (-9.0, -5.0)

@@ -15,7 +15,7 @@ from exchange.mail.outbox import queue_email
 from exchange.pesantren.models import Pesantren, PesantrenStatus, PesantrenStatusChange
 from exchange.pesantren.registry import clean_nspp, clean_registry
 from exchange.pesantren.states import REASON_REQUIRED, next_status
-from exchange.site.forms import looks_like_html
+from exchange.texts import looks_like_html
 
 
 def add_pesantren(nspp: str, data: dict) -> tuple[Pesantren, list[str]]:

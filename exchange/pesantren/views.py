@@ -15,7 +15,9 @@ from exchange.pesantren.forms import PesantrenEditForm, StatusForm, regency_choi
 from exchange.pesantren.models import PesantrenStatus
 from exchange.pesantren.registry import halal_lines
 from exchange.pesantren.states import staff_actions
-from exchange.site.forms import show_error, status_for
+from exchange.web.forms import status_for
+from exchange.web.refusals import flash_refusal, show_refusal
+from exchange.web.urls import safe_next
 
 bp = Blueprint("pesantren", __name__, url_prefix="/pesantren")
 
@@ -91,7 +93,7 @@ def edit(pesantren_id: int):
         try:
             warnings = services.update_pesantren(current_user, pesantren_id, form.registry_data())
         except Invalid as exc:
-            show_error(form, exc)
+            show_refusal(form, exc)
         else:
             for warning in warnings:
                 flash(warning, "warning")
@@ -126,9 +128,7 @@ def _status_action(pesantren_id: int, action: str):
         try:
             pesantren = services.change_status(current_user, pesantren_id, action, reason)
         except DomainError as exc:
-            if exc.status_code == 404:
-                raise
-            flash(str(exc.message), "error")
+            flash_refusal(exc)
         else:
             flash(
                 _(
@@ -142,8 +142,6 @@ def _status_action(pesantren_id: int, action: str):
 
 
 def safe_back() -> str:
-    from exchange.auth.views import safe_next
-
     return safe_next(request.form.get("next")) or url_for("pesantren.queue")
 
 

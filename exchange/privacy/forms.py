@@ -3,7 +3,7 @@ from flask_wtf import FlaskForm
 from wtforms import TextAreaField
 from wtforms.validators import Length, Optional
 
-from exchange.site.forms import NoHTML, strip
+from exchange.web.forms import NoHTML, strip
 
 
 class DeletionForm(FlaskForm):

@@ -12,6 +12,7 @@ from exchange.auth.permissions import staff_required
 from exchange.errors import DomainError
 from exchange.privacy import services
 from exchange.privacy.forms import DeclineForm, DeletionForm
+from exchange.web.refusals import flash_refusal
 
 bp = Blueprint("privacy", __name__)
 
@@ -52,7 +53,7 @@ def request_deletion():
         try:
             services.request_deletion(current_user, form.reason.data or "")
         except DomainError as error:
-            flash(str(error.message), "error")
+            flash_refusal(error)
         else:
             flash(_("Permintaan penghapusan dicatat. Staf OPOP akan memprosesnya."), "info")
     else:
@@ -74,9 +75,7 @@ def carry_out(request_id: int):
     try:
         services.carry_out(current_user, request_id)
     except DomainError as error:
-        if error.status_code == 404:
-            raise
-        flash(str(error.message), "error")
+        flash_refusal(error)
     else:
         flash(_("Data pribadi dihapus (dianonimkan); kontrak dan jejak audit tetap."), "info")
     return redirect(url_for("privacy.requests"))
@@ -89,9 +88,7 @@ def decline(request_id: int):
     try:
         services.decline(current_user, request_id, form.answer.data or "")
     except DomainError as error:
-        if error.status_code == 404:
-            raise
-        flash(str(error.message), "error")
+        flash_refusal(error)
     else:
         flash(_("Permintaan ditolak; pemohon dapat membaca alasannya."), "info")
     return redirect(url_for("privacy.requests"))

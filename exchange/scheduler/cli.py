@@ -9,7 +9,11 @@ from datetime import datetime
 import click
 from flask import current_app
 
-from exchange.digests.periods import WIB
+from exchange.clock import WIB, now_wib
+from exchange.extensions import db
+from exchange.scheduler.jobs import expire, run_clearing, run_netting, send_digests, send_reminders
+from exchange.scheduler.lock import acquire, make_lock
+from exchange.scheduler.runner import build_scheduler, job_table
 
 
 class NowType(click.ParamType):
@@ -36,13 +40,9 @@ def register(cli):
     @click.option("--list", "list_jobs", is_flag=True, help="Print the jobs and their next times.")
     def scheduler_cmd(wait, list_jobs):
         """Run the periodic jobs (one process; never inside web workers)."""
-        from exchange.extensions import db
-        from exchange.scheduler.lock import acquire, make_lock
-        from exchange.scheduler.runner import build_scheduler, job_table
-
         app = current_app._get_current_object()
         if list_jobs:
-            now = datetime.now(WIB)
+            now = now_wib()
             for job_id, _fn, trigger, args in job_table(app):
                 nxt = trigger.get_next_fire_time(None, now)
                 label = " ".join([job_id, *args])
@@ -70,8 +70,6 @@ def register(cli):
     @NOW
     def send_digests_cmd(period, now):
         """Queue this period's digests (once per person), then deliver due mail."""
-        from exchange.scheduler.jobs import send_digests
-
         counts = send_digests(period, now=now)
         delivery = counts.pop("delivery")
         click.echo(" ".join(f"{k}={v}" for k, v in counts.items()))
@@ -81,8 +79,6 @@ def register(cli):
     @NOW
     def expire_cmd(now):
         """Expire listings past their window and unanswered negotiation moves."""
-        from exchange.scheduler.jobs import expire
-
         result = expire(now=now)
         click.echo(f"listings expired={result['listings']} moves expired={result['moves']}")
 
@@ -90,16 +86,12 @@ def register(cli):
     @NOW
     def send_reminders_cmd(now):
         """Remind people of deals waiting on them."""
-        from exchange.scheduler.jobs import send_reminders
-
         click.echo(f"reminders={send_reminders(now=now)}")
 
     @cli.command("run-netting")
     @NOW
     def run_netting_cmd(now):
         """Start a netting run (kliring) now; the parties confirm it on their pages."""
-        from exchange.scheduler.jobs import run_netting
-
         run = run_netting(now=now)
         click.echo(f"netting: run={run.id} total={run.total} cleared={run.cleared}")
 
@@ -107,8 +99,6 @@ def register(cli):
     @NOW
     def run_clearing_cmd(now):
         """Run the matching engine's clearing run now."""
-        from exchange.scheduler.jobs import run_clearing
-
         run = run_clearing(now=now)
         click.echo(
             f"clearing: run={run.id} listings={run.listings_count} proposals={run.proposals_count}"

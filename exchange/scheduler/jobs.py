@@ -17,22 +17,25 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from exchange.auth.throttle import prune
+from exchange.clock import today_wib
 from exchange.db import utcnow
-from exchange.digests.periods import WIB
+from exchange.deals.reminders import send_reminders as reminders
+from exchange.deals.services import expire_stale_moves
+from exchange.digests.services import run_digests
+from exchange.listings.services import expire_listings
+from exchange.mail.outbox import deliver_pending
+from exchange.matching.services import run_clearing as clearing
+from exchange.netting.services import start_run
 
 
 def run_clearing(now: datetime | None = None):
     """The matching engine's clearing run (nightly by default). Returns the stored MatchRun."""
-    from exchange.matching.services import run_clearing as clearing
-
     return clearing(now=now or utcnow())
 
 
 def send_digests(period: str, now: datetime | None = None) -> dict:
     """Queue the period's digests, then try to deliver what is due."""
-    from exchange.digests.services import run_digests
-    from exchange.mail.outbox import deliver_pending
-
     counts = run_digests(period, now=now)
     counts["delivery"] = deliver_pending()
     return counts
@@ -40,12 +43,8 @@ def send_digests(period: str, now: datetime | None = None) -> dict:
 
 def expire(now: datetime | None = None) -> dict:
     """Mark listings whose window has passed as expired; expire unanswered negotiation moves."""
-    from exchange.auth.throttle import prune
-    from exchange.deals.services import expire_stale_moves
-    from exchange.listings.services import expire_listings
-
     now = now or utcnow()
-    today = now.astimezone(WIB).date()
+    today = today_wib(now)
     return {
         "listings": expire_listings(today),
         "moves": expire_stale_moves(now),
@@ -55,9 +54,6 @@ def expire(now: datetime | None = None) -> dict:
 
 def send_reminders(now: datetime | None = None) -> int:
     """Remind managers of deals waiting on them (daily). Returns how many e-mails were queued."""
-    from exchange.deals.reminders import send_reminders as reminders
-    from exchange.mail.outbox import deliver_pending
-
     queued = reminders(now or utcnow())
     if queued:
         deliver_pending()
@@ -66,13 +62,9 @@ def send_reminders(now: datetime | None = None) -> int:
 
 def run_netting(now: datetime | None = None):
     """The weekly netting run (kliring): propose the set-off of tempo/murabahah debts."""
-    from exchange.netting.services import start_run
-
     return start_run(None, now=now or utcnow())
 
 
 def deliver_mail(now: datetime | None = None) -> dict:
     """Retry due outbox messages (every minute)."""
-    from exchange.mail.outbox import deliver_pending
-
     return deliver_pending(now=now)

@@ -12,6 +12,8 @@ from apscheduler.triggers.cron import CronTrigger
 from apscheduler.triggers.interval import IntervalTrigger
 from flask import Flask
 
+from exchange.digests.models import DigestRecord
+from exchange.digests.periods import LENGTH, period_key
 from exchange.extensions import db
 from exchange.scheduler import jobs
 
@@ -75,9 +77,6 @@ def missed_digest_runs(app: Flask, now: datetime) -> list[tuple[str, datetime]]:
     """``(period, scheduled time)`` of each digest period's latest run within one period
     before ``now`` that left no digest behind: what a stopped scheduler missed."""
     from sqlalchemy import select
-
-    from exchange.digests.models import DigestRecord
-    from exchange.digests.periods import LENGTH, period_key
 
     missed = []
     for job_id, _fn, trigger, _args in job_table(app):

@@ -19,7 +19,8 @@ from sqlalchemy.exc import DataError
 from werkzeug.datastructures import ImmutableMultiDict
 from werkzeug.routing import IntegerConverter
 
-from exchange.errors import Invalid
+from exchange.errors import Invalid, render_refusal
+from exchange.extensions import db
 
 # The id columns are ``Integer`` (exchange/db.py ``intpk``): 32-bit on PostgreSQL.
 ID_MAX = 2**31 - 1
@@ -73,9 +74,6 @@ def init_guards(app: Flask) -> None:
     @app.errorhandler(OverflowError)
     def out_of_range(error):
         import os
-
-        from exchange.errors import render_refusal
-        from exchange.extensions import db
 
         if os.environ.get("FUZZ_STRICT"):
             raise error

@@ -8,6 +8,8 @@ from flask import Flask, current_app, url_for
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
+from exchange.deals.queries import unread_count
+
 
 @dataclass(frozen=True)
 class NavItem:
@@ -74,8 +76,6 @@ def nav_items() -> list[dict]:
 
 
 def _unread() -> int:
-    from exchange.deals.queries import unread_count
-
     return unread_count(current_user)
 
 

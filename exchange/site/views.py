@@ -8,17 +8,17 @@ from flask import Blueprint, current_app, jsonify, redirect, render_template, re
 from flask_login import current_user
 from sqlalchemy import text
 
-from exchange.auth.views import safe_next
+from exchange.auth.services import set_locale
 from exchange.extensions import db
 from exchange.i18n import LANG_COOKIE
+from exchange.pesantren.queries import status_counts
+from exchange.web.urls import safe_next
 
 bp = Blueprint("site", __name__)
 
 
 @bp.route("/")
 def index():
-    from exchange.pesantren.queries import status_counts
-
     return render_template("site/index.html", counts=status_counts())
 
 
@@ -45,8 +45,6 @@ def set_language(code: str):
             and current_user.is_authenticated
             and current_user.locale != code
         ):
-            from exchange.auth.services import set_locale
-
             set_locale(current_user, code)
     return response
 

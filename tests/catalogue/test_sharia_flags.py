@@ -1,6 +1,6 @@
 """The catalogue's sharia facts: made to order (istisna'), the ribawi class, rice grades."""
 
-from exchange.deals import services
+from exchange.deals import checks, services
 from exchange.listings.models import Side
 from tests.catalogue.test_views import _form, _staff
 from tests.factories import commodity, deal_terms, make_listing, make_manager
@@ -22,7 +22,7 @@ def test_staff_mark_a_commodity_made_to_order(app, client, auth):
     client.post("/komoditas/baru", data=_form(slug="mukena", is_food="", made_to_order="y"))
     with app.app_context():
         assert commodity("mukena").made_to_order
-        assert services.allowed_akad(
+        assert checks.allowed_akad(
             [make_listing(make_manager().pesantren, slug="mukena", grade=1, akad=["istisna"])]
         ) == ["istisna"]
 

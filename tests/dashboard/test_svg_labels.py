@@ -2,7 +2,7 @@
 
 import re
 
-from exchange.dashboard import svg
+from exchange.dashboard import network_svg, svg
 
 
 def test_the_common_prefix_is_shortened_so_names_differ():
@@ -35,11 +35,11 @@ def test_flow_map_labels_do_not_overlap():
 def test_the_network_picture_is_drawn_and_deterministic():
     edges = [(1, 2, 500), (2, 3, 300), (3, 1, 100), (4, 1, 50), (5, 6, 10)]
     names = {i: f"Pondok Pesantren Nomor {i}" for i in range(1, 7)}
-    first = svg.network_picture(edges, names, "jaringan")
-    assert first == svg.network_picture(edges, names, "jaringan")
+    first = network_svg.network_picture(edges, names, "jaringan")
+    assert first == network_svg.network_picture(edges, names, "jaringan")
     assert first.count("<circle") == 6 and first.count("<line") == 5
     assert "PP Nomor 1" in first
-    assert svg.top_nodes(edges, 2) == [2, 1]  # 800 and 650 traded
+    assert network_svg.top_nodes(edges, 2) == [2, 1]  # 800 and 650 traded
 
 
 def test_the_flow_map_draws_java_and_madura_from_natural_earth():

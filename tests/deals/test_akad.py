@@ -1,18 +1,9 @@
 from dataclasses import replace
 from datetime import date, timedelta
 
-from exchange.deals.akad import (
-    Goods,
-    Stage,
-    Terms,
-    check_complete,
-    check_payment,
-    check_relisting,
-    check_ship,
-    check_terms,
-    clauses,
-    offered_akad,
-)
+from exchange.deals.after_signing import check_complete, check_payment, check_ship
+from exchange.deals.akad import Goods, Stage, Terms, check_relisting, check_terms, offered_akad
+from exchange.deals.clauses import clauses
 
 TODAY = date(2027, 1, 4)
 SALT = Goods(is_food=True, is_ribawi=True)

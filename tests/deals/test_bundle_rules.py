@@ -6,7 +6,7 @@ from datetime import date, timedelta
 import pytest
 from sqlalchemy import func, select
 
-from exchange.deals import fulfilment, queries, reciprocal, services
+from exchange.deals import acceptance, fulfilment, queries, reciprocal
 from exchange.deals.models import Bundle, Deal
 from exchange.deals.queries import bundle_candidates
 from exchange.deals.ribawi import Leg, check_bundle
@@ -84,8 +84,8 @@ def _settleable():
     leg_a = make_deal(a, b, offer=rice, terms=rice_terms)
     leg_b = make_deal(b, a, offer=salt, terms=deal_terms(quantity=800, handover_date=TODAY))
     reciprocal.tie_bundle(a, leg_a.id, leg_b.id)
-    services.accept(a, leg_a.id, 1)  # each seller accepts the buyer's opening terms
-    services.accept(b, leg_b.id, 1)
+    acceptance.accept(a, leg_a.id, 1)  # each seller accepts the buyer's opening terms
+    acceptance.accept(b, leg_b.id, 1)
     return a, b, leg_a.id, leg_b.id
 
 
@@ -124,7 +124,7 @@ def test_completed_deals_are_not_offered_as_partners(app):
             price=100_000,
             terms=deal_terms(unit_price=100_000, quantity=1),
         )
-        services.accept(b, done.id, 1)
+        acceptance.accept(b, done.id, 1)
         fulfilment.ship(b, done.id)
         fulfilment.receive(a, done.id, 1, 2, TODAY, paid_now=100_000)
         fulfilment.complete(b, done.id)

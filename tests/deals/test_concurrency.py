@@ -5,7 +5,7 @@ import threading
 from sqlalchemy import func, select
 
 from exchange.auth.models import User
-from exchange.deals import services
+from exchange.deals import acceptance
 from exchange.deals.models import Contract, Deal
 from exchange.errors import DomainError
 from exchange.extensions import db
@@ -38,7 +38,7 @@ def test_concurrent_acceptances_never_oversell(app):
         barrier.wait()
         with app.app_context():
             try:
-                services.accept(db.session.get(User, seller_id), deal_id, 1)
+                acceptance.accept(db.session.get(User, seller_id), deal_id, 1)
                 outcomes.append(("ok", deal_id))
             except DomainError as exc:
                 outcomes.append(("refused", str(exc.message)))
@@ -82,7 +82,9 @@ def test_a_double_click_on_accept_makes_one_contract(app):
         barrier.wait()
         with app.app_context():
             try:
-                numbers.append(services.accept(db.session.get(User, seller_id), deal_id, 1).number)
+                numbers.append(
+                    acceptance.accept(db.session.get(User, seller_id), deal_id, 1).number
+                )
             except DomainError as exc:
                 numbers.append(str(exc.message))
             finally:

@@ -10,7 +10,7 @@ import pytest
 from sqlalchemy import select
 
 from exchange.audit.models import AuditEvent
-from exchange.deals import disputes, fulfilment, services
+from exchange.deals import acceptance, disputes, facts, fulfilment
 from exchange.deals.models import Deal, DealEvent, Notification
 from exchange.deals.states import Action, Context, Side, State, available_actions, decide
 from exchange.errors import IllegalTransition, Invalid, NotFound
@@ -58,7 +58,7 @@ def disputed(paid: bool = True, quantity: int = 300):
     seller, buyer = make_manager(), make_manager(regency_code="3578")
     offer = make_listing(seller.pesantren, quantity=1000, akad=["tunai"])
     deal = make_deal(seller, buyer, offer=offer, terms=deal_terms(quantity=quantity))
-    services.accept(seller, deal.id, 1)
+    acceptance.accept(seller, deal.id, 1)
     if paid:
         fulfilment.record_payment(buyer, deal.id, quantity * 1500, date.today())
     fulfilment.ship(seller, deal.id)
@@ -252,8 +252,8 @@ def test_after_a_staff_cancellation_the_seller_records_the_refund_it_owes(app):
     with app.app_context():
         seller, buyer, staff, deal_id, _ = disputed()
         disputes.cancel_with_refund(staff, deal_id, "Barang rusak seluruhnya")
-        assert services.overpaid(_deal(deal_id)) == 450_000
+        assert facts.overpaid(_deal(deal_id)) == 450_000
         fulfilment.refund(seller, deal_id, 450_000, date.today(), "Transfer kembali")
         deal = _deal(deal_id)
-        assert deal.refunded == 450_000 and services.overpaid(deal) == 0
+        assert deal.refunded == 450_000 and facts.overpaid(deal) == 0
         assert disputes.refund_owed_on_cancel(deal) == 0

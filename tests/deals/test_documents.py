@@ -13,7 +13,7 @@ from datetime import date, timedelta
 import pytest
 from pypdf import PdfReader
 
-from exchange.deals import fulfilment, services
+from exchange.deals import acceptance, fulfilment
 from exchange.deals.akad import Stage
 from exchange.deals.models import Deal
 from exchange.extensions import db
@@ -72,7 +72,7 @@ def signed_deal(akad: str, quantity: int = 20_000, halal: str | None = "ID351100
         halal_cert=halal,
     )
     deal = make_deal(seller, buyer, offer=offer, terms=deal_terms(akad=akad, **terms))
-    services.accept(seller, deal.id, 1)
+    acceptance.accept(seller, deal.id, 1)
     return seller, buyer, deal.id
 
 
@@ -240,6 +240,7 @@ def test_the_profile_names_who_signs_for_the_kopontren(app, client, auth):
     assert "Hj. Siti Aminah, Ketua Koperasi" in client.get("/pesantren/saya").text
 
 
+@pytest.mark.slow  # poppler in a subprocess
 @pytest.mark.skipif(shutil.which("pdftoppm") is None, reason="poppler-utils not installed")
 def test_every_document_pdf_renders_to_an_image(app, client, auth, tmp_path):
     """Poppler draws each PDF (a broken file would fail here, not only in a reader's app)."""

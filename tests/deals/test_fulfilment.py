@@ -4,7 +4,7 @@ import pytest
 from sqlalchemy import select
 
 from exchange.auth.models import User
-from exchange.deals import fulfilment, reciprocal, services
+from exchange.deals import acceptance, facts, fulfilment, reciprocal, services
 from exchange.deals.models import Deal, Rating
 from exchange.deals.queries import reputation, waiting_for
 from exchange.errors import Conflict, IllegalTransition, Invalid
@@ -22,7 +22,7 @@ def _signed(quantity=100, akad="tunai", **kw):
     seller, buyer = make_manager(), make_manager(regency_code="3578")
     offer = make_listing(seller.pesantren, quantity=quantity, akad=["tunai", "tempo", "salam"])
     deal = make_deal(seller, buyer, offer=offer, terms=deal_terms(akad=akad, **kw))
-    services.accept(seller, deal.id, 1)
+    acceptance.accept(seller, deal.id, 1)
     return seller, buyer, deal.id, offer.id
 
 
@@ -53,7 +53,7 @@ def test_salam_is_paid_in_full_at_signing_and_takes_no_later_payment(app):
         seller, buyer, deal_id, _ = _signed(akad="salam")
         deal = _deal(deal_id)
         assert deal.paid == 150_000  # recorded by the acceptance, dated the signing day
-        assert deal.payments[0].paid_on == services.contract_date(deal)
+        assert deal.payments[0].paid_on == facts.contract_date(deal)
         assert [d.id for d in waiting_for(seller)] == [deal_id]
         with pytest.raises(Invalid) as later:
             fulfilment.record_payment(buyer, deal_id, 50_000, date.today())

@@ -4,7 +4,7 @@ import pytest
 from sqlalchemy import func, select
 
 from exchange.db import utcnow
-from exchange.deals import services
+from exchange.deals import acceptance, checks, services
 from exchange.deals.models import Contract, Deal, DealEvent, Notification, TermsVersion
 from exchange.errors import Conflict, IllegalTransition, Invalid, NotFound
 from exchange.extensions import db
@@ -46,7 +46,7 @@ def test_cannot_negotiate_with_own_listing_or_break_akad_rules(app):
         with pytest.raises(Invalid):
             services.open_negotiation(seller, offer.id, terms=deal_terms())
         buyer = make_manager(regency_code="3578")
-        with pytest.raises(services.TermsRefused) as refused:
+        with pytest.raises(checks.TermsRefused) as refused:
             services.open_negotiation(
                 buyer, offer.id, terms=deal_terms(akad="salam", quantity=5000)
             )
@@ -76,7 +76,7 @@ def test_answering_an_old_version_is_refused(app):
         deal = make_deal(seller, buyer)
         services.counter_offer(seller, deal.id, 1, deal_terms(unit_price=1700))
         with pytest.raises(Conflict):
-            services.accept(buyer, deal.id, 1)
+            acceptance.accept(buyer, deal.id, 1)
         assert _reload(deal.id).state == "negotiating"
 
 
@@ -84,8 +84,8 @@ def test_accepting_commits_quantity_makes_one_contract_even_twice(app):
     with app.app_context():
         seller, buyer = make_manager(), make_manager(regency_code="3578")
         deal = make_deal(seller, buyer, quantity=300)
-        first = services.accept(seller, deal.id, 1)
-        again = services.accept(seller, deal.id, 1)
+        first = acceptance.accept(seller, deal.id, 1)
+        again = acceptance.accept(seller, deal.id, 1)
         assert first.id == again.id
         assert first.number.startswith("BP/") and first.number.endswith(f"/{deal.id:06d}")
         assert db.session.scalar(select(func.count(Contract.id))) == 1
@@ -104,9 +104,9 @@ def test_acceptance_refused_when_quantity_is_gone(app):
         offer = make_listing(seller.pesantren, quantity=150)
         a = make_deal(seller, offer=offer)
         b = make_deal(seller, buyer=make_manager(regency_code="3509"), offer=offer)
-        services.accept(seller, a.id, 1)
+        acceptance.accept(seller, a.id, 1)
         with pytest.raises(Invalid) as refused:
-            services.accept(seller, b.id, 1)
+            acceptance.accept(seller, b.id, 1)
         assert "tinggal 50" in str(refused.value.message)
         assert _reload(b.id).state == "negotiating"
         assert db.session.get(Listing, offer.id).remaining == 50
@@ -132,7 +132,7 @@ def test_other_managers_get_not_found(app):
         deal = make_deal()
         stranger = make_manager(regency_code="3509")
         with pytest.raises(NotFound):
-            services.accept(stranger, deal.id, 1)
+            acceptance.accept(stranger, deal.id, 1)
 
 
 def test_every_move_writes_an_event_with_from_and_to(app):
@@ -140,7 +140,7 @@ def test_every_move_writes_an_event_with_from_and_to(app):
         seller, buyer = make_manager(), make_manager(regency_code="3578")
         deal = make_deal(seller, buyer)
         services.counter_offer(seller, deal.id, 1, deal_terms(unit_price=1700), "naik")
-        services.accept(buyer, deal.id, 2)
+        acceptance.accept(buyer, deal.id, 2)
         events = db.session.scalars(select(DealEvent).order_by(DealEvent.id)).all()
         assert [(e.action, e.from_state, e.to_state, e.terms_version) for e in events] == [
             ("open", "negotiating", "negotiating", 1),
@@ -186,4 +186,4 @@ def test_a_stale_move_cannot_be_accepted_before_the_job_runs(app):
 
         seller = db.session.scalar(select(User).where(User.pesantren_id == seller_id))
         with pytest.raises(IllegalTransition):
-            services.accept(seller, deal.id, 1)
+            acceptance.accept(seller, deal.id, 1)

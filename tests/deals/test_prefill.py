@@ -7,12 +7,12 @@ from datetime import date, timedelta
 
 import pytest
 
+from exchange.clock import today_wib
+from exchange.deals import acceptance, checks, prefill
 from exchange.deals import akad as rules
-from exchange.deals import prefill
 from exchange.deals import services as deals
 from exchange.errors import DomainError
 from exchange.extensions import db
-from exchange.listings.services import today_wib
 from tests.factories import deal_terms, make_listing, make_manager
 
 TODAY = date(2027, 1, 4)
@@ -72,10 +72,10 @@ def test_a_negotiation_opened_on_a_market_listing_can_be_accepted_at_once(app, a
     with app.app_context():
         seller, buyer = make_manager("3529"), make_manager("3528")
         offer = make_listing(seller.pesantren, akad=[akad], start=today_wib())
-        terms = deals.default_terms(offer)
+        terms = checks.default_terms(offer)
         assert terms.akad == akad
         deal = deals.open_negotiation(buyer, offer.id, terms=terms)
-        contract = deals.accept(seller, deal.id, deal.terms_version)
+        contract = acceptance.accept(seller, deal.id, deal.terms_version)
         assert contract.number
 
 

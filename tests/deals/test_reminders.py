@@ -6,7 +6,7 @@ from datetime import UTC, date, datetime, timedelta
 
 from sqlalchemy import select
 
-from exchange.deals import fulfilment, services
+from exchange.deals import acceptance, fulfilment
 from exchange.deals.akad import Stage
 from exchange.deals.reminders import send_reminders
 from exchange.extensions import db
@@ -26,7 +26,7 @@ def signed(akad: str, slug: str = "garam_krosok", **terms):
     seller, buyer = make_manager(), make_manager("3578")
     offer = make_listing(seller.pesantren, slug=slug, akad=[akad])
     deal = make_deal(seller, buyer, offer=offer, terms=deal_terms(akad=akad, **terms))
-    services.accept(seller, deal.id, 1)
+    acceptance.accept(seller, deal.id, 1)
     return seller, buyer, deal.id
 
 

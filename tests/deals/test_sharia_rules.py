@@ -6,7 +6,7 @@ from datetime import date, timedelta
 import pytest
 from sqlalchemy import update
 
-from exchange.deals import fulfilment, reciprocal, services
+from exchange.deals import acceptance, checks, facts, fulfilment, reciprocal, services
 from exchange.deals.models import Deal, TermsVersion
 from exchange.errors import IllegalTransition, Invalid
 from exchange.extensions import db
@@ -27,7 +27,7 @@ def _signed(akad="tunai", quantity=100, seller=None, buyer=None, **kw):
     deal = make_deal(
         seller, buyer, offer=offer, terms=deal_terms(akad=akad, quantity=quantity, **kw)
     )
-    services.accept(seller, deal.id, 1)
+    acceptance.accept(seller, deal.id, 1)
     return seller, buyer, deal.id
 
 
@@ -74,7 +74,7 @@ def test_an_offer_posted_before_the_salam_deal_stops_being_sellable(app):
         with pytest.raises(Invalid):  # a new negotiation on the old offer
             make_deal(buyer, make_manager(regency_code="3510"), offer=old_offer)
         with pytest.raises(Invalid) as refused:  # accepting the one opened before
-            services.accept(buyer, open_before.id, 1)
+            acceptance.accept(buyer, open_before.id, 1)
         assert "akad salam" in str(refused.value.message)
         assert db.session.get(Listing, old_offer.id).remaining == 500
 
@@ -127,9 +127,9 @@ def test_salam_goods_missing_on_the_due_date_buyer_waits_or_cancels_with_refund(
         _due_today(_signed_again)
         fulfilment.cancel_with_refund(buyer, _signed_again)
         deal = _deal(_signed_again)
-        assert deal.state == "cancelled" and services.overpaid(deal) == 150_000
+        assert deal.state == "cancelled" and facts.overpaid(deal) == 150_000
         fulfilment.refund(seller, _signed_again, 150_000, TODAY, "Dikembalikan tunai")
-        assert services.overpaid(_deal(_signed_again)) == 0
+        assert facts.overpaid(_deal(_signed_again)) == 0
 
 
 # Tunai ------------------------------------------------------------------------------------------
@@ -172,11 +172,11 @@ def test_istisna_for_live_cattle_is_refused_and_fine_for_batik(app):
     with app.app_context():
         seller, buyer = make_manager(), make_manager(regency_code="3578")
         cattle = make_listing(seller.pesantren, slug="sapi_potong", akad=["tunai", "istisna"])
-        assert "istisna" not in services.allowed_akad([cattle])
+        assert "istisna" not in checks.allowed_akad([cattle])
         with pytest.raises(Invalid):
             services.open_negotiation(buyer, cattle.id, terms=deal_terms(akad="istisna"))
         batik = make_listing(seller.pesantren, slug="batik_tulis", akad=["istisna"], grade=2)
-        assert services.allowed_akad([batik]) == ["istisna"]
+        assert checks.allowed_akad([batik]) == ["istisna"]
 
 
 @pytest.mark.parametrize("price", [99_999_999_999_999, 2**63 - 1])

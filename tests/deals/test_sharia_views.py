@@ -5,7 +5,7 @@ from datetime import date, timedelta
 
 from sqlalchemy import update
 
-from exchange.deals import queries, reciprocal, services
+from exchange.deals import acceptance, queries, reciprocal
 from exchange.deals.models import Deal, TermsVersion
 from exchange.extensions import db
 from tests.factories import deal_terms, make_deal, make_listing, make_manager
@@ -73,7 +73,7 @@ def test_salam_acceptance_says_it_records_the_full_price(app, client, auth):
 def test_the_buyer_chooses_at_the_due_date_and_the_seller_records_the_refund(app, client, auth):
     seller, buyer, deal_id = _negotiation(app, akad="salam")
     with app.app_context():
-        services.accept(_user(seller), deal_id, 1)
+        acceptance.accept(_user(seller), deal_id, 1)
         db.session.execute(
             update(TermsVersion).where(TermsVersion.deal_id == deal_id).values(handover_date=TODAY)
         )
@@ -118,8 +118,8 @@ def test_the_bundle_net_amount_is_recorded_from_the_page_and_can_be_untied(app, 
             terms=deal_terms(quantity=8, unit_price=15000, handover_date=TODAY),
         )
         reciprocal.tie_bundle(a, salt.id, sugar.id)
-        services.accept(a, salt.id, 1)
-        services.accept(b, sugar.id, 1)
+        acceptance.accept(a, salt.id, 1)
+        acceptance.accept(b, sugar.id, 1)
         ids, emails = (salt.id, sugar.id), (a.email, b.email)
     auth.login(emails[0])  # a is owed the difference: it does not record it
     page = client.get(f"/kesepakatan/{ids[0]}").text

@@ -9,7 +9,7 @@ from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, invariant, precondition, rule
 from sqlalchemy import select
 
-from exchange.deals import fulfilment, services
+from exchange.deals import acceptance, facts, fulfilment, services
 from exchange.deals.models import Deal
 from exchange.deals.states import HOLDS_QUANTITY, State
 from exchange.errors import DomainError
@@ -94,7 +94,7 @@ def test_random_moves_keep_deals_legal_and_quantities_whole(machine_app):
             deal = db.session.get(Deal, deal_id)
             version = deal.terms_version
             calls = {
-                "accept": lambda: services.accept(user, deal_id, version),
+                "accept": lambda: acceptance.accept(user, deal_id, version),
                 "counter": lambda: services.counter_offer(
                     user, deal_id, version, deal_terms(quantity=q)
                 ),
@@ -102,7 +102,7 @@ def test_random_moves_keep_deals_legal_and_quantities_whole(machine_app):
                 "withdraw": lambda: services.withdraw(user, deal_id),
                 "ship": lambda: fulfilment.ship(user, deal_id),
                 "pay": lambda: fulfilment.record_payment(
-                    user, deal_id, services._amount_due(deal) - deal.paid, date.today()
+                    user, deal_id, facts.amount_due(deal) - deal.paid, date.today()
                 ),
                 "receive": lambda: fulfilment.receive(
                     user,

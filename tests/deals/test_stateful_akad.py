@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, invariant, precondition, rule
 from sqlalchemy import select, update
 
-from exchange.deals import fulfilment, services
+from exchange.deals import acceptance, facts, fulfilment, services
 from exchange.deals.akad import Stage
 from exchange.deals.models import Deal, TermsVersion
 from exchange.deals.states import HOLDS_QUANTITY, State
@@ -133,9 +133,9 @@ def test_random_moves_through_every_akad_keep_the_sharia_rules(app):
             terms = deal.current_terms
             when = date.today() + timedelta(days=day)
             received = max(terms.quantity - short, 0)
-            owed = services.amount_due(deal) - deal.paid + deal.refunded
+            owed = facts.amount_due(deal) - deal.paid + deal.refunded
             calls = {
-                "accept": lambda: services.accept(user, deal_id, deal.terms_version),
+                "accept": lambda: acceptance.accept(user, deal_id, deal.terms_version),
                 "counter": lambda: services.counter_offer(
                     user, deal_id, deal.terms_version, _terms(terms.akad, min(q, terms.quantity))
                 ),
@@ -163,7 +163,7 @@ def test_random_moves_through_every_akad_keep_the_sharia_rules(app):
                 "wait": lambda: fulfilment.wait_for_goods(user, deal_id, when),
                 "cancel_refund": lambda: fulfilment.cancel_with_refund(user, deal_id),
                 "refund": lambda: fulfilment.refund(
-                    user, deal_id, max(services.overpaid(deal), 1), when
+                    user, deal_id, max(facts.overpaid(deal), 1), when
                 ),
                 "due_today": lambda: self._due_today(deal),
             }
@@ -187,7 +187,7 @@ def test_random_moves_through_every_akad_keep_the_sharia_rules(app):
             due_now = max(received * terms.unit_price - deal.paid + deal.refunded, 0)
             if deal.state == "negotiating":
                 turn = seller if deal.whose_turn == "seller" else buyer
-                call = lambda: services.accept(turn, deal_id, deal.terms_version)  # noqa: E731
+                call = lambda: acceptance.accept(turn, deal_id, deal.terms_version)  # noqa: E731
             elif deal.state == "signed":
                 call = lambda: fulfilment.ship(seller, deal_id)  # noqa: E731
             elif deal.state == "shipped":
@@ -201,8 +201,8 @@ def test_random_moves_through_every_akad_keep_the_sharia_rules(app):
                     outcome,
                     (due_now or None) if pay_now else None,
                 )
-            elif deal.state == "received" and services.overpaid(deal) and refund_first:
-                over = services.overpaid(deal)
+            elif deal.state == "received" and facts.overpaid(deal) and refund_first:
+                over = facts.overpaid(deal)
                 call = lambda: fulfilment.refund(seller, deal_id, over, date.today())  # noqa: E731
             elif deal.state == "received":
                 call = lambda: fulfilment.complete(seller, deal_id)  # noqa: E731
@@ -238,7 +238,7 @@ def test_random_moves_through_every_akad_keep_the_sharia_rules(app):
                     assert not deal.payments
                     continue
                 terms = deal.current_terms
-                signed_on = services.contract_date(deal)
+                signed_on = facts.contract_date(deal)
                 for p in deal.payments:
                     assert signed_on <= p.paid_on <= today
                 for r in deal.refunds:

@@ -2,7 +2,7 @@ from datetime import date, timedelta
 
 from sqlalchemy import select
 
-from exchange.deals import services
+from exchange.deals import checks
 from exchange.deals.models import Deal
 from exchange.extensions import db
 from tests.factories import make_deal, make_listing, make_manager, make_staff
@@ -136,4 +136,4 @@ def test_the_akad_reasons_show_before_accepting(app, client, auth):
     page = client.get(f"/kesepakatan/{deal_id}")
     assert "belum dapat diterima" in page.text and "Terima versi" not in page.text
     with app.app_context():
-        assert services.allowed_akad((db.session.get(Deal, deal_id).offer,)) == ["tempo"]
+        assert checks.allowed_akad((db.session.get(Deal, deal_id).offer,)) == ["tempo"]

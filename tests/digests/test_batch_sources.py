@@ -10,11 +10,11 @@ from sqlalchemy import select
 
 from exchange.db import utcnow
 from exchange.digests import match_sources
-from exchange.digests.links import link_builder
 from exchange.digests.periods import window
 from exchange.extensions import db
 from exchange.listings.models import Listing, Side
 from exchange.matching.queries import suggestions_for
+from exchange.web.links import link_builder
 from tests.factories import make_listing, make_manager
 
 SLUGS = ("garam_krosok", "beras", "gula_pasir")

@@ -11,7 +11,6 @@ from hypothesis import strategies as st
 from exchange.digests.builder import (
     PlainFormatter,
     build_manager_digest,
-    build_staff_digest,
     median,
     share_text,
     whatsapp_link,
@@ -31,6 +30,7 @@ from exchange.digests.rows import (
     SuggestionRow,
     TradeFigureRow,
 )
+from exchange.digests.staff_builder import build_staff_digest
 
 NOW = datetime(2027, 1, 3, 23, 0, tzinfo=UTC)  # Monday 4 Jan 2027, 06:00 WIB
 WIN = window("daily", NOW)

@@ -13,12 +13,12 @@ from sqlalchemy import select
 
 from exchange.db import utcnow
 from exchange.digests import services
-from exchange.digests.links import base_url, link_builder
 from exchange.extensions import db
 from exchange.listings.models import Side
 from exchange.mail.outbox import deliver_pending
 from exchange.matching.models import Proposal
 from exchange.matching.services import run_clearing
+from exchange.web.links import base_url, link_builder
 from tests.factories import TEST_PASSWORD, make_deal, make_listing, make_manager
 
 BASE = "http://127.0.0.1:5000"

@@ -8,8 +8,7 @@ from datetime import UTC, date, datetime, timedelta
 from sqlalchemy import select
 
 from exchange.db import utcnow
-from exchange.deals import fulfilment
-from exchange.deals import services as deals
+from exchange.deals import acceptance, fulfilment
 from exchange.digests import services
 from exchange.extensions import db
 from exchange.listings.models import Side
@@ -117,7 +116,7 @@ def test_a_signed_cash_deal_asks_the_seller_to_ship_and_after_handover_the_buyer
     with app.app_context():
         seller, buyer = make_manager(), make_manager("3578")
         deal = make_deal(seller=seller, buyer=buyer)
-        deals.accept(seller, deal.id, 1)
+        acceptance.accept(seller, deal.id, 1)
         now = utcnow()
         services.run_digests("daily", now=now)
         texts = {m.to_address: m.text_body for m in db.session.scalars(select(OutboxMessage)).all()}
@@ -130,7 +129,7 @@ def test_a_signed_cash_deal_asks_the_seller_to_ship_and_after_handover_the_buyer
             buyer=buyer,
             terms=deal_terms(akad="tempo", payment_due_date=now.date() + timedelta(days=7)),
         )
-        deals.accept(seller, deal.id, 1)
+        acceptance.accept(seller, deal.id, 1)
         fulfilment.ship(seller, deal.id)
         fulfilment.receive(buyer, deal.id, 100, 2, now.date())
         services.run_digests("daily", now=now + timedelta(days=8))
@@ -152,7 +151,7 @@ def test_staff_read_the_period_trade_and_open_disputes(app):
         staff = make_staff()
         seller, buyer = make_manager(), make_manager("3578")
         deal = make_deal(seller=seller, buyer=buyer)
-        deals.accept(seller, deal.id, 1)
+        acceptance.accept(seller, deal.id, 1)
         fulfilment.dispute(buyer, deal.id, "Barang belum dikirim")
         text = mail_to(staff, utcnow() + timedelta(minutes=1))
         assert "Perdagangan periode ini" in text

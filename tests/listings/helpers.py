@@ -7,10 +7,10 @@ from datetime import timedelta
 from sqlalchemy import func, select
 
 from exchange.audit.models import AuditEvent
+from exchange.clock import today_wib
 from exchange.extensions import db
 from exchange.listings.models import Listing
 from exchange.listings.rules import ListingInput
-from exchange.listings.services import today_wib
 
 
 def salt_offer(**kw) -> ListingInput:

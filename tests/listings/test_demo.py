@@ -4,10 +4,10 @@ import pytest
 from sqlalchemy import select
 
 from exchange.catalogue.models import Commodity
+from exchange.demo import seed_demo
 from exchange.extensions import db
 from exchange.listings import queries
 from exchange.listings.models import Listing
-from exchange.pesantren.demo import seed_demo
 
 MADURA = {"3526", "3527", "3528", "3529"}
 

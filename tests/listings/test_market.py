@@ -6,9 +6,9 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import event
 
+from exchange.clock import today_wib
 from exchange.extensions import db
 from exchange.listings import queries
-from exchange.listings.services import today_wib
 from exchange.pesantren.models import Pesantren
 from tests.factories import make_listing, make_manager, make_pesantren
 

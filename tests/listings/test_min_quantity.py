@@ -6,10 +6,10 @@ import re
 import pytest
 from sqlalchemy.exc import IntegrityError
 
+from exchange.clock import today_wib
 from exchange.extensions import db
 from exchange.listings import rules
 from exchange.listings.models import Listing
-from exchange.listings.services import today_wib
 from tests.factories import make_listing, make_manager, make_pesantren
 from tests.listings.helpers import count_listings, form_data, salt_offer
 

@@ -4,7 +4,7 @@ from datetime import date
 
 import pytest
 
-from exchange.deals import fulfilment, services
+from exchange.deals import acceptance, fulfilment
 from exchange.listings.models import Side
 from exchange.listings.services import InvalidListing, create_listing
 from tests.factories import deal_terms, make_deal, make_listing, make_manager
@@ -16,7 +16,7 @@ def _salam_buyer():
     seller, buyer = make_manager(), make_manager(regency_code="3578")
     offer = make_listing(seller.pesantren, akad=["tunai", "salam"])
     deal = make_deal(seller, buyer, offer=offer, terms=deal_terms(akad="salam"))
-    services.accept(seller, deal.id, 1)
+    acceptance.accept(seller, deal.id, 1)
     return seller, buyer, deal.id
 
 

@@ -2,11 +2,12 @@ from datetime import timedelta
 
 import pytest
 
+from exchange.clock import today_wib
 from exchange.errors import Forbidden, IllegalTransition, Invalid, NotFound
 from exchange.extensions import db
 from exchange.listings import quantity, services
 from exchange.listings.models import Listing, ListingStatus
-from exchange.listings.services import InvalidListing, today_wib
+from exchange.listings.services import InvalidListing
 from exchange.pesantren.models import PesantrenStatus
 from tests.factories import make_listing, make_manager, make_staff
 from tests.listings.helpers import count_listings, events, salt_offer

@@ -161,7 +161,7 @@ def test_contact_details_for_signed_in_users_only(app, client, auth):
 def test_an_expired_listing_shows_expired_at_once(app, client, auth):
     from datetime import timedelta
 
-    from exchange.listings.services import today_wib
+    from exchange.clock import today_wib
 
     with app.app_context():
         seller = make_manager()

@@ -18,16 +18,17 @@ from sqlalchemy import select
 
 from exchange.auth.models import Role, User
 from exchange.catalogue.models import Commodity
+from exchange.clock import today_wib
+from exchange.deals import acceptance, checks
 from exchange.deals import services as deals
 from exchange.deals.models import Deal
+from exchange.demo import DEMO_PASSWORD, seed_demo
 from exchange.errors import DomainError
 from exchange.extensions import db
 from exchange.listings.models import Listing, ListingStatus
-from exchange.listings.services import today_wib
 from exchange.matching import queries
 from exchange.matching.models import Proposal
 from exchange.matching.services import run_clearing
-from exchange.pesantren.demo import DEMO_PASSWORD, seed_demo
 from exchange.pesantren.models import Regency
 from tests.factories import make_manager
 
@@ -165,12 +166,12 @@ def test_every_demo_suggestion_prefills_terms_that_pass_and_the_best_is_accepted
             found = queries.suggestions_for(listing.id, owner, today)
             for s in found.rows:
                 other = db.session.get(Listing, s.listing_id)
-                terms = deals.default_terms(other, listing)
+                terms = checks.default_terms(other, listing)
                 checked += 1
                 # The form opens at the fair price and the akad the suggestion shows.
                 if (terms.unit_price, terms.akad) != (s.fair_price, s.akad):
                     failures.append((listing.id, s.listing_id, "not as suggested", terms))
-                reasons = deals.check_terms(terms, (other, listing), today)
+                reasons = checks.check_terms(terms, (other, listing), today)
                 if reasons:
                     failures.append((listing.id, s.listing_id, [r.code for r in reasons]))
             if found.rows:  # the best one, through the pages
@@ -280,7 +281,7 @@ def test_every_proposal_of_a_generated_market_is_accepted_as_prefilled(app):
                 deal = deals.open_negotiation(
                     opener, listing_id, counter_id, terms, proposal_id=p.id
                 )
-                deals.accept(other, deal.id, deal.terms_version)
+                acceptance.accept(other, deal.id, deal.terms_version)
             except DomainError as error:
                 db.session.rollback()
                 reasons = [r.code for r in getattr(error, "reasons", [])] or [str(error.message)]

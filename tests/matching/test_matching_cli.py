@@ -14,6 +14,9 @@ ROOT = Path(__file__).resolve().parents[2]
 SAMPLES = ROOT / ".." / "shared" / "matching" / "samples"
 
 
+pytestmark = pytest.mark.slow  # each test runs the CLI in a subprocess
+
+
 def run(*args, cwd=ROOT):
     return subprocess.run(
         [sys.executable, "-m", "exchange.matching", *map(str, args)],

@@ -7,10 +7,12 @@ import re
 
 from sqlalchemy import select
 
+from exchange.clock import today_wib
+from exchange.deals import acceptance, checks
+from exchange.deals import services as deal_services
 from exchange.extensions import db
 from exchange.listings.models import Side
-from exchange.listings.services import today_wib
-from exchange.matching import queries, services
+from exchange.matching import instance, queries, services
 from exchange.matching.models import Proposal
 from tests.factories import make_listing, make_manager
 
@@ -86,9 +88,9 @@ def test_suggestions_show_the_fair_price_and_akad_by_the_listings_places(app, cl
         assert [s.listing_id for s in found.rows] == [offer.id]  # not the one in Sumenep
         (s,) = found.rows
         assert s.akad == "tempo" and s.explanation.distance_km < 5
-        quote = queries.pair_quote(offer, request, today_wib())
+        quote = instance.pair_quote(offer, request, today_wib())
         assert (quote.fair_price, quote.akad) == (s.fair_price, s.akad)
-        assert not queries.pair_quote(far, request, today_wib()).compatible
+        assert not instance.pair_quote(far, request, today_wib()).compatible
         email, request_id = seller.email, request.id
     auth.login(email)
     page = client.get(f"/pasar/{request_id}/saran").text
@@ -135,16 +137,14 @@ def test_reciprocal_partners_measure_between_listing_places(app):
 
 
 def test_no_proposal_resells_salam_goods_before_they_are_received(app):
-    from exchange.deals import services as deals
-
     with app.app_context():
         farmer, trader, buyer = (make_manager(c) for c in ("3529", "3528", "3526"))
         harvest = make_listing(farmer.pesantren, price=1000, akad=["salam"])
         # The trader buys salt by salam (not yet delivered) and also offers salt.
-        terms = deals.default_terms(harvest)
+        terms = checks.default_terms(harvest)
         assert terms.akad == "salam"
-        deal = deals.open_negotiation(trader, harvest.id, terms=terms)
-        deals.accept(farmer, deal.id, deal.terms_version)
+        deal = deal_services.open_negotiation(trader, harvest.id, terms=terms)
+        acceptance.accept(farmer, deal.id, deal.terms_version)
         make_listing(trader.pesantren, price=1200, akad=["tunai"])
         request = make_listing(buyer.pesantren, side=Side.REQUEST, price=2500, akad=["tunai"])
         services.run_clearing()

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-from exchange.deals import services
+from exchange.deals import acceptance
 from tests.factories import deal_terms, make_deal, make_listing, make_manager
 
 
@@ -20,7 +20,7 @@ def tempo_deal(seller, buyer, quantity: int, unit_price: int = 1000, akad: str =
         payment_due_date=handover + timedelta(days=5),
     )
     deal = make_deal(seller, buyer, offer=offer, terms=terms)
-    services.accept(seller, deal.id, 1)
+    acceptance.accept(seller, deal.id, 1)
     return deal.id
 
 

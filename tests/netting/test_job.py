@@ -1,6 +1,6 @@
 from datetime import datetime
 
-from exchange.digests.periods import WIB
+from exchange.clock import WIB
 from exchange.netting.models import NettingRun
 from exchange.scheduler import jobs
 from exchange.scheduler.runner import job_table

@@ -2,7 +2,7 @@
 
 from datetime import date, timedelta
 
-from exchange.deals import fulfilment, services
+from exchange.deals import acceptance, fulfilment
 from exchange.pesantren.views import answer_time
 from tests.factories import make_deal, make_manager
 
@@ -11,7 +11,7 @@ def test_profile_shows_rating_completed_deals_answer_time_and_partners(app, clie
     with app.app_context():
         seller, buyer = make_manager(), make_manager(regency_code="3578")
         deal = make_deal(seller, buyer)
-        services.accept(seller, deal.id, 1)
+        acceptance.accept(seller, deal.id, 1)
         fulfilment.ship(seller, deal.id)
         fulfilment.receive(buyer, deal.id, 100, 2, date.today(), paid_now=150_000)
         fulfilment.complete(seller, deal.id)

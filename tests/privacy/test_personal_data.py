@@ -9,7 +9,7 @@ from sqlalchemy import func, select
 
 from exchange.audit.models import AuditEvent
 from exchange.auth.models import User
-from exchange.deals import services as deals
+from exchange.deals import acceptance
 from exchange.deals.models import Contract, Deal
 from exchange.extensions import db
 from tests.factories import TEST_PASSWORD, make_deal, make_manager, make_staff
@@ -20,7 +20,7 @@ def _signed_deal():
     seller = make_manager()
     buyer = make_manager(regency_code="3578")
     deal = make_deal(seller, buyer)
-    deals.accept(seller, deal.id, 1)
+    acceptance.accept(seller, deal.id, 1)
     return seller, buyer, deal.id
 
 

@@ -6,10 +6,10 @@ from datetime import date, datetime, timedelta
 
 from sqlalchemy import func, select
 
+from exchange.clock import WIB
 from exchange.db import utcnow
 from exchange.deals.models import Deal
 from exchange.deals.states import State
-from exchange.digests.periods import WIB
 from exchange.extensions import db
 from exchange.listings.models import Listing, ListingStatus, Side
 from exchange.mail.models import OutboxMessage, OutboxStatus

@@ -7,8 +7,8 @@ from datetime import date, datetime
 import pytest
 from sqlalchemy import func, select, text
 
+from exchange.clock import WIB
 from exchange.digests.models import DigestRecord
-from exchange.digests.periods import WIB
 from exchange.extensions import db
 from exchange.scheduler.lock import PostgresLock
 from exchange.scheduler.runner import catch_up, missed_digest_runs

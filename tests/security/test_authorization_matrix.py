@@ -14,7 +14,7 @@ import pytest
 from sqlalchemy import select
 
 from exchange.auth.models import User
-from exchange.deals import fulfilment, services
+from exchange.deals import acceptance, facts, fulfilment, moves
 from exchange.extensions import db
 from tests.factories import make_deal, make_listing, make_manager, make_staff
 from tests.security.world import build_world, signed_in
@@ -183,11 +183,11 @@ def world(app):
         offer = make_listing(seller.pesantren, quantity=500)
         buyer = make_manager(regency_code="3578")
         signed = make_deal(seller, buyer, offer=offer)
-        services.accept(seller, signed.id, 1)
+        acceptance.accept(seller, signed.id, 1)
         w.signed_deal_id = signed.id
-        deal = services.load_deal(signed.id)
+        deal = moves.load_deal(signed.id)
         w.payment_id = fulfilment.record_payment(
-            buyer, signed.id, deal.current_terms.total, services.contract_date(deal)
+            buyer, signed.id, deal.current_terms.total, facts.contract_date(deal)
         ).id
         from exchange.netting.services import start_run
         from tests.netting.helpers import tempo_deal

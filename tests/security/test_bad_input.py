@@ -9,7 +9,7 @@ from datetime import date
 from sqlalchemy import func, select
 
 from exchange.auth.models import User
-from exchange.deals import fulfilment, services
+from exchange.deals import acceptance, fulfilment
 from exchange.deals.models import Rating
 from exchange.extensions import db
 from exchange.listings.models import Listing
@@ -128,7 +128,7 @@ def test_concurrent_double_rating_gives_one_rating_and_a_clear_message(app):
         seller, buyer = make_manager(), make_manager(regency_code="3578")
         offer = make_listing(seller.pesantren, quantity=100)
         deal = make_deal(seller, buyer, offer=offer, terms=deal_terms())
-        services.accept(seller, deal.id, 1)
+        acceptance.accept(seller, deal.id, 1)
         fulfilment.ship(seller, deal.id)
         fulfilment.record_payment(buyer, deal.id, 150_000, date.today())
         fulfilment.receive(buyer, deal.id, 100, 2, date.today(), "")

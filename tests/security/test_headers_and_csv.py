@@ -13,6 +13,7 @@ import pytest
 from exchange import create_app
 from exchange.audit.services import record
 from exchange.dashboard.tables import Column, safe_cell, write_csv
+from exchange.deals import acceptance
 from exchange.extensions import db
 from tests.factories import make_deal, make_manager, make_pesantren, make_staff
 from tests.security.world import signed_in
@@ -45,12 +46,10 @@ def test_production_sends_hsts(database_url, monkeypatch):
 
 
 def test_contracts_pdfs_and_account_pages_are_never_stored(app):
-    from exchange.deals import services
-
     with app.app_context():
         seller = make_manager()
         deal = make_deal(seller)
-        services.accept(seller, deal.id, 1)
+        acceptance.accept(seller, deal.id, 1)
         email, deal_id = seller.email, deal.id
     c = signed_in(app, email)
     for path in (

@@ -9,6 +9,8 @@ import time
 import urllib.request
 from pathlib import Path
 
+import pytest
+
 from exchange import create_app
 from exchange.extensions import db
 from exchange.site.accesslog import scrub
@@ -26,6 +28,7 @@ def test_scrub_replaces_tokens_in_paths_query_and_referer():
     assert scrub("/pasar?page=2") == "/pasar?page=2"
 
 
+@pytest.mark.slow  # a subprocess
 def test_gunicorn_access_log_holds_no_reset_token(tmp_path):
     url = f"sqlite:///{tmp_path / 'log.sqlite3'}"
     app = create_app("testing", DATABASE_URL=url)

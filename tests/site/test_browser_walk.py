@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from exchange.deals import fulfilment, services
+from exchange.deals import acceptance, fulfilment
 from tests.browser import shot, sign_in
 from tests.dashboard import dataset
 from tests.factories import deal_terms, make_deal, make_listing, make_manager, make_staff
@@ -33,7 +33,7 @@ def _data(app) -> dict:
         seller, buyer = make_manager(), make_manager(regency_code="3578")
         offer = make_listing(seller.pesantren, quantity=500, akad=["tunai", "tempo"])
         signed = make_deal(seller, buyer, offer=offer, terms=deal_terms(quantity=100))
-        services.accept(seller, signed.id, 1)
+        acceptance.accept(seller, signed.id, 1)
         fulfilment.record_payment(buyer, signed.id, 150_000, date.today())
         talking = make_deal(
             seller, buyer, offer=offer, terms=deal_terms(quantity=50), message="Bisa dikirim?"

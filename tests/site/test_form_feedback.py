@@ -5,7 +5,7 @@ import re
 from datetime import UTC, date, datetime, timedelta
 
 from exchange.clock import today_wib
-from exchange.deals import fulfilment, services
+from exchange.deals import acceptance, fulfilment
 from exchange.deals.models import Deal, Payment
 from exchange.extensions import db
 from tests.factories import deal_terms, make_deal, make_listing, make_manager
@@ -34,7 +34,7 @@ def _signed(app):
             offer=offer,
             terms=deal_terms(akad="tempo", payment_due_date=date.today() + timedelta(days=20)),
         )
-        services.accept(seller, deal.id, 1)
+        acceptance.accept(seller, deal.id, 1)
         return seller.email, buyer.email, deal.id
 
 
@@ -162,6 +162,6 @@ def test_fulfilment_is_untouched_by_asking(app):
         seller, buyer = make_manager(), make_manager(regency_code="3578")
         offer = make_listing(seller.pesantren, quantity=100)
         deal = make_deal(seller, buyer, offer=offer)
-        services.accept(seller, deal.id, 1)
+        acceptance.accept(seller, deal.id, 1)
         fulfilment.request_cancel(buyer, deal.id, "Dana belum siap")
         assert db.session.get(Deal, deal.id).cancel_requested_by == "buyer"

@@ -2,8 +2,8 @@
 
 from pathlib import Path
 
+from exchange.demo import seed_demo
 from exchange.extensions import db
-from exchange.pesantren.demo import seed_demo
 
 LIMIT = 150 * 1024
 CSS = Path(__file__).resolve().parents[2] / "exchange" / "static" / "style.css"

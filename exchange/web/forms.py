@@ -1,8 +1,7 @@
-"""Form helpers every domain can use: stripping, refusing HTML, showing a service's refusal."""
+"""Form helpers every domain can use: fields, validators, and the status of a shown form."""
 
 from __future__ import annotations
 
-import re
 from datetime import date
 from decimal import Decimal
 
@@ -11,40 +10,14 @@ from wtforms import DecimalField, StringField
 from wtforms.validators import StopValidation, ValidationError
 
 from exchange.numbers import parse_decimal, parse_whole
+from exchange.texts import looks_like_html
 
-_TAG = re.compile(r"<\s*[a-zA-Z/!?]")
+REQUIRED = _l("Wajib diisi.")
 
 
 def strip(value):
     """A WTForms filter: trim the spaces phones like to add."""
     return value.strip() if isinstance(value, str) else value
-
-
-def looks_like_html(value: str | None) -> bool:
-    return bool(value and _TAG.search(value))
-
-
-def clean_texts(data: dict, limits: dict[str, int], required: tuple[str, ...] = ()) -> dict:
-    """Strip the text fields, check their length and that they hold no HTML; for services.
-
-    Raises Invalid naming the field, so the form shows the message next to it.
-    """
-    from flask_babel import gettext as _
-
-    from exchange.errors import Invalid
-
-    values = {}
-    for name, limit in limits.items():
-        text = (data.get(name) or "").strip()
-        if len(text) > limit:
-            raise Invalid(_("Maksimal %(n)d karakter.", n=limit), field=name)
-        if looks_like_html(text):
-            raise Invalid(_("Tulis teks biasa, tanpa tag HTML."), field=name)
-        values[name] = text
-    for name in required:
-        if not values[name]:
-            raise Invalid(_("Wajib diisi."), field=name)
-    return values
 
 
 class FiniteDecimalField(DecimalField):

@@ -1,0 +1,94 @@
+"""The app factory: configuration, extensions, every domain's blueprints and commands."""
+
+from __future__ import annotations
+
+import os
+
+from flask import Flask
+from sqlalchemy.engine import make_url
+from werkzeug.middleware.proxy_fix import ProxyFix
+
+from config import CONFIGS
+from config import config_name as default_name
+from exchange import extensions as ext
+from exchange.auth.loader import init_login
+from exchange.blueprints import BLUEPRINTS
+from exchange.cli import cli
+from exchange.errors import register_error_handlers
+from exchange.i18n import register_formatting, select_locale
+from exchange.models import import_all_models
+from exchange.site.accesslog import init_access_log
+from exchange.site.form_messages import init_form_messages
+from exchange.site.guards import init_guards
+from exchange.site.headers import init_headers
+from exchange.site.nav import register_nav
+
+
+def create_app(config_name: str | None = None, **overrides) -> Flask:
+    app = Flask(__name__, template_folder="../templates", instance_relative_config=False)
+    app.config.from_object(CONFIGS[config_name or default_name()])
+    app.config.from_prefixed_env("EXCHANGE")
+    app.config.update(overrides)
+    _finish_config(app)
+    if app.config.get("PROXY_FIX"):
+        # Behind one reverse proxy: trust its X-Forwarded-For/-Proto/-Host (secure cookies, links).
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=1, x_proto=1, x_host=1)
+
+    import_all_models()  # the metadata is complete before the first query
+    ext.db.init_app(app)
+    ext.migrate.init_app(app, ext.db, directory=os.path.join(app.root_path, "..", "migrations"))
+    ext.login_manager.init_app(app)
+    ext.csrf.init_app(app)
+    ext.babel.init_app(app, locale_selector=select_locale)
+    init_login(app)
+    register_formatting(app)
+    register_nav(app)
+    init_form_messages(app)
+    register_error_handlers(app)
+    init_headers(app)
+    init_guards(app)
+    init_access_log()
+    _register_blueprints(app)
+    _register_cli(app)
+    return app
+
+
+def _finish_config(app: Flask) -> None:
+    if not app.config.get("SECRET_KEY") or not app.config.get("DATABASE_URL"):
+        raise RuntimeError(
+            "EXCHANGE_SECRET_KEY and EXCHANGE_DATABASE_URL must be set "
+            f"(configuration {app.config['ENV_NAME']!r})"
+        )
+    app.config["SQLALCHEMY_DATABASE_URI"] = app.config["DATABASE_URL"]
+    if app.config["ENV_NAME"] == "development":
+        # A fresh clone has no instance/ folder yet: the default SQLite file and outbox live there.
+        url = make_url(app.config["DATABASE_URL"])
+        if url.get_backend_name() == "sqlite" and url.database not in (None, "", ":memory:"):
+            os.makedirs(os.path.dirname(os.path.abspath(url.database)), exist_ok=True)
+    options = dict(app.config.get("SQLALCHEMY_ENGINE_OPTIONS") or {})
+    # SQL error dumps in the logs never show the values (password hashes, reset-token hashes).
+    options.setdefault("hide_parameters", True)
+    if app.config["DATABASE_URL"].startswith("sqlite"):
+        # Concurrent writers (two managers accepting at once) wait for the lock, not fail.
+        options.setdefault("connect_args", {"timeout": 30})
+    elif app.config["DATABASE_URL"].startswith("postgresql"):
+        # A hung database must not freeze every worker: bounded connect and statement time.
+        statement_ms = int(app.config["DB_STATEMENT_TIMEOUT_MS"])
+        options.setdefault(
+            "connect_args",
+            {
+                "connect_timeout": int(app.config["DB_CONNECT_TIMEOUT"]),
+                "options": f"-c statement_timeout={statement_ms}",
+            },
+        )
+    app.config["SQLALCHEMY_ENGINE_OPTIONS"] = options
+    app.config["BABEL_TRANSLATION_DIRECTORIES"] = os.path.join(app.root_path, "translations")
+
+
+def _register_blueprints(app: Flask) -> None:
+    for bp in BLUEPRINTS():
+        app.register_blueprint(bp)
+
+
+def _register_cli(app: Flask) -> None:
+    app.cli.add_command(cli)

@@ -1,0 +1,111 @@
+"""Accepting a deal's terms: the quantity is committed, the contract made, salam paid in full.
+
+A retry (a double click, a busy database) gives back the one contract; the SQLite/PostgreSQL
+lock errors are retried a few times with a short pause."""
+
+from __future__ import annotations
+
+import time
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy.exc import OperationalError
+
+from exchange.clock import to_wib
+from exchange.db import utcnow
+from exchange.deals import after_signing
+from exchange.deals.checks import TermsRefused, acceptance_reasons
+from exchange.deals.contracts import build_contract, contract_for
+from exchange.deals.models import Contract, Deal, Payment
+from exchange.deals.moves import apply_move, load_deal, other_pesantren, require_current
+from exchange.deals.notify import notify
+from exchange.deals.states import Action
+from exchange.deals.visibility import side_of
+from exchange.errors import Conflict, IllegalTransition, Invalid
+from exchange.extensions import db
+from exchange.listings import quantity as listing_quantity
+from exchange.listings.models import Listing
+
+ACCEPT_ATTEMPTS = 6
+
+
+def accept(actor, deal_id: int, seen_version: int) -> Contract:
+    """Accept the terms version ``seen_version``: commit the quantity, make the contract.
+
+    Accepting the same version again (a double click, a retry) returns the one contract.
+    Raises IllegalTransition, Conflict (the terms changed, the deal moved, or the database stayed
+    busy), Invalid (not enough quantity remains, or an akad rule is broken).
+    """
+    for attempt in range(ACCEPT_ATTEMPTS):
+        try:
+            return _accept_once(actor, deal_id, seen_version)
+        except OperationalError as exc:
+            db.session.rollback()
+            if "locked" not in str(exc).lower() and "deadlock" not in str(exc).lower():
+                raise
+            time.sleep(0.05 * (attempt + 1))
+    raise Conflict(_l("Sistem sedang sibuk; coba terima sekali lagi."))
+
+
+def _already_accepted(deal: Deal, seen_version: int) -> Contract | None:
+    if deal.accepted_version == seen_version:
+        return contract_for(deal.id)
+    return None
+
+
+def _accept_once(actor, deal_id: int, seen_version: int) -> Contract:
+    deal = load_deal(deal_id)
+    side = side_of(actor, deal)
+    if (done := _already_accepted(deal, seen_version)) is not None:
+        return done
+    require_current(deal, seen_version)
+    terms = deal.current_terms
+    reasons = acceptance_reasons(deal)
+    if reasons:
+        raise TermsRefused(reasons)
+    now = utcnow()
+    try:
+        apply_move(
+            deal,
+            Action.ACCEPT,
+            side,
+            actor,
+            now=now,
+            whose_turn=None,
+            accepted_version=terms.number,
+            reserved_quantity=terms.quantity,
+            signed_at=now,
+        )
+    except (Conflict, IllegalTransition):
+        db.session.rollback()
+        deal = load_deal(deal_id)
+        if (done := _already_accepted(deal, seen_version)) is not None:
+            return done
+        raise
+    for listing_id in (deal.offer_id, deal.request_id):
+        if listing_id is not None and not listing_quantity.reserve(listing_id, terms.quantity):
+            db.session.rollback()
+            left = db.session.get(Listing, listing_id).remaining
+            raise Invalid(
+                _l(
+                    "Jumlah yang tersisa tidak cukup lagi: tinggal %(left)s %(unit)s.",
+                    left=left,
+                    unit=deal.commodity.unit,
+                ),
+                field="quantity",
+            )
+    if after_signing.buyer_pays_first(terms.akad):
+        # Salam (fatwa 05/2000): the price is paid in full when the contract is agreed. The
+        # acceptance is that moment: it records the buyer's full payment, dated the signing day.
+        db.session.add(
+            Payment(
+                deal_id=deal.id,
+                amount=terms.total,
+                paid_on=to_wib(now).date(),
+                note="Harga salam dibayar lunas saat akad",
+                recorded_by_id=actor.id,
+            )
+        )
+    contract = build_contract(deal, terms, actor, now)
+    notify(deal, other_pesantren(deal, side), "accept", number=contract.number)
+    db.session.commit()
+    return contract

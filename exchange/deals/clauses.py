@@ -1,0 +1,53 @@
+"""The contract's clauses: the general ones and each akad's own (msgids; the document translates
+them). Pure."""
+
+from __future__ import annotations
+
+from exchange.deals.states import N_
+
+GENERAL_CLAUSES = (
+    N_("Barang yang diperjualbelikan halal, dimiliki penjual, dan dapat diserahkan."),
+    N_("Pembeli berhak mengembalikan barang yang cacat (khiyar 'aib)."),
+    N_(
+        "Perselisihan diselesaikan secara musyawarah; bila tidak tercapai, melalui Badan "
+        "Arbitrase Syariah Nasional (Basyarnas)."
+    ),
+)
+
+
+AKAD_CLAUSES = {
+    "tunai": (N_("Harga dibayar tunai pada saat penyerahan barang."),),
+    "tempo": (
+        N_("Harga dibayar paling lambat pada tanggal jatuh tempo yang disepakati."),
+        N_("Tidak ada tambahan atau bunga atas keterlambatan pembayaran."),
+    ),
+    "salam": (
+        N_("Harga dibayar lunas pada saat akad, tidak dicicil dan tidak berupa pembebasan utang."),
+        N_(
+            "Jenis, mutu, jumlah, tanggal dan tempat penyerahan barang ditetapkan dalam akad ini "
+            "dan tidak berubah."
+        ),
+        N_("Pembeli tidak menjual kembali barang sebelum menerimanya."),
+        N_(
+            "Bila barang tidak tersedia pada waktunya, pembeli memilih membatalkan dengan "
+            "pengembalian uang atau menunggu."
+        ),
+    ),
+    "istisna": (
+        N_("Barang dibuat sesuai pesanan dengan spesifikasi dalam akad ini."),
+        N_("Pembayaran dilakukan sesuai jadwal tahapan yang disepakati."),
+        N_(
+            "Bila barang cacat atau tidak sesuai pesanan, pemesan berhak melanjutkan atau "
+            "membatalkan (khiyar)."
+        ),
+    ),
+    "murabahah": (
+        N_("Penjual telah memiliki barang dan mengungkapkan harga pokok dan marginnya."),
+        N_("Harga ditetapkan pada saat akad dan tidak bertambah karena keterlambatan pembayaran."),
+    ),
+}
+
+
+def clauses(akad: str) -> tuple[str, ...]:
+    """The clauses of one akad, then the general ones (msgids)."""
+    return AKAD_CLAUSES.get(akad, ()) + GENERAL_CLAUSES
