@@ -230,11 +230,9 @@ def moderation():
     )
 
 
-def _queue_url() -> str | None:
+def _queue_url() -> str:
     # The verification queue (suspend / reinstate a pesantren) belongs to the pesantren domain.
-    if "pesantren.queue" in current_app.view_functions:
-        return url_for("pesantren.queue")
-    return None
+    return url_for("pesantren.queue")
 
 
 @bp.route("/listing/<int:listing_id>")
