@@ -33,7 +33,7 @@ def login():
                 form.email.data, form.password.data, client_key()
             )
         except Invalid as exc:
-            form.password.errors.append(str(exc.message))
+            show_refusal(form, exc)
         else:
             login_user(user, remember=form.remember.data)
             if failures:
