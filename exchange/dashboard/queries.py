@@ -23,6 +23,7 @@ from exchange.deals.models import Contract, Deal, DealEvent, TermsVersion
 from exchange.deals.states import State
 from exchange.extensions import db
 from exchange.listings.models import Listing, ListingStatus, Side
+from exchange.listings.queries import open_conditions
 from exchange.matching import instance
 from exchange.matching.model import Instance
 from exchange.matching.models import Proposal, ProposalStatus
@@ -434,7 +435,7 @@ def open_listings(f: Filters, today: date) -> tuple[Instance, list[Open]]:
         )
         .join(Pesantren, Pesantren.id == Listing.pesantren_id)
         .join(Commodity, Commodity.id == Listing.commodity_id)
-        .where(*instance.active_conditions(today))
+        .where(*open_conditions(today))
         .where(*([Listing.commodity_id == f.commodity_id] if f.commodity_id else []))
         .order_by(Listing.id)
     ).all()

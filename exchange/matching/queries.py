@@ -19,13 +19,13 @@ from exchange.deals.prefill import contract_akad
 from exchange.errors import NotFound
 from exchange.extensions import db
 from exchange.listings.models import Listing, ListingStatus
+from exchange.listings.queries import open_conditions
 from exchange.matching import adapter
 from exchange.matching.candidates import compatible_pairs
 from exchange.matching.instance import (
     LISTING_COLUMNS,
     N_COLUMNS,
     PESANTREN_COLUMNS,
-    active_conditions,
     earliest_handover,
     engine_listing,
     engine_pesantren,
@@ -114,7 +114,7 @@ def suggestions_for(listing_id: int, viewer, today: date, limit: int = 10) -> Su
             Listing.commodity_id == listing.commodity_id,
             Listing.side == other,
             Listing.pesantren_id != listing.pesantren_id,
-            *active_conditions(today),
+            *open_conditions(today),
         )
     ).all()
     n = N_COLUMNS
@@ -211,7 +211,7 @@ def _side_instance(pesantren_id: int, side: str, today: date) -> Instance | None
         .join(Pesantren, Pesantren.id == Listing.pesantren_id)
         .join(Commodity, Commodity.id == Listing.commodity_id)
         .where(
-            *active_conditions(today),
+            *open_conditions(today),
             Listing.commodity_id.in_(mine.scalar_subquery()),
             or_(
                 (Listing.pesantren_id == pesantren_id) & (Listing.side == side),
