@@ -38,10 +38,16 @@ def test_the_database_refuses_a_value_outside_the_vocabulary(app, table, column)
 def test_a_deal_cannot_point_at_a_proposal_that_does_not_exist(app):
     with app.app_context():
         deal_id = make_deal().id
-        if db.engine.dialect.name == "sqlite":
+        sqlite = db.engine.dialect.name == "sqlite"
+        if sqlite:  # SQLite checks foreign keys only when asked, per connection
             db.session.execute(text("PRAGMA foreign_keys = ON"))
-        with pytest.raises(IntegrityError):
-            db.session.execute(
-                text("UPDATE deals SET proposal_id = 999999 WHERE id = :id"), {"id": deal_id}
-            )
-        db.session.rollback()
+        try:
+            with pytest.raises(IntegrityError):
+                db.session.execute(
+                    text("UPDATE deals SET proposal_id = 999999 WHERE id = :id"), {"id": deal_id}
+                )
+        finally:
+            db.session.rollback()
+            if sqlite:  # the pooled connection goes back as the rest of the suite expects it
+                db.session.execute(text("PRAGMA foreign_keys = OFF"))
+                db.session.commit()
