@@ -38,16 +38,20 @@ def test_the_database_refuses_a_value_outside_the_vocabulary(app, table, column)
 def test_a_deal_cannot_point_at_a_proposal_that_does_not_exist(app):
     with app.app_context():
         deal_id = make_deal().id
-        sqlite = db.engine.dialect.name == "sqlite"
-        if sqlite:  # SQLite checks foreign keys only when asked, per connection
-            db.session.execute(text("PRAGMA foreign_keys = ON"))
-        try:
-            with pytest.raises(IntegrityError):
-                db.session.execute(
-                    text("UPDATE deals SET proposal_id = 999999 WHERE id = :id"), {"id": deal_id}
-                )
-        finally:
-            db.session.rollback()
-            if sqlite:  # the pooled connection goes back as the rest of the suite expects it
-                db.session.execute(text("PRAGMA foreign_keys = OFF"))
-                db.session.commit()
+        db.session.remove()
+        # One connection of its own: SQLite checks foreign keys only when asked, per connection,
+        # and the pooled connections must stay as the rest of the suite expects them.
+        with db.engine.connect() as conn:
+            sqlite = conn.dialect.name == "sqlite"
+            if sqlite:
+                conn.exec_driver_sql("PRAGMA foreign_keys = ON")
+            try:
+                with pytest.raises(IntegrityError):
+                    conn.execute(
+                        text("UPDATE deals SET proposal_id = 999999 WHERE id = :id"),
+                        {"id": deal_id},
+                    )
+            finally:
+                conn.rollback()
+                if sqlite:
+                    conn.exec_driver_sql("PRAGMA foreign_keys = OFF")
