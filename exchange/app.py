@@ -14,9 +14,14 @@ from exchange import extensions as ext
 from exchange.auth.loader import init_login
 from exchange.blueprints import BLUEPRINTS
 from exchange.cli import cli
+from exchange.deals.states import Side, State
 from exchange.errors import register_error_handlers
 from exchange.i18n import register_formatting, select_locale
+from exchange.listings.models import ListingStatus
+from exchange.listings.models import Side as ListingSide
+from exchange.matching.models import ProposalStatus
 from exchange.models import import_all_models
+from exchange.pesantren.models import PesantrenStatus
 from exchange.site.accesslog import init_access_log
 from exchange.site.form_messages import init_form_messages
 from exchange.site.guards import init_guards
@@ -50,6 +55,7 @@ def create_app(config_name: str | None = None, **overrides) -> Flask:
     init_static_cache(app)
     init_guards(app)
     init_access_log()
+    _register_vocabulary(app)
     _register_blueprints(app)
     _register_cli(app)
     return app
@@ -85,6 +91,19 @@ def _finish_config(app: Flask) -> None:
         )
     app.config["SQLALCHEMY_ENGINE_OPTIONS"] = options
     app.config["BABEL_TRANSLATION_DIRECTORIES"] = os.path.join(app.root_path, "translations")
+
+
+def _register_vocabulary(app: Flask) -> None:
+    """The vocabularies' enums, so templates compare members (``deal.state == DealState.SIGNED``),
+    not strings."""
+    app.jinja_env.globals.update(
+        DealState=State,
+        DealSide=Side,
+        ListingSide=ListingSide,
+        ListingStatus=ListingStatus,
+        PesantrenStatus=PesantrenStatus,
+        ProposalStatus=ProposalStatus,
+    )
 
 
 def _register_blueprints(app: Flask) -> None:

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from enum import StrEnum
 from typing import Annotated
 
-from sqlalchemy import BigInteger, DateTime, Integer, MetaData, String, TypeDecorator
+from sqlalchemy import BigInteger, DateTime, Enum, Integer, MetaData, String, TypeDecorator
 from sqlalchemy.orm import DeclarativeBase, mapped_column
 
 from exchange.clock import utcnow
@@ -52,6 +53,23 @@ intpk = Annotated[int, mapped_column(Integer, primary_key=True)]
 rupiah = Annotated[int, mapped_column(BigInteger)]
 timestamp = Annotated[datetime, mapped_column(UTCDateTime(), default=utcnow)]
 str40 = Annotated[str, mapped_column(String(40))]
+
+
+def enum_type(enum_class: type[StrEnum], length: int, name: str) -> Enum:
+    """A column typed by a vocabulary's StrEnum: stored as its value in a VARCHAR (as before, so
+    no data changes), read back as the enum member, and guarded by a CHECK constraint
+    ``ck_<table>_<name>`` generated from the enum's values (the migration adds the same)."""
+    return Enum(
+        enum_class,
+        native_enum=False,
+        length=length,
+        values_callable=lambda members: [m.value for m in members],
+        create_constraint=True,
+        validate_strings=True,
+        name=name,
+    )
+
+
 str120 = Annotated[str, mapped_column(String(120))]
 str255 = Annotated[str, mapped_column(String(255))]
 

@@ -70,12 +70,13 @@ def authenticate(email: str, password: str, client: str, now=None) -> tuple[User
                 "Terlalu banyak percobaan masuk yang gagal. Coba lagi dalam %(minutes)d menit, "
                 'atau atur ulang kata sandi lewat "Lupa kata sandi".',
                 minutes=throttle.minutes_left(until, now),
-            )
+            ),
+            field="password",
         )
     user = find_user_by_email(address)
     if user is None:
         check_password_hash(_dummy_hash(), password or "")
-        raise Invalid(_("E-mail atau kata sandi salah."))
+        raise Invalid(_("E-mail atau kata sandi salah."), field="password")
     if not user.check_password(password or ""):
         # One statement: concurrent failures never lose a count.
         db.session.execute(
@@ -85,9 +86,9 @@ def authenticate(email: str, password: str, client: str, now=None) -> tuple[User
             .execution_options(synchronize_session=False)
         )
         db.session.commit()
-        raise Invalid(_("E-mail atau kata sandi salah."))
+        raise Invalid(_("E-mail atau kata sandi salah."), field="password")
     if not user.is_active:
-        raise Invalid(_("Akun ini dinonaktifkan."))
+        raise Invalid(_("Akun ini dinonaktifkan."), field="password")
     throttle.clear("login-pair", (address, client))
     failures = _take_failed_logins(user.id)
     user.last_login_at = now

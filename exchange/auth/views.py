@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 
@@ -17,7 +17,7 @@ bp = Blueprint("auth", __name__, url_prefix="/akun")
 
 def home_for(user) -> str:
     """Where a user lands after signing in without a `next`: managers see their dashboard."""
-    if getattr(user, "is_manager", False) and "dashboard.home" in current_app.view_functions:
+    if getattr(user, "is_manager", False):
         return url_for("dashboard.home")
     return url_for("site.index")
 
@@ -33,7 +33,7 @@ def login():
                 form.email.data, form.password.data, client_key()
             )
         except Invalid as exc:
-            form.password.errors.append(str(exc.message))
+            show_refusal(form, exc)
         else:
             login_user(user, remember=form.remember.data)
             if failures:

@@ -28,9 +28,10 @@ from exchange.dashboard.filters import Filters, default_period
 from exchange.dashboard.forms import AuditFilterForm, FilterForm, HideForm, LookupForm
 from exchange.dashboard.queries import regencies
 from exchange.dashboard.tables import SEPARATORS, Column, write_csv
-from exchange.errors import DomainError
+from exchange.errors import Invalid
 from exchange.extensions import db
 from exchange.listings.models import Listing, ListingStatus
+from exchange.web.refusals import show_refusal
 
 bp = Blueprint("staff", __name__, url_prefix="/staf")
 
@@ -230,11 +231,9 @@ def moderation():
     )
 
 
-def _queue_url() -> str | None:
+def _queue_url() -> str:
     # The verification queue (suspend / reinstate a pesantren) belongs to the pesantren domain.
-    if "pesantren.queue" in current_app.view_functions:
-        return url_for("pesantren.queue")
-    return None
+    return url_for("pesantren.queue")
 
 
 @bp.route("/listing/<int:listing_id>")
@@ -253,10 +252,8 @@ def hide_listing(listing_id: int):
     if form.validate_on_submit():
         try:
             services.hide_listing(current_user, listing_id, form.reason.data)
-        except DomainError as error:
-            if error.field != "reason":
-                raise
-            form.reason.errors = [*form.reason.errors, error.message]
+        except Invalid as error:
+            show_refusal(form, error)
         else:
             flash(_("Listing disembunyikan; pengelola melihat alasannya."), "success")
             return redirect(url_for("staff.listing", listing_id=listing_id))

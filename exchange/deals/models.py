@@ -24,8 +24,8 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from exchange.db import UTCDateTime, intpk, rupiah, timestamp
-from exchange.deals.states import State
+from exchange.db import UTCDateTime, enum_type, intpk, rupiah, timestamp
+from exchange.deals.states import Side, State
 from exchange.extensions import db
 
 STATE_VALUES = ", ".join(f"'{s.value}'" for s in State)
@@ -47,18 +47,23 @@ class Deal(db.Model):
     offer_id: Mapped[int | None] = mapped_column(ForeignKey("listings.id"), index=True)
     request_id: Mapped[int | None] = mapped_column(ForeignKey("listings.id"), index=True)
     commodity_id: Mapped[int] = mapped_column(ForeignKey("commodities.id"), index=True)
-    # The matching engine's proposal this negotiation came from (no FK until matching lands).
-    proposal_id: Mapped[int | None] = mapped_column(Integer, index=True)
-    state: Mapped[str] = mapped_column(String(20), default=State.NEGOTIATING.value)
-    whose_turn: Mapped[str | None] = mapped_column(String(10))
+    # The matching engine's proposal this negotiation came from.
+    proposal_id: Mapped[int | None] = mapped_column(ForeignKey("proposals.id"), index=True)
+    state: Mapped[State] = mapped_column(
+        enum_type(State, 20, "state_valid"), default=State.NEGOTIATING
+    )
+    whose_turn: Mapped[Side | None] = mapped_column(enum_type(Side, 10, "whose_turn_valid"))
     terms_version: Mapped[int] = mapped_column(Integer, default=1)  # the current version number
     accepted_version: Mapped[int | None] = mapped_column(Integer)
     # What acceptance took from the listings; released on cancellation and short delivery.
     reserved_quantity: Mapped[int] = mapped_column(BigInteger, default=0)
-    cancel_requested_by: Mapped[str | None] = mapped_column(String(10))
-    disputed_by: Mapped[str | None] = mapped_column(String(10))
+    cancel_requested_by: Mapped[Side | None] = mapped_column(
+        enum_type(Side, 10, "cancel_requested_by_valid")
+    )
+    disputed_by: Mapped[Side | None] = mapped_column(enum_type(Side, 10, "disputed_by_valid"))
     dispute_reason: Mapped[str | None] = mapped_column(String(1000))
-    resume_state: Mapped[str | None] = mapped_column(String(20))  # where a dispute returns to
+    # where a dispute returns to
+    resume_state: Mapped[State | None] = mapped_column(enum_type(State, 20, "resume_state_valid"))
     opened_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     # The opening form's token: a retried POST (lost response) finds this deal, not a second one
     client_token: Mapped[str | None] = mapped_column(String(64), unique=True)

@@ -15,11 +15,11 @@ from flask_babel import force_locale, get_locale
 from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import selectinload
 
 from exchange.auth.models import Role, User
 from exchange.clock import today_wib
 from exchange.db import utcnow
+from exchange.deals import facts
 from exchange.deals.facts import context, payment_due
 from exchange.deals.labels import awaited_label
 from exchange.deals.models import Deal
@@ -46,7 +46,7 @@ class Waiting:
 
 def waiting_by_pesantren(deals, today: date) -> dict[int, list[Waiting]]:
     """``{pesantren_id: [what the given open deals wait on it for]}``, by the deals' own rule
-    (``states.awaited_action`` over ``services.context``: whose turn it is for each akad)."""
+    (``states.awaited_action`` over ``facts.context``: whose turn it is for each akad)."""
     out: dict[int, list[Waiting]] = defaultdict(list)
     for deal in deals:
         ctx = context(deal, today)
@@ -68,9 +68,7 @@ def open_deals():
     return db.session.scalars(
         select(Deal)
         .where(Deal.state.in_([s.value for s in OPEN]))
-        .options(
-            selectinload(Deal.versions), selectinload(Deal.payments), selectinload(Deal.delivery)
-        )
+        .options(*facts.load())
         .order_by(Deal.last_move_at, Deal.id)
     ).all()
 

@@ -13,6 +13,7 @@ from sqlalchemy.orm import selectinload
 
 from exchange.catalogue.models import Commodity
 from exchange.clock import today_wib
+from exchange.deals import facts
 from exchange.deals.facts import context, payment_due
 from exchange.deals.models import Contract, Deal, DealEvent, TermsVersion
 from exchange.deals.states import Action, Side, State, awaited_action
@@ -89,7 +90,7 @@ TASKS = {
 
 def deal_tasks(pesantren_ids: list[int], now: datetime, link: Link) -> dict[int, list]:
     """Signed deals waiting for the reader to pay, ship, receive or complete (the deals'
-    own rule: ``awaited_action`` over ``deals.services.context``, the same as reminders and
+    own rule: ``awaited_action`` over ``deals.facts.context``, the same as reminders and
     "waiting for me"), and deals completed lately not yet rated by the reader."""
     if not pesantren_ids:
         return {}
@@ -107,12 +108,7 @@ def deal_tasks(pesantren_ids: list[int], now: datetime, link: Link) -> dict[int,
                 ),
             )
         )
-        .options(
-            selectinload(Deal.versions),
-            selectinload(Deal.payments),
-            selectinload(Deal.delivery),
-            selectinload(Deal.ratings),
-        )
+        .options(*facts.load(), selectinload(Deal.ratings))
         .order_by(Deal.id)
     ).all()
     out: dict[int, list] = defaultdict(list)

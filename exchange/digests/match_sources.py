@@ -16,11 +16,11 @@ from exchange.digests.periods import Window
 from exchange.digests.rows import PartnerRow, ProposalRow, SuggestionRow
 from exchange.extensions import db
 from exchange.listings.models import Listing
+from exchange.listings.queries import open_conditions
 from exchange.matching import adapter
 from exchange.matching.candidates import compatible_pairs
 from exchange.matching.instance import (
     LISTING_COLUMNS,
-    active_conditions,
     engine_listings,
     load_instance,
     road_factor,
@@ -149,7 +149,7 @@ def load_market(win: Window, now: datetime) -> MarketOfRun:
         market.commodities[slug] = adapter.commodity(slug, unit, cost, grades)
         market.labels[slug] = (name_id, name_en, unit)
     rows = _listing_rows(
-        *active_conditions(today), Listing.created_at >= win.start, Listing.created_at < win.end
+        *open_conditions(today), Listing.created_at >= win.start, Listing.created_at < win.end
     )
     fresh = _engine(sorted(rows, key=lambda r: r[0]), market)
     market.fresh_offers = tuple(x for x in fresh if x.side == "offer")
@@ -191,7 +191,7 @@ def best_suggestions(
     """
     if not pesantren_ids or not (market.fresh_offers or market.fresh_requests):
         return {}
-    rows = _listing_rows(*active_conditions(market.today), Listing.pesantren_id.in_(pesantren_ids))
+    rows = _listing_rows(*open_conditions(market.today), Listing.pesantren_id.in_(pesantren_ids))
     created = {r[0]: r[-1] for r in rows}
     mine = _engine(sorted(rows, key=lambda r: r[0]), market)
     found: dict[int, list] = defaultdict(list)  # my listing id -> [(surplus, other, distance)]

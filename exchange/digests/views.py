@@ -15,6 +15,7 @@ from exchange.digests.queries import failed_mail
 from exchange.digests.tokens import read_unsubscribe_token
 from exchange.errors import Invalid
 from exchange.extensions import csrf, db
+from exchange.web.refusals import show_refusal
 
 bp = Blueprint("digests", __name__, url_prefix="/ringkasan")
 
@@ -50,7 +51,7 @@ def preferences():
         try:
             services.set_frequency(current_user, form.frequency.data)
         except Invalid as exc:
-            form.frequency.errors.append(str(exc.message))
+            show_refusal(form, exc)
         else:
             flash(_("Pilihan ringkasan disimpan."), "info")
             return redirect(url_for("digests.preferences"))

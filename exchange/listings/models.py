@@ -20,7 +20,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from exchange.db import UTCDateTime, intpk, rupiah, timestamp
+from exchange.db import UTCDateTime, enum_type, intpk, rupiah, timestamp
 from exchange.extensions import db
 from exchange.listings.geo import unit_vector
 
@@ -36,14 +36,6 @@ class ListingStatus(StrEnum):
     WITHDRAWN = "withdrawn"
     EXPIRED = "expired"
     HIDDEN = "hidden"  # by staff moderation
-
-
-class Akad(StrEnum):
-    TUNAI = "tunai"
-    TEMPO = "tempo"
-    SALAM = "salam"
-    ISTISNA = "istisna"
-    MURABAHAH = "murabahah"
 
 
 class Listing(db.Model):
@@ -67,7 +59,7 @@ class Listing(db.Model):
     )
 
     id: Mapped[intpk]
-    side: Mapped[str] = mapped_column(String(10))
+    side: Mapped[Side] = mapped_column(enum_type(Side, 10, "side_valid"))
     pesantren_id: Mapped[int] = mapped_column(ForeignKey("pesantren.id"), index=True)
     commodity_id: Mapped[int] = mapped_column(ForeignKey("commodities.id"), index=True)
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
@@ -95,7 +87,9 @@ class Listing(db.Model):
     akad: Mapped[list] = mapped_column(JSON, default=list)
     note: Mapped[str] = mapped_column(Text, default="")
     halal_cert: Mapped[str | None] = mapped_column(String(40))
-    status: Mapped[str] = mapped_column(String(12), default=ListingStatus.ACTIVE.value)
+    status: Mapped[ListingStatus] = mapped_column(
+        enum_type(ListingStatus, 12, "status_valid"), default=ListingStatus.ACTIVE
+    )
     status_reason: Mapped[str | None] = mapped_column(String(500))
     # A double submit carries the same token: the second POST finds the first listing.
     client_token: Mapped[str | None] = mapped_column(String(64), unique=True)

@@ -20,7 +20,7 @@ from exchange.db import like_escape
 from exchange.extensions import db
 from exchange.listings import geo
 from exchange.listings.models import Listing, ListingStatus
-from exchange.pesantren.models import Pesantren, Regency
+from exchange.pesantren.models import Pesantren, PesantrenStatus, Regency
 
 SORTS = ("relevance", "newest", "price_asc", "price_desc", "distance")
 # How much a keyword found in each place weighs: the commodity's exact name first, then a
@@ -65,12 +65,18 @@ def viewer_origin(viewer) -> tuple[float, float] | None:
     return (pesantren.lat, pesantren.lon) if pesantren is not None else None
 
 
-def _open(today: date) -> list:
-    return [
-        Listing.status == ListingStatus.ACTIVE.value,
+def open_conditions(today: date) -> tuple:
+    """An open listing, the one definition (the market, the engine, suggestions, digests and the
+    dashboard use it): active, something remaining, its window not over, and its pesantren
+    verified (a suspended pesantren's listings leave the market as they leave the clearing)."""
+    return (
+        Listing.status == ListingStatus.ACTIVE,
         Listing.remaining > 0,
         Listing.window_end >= today,
-    ]
+        Listing.pesantren_id.in_(
+            select(Pesantren.id).where(Pesantren.status == PesantrenStatus.VERIFIED)
+        ),
+    )
 
 
 def _chord2(origin: tuple[float, float]):
@@ -81,7 +87,7 @@ def _chord2(origin: tuple[float, float]):
 
 def market_statement(filters: MarketFilters, origin, today: date) -> Select:
     """The ids of the open listings that pass the filters, in the chosen order."""
-    stmt = select(Listing.id).where(*_open(today))
+    stmt = select(Listing.id).where(*open_conditions(today))
     if filters.side:
         stmt = stmt.where(Listing.side == filters.side)
     commodity = None
@@ -232,7 +238,7 @@ def my_listings(user, page: int = 1):
 
 def active_listings(today: date | None = None) -> list[Listing]:
     """Every open listing, for the matching engine: one SELECT, pesantren and commodity joined."""
-    stmt = select(Listing).where(*_open(today or today_wib())).order_by(Listing.id)
+    stmt = select(Listing).where(*open_conditions(today or today_wib())).order_by(Listing.id)
     return list(db.session.scalars(stmt).unique())
 
 

@@ -14,11 +14,12 @@ from exchange.catalogue.models import Commodity
 from exchange.deals.prefill import contract_akad
 from exchange.deals.queries import undelivered_salam_buyers
 from exchange.extensions import db
-from exchange.listings.models import Listing, ListingStatus
+from exchange.listings.models import Listing
+from exchange.listings.queries import open_conditions
 from exchange.matching import adapter
 from exchange.matching.explain import explain
 from exchange.matching.model import Explanation, Instance, choose_akad
-from exchange.pesantren.models import Pesantren, PesantrenStatus
+from exchange.pesantren.models import Pesantren
 
 # The engine's view of the database (was matching/queries.py)
 LISTING_COLUMNS = (
@@ -47,16 +48,6 @@ PESANTREN_COLUMNS = (Pesantren.regency_code, Pesantren.lat, Pesantren.lon)
 
 def road_factor() -> float:
     return float(current_app.config["ROAD_FACTOR"])
-
-
-def active_conditions(today: date) -> tuple:
-    """Active: status active, something remaining, window not over, pesantren verified."""
-    return (
-        Listing.status == ListingStatus.ACTIVE.value,
-        Listing.remaining > 0,
-        Listing.window_end >= today,
-        Pesantren.status == PesantrenStatus.VERIFIED.value,
-    )
 
 
 def earliest_handover(today: date) -> date:
@@ -112,7 +103,7 @@ def _active_rows(today: date) -> list:
         select(*LISTING_COLUMNS, *PESANTREN_COLUMNS)
         .join(Pesantren, Pesantren.id == Listing.pesantren_id)
         .join(Commodity, Commodity.id == Listing.commodity_id)
-        .where(*active_conditions(today))
+        .where(*open_conditions(today))
     ).all()
 
 
@@ -188,7 +179,7 @@ def salam_resale_rule(listings: list, com: Commodity, today: date) -> list:
         .where(
             Listing.commodity_id == com.id,
             Listing.side == "offer",
-            *active_conditions(today),
+            *open_conditions(today),
         )
         .distinct()
     )

@@ -11,7 +11,7 @@ from enum import StrEnum
 from sqlalchemy import BigInteger, CheckConstraint, Float, ForeignKey, Index, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from exchange.db import UTCDateTime, intpk, rupiah, timestamp
+from exchange.db import UTCDateTime, enum_type, intpk, rupiah, timestamp
 from exchange.extensions import db
 
 
@@ -75,10 +75,12 @@ class Proposal(db.Model):
     surplus_per_unit: Mapped[float] = mapped_column(Float)
     distance_km: Mapped[float] = mapped_column(Float)
     transport_cost_per_unit: Mapped[float] = mapped_column(Float)
-    status: Mapped[str] = mapped_column(String(12), default=ProposalStatus.PROPOSED.value)
+    status: Mapped[ProposalStatus] = mapped_column(
+        enum_type(ProposalStatus, 12, "status_valid"), default=ProposalStatus.PROPOSED
+    )
     declined_by_pesantren_id: Mapped[int | None] = mapped_column(ForeignKey("pesantren.id"))
-    # The negotiation opened from it (deals domain); a plain integer until that lands.
-    deal_id: Mapped[int | None] = mapped_column(Integer)
+    # The negotiation opened from it (deals domain). use_alter: deals.proposal_id points back.
+    deal_id: Mapped[int | None] = mapped_column(ForeignKey("deals.id", use_alter=True))
     created_at: Mapped[timestamp]
     updated_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 

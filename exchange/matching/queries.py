@@ -18,12 +18,12 @@ from exchange.deals.prefill import contract_akad
 from exchange.errors import NotFound
 from exchange.extensions import db
 from exchange.listings.models import Listing, ListingStatus
+from exchange.listings.queries import open_conditions
 from exchange.matching import adapter
 from exchange.matching.instance import (
     LISTING_COLUMNS,
     N_COLUMNS,
     PESANTREN_COLUMNS,
-    active_conditions,
     earliest_handover,
     engine_listing,
     engine_pesantren,
@@ -117,7 +117,7 @@ def suggestions_for(listing_id: int, viewer, today: date, limit: int = 10) -> Su
             Listing.commodity_id == listing.commodity_id,
             Listing.side == other,
             Listing.pesantren_id != listing.pesantren_id,
-            *active_conditions(today),
+            *open_conditions(today),
         )
     ).all()
     n = N_COLUMNS

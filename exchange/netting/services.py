@@ -1,6 +1,6 @@
 """Netting runs: compute, propose, confirm or decline, apply. Each public function commits once.
 
-The deals domain owns what a buyer owes (``deals.services.amount_due``) and how a payment moves
+The deals domain owns what a buyer owes (``deals.facts.amount_due``) and how a payment moves
 a deal (``apply_move`` with Action.PAY: the optimistic lock on the deal row). A run takes effect
 only when every pesantren with a proposed set-off confirmed; a decline recomputes the run over
 the debts of the others (it shrinks). Applying rechecks every debt inside the transaction: a

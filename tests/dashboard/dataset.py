@@ -66,7 +66,7 @@ def load() -> dict:
     )
     make_contract(a, b, "garam_krosok", 1000, 1500, date(2027, 1, 4), "completed", o1, r1)
     make_contract(a, b, "garam_krosok", 2000, 1600, date(2027, 1, 5), "received", o1, r1)
-    make_contract(b, a, "beras", 100, 13000, date(2027, 1, 11), "signed", proposal_id=7)
+    make_contract(b, a, "beras", 100, 13000, date(2027, 1, 11), "signed")
     make_contract(c, b, "beras", 500, 12000, date(2027, 1, 12), "cancelled", request=r2)
     disputed = make_contract(d, c, "garam_krosok", 300, 1700, date(2027, 1, 20), "disputed")
     make_dispute(disputed, date(2027, 1, 22))

@@ -1,4 +1,5 @@
-"""Deal, terms and contract rows inserted directly (the deal services live on another branch)."""
+"""Deal, terms and contract rows inserted directly, at exact past dates and states, for the staff
+dashboard's figures (going through the deal services under clock.frozen is still to do)."""
 
 from __future__ import annotations
 

@@ -8,11 +8,11 @@ from sqlalchemy import func, select
 
 from exchange.audit.models import AuditEvent
 from exchange.extensions import db
-from exchange.listings.models import Side
+from exchange.listings.models import ListingStatus, Side
 from exchange.matching import services
 from exchange.matching.models import MatchRun, Proposal, ProposalStatus
 from exchange.pesantren.models import PesantrenStatus
-from tests.factories import make_listing, make_manager, make_pesantren, make_staff
+from tests.factories import make_deal, make_listing, make_manager, make_pesantren, make_staff
 
 
 def proposals(status=None):
@@ -77,14 +77,16 @@ def test_new_run_supersedes_untouched_proposals_only_and_never_repeats_a_decline
             buyers[0] if declined.buyer_pesantren_id == buyers[0].pesantren_id else seller,
             declined.id,
         )
-        assert services.mark_acted(acted.id, deal_id=77)
+        elsewhere = make_deal()  # a real negotiation (proposals.deal_id is a foreign key)
+        elsewhere.offer.status = ListingStatus.WITHDRAWN  # not in the next clearing
+        assert services.mark_acted(acted.id, deal_id=elsewhere.id)
         db.session.commit()
         second = services.run_clearing()
         assert second.id != first.id
         db.session.expire_all()
         assert db.session.get(Proposal, declined.id).status == ProposalStatus.DECLINED
         assert db.session.get(Proposal, acted.id).status == ProposalStatus.ACTED
-        assert db.session.get(Proposal, acted.id).deal_id == 77
+        assert db.session.get(Proposal, acted.id).deal_id == elsewhere.id
         assert db.session.get(Proposal, untouched.id).status == ProposalStatus.SUPERSEDED
         fresh = proposals(ProposalStatus.PROPOSED)
         assert all(p.run_id == second.id for p in fresh)
