@@ -237,7 +237,22 @@ class _IdsThenRows(Pagination):
 
 
 class _IdsThenCards(_IdsThenRows):
-    """The page's ids as above, then its cards' columns in one joined SELECT."""
+    """The page's ids as above, then its cards' columns in one joined SELECT.
+
+    The count stops at ``MARKET_COUNT_CAP`` rows (or just past this page, deeper): past it the
+    page says "more than" (``capped``), and the database reads a few thousand rows instead of
+    every open listing. ``total`` is then ``capped + 1``, so the pager still offers the next page.
+    """
+
+    capped: int | None = None
+
+    def _query_count(self) -> int:
+        cap = max(current_app.config["MARKET_COUNT_CAP"], self._offset + self.per_page)
+        stmt = self._query_args["ids"].order_by(None).limit(cap + 1).subquery()
+        total = db.session.scalar(select(func.count()).select_from(stmt))
+        if total > cap:
+            self.capped = cap
+        return total
 
     def _query_items(self) -> list[CardRow]:
         stmt = self._query_args["ids"]
