@@ -15,6 +15,7 @@ import numpy as np
 
 from .candidates import Candidates
 from .engine import allocate, deal_prices, welfare
+from .minimums import APP_BUDGET
 from .model import AKAD_CODES, Commodity, Instance, Listing, Pesantren, choose_akad
 
 
@@ -182,8 +183,9 @@ def without_pairs(cand: Candidates, excluded: Iterable[tuple[str, str]]) -> Cand
 
 def proposals(cand: Candidates) -> tuple[list[ProposalRow], float]:
     """The engine's welfare-maximising allocation of `cand` as proposal rows (sorted by offer,
-    then request) and the welfare. The same allocation and prices as `engine.solve`."""
-    flow = allocate(cand)
+    then request) and the welfare. The prices of `engine.solve`; the allocation with the app's
+    smaller MIP budget (`minimums.APP_BUDGET`: a person waits for the staff "run now")."""
+    flow = allocate(cand, budget=APP_BUDGET)
     idx = np.flatnonzero(flow > 0)
     prices = deal_prices(cand, idx).tolist()
     rows = []

@@ -23,17 +23,24 @@ from __future__ import annotations
 
 import numpy as np
 
-from .arrays import unique_inverse
+from .arrays import unique_inverse, unique_sorted
 from .candidates import (
-    PAIR_COLUMNS,
     Candidates,
-    can_meet_minimum,
+    ListingArrays,
     compatible_pairs,
-    take_subset,
+    pesantren_rows,
 )
-from .minimums import TIME_LIMIT, allocate_with_minimums, bounded_flow
+from .columns import relaxed_pairs
+from .minimums import (
+    CLI_BUDGET,
+    DENSE_ARCS,
+    TIME_LIMIT,
+    Budget,
+    allocate_with_minimums,
+    bounded_flow,
+)
 from .model import Deal, Instance, Result, choose_akad
-from .reciprocal import reciprocal_pairs
+from .reciprocal import reciprocal_pairs, reciprocal_rows_from_edges
 
 #: Surplus per unit is scaled to whole hundredths of a rupiah for the integer solver.
 COST_SCALE = 100
@@ -44,6 +51,7 @@ def allocate(
     scale: int = COST_SCALE,
     time_limit: float = TIME_LIMIT,
     stats: dict | None = None,
+    budget: Budget = CLI_BUDGET,
 ) -> np.ndarray:
     """Welfare-maximising whole quantities for every candidate pair (aligned with `cand`), each
     positive one at least the larger `min_quantity` of its two listings.
@@ -79,7 +87,16 @@ def allocate(
         uj, b = unique_inverse(cand.request_idx[arcs])
         if (omin[ui] > 1).any() or (rmin[uj] > 1).any():
             flow[arcs] = allocate_with_minimums(
-                oq_all[ui], rq_all[uj], omin[ui], rmin[uj], a, b, cost[arcs], time_limit, stats
+                oq_all[ui],
+                rq_all[uj],
+                omin[ui],
+                rmin[uj],
+                a,
+                b,
+                cost[arcs],
+                time_limit,
+                stats,
+                budget=budget,
             )
         else:
             flow[arcs] = bounded_flow(oq_all[ui], rq_all[uj], a, b, cost[arcs])
@@ -126,26 +143,88 @@ def welfare(cand: Candidates, flow: np.ndarray) -> float:
 def solve(instance: Instance, cand: Candidates | None = None) -> Result:
     """The welfare-maximising proposals for an instance, and its reciprocal pairs.
 
+    Without `cand`, by column generation (`columns.py`): only each listing's best pairs and the
+    pairs the flow's duals price in are ever kept; the relaxed flow is the optimum over every
+    pair. With `cand` (every compatible pair, as the app builds it), over those pairs.
+
     Deterministic: the same instance gives the same result. `stats` holds the number of candidate
     pairs and the welfare."""
-    moq = any((l.min_quantity or 1) > 1 for l in instance.listings)
-    # Reciprocal pairs follow FORMAT.md's compatibility, which has no minimum quantity: one pass
-    # gives those pairs, the allocation's candidates are the ones that can meet their minimum.
     if cand is None:
-        full = compatible_pairs(instance, moq=False)
-        pairs = reciprocal_pairs(instance, full)
-        if moq:
-            keep = can_meet_minimum(full)
-            columns = {f: getattr(full, f) for f in PAIR_COLUMNS}
-            offers, requests = full.offers, full.requests
-            del full  # the columns are freed one by one
-            cand = take_subset(columns, offers, requests, keep)
-        else:
-            cand = full
-    else:
-        pairs = reciprocal_pairs(instance, compatible_pairs(instance, moq=False) if moq else cand)
+        return solve_by_columns(instance)
+    moq = any((l.min_quantity or 1) > 1 for l in instance.listings)
+    # Reciprocal pairs follow FORMAT.md's compatibility, which has no minimum quantity.
+    pairs = reciprocal_pairs(instance, compatible_pairs(instance, moq=False) if moq else cand)
     stats: dict = {}
     flow = allocate(cand, stats=stats)
+    return Result(
+        deals=deals_from_flow(cand, flow),
+        reciprocal_pairs=pairs,
+        stats={
+            "listings": len(instance.listings),
+            "candidate_pairs": len(cand),
+            "welfare": welfare(cand, flow),
+            **stats,
+        },
+        format_version=instance.format_version,
+    )
+
+
+def solve_by_columns(instance: Instance, time_limit: float = TIME_LIMIT) -> Result:
+    """`solve` by column generation, commodity by commodity (see `columns.py`); with minimums,
+    `minimums.allocate_with_minimums` then works on the kept pairs from the relaxed flow."""
+    rows, lat, lon = pesantren_rows(instance)
+    n_pes = len(instance.pesantren)
+    offers, requests = instance.offers, instance.requests
+    o_by_c: dict[str, list[int]] = {}
+    r_by_c: dict[str, list[int]] = {}
+    for i, l in enumerate(offers):
+        o_by_c.setdefault(l.commodity, []).append(i)
+    for j, l in enumerate(requests):
+        r_by_c.setdefault(l.commodity, []).append(j)
+    parts, edges, flows = [], [], []
+    stats: dict = {"pairs_useful": 0, "pricing_rounds": 0, "priced_in": 0}
+    for c in instance.commodities:
+        oi = np.asarray(o_by_c.get(c.slug, []), dtype=np.int64)
+        rj = np.asarray(r_by_c.get(c.slug, []), dtype=np.int64)
+        if oi.size == 0 or rj.size == 0:
+            continue
+        oa = ListingArrays.build((offers[i] for i in oi), rows, lat, lon)
+        ra = ListingArrays.build((requests[j] for j in rj), rows, lat, lon)
+        cp = relaxed_pairs(
+            oa, ra, float(c.transport_cost_per_unit_km), float(instance.road_factor), n_pes
+        )
+        edges.append(cp.edges)
+        stats["pairs_useful"] += cp.useful
+        stats["pricing_rounds"] = max(stats["pricing_rounds"], cp.rounds)
+        stats["priced_in"] += cp.priced_in
+        flow = cp.flow
+        if flow.size and ((oa.moq[cp.a] > 1).any() or (ra.moq[cp.b] > 1).any()):
+            flow = allocate_with_minimums(
+                oa.quantity,
+                ra.quantity,
+                oa.moq,
+                ra.moq,
+                cp.a,
+                cp.b,
+                -np.rint(cp.surplus * COST_SCALE).astype(np.int64),
+                time_limit,
+                stats,
+                relaxed=cp.flow,
+                dense=cp.useful > DENSE_ARCS,
+            )
+        flows.append(flow)
+        parts.append(
+            (oi[cp.a], rj[cp.b], cp.surplus, cp.distance, cp.transport, oa.pes[cp.a], ra.pes[cp.b])
+        )
+    if parts:
+        cols = [np.concatenate([p[k] for p in parts]) for k in range(7)]
+        flow = np.concatenate(flows)
+        keys = unique_sorted(np.concatenate(edges))
+    else:
+        cols = [np.empty(0, np.int64)] * 2 + [np.empty(0)] * 3 + [np.empty(0, np.int64)] * 2
+        flow, keys = np.zeros(0, np.int64), np.empty(0, np.int64)
+    cand = Candidates(offers, requests, *cols)
+    pairs = reciprocal_pairs(instance, rows=reciprocal_rows_from_edges(keys, n_pes))
     return Result(
         deals=deals_from_flow(cand, flow),
         reciprocal_pairs=pairs,

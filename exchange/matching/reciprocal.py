@@ -38,9 +38,26 @@ def reciprocal_rows(cand: Candidates, n_pesantren: int) -> np.ndarray:
     return np.stack([keys // n, keys % n], axis=1)
 
 
-def reciprocal_pairs(instance: Instance, cand: Candidates) -> tuple[tuple[str, str], ...]:
-    """Reciprocal pairs as sorted (id, id) tuples, the whole list sorted."""
-    rows = reciprocal_rows(cand, len(instance.pesantren))
+def reciprocal_rows_from_edges(keys: np.ndarray, n_pesantren: int) -> np.ndarray:
+    """Reciprocal pairs as pesantren rows (u < v), sorted, from the sorted unique directed edge
+    keys seller_row * n + buyer_row (no pairs needed: column generation keeps only the edges)."""
+    n = np.int64(n_pesantren)
+    u, v = keys // n, keys % n
+    up = keys[u < v]  # already sorted, keyed (low, high)
+    down = np.sort(v[u > v] * n + u[u > v])  # keyed (low, high)
+    both = np.concatenate([up, down])
+    both.sort(kind="stable")
+    hit = both[1:][both[1:] == both[:-1]]
+    return np.stack([hit // n, hit % n], axis=1)
+
+
+def reciprocal_pairs(
+    instance: Instance, cand: Candidates | None = None, rows: np.ndarray | None = None
+) -> tuple[tuple[str, str], ...]:
+    """Reciprocal pairs as sorted (id, id) tuples, the whole list sorted: from the compatible
+    pairs `cand`, or from the reciprocal pesantren `rows` already found."""
+    if rows is None:
+        rows = reciprocal_rows(cand, len(instance.pesantren))
     ids = [p.id for p in instance.pesantren]
     return tuple(sorted(tuple(sorted((ids[u], ids[v]))) for u, v in rows.tolist()))
 
