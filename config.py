@@ -31,6 +31,8 @@ class Config:
     BABEL_DEFAULT_TIMEZONE = "Asia/Jakarta"
     LANGUAGES = ("id", "en")
     PAGE_SIZE = 25
+    # The market page counts its listings up to this many, then says "more than".
+    MARKET_COUNT_CAP = 1000
     # The JSON API: requests per token per window (seconds); RateLimit headers tell the rest.
     API_RATE_LIMIT = 120
     API_RATE_WINDOW = 60

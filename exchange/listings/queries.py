@@ -20,7 +20,7 @@ from exchange.db import like_escape
 from exchange.extensions import db
 from exchange.listings import geo
 from exchange.listings.models import Listing, ListingStatus
-from exchange.pesantren.models import Pesantren, PesantrenStatus, Regency
+from exchange.pesantren.models import Pesantren, PesantrenStatus, Regency, short_regency_name
 
 SORTS = ("relevance", "newest", "price_asc", "price_desc", "distance")
 # How much a keyword found in each place weighs: the commodity's exact name first, then a
@@ -47,6 +47,25 @@ class MarketFilters:
 @dataclass(frozen=True)
 class MarketRow:
     listing: Listing
+    distance_km: float | None
+
+
+@dataclass(frozen=True, slots=True)
+class CardRow:
+    """What a market card shows of a listing: columns, not an ORM object (read only)."""
+
+    id: int
+    side: str
+    grade: int
+    remaining: int
+    price: int
+    window_start: date
+    window_end: date
+    akad: list
+    min_quantity: int | None
+    commodity: Commodity
+    pesantren_name: str
+    regency_short_name: str
     distance_km: float | None
 
 
@@ -187,6 +206,21 @@ def market_page(filters: MarketFilters, viewer, page: int = 1, today: date | Non
     )
 
 
+def market_cards(filters: MarketFilters, viewer, page: int = 1, today: date | None = None):
+    """The same page as ``market_page`` for the HTML market: its rows are ``CardRow`` tuples
+    read as columns (the page only reads them; no ORM objects to build)."""
+    origin = viewer_origin(viewer)
+    stmt = market_statement(filters, origin, today or today_wib())
+    pagination = _IdsThenCards(
+        page=max(1, page),
+        per_page=current_app.config["PAGE_SIZE"],
+        error_out=False,
+        ids=stmt,
+        origin=origin,
+    )
+    return MarketPage(pagination, pagination.items, origin)
+
+
 class _IdsThenRows(Pagination):
     """Page through ids on the listings table alone (the sort and LIMIT need no join), then
     load that page's listings with their pesantren and commodity in one joined SELECT."""
@@ -206,6 +240,70 @@ class _IdsThenRows(Pagination):
     @property
     def _offset(self) -> int:
         return (self.page - 1) * self.per_page
+
+
+class _IdsThenCards(_IdsThenRows):
+    """The page's ids as above, then its cards' columns in one joined SELECT.
+
+    The count stops at ``MARKET_COUNT_CAP`` rows (or just past this page, deeper): past it the
+    page says "more than" (``capped``), and the database reads a few thousand rows instead of
+    every open listing. ``total`` is then ``capped + 1``, so the pager still offers the next page.
+    """
+
+    capped: int | None = None
+
+    def _query_count(self) -> int:
+        cap = max(current_app.config["MARKET_COUNT_CAP"], self._offset + self.per_page)
+        stmt = self._query_args["ids"].order_by(None).limit(cap + 1).subquery()
+        total = db.session.scalar(select(func.count()).select_from(stmt))
+        if total > cap:
+            self.capped = cap
+        return total
+
+    def _query_items(self) -> list[CardRow]:
+        stmt = self._query_args["ids"]
+        ids = list(db.session.scalars(stmt.limit(self.per_page).offset(self._offset)))
+        if not ids:
+            return []
+        l = Listing  # noqa: E741
+        columns = (
+            select(
+                l.id,
+                l.side,
+                l.grade,
+                l.remaining,
+                l.price,
+                l.window_start,
+                l.window_end,
+                l.akad,
+                l.min_quantity,
+                l.commodity_id,
+                l.lat,
+                l.lon,
+                Pesantren.name,
+                Regency.name,
+            )
+            .join(Pesantren, Pesantren.id == l.pesantren_id)
+            .join(Regency, Regency.code == Pesantren.regency_code)
+            .where(l.id.in_(ids))
+        )
+        found = {row[0]: row for row in db.session.execute(columns)}
+        commodities = _commodities({row[9] for row in found.values()})
+        origin = self._query_args["origin"]
+        factor = current_app.config["ROAD_FACTOR"]
+        out = []
+        for i in ids:
+            if i not in found:
+                continue
+            r = found[i]
+            km = None if origin is None else geo.road_km(*origin, r[10], r[11], factor)
+            out.append(CardRow(*r[:9], commodities[r[9]], r[12], short_regency_name(r[13]), km))
+        return out
+
+
+def _commodities(ids: set[int]) -> dict[int, Commodity]:
+    """The commodities by id; the identity map has the active ones already (filter_choices)."""
+    return {i: db.session.get(Commodity, i) for i in ids}
 
 
 def distance_from(origin, listing: Listing) -> float | None:

@@ -7,12 +7,13 @@ import secrets
 from datetime import timedelta
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from exchange.auth.permissions import can_edit_listing, can_trade, manager_required
 from exchange.errors import IllegalTransition, NotFound
-from exchange.listings import caching, queries, services
+from exchange.listings import caching, cards, queries, services
 from exchange.listings.forms import ListingForm, parse_market
 from exchange.listings.models import ListingStatus, Side
 from exchange.matching import queries as matching
@@ -28,12 +29,13 @@ def market():
     filters, problems = parse_market(
         request.args, {c.slug for c in commodities}, {r.code for r in regencies}
     )
-    result = queries.market_page(filters, current_user, request.args.get("page", 1, type=int))
+    result = queries.market_cards(filters, current_user, request.args.get("page", 1, type=int))
     chosen = next((c for c in commodities if c.slug == filters.commodity), None)
     return caching.for_visitors(
         render_template(
             "listings/market.html",
             result=result,
+            cards=cards.cards(result.rows, str(get_locale() or "id")),
             filters=filters,
             commodities=commodities,
             regencies=regencies,

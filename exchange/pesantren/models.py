@@ -30,7 +30,12 @@ class Regency(db.Model):
 
     @property
     def short_name(self) -> str:
-        return self.name.replace("Kabupaten ", "Kab. ")
+        return short_regency_name(self.name)
+
+
+def short_regency_name(name: str) -> str:
+    """``Kab. Sumenep`` for ``Kabupaten Sumenep`` (cities keep their name)."""
+    return name.replace("Kabupaten ", "Kab. ")
 
 
 class Pesantren(db.Model):
