@@ -1,5 +1,5 @@
 """The unmet-demand page's reads: the latest clearing run's unmet requests and idle offers
-(``matching.byproducts``), grouped by the database, with the listing's commodity and the
+(``matching.services``), grouped by the database, with the listing's commodity and the
 pesantren's regency as of now."""
 
 from __future__ import annotations

@@ -1,5 +1,5 @@
 """The unmet-demand page: open requests no open offer reaches, idle supply, and the nearest
-thing to a match, as the latest clearing run found them (``matching.byproducts``: the engine's
+thing to a match, as the latest clearing run found them (``matching.services``: the engine's
 own rule, run once per clearing, not once per view)."""
 
 from __future__ import annotations

@@ -6,7 +6,7 @@ from datetime import timedelta
 from time import perf_counter
 
 from flask_babel import gettext as _
-from sqlalchemy import text, update
+from sqlalchemy import delete, insert, text, update
 
 from exchange.audit.services import record
 from exchange.auth.permissions import is_manager_of, require_staff
@@ -14,10 +14,21 @@ from exchange.clock import today_wib
 from exchange.db import utcnow
 from exchange.errors import IllegalTransition, NotFound
 from exchange.extensions import db
-from exchange.matching import adapter, byproducts, queries
+from exchange.matching import adapter, queries
 from exchange.matching import instance as engine_view
-from exchange.matching.candidates import compatible_pairs
-from exchange.matching.models import MatchRun, Proposal, ProposalStatus, RunStatus
+from exchange.matching.candidates import Candidates, compatible_pairs
+from exchange.matching.instance import Market
+from exchange.matching.models import (
+    MatchRun,
+    Proposal,
+    ProposalStatus,
+    RunIdleOffer,
+    RunPartnerFlow,
+    RunStatus,
+    RunUnmetRequest,
+)
+from exchange.matching.partners import partner_flows
+from exchange.matching.reach import reach
 
 PROPOSAL_COLUMNS = (
     "run_id",
@@ -43,7 +54,7 @@ def run_clearing(actor=None, now=None) -> MatchRun:
     party declined are not proposed again. `actor` None means the command line or the scheduler.
 
     Beside the proposals, the run stores what the engine's rule says about the market it cleared
-    (``byproducts``): reciprocal partners' flows, unmet requests, idle offers.
+    (``_store_byproducts``): reciprocal partners' flows, unmet requests, idle offers.
 
     The returned run carries `timings` (load, solve, store in ms; not stored).
     Raises NotFound when `actor` is given and is not staff.
@@ -80,7 +91,7 @@ def run_clearing(actor=None, now=None) -> MatchRun:
     com_ids = queries.commodity_ids()
     _store_proposals(run.id, rows, now, com_ids)
     # Partners and reach ignore declined pairs: a declined proposal does not end a partnership.
-    byproducts.store(run.id, market, fits, com_ids)
+    _store_byproducts(run.id, market, fits, com_ids)
     duration = round((perf_counter() - t0) * 1000)
     run.duration_ms = duration
     run.finished_at = now + timedelta(milliseconds=duration)
@@ -95,7 +106,7 @@ def run_clearing(actor=None, now=None) -> MatchRun:
         excluded_declined=len(excluded),
     )
     db.session.commit()
-    byproducts.analyze()
+    _analyze_byproducts()
     t3 = perf_counter()
     run.timings = {
         "load_ms": (t1 - t0) * 1000,
@@ -140,7 +151,7 @@ def _store_proposals(run_id: int, rows: list, now, com_ids: dict[str, int]) -> N
         )
         for r in rows
     ]
-    byproducts.copy_rows(Proposal.__table__, PROPOSAL_COLUMNS, values)
+    _copy_rows(Proposal.__table__, PROPOSAL_COLUMNS, values)
 
 
 def decline_proposal(user, proposal_id: int) -> Proposal:
@@ -180,3 +191,93 @@ def mark_acted(proposal_id: int, deal_id: int) -> bool:
         .execution_options(synchronize_session=False)
     )
     return result.rowcount == 1
+
+
+# What a clearing run stores beside its proposals: the reciprocal partners' flows, the unmet
+# requests and the idle offers of the market it cleared (the engine's one compatibility rule,
+# computed once per run instead of once per page view). They write in run_clearing's
+# transaction and never commit.
+
+FLOW_COLUMNS = (
+    "run_id",
+    "seller_pesantren_id",
+    "buyer_pesantren_id",
+    "commodity_id",
+    "quantity",
+    "distance_km",
+)
+GAP_COLUMNS = (
+    "run_id",
+    "request_id",
+    "unmet",
+    "offer_id",
+    "distance_km",
+    "delivered_price",
+    "price_gap",
+    "blocked_by",
+)
+IDLE_COLUMNS = ("run_id", "offer_id", "quantity")
+
+
+def _copy_rows(table, columns: tuple[str, ...], values: list[tuple]) -> None:
+    """Insert rows in the current transaction: COPY on PostgreSQL (an executemany sends tens of
+    thousands of rows one by one, ten times slower), one executemany elsewhere."""
+    if not values:
+        return
+    conn = db.session.connection()
+    if conn.dialect.name == "postgresql":
+        raw = conn.connection.driver_connection
+        cols = ", ".join(columns)
+        with raw.cursor() as cur, cur.copy(f"COPY {table.name} ({cols}) FROM STDIN") as copy:
+            for v in values:
+                copy.write_row(v)
+    else:
+        db.session.execute(insert(table), [dict(zip(columns, v, strict=True)) for v in values])
+
+
+def _store_byproducts(
+    run_id: int, market: Market, fits: Candidates, com_ids: dict[str, int]
+) -> None:
+    """Replace the previous run's by-products with this run's (only the latest is read)."""
+    for model in (RunPartnerFlow, RunUnmetRequest, RunIdleOffer):
+        db.session.execute(delete(model).where(model.run_id != run_id))
+    flows = partner_flows(market.instance, fits)
+    _copy_rows(
+        RunPartnerFlow.__table__,
+        FLOW_COLUMNS,
+        [
+            (run_id, int(f.seller), int(f.buyer), com_ids[f.commodity], f.quantity, f.distance_km)
+            for f in flows
+        ],
+    )
+    found = reach(market.instance, market.requests, market.offers, fits)
+    _copy_rows(
+        RunUnmetRequest.__table__,
+        GAP_COLUMNS,
+        [
+            (
+                run_id,
+                g.request_id,
+                g.unmet,
+                g.offer_id,
+                g.distance_km,
+                g.delivered_price,
+                g.price_gap,
+                g.blocked_by,
+            )
+            for g in found.gaps
+        ],
+    )
+    _copy_rows(
+        RunIdleOffer.__table__, IDLE_COLUMNS, [(run_id, o, q) for o, q in found.idle.items()]
+    )
+
+
+def _analyze_byproducts() -> None:
+    """After the run's commit, on PostgreSQL: fresh planner statistics for the replaced rows.
+    Until autovacuum gets to them the planner takes the new tables for empty, and the partners
+    query of one pesantren took 100 ms instead of a fraction of one."""
+    conn = db.session.connection()
+    if conn.dialect.name == "postgresql":
+        conn.execute(text("ANALYZE run_partner_flows, run_unmet_requests, run_idle_offers"))
+        db.session.commit()

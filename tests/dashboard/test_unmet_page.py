@@ -1,4 +1,4 @@
-"""The staff unmet-demand page reads what the latest clearing run stored (matching.byproducts),
+"""The staff unmet-demand page reads what the latest clearing run stored (matching.services),
 and its figures are those the engine's rule gives on the open listings of then."""
 
 from sqlalchemy import func, select
