@@ -69,8 +69,7 @@ def _app(database_url, tmp_path_factory):
         MAIL_FILE_DIR=str(tmp_path_factory.mktemp("outbox")),
     )
     with app.app_context():
-        db.drop_all()
-        _drop_alembic_version()
+        _drop_everything()
         db.create_all()
     yield app
     with app.app_context():
@@ -78,9 +77,20 @@ def _app(database_url, tmp_path_factory):
         db.engine.dispose()
 
 
-def _drop_alembic_version():
+def _drop_everything():
+    """Start from nothing, whatever an earlier run left behind.
+
+    ``drop_all`` only knows today's models: on a database left at an older schema (a table
+    without a constraint the models now name, CI's database after an earlier revision) it fails.
+    PostgreSQL drops the whole schema instead; SQLite's file is new for every session.
+    """
     with db.engine.begin() as conn:
-        conn.execute(text("DROP TABLE IF EXISTS alembic_version"))
+        if conn.dialect.name == "postgresql":
+            conn.execute(text("DROP SCHEMA public CASCADE"))
+            conn.execute(text("CREATE SCHEMA public"))
+        else:
+            db.metadata.drop_all(conn)
+            conn.execute(text("DROP TABLE IF EXISTS alembic_version"))
 
 
 def reset_database() -> None:
