@@ -1,7 +1,8 @@
 """Pages under load, measured as production runs them.
 
     make bench-web       (BENCH_WEB_URL=postgresql+psycopg://postgres@127.0.0.1:5432/bench_web,
-                          BENCH_WEB_SECONDS=5 per page)
+                          BENCH_WEB_SECONDS=5 per page,
+                          BENCH_WEB_PAGES=pasar,dasbor to measure only pages whose names hold one)
 
 Recreates a PostgreSQL database of its own, migrates it, loads the demo data and a generated
 market of 50,000 listings (5,000 more pesantren), starts gunicorn (2 sync workers, production
@@ -42,6 +43,8 @@ URL = os.environ.get("BENCH_WEB_URL", "postgresql+psycopg://postgres@127.0.0.1:5
 SECONDS = int(os.environ.get("BENCH_WEB_SECONDS", 5))
 CONNECTIONS = 16
 LISTINGS = int(os.environ.get("BENCH_WEB_LISTINGS", 50_000))
+# Comma-separated parts of page names to measure (the bare app and /healthz always run).
+ONLY = [p.strip() for p in os.environ.get("BENCH_WEB_PAGES", "").split(",") if p.strip()]
 PESANTREN = LISTINGS // 10
 PASSWORD = "demo-pesantren-2027"  # the demo accounts' password (README)
 MANAGER, STAFF = "pengelola01@demo.bursa-pesantren.id", "staf@bursa-pesantren.id"
@@ -392,6 +395,8 @@ def main() -> None:
             ("staff /staf/dasbor", f"{base}/staf/dasbor", staff.header, None),
             ("staff unmet demand", f"{base}/staf/dasbor/permintaan", staff.header, None),
         ]
+        if ONLY:
+            pages = pages[:2] + [p for p in pages[2:] if any(o in p[0] for o in ONLY)]
         results = {}
         for name, url, cookie, pids in pages:
             results[name] = measure(
