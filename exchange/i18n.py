@@ -9,7 +9,7 @@ from functools import lru_cache
 from babel import Locale
 from babel.numbers import get_group_symbol
 from flask import Flask, current_app, has_request_context, request
-from flask_babel import format_datetime, format_decimal, get_locale, gettext
+from flask_babel import format_decimal, get_locale, gettext
 from flask_login import current_user
 
 from exchange.akad import AKAD_LABELS
@@ -106,22 +106,29 @@ def akad(code) -> str:
     return gettext(AKAD_LABELS[code]) if code in AKAD_LABELS else str(code)
 
 
+def _wib(value: datetime) -> datetime:
+    if value.tzinfo is None:  # Babel reads a naive datetime as UTC
+        value = value.replace(tzinfo=UTC)
+    return value.astimezone(WIB)
+
+
 def short_date(value: date | datetime | None) -> str:
     """``4 Jan 2027``; datetimes are shown on their WIB calendar day."""
     if value is None:
         return "-"
     if isinstance(value, datetime):
-        if value.tzinfo is None:  # Babel reads a naive datetime as UTC
-            value = value.replace(tzinfo=UTC)
-        value = value.astimezone(WIB)
+        value = _wib(value)
     return f"{value.day} {_conventions(_locale())[1][value.month - 1]} {value.year}"
 
 
 def short_datetime(value: datetime | None) -> str:
-    """``4 Jan 2027 10.00 WIB``."""
+    """``4 Jan 2027 10.00 WIB``: Babel's ``d MMM yyyy HH.mm`` in WIB, without Babel's pattern
+    machinery on every call (the deal lists show one per row)."""
     if value is None:
         return "-"
-    return format_datetime(value, "d MMM yyyy HH.mm") + " WIB"
+    value = _wib(value)
+    month = _conventions(_locale())[1][value.month - 1]
+    return f"{value.day} {month} {value.year} {value.hour:02d}.{value.minute:02d} WIB"
 
 
 def register_formatting(app: Flask) -> None:

@@ -25,13 +25,14 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from exchange.db import UTCDateTime, enum_type, intpk, rupiah, timestamp
+from exchange.deals.rows import DealParties, TermsTotal
 from exchange.deals.states import Side, State
 from exchange.extensions import db
 
 STATE_VALUES = ", ".join(f"'{s.value}'" for s in State)
 
 
-class Deal(db.Model):
+class Deal(DealParties, db.Model):
     __tablename__ = "deals"
     __table_args__ = (
         CheckConstraint(f"state IN ({STATE_VALUES})", name="state_known"),
@@ -106,24 +107,10 @@ class Deal(db.Model):
     def refunded(self) -> int:
         return sum(r.amount for r in self.refunds)
 
-    @property
-    def due_date(self) -> date:
-        """When the goods are due: the terms' handover date, or the later one the buyer chose
-        to wait for."""
-        return self.delivery_due or self.current_terms.handover_date
-
-    def side_of(self, pesantren_id: int | None) -> str | None:
-        if pesantren_id == self.seller_pesantren_id:
-            return "seller"
-        if pesantren_id == self.buyer_pesantren_id:
-            return "buyer"
-        return None
-
-    def pesantren_of(self, side: str):
-        return self.seller if side == "seller" else self.buyer
+    # side_of, pesantren_of, due_date: DealParties (deals/rows.py), shared with the list rows
 
 
-class TermsVersion(db.Model):
+class TermsVersion(TermsTotal, db.Model):
     """One proposal of the terms; immutable once written."""
 
     __tablename__ = "deal_terms"
@@ -159,10 +146,6 @@ class TermsVersion(db.Model):
 
     deal = relationship(Deal, back_populates="versions")
     author = relationship("User")
-
-    @property
-    def total(self) -> int:
-        return self.quantity * self.unit_price
 
 
 class DealEvent(db.Model):

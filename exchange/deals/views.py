@@ -64,9 +64,9 @@ SIMPLE_MOVES = {
 @login_required
 def index():
     if current_user.is_staff:  # staff read every deal; they are no party to any
-        deals, waiting = queries.recent_deals(), set()
+        deals, waiting = queries.recent_deal_rows(), set()
     else:
-        deals = queries.my_deals(current_user)
+        deals = queries.my_deal_rows(current_user)
         waiting = {d.id for d in deals if facts.waits_for(d, current_user.pesantren_id)}
     return render_template(
         "deals/index.html",

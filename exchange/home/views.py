@@ -29,7 +29,7 @@ def home():
         "home/dashboard.html",
         pesantren=pesantren,
         waiting=[(d, awaited_label(facts.awaited(d, pesantren_id))) for d in waiting],
-        unread=deals.unread_count(current_user),
+        unread=deals.unread_on_page(current_user),
         proposals=proposals,
         partners=partners[:PARTNERS_SHOWN],
         more_partners=len(partners) > PARTNERS_SHOWN,

@@ -8,7 +8,7 @@ from flask import Flask, url_for
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
-from exchange.deals.queries import unread_count
+from exchange.deals.queries import unread_on_page
 
 
 @dataclass(frozen=True)
@@ -75,7 +75,7 @@ def nav_items() -> list[dict]:
 
 
 def _unread() -> int:
-    return unread_count(current_user)
+    return unread_on_page(current_user)
 
 
 def register_nav(app: Flask) -> None:
