@@ -22,7 +22,8 @@ def home():
     if pesantren is not None:
         proposals = matching.my_proposals(pesantren.id)
         run = matching.latest_run()
-        partners = matching.reciprocal_partners(pesantren.id, run)
+        # No run yet: no partners (reciprocal_partners would look for the run again).
+        partners = matching.reciprocal_partners(pesantren.id, run) if run else []
     waiting = deals.waiting_for(current_user)
     pesantren_id = current_user.pesantren_id
     return render_template(

@@ -1,5 +1,5 @@
 """The deal list and the manager dashboard read a constant number of queries, however many deals
-the pesantren has (the deal facts load with ``facts.load()``, not one query per deal)."""
+the pesantren has: the deals come as rows of one query (deals/rows.py), with what the facts read."""
 
 from __future__ import annotations
 
@@ -60,3 +60,7 @@ def test_the_deal_list_and_dashboard_do_not_query_per_deal(app, client, auth):
     auth.logout()
     many = _counts(app, client, auth, 50)
     assert many == few, (few, many)
+    # The list: the user, the deals as rows (one query), the navigation's unread count. The
+    # dashboard: the user, the pesantren, the proposals, the latest run (no run: no partners),
+    # the waiting deals as rows, the unread count (once for the page and the navigation).
+    assert few == {"/kesepakatan/": 3, "/dasbor": 6}, few
