@@ -12,7 +12,7 @@ BENCH_DIGESTS_URL ?= postgresql+psycopg://postgres@127.0.0.1:5432/bench_digests
 .DEFAULT_GOAL := help
 .PHONY: help install translations db-upgrade seed run serve scheduler test test-fast test-sqlite test-pg \
         lint audit format extract-messages bench bench-market bench-matching bench-matching-scale \
-        bench-suggestions bench-api bench-clearing bench-digests bench-dashboard bench-web bench-netting clean
+        bench-suggestions bench-api bench-clearing bench-digests bench-dashboard bench-web bench-pages bench-netting clean
 
 help: ## List the targets
 	@grep -E '^[a-zA-Z_-]+:.*?## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*?## "}; {printf "  %-18s %s\n", $$1, $$2}'
@@ -113,6 +113,9 @@ bench-digests: install ## Time a daily digest run for 10,000 managers (own Postg
 bench-web: install ## Pages under load: gunicorn + PostgreSQL (BENCH_WEB_URL), demo + 50,000 listings, wrk
 	@command -v wrk >/dev/null || apt-get install -y -q wrk
 	$(BIN)/python benchmarks/bench_web.py
+
+bench-pages: install ## A manager's pages in-process: CPU and queries per request (BENCH_PAGES_URL: bench-web's DB)
+	$(BIN)/python benchmarks/bench_pages.py
 
 bench-market: install ## Time the market page with 50,000 listings in PostgreSQL (BENCH_MARKET_URL)
 	$(BIN)/python benchmarks/bench_market.py

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import Flask
+from sqlalchemy.orm import joinedload
 
 from exchange.auth.models import User
 from exchange.extensions import db, login_manager
@@ -21,7 +22,9 @@ def init_login(app: Flask) -> None:
         user_id, _, version = session_id.partition(":")
         if not user_id.isdigit() or not version.isdigit():
             return None
-        user = db.session.get(User, int(user_id))
+        # The pesantren with the user, in the same query: most manager pages read it
+        # (trading rights, the dashboard), and a lazy load would be a query of its own.
+        user = db.session.get(User, int(user_id), options=(joinedload(User.pesantren),))
         if user is None or user.session_version != int(version) or not user.is_active:
             return None
         return user

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from flask import Flask, url_for
+from flask import Flask, current_app, request, url_for
+from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
@@ -60,18 +61,31 @@ def _roles() -> set[str]:
 def nav_items() -> list[dict]:
     """The items the current user may use: url, label, whether it sits under "Lainnya", and
     for notifications the unread count (shown as a badge)."""
-    roles = _roles()
-    signed_in = current_user.is_authenticated
-    return [
-        {
-            "url": url_for(item.endpoint),
-            "label": item.label,
-            "more": item.more and signed_in,
-            "count": _unread() if item.endpoint == "deals.notifications" else 0,
-        }
-        for item in NAV
-        if roles.intersection(item.roles)
-    ]
+    items = _items(frozenset(_roles()), current_user.is_authenticated)
+    if not any(item["counted"] for item in items):
+        return items
+    return [{**item, "count": _unread()} if item["counted"] else item for item in items]
+
+
+def _items(roles: frozenset[str], signed_in: bool) -> list[dict]:
+    """The items of a set of roles, in the reader's language, under this app's URL root: the
+    same for everyone with those roles, so built once per process and kept in the app's
+    extensions (no one's data is in them; the unread count is added per request)."""
+    key = (roles, signed_in, str(get_locale()), request.script_root)
+    built = current_app.extensions.setdefault("nav_items", {})
+    if key not in built:
+        built[key] = [
+            {
+                "url": url_for(item.endpoint),
+                "label": str(item.label),
+                "more": item.more and signed_in,
+                "count": 0,
+                "counted": item.endpoint == "deals.notifications",
+            }
+            for item in NAV
+            if roles.intersection(item.roles)
+        ]
+    return built[key]
 
 
 def _unread() -> int:

@@ -131,3 +131,24 @@ def test_a_pending_manager_opening_a_negotiation_is_told_why(app, client, auth):
     auth.login(email)
     page = client.get(f"/kesepakatan/baru?listing={listing_id}")
     assert "Pesantren Anda menunggu verifikasi" in page.text  # told before filling the form
+
+
+def test_the_navigation_badge_is_each_managers_own_count_in_their_language(app, client, auth):
+    """The navigation's items are built once per set of roles and language; the unread count
+    is each reader's own."""
+    with app.app_context():
+        seller, buyer = make_manager(), make_manager(regency_code="3578")
+        make_deal(seller, buyer)  # the seller gets a notification of the new negotiation
+        seller_email, buyer_email = seller.email, buyer.email
+        unread = unread_count(seller)
+    assert unread >= 1
+    auth.login(seller_email)
+    page = client.get("/kesepakatan/").get_data(as_text=True)
+    assert f'<span class="count" aria-label="{unread} belum dibaca">{unread}</span>' in page
+    auth.logout()
+    auth.login(buyer_email)
+    page = client.get("/kesepakatan/").get_data(as_text=True)
+    assert '<span class="count"' not in page and ">Notifikasi</a>" in page
+    client.post("/bahasa/en", headers={"Referer": "http://localhost/kesepakatan/"})
+    page = client.get("/kesepakatan/").get_data(as_text=True)
+    assert ">Notifications</a>" in page and ">Notifikasi</a>" not in page
