@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from datetime import UTC, date, datetime
-from decimal import Decimal
+from decimal import ROUND_HALF_EVEN, Decimal
 from functools import lru_cache
 
 from babel import Locale
-from babel.numbers import get_group_symbol
+from babel.numbers import get_decimal_symbol, get_group_symbol
 from flask import Flask, current_app, has_request_context, request
 from flask_babel import format_decimal, get_locale, gettext
 from flask_login import current_user
@@ -35,10 +35,15 @@ def select_locale() -> str:
 
 
 @lru_cache(maxsize=16)
-def _conventions(locale: str) -> tuple[str, tuple[str, ...]]:
-    """The locale's grouping symbol and abbreviated month names (1-12), from Babel once."""
+def _conventions(locale: str) -> tuple[str, tuple[str, ...], str]:
+    """The locale's grouping symbol, abbreviated month names (1-12) and decimal symbol, from
+    Babel once."""
     months = Locale.parse(locale).months["format"]["abbreviated"]
-    return get_group_symbol(locale), tuple(months[m] for m in range(1, 13))
+    return (
+        get_group_symbol(locale),
+        tuple(months[m] for m in range(1, 13)),
+        get_decimal_symbol(locale),
+    )
 
 
 def _locale() -> str:
@@ -62,15 +67,28 @@ def number(value) -> str:
     if value is None:
         return "-"
     if isinstance(value, float | Decimal) and value != int(value):
-        return format_decimal(value, format="#,##0.#")
+        return _places(value, 1)
     return _grouped(int(value))
+
+
+def _places(value, places: int) -> str:
+    """``format_decimal(value, format="#,##0.##")`` with ``places`` optional decimals, without
+    Babel's pattern machinery (the partner and proposal cards write one per row): Babel's
+    rounding (half even, on the value's decimal text) and its signed zero."""
+    exact = value if isinstance(value, Decimal) else Decimal(str(value))
+    rounded = exact.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_EVEN)
+    whole, _, fraction = f"{abs(rounded):f}".partition(".")
+    group, _months, point = _conventions(_locale())
+    text = f"{int(whole):,}".replace(",", group)
+    fraction = fraction.rstrip("0")
+    return ("-" if rounded.is_signed() else "") + text + (point + fraction if fraction else "")
 
 
 def decimal(value, places: int = 1) -> str:
     """``34,3`` in Indonesian, ``34.3`` in English: up to ``places`` decimals, grouped."""
     if value is None:
         return "-"
-    return format_decimal(value, format="#,##0." + "#" * places if places else "#,##0")
+    return _places(value, places)
 
 
 def km(value, places: int = 1) -> str:
