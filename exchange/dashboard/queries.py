@@ -238,28 +238,22 @@ def _reciprocal_pairs(f: Filters) -> int:
 
 def _match(f: Filters) -> tuple[int, int]:
     """Requested quantity posted in the period, and how much of it found a contract (capped at
-    each request's quantity): the contracts of the period's requests summed per request
-    (contract_facts.request_id is indexed), then joined to them."""
-    posted = (
+    each request's quantity): per request of the period, its contracts' quantity summed by a
+    lookup on contract_facts.request_id (indexed), not a scan of every contract."""
+    got = func.coalesce(
+        select(func.sum(F.quantity))
+        .where(F.request_id == Listing.id, F.state.in_(CONTRACTED))
+        .correlate(Listing)
+        .scalar_subquery(),
+        0,
+    )
+    capped = case((got > Listing.quantity, Listing.quantity), else_=got)
+    q = _listings(
+        f, func.coalesce(func.sum(Listing.quantity), 0), func.coalesce(func.sum(capped), 0)
+    ).where(
         Listing.side == Side.REQUEST.value,
         Listing.created_at >= f.since,
         Listing.created_at < f.until,
-    )
-    per_request = (
-        select(F.request_id.label("rid"), func.sum(F.quantity).label("contracted"))
-        .join(Listing, Listing.id == F.request_id)
-        .where(F.state.in_(CONTRACTED), *posted)
-        .group_by(F.request_id)
-        .subquery()
-    )
-    got = func.coalesce(per_request.c.contracted, 0)
-    capped = case((got > Listing.quantity, Listing.quantity), else_=got)
-    q = (
-        _listings(
-            f, func.coalesce(func.sum(Listing.quantity), 0), func.coalesce(func.sum(capped), 0)
-        )
-        .outerjoin(per_request, per_request.c.rid == Listing.id)
-        .where(*posted)
     )
     requested, matched = db.session.execute(q).one()
     return int(requested), int(matched)
@@ -367,24 +361,24 @@ def _edges(f: Filters) -> list[Edge]:
 
 
 def by_commodity(f: Filters) -> list[tuple[str, str, str, int, int, int]]:
-    """Per commodity: slug, name, unit, contracts, volume, value; largest value first."""
-    value = func.sum(D.value)
+    """Per commodity: slug, name, unit, contracts, volume, value; largest value first. The
+    sums are kept per facts version; the catalogue is read on every view."""
+    sums = memo.kept("by_commodity", f, lambda: _commodity_sums(f))
+    catalogue = {c.id: c for c in commodities()}
+    rows = [
+        (catalogue[cid].slug, catalogue[cid].name_id, catalogue[cid].unit, n, q_, v)
+        for cid, n, q_, v in sums
+    ]
+    return sorted(rows, key=lambda r: (-r[5], r[0]))
+
+
+def _commodity_sums(f: Filters) -> tuple[tuple[int, int, int, int], ...]:
     q = (
-        _days(
-            f,
-            Commodity.slug,
-            Commodity.name_id,
-            Commodity.unit,
-            func.sum(D.contracts),
-            func.sum(D.quantity),
-            value,
-        )
-        .join(Commodity, Commodity.id == D.commodity_id)
+        _days(f, D.commodity_id, func.sum(D.contracts), func.sum(D.quantity), func.sum(D.value))
         .where(D.state.in_(CONTRACTED))
-        .group_by(Commodity.slug, Commodity.name_id, Commodity.unit)
-        .order_by(value.desc(), Commodity.slug)
+        .group_by(D.commodity_id)
     )
-    return [(s, n, u, int(c), int(q_), int(v)) for s, n, u, c, q_, v in db.session.execute(q)]
+    return tuple((cid, int(n), int(q_), int(v)) for cid, n, q_, v in db.session.execute(q))
 
 
 def regencies() -> list[Regency]:
