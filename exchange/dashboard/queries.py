@@ -116,6 +116,12 @@ def _open_listings(f: Filters, today: date, *columns):
     )
 
 
+def _rows(q):
+    """Run a query of columns on the session's connection: plain rows, without the ORM's
+    per-row loading (a third of the time for 5,000 ids)."""
+    return db.session.connection().execute(q)
+
+
 def _sum_if(condition, value):
     return func.coalesce(func.sum(case((condition, value), else_=0)), 0)
 
@@ -205,7 +211,7 @@ def contract_parties(f: Filters) -> frozenset[int]:
         buyers = buyers.where(F.buyer_regency == f.regency_code)
     ids = union_all(sellers, buyers).subquery()
     # GROUP BY, not UNION's DISTINCT: PostgreSQL hashes it.
-    return frozenset(db.session.scalars(select(ids.c.pid).group_by(ids.c.pid)))
+    return frozenset(_rows(select(ids.c.pid).group_by(ids.c.pid)).scalars())
 
 
 def _posters(f: Filters) -> frozenset[int]:
@@ -213,7 +219,7 @@ def _posters(f: Filters) -> frozenset[int]:
     q = _listings(f, Listing.pesantren_id).where(
         Listing.created_at >= f.since, Listing.created_at < f.until
     )
-    return frozenset(db.session.scalars(q.group_by(Listing.pesantren_id)))
+    return frozenset(_rows(q.group_by(Listing.pesantren_id)).scalars())
 
 
 def reciprocal_pairs(f: Filters) -> int:
@@ -356,7 +362,7 @@ def _edges(f: Filters) -> list[Edge]:
     )
     return [
         Edge(a, b, ra, rb, int(v), int(q_), int(n))
-        for a, b, ra, rb, v, q_, n in db.session.execute(q)
+        for a, b, ra, rb, v, q_, n in _rows(q)
     ]
 
 
