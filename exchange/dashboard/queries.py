@@ -147,15 +147,27 @@ def figures(f: Filters, today: date) -> Figures:
     ).one()
     requested, matched = _match(f)
     parties = memo.kept("parties", f, lambda: contract_parties(f), version)
+    # Listings are never deleted and a listing's time and owner never change: the period's
+    # posters change only with a new listing (a higher count) or an owner's regency (a new
+    # facts version). A listing's commodity can change: with that filter they are read again.
+    listings = s.execute(select(func.max(Listing.id), func.count()).select_from(Listing)).one()
+    if f.commodity_id:
+        posters = _posters(f)
+    else:
+        posters = memo.kept("posters", (f, tuple(listings)), lambda: _posters(f), version)
+    # A proposal is marked acted in the transaction that opens its deal (a deal event: a new
+    # facts version); new proposals raise the count.
+    made = s.execute(select(func.max(Proposal.id), func.count()).select_from(Proposal)).one()
+    proposals = memo.kept("proposals", (f, tuple(made)), lambda: _proposals(f), version)
     return Figures(
-        active_pesantren=len(parties | _posters(f)),
+        active_pesantren=len(parties | posters),
         open_offers=int(o[0]),
         open_offer_quantity=int(o[1]),
         open_offer_value=int(o[2]),
         open_requests=int(o[3]),
         open_request_quantity=int(o[4]),
         open_request_value=int(o[5]),
-        **_proposals(f),
+        **proposals,
         signed=c[0],
         signed_volume=c[1],
         signed_value=c[2],
@@ -244,22 +256,28 @@ def _reciprocal_pairs(f: Filters) -> int:
 
 def _match(f: Filters) -> tuple[int, int]:
     """Requested quantity posted in the period, and how much of it found a contract (capped at
-    each request's quantity): per request of the period, its contracts' quantity summed by a
-    lookup on contract_facts.request_id (indexed), not a scan of every contract."""
-    got = func.coalesce(
-        select(func.sum(F.quantity))
-        .where(F.request_id == Listing.id, F.state.in_(CONTRACTED))
-        .correlate(Listing)
-        .scalar_subquery(),
-        0,
-    )
-    capped = case((got > Listing.quantity, Listing.quantity), else_=got)
-    q = _listings(
-        f, func.coalesce(func.sum(Listing.quantity), 0), func.coalesce(func.sum(capped), 0)
-    ).where(
+    each request's quantity): the contracts of the period's requests summed per request
+    (contract_facts.request_id is indexed), then joined to them."""
+    posted = (
         Listing.side == Side.REQUEST.value,
         Listing.created_at >= f.since,
         Listing.created_at < f.until,
+    )
+    per_request = (
+        select(F.request_id.label("rid"), func.sum(F.quantity).label("contracted"))
+        .join(Listing, Listing.id == F.request_id)
+        .where(F.state.in_(CONTRACTED), *posted)
+        .group_by(F.request_id)
+        .subquery()
+    )
+    got = func.coalesce(per_request.c.contracted, 0)
+    capped = case((got > Listing.quantity, Listing.quantity), else_=got)
+    q = (
+        _listings(
+            f, func.coalesce(func.sum(Listing.quantity), 0), func.coalesce(func.sum(capped), 0)
+        )
+        .outerjoin(per_request, per_request.c.rid == Listing.id)
+        .where(*posted)
     )
     requested, matched = db.session.execute(q).one()
     return int(requested), int(matched)
@@ -360,10 +378,7 @@ def _edges(f: Filters) -> list[Edge]:
         .group_by(F.seller_pesantren_id, F.buyer_pesantren_id, F.seller_regency, F.buyer_regency)
         .order_by(F.seller_pesantren_id, F.buyer_pesantren_id)
     )
-    return [
-        Edge(a, b, ra, rb, int(v), int(q_), int(n))
-        for a, b, ra, rb, v, q_, n in _rows(q)
-    ]
+    return [Edge(a, b, ra, rb, int(v), int(q_), int(n)) for a, b, ra, rb, v, q_, n in _rows(q)]
 
 
 def by_commodity(f: Filters) -> list[tuple[str, str, str, int, int, int]]:

@@ -66,9 +66,7 @@ def test_stored_figures_equal_the_rule_on_the_open_listings(app):
             assert set(runs) <= {again.id}
 
 
-def test_the_page_starts_short_and_shows_more_on_request_while_the_csv_is_whole(
-    app, client, auth
-):
+def test_the_page_starts_short_and_shows_more_on_request_while_the_csv_is_whole(app, client, auth):
     with app.app_context():
         buyer = make_manager("3528").pesantren
         ids = [
@@ -82,7 +80,7 @@ def test_the_page_starts_short_and_shows_more_on_request_while_the_csv_is_whole(
     def shown(html):
         section = html[html.index('id="connections"') :]
         section = section[: section.index("</section>")]
-        return [i for i in ids if f"/staf/listing/{i}\"" in section], section
+        return [i for i in ids if f'/staf/listing/{i}"' in section], section
 
     first, section = shown(client.get("/staf/dasbor/permintaan").get_data(as_text=True))
     assert len(first) == 20  # the 20 most unmet: quantity 105..124
