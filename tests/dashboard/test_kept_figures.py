@@ -61,9 +61,9 @@ def _direct(f: Filters) -> tuple[int, int, list[tuple]]:
     for pid, cid, created in db.session.execute(
         select(Listing.pesantren_id, Listing.commodity_id, Listing.created_at)
     ):
-        if f.since <= created < f.until and f.commodity_id in (None, cid):
-            if f.regency_code in (None, regency[pid]):
-                active.add(pid)
+        in_period = f.since <= created < f.until
+        if in_period and f.commodity_id in (None, cid) and f.regency_code in (None, regency[pid]):
+            active.add(pid)
     pairs = sum(1 for a, b in directed if a < b and (b, a) in directed)
     listed = [
         (a, b, regency[a], regency[b], *edges[(a, b)]) for a, b in sorted(edges)
