@@ -4,7 +4,9 @@ A contract's facts change when it is signed (its contract row appears), when its
 (every move writes a DealEvent: ``deals.moves.apply_move``) and when a party's regency
 changes. A session hook notes those deals as the session flushes and rewrites their rows just
 before the commit, set-based (one DELETE, one INSERT ... SELECT); ``rebuild()`` rewrites all
-of them (``flask dashboard rebuild-facts``, and the nightly scheduler job as a safety net).
+of them (``flask exchange rebuild-facts``, and the nightly scheduler job as a safety net).
+Each rewrite also writes a new facts version (``FactsVersion``), under which ``memo.py`` keeps
+what the staff pages computed.
 """
 
 from __future__ import annotations

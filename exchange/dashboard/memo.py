@@ -27,9 +27,11 @@ from exchange.dashboard.models import FactsVersion
 from exchange.extensions import db
 
 T = TypeVar("T")
-LIMIT = 128  # results kept per process (each a few KB to a few hundred KB)
+#: Results kept per process and kind: the latest 16 filter choices; the edges (about 3 MB for
+#: 19,000 trading pairs) 8.
+LIMIT, LIMITS = 16, {"edges": 8}
 
-_kept: OrderedDict[Hashable, object] = OrderedDict()
+_kept: dict[str, OrderedDict[Hashable, object]] = {}
 _lock = threading.Lock()
 
 
@@ -53,16 +55,17 @@ def kept(what: str, key: Hashable, compute: Callable[[], T], version: int | None
     version = facts_version() if version is None else version
     if version is None:
         return compute()
-    full = (what, key, version)
+    full = (key, version)
     with _lock:
-        if full in _kept:
-            _kept.move_to_end(full)
-            return _kept[full]  # type: ignore[return-value]
+        kind = _kept.setdefault(what, OrderedDict())
+        if full in kind:
+            kind.move_to_end(full)
+            return kind[full]  # type: ignore[return-value]
     value = compute()
     with _lock:
-        _kept[full] = value
-        while len(_kept) > LIMIT:
-            _kept.popitem(last=False)
+        kind[full] = value
+        while len(kind) > LIMITS.get(what, LIMIT):
+            kind.popitem(last=False)
     return value
 
 
