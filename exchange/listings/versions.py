@@ -16,10 +16,23 @@ Last-Modified/If-Modified-Since pair never calls two versions the same.
 from __future__ import annotations
 
 import math
+import os
 import secrets
 from dataclasses import dataclass
 
-from sqlalchemy import BigInteger, Integer, case, event, insert, select, update
+from flask import current_app
+from sqlalchemy import (
+    BigInteger,
+    Engine,
+    Integer,
+    case,
+    create_engine,
+    event,
+    insert,
+    select,
+    update,
+)
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from exchange.clock import utcnow
@@ -28,6 +41,7 @@ from exchange.extensions import db
 #: The tables whose rows visitors' pages show: a write to any of them moves the version.
 MARKET_TABLES = frozenset({"listings", "pesantren", "regencies", "commodities"})
 _KEY = "market_changed"
+_READER = "market_version_reader"
 ROW_ID = 1
 
 
@@ -45,13 +59,52 @@ class Version:
     last_modified: int  # seconds since the epoch, UTC
 
 
+_READ = select(MarketVersion.version, MarketVersion.last_modified).where(MarketVersion.id == ROW_ID)
+
+
 def current() -> Version | None:
     """The market version now (one primary-key SELECT); None when the row is missing (a
     database emptied by hand): then nothing is served from a cache until the next write."""
-    row = db.session.execute(
-        select(MarketVersion.version, MarketVersion.last_modified).where(MarketVersion.id == ROW_ID)
-    ).first()
+    reader = _reader()
+    if reader is None:
+        row = db.session.execute(_READ).first()
+    else:
+        try:
+            row = _read(reader)
+        except DBAPIError as exc:  # the server restarted: the pool dropped the connection
+            if not exc.connection_invalidated:
+                raise
+            row = _read(reader)
     return Version(row[0], row[1]) if row is not None else None
+
+
+def _read(engine: Engine):
+    with engine.connect() as conn:
+        return conn.execute(_READ).first()
+
+
+def _reader() -> Engine | None:
+    """On PostgreSQL, this process's small autocommit engine for the version: one round trip
+    per read (the app's pool would add a ping, a BEGIN and a ROLLBACK), and a page served from
+    the store then touches no other connection. SQLite reads in the request's session."""
+    app = current_app
+    found = app.extensions.get(_READER)
+    if found is not None and found[0] == os.getpid():  # made in this (forked) process
+        return found[1]
+    url = db.engine.url
+    if url.get_backend_name() != "postgresql":
+        return None
+    options = app.config["SQLALCHEMY_ENGINE_OPTIONS"]
+    engine = create_engine(
+        url,
+        isolation_level="AUTOCOMMIT",
+        pool_size=1,
+        max_overflow=4,
+        connect_args=options.get("connect_args", {}),
+        hide_parameters=True,
+    )
+    app.extensions[_READER] = (os.getpid(), engine)
+    return engine
 
 
 def _first_values() -> dict:
