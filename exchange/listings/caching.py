@@ -68,9 +68,8 @@ def visitor_page(view):
         )
         page = pages.get(key)
         if page is None:
-            session_before = session.modified
             response = make_response(view(*args, **kwargs))
-            if response.status_code != 200 or (session.modified and not session_before):
+            if response.status_code != 200 or session.modified:
                 return _conditional(response, version)
             page = Page.of(response.get_data(), response.mimetype)
             pages.put(key, page)
