@@ -6,7 +6,7 @@ from sqlalchemy import func, select
 from exchange.clock import today_wib
 from exchange.extensions import db
 from exchange.listings.models import Side
-from exchange.matching import instance as matching
+from exchange.matching import queries as matching
 from exchange.matching.models import RunIdleOffer, RunPartnerFlow, RunUnmetRequest
 from exchange.matching.reach import reach
 from exchange.matching.services import run_clearing
