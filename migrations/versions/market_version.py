@@ -4,7 +4,7 @@ Visitors' pages are kept rendered per worker process under this version
 (exchange/listings/caching.py, versions.py); the row starts at version 0.
 
 Revision ID: market_version_1
-Revises: typed_states_1
+Revises: facts_version_1
 """
 
 import math
@@ -14,7 +14,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "market_version_1"
-down_revision = "typed_states_1"
+down_revision = "facts_version_1"
 branch_labels = None
 depends_on = None
 
