@@ -79,8 +79,8 @@ test: install ## Install and run the whole suite on SQLite, then on PostgreSQL w
 # The tests of the pure cores (no app, no database): seconds, for the edit-test loop.
 PURE_TESTS := tests/deals/test_states.py tests/deals/test_akad.py tests/deals/test_dues.py \
   tests/deals/test_terbilang.py tests/deals/test_bundle.py tests/pesantren/test_states.py \
-  tests/listings/test_rules.py tests/listings/test_geo.py tests/digests/test_builder.py \
-  tests/dashboard/test_flows.py tests/dashboard/test_reach.py tests/dashboard/test_svg.py \
+  tests/listings/test_rules.py tests/listings/test_geo.py tests/listings/test_pagestore.py tests/digests/test_builder.py \
+  tests/dashboard/test_flows.py tests/matching/test_reach.py tests/dashboard/test_svg.py \
   tests/dashboard/test_svg_labels.py tests/netting/test_core.py tests/netting/test_eligibility.py \
   tests/matching/test_matching_adapter.py tests/matching/test_matching_candidates.py \
   tests/matching/test_matching_engine.py tests/matching/test_matching_format2.py \

@@ -33,6 +33,11 @@ class Config:
     PAGE_SIZE = 25
     # The market page counts its listings up to this many, then says "more than".
     MARKET_COUNT_CAP = 1000
+    # Visitors' pages (/, /pasar, /pasar/<id>) kept rendered per worker process until the
+    # market changes (exchange/listings/caching.py): on/off, most pages, most bytes of bodies.
+    PAGE_CACHE_ENABLED = True
+    PAGE_CACHE_ENTRIES = 500
+    PAGE_CACHE_BYTES = 16 * 1024 * 1024
     # The JSON API: requests per token per window (seconds); RateLimit headers tell the rest.
     API_RATE_LIMIT = 120
     API_RATE_WINDOW = 60
@@ -125,6 +130,9 @@ class TestingConfig(Config):
     RESET_CLIENT_MAX_PER_HOUR = 100_000
     REGISTER_CLIENT_MAX_PER_HOUR = 100_000
     API_RATE_LIMIT = 100_000  # the rate-limit tests set a small one themselves
+    # Off: most tests look at pages right after writing through paths of their own; the
+    # cache's tests (tests/listings/test_page_cache.py) switch it on.
+    PAGE_CACHE_ENABLED = False
 
 
 class ProductionConfig(Config):

@@ -2,9 +2,12 @@
 
 Builds a PostgreSQL database of its own (BENCH_DATABASE_URL, default ``bench_dashboard`` on the
 local server), bulk-inserts pesantren, deals, accepted terms, contracts and open listings, then
-renders every dashboard page through the Flask test client and prints the median and p95.
+renders every dashboard page through the Flask test client and prints the median and p95, then
+the median of renders that compute everything again (as after a new contract: memo.py's results
+dropped before each).
 
     make bench-dashboard     # or: PYTHONPATH=. .venv/bin/python benchmarks/bench_dashboard.py
+    BENCH_DATABASE_URL=postgresql+psycopg://postgres@127.0.0.1:5432/bench_mine make bench-dashboard
 """
 
 from __future__ import annotations
@@ -160,6 +163,7 @@ def build(db, rng: random.Random, today: date) -> None:
 def main() -> None:
     from exchange import create_app
     from exchange.auth.models import Role, User
+    from exchange.dashboard import memo
     from exchange.dashboard.facts import rebuild
     from exchange.extensions import db
     from exchange.matching.services import run_clearing
@@ -206,6 +210,18 @@ def main() -> None:
         first, rest = times[0], sorted(times[1:])
         p95 = rest[min(len(rest) - 1, round(0.95 * (len(rest) - 1)))]
         print(f"{label:34} {first:8.3f} {statistics.median(rest):8.3f} {p95:8.3f}")
+    # Every new contract or move writes a new facts version: the next view computes again.
+    print(f"after a change (what memo.py keeps dropped before each render; median of {RUNS}):")
+    for label, path, extra in PAGES:
+        url = "/staf/dasbor" + path + period + extra
+        times = []
+        for _ in range(RUNS):
+            memo.forget()
+            start = time.perf_counter()
+            response = client.get(url)
+            times.append(time.perf_counter() - start)
+            assert response.status_code == 200, (url, response.status_code)
+        print(f"{label:34} {'':8} {statistics.median(times):8.3f}")
     start = time.perf_counter()
     response = client.get("/staf/dasbor/ekspor/regency_flows.csv" + period)
     print(

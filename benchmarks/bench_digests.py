@@ -22,7 +22,6 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from aiosmtpd.controller import Controller  # noqa: E402
 from sqlalchemy import insert, select, text  # noqa: E402
-from sqlalchemy.engine import make_url  # noqa: E402
 
 from exchange import create_app  # noqa: E402
 from exchange.auth.models import User  # noqa: E402
@@ -34,6 +33,7 @@ from exchange.extensions import db  # noqa: E402
 from exchange.listings.models import Listing  # noqa: E402
 from exchange.mail.outbox import deliver_pending  # noqa: E402
 from exchange.pesantren.models import Pesantren, Regency  # noqa: E402
+from tests.pgcheck import recreate_database  # noqa: E402
 
 NOW = datetime(2027, 1, 3, 23, 0, tzinfo=UTC)  # Monday 4 Jan 2027, 06:00 WIB
 DEFAULT_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/bench_digests"
@@ -59,16 +59,6 @@ def smtp_server(port: int, value, ready) -> None:
             time.sleep(3600)
     finally:
         server.stop()
-
-
-def recreate_database(url: str) -> None:
-    import psycopg
-
-    u = make_url(url)
-    params = {"host": u.host, "port": u.port or 5432, "user": u.username}
-    with psycopg.connect(dbname="postgres", autocommit=True, password=u.password, **params) as c:
-        c.execute(f'DROP DATABASE IF EXISTS "{u.database}" WITH (FORCE)')
-        c.execute(f'CREATE DATABASE "{u.database}"')
 
 
 def free_port() -> int:

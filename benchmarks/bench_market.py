@@ -21,7 +21,6 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from sqlalchemy import event, insert, select, text  # noqa: E402
-from sqlalchemy.engine import make_url  # noqa: E402
 
 from exchange import create_app  # noqa: E402
 from exchange.auth.models import Role, User  # noqa: E402
@@ -33,6 +32,7 @@ from exchange.extensions import db  # noqa: E402
 from exchange.listings.geo import unit_vector  # noqa: E402
 from exchange.listings.models import Listing  # noqa: E402
 from exchange.pesantren.models import Pesantren, Regency  # noqa: E402
+from tests.pgcheck import recreate_database  # noqa: E402
 
 URL = os.environ.get(
     "BENCH_MARKET_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/bench_market"
@@ -41,16 +41,6 @@ PESANTREN = int(os.environ.get("BENCH_PESANTREN", 5000))
 LISTINGS = int(os.environ.get("BENCH_LISTINGS", 50000))
 N = int(os.environ.get("BENCH_N", 100))
 PASSWORD = "bench-market-password"
-
-
-def recreate_database(url: str) -> None:
-    import psycopg
-
-    u = make_url(url)
-    params = {"host": u.host, "port": u.port or 5432, "user": u.username}
-    with psycopg.connect(dbname="postgres", autocommit=True, password=u.password, **params) as c:
-        c.execute(f'DROP DATABASE IF EXISTS "{u.database}" WITH (FORCE)')
-        c.execute(f'CREATE DATABASE "{u.database}"')
 
 
 def load(rng: random.Random) -> str:

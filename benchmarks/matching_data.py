@@ -12,30 +12,12 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from sqlalchemy import insert, select, text  # noqa: E402
-from sqlalchemy.engine import make_url  # noqa: E402
 
 from exchange import create_app  # noqa: E402
 from exchange.extensions import db  # noqa: E402
+from tests.pgcheck import ensure_database  # noqa: E402
 
 DEFAULT_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/bench_matching_app"
-
-
-def ensure_database(url: str) -> None:
-    import psycopg
-
-    u = make_url(url)
-    with psycopg.connect(
-        host=u.host,
-        port=u.port or 5432,
-        user=u.username,
-        password=u.password or None,
-        dbname="postgres",
-        autocommit=True,
-    ) as conn:
-        if not conn.execute(
-            "SELECT 1 FROM pg_database WHERE datname = %s", (u.database,)
-        ).fetchone():
-            conn.execute(f'CREATE DATABASE "{u.database}"')
 
 
 def bench_app(url: str):

@@ -16,6 +16,7 @@ from sqlalchemy.engine import make_url
 
 from exchange import create_app
 from exchange.extensions import db
+from tests.pgcheck import ensure_database
 
 TEST_PASSWORD = "rahasia-sekali-123"
 SHARED = Path(__file__).resolve().parents[1].parent / "shared"
@@ -30,31 +31,11 @@ def _database_label() -> str:
     return "PostgreSQL " + make_url(url).render_as_string(hide_password=True) if url else "SQLite"
 
 
-def ensure_pg_database(url: str) -> None:
-    """Create the PostgreSQL database named in the URL if it is missing."""
-    import psycopg
-
-    u = make_url(url)
-    with psycopg.connect(
-        host=u.host,
-        port=u.port or 5432,
-        user=u.username,
-        password=u.password or None,
-        dbname="postgres",
-        autocommit=True,
-    ) as conn:
-        exists = conn.execute(
-            "SELECT 1 FROM pg_database WHERE datname = %s", (u.database,)
-        ).fetchone()
-        if not exists:
-            conn.execute(f'CREATE DATABASE "{u.database}"')
-
-
 @pytest.fixture(scope="session")
 def database_url(tmp_path_factory) -> str:
     url = os.environ.get("EXCHANGE_TEST_DATABASE_URL")
     if url:
-        ensure_pg_database(url)
+        ensure_database(url)
         return url
     # A file, not :memory:, so that concurrent connections see one database.
     return f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.sqlite3'}"

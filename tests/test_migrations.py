@@ -15,6 +15,7 @@ from sqlalchemy.engine import make_url
 
 from exchange import create_app
 from exchange.extensions import db
+from tests.pgcheck import drop_database, ensure_database
 
 
 @pytest.fixture
@@ -24,21 +25,11 @@ def empty_database_url(tmp_path):
     if not base:
         yield f"sqlite:///{tmp_path / 'migrations.sqlite3'}"
         return
-    import psycopg
-
-    u = make_url(base)
-    name = f"mig_{uuid.uuid4().hex[:10]}"
-    params = {
-        "host": u.host,
-        "port": u.port or 5432,
-        "user": u.username,
-        "password": u.password or None,
-    }
-    with psycopg.connect(dbname="postgres", autocommit=True, **params) as conn:
-        conn.execute(f'CREATE DATABASE "{name}"')
-    yield u.set(database=name).render_as_string(hide_password=False)
-    with psycopg.connect(dbname="postgres", autocommit=True, **params) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    url = make_url(base).set(database=f"mig_{uuid.uuid4().hex[:10]}")
+    url = url.render_as_string(hide_password=False)
+    ensure_database(url)
+    yield url
+    drop_database(url)
 
 
 @pytest.fixture

@@ -18,7 +18,21 @@ from exchange.deals.moves import load_deal
 from exchange.listings import services as listings
 from exchange.listings.rules import ListingInput
 
-LISTINGS, DEALS = ("listings",), ("deals",)
+
+def endpoint(rule, scope: Scope, *, json=None, status=200, result=schemas.Deal, method="POST"):
+    """One write endpoint: the route, its OpenAPI description (the body, the Idempotency-Key
+    header, the answer), the token's scope and the idempotent replay, in that order."""
+
+    def wrap(view):
+        described = spec.validate(
+            json=json,
+            headers=w.WriteHeaders,
+            resp=responses(status, result),
+            tags=(scope.value,),
+        )(needs(scope)(write(view)))
+        return bp.route(rule, methods=[method])(described)
+
+    return wrap
 
 
 def _listing_input(body: w.ListingIn, token: str | None = None) -> ListingInput:
@@ -46,12 +60,7 @@ def _deal(deal_id: int):
     return present.deal(deal, acting_user(), amount_due(deal))
 
 
-@bp.post("/listings")
-@spec.validate(
-    json=w.ListingIn, headers=w.WriteHeaders, resp=responses(201, schemas.Listing), tags=LISTINGS
-)
-@needs(Scope.LISTINGS)
-@write
+@endpoint("/listings", Scope.LISTINGS, json=w.ListingIn, status=201, result=schemas.Listing)
 def create_listing(json: w.ListingIn, headers: w.WriteHeaders):
     """Post an offer or a request for the token's pesantren."""
     user = acting_user()
@@ -64,31 +73,26 @@ def create_listing(json: w.ListingIn, headers: w.WriteHeaders):
     return present.listing(listing), 201
 
 
-@bp.put("/listings/<int:listing_id>")
-@spec.validate(
-    json=w.ListingIn, headers=w.WriteHeaders, resp=responses(200, schemas.Listing), tags=LISTINGS
+@endpoint(
+    "/listings/<int:listing_id>",
+    Scope.LISTINGS,
+    json=w.ListingIn,
+    result=schemas.Listing,
+    method="PUT",
 )
-@needs(Scope.LISTINGS)
-@write
 def update_listing(listing_id: int, json: w.ListingIn, headers: w.WriteHeaders):
     """Change one of the pesantren's listings while nothing of it is committed to deals."""
     listing, _warnings = listings.update_listing(acting_user(), listing_id, _listing_input(json))
     return present.listing(listing)
 
 
-@bp.post("/listings/<int:listing_id>/withdraw")
-@spec.validate(headers=w.WriteHeaders, resp=responses(200, schemas.Listing), tags=LISTINGS)
-@needs(Scope.LISTINGS)
-@write
+@endpoint("/listings/<int:listing_id>/withdraw", Scope.LISTINGS, result=schemas.Listing)
 def withdraw_listing(listing_id: int, headers: w.WriteHeaders):
     """Withdraw one of the pesantren's listings from the market."""
     return present.listing(listings.withdraw_listing(acting_user(), listing_id))
 
 
-@bp.post("/deals")
-@spec.validate(json=w.OpenIn, headers=w.WriteHeaders, resp=responses(201, schemas.Deal), tags=DEALS)
-@needs(Scope.DEALS)
-@write
+@endpoint("/deals", Scope.DEALS, json=w.OpenIn, status=201)
 def open_deal(json: w.OpenIn, headers: w.WriteHeaders):
     """Open a negotiation on another pesantren's listing, or from a clearing proposal."""
     user = acting_user()
@@ -107,12 +111,7 @@ def open_deal(json: w.OpenIn, headers: w.WriteHeaders):
     return _deal(deal.id), 201
 
 
-@bp.post("/deals/<int:deal_id>/counter")
-@spec.validate(
-    json=w.CounterIn, headers=w.WriteHeaders, resp=responses(200, schemas.Deal), tags=DEALS
-)
-@needs(Scope.DEALS)
-@write
+@endpoint("/deals/<int:deal_id>/counter", Scope.DEALS, json=w.CounterIn)
 def counter(deal_id: int, json: w.CounterIn, headers: w.WriteHeaders):
     """Counter with new terms (``seen_version``: the version the client answers)."""
     terms = Terms(**json.terms.model_dump())
@@ -120,78 +119,49 @@ def counter(deal_id: int, json: w.CounterIn, headers: w.WriteHeaders):
     return _deal(deal_id)
 
 
-@bp.post("/deals/<int:deal_id>/accept")
-@spec.validate(
-    json=w.AcceptIn, headers=w.WriteHeaders, resp=responses(200, schemas.Deal), tags=DEALS
-)
-@needs(Scope.DEALS)
-@write
+@endpoint("/deals/<int:deal_id>/accept", Scope.DEALS, json=w.AcceptIn)
 def accept(deal_id: int, json: w.AcceptIn, headers: w.WriteHeaders):
     """Accept the other side's current terms: the contract is signed."""
     acceptance.accept(acting_user(), deal_id, json.seen_version)
     return _deal(deal_id)
 
 
-@bp.post("/deals/<int:deal_id>/reject")
-@spec.validate(json=w.NoteIn, headers=w.WriteHeaders, resp=responses(200, schemas.Deal), tags=DEALS)
-@needs(Scope.DEALS)
-@write
+@endpoint("/deals/<int:deal_id>/reject", Scope.DEALS, json=w.NoteIn)
 def reject(deal_id: int, json: w.NoteIn, headers: w.WriteHeaders):
     """Reject the negotiation (on the token's turn)."""
     deals.reject(acting_user(), deal_id, json.note)
     return _deal(deal_id)
 
 
-@bp.post("/deals/<int:deal_id>/withdraw")
-@spec.validate(json=w.NoteIn, headers=w.WriteHeaders, resp=responses(200, schemas.Deal), tags=DEALS)
-@needs(Scope.DEALS)
-@write
+@endpoint("/deals/<int:deal_id>/withdraw", Scope.DEALS, json=w.NoteIn)
 def withdraw(deal_id: int, json: w.NoteIn, headers: w.WriteHeaders):
     """Withdraw from the negotiation."""
     deals.withdraw(acting_user(), deal_id, json.note)
     return _deal(deal_id)
 
 
-@bp.post("/deals/<int:deal_id>/payments")
-@spec.validate(
-    json=w.PaymentIn, headers=w.WriteHeaders, resp=responses(201, schemas.Deal), tags=DEALS
-)
-@needs(Scope.DEALS)
-@write
+@endpoint("/deals/<int:deal_id>/payments", Scope.DEALS, json=w.PaymentIn, status=201)
 def pay(deal_id: int, json: w.PaymentIn, headers: w.WriteHeaders):
     """Record a payment (the buyer)."""
     fulfilment.record_payment(acting_user(), deal_id, json.amount, json.paid_on, json.note)
     return _deal(deal_id), 201
 
 
-@bp.post("/deals/<int:deal_id>/ship")
-@spec.validate(json=w.NoteIn, headers=w.WriteHeaders, resp=responses(200, schemas.Deal), tags=DEALS)
-@needs(Scope.DEALS)
-@write
+@endpoint("/deals/<int:deal_id>/ship", Scope.DEALS, json=w.NoteIn)
 def ship(deal_id: int, json: w.NoteIn, headers: w.WriteHeaders):
     """Record the shipment (the seller)."""
     fulfilment.ship(acting_user(), deal_id, json.note)
     return _deal(deal_id)
 
 
-@bp.post("/deals/<int:deal_id>/receive")
-@spec.validate(
-    json=w.ReceiveIn, headers=w.WriteHeaders, resp=responses(200, schemas.Deal), tags=DEALS
-)
-@needs(Scope.DEALS)
-@write
+@endpoint("/deals/<int:deal_id>/receive", Scope.DEALS, json=w.ReceiveIn)
 def receive(deal_id: int, json: w.ReceiveIn, headers: w.WriteHeaders):
     """Record the handover (BAST, the buyer), with any payment made at the handover."""
     fulfilment.receive(acting_user(), deal_id, **json.model_dump())
     return _deal(deal_id)
 
 
-@bp.post("/deals/<int:deal_id>/rating")
-@spec.validate(
-    json=w.RatingIn, headers=w.WriteHeaders, resp=responses(201, schemas.Deal), tags=DEALS
-)
-@needs(Scope.DEALS)
-@write
+@endpoint("/deals/<int:deal_id>/rating", Scope.DEALS, json=w.RatingIn, status=201)
 def rate(deal_id: int, json: w.RatingIn, headers: w.WriteHeaders):
     """Rate the other pesantren after the deal is done."""
     fulfilment.rate(acting_user(), deal_id, json.score, json.comment)

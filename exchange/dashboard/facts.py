@@ -4,10 +4,14 @@ A contract's facts change when it is signed (its contract row appears), when its
 (every move writes a DealEvent: ``deals.moves.apply_move``) and when a party's regency
 changes. A session hook notes those deals as the session flushes and rewrites their rows just
 before the commit, set-based (one DELETE, one INSERT ... SELECT); ``rebuild()`` rewrites all
-of them (``flask dashboard rebuild-facts``, and the nightly scheduler job as a safety net).
+of them (``flask exchange rebuild-facts``, and the nightly scheduler job as a safety net).
+Each rewrite also writes a new facts version (``FactsVersion``), under which ``memo.py`` keeps
+what the staff pages computed.
 """
 
 from __future__ import annotations
+
+import secrets
 
 from sqlalchemy import (
     String,
@@ -23,10 +27,11 @@ from sqlalchemy import (
     select,
     text,
     union_all,
+    update,
 )
 from sqlalchemy.orm import Session, aliased
 
-from exchange.dashboard.models import ALL_REGENCIES, ContractDay, ContractFact
+from exchange.dashboard.models import ALL_REGENCIES, ContractDay, ContractFact, FactsVersion
 from exchange.dashboard.sqlutil import seconds_between, wib_day
 from exchange.deals.models import Contract, Deal, DealEvent, TermsVersion
 from exchange.listings.models import Listing
@@ -97,6 +102,11 @@ def refresh(session: Session, deal_ids=None, pesantren_ids=None) -> None:
     """Rewrite the facts of these deals and of these pesantren's deals (all when both are
     None), and the day sums of the days they were signed, in the session's transaction."""
     dialect = session.get_bind().dialect.name
+    if dialect == "postgresql":
+        # Two transactions rewriting the same day would both insert its rows: one at a time
+        # (taken before the version row's lock, so the two locks come in one order).
+        session.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": DAYS_LOCK_KEY})
+    _bump_version(session)
     source = _source(dialect)
     target = delete(ContractFact)
     days = None
@@ -127,14 +137,20 @@ def refresh(session: Session, deal_ids=None, pesantren_ids=None) -> None:
     _sum_days(session, dialect, days)
 
 
+def _bump_version(session: Session) -> None:
+    """A new facts version, in this transaction: what was cached under the old one is stale
+    for every reader that sees this commit (the number is random: see FactsVersion)."""
+    new = secrets.randbits(62) + 1
+    if not session.execute(update(FactsVersion).values(version=new)).rowcount:
+        session.add(FactsVersion(id=1, version=new))
+        session.flush()
+
+
 DAY_COLUMNS = ("regency_code", "day", "commodity_id", "state", "contracts", "quantity", "value")
 
 
 def _sum_days(session: Session, dialect: str, days: set | None) -> None:
     """Rewrite the day sums of these days (all when None) from contract_facts."""
-    if dialect == "postgresql":
-        # Two transactions rewriting the same day would both insert its rows: one at a time.
-        session.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": DAYS_LOCK_KEY})
     f = ContractFact
     where = [] if days is None else [f.signed_on.in_(sorted(days))]
     keys = (f.signed_on, f.commodity_id, f.state)

@@ -56,3 +56,15 @@ class ContractDay(db.Model):
     contracts: Mapped[int] = mapped_column(Integer)
     quantity: Mapped[int] = mapped_column(BigInteger)
     value: Mapped[int] = mapped_column(BigInteger)
+
+
+class FactsVersion(db.Model):
+    """One row: a fresh random number written by every transaction that rewrites contract facts
+    (``facts.refresh``). Results computed from the facts are cached under it (``memo.py``);
+    random, not a counter, so two databases (or a database dropped and made again) never
+    share a number."""
+
+    __tablename__ = "contract_facts_version"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    version: Mapped[int] = mapped_column(BigInteger)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from sqlalchemy import select
 
 from exchange.catalogue.models import Commodity
+from exchange.dashboard import memo
 from exchange.dashboard.filters import Filters
 from exchange.dashboard.models import ContractFact as F
 from exchange.dashboard.queries import CONTRACTED, _contracts, _listings
@@ -32,14 +33,8 @@ def prices(f: Filters) -> list[tuple[str, str, str, str, int | None, int | None,
             grouped_median(inner, ["cid", "week"], "price")
         ):
             cells.setdefault((cid, str(week)), {})[side] = round(float(median))
-    inner = _contracts(
-        f,
-        F.commodity_id.label("cid"),
-        week_start(F.signed_at, dialect).label("week"),
-        F.unit_price.label("price"),
-    ).where(F.state.in_(CONTRACTED))
-    for cid, week, median in db.session.execute(grouped_median(inner, ["cid", "week"], "price")):
-        cells.setdefault((cid, str(week)), {})["contract"] = round(float(median))
+    for cid, week, median in memo.kept("contract_prices", f, lambda: _contract_medians(f)):
+        cells.setdefault((cid, week), {})["contract"] = median
     catalogue = {
         c.id: c
         for c in db.session.scalars(
@@ -62,3 +57,15 @@ def prices(f: Filters) -> list[tuple[str, str, str, str, int | None, int | None,
             )
         )
     return sorted(rows, key=lambda r: (r[0], r[3]))
+
+
+def _contract_medians(f: Filters) -> tuple[tuple[int, str, int], ...]:
+    """(commodity id, week Monday, median contract price) of the period's contracts."""
+    inner = _contracts(
+        f,
+        F.commodity_id.label("cid"),
+        week_start(F.signed_at, dialect_name(db.session)).label("week"),
+        F.unit_price.label("price"),
+    ).where(F.state.in_(CONTRACTED))
+    rows = db.session.execute(grouped_median(inner, ["cid", "week"], "price"))
+    return tuple((cid, str(week), round(float(median))) for cid, week, median in rows)

@@ -15,6 +15,7 @@ from sqlalchemy import case, func, or_, select, union_all
 from sqlalchemy.orm import aliased
 
 from exchange.catalogue.models import Commodity
+from exchange.dashboard import memo
 from exchange.dashboard.filters import Filters
 from exchange.dashboard.flows import Edge
 from exchange.dashboard.models import ALL_REGENCIES
@@ -115,30 +116,22 @@ def _open_listings(f: Filters, today: date, *columns):
     )
 
 
+def _rows(q):
+    """Run a query of columns on the session's connection: plain rows, without the ORM's
+    per-row loading (a third of the time for 5,000 ids)."""
+    return db.session.connection().execute(q)
+
+
 def _sum_if(condition, value):
     return func.coalesce(func.sum(case((condition, value), else_=0)), 0)
 
 
 def figures(f: Filters, today: date) -> Figures:
+    """The overview's figures. What comes from the contracts and the deals' events is kept
+    per facts version (memo.py); the listings and the proposals are read on every view."""
     s = db.session
-    state = D.state
-    n, qty, total = D.contracts, D.quantity, D.value
-    live = state.in_(CONTRACTED)
-    c = s.execute(
-        _days(
-            f,
-            _sum_if(live, n),
-            _sum_if(live, qty),
-            _sum_if(live, total),
-            _sum_if(state.in_(DELIVERED), n),
-            _sum_if(state.in_(DELIVERED), qty),
-            _sum_if(state.in_(DELIVERED), total),
-            _sum_if(state == State.COMPLETED.value, n),
-            _sum_if(state == State.COMPLETED.value, qty),
-            _sum_if(state == State.COMPLETED.value, total),
-            _sum_if(state == State.CANCELLED.value, n),
-        )
-    ).one()
+    version = memo.facts_version()
+    c = memo.kept("day_sums", f, lambda: _day_sums(f), version)
     side = Listing.side
     o = s.execute(
         _open_listings(
@@ -153,56 +146,101 @@ def figures(f: Filters, today: date) -> Figures:
         )
     ).one()
     requested, matched = _match(f)
+    parties = memo.kept("parties", f, lambda: contract_parties(f), version)
+    # Listings are never deleted and a listing's time and owner never change: the period's
+    # posters change only with a new listing (a higher count) or an owner's regency (a new
+    # facts version). A listing's commodity can change: with that filter they are read again.
+    listings = s.execute(select(func.max(Listing.id), func.count()).select_from(Listing)).one()
+    if f.commodity_id:
+        posters = _posters(f)
+    else:
+        posters = memo.kept("posters", (f, tuple(listings)), lambda: _posters(f), version)
+    # A proposal is marked acted in the transaction that opens its deal (a deal event: a new
+    # facts version); new proposals raise the count.
+    made = s.execute(select(func.max(Proposal.id), func.count()).select_from(Proposal)).one()
+    proposals = memo.kept("proposals", (f, tuple(made)), lambda: _proposals(f), version)
     return Figures(
-        active_pesantren=_active_pesantren(f),
+        active_pesantren=len(parties | posters),
         open_offers=int(o[0]),
         open_offer_quantity=int(o[1]),
         open_offer_value=int(o[2]),
         open_requests=int(o[3]),
         open_request_quantity=int(o[4]),
         open_request_value=int(o[5]),
-        **_proposals(f),
-        signed=int(c[0]),
-        signed_volume=int(c[1]),
-        signed_value=int(c[2]),
-        delivered=int(c[3]),
-        delivered_volume=int(c[4]),
-        delivered_value=int(c[5]),
-        completed=int(c[6]),
-        completed_volume=int(c[7]),
-        completed_value=int(c[8]),
-        cancelled=int(c[9]),
+        **proposals,
+        signed=c[0],
+        signed_volume=c[1],
+        signed_value=c[2],
+        delivered=c[3],
+        delivered_volume=c[4],
+        delivered_value=c[5],
+        completed=c[6],
+        completed_volume=c[7],
+        completed_value=c[8],
+        cancelled=c[9],
         requested_quantity=requested,
         matched_quantity=matched,
-        median_hours_to_contract=_median_hours(f),
-        disputes_raised=_disputes_raised(f),
-        disputes_open=_disputes_open(f),
+        median_hours_to_contract=memo.kept("median", f, lambda: _median_hours(f), version),
+        disputes_raised=memo.kept("disputes", f, lambda: _disputes_raised(f), version),
+        disputes_open=memo.kept("disputes_open", f, lambda: _disputes_open(f), version),
     )
 
 
-def _active_pesantren(f: Filters) -> int:
+def _day_sums(f: Filters) -> tuple[int, ...]:
+    state = D.state
+    n, qty, total = D.contracts, D.quantity, D.value
+    live = state.in_(CONTRACTED)
+    row = db.session.execute(
+        _days(
+            f,
+            _sum_if(live, n),
+            _sum_if(live, qty),
+            _sum_if(live, total),
+            _sum_if(state.in_(DELIVERED), n),
+            _sum_if(state.in_(DELIVERED), qty),
+            _sum_if(state.in_(DELIVERED), total),
+            _sum_if(state == State.COMPLETED.value, n),
+            _sum_if(state == State.COMPLETED.value, qty),
+            _sum_if(state == State.COMPLETED.value, total),
+            _sum_if(state == State.CANCELLED.value, n),
+        )
+    ).one()
+    return tuple(int(x) for x in row)
+
+
+def active_pesantren(f: Filters) -> int:
     """Pesantren (of the regency) that signed a contract or posted a listing in the period."""
+    return len(contract_parties(f) | _posters(f))
+
+
+def contract_parties(f: Filters) -> frozenset[int]:
+    """The pesantren (of the regency) party to a contract signed in the period, cancelled
+    ones included."""
     sellers = _contracts(f, F.seller_pesantren_id.label("pid"))
     buyers = _contracts(f, F.buyer_pesantren_id.label("pid"))
     if f.regency_code:
         sellers = sellers.where(F.seller_regency == f.regency_code)
         buyers = buyers.where(F.buyer_regency == f.regency_code)
-    posted = _listings(f, Listing.pesantren_id.label("pid")).where(
+    ids = union_all(sellers, buyers).subquery()
+    # GROUP BY, not UNION's DISTINCT: PostgreSQL hashes it.
+    return frozenset(_rows(select(ids.c.pid).group_by(ids.c.pid)).scalars())
+
+
+def _posters(f: Filters) -> frozenset[int]:
+    """The pesantren (of the regency) that posted a listing in the period."""
+    q = _listings(f, Listing.pesantren_id).where(
         Listing.created_at >= f.since, Listing.created_at < f.until
     )
-    ids = union_all(sellers, buyers, posted).subquery()
-    # GROUP BY, not UNION's DISTINCT: PostgreSQL hashes it (a third of the time at 100,000).
-    return (
-        db.session.scalar(
-            select(func.count()).select_from(select(ids.c.pid).group_by(ids.c.pid).subquery())
-        )
-        or 0
-    )
+    return frozenset(_rows(q.group_by(Listing.pesantren_id)).scalars())
 
 
 def reciprocal_pairs(f: Filters) -> int:
     """Pairs of pesantren that sold to each other in the period (both directions contracted):
-    the unordered pairs whose contracts have more than one seller."""
+    the unordered pairs whose contracts have more than one seller. Kept per facts version."""
+    return memo.kept("reciprocal_pairs", f, lambda: _reciprocal_pairs(f))
+
+
+def _reciprocal_pairs(f: Filters) -> int:
     s_, b_ = F.seller_pesantren_id, F.buyer_pesantren_id
     low = case((s_ < b_, s_), else_=b_)
     high = case((s_ < b_, b_), else_=s_)
@@ -315,7 +353,16 @@ def _disputes_open(f: Filters) -> int:
 
 
 def edges(f: Filters) -> list[Edge]:
-    """Contracted value and volume per (seller, buyer), for flows.py."""
+    """Contracted value and volume per (seller, buyer), for flows.py; by seller, buyer.
+    Kept per facts version."""
+    return list(kept_edges(f))
+
+
+def kept_edges(f: Filters) -> tuple[Edge, ...]:
+    return memo.kept("edges", f, lambda: tuple(_edges(f)))
+
+
+def _edges(f: Filters) -> list[Edge]:
     q = (
         _contracts(
             f,
@@ -331,31 +378,28 @@ def edges(f: Filters) -> list[Edge]:
         .group_by(F.seller_pesantren_id, F.buyer_pesantren_id, F.seller_regency, F.buyer_regency)
         .order_by(F.seller_pesantren_id, F.buyer_pesantren_id)
     )
-    return [
-        Edge(a, b, ra, rb, int(v), int(q_), int(n))
-        for a, b, ra, rb, v, q_, n in db.session.execute(q)
-    ]
+    return [Edge(a, b, ra, rb, int(v), int(q_), int(n)) for a, b, ra, rb, v, q_, n in _rows(q)]
 
 
 def by_commodity(f: Filters) -> list[tuple[str, str, str, int, int, int]]:
-    """Per commodity: slug, name, unit, contracts, volume, value; largest value first."""
-    value = func.sum(D.value)
+    """Per commodity: slug, name, unit, contracts, volume, value; largest value first. The
+    sums are kept per facts version; the catalogue is read on every view."""
+    sums = memo.kept("by_commodity", f, lambda: _commodity_sums(f))
+    catalogue = {c.id: c for c in commodities()}
+    rows = [
+        (catalogue[cid].slug, catalogue[cid].name_id, catalogue[cid].unit, n, q_, v)
+        for cid, n, q_, v in sums
+    ]
+    return sorted(rows, key=lambda r: (-r[5], r[0]))
+
+
+def _commodity_sums(f: Filters) -> tuple[tuple[int, int, int, int], ...]:
     q = (
-        _days(
-            f,
-            Commodity.slug,
-            Commodity.name_id,
-            Commodity.unit,
-            func.sum(D.contracts),
-            func.sum(D.quantity),
-            value,
-        )
-        .join(Commodity, Commodity.id == D.commodity_id)
+        _days(f, D.commodity_id, func.sum(D.contracts), func.sum(D.quantity), func.sum(D.value))
         .where(D.state.in_(CONTRACTED))
-        .group_by(Commodity.slug, Commodity.name_id, Commodity.unit)
-        .order_by(value.desc(), Commodity.slug)
+        .group_by(D.commodity_id)
     )
-    return [(s, n, u, int(c), int(q_), int(v)) for s, n, u, c, q_, v in db.session.execute(q)]
+    return tuple((cid, int(n), int(q_), int(v)) for cid, n, q_, v in db.session.execute(q))
 
 
 def regencies() -> list[Regency]:

@@ -5,11 +5,10 @@ charts (svg), laid out as named tables that the page shows and the CSV export re
 from __future__ import annotations
 
 from datetime import date
-from functools import lru_cache
 
 from flask_babel import gettext as _
 
-from exchange.dashboard import flows, network_svg, price_queries, queries, svg
+from exchange.dashboard import flows, memo, network_svg, price_queries, queries, svg
 from exchange.dashboard.filters import Filters
 from exchange.dashboard.page import Page, locale_name, regency_names, safe
 from exchange.dashboard.tables import Column, Table
@@ -126,7 +125,9 @@ def _flow_columns():
 
 def flow_page(f: Filters, today: date) -> Page:
     names = regency_names()
-    matrix = flows.regency_matrix(queries.edges(f))
+    matrix = memo.kept(
+        "regency_matrix", f, lambda: tuple(flows.regency_matrix(list(queries.kept_edges(f))))
+    )
 
     def row(x: flows.RegencyFlow):
         return (
@@ -173,29 +174,22 @@ def flow_page(f: Filters, today: date) -> Page:
             ),
         )
     )
-    points = [svg.Point(r.code, r.short_name, r.lat, r.lon) for r in queries.regencies()]
-    lines = [svg.Line(x.origin, x.destination, x.value) for x in matrix]
-    page.charts["map"] = safe(
-        svg.flow_map(
-            points,
-            lines,
-            _("Peta arus dagang Jawa Timur"),
-            fmt=rupiah,
-            outline=svg.east_java_outline(),
-        )
-    )
+    points = tuple(svg.Point(r.code, r.short_name, r.lat, r.lon) for r in queries.regencies())
+
+    def draw_map() -> str:
+        lines = [svg.Line(x.origin, x.destination, x.value) for x in matrix]
+        title = _("Peta arus dagang Jawa Timur")
+        return svg.flow_map(list(points), lines, title, fmt=rupiah, outline=svg.east_java_outline())
+
+    # The drawing is kept per facts version, in the reader's language, with the regencies drawn.
+    page.charts["map"] = safe(memo.kept("flow_map", (f, locale_name(), points), draw_map))
     return page
 
 
-@lru_cache(maxsize=8)
-def _network(edges: tuple[flows.Edge, ...]) -> flows.Network:
-    # Betweenness is the slow part; the same edges (same data, same filters) reuse the result.
-    return flows.network(list(edges))
-
-
 def network_page(f: Filters, today: date) -> Page:
-    edges = tuple(queries.edges(f))
-    net = _network(edges)
+    edges = queries.kept_edges(f)
+    # Betweenness is the slow part: kept per facts version, like the edges.
+    net = memo.kept("network", f, lambda: flows.network(list(edges)))
     ids = [c.pesantren_id for c in net.by_degree + net.by_betweenness]
     ids += [r.pesantren_id for r in net.sell_only + net.buy_only]
     ids += [m for c in net.clusters for m in c.members[:5]]
@@ -278,16 +272,20 @@ def network_page(f: Filters, today: date) -> Page:
             [(*who(r.pesantren_id), r.partners, r.value) for r in net.buy_only[:50]],
         )
     )
-    pairs = [(e.seller_id, e.buyer_id, e.value) for e in edges]
-    names = queries.pesantren_names(network_svg.top_nodes(pairs))
-    page.charts["picture"] = safe(
-        network_svg.network_picture(
-            pairs,
-            {pid: name for pid, (name, _code) in names.items()},
-            _("Jaringan dagang: siapa berdagang dengan siapa"),
-            fmt=rupiah,
-        )
-    )
+
+    def pairs() -> list[tuple[int, int, int]]:
+        return [(e.seller_id, e.buyer_id, e.value) for e in edges]
+
+    top = memo.kept("top_nodes", f, lambda: tuple(network_svg.top_nodes(pairs())))
+    named = queries.pesantren_names(top).items()
+    labels = tuple(sorted((pid, name) for pid, (name, _code) in named))
+
+    def draw() -> str:
+        title = _("Jaringan dagang: siapa berdagang dengan siapa")
+        return network_svg.network_picture(pairs(), dict(labels), title, fmt=rupiah)
+
+    # Kept per facts version, in the reader's language, with the names drawn (they may change).
+    page.charts["picture"] = safe(memo.kept("network_picture", (f, locale_name(), labels), draw))
     page.charts["degree"] = safe(
         svg.bar_chart(
             [(who(c.pesantren_id)[1], c.degree) for c in net.by_degree],

@@ -53,10 +53,12 @@ def unmet_page(f: Filters, today: date) -> Page:
     gaps = reach_queries.top_gaps(run.id, f) if run else []
     catalogue = {c.id: c for c in queries.commodities()}
     regencies = regency_names()
+    locale = locale_name()
+    names = {cid: c.name(locale) for cid, c in catalogue.items()}
 
     def place_rows(cells):
         rows = [
-            (catalogue[c].name(locale_name()), catalogue[c].unit, r, regencies.get(r, r), n, q)
+            (names[c], catalogue[c].unit, r, regencies.get(r, r), n, q)
             for (c, r), (n, q) in cells.items()
         ]
         return sorted(rows, key=lambda x: (-x[5], x[0], x[2]))
@@ -91,7 +93,7 @@ def unmet_page(f: Filters, today: date) -> Page:
             g.request_id,
             people.get(g.buyer_id, ("", ""))[0],
             regencies.get(g.buyer_regency, g.buyer_regency),
-            catalogue[g.commodity_id].name(locale_name()),
+            names[g.commodity_id],
             g.unmet,
             g.price,
             g.offer_id,
@@ -115,10 +117,7 @@ def unmet_page(f: Filters, today: date) -> Page:
     top = sorted(demand.items(), key=lambda kv: (-kv[1][1], kv[0]))[:10]
     page.charts["unmet"] = safe(
         svg.bar_chart(
-            [
-                (f"{catalogue[c].name(locale_name())} · {regencies.get(r, r)}", q)
-                for (c, r), (_n, q) in top
-            ],
+            [(f"{names[c]} · {regencies.get(r, r)}", q) for (c, r), (_n, q) in top],
             _("Permintaan belum terpenuhi"),
             fmt=number,
         )

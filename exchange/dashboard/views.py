@@ -72,7 +72,12 @@ def _filters() -> tuple[Filters, FilterForm]:
     return f, form
 
 
-def _page(key: str):
+#: Rows a table shows (the CSV has them all); the unmet-demand page starts smaller (a phone
+#: over a slow link) and grows by MORE_ROWS a click ("baris" in the query string).
+ROWS, FIRST_ROWS, MORE_ROWS = 100, 20, 40
+
+
+def _page(key: str, rows: int = ROWS):
     f, form = _filters()
     page = reports.PAGES[key](f, today_wib())
     return render_template(
@@ -82,7 +87,14 @@ def _page(key: str):
         filters=f,
         tabs=TABS,
         endpoint=request.endpoint,
+        rows=rows,
+        more_rows=MORE_ROWS if rows < ROWS * 10 else 0,
     )
+
+
+def _rows_asked() -> int:
+    asked = request.args.get("baris", type=int) or FIRST_ROWS
+    return min(max(asked, FIRST_ROWS), ROWS * 10)
 
 
 @bp.route("/dasbor")
@@ -106,7 +118,7 @@ def network():
 @bp.route("/dasbor/permintaan")
 @staff_required
 def unmet():
-    return _page("unmet")
+    return _page("unmet", rows=_rows_asked())
 
 
 @bp.route("/dasbor/harga")

@@ -21,7 +21,7 @@ from exchange.extensions import db
 from exchange.i18n import number, rupiah, short_date
 from exchange.listings.models import Listing
 from exchange.listings.models import Side as ListingSide
-from exchange.matching import instance
+from exchange.matching import queries as engine_view
 
 
 class TermsRefused(Invalid):
@@ -129,7 +129,7 @@ def default_terms(listing: Listing, counter: Listing | None = None) -> rules.Ter
     request = listing if listing.side == ListingSide.REQUEST else counter
     price, akad, transport = None, None, "seller"
     if offer is not None and request is not None:
-        quote = instance.pair_quote(offer, request, today_wib())
+        quote = engine_view.pair_quote(offer, request, today_wib())
         price, akad, transport = quote.fair_price, quote.akad, "buyer"
     return _prefilled(offer, request, unit_price=price, akad=akad, transport=transport)
 

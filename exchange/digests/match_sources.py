@@ -19,15 +19,15 @@ from exchange.listings.models import Listing
 from exchange.listings.queries import open_conditions
 from exchange.matching import adapter
 from exchange.matching.candidates import compatible_pairs
-from exchange.matching.instance import (
+from exchange.matching.model import Instance
+from exchange.matching.models import Proposal, ProposalStatus
+from exchange.matching.queries import (
     LISTING_COLUMNS,
     engine_listings,
     load_instance,
+    reciprocal_partners,
     road_factor,
 )
-from exchange.matching.model import Instance
-from exchange.matching.models import Proposal, ProposalStatus
-from exchange.matching.queries import reciprocal_partners
 from exchange.matching.reciprocal import reciprocal_rows
 from exchange.pesantren.models import Pesantren
 from exchange.web.links import Link

@@ -24,6 +24,7 @@ _TOKEN = re.compile(r"^[A-Za-z0-9_-]{16,64}$")
 
 
 @bp.route("/pasar")
+@caching.visitor_page
 def market():
     commodities, regencies = queries.filter_choices()
     filters, problems = parse_market(
@@ -31,22 +32,21 @@ def market():
     )
     result = queries.market_cards(filters, current_user, request.args.get("page", 1, type=int))
     chosen = next((c for c in commodities if c.slug == filters.commodity), None)
-    return caching.for_visitors(
-        render_template(
-            "listings/market.html",
-            result=result,
-            cards=cards.cards(result.rows, str(get_locale() or "id")),
-            filters=filters,
-            commodities=commodities,
-            regencies=regencies,
-            chosen=chosen,
-            problems=problems,
-            today=services.today_wib(),
-        )
+    return render_template(
+        "listings/market.html",
+        result=result,
+        cards=cards.cards(result.rows, str(get_locale() or "id")),
+        filters=filters,
+        commodities=commodities,
+        regencies=regencies,
+        chosen=chosen,
+        problems=problems,
+        today=services.today_wib(),
     )
 
 
 @bp.route("/pasar/<int:listing_id>")
+@caching.visitor_page
 def detail(listing_id: int):
     listing = queries.visible_listing(current_user, listing_id)
     if listing is None:
@@ -60,7 +60,7 @@ def detail(listing_id: int):
     own_match = next(
         (s for s in rows or [] if trader and s.pesantren_id == current_user.pesantren_id), None
     )
-    page = render_template(
+    return render_template(
         "listings/detail.html",
         listing=listing,
         distance=queries.distance_from(queries.viewer_origin(current_user), listing),
@@ -76,7 +76,6 @@ def detail(listing_id: int):
         can_trade_own=mine and active and can_trade(current_user),
         own_match=own_match,
     )
-    return caching.for_visitors(page)
 
 
 def _suggestions(listing):

@@ -15,9 +15,7 @@ from exchange.db import utcnow
 from exchange.errors import IllegalTransition, NotFound
 from exchange.extensions import db
 from exchange.matching import adapter, queries
-from exchange.matching import instance as engine_view
 from exchange.matching.candidates import Candidates, compatible_pairs
-from exchange.matching.instance import Market
 from exchange.matching.models import (
     MatchRun,
     Proposal,
@@ -28,6 +26,7 @@ from exchange.matching.models import (
     RunUnmetRequest,
 )
 from exchange.matching.partners import partner_flows
+from exchange.matching.queries import Market
 from exchange.matching.reach import reach
 
 PROPOSAL_COLUMNS = (
@@ -64,7 +63,7 @@ def run_clearing(actor=None, now=None) -> MatchRun:
     now = now or utcnow()
     t0 = perf_counter()
     _one_run_at_a_time()
-    market = engine_view.load_market(today_wib(now))
+    market = queries.load_market(today_wib(now))
     instance = market.instance
     excluded = queries.declined_pairs()
     t1 = perf_counter()

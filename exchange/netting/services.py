@@ -15,12 +15,12 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import delete, select
 
 from exchange.audit.services import record
-from exchange.auth.models import Role, User
 from exchange.auth.permissions import require_staff
 from exchange.clock import today_wib
 from exchange.db import utcnow
 from exchange.deals import facts, moves
-from exchange.deals.models import Bundle, Deal, Notification, Payment
+from exchange.deals.models import Bundle, Deal, Payment
+from exchange.deals.notify import notify_managers
 from exchange.deals.states import N_, Action, Side
 from exchange.errors import Conflict, Invalid, NotFound
 from exchange.extensions import db
@@ -155,23 +155,13 @@ def _compute(run: NettingRun, now: datetime) -> None:
 
 
 def _notify(pesantren_id: int, run: NettingRun, action: str) -> None:
-    users = db.session.scalars(
-        select(User).where(
-            User.pesantren_id == pesantren_id,
-            User.role == Role.MANAGER.value,
-            User.is_active_account.is_(True),
-        )
+    notify_managers(
+        pesantren_id,
+        f"netting.{action}",
+        MESSAGES[action],
+        url=f"/kliring/{run.id}",
+        params={"run": run.id},
     )
-    for user in users:
-        db.session.add(
-            Notification(
-                user_id=user.id,
-                kind=f"netting.{action}",
-                message=MESSAGES[action],
-                params={"run": run.id},
-                url=f"/kliring/{run.id}",
-            )
-        )
 
 
 def start_run(actor=None, horizon: date | None = None, now: datetime | None = None):

@@ -11,6 +11,7 @@ from sqlalchemy import text
 from exchange.auth.services import set_locale
 from exchange.extensions import db
 from exchange.i18n import LANG_COOKIE
+from exchange.listings.caching import visitor_page
 from exchange.pesantren.queries import status_counts
 from exchange.web.urls import safe_next
 
@@ -18,6 +19,7 @@ bp = Blueprint("site", __name__)
 
 
 @bp.route("/")
+@visitor_page
 def index():
     return render_template("site/index.html", counts=status_counts())
 

@@ -6,7 +6,7 @@ from sqlalchemy import func, select
 from exchange.clock import today_wib
 from exchange.extensions import db
 from exchange.listings.models import Side
-from exchange.matching import instance as matching
+from exchange.matching import queries as matching
 from exchange.matching.models import RunIdleOffer, RunPartnerFlow, RunUnmetRequest
 from exchange.matching.reach import reach
 from exchange.matching.services import run_clearing
@@ -64,3 +64,30 @@ def test_stored_figures_equal_the_rule_on_the_open_listings(app):
         for model in (RunUnmetRequest, RunIdleOffer, RunPartnerFlow):
             runs = db.session.scalars(select(func.distinct(model.run_id))).all()
             assert set(runs) <= {again.id}
+
+
+def test_the_page_starts_short_and_shows_more_on_request_while_the_csv_is_whole(app, client, auth):
+    with app.app_context():
+        buyer = make_manager("3528").pesantren
+        ids = [
+            make_listing(buyer, side=Side.REQUEST, price=1000, quantity=100 + n).id
+            for n in range(25)
+        ]
+        run_clearing()
+        email = make_staff().email
+    auth.login(email)
+
+    def shown(html):
+        section = html[html.index('id="connections"') :]
+        section = section[: section.index("</section>")]
+        return [i for i in ids if f'/staf/listing/{i}"' in section], section
+
+    first, section = shown(client.get("/staf/dasbor/permintaan").get_data(as_text=True))
+    assert len(first) == 20  # the 20 most unmet: quantity 105..124
+    assert set(first) == set(ids[5:])
+    assert "Menampilkan 20 dari 25 baris" in section
+    assert "baris=60" in section and "Tampilkan lebih banyak" in section
+    more, section = shown(client.get("/staf/dasbor/permintaan?baris=60").get_data(as_text=True))
+    assert sorted(more) == ids and "Tampilkan lebih banyak" not in section
+    csv = client.get("/staf/dasbor/ekspor/connections.csv").get_data(as_text=True)
+    assert all(f"{i};" in csv for i in ids)

@@ -7,7 +7,7 @@ import re
 
 from exchange.clock import today_wib
 from exchange.extensions import db
-from exchange.matching import instance
+from exchange.matching import queries as engine_view
 from exchange.pesantren.models import Pesantren, PesantrenStatus
 from tests.factories import make_listing, make_pesantren
 
@@ -20,7 +20,7 @@ def _market_ids(client) -> set[int]:
 
 def _engine_ids(app) -> set[str]:
     with app.app_context():
-        return {x.id for x in instance.load_instance(today_wib()).listings}
+        return {x.id for x in engine_view.load_instance(today_wib()).listings}
 
 
 def test_a_suspended_pesantrens_listing_leaves_the_market_and_the_clearing_alike(app, client):

@@ -12,7 +12,7 @@ from exchange.deals import acceptance, checks
 from exchange.deals import services as deal_services
 from exchange.extensions import db
 from exchange.listings.models import Side
-from exchange.matching import instance, queries, services
+from exchange.matching import queries, services
 from exchange.matching.models import Proposal
 from tests.factories import make_listing, make_manager
 
@@ -88,9 +88,9 @@ def test_suggestions_show_the_fair_price_and_akad_by_the_listings_places(app, cl
         assert [s.listing_id for s in found.rows] == [offer.id]  # not the one in Sumenep
         (s,) = found.rows
         assert s.akad == "tempo" and s.explanation.distance_km < 5
-        quote = instance.pair_quote(offer, request, today_wib())
+        quote = queries.pair_quote(offer, request, today_wib())
         assert (quote.fair_price, quote.akad) == (s.fair_price, s.akad)
-        assert not instance.pair_quote(far, request, today_wib()).compatible
+        assert not queries.pair_quote(far, request, today_wib()).compatible
         email, request_id = seller.email, request.id
     auth.login(email)
     page = client.get(f"/pasar/{request_id}/saran").text
