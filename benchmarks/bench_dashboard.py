@@ -19,7 +19,8 @@ import time
 from datetime import UTC, date, datetime, timedelta
 
 from sqlalchemy import insert, select, text
-from sqlalchemy.engine import make_url
+
+from tests.pgcheck import ensure_database
 
 PESANTREN = int(os.environ.get("BENCH_PESANTREN", 5000))
 CONTRACTS = int(os.environ.get("BENCH_CONTRACTS", 100_000))
@@ -39,19 +40,6 @@ PAGES = [
     ("prices, one commodity", "/harga", "&komoditas=beras"),
     ("overview, one regency", "", "&kabupaten=3578"),
 ]
-
-
-def ensure_database(url: str) -> None:
-    import psycopg
-
-    u = make_url(url)
-    with psycopg.connect(
-        host=u.host, port=u.port or 5432, user=u.username, dbname="postgres", autocommit=True
-    ) as conn:
-        if not conn.execute(
-            "SELECT 1 FROM pg_database WHERE datname = %s", (u.database,)
-        ).fetchone():
-            conn.execute(f'CREATE DATABASE "{u.database}"')
 
 
 def build(db, rng: random.Random, today: date) -> None:

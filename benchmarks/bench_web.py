@@ -39,6 +39,8 @@ sys.path.insert(0, str(ROOT))
 from sqlalchemy import insert, select, text  # noqa: E402
 from sqlalchemy.engine import make_url  # noqa: E402
 
+from tests.pgcheck import recreate_database  # noqa: E402
+
 URL = os.environ.get("BENCH_WEB_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/bench_web")
 SECONDS = int(os.environ.get("BENCH_WEB_SECONDS", 5))
 CONNECTIONS = 16
@@ -89,16 +91,6 @@ def psycopg_dsn(url: str) -> str:
     return f"host={u.host} port={u.port or 5432} user={u.username} dbname={u.database}" + (
         f" password={u.password}" if u.password else ""
     )
-
-
-def recreate_database(url: str) -> None:
-    import psycopg
-
-    u = make_url(url)
-    params = {"host": u.host, "port": u.port or 5432, "user": u.username}
-    with psycopg.connect(dbname="postgres", autocommit=True, password=u.password, **params) as c:
-        c.execute(f'DROP DATABASE IF EXISTS "{u.database}" WITH (FORCE)')
-        c.execute(f'CREATE DATABASE "{u.database}"')
 
 
 def ensure_wrk() -> str:
