@@ -158,7 +158,9 @@ def main() -> None:
 
     ensure_database(URL)
     app = create_app("testing", DATABASE_URL=URL, WTF_CSRF_ENABLED=False)
-    today = date.today()
+    from exchange.clock import today_wib
+
+    today = today_wib()
     with app.app_context():
         t0 = time.perf_counter()
         build(db, random.Random(42), today)

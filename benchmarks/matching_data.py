@@ -14,6 +14,7 @@ sys.path.insert(0, str(ROOT))
 from sqlalchemy import insert, select, text  # noqa: E402
 
 from exchange import create_app  # noqa: E402
+from exchange.clock import today_wib  # noqa: E402
 from exchange.extensions import db  # noqa: E402
 from tests.pgcheck import ensure_database  # noqa: E402
 
@@ -39,7 +40,7 @@ def fill(app, n_listings: int, n_pesantren: int, seed: int = 1, today: date | No
     from exchange.pesantren.models import Pesantren, Regency
 
     rnd = random.Random(seed)
-    today = today or date.today()
+    today = today or today_wib()
     with app.app_context():
         db.drop_all()
         with db.engine.begin() as conn:

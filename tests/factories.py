@@ -9,6 +9,7 @@ from sqlalchemy import select
 
 from exchange.auth.models import Role, User
 from exchange.catalogue.models import Commodity
+from exchange.clock import today_wib
 from exchange.deals.akad import Terms
 from exchange.deals.services import open_negotiation
 from exchange.extensions import db
@@ -94,7 +95,7 @@ def make_listing(
     days: int = 30,
     **kw,
 ) -> Listing:
-    start = start or date.today()
+    start = start or today_wib()
     listing = Listing(
         side=side,
         pesantren_id=pesantren.id,
@@ -124,7 +125,7 @@ def deal_terms(**kw):
         quantity=100,
         unit_price=1500,
         akad="tunai",
-        handover_date=date.today() + timedelta(days=7),
+        handover_date=today_wib() + timedelta(days=7),
         handover_place="Gudang Kopontren",
         transport="seller",
         grade=2,

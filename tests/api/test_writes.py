@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import func, select
 
+from exchange.clock import today_wib
 from exchange.deals.models import Deal, Payment
 from exchange.extensions import db
 from exchange.listings.models import Listing
@@ -68,7 +69,7 @@ def test_negotiate_accept_and_pay_once_through_the_api(app, client, world):
     )
     assert accepted.status_code == 200, accepted.json
     assert accepted.json["state"] == "signed" and accepted.json["contract_number"]
-    pay = {"amount": accepted.json["amount_due"], "paid_on": accepted.json["signed_at"][:10]}
+    pay = {"amount": accepted.json["amount_due"], "paid_on": today_wib().isoformat()}
     first = post(world.buyer_token, f"/api/v1/deals/{deal['id']}/payments", pay, "p1")
     again = post(world.buyer_token, f"/api/v1/deals/{deal['id']}/payments", pay, "p1")
     assert first.status_code == 201, first.json

@@ -2,10 +2,9 @@
 rows kept up to date in the same transaction equal the rows rebuilt from the deals, terms and
 contracts, and the staff figures read from them are the contracts' own."""
 
-from datetime import date
-
 from sqlalchemy import select
 
+from exchange.clock import today_wib
 from exchange.dashboard import queries
 from exchange.dashboard.facts import rebuild
 from exchange.dashboard.filters import Filters
@@ -46,7 +45,7 @@ def test_facts_follow_signing_moves_and_a_regency_change(app):
         buyer.pesantren.regency_code = "3507"  # the buyer moved to Malang
         db.session.commit()
         assert {r["buyer_regency"] for r in _equal_to_a_rebuild()} == {"3507"}
-        today = date.today()
+        today = today_wib()
         f = Filters(today, today, regency_code="3507")
         fig = queries.figures(f, today)
         assert fig.signed == 2 and fig.signed_volume == 150

@@ -9,6 +9,7 @@ from datetime import date, timedelta
 import pytest
 from sqlalchemy import select, update
 
+from exchange.clock import today_wib
 from exchange.dashboard import queries
 from exchange.dashboard.filters import Filters
 from exchange.dashboard.queries import CONTRACTED
@@ -96,7 +97,7 @@ def _all_agree(period: Filters, today: date) -> None:
 def test_kept_figures_equal_the_rows_after_each_change(app, runner, seed):
     rng = random.Random(seed)
     with app.app_context():
-        today = date.today()
+        today = today_wib()
         period = Filters(today - timedelta(days=60), today + timedelta(days=1))
         managers = [make_manager(regency_code=rng.choice(REGENCIES)) for _ in range(6)]
         people = [m.pesantren for m in managers]

@@ -1,11 +1,12 @@
 """Reciprocal bundles within the riba rules (DOMAIN.md 7.5), settled once by the net amount,
 untied by agreement."""
 
-from datetime import date, timedelta
+from datetime import timedelta
 
 import pytest
 from sqlalchemy import func, select
 
+from exchange.clock import today_wib
 from exchange.deals import acceptance, fulfilment, queries, reciprocal
 from exchange.deals.models import Bundle, Deal
 from exchange.deals.queries import bundle_candidates
@@ -14,7 +15,7 @@ from exchange.errors import Conflict, Invalid
 from exchange.extensions import db
 from tests.factories import deal_terms, make_deal, make_listing, make_manager
 
-TODAY = date.today()
+TODAY = today_wib()
 RICE = Leg(1, "food", 1000, False, TODAY)
 
 

@@ -4,12 +4,11 @@ log and the parties' notifications."""
 
 from __future__ import annotations
 
-from datetime import date
-
 import pytest
 from sqlalchemy import select
 
 from exchange.audit.models import AuditEvent
+from exchange.clock import today_wib
 from exchange.deals import acceptance, disputes, facts, fulfilment
 from exchange.deals.models import Deal, DealEvent, Notification
 from exchange.deals.states import Action, Context, Side, State, available_actions, decide
@@ -60,7 +59,7 @@ def disputed(paid: bool = True, quantity: int = 300):
     deal = make_deal(seller, buyer, offer=offer, terms=deal_terms(quantity=quantity))
     acceptance.accept(seller, deal.id, 1)
     if paid:
-        fulfilment.record_payment(buyer, deal.id, quantity * 1500, date.today())
+        fulfilment.record_payment(buyer, deal.id, quantity * 1500, today_wib())
     fulfilment.ship(seller, deal.id)
     fulfilment.dispute(buyer, deal.id, "Karung basah, garam menggumpal")
     return seller, buyer, make_staff(), deal.id, offer.id
@@ -101,7 +100,7 @@ def test_staff_list_open_disputes_and_an_agreed_settlement_resumes_the_deal(app)
         assert len(_audit("deal.settle")) == 1
         assert _notified(deal_id, "deal.settle") == {seller.id, buyer.id}
         # the deal goes on: the buyer can now record the handover
-        fulfilment.receive(buyer, deal_id, 300, 2, date.today())
+        fulfilment.receive(buyer, deal_id, 300, 2, today_wib())
         assert _deal(deal_id).state == State.RECEIVED
 
 
@@ -253,7 +252,7 @@ def test_after_a_staff_cancellation_the_seller_records_the_refund_it_owes(app):
         seller, buyer, staff, deal_id, _ = disputed()
         disputes.cancel_with_refund(staff, deal_id, "Barang rusak seluruhnya")
         assert facts.overpaid(_deal(deal_id)) == 450_000
-        fulfilment.refund(seller, deal_id, 450_000, date.today(), "Transfer kembali")
+        fulfilment.refund(seller, deal_id, 450_000, today_wib(), "Transfer kembali")
         deal = _deal(deal_id)
         assert deal.refunded == 450_000 and facts.overpaid(deal) == 0
         assert disputes.refund_owed_on_cancel(deal) == 0

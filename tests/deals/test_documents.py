@@ -8,18 +8,19 @@ import io
 import re
 import shutil
 import subprocess
-from datetime import date, timedelta
+from datetime import timedelta
 
 import pytest
 from pypdf import PdfReader
 
+from exchange.clock import today_wib
 from exchange.deals import acceptance, fulfilment
 from exchange.deals.akad import Stage
 from exchange.deals.models import Deal
 from exchange.extensions import db
 from tests.factories import deal_terms, make_deal, make_listing, make_manager, make_staff
 
-WEEK = date.today() + timedelta(days=7)
+WEEK = today_wib() + timedelta(days=7)
 
 
 def pdf_text(data: bytes) -> str:
@@ -60,7 +61,7 @@ def signed_deal(akad: str, quantity: int = 20_000, halal: str | None = "ID351100
     if akad == "istisna":
         total = terms["quantity"] * terms["unit_price"]
         terms["schedule"] = (
-            Stage(date.today() + timedelta(days=1), total // 2),
+            Stage(today_wib() + timedelta(days=1), total // 2),
             Stage(WEEK, total - total // 2),
         )
         halal = None
@@ -147,8 +148,8 @@ def paid_and_handed_over():
     # tempo: paid after the handover, for what was received (the same under every akad rule)
     seller, buyer, deal_id = signed_deal("tempo", quantity=2000)
     fulfilment.ship(seller, deal_id, "Truk berangkat")
-    fulfilment.receive(buyer, deal_id, 1900, 2, date.today(), "Kurang 100 kg", "returned")
-    fulfilment.record_payment(buyer, deal_id, 1900 * 1500, date.today(), "Transfer BSI")
+    fulfilment.receive(buyer, deal_id, 1900, 2, today_wib(), "Kurang 100 kg", "returned")
+    fulfilment.record_payment(buyer, deal_id, 1900 * 1500, today_wib(), "Transfer BSI")
     deal = db.session.get(Deal, deal_id)
     return seller, buyer, deal
 
@@ -212,7 +213,7 @@ def test_documents_answer_404_to_another_pesantren_and_staff_may_read(app, clien
 def test_a_large_receipt_has_room_for_a_meterai(app, client, auth):
     with app.app_context():
         seller, buyer, deal_id = signed_deal("tempo", quantity=10_000)
-        fulfilment.record_payment(buyer, deal_id, 6_000_000, date.today())
+        fulfilment.record_payment(buyer, deal_id, 6_000_000, today_wib())
         payment_id = db.session.get(Deal, deal_id).payments[0].id
         email = buyer.email
     auth.login(email)

@@ -1,10 +1,11 @@
 """Opening a negotiation from a clearing run's proposal (deals.open with ?proposal=)."""
 
-from datetime import date, timedelta
+from datetime import timedelta
 
 import pytest
 from sqlalchemy import func, select
 
+from exchange.clock import today_wib
 from exchange.deals import services
 from exchange.deals.models import Deal
 from exchange.errors import Conflict, NotFound
@@ -42,7 +43,7 @@ def _form(x, **kw):
         "unit_price": x["price"],
         "grade": 2,
         "akad": "tunai",
-        "handover_date": (date.today() + timedelta(days=5)).isoformat(),
+        "handover_date": (today_wib() + timedelta(days=5)).isoformat(),
         "handover_place": "Gudang",
         "transport": "buyer",
     }

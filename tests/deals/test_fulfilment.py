@@ -1,9 +1,8 @@
-from datetime import date
-
 import pytest
 from sqlalchemy import select
 
 from exchange.auth.models import User
+from exchange.clock import today_wib
 from exchange.deals import acceptance, facts, fulfilment, reciprocal, services
 from exchange.deals.models import Deal, Rating
 from exchange.deals.queries import reputation, waiting_for
@@ -33,9 +32,9 @@ def test_the_whole_life_of_a_cash_deal(app):
         with pytest.raises(IllegalTransition):
             fulfilment.complete(seller, deal_id)
         with pytest.raises(Invalid) as unpaid:  # tunai: paid at the handover at the latest
-            fulfilment.receive(buyer, deal_id, 100, 2, date.today(), "Lengkap")
+            fulfilment.receive(buyer, deal_id, 100, 2, today_wib(), "Lengkap")
         assert "paling lambat saat penyerahan" in str(unpaid.value.message)
-        fulfilment.receive(buyer, deal_id, 100, 2, date.today(), "Lengkap", paid_now=150_000)
+        fulfilment.receive(buyer, deal_id, 100, 2, today_wib(), "Lengkap", paid_now=150_000)
         deal = _deal(deal_id)
         assert deal.paid == 150_000 and deal.same_session_at is not None
         fulfilment.complete(seller, deal_id)
@@ -56,7 +55,7 @@ def test_salam_is_paid_in_full_at_signing_and_takes_no_later_payment(app):
         assert deal.payments[0].paid_on == facts.contract_date(deal)
         assert [d.id for d in waiting_for(seller)] == [deal_id]
         with pytest.raises(Invalid) as later:
-            fulfilment.record_payment(buyer, deal_id, 50_000, date.today())
+            fulfilment.record_payment(buyer, deal_id, 50_000, today_wib())
         assert "salam" in str(later.value.message)
         fulfilment.ship(seller, deal_id)
         assert _deal(deal_id).state == "shipped"
@@ -68,10 +67,10 @@ def test_only_the_right_side_makes_each_delivery_move(app):
         with pytest.raises(IllegalTransition):
             fulfilment.ship(buyer, deal_id)
         with pytest.raises(IllegalTransition):
-            fulfilment.record_payment(seller, deal_id, 150_000, date.today())
+            fulfilment.record_payment(seller, deal_id, 150_000, today_wib())
         fulfilment.ship(seller, deal_id)
         with pytest.raises(IllegalTransition):
-            fulfilment.receive(seller, deal_id, 100, 2, date.today(), paid_now=150_000)
+            fulfilment.receive(seller, deal_id, 100, 2, today_wib(), paid_now=150_000)
 
 
 def test_short_delivery_returns_the_rest_to_the_listing(app):
@@ -79,13 +78,13 @@ def test_short_delivery_returns_the_rest_to_the_listing(app):
         seller, buyer, deal_id, offer_id = _signed(quantity=300)
         fulfilment.ship(seller, deal_id)
         with pytest.raises(Invalid):
-            fulfilment.receive(buyer, deal_id, 80, 2, date.today(), paid_now=120_000)
+            fulfilment.receive(buyer, deal_id, 80, 2, today_wib(), paid_now=120_000)
         with pytest.raises(Invalid):  # 80 x 1500 is due at the handover, not 150000
             fulfilment.receive(
-                buyer, deal_id, 80, 1, date.today(), "Kurang 20", "returned", paid_now=150_000
+                buyer, deal_id, 80, 1, today_wib(), "Kurang 20", "returned", paid_now=150_000
             )
         fulfilment.receive(
-            buyer, deal_id, 80, 1, date.today(), "Kurang 20", "returned", paid_now=120_000
+            buyer, deal_id, 80, 1, today_wib(), "Kurang 20", "returned", paid_now=120_000
         )
         assert db.session.get(Listing, offer_id).remaining == 220
         deal = _deal(deal_id)
@@ -167,7 +166,7 @@ def test_salam_buyer_cannot_relist_before_receiving(app):
         assert salam_blocks_relisting(buyer.pesantren_id, commodity_id)
         assert not salam_blocks_relisting(seller.pesantren_id, commodity_id)
         fulfilment.ship(seller, deal_id)
-        fulfilment.receive(buyer, deal_id, 100, 2, date.today())
+        fulfilment.receive(buyer, deal_id, 100, 2, today_wib())
         assert not salam_blocks_relisting(buyer.pesantren_id, commodity_id)
 
 

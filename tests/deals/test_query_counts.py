@@ -3,10 +3,11 @@ the pesantren has: the deals come as rows of one query (deals/rows.py), with wha
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import timedelta
 
 from sqlalchemy import event
 
+from exchange.clock import today_wib
 from exchange.deals import acceptance, fulfilment
 from exchange.extensions import db
 from tests.factories import deal_terms, make_deal, make_listing, make_manager
@@ -25,11 +26,11 @@ def _world(app, n: int) -> str:
                 seller,
                 buyer,
                 offer=offer,
-                terms=deal_terms(akad="tempo", payment_due_date=date.today() + timedelta(days=30)),
+                terms=deal_terms(akad="tempo", payment_due_date=today_wib() + timedelta(days=30)),
             )
             if i % 5 == 0:
                 acceptance.accept(seller, deal.id, deal.terms_version)
-                fulfilment.record_payment(buyer, deal.id, 1000, date.today())
+                fulfilment.record_payment(buyer, deal.id, 1000, today_wib())
         return seller.email
 
 

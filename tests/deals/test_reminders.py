@@ -6,6 +6,7 @@ from datetime import UTC, date, datetime, timedelta
 
 from sqlalchemy import select
 
+from exchange.clock import today_wib
 from exchange.deals import acceptance, fulfilment
 from exchange.deals.akad import Stage
 from exchange.deals.reminders import send_reminders
@@ -36,11 +37,11 @@ def at(day: date) -> datetime:
 
 def test_an_unpaid_tempo_deal_after_handover_reminds_the_buyer(app, client, auth):
     with app.app_context():
-        due = date.today() + timedelta(days=30)
+        due = today_wib() + timedelta(days=30)
         seller, buyer, deal_id = signed("tempo", payment_due_date=due)
         fulfilment.ship(seller, deal_id)
-        fulfilment.receive(buyer, deal_id, 100, 2, date.today())
-        assert send_reminders(at(date.today() + timedelta(days=1))) == 1
+        fulfilment.receive(buyer, deal_id, 100, 2, today_wib())
+        assert send_reminders(at(today_wib() + timedelta(days=1))) == 1
         text = reminder_to(buyer)
         assert f"#{deal_id} Garam krosok (garam rakyat): Membayar Rp\u00a0150.000" in text
         assert "paling lambat" in text
@@ -54,15 +55,15 @@ def test_an_unpaid_tempo_deal_after_handover_reminds_the_buyer(app, client, auth
 def test_a_salam_deal_is_prepaid_at_signing_so_the_seller_is_reminded_to_ship(app):
     """The acceptance records the salam's full price (fatwa 05/2000): nothing left to prepay."""
     with app.app_context():
-        seller, buyer, deal_id = signed("salam", payment_due_date=date.today())
-        assert send_reminders(at(date.today() + timedelta(days=1))) == 1
+        seller, buyer, deal_id = signed("salam", payment_due_date=today_wib())
+        assert send_reminders(at(today_wib() + timedelta(days=1))) == 1
         assert f"#{deal_id} Garam krosok (garam rakyat): Mengirim barang" in reminder_to(seller)
         assert reminder_to(buyer) is None
 
 
 def test_an_istisna_stage_that_came_due_reminds_the_buyer(app):
     with app.app_context():
-        today = date.today()
+        today = today_wib()
         stages = (Stage(today, 1_000_000), Stage(today + timedelta(days=20), 2_500_000))
         seller, buyer, deal_id = signed(
             "istisna", slug="batik_tulis", quantity=10, unit_price=350_000, schedule=stages

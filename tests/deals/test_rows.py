@@ -3,8 +3,9 @@ sorts by must come out of a row as it comes out of the deal itself, in every sta
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import timedelta
 
+from exchange.clock import today_wib
 from exchange.deals import acceptance, facts, fulfilment, services
 from exchange.deals.models import Deal
 from exchange.deals.queries import deal_rows, my_deal_rows, waiting_for
@@ -27,17 +28,17 @@ def _stages(seller, buyer) -> list[int]:
     new()  # the seller's turn
     countered = new()
     services.counter_offer(seller, countered, 1, deal_terms(unit_price=1600), "Naik sedikit")
-    due = date.today() + timedelta(days=30)
+    due = today_wib() + timedelta(days=30)
     tempo = new(akad="tempo", payment_due_date=due)
     acceptance.accept(seller, tempo, 1)
-    fulfilment.record_payment(buyer, tempo, 40_000, date.today())
+    fulfilment.record_payment(buyer, tempo, 40_000, today_wib())
     shipped = new()
     acceptance.accept(seller, shipped, 1)
     fulfilment.ship(seller, shipped)
     short = new(quantity=300)
     acceptance.accept(seller, short, 1)
     fulfilment.ship(seller, short)
-    fulfilment.receive(buyer, short, 80, 1, date.today(), "Kurang", "returned", paid_now=120_000)
+    fulfilment.receive(buyer, short, 80, 1, today_wib(), "Kurang", "returned", paid_now=120_000)
     asked = new()
     acceptance.accept(seller, asked, 1)
     fulfilment.request_cancel(buyer, asked, "Dana belum siap")
@@ -48,7 +49,7 @@ def _stages(seller, buyer) -> list[int]:
     done = new()
     acceptance.accept(seller, done, 1)
     fulfilment.ship(seller, done)
-    fulfilment.receive(buyer, done, 100, 2, date.today(), "Lengkap", paid_now=150_000)
+    fulfilment.receive(buyer, done, 100, 2, today_wib(), "Lengkap", paid_now=150_000)
     fulfilment.complete(seller, done)
     return ids
 

@@ -6,6 +6,7 @@ from datetime import date, timedelta
 import pytest
 from sqlalchemy import update
 
+from exchange.clock import today_wib
 from exchange.deals import acceptance, checks, facts, fulfilment, reciprocal, services
 from exchange.deals.models import Deal, TermsVersion
 from exchange.errors import IllegalTransition, Invalid
@@ -13,7 +14,7 @@ from exchange.extensions import db
 from exchange.listings.models import Listing, Side
 from tests.factories import deal_terms, make_deal, make_listing, make_manager
 
-TODAY = date.today()
+TODAY = today_wib()
 
 
 def _deal(deal_id):

@@ -1,16 +1,17 @@
 """The akad rules on the deal pages: what a manager sees and can do, and bad input answered
 with a clear Indonesian message (never a 500)."""
 
-from datetime import date, timedelta
+from datetime import timedelta
 
 from sqlalchemy import update
 
+from exchange.clock import today_wib
 from exchange.deals import acceptance, queries, reciprocal
 from exchange.deals.models import Deal, TermsVersion
 from exchange.extensions import db
 from tests.factories import deal_terms, make_deal, make_listing, make_manager
 
-TODAY = date.today()
+TODAY = today_wib()
 
 
 def _terms_data(**kw):

@@ -1,14 +1,13 @@
 """Random sequences of moves by both sides: the deal is always in a legal state and the
 quantities always add up (listing remaining + what live deals hold = listing quantity)."""
 
-from datetime import date
-
 import pytest
 from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, invariant, precondition, rule
 from sqlalchemy import select
 
+from exchange.clock import today_wib
 from exchange.deals import acceptance, facts, fulfilment, services
 from exchange.deals.models import Deal
 from exchange.deals.states import HOLDS_QUANTITY, State
@@ -102,14 +101,14 @@ def test_random_moves_keep_deals_legal_and_quantities_whole(machine_app):
                 "withdraw": lambda: services.withdraw(user, deal_id),
                 "ship": lambda: fulfilment.ship(user, deal_id),
                 "pay": lambda: fulfilment.record_payment(
-                    user, deal_id, facts.amount_due(deal) - deal.paid, date.today()
+                    user, deal_id, facts.amount_due(deal) - deal.paid, today_wib()
                 ),
                 "receive": lambda: fulfilment.receive(
                     user,
                     deal_id,
                     max(deal.current_terms.quantity - short, 0),
                     2,
-                    date.today(),
+                    today_wib(),
                     "",
                     "returned",
                 ),

@@ -8,13 +8,14 @@ salam shortfall choice, refund, complete, cancel), with the sharia rules as inva
 - what live deals hold never exceeds the listing (remaining + held = quantity, remaining >= 0).
 """
 
-from datetime import date, timedelta
+from datetime import timedelta
 
 from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, invariant, precondition, rule
 from sqlalchemy import select, update
 
+from exchange.clock import today_wib
 from exchange.deals import acceptance, facts, fulfilment, services
 from exchange.deals.akad import Stage
 from exchange.deals.models import Deal, TermsVersion
@@ -57,7 +58,7 @@ OWNER = {
 
 
 def _terms(akad: str, q: int):
-    today = date.today()
+    today = today_wib()
     if akad == "istisna":
         return deal_terms(
             akad="istisna",
@@ -131,7 +132,7 @@ def test_random_moves_through_every_akad_keep_the_sharia_rules(app):
             side = OWNER.get(action, side)  # mostly the side the move belongs to
             user = self._party(deal, side)
             terms = deal.current_terms
-            when = date.today() + timedelta(days=day)
+            when = today_wib() + timedelta(days=day)
             received = max(terms.quantity - short, 0)
             owed = facts.amount_due(deal) - deal.paid + deal.refunded
             calls = {
@@ -196,14 +197,14 @@ def test_random_moves_through_every_akad_keep_the_sharia_rules(app):
                     deal_id,
                     received,
                     terms.grade,
-                    date.today(),
+                    today_wib(),
                     "",
                     outcome,
                     (due_now or None) if pay_now else None,
                 )
             elif deal.state == "received" and facts.overpaid(deal) and refund_first:
                 over = facts.overpaid(deal)
-                call = lambda: fulfilment.refund(seller, deal_id, over, date.today())  # noqa: E731
+                call = lambda: fulfilment.refund(seller, deal_id, over, today_wib())  # noqa: E731
             elif deal.state == "received":
                 call = lambda: fulfilment.complete(seller, deal_id)  # noqa: E731
             else:
@@ -217,7 +218,7 @@ def test_random_moves_through_every_akad_keep_the_sharia_rules(app):
             db.session.execute(
                 update(TermsVersion)
                 .where(TermsVersion.deal_id == deal.id)
-                .values(handover_date=date.today())
+                .values(handover_date=today_wib())
             )
             signed = deal.signed_at - timedelta(days=30)
             db.session.execute(update(Deal).where(Deal.id == deal.id).values(signed_at=signed))
@@ -226,7 +227,7 @@ def test_random_moves_through_every_akad_keep_the_sharia_rules(app):
         @invariant()
         def the_rules_hold(self):
             db.session.expire_all()
-            today = date.today()
+            today = today_wib()
             for listing_id in (self.salt.id, self.batik.id):
                 listing = db.session.get(Listing, listing_id)
                 deals = db.session.scalars(select(Deal).where(Deal.offer_id == listing_id)).all()

@@ -1,7 +1,8 @@
-from datetime import date, timedelta
+from datetime import timedelta
 
 from sqlalchemy import select
 
+from exchange.clock import today_wib
 from exchange.deals import checks
 from exchange.deals.models import Deal
 from exchange.extensions import db
@@ -30,7 +31,7 @@ def test_opening_a_negotiation_from_a_listing(app, client, auth):
             "unit_price": 1500,
             "grade": 2,
             "akad": "tempo",
-            "handover_date": (date.today() + timedelta(days=5)).isoformat(),
+            "handover_date": (today_wib() + timedelta(days=5)).isoformat(),
             "handover_place": "Gudang",
             "transport": "seller",
         },
@@ -43,7 +44,7 @@ def test_opening_a_negotiation_from_a_listing(app, client, auth):
             "unit_price": 1500,
             "grade": 2,
             "akad": "tunai",
-            "handover_date": (date.today() + timedelta(days=5)).isoformat(),
+            "handover_date": (today_wib() + timedelta(days=5)).isoformat(),
             "handover_place": "Gudang",
             "transport": "buyer",
             "message": "Kami ambil",
@@ -67,7 +68,7 @@ def test_the_other_side_counters_then_accepts_and_sees_the_contract(app, client,
             "unit_price": 1700,
             "grade": 2,
             "akad": "tunai",
-            "handover_date": (date.today() + timedelta(days=7)).isoformat(),
+            "handover_date": (today_wib() + timedelta(days=7)).isoformat(),
             "handover_place": "Gudang Kopontren",
             "transport": "seller",
             "version": 1,

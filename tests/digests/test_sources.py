@@ -7,6 +7,7 @@ from datetime import UTC, date, datetime, timedelta
 
 from sqlalchemy import select
 
+from exchange.clock import today_wib
 from exchange.db import utcnow
 from exchange.deals import acceptance, fulfilment
 from exchange.digests import services
@@ -127,11 +128,11 @@ def test_a_signed_cash_deal_asks_the_seller_to_ship_and_after_handover_the_buyer
         deal = make_deal(
             seller=seller,
             buyer=buyer,
-            terms=deal_terms(akad="tempo", payment_due_date=now.date() + timedelta(days=7)),
+            terms=deal_terms(akad="tempo", payment_due_date=today_wib(now) + timedelta(days=7)),
         )
         acceptance.accept(seller, deal.id, 1)
         fulfilment.ship(seller, deal.id)
-        fulfilment.receive(buyer, deal.id, 100, 2, now.date())
+        fulfilment.receive(buyer, deal.id, 100, 2, today_wib(now))
         services.run_digests("daily", now=now + timedelta(days=8))
         text = db.session.scalar(
             select(OutboxMessage.text_body)

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import timedelta
 
 from exchange.auth.models import User
+from exchange.clock import today_wib
 from exchange.digests.tokens import unsubscribe_token
 from exchange.extensions import db
 from exchange.mail.models import OutboxMessage, OutboxStatus
@@ -19,7 +20,7 @@ def frequency(app, user_id) -> str:
 def test_my_digest_on_the_site_with_a_whatsapp_share(app, client, auth):
     with app.app_context():
         user = make_manager()
-        make_listing(user.pesantren, start=date.today() - timedelta(days=5), days=7)
+        make_listing(user.pesantren, start=today_wib() - timedelta(days=5), days=7)
         email = user.email
     auth.login(email)
     page = client.get("/ringkasan/")

@@ -1,7 +1,8 @@
 """The listing page as wired to matching, deals and moderation."""
 
-from datetime import date, timedelta
+from datetime import timedelta
 
+from exchange.clock import today_wib
 from exchange.dashboard.services import hide_listing
 from exchange.listings.models import Side
 from tests.factories import make_listing, make_manager, make_staff
@@ -51,7 +52,7 @@ def test_visitors_and_staff_get_no_negotiation_button(app, client, auth):
 def test_expired_listing_page_still_opens_without_suggestions(app, client, auth):
     with app.app_context():
         seller, buyer = make_manager("3529"), make_manager("3528")
-        old = make_listing(seller.pesantren, start=date.today() - timedelta(days=40), days=10)
+        old = make_listing(seller.pesantren, start=today_wib() - timedelta(days=40), days=10)
         old_id, buyer_email = old.id, buyer.email
     auth.login(buyer_email)
     page = client.get(f"/pasar/{old_id}")

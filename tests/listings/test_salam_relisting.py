@@ -1,9 +1,8 @@
 """A salam buyer may not offer the goods again before it has received them (DOMAIN.md 7)."""
 
-from datetime import date
-
 import pytest
 
+from exchange.clock import today_wib
 from exchange.deals import acceptance, fulfilment
 from exchange.listings.models import Side
 from exchange.listings.services import InvalidListing, create_listing
@@ -32,7 +31,7 @@ def test_salam_buyer_cannot_offer_the_goods_until_received(app):
         create_listing(buyer, salt_offer(side=Side.REQUEST, client_token="r"))
         create_listing(buyer, salt_offer(commodity="beras", grade="Medium 1", price=12000))
         fulfilment.ship(seller, deal_id)
-        fulfilment.receive(buyer, deal_id, 100, 2, date.today())
+        fulfilment.receive(buyer, deal_id, 100, 2, today_wib())
         listing, _ = create_listing(buyer, salt_offer())
         assert listing.side == "offer"
 

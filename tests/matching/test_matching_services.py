@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import timedelta
 
 from sqlalchemy import func, select
 
 from exchange.audit.models import AuditEvent
+from exchange.clock import today_wib
 from exchange.extensions import db
 from exchange.listings.models import ListingStatus, Side
 from exchange.matching import services
@@ -56,7 +57,7 @@ def test_inactive_listings_are_left_out(app):
         buyer = make_manager("3528").pesantren
         pending = make_pesantren(regency_code="3526", status=PesantrenStatus.PENDING)
         make_listing(seller, status="withdrawn")
-        make_listing(seller, start=date.today() - timedelta(days=40), days=10)  # window over
+        make_listing(seller, start=today_wib() - timedelta(days=40), days=10)  # window over
         make_listing(seller, remaining=0)
         make_listing(pending)
         make_listing(buyer, side=Side.REQUEST, price=2500)

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import timedelta
 
+from exchange.clock import today_wib
 from exchange.deals import acceptance
 from tests.factories import deal_terms, make_deal, make_listing, make_manager
 
@@ -11,7 +12,7 @@ from tests.factories import deal_terms, make_deal, make_listing, make_manager
 def tempo_deal(seller, buyer, quantity: int, unit_price: int = 1000, akad: str = "tempo"):
     """``buyer`` owes ``seller`` quantity * unit_price, due in 10 days (signed)."""
     offer = make_listing(seller.pesantren, quantity=10_000, akad=["tunai", "tempo", "murabahah"])
-    handover = date.today() + timedelta(days=5)
+    handover = today_wib() + timedelta(days=5)
     terms = deal_terms(
         akad=akad,
         quantity=quantity,

@@ -1,9 +1,10 @@
-from datetime import date, timedelta
+from datetime import timedelta
 
 import pytest
 from sqlalchemy import select
 
 from exchange.audit.models import AuditEvent
+from exchange.clock import today_wib
 from exchange.deals import fulfilment
 from exchange.deals.models import Deal, Notification, Payment
 from exchange.errors import Conflict, Invalid, NotFound
@@ -90,7 +91,7 @@ def test_a_deal_paid_meanwhile_is_not_over_settled(app):
         services.confirm(a, run.id)
         services.confirm(b, run.id)
         # B pays C most of its debt in cash before C confirms
-        fulfilment.record_payment(b, bc, 50_000, date.today())
+        fulfilment.record_payment(b, bc, 50_000, today_wib())
         with pytest.raises(Conflict):
             services.confirm(c, run.id)
         db.session.expire_all()
@@ -125,7 +126,7 @@ def test_salam_and_far_debts_stay_out(app):
         a, b = make_manager(), make_manager(regency_code="3578")
         tempo_deal(b, a, 100)
         tempo_deal(a, b, 100)
-        run = services.start_run(None, horizon=date.today() + timedelta(days=2))
+        run = services.start_run(None, horizon=today_wib() + timedelta(days=2))
         assert run.total == 0 and run.status == RunStatus.EMPTY
         run = services.start_run(None)
         assert run.cleared == 200_000

@@ -1,7 +1,8 @@
 """A pesantren's page shows its track record from deals and links to its reciprocal partners."""
 
-from datetime import date, timedelta
+from datetime import timedelta
 
+from exchange.clock import today_wib
 from exchange.deals import acceptance, fulfilment
 from exchange.pesantren.views import answer_time
 from tests.factories import make_deal, make_manager
@@ -13,7 +14,7 @@ def test_profile_shows_rating_completed_deals_answer_time_and_partners(app, clie
         deal = make_deal(seller, buyer)
         acceptance.accept(seller, deal.id, 1)
         fulfilment.ship(seller, deal.id)
-        fulfilment.receive(buyer, deal.id, 100, 2, date.today(), paid_now=150_000)
+        fulfilment.receive(buyer, deal.id, 100, 2, today_wib(), paid_now=150_000)
         fulfilment.complete(seller, deal.id)
         fulfilment.rate(buyer, deal.id, 4, "Tepat waktu")
         seller_id, buyer_id = seller.pesantren_id, buyer.pesantren_id

@@ -9,6 +9,7 @@ from datetime import date
 from sqlalchemy import func, select
 
 from exchange.auth.models import User
+from exchange.clock import today_wib
 from exchange.deals import acceptance, fulfilment
 from exchange.deals.models import Rating
 from exchange.extensions import db
@@ -97,7 +98,7 @@ def test_an_overlong_client_token_is_refused_and_nothing_is_stored(app):
         manager = make_manager()
         email = manager.email
     c = signed_in(app, email)
-    today = date.today()
+    today = today_wib()
     data = {
         "client_token": "t" * 65,
         "commodity": "garam_krosok",
@@ -130,8 +131,8 @@ def test_concurrent_double_rating_gives_one_rating_and_a_clear_message(app):
         deal = make_deal(seller, buyer, offer=offer, terms=deal_terms())
         acceptance.accept(seller, deal.id, 1)
         fulfilment.ship(seller, deal.id)
-        fulfilment.record_payment(buyer, deal.id, 150_000, date.today())
-        fulfilment.receive(buyer, deal.id, 100, 2, date.today(), "")
+        fulfilment.record_payment(buyer, deal.id, 150_000, today_wib())
+        fulfilment.receive(buyer, deal.id, 100, 2, today_wib(), "")
         fulfilment.complete(seller, deal.id)
         buyer_id, deal_id = buyer.id, deal.id
     tries = 12
@@ -191,7 +192,7 @@ def test_a_retried_opening_gives_back_the_same_negotiation(app):
         "unit_price": 1500,
         "grade": 2,
         "akad": "tunai",
-        "handover_date": date.fromordinal(date.today().toordinal() + 5).isoformat(),
+        "handover_date": date.fromordinal(today_wib().toordinal() + 5).isoformat(),
         "handover_place": "Gudang",
         "transport": "buyer",
         "client_token": token.group(1),

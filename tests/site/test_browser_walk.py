@@ -2,11 +2,11 @@
 weighs over 150 KB with its CSS, axe-core finds no serious or critical violation, and after each
 refused form the message is inside the first screen (390x844)."""
 
-from datetime import date
 from pathlib import Path
 
 import pytest
 
+from exchange.clock import today_wib
 from exchange.deals import acceptance, fulfilment
 from tests.browser import shot, sign_in
 from tests.dashboard import dataset
@@ -34,7 +34,7 @@ def _data(app) -> dict:
         offer = make_listing(seller.pesantren, quantity=500, akad=["tunai", "tempo"])
         signed = make_deal(seller, buyer, offer=offer, terms=deal_terms(quantity=100))
         acceptance.accept(seller, signed.id, 1)
-        fulfilment.record_payment(buyer, signed.id, 150_000, date.today())
+        fulfilment.record_payment(buyer, signed.id, 150_000, today_wib())
         talking = make_deal(
             seller, buyer, offer=offer, terms=deal_terms(quantity=50), message="Bisa dikirim?"
         )

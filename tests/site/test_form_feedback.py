@@ -17,7 +17,7 @@ def _open_data(**kw):
         "unit_price": "1.500",
         "grade": "2",
         "akad": "tempo",
-        "handover_date": (date.today() + timedelta(days=5)).isoformat(),
+        "handover_date": (today_wib() + timedelta(days=5)).isoformat(),
         "handover_place": "Gudang",
         "transport": "seller",
     }
@@ -32,7 +32,7 @@ def _signed(app):
             seller,
             buyer,
             offer=offer,
-            terms=deal_terms(akad="tempo", payment_due_date=date.today() + timedelta(days=20)),
+            terms=deal_terms(akad="tempo", payment_due_date=today_wib() + timedelta(days=20)),
         )
         acceptance.accept(seller, deal.id, 1)
         return seller.email, buyer.email, deal.id
