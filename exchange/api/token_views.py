@@ -14,6 +14,7 @@ from exchange.api import tokens
 from exchange.api.scopes import Scope, allowed_scopes
 from exchange.errors import Invalid
 from exchange.listings.forms import CheckboxesField
+from exchange.web.forms import options
 from exchange.web.refusals import show_refusal
 
 bp = Blueprint("api_tokens", __name__, url_prefix="/akun/token")
@@ -33,7 +34,7 @@ class TokenForm(FlaskForm):
 
 def token_form(user) -> TokenForm:
     form = TokenForm(prefix="t")
-    form.scopes.choices = [(s.value, SCOPE_LABELS[s]) for s in allowed_scopes(user.is_staff)]
+    form.scopes.choices = options((s.value, SCOPE_LABELS[s]) for s in allowed_scopes(user.is_staff))
     return form
 
 

@@ -5,7 +5,7 @@ from wtforms.validators import DataRequired, EqualTo, Length, Optional, Regexp
 
 from exchange.auth.services import EMAIL_RE
 from exchange.pesantren.forms import PesantrenFields
-from exchange.web.forms import REQUIRED, NoHTML, strip
+from exchange.web.forms import REQUIRED, NoHTML, options, strip
 
 EMAIL_BAD = _l("Alamat e-mail tidak valid.")
 # Enough to catch typos; the reset e-mail proves the address.
@@ -75,14 +75,18 @@ class PasswordForm(FlaskForm):
 
 
 class SettingsForm(FlaskForm):
-    locale = SelectField(_l("Bahasa"), choices=[("id", "Bahasa Indonesia"), ("en", "English")])
+    locale = SelectField(
+        _l("Bahasa"), choices=options([("id", "Bahasa Indonesia"), ("en", "English")])
+    )
     digest_frequency = SelectField(
         _l("Ringkasan lewat e-mail"),
-        choices=[
-            ("daily", _l("Harian")),
-            ("weekly", _l("Mingguan")),
-            ("none", _l("Tidak usah")),
-        ],
+        choices=options(
+            [
+                ("daily", _l("Harian")),
+                ("weekly", _l("Mingguan")),
+                ("none", _l("Tidak usah")),
+            ]
+        ),
     )
 
 

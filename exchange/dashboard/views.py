@@ -31,6 +31,7 @@ from exchange.dashboard.tables import SEPARATORS, Column, write_csv
 from exchange.errors import Invalid
 from exchange.extensions import db
 from exchange.listings.models import Listing, ListingStatus
+from exchange.web.forms import options
 from exchange.web.refusals import show_refusal
 
 bp = Blueprint("staff", __name__, url_prefix="/staf")
@@ -48,13 +49,12 @@ def _filters() -> tuple[Filters, FilterForm]:
     """The filters from the query string; a bad value falls back to its default, with a note."""
     form = FilterForm(request.args)
     commodities = list(db.session.scalars(select(Commodity).order_by(Commodity.name_id)))
-    form.komoditas.choices = [("", _("Semua komoditas"))] + [
-        (c.slug, c.name_id) for c in commodities
-    ]
-
-    form.kabupaten.choices = [("", _("Semua kabupaten/kota"))] + [
-        (r.code, r.short_name) for r in regencies()
-    ]
+    form.komoditas.choices = options(
+        [("", _("Semua komoditas"))] + [(c.slug, c.name_id) for c in commodities]
+    )
+    form.kabupaten.choices = options(
+        [("", _("Semua kabupaten/kota"))] + [(r.code, r.short_name) for r in regencies()]
+    )
     form.validate()
     start, end = default_period(today_wib())
     if form.dari.data and not form.dari.errors and not form.sampai.errors:
@@ -65,7 +65,7 @@ def _filters() -> tuple[Filters, FilterForm]:
         start, end = default_period(today_wib())
     by_slug = {c.slug: c for c in commodities}
     chosen = by_slug.get(form.komoditas.data or "")
-    codes = {code for code, _label in form.kabupaten.choices if code}
+    codes = {choice.value for choice in form.kabupaten.choices if choice.value}
     regency = form.kabupaten.data if form.kabupaten.data in codes else None
     form.dari.data, form.sampai.data = start, end
     f = Filters(start, end, chosen.id if chosen else None, regency, chosen.slug if chosen else None)

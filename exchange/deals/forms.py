@@ -21,7 +21,7 @@ from exchange.deals import akad as rules
 from exchange.deals import bounds
 from exchange.errors import Conflict
 from exchange.numbers import parse_whole
-from exchange.web.forms import WholeField
+from exchange.web.forms import WholeField, options
 
 PRICE_MAX = _l("Harga satuan terlalu tinggi: paling banyak Rp 1.000.000.000.")
 QUANTITY_MAX = _l("Jumlah terlalu besar: paling banyak 10.000.000.")
@@ -61,7 +61,7 @@ class TermsForm(FlaskForm):
     )
     transport = RadioField(
         _l("Pengangkutan"),
-        choices=[("seller", _l("Penjual mengantar")), ("buyer", _l("Pembeli mengambil"))],
+        choices=options([("seller", _l("Penjual mengantar")), ("buyer", _l("Pembeli mengambil"))]),
         default="seller",
     )
     payment_due_date = DateField(_l("Jatuh tempo pembayaran (tempo)"), validators=[Optional()])
@@ -168,10 +168,12 @@ class ReceiveForm(FlaskForm):
     received_on = DateField(_l("Tanggal diterima"), validators=[InputRequired(_l("Isi tanggal."))])
     shortfall_outcome = RadioField(
         _l("Bila kurang"),
-        choices=[
-            ("returned", _l("Sisanya kembali ke listing")),
-            ("cancelled", _l("Sisanya dibatalkan atas kesepakatan")),
-        ],
+        choices=options(
+            [
+                ("returned", _l("Sisanya kembali ke listing")),
+                ("cancelled", _l("Sisanya dibatalkan atas kesepakatan")),
+            ]
+        ),
         validators=[Optional()],
     )
     paid_now = _money(_l("Dibayar saat penyerahan (Rp)"), required=False)
@@ -215,7 +217,7 @@ class DisputeForm(FlaskForm):
 class RatingForm(FlaskForm):
     score = RadioField(
         _l("Nilai (1–5)"),
-        choices=[(str(i), str(i)) for i in range(5, 0, -1)],
+        choices=options((str(i), str(i)) for i in range(5, 0, -1)),
         validators=[InputRequired(_l("Beri nilai 1 sampai 5."))],
     )
     comment = TextAreaField(_l("Komentar"), validators=[Optional(), Length(max=1000)])

@@ -26,6 +26,7 @@ from exchange.deals.labels import ACTION_LABELS, SIDE_LABELS, STATE_LABELS, TRAN
 from exchange.deals.models import Deal
 from exchange.deals.states import Action, Side, available_actions
 from exchange.i18n import rupiah, short_date
+from exchange.web.forms import options
 
 
 def akad_label(code: str) -> str:
@@ -35,14 +36,14 @@ def akad_label(code: str) -> str:
 def terms_form(listing, counter=None) -> TermsForm:
     form = TermsForm()
     commodity = listing.commodity
-    form.grade.choices = commodity.grade_choices()
-    form.akad.choices = [(a, akad_label(a)) for a in checks.allowed_akad((listing, counter))]
+    form.grade.choices = options(commodity.grade_choices())
+    form.akad.choices = options((a, akad_label(a)) for a in checks.allowed_akad((listing, counter)))
     return form
 
 
 def receive_form(deal: Deal) -> ReceiveForm:
     form = ReceiveForm()
-    form.grade_received.choices = deal.commodity.grade_choices()
+    form.grade_received.choices = options(deal.commodity.grade_choices())
     return form
 
 

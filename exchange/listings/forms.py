@@ -9,6 +9,7 @@ from datetime import date
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import HiddenField, SelectField, SelectMultipleField, StringField, TextAreaField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import ValidationError
 from wtforms.widgets import CheckboxInput, DateInput, ListWidget
 
@@ -19,7 +20,7 @@ from exchange.listings.quantity import TRADE_UNITS, UnitProblem, to_commodity_un
 from exchange.listings.queries import SORTS, MarketFilters
 from exchange.listings.rules import Limits, ListingInput, is_official_reference
 from exchange.numbers import parse_decimal, parse_whole
-from exchange.web.forms import DecimalText, ParsedField, WholeField
+from exchange.web.forms import DecimalText, ParsedField, WholeField, options
 
 
 class DayField(ParsedField):
@@ -57,15 +58,18 @@ class ListingForm(FlaskForm):
     lon = DecimalText(_l("Bujur"))
 
     def set_choices(self, commodities) -> None:
-        self.akad.choices = [(a, _l(AKAD_CHOICE_LABELS[a])) for a in AKAD_ORDER]
-        self.commodity.choices = [("", _l("— pilih komoditas —"))] + [
-            (c.slug, f"{c.name_id} ({c.unit}; {_reference_label(c)})") for c in commodities
-        ]
+        self.akad.choices = options((a, _l(AKAD_CHOICE_LABELS[a])) for a in AKAD_ORDER)
+        self.commodity.choices = options(
+            [("", _l("— pilih komoditas —"))]
+            + [(c.slug, f"{c.name_id} ({c.unit}; {_reference_label(c)})") for c in commodities]
+        )
         self._units = {c.slug: c.unit for c in commodities}
-        self.trade_unit.choices = [("", _l("satuan komoditas"))] + [(u, u) for u in TRADE_UNITS]
-        self.grade.choices = {"": [("", _l("— pilih mutu —"))]} | {
-            c.name_id: [(g, g) for g in c.grades] for c in commodities
-        }
+        self.trade_unit.choices = options(
+            [("", _l("satuan komoditas"))] + [(u, u) for u in TRADE_UNITS]
+        )
+        self.grade.choices = [SelectChoice("", _l("— pilih mutu —"))] + [
+            SelectChoice(g, g, optgroup=c.name_id) for c in commodities for g in c.grades
+        ]
         if not self.client_token.data:
             self.client_token.data = secrets.token_urlsafe(24)
 

@@ -12,7 +12,7 @@ from wtforms.validators import DataRequired, InputRequired, Length, NumberRange,
 
 from exchange.extensions import db
 from exchange.pesantren.models import Regency
-from exchange.web.forms import REQUIRED, FiniteDecimalField, NoHTML, strip
+from exchange.web.forms import REQUIRED, FiniteDecimalField, NoHTML, options, strip
 
 
 def regency_choices() -> list[tuple[str, str]]:
@@ -79,7 +79,7 @@ class PesantrenFields(FlaskForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.regency_code.choices = regency_choices()
+        self.regency_code.choices = options(regency_choices())
 
     def registry_data(self) -> dict:
         return {

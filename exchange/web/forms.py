@@ -7,12 +7,18 @@ from decimal import Decimal
 
 from flask_babel import lazy_gettext as _l
 from wtforms import DecimalField, StringField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import StopValidation, ValidationError
 
 from exchange.numbers import parse_decimal, parse_whole
 from exchange.texts import looks_like_html
 
 REQUIRED = _l("Wajib diisi.")
+
+
+def options(pairs) -> list[SelectChoice]:
+    """(value, label) pairs as WTForms' choices (SelectChoice: tuples are deprecated in 3.3)."""
+    return [SelectChoice(value, label) for value, label in pairs]
 
 
 def strip(value):
