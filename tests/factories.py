@@ -76,6 +76,16 @@ def make_manager(regency_code: str = "3529", status: str = PesantrenStatus.VERIF
     return make_user(Role.MANAGER, pesantren=pesantren)
 
 
+def manager_of(pesantren: Pesantren) -> User:
+    """A manager of that pesantren: its first one, or a new one."""
+    user = db.session.scalar(
+        select(User)
+        .where(User.pesantren_id == pesantren.id, User.role == Role.MANAGER)
+        .order_by(User.id)
+    )
+    return user or make_user(Role.MANAGER, pesantren=pesantren)
+
+
 def make_staff(**kw) -> User:
     return make_user(Role.STAFF, **kw)
 

@@ -1,16 +1,28 @@
-"""Deal, terms and contract rows inserted directly, at exact past dates and states, for the staff
-dashboard's figures (going through the deal services under clock.frozen is still to do)."""
+"""Signed deals at exact past dates and states, for the staff dashboard's figures, built through
+the deal services: each step runs under ``clock.frozen`` at its day, so the contract number,
+the facts and the events are the ones the app itself writes."""
 
 from __future__ import annotations
 
-import itertools
 from datetime import UTC, date, datetime, timedelta
 
-from exchange.deals.models import Contract, Deal, DealEvent, TermsVersion
+from exchange import clock
+from exchange.deals import acceptance, fulfilment
+from exchange.deals.akad import Terms
+from exchange.deals.models import Deal
+from exchange.deals.services import open_negotiation
 from exchange.extensions import db
-from tests.factories import commodity
+from tests.factories import make_listing, manager_of
 
-_seq = itertools.count(1)
+# What a deal goes through, after signing, to reach each state (each move a day later).
+MOVES = {
+    "signed": (),
+    "shipped": ("ship",),
+    "received": ("ship", "receive"),
+    "completed": ("ship", "receive", "complete"),
+    "disputed": ("ship", "dispute"),
+    "cancelled": ("request_cancel", "agree_cancel"),
+}
 
 
 def at(day: date, hour: int = 10) -> datetime:
@@ -28,65 +40,60 @@ def make_contract(
     state: str = "signed",
     offer=None,
     request=None,
-    proposal_id: int | None = None,
+    posted: date | None = None,
 ) -> Deal:
-    """A signed deal with its accepted terms (version 1) and its contract."""
-    n = next(_seq)
-    signed_at = at(signed)
-    deal = Deal(
-        seller_pesantren_id=seller.id,
-        buyer_pesantren_id=buyer.id,
-        offer_id=offer.id if offer else None,
-        request_id=request.id if request else None,
-        commodity_id=commodity(slug).id,
-        proposal_id=proposal_id,
-        state=state,
-        terms_version=1,
-        accepted_version=1,
-        reserved_quantity=quantity,
-        last_move_at=signed_at,
-        signed_at=signed_at,
-        created_at=signed_at - timedelta(days=1),
+    """A tunai deal between two pesantren, signed on ``signed`` and carried to ``state``.
+
+    Without ``offer`` the seller posts one for exactly ``quantity`` on ``posted`` (default: the
+    signing day), so it leaves the market when the deal is signed. With ``request`` (the buyer's)
+    the buyer answers from its request; with only ``request`` the seller opens on it.
+    """
+    seller_user, buyer_user = manager_of(seller), manager_of(buyer)
+    if offer is None and request is None:
+        with clock.frozen(at(posted or signed)):
+            offer = make_listing(
+                seller, "offer", slug, quantity=quantity, price=unit_price, akad=["tunai"]
+            )
+    listing = offer or request
+    terms = Terms(
+        quantity=quantity,
+        unit_price=unit_price,
+        akad="tunai",
+        handover_date=signed + timedelta(days=7),
+        handover_place="Gudang",
+        transport="seller",
+        grade=listing.grade,
     )
-    db.session.add(deal)
-    db.session.flush()
-    db.session.add(
-        TermsVersion(
-            deal_id=deal.id,
-            number=1,
-            quantity=quantity,
-            unit_price=unit_price,
-            akad="tunai",
-            handover_date=signed + timedelta(days=7),
-            handover_place="Gudang",
-            transport="seller",
-            author_side="seller",
-            created_at=signed_at - timedelta(days=1),
-        )
-    )
-    db.session.add(
-        Contract(
-            deal_id=deal.id,
-            number=f"BP/{signed.year}/{signed.month:02d}/{n:06d}",
-            terms_version=1,
-            total=quantity * unit_price,
-            snapshot={},
-            created_at=signed_at,
-        )
-    )
-    db.session.commit()
+    with clock.frozen(at(signed)):
+        if offer is not None:
+            deal = open_negotiation(
+                buyer_user, offer.id, request.id if request else None, terms=terms
+            )
+            acceptance.accept(seller_user, deal.id, 1)
+        else:
+            deal = open_negotiation(seller_user, request.id, terms=terms)
+            acceptance.accept(buyer_user, deal.id, 1)
+    for days, move in enumerate(MOVES[state], start=1):
+        with clock.frozen(at(signed + timedelta(days=days))):
+            _move(move, deal.id, seller_user, buyer_user, quantity * unit_price, quantity)
+    deal = db.session.get(Deal, deal.id)
+    assert deal.state == state, (deal.state, state)
     return deal
 
 
-def make_dispute(deal: Deal, day: date) -> DealEvent:
-    event = DealEvent(
-        deal_id=deal.id,
-        action="dispute",
-        from_state="shipped",
-        to_state="disputed",
-        terms_version=1,
-        created_at=at(day),
-    )
-    db.session.add(event)
-    db.session.commit()
-    return event
+def _move(move: str, deal_id: int, seller, buyer, total: int, quantity: int) -> None:
+    today = clock.today_wib()
+    if move == "ship":
+        fulfilment.ship(seller, deal_id)
+    elif move == "receive":
+        fulfilment.receive(buyer, deal_id, quantity, None, today, paid_now=total)
+    elif move == "complete":
+        fulfilment.complete(seller, deal_id)
+    elif move == "dispute":
+        fulfilment.dispute(buyer, deal_id, "Barang tidak sesuai contoh")
+    elif move == "request_cancel":
+        fulfilment.request_cancel(buyer, deal_id, "Tidak jadi")
+    elif move == "agree_cancel":
+        fulfilment.agree_cancel(seller, deal_id)
+    else:
+        raise ValueError(move)

@@ -21,6 +21,8 @@ from exchange.pesantren.models import Pesantren
 from tests.dashboard.factories import at, make_contract
 from tests.factories import commodity, deal_terms, make_deal, make_listing, make_manager
 
+pytestmark = pytest.mark.clocks  # date-sensitive: also from each moment of CLOCKS
+
 REGENCIES = ("3529", "3578", "3507")
 SLUGS = ("garam_krosok", "beras")
 STATES = ("signed", "shipped", "received", "completed", "disputed", "cancelled")

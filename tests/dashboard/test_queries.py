@@ -3,6 +3,8 @@
 from dataclasses import replace
 from datetime import date
 
+import pytest
+
 from exchange.dashboard import price_queries, queries
 from exchange.dashboard.flows import reciprocal_pairs, regency_matrix
 from exchange.extensions import db
@@ -11,6 +13,8 @@ from exchange.pesantren.models import Pesantren
 from tests.dashboard import dataset
 from tests.dashboard.factories import at
 from tests.factories import commodity, make_listing
+
+pytestmark = pytest.mark.clocks  # date-sensitive: also from each moment of CLOCKS
 
 F, TODAY = dataset.JANUARY, dataset.TODAY
 
@@ -123,7 +127,8 @@ def test_weekly_median_prices(app):
     assert [r[3:] for r in rows] == [
         ("2026-12-28", 1400, 1800, None, 1500),  # posted Fri 1 and Sat 2 January
         ("2027-01-04", None, None, 1550, 1500),  # contracts at 1500 and 1600
-        ("2027-01-18", None, None, 1700, 1500),
+        ("2027-01-11", 1700, None, None, 1500),  # D's offer, posted Sun 17 January
+        ("2027-01-18", None, None, 1700, 1500),  # and its contract
     ]
 
 
