@@ -2,25 +2,27 @@
 
 All of East Java lives in WIB: a payment made at 06:30 WIB is made "today" there, while the UTC
 date is still yesterday. Shells (views, services, jobs) ask here; pure cores take dates as
-arguments and read no clock. Tests set the time with ``frozen(when)`` (or ``set_now``), and
-every "now" of the app (column defaults included, through ``exchange.db.utcnow``) follows.
+arguments and read no clock. Tests set the time with ``frozen(when)`` (or ``set_now``), or let
+it run from another moment with ``starting_at(when)``, and every "now" of the app (column
+defaults included, through ``exchange.db.utcnow``) follows.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 WIB = ZoneInfo("Asia/Jakarta")
 
 _fixed: datetime | None = None
+_offset = timedelta(0)
 
 
 def utcnow() -> datetime:
     """The current time, timezone-aware UTC (or the time a test set)."""
-    return _fixed if _fixed is not None else datetime.now(UTC)
+    return _fixed if _fixed is not None else datetime.now(UTC) + _offset
 
 
 def now_wib(now: datetime | None = None) -> datetime:
@@ -55,3 +57,18 @@ def frozen(when: datetime) -> Iterator[None]:
         yield
     finally:
         set_now(before)
+
+
+@contextmanager
+def starting_at(when: datetime) -> Iterator[None]:
+    """The clock runs on, from ``when`` (timezone-aware): the app lives on another day, and two
+    moments of one test still come one after the other. ``frozen`` inside it still holds."""
+    global _offset
+    if when.tzinfo is None:
+        raise ValueError("the clock takes a timezone-aware datetime")
+    before = _offset
+    _offset = when - datetime.now(UTC)
+    try:
+        yield
+    finally:
+        _offset = before

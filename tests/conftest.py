@@ -8,22 +8,71 @@ holding only the reference data (regencies and commodities).
 from __future__ import annotations
 
 import os
+from datetime import datetime
 from pathlib import Path
 
 import pytest
 from sqlalchemy import text
 from sqlalchemy.engine import make_url
 
-from exchange import create_app
+from exchange import clock, create_app
 from exchange.extensions import db
 from tests.pgcheck import ensure_database
 
 TEST_PASSWORD = "rahasia-sekali-123"
+
+# pytest-xdist: each worker process has a PostgreSQL database of its own (test_gw0, test_gw1, ...),
+# set here so that every test reading the variable sees its worker's database. (SQLite files
+# live in each worker's own temporary folder.)
+if (_worker := os.environ.get("PYTEST_XDIST_WORKER")) and os.environ.get(
+    "EXCHANGE_TEST_DATABASE_URL"
+):
+    _url = make_url(os.environ["EXCHANGE_TEST_DATABASE_URL"])
+    os.environ["EXCHANGE_TEST_DATABASE_URL"] = _url.set(
+        database=f"{_url.database}_{_worker}"
+    ).render_as_string(hide_password=False)
 SHARED = Path(__file__).resolve().parents[1].parent / "shared"
 
 
+# The moments a date-sensitive test also lives at (``@pytest.mark.clocks``, or ``pytestmark`` in
+# its module): each such test runs once on the real clock and once from each of these, the clock
+# running on from there. They are the days the app's dates go wrong on: the last day of a month,
+# late evening in WIB (23:30 WIB is 16:30 UTC: the UTC date is a day behind), the first hour of
+# a year (the UTC year is the old one) and the leap day.
+CLOCKS = {
+    "month-end": datetime(2027, 4, 30, 10, 0, tzinfo=clock.WIB),
+    "wib-2330": datetime(2027, 6, 15, 23, 30, tzinfo=clock.WIB),
+    "new-year": datetime(2028, 1, 1, 0, 30, tzinfo=clock.WIB),
+    "leap-day": datetime(2028, 2, 29, 9, 0, tzinfo=clock.WIB),
+}
+# EXCHANGE_TEST_CLOCK=<name> runs the WHOLE suite from that moment (marked tests once).
+SUITE_CLOCK = os.environ.get("EXCHANGE_TEST_CLOCK") or None
+if SUITE_CLOCK not in (None, *CLOCKS):
+    raise SystemExit(f"EXCHANGE_TEST_CLOCK must be one of {', '.join(CLOCKS)}")
+
+
 def pytest_report_header(config):
-    return f"database: {_database_label()}"
+    clock_label = SUITE_CLOCK and f"{SUITE_CLOCK} ({CLOCKS[SUITE_CLOCK].isoformat()})"
+    return [
+        f"database: {_database_label()}",
+        f"clock: {clock_label or 'real; tests marked clocks also at ' + ', '.join(CLOCKS)}",
+    ]
+
+
+def pytest_generate_tests(metafunc):
+    if SUITE_CLOCK is None and metafunc.definition.get_closest_marker("clocks"):
+        metafunc.parametrize("test_clock", ["real", *CLOCKS], indirect=True)
+
+
+@pytest.fixture(autouse=True)
+def test_clock(request):
+    """The moment the test lives at: the real clock, or one of CLOCKS (the clock runs on)."""
+    name = getattr(request, "param", None) or SUITE_CLOCK or "real"
+    if name == "real":
+        yield name
+        return
+    with clock.starting_at(CLOCKS[name]):
+        yield name
 
 
 def _database_label() -> str:

@@ -10,6 +10,8 @@ from exchange import clock
 from exchange.db import utcnow
 from tests.site.test_form_feedback import _signed
 
+pytestmark = pytest.mark.clocks  # date-sensitive: also from each moment of CLOCKS
+
 
 def test_frozen_clock_sets_now_and_today_in_wib_then_runs_again():
     evening_utc = datetime(2027, 1, 4, 17, 30, tzinfo=UTC)  # 00.30 WIB on 5 January

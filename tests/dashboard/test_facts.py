@@ -2,6 +2,7 @@
 rows kept up to date in the same transaction equal the rows rebuilt from the deals, terms and
 contracts, and the staff figures read from them are the contracts' own."""
 
+import pytest
 from sqlalchemy import select
 
 from exchange.clock import today_wib
@@ -12,6 +13,8 @@ from exchange.dashboard.models import ContractDay, ContractFact
 from exchange.deals import acceptance, fulfilment
 from exchange.extensions import db
 from tests.factories import deal_terms, make_deal, make_listing, make_manager
+
+pytestmark = pytest.mark.clocks  # date-sensitive: also from each moment of CLOCKS
 
 
 def _rows(model):

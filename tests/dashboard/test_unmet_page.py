@@ -1,6 +1,10 @@
 """The staff unmet-demand page reads what the latest clearing run stored (matching.services),
 and its figures are those the engine's rule gives on the open listings of then."""
 
+import csv
+import io
+
+import pytest
 from sqlalchemy import func, select
 
 from exchange.clock import today_wib
@@ -11,6 +15,8 @@ from exchange.matching.models import RunIdleOffer, RunPartnerFlow, RunUnmetReque
 from exchange.matching.reach import reach
 from exchange.matching.services import run_clearing
 from tests.factories import make_listing, make_manager, make_staff
+
+pytestmark = pytest.mark.clocks  # date-sensitive: also from each moment of CLOCKS
 
 
 def _market():
@@ -37,10 +43,16 @@ def test_the_page_shows_the_latest_runs_unmet_requests_and_when_they_were_comput
     section = html[html.index('id="connections"') :] if 'id="connections"' in html else html
     assert str(dear) in section and str(rice) in section
     assert "harga" in section and "tidak ada penawaran" in section
-    csv = client.get("/staf/dasbor/ekspor/connections.csv").get_data(as_text=True)
-    assert f"{dear};" in csv and "300" in csv
-    rice_only = client.get("/staf/dasbor/ekspor/connections.csv?komoditas=beras")
-    assert f"{dear};" not in rice_only.get_data(as_text=True)
+    rows = {r[0]: r for r in _csv_rows(client.get("/staf/dasbor/ekspor/connections.csv"))}
+    assert rows[str(dear)][4] == "300"  # the unmet quantity
+    rice_only = _csv_rows(client.get("/staf/dasbor/ekspor/connections.csv?komoditas=beras"))
+    assert [r[0] for r in rice_only] == [str(rice)]
+
+
+def _csv_rows(response) -> list[list[str]]:
+    """The data rows of a CSV download (UTF-8 with BOM, ``;``), without the header."""
+    text = response.get_data(as_text=True).lstrip("\ufeff")
+    return list(csv.reader(io.StringIO(text), delimiter=";"))[1:]
 
 
 def test_stored_figures_equal_the_rule_on_the_open_listings(app):

@@ -17,6 +17,8 @@ from exchange.listings.models import Listing
 from tests.dashboard import dataset
 from tests.factories import make_admin, make_listing, make_manager, make_staff
 
+pytestmark = pytest.mark.clocks  # date-sensitive: also from each moment of CLOCKS
+
 JAN = "dari=2027-01-01&sampai=2027-01-31"
 
 

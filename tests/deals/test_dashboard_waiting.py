@@ -1,6 +1,10 @@
 """The manager dashboard's "Kesepakatan menunggu Anda" and the landing page after signing in."""
 
+import pytest
+
 from tests.factories import make_deal, make_manager, make_staff
+
+pytestmark = pytest.mark.clocks  # date-sensitive: also from each moment of CLOCKS
 
 
 def _deal(app):

@@ -17,6 +17,8 @@ from exchange.extensions import db
 from exchange.listings.models import Listing
 from tests.factories import deal_terms, make_deal, make_listing, make_manager, make_staff
 
+pytestmark = pytest.mark.clocks  # date-sensitive: also from each moment of CLOCKS
+
 DISPUTED = Context(State.DISPUTED, disputed_by=Side.BUYER, resume_state=State.SHIPPED)
 
 

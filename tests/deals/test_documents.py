@@ -20,7 +20,12 @@ from exchange.deals.models import Deal
 from exchange.extensions import db
 from tests.factories import deal_terms, make_deal, make_listing, make_manager, make_staff
 
-WEEK = today_wib() + timedelta(days=7)
+pytestmark = pytest.mark.clocks  # date-sensitive: also from each moment of CLOCKS
+
+
+def week():
+    """A week from today (WIB)."""
+    return today_wib() + timedelta(days=7)
 
 
 def pdf_text(data: bytes) -> str:
@@ -46,7 +51,7 @@ def _parties():
 
 AKAD_CASES = {
     "tunai": {"slug": "garam_krosok", "terms": {}},
-    "tempo": {"slug": "garam_krosok", "terms": {"payment_due_date": WEEK + timedelta(days=30)}},
+    "tempo": {"slug": "garam_krosok", "terms": {"payment_due_in": 37}},
     "salam": {"slug": "garam_krosok", "terms": {}},
     "murabahah": {"slug": "garam_krosok", "terms": {"cost_price": 1300, "margin": 200}},
     "istisna": {"slug": "seragam", "terms": {"unit_price": 120_000, "quantity": 20}},
@@ -58,11 +63,13 @@ def signed_deal(akad: str, quantity: int = 20_000, halal: str | None = "ID351100
     case = AKAD_CASES[akad]
     seller, buyer = _parties()
     terms = {"quantity": quantity, **case["terms"]}
+    if due_in := terms.pop("payment_due_in", None):  # days from today, on the day it is signed
+        terms["payment_due_date"] = today_wib() + timedelta(days=due_in)
     if akad == "istisna":
         total = terms["quantity"] * terms["unit_price"]
         terms["schedule"] = (
             Stage(today_wib() + timedelta(days=1), total // 2),
-            Stage(WEEK, total - total // 2),
+            Stage(week(), total - total // 2),
         )
         halal = None
     offer = make_listing(

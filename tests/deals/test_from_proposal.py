@@ -15,6 +15,8 @@ from exchange.matching import services as matching
 from exchange.matching.models import Proposal
 from tests.factories import deal_terms, make_listing, make_manager
 
+pytestmark = pytest.mark.clocks  # date-sensitive: also from each moment of CLOCKS
+
 
 def _proposal(app):
     """A seller's offer and a buyer's request, matched by a real clearing run."""

@@ -11,6 +11,8 @@ from exchange.extensions import db
 from exchange.listings.models import Listing, ListingStatus, Side
 from tests.factories import deal_terms, make_deal, make_listing, make_manager
 
+pytestmark = pytest.mark.clocks  # date-sensitive: also from each moment of CLOCKS
+
 
 def _deal(deal_id):
     db.session.expire_all()

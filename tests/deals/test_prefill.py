@@ -15,6 +15,8 @@ from exchange.errors import DomainError
 from exchange.extensions import db
 from tests.factories import deal_terms, make_listing, make_manager
 
+pytestmark = pytest.mark.clocks  # date-sensitive: also from each moment of CLOCKS
+
 TODAY = date(2027, 1, 4)
 AKAD = ("tunai", "tempo", "salam", "istisna", "murabahah")
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime, timedelta
 
+import pytest
 from sqlalchemy import select
 
 from exchange.clock import today_wib
@@ -13,6 +14,8 @@ from exchange.deals.reminders import send_reminders
 from exchange.extensions import db
 from exchange.mail.models import OutboxMessage
 from tests.factories import deal_terms, make_deal, make_listing, make_manager
+
+pytestmark = pytest.mark.clocks  # date-sensitive: also from each moment of CLOCKS
 
 
 def reminder_to(user) -> str | None:

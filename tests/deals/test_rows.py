@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+import pytest
+
 from exchange.clock import today_wib
 from exchange.deals import acceptance, facts, fulfilment, services
 from exchange.deals.models import Deal
@@ -12,6 +14,8 @@ from exchange.deals.queries import deal_rows, my_deal_rows, waiting_for
 from exchange.deals.states import OPEN
 from exchange.extensions import db
 from tests.factories import deal_terms, make_deal, make_listing, make_manager
+
+pytestmark = pytest.mark.clocks  # date-sensitive: also from each moment of CLOCKS
 
 
 def _stages(seller, buyer) -> list[int]:

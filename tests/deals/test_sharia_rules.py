@@ -14,7 +14,7 @@ from exchange.extensions import db
 from exchange.listings.models import Listing, Side
 from tests.factories import deal_terms, make_deal, make_listing, make_manager
 
-TODAY = today_wib()
+pytestmark = pytest.mark.clocks  # date-sensitive: also from each moment of CLOCKS
 
 
 def _deal(deal_id):
@@ -35,7 +35,9 @@ def _signed(akad="tunai", quantity=100, seller=None, buyer=None, **kw):
 def _due_today(deal_id):
     """Arrange that the agreed handover date has come (the contract was signed before)."""
     db.session.execute(
-        update(TermsVersion).where(TermsVersion.deal_id == deal_id).values(handover_date=TODAY)
+        update(TermsVersion)
+        .where(TermsVersion.deal_id == deal_id)
+        .values(handover_date=today_wib())
     )
     signed = db.session.get(Deal, deal_id).signed_at - timedelta(days=30)
     db.session.execute(update(Deal).where(Deal.id == deal_id).values(signed_at=signed))
@@ -51,7 +53,7 @@ def test_salam_is_never_signed_with_nothing_paid(app):
         deal = _deal(deal_id)
         assert deal.paid == deal.current_terms.total == 150_000
         with pytest.raises(Invalid):  # "full payment recorded 59 days later"
-            fulfilment.record_payment(buyer, deal_id, 150_000, TODAY + timedelta(days=59))
+            fulfilment.record_payment(buyer, deal_id, 150_000, today_wib() + timedelta(days=59))
         assert _deal(deal_id).paid == 150_000
 
 
@@ -101,13 +103,13 @@ def test_salam_shortfall_is_refunded_before_completion(app):
     with app.app_context():
         seller, buyer, deal_id = _signed(akad="salam", quantity=50, unit_price=5600)
         fulfilment.ship(seller, deal_id)
-        fulfilment.receive(buyer, deal_id, 45, 2, TODAY, "Kurang 5 kg", "cancelled")
+        fulfilment.receive(buyer, deal_id, 45, 2, today_wib(), "Kurang 5 kg", "cancelled")
         with pytest.raises(Invalid) as owed:
             fulfilment.complete(seller, deal_id)
         assert "28.000" in str(owed.value.message)
         with pytest.raises(Invalid):
-            fulfilment.refund(seller, deal_id, 30_000, TODAY)
-        row = fulfilment.refund(seller, deal_id, 28_000, TODAY, "Transfer balik")
+            fulfilment.refund(seller, deal_id, 30_000, today_wib())
+        row = fulfilment.refund(seller, deal_id, 28_000, today_wib(), "Transfer balik")
         assert (row.amount, row.recorded_by_id, row.note) == (28_000, seller.id, "Transfer balik")
         fulfilment.complete(seller, deal_id)
         deal = _deal(deal_id)
@@ -118,18 +120,18 @@ def test_salam_goods_missing_on_the_due_date_buyer_waits_or_cancels_with_refund(
     with app.app_context():
         seller, buyer, deal_id = _signed(akad="salam")
         with pytest.raises(IllegalTransition):  # the choice opens on the due date only
-            fulfilment.wait_for_goods(buyer, deal_id, TODAY + timedelta(days=20))
+            fulfilment.wait_for_goods(buyer, deal_id, today_wib() + timedelta(days=20))
         _due_today(deal_id)
         with pytest.raises(IllegalTransition):  # the seller does not choose
             fulfilment.cancel_with_refund(seller, deal_id)
-        fulfilment.wait_for_goods(buyer, deal_id, TODAY + timedelta(days=20), "Panen mundur")
-        assert _deal(deal_id).due_date == TODAY + timedelta(days=20)
+        fulfilment.wait_for_goods(buyer, deal_id, today_wib() + timedelta(days=20), "Panen mundur")
+        assert _deal(deal_id).due_date == today_wib() + timedelta(days=20)
         _signed_again = _signed(akad="salam", seller=seller, buyer=buyer)[2]
         _due_today(_signed_again)
         fulfilment.cancel_with_refund(buyer, _signed_again)
         deal = _deal(_signed_again)
         assert deal.state == "cancelled" and facts.overpaid(deal) == 150_000
-        fulfilment.refund(seller, _signed_again, 150_000, TODAY, "Dikembalikan tunai")
+        fulfilment.refund(seller, _signed_again, 150_000, today_wib(), "Dikembalikan tunai")
         assert facts.overpaid(_deal(_signed_again)) == 0
 
 
@@ -143,14 +145,14 @@ def test_tunai_is_never_handed_over_unpaid_and_payments_keep_to_the_dates(app):
             fulfilment.record_payment(buyer, deal_id, 150_000, date(2020, 1, 1))
         assert "sebelum tanggal akad" in str(old.value.message)
         with pytest.raises(Invalid) as future:
-            fulfilment.record_payment(buyer, deal_id, 150_000, TODAY + timedelta(days=120))
+            fulfilment.record_payment(buyer, deal_id, 150_000, today_wib() + timedelta(days=120))
         assert "masa depan" in str(future.value.message)
         fulfilment.ship(seller, deal_id)
         with pytest.raises(Invalid):
-            fulfilment.receive(buyer, deal_id, 100, 2, TODAY)
+            fulfilment.receive(buyer, deal_id, 100, 2, today_wib())
         with pytest.raises(Invalid):  # a handover record dated before the contract
             fulfilment.receive(buyer, deal_id, 100, 2, date(2020, 1, 1), paid_now=150_000)
-        fulfilment.receive(buyer, deal_id, 100, 2, TODAY, paid_now=150_000)
+        fulfilment.receive(buyer, deal_id, 100, 2, today_wib(), paid_now=150_000)
         assert _deal(deal_id).same_session_at is not None
 
 
@@ -195,12 +197,14 @@ def test_dates_far_ahead_or_outside_both_windows_are_refused(app):
     with app.app_context():
         seller, buyer = make_manager(), make_manager(regency_code="3578")
         offer = make_listing(seller.pesantren, days=30)
-        request = make_listing(buyer.pesantren, side=Side.REQUEST, start=TODAY + timedelta(10))
-        outside = deal_terms(handover_date=TODAY + timedelta(days=5))
+        request = make_listing(
+            buyer.pesantren, side=Side.REQUEST, start=today_wib() + timedelta(10)
+        )
+        outside = deal_terms(handover_date=today_wib() + timedelta(days=5))
         with pytest.raises(Invalid) as refused:
             services.open_negotiation(buyer, offer.id, request.id, outside)
         assert "Tanggal penyerahan harus di antara" in str(refused.value.message)
-        far = deal_terms(akad="tempo", payment_due_date=TODAY + timedelta(days=900))
+        far = deal_terms(akad="tempo", payment_due_date=today_wib() + timedelta(days=900))
         with pytest.raises(Invalid) as refused:
             services.open_negotiation(buyer, offer.id, terms=far)
         assert "paling lambat 366 hari" in str(refused.value.message)

@@ -3,6 +3,7 @@ with a clear Indonesian message (never a 500)."""
 
 from datetime import timedelta
 
+import pytest
 from sqlalchemy import update
 
 from exchange.clock import today_wib
@@ -11,7 +12,7 @@ from exchange.deals.models import Deal, TermsVersion
 from exchange.extensions import db
 from tests.factories import deal_terms, make_deal, make_listing, make_manager
 
-TODAY = today_wib()
+pytestmark = pytest.mark.clocks  # date-sensitive: also from each moment of CLOCKS
 
 
 def _terms_data(**kw):
@@ -20,7 +21,7 @@ def _terms_data(**kw):
         "unit_price": 1500,
         "grade": 2,
         "akad": "tunai",
-        "handover_date": (TODAY + timedelta(days=7)).isoformat(),
+        "handover_date": (today_wib() + timedelta(days=7)).isoformat(),
         "handover_place": "Gudang Kopontren",
         "transport": "seller",
         "version": 1,
@@ -76,14 +77,16 @@ def test_the_buyer_chooses_at_the_due_date_and_the_seller_records_the_refund(app
     with app.app_context():
         acceptance.accept(_user(seller), deal_id, 1)
         db.session.execute(
-            update(TermsVersion).where(TermsVersion.deal_id == deal_id).values(handover_date=TODAY)
+            update(TermsVersion)
+            .where(TermsVersion.deal_id == deal_id)
+            .values(handover_date=today_wib())
         )
         db.session.commit()
     auth.login(buyer)
     page = client.get(f"/kesepakatan/{deal_id}").text
     assert "Tunggu barang sampai tanggal baru" in page
     assert "Batalkan dengan pengembalian uang" in page
-    bad = client.post(f"/kesepakatan/{deal_id}/tunggu", data={"new_due": TODAY.isoformat()})
+    bad = client.post(f"/kesepakatan/{deal_id}/tunggu", data={"new_due": today_wib().isoformat()})
     assert bad.status_code == 400 and "sesudah hari ini" in bad.text
     client.post(f"/kesepakatan/{deal_id}/langkah/cancel_refund")
     auth.logout()
@@ -92,7 +95,7 @@ def test_the_buyer_chooses_at_the_due_date_and_the_seller_records_the_refund(app
     assert "wajib mengembalikan" in page and "Catat pengembalian uang" in page
     resp = client.post(
         f"/kesepakatan/{deal_id}/pengembalian",
-        data={"amount": 150_000, "refunded_on": TODAY.isoformat(), "note": "Tunai"},
+        data={"amount": 150_000, "refunded_on": today_wib().isoformat(), "note": "Tunai"},
     )
     assert resp.status_code == 302
     page = client.get(f"/kesepakatan/{deal_id}").text
@@ -110,13 +113,13 @@ def _user(email):
 def test_the_bundle_net_amount_is_recorded_from_the_page_and_can_be_untied(app, client, auth):
     with app.app_context():
         a, b = make_manager(), make_manager(regency_code="3578")
-        salt = make_deal(a, b, terms=deal_terms(handover_date=TODAY))
+        salt = make_deal(a, b, terms=deal_terms(handover_date=today_wib()))
         sugar = make_deal(
             b,
             a,
             slug="gula_pasir",
             price=15000,
-            terms=deal_terms(quantity=8, unit_price=15000, handover_date=TODAY),
+            terms=deal_terms(quantity=8, unit_price=15000, handover_date=today_wib()),
         )
         reciprocal.tie_bundle(a, salt.id, sugar.id)
         acceptance.accept(a, salt.id, 1)
@@ -130,7 +133,9 @@ def test_the_bundle_net_amount_is_recorded_from_the_page_and_can_be_untied(app, 
     auth.login(emails[1])
     page = client.get(f"/kesepakatan/{ids[1]}").text
     assert "Setujui pelepasan paket" in page and "Catat pembayaran selisih" in page
-    resp = client.post(f"/kesepakatan/{ids[1]}/paket/selisih", data={"paid_on": TODAY.isoformat()})
+    resp = client.post(
+        f"/kesepakatan/{ids[1]}/paket/selisih", data={"paid_on": today_wib().isoformat()}
+    )
     assert resp.status_code == 302
     page = client.get(f"/kesepakatan/{ids[1]}").text
     assert "kedua kontrak lunas" in page
@@ -141,13 +146,13 @@ def test_the_bundle_net_amount_is_recorded_from_the_page_and_can_be_untied(app, 
 def test_agreeing_to_untie_a_bundle_is_asked_first_on_a_page_without_javascript(app, client, auth):
     with app.app_context():
         a, b = make_manager(), make_manager(regency_code="3578")
-        salt = make_deal(a, b, terms=deal_terms(handover_date=TODAY))
+        salt = make_deal(a, b, terms=deal_terms(handover_date=today_wib()))
         sugar = make_deal(
             b,
             a,
             slug="gula_pasir",
             price=15000,
-            terms=deal_terms(quantity=8, unit_price=15000, handover_date=TODAY),
+            terms=deal_terms(quantity=8, unit_price=15000, handover_date=today_wib()),
         )
         reciprocal.tie_bundle(a, salt.id, sugar.id)
         ids, emails = (salt.id, sugar.id), (a.email, b.email)

@@ -14,6 +14,7 @@ from exchange.deals.states import HOLDS_QUANTITY, State
 from exchange.errors import DomainError
 from exchange.extensions import db
 from exchange.listings.models import Listing
+from tests.depth import examples
 from tests.factories import deal_terms, make_deal, make_listing, make_manager
 
 QUANTITY = 500
@@ -24,6 +25,7 @@ def machine_app(app):
     return app
 
 
+@pytest.mark.deep
 def test_random_moves_keep_deals_legal_and_quantities_whole(machine_app):
     app = machine_app
 
@@ -136,8 +138,8 @@ def test_random_moves_keep_deals_legal_and_quantities_whole(machine_app):
                     assert d.whose_turn in ("seller", "buyer")
 
     DealMachine.TestCase.settings = settings(
-        max_examples=12,
-        stateful_step_count=15,
+        max_examples=examples(6, 40),
+        stateful_step_count=examples(15, 30),
         deadline=None,
         suppress_health_check=list(HealthCheck),
     )

@@ -10,6 +10,7 @@ salam shortfall choice, refund, complete, cancel), with the sharia rules as inva
 
 from datetime import timedelta
 
+import pytest
 from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, invariant, precondition, rule
@@ -23,6 +24,7 @@ from exchange.deals.states import HOLDS_QUANTITY, State
 from exchange.errors import DomainError
 from exchange.extensions import db
 from exchange.listings.models import Listing
+from tests.depth import examples
 from tests.factories import deal_terms, make_deal, make_listing, make_manager
 
 AKAD = ["tunai", "tempo", "salam", "murabahah", "istisna"]
@@ -73,6 +75,7 @@ def _terms(akad: str, q: int):
     return deal_terms(akad=akad, quantity=q, **extra)
 
 
+@pytest.mark.deep
 def test_random_moves_through_every_akad_keep_the_sharia_rules(app):
     class AkadMachine(RuleBasedStateMachine):
         def __init__(self):
@@ -256,8 +259,8 @@ def test_random_moves_through_every_akad_keep_the_sharia_rules(app):
                     assert deal.paid - deal.refunded == value
 
     AkadMachine.TestCase.settings = settings(
-        max_examples=12,
-        stateful_step_count=50,
+        max_examples=examples(4, 40),
+        stateful_step_count=examples(40, 80),
         deadline=None,
         suppress_health_check=list(HealthCheck),
     )

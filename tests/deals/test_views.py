@@ -1,5 +1,6 @@
 from datetime import timedelta
 
+import pytest
 from sqlalchemy import select
 
 from exchange.clock import today_wib
@@ -7,6 +8,8 @@ from exchange.deals import checks
 from exchange.deals.models import Deal
 from exchange.extensions import db
 from tests.factories import make_deal, make_listing, make_manager, make_staff
+
+pytestmark = pytest.mark.clocks  # date-sensitive: also from each moment of CLOCKS
 
 
 def _setup(app):

@@ -3,18 +3,28 @@
 Reads a line per run on stdin; for each, forks a child that runs the outbox sender
 (``deliver_pending``, as ``flask exchange send-mail`` does) and exits. Prints ``pid N`` when the
 child starts and ``exit N STATUS`` when it ends, so the test can SIGKILL the child mid-run
-without paying the app's import time on every restart.
+without paying the app's import time on every restart. ``EXCHANGE_TEST_CLOCK_AT`` (the test's
+time) starts the app's clock there, so the senders live when the test does.
 """
 
 from __future__ import annotations
 
+import contextlib
 import os
 import sys
+from datetime import datetime
 
 
 def main() -> None:
+    from exchange import clock
     from wsgi import app
 
+    at = os.environ.get("EXCHANGE_TEST_CLOCK_AT")
+    with clock.starting_at(datetime.fromisoformat(at)) if at else contextlib.nullcontext():
+        serve(app)
+
+
+def serve(app) -> None:
     for _line in sys.stdin:
         pid = os.fork()
         if pid == 0:

@@ -27,18 +27,20 @@ import pytest
 from aiosmtpd.controller import Controller
 from sqlalchemy import func, select
 
+from exchange import clock
 from exchange.auth.models import User
 from exchange.digests.services import run_digests
 from exchange.extensions import db
 from exchange.listings.models import Listing
 from exchange.mail.models import OutboxMessage, OutboxStatus
 from exchange.pesantren.models import Pesantren
+from tests.depth import examples
 from tests.factories import commodity
 
 ROOT = Path(__file__).resolve().parents[2]
 NOW = datetime(2027, 1, 3, 23, 0, tzinfo=UTC)  # Monday 4 Jan 2027, 06:00 WIB
 READERS = 300
-KILLS = 20
+KILLS = examples(4, 20)
 CLAIM_SECONDS = 1
 SENDERS = 2
 MARK_BATCH = 3
@@ -125,6 +127,7 @@ def pending(app) -> int:
 
 
 @pytest.mark.slow
+@pytest.mark.deep
 def test_killing_the_sender_loses_no_digest(app, database_url):
     rng = random.Random(20270104)
     with app.app_context():
@@ -147,6 +150,7 @@ def test_killing_the_sender_loses_no_digest(app, database_url):
         "EXCHANGE_OUTBOX_CLAIM_SECONDS": str(CLAIM_SECONDS),
         "EXCHANGE_OUTBOX_SENDERS": str(SENDERS),
         "EXCHANGE_OUTBOX_MARK_BATCH": str(MARK_BATCH),
+        "EXCHANGE_TEST_CLOCK_AT": clock.utcnow().isoformat(),  # the senders live when we do
     }
     # one process imports the app; each sender run is a fresh child forked from it
     forker = subprocess.Popen(

@@ -9,6 +9,7 @@ from email import message_from_bytes
 from email.policy import default
 from urllib.parse import unquote, urlsplit
 
+import pytest
 from sqlalchemy import select
 
 from exchange.db import utcnow
@@ -20,6 +21,8 @@ from exchange.matching.models import Proposal
 from exchange.matching.services import run_clearing
 from exchange.web.links import base_url, link_builder
 from tests.factories import TEST_PASSWORD, make_deal, make_listing, make_manager
+
+pytestmark = pytest.mark.clocks  # date-sensitive: also from each moment of CLOCKS
 
 BASE = "http://127.0.0.1:5000"
 URL = re.compile(r"https?://[^\s\"'<>]+")

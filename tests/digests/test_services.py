@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime, timedelta
 
+import pytest
 from sqlalchemy import func, select
 
 from exchange.auth.models import DigestFrequency
@@ -13,6 +14,8 @@ from exchange.extensions import db
 from exchange.mail.models import OutboxMessage
 from exchange.pesantren.models import PesantrenStatus
 from tests.factories import make_listing, make_manager, make_pesantren, make_staff
+
+pytestmark = pytest.mark.clocks  # date-sensitive: also from each moment of CLOCKS
 
 NOW = datetime(2027, 1, 3, 23, 0, tzinfo=UTC)  # Monday 4 Jan 2027, 06:00 WIB
 TODAY = date(2027, 1, 4)

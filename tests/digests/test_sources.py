@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime, timedelta
 
+import pytest
 from sqlalchemy import select
 
 from exchange.clock import today_wib
@@ -17,6 +18,8 @@ from exchange.mail.models import OutboxMessage
 from exchange.matching.models import Proposal
 from exchange.matching.services import run_clearing
 from tests.factories import deal_terms, make_deal, make_listing, make_manager, make_staff
+
+pytestmark = pytest.mark.clocks  # date-sensitive: also from each moment of CLOCKS
 
 NOW = datetime(2027, 1, 3, 23, 0, tzinfo=UTC)  # Monday 4 Jan 2027, 06:00 WIB
 TODAY = date(2027, 1, 4)

@@ -4,12 +4,16 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+import pytest
+
 from exchange.auth.models import User
 from exchange.clock import today_wib
 from exchange.digests.tokens import unsubscribe_token
 from exchange.extensions import db
 from exchange.mail.models import OutboxMessage, OutboxStatus
 from tests.factories import make_listing, make_manager, make_staff
+
+pytestmark = pytest.mark.clocks  # date-sensitive: also from each moment of CLOCKS
 
 
 def frequency(app, user_id) -> str:

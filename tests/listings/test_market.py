@@ -12,6 +12,8 @@ from exchange.listings import queries
 from exchange.pesantren.models import Pesantren
 from tests.factories import make_listing, make_manager, make_pesantren
 
+pytestmark = pytest.mark.clocks  # date-sensitive: also from each moment of CLOCKS
+
 
 def ids(response) -> list[int]:
     assert response.status_code == 200

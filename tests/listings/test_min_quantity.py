@@ -13,6 +13,8 @@ from exchange.listings.models import Listing
 from tests.factories import make_listing, make_manager, make_pesantren
 from tests.listings.helpers import count_listings, form_data, salt_offer
 
+pytestmark = pytest.mark.clocks  # date-sensitive: also from each moment of CLOCKS
+
 
 def _login(app, auth):
     with app.app_context():

@@ -5,11 +5,15 @@ from __future__ import annotations
 
 import re
 
+import pytest
+
 from exchange.clock import today_wib
 from exchange.extensions import db
 from exchange.matching import queries as engine_view
 from exchange.pesantren.models import Pesantren, PesantrenStatus
 from tests.factories import make_listing, make_pesantren
+
+pytestmark = pytest.mark.clocks  # date-sensitive: also from each moment of CLOCKS
 
 
 def _market_ids(client) -> set[int]:

@@ -20,6 +20,8 @@ from exchange.scheduler import jobs
 from tests.factories import make_deal, make_listing, make_manager, make_staff
 from tests.listings.helpers import salt_offer
 
+pytestmark = pytest.mark.clocks  # date-sensitive: also from each moment of CLOCKS
+
 
 @pytest.fixture
 def pages(app):

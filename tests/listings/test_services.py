@@ -12,6 +12,8 @@ from exchange.pesantren.models import PesantrenStatus
 from tests.factories import make_listing, make_manager, make_staff
 from tests.listings.helpers import count_listings, events, salt_offer
 
+pytestmark = pytest.mark.clocks  # date-sensitive: also from each moment of CLOCKS
+
 
 def test_a_manager_posts_an_offer_for_their_own_pesantren(app):
     with app.test_request_context():

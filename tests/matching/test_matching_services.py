@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+import pytest
 from sqlalchemy import func, select
 
 from exchange.audit.models import AuditEvent
@@ -14,6 +15,8 @@ from exchange.matching import services
 from exchange.matching.models import MatchRun, Proposal, ProposalStatus
 from exchange.pesantren.models import PesantrenStatus
 from tests.factories import make_deal, make_listing, make_manager, make_pesantren, make_staff
+
+pytestmark = pytest.mark.clocks  # date-sensitive: also from each moment of CLOCKS
 
 
 def proposals(status=None):

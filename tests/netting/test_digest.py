@@ -1,10 +1,14 @@
 from datetime import UTC, datetime
 
+import pytest
+
 from exchange.digests.builder import PlainFormatter, build_manager_digest
 from exchange.digests.periods import window
 from exchange.digests.rows import ManagerRows, NettingRow
 from exchange.netting import services
 from tests.netting.helpers import triangle
+
+pytestmark = pytest.mark.clocks  # date-sensitive: also from each moment of CLOCKS
 
 NOW = datetime(2027, 1, 3, 23, 0, tzinfo=UTC)
 

@@ -1,10 +1,14 @@
 from datetime import datetime
 
+import pytest
+
 from exchange.clock import WIB
 from exchange.netting.models import NettingRun
 from exchange.scheduler import jobs
 from exchange.scheduler.runner import job_table
 from tests.netting.helpers import triangle
+
+pytestmark = pytest.mark.clocks  # date-sensitive: also from each moment of CLOCKS
 
 
 def test_netting_runs_weekly_on_monday_night(app):

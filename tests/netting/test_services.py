@@ -14,6 +14,8 @@ from exchange.netting.models import NettingRun, RunStatus
 from tests.factories import make_manager, make_staff
 from tests.netting.helpers import tempo_deal, triangle
 
+pytestmark = pytest.mark.clocks  # date-sensitive: also from each moment of CLOCKS
+
 
 def _set_offs(run_id):
     db.session.expire_all()

@@ -1,5 +1,6 @@
 import re
 
+import pytest
 from sqlalchemy import select
 
 from exchange.deals.models import Payment
@@ -7,6 +8,8 @@ from exchange.extensions import db
 from exchange.netting import services
 from tests.factories import make_manager, make_staff
 from tests.netting.helpers import triangle
+
+pytestmark = pytest.mark.clocks  # date-sensitive: also from each moment of CLOCKS
 
 
 def test_staff_see_the_figures_and_the_picture(app, client, auth):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime, timedelta
 
+import pytest
 from sqlalchemy import func, select
 
 from exchange.clock import WIB
@@ -16,6 +17,8 @@ from exchange.mail.models import OutboxMessage, OutboxStatus
 from exchange.matching.models import MatchRun, Proposal, ProposalStatus
 from exchange.scheduler.runner import _in_app, build_scheduler, job_table
 from tests.factories import commodity, make_deal, make_listing, make_manager
+
+pytestmark = pytest.mark.clocks  # date-sensitive: also from each moment of CLOCKS
 
 
 def run(runner, *args):
