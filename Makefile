@@ -5,12 +5,15 @@ VENV := .venv
 BIN := $(VENV)/bin
 FLASK := $(BIN)/flask --app wsgi
 PG_TEST_URL ?= postgresql+psycopg://postgres@127.0.0.1:5432/test
+# pytest-xdist processes per run ("auto": one per CPU); each has its own database
+TEST_WORKERS ?= auto
+PYTEST := $(BIN)/pytest -n $(TEST_WORKERS) --durations=10
 HOST ?= 127.0.0.1
 PORT ?= 5000
 BENCH_DIGESTS_URL ?= postgresql+psycopg://postgres@127.0.0.1:5432/bench_digests
 
 .DEFAULT_GOAL := help
-.PHONY: help install translations db-upgrade seed run serve scheduler test test-fast test-sqlite test-pg \
+.PHONY: help install translations db-upgrade seed run serve scheduler test test-fast test-sqlite test-pg test-deep bench-signin \
         lint audit format extract-messages bench bench-market bench-matching bench-matching-scale \
         bench-suggestions bench-api bench-clearing bench-digests bench-dashboard bench-web bench-pages bench-netting clean
 
@@ -90,10 +93,17 @@ test-fast: install ## The pure cores' tests only (no app, no database; seconds)
 	$(BIN)/pytest -q -m "not slow and not browser" $(PURE_TESTS)
 
 test-sqlite: install ## The suite on SQLite
-	EXCHANGE_TEST_DATABASE_URL= $(BIN)/pytest $(PYTEST_ARGS)
+	EXCHANGE_TEST_DATABASE_URL= $(PYTEST) $(PYTEST_ARGS)
 
-test-pg: install ## The suite on PostgreSQL (PG_TEST_URL)
-	EXCHANGE_TEST_DATABASE_URL="$(PG_TEST_URL)" $(BIN)/pytest $(PYTEST_ARGS)
+# The pure cores' tests touch no database: the SQLite run has run them.
+test-pg: install ## The suite on PostgreSQL (PG_TEST_URL), without the pure cores' tests
+	EXCHANGE_TEST_DATABASE_URL="$(PG_TEST_URL)" $(PYTEST) $(addprefix --ignore=,$(PURE_TESTS)) $(PYTEST_ARGS)
+
+test-deep: install ## The property, fuzz, stateful and kill tests at their full counts, both databases
+	EXCHANGE_TEST_DEEP=1 EXCHANGE_TEST_DATABASE_URL= $(PYTEST) -m deep $(PYTEST_ARGS)
+	@if $(BIN)/python -m tests.pgcheck "$(PG_TEST_URL)"; then \
+	  EXCHANGE_TEST_DEEP=1 EXCHANGE_TEST_DATABASE_URL="$(PG_TEST_URL)" $(PYTEST) -m deep $(PYTEST_ARGS); \
+	fi
 
 audit: install ## ruff, bandit and pip-audit (pip-audit needs the internet; says so when it is not there)
 	.ci/audit
@@ -106,6 +116,9 @@ lint: install ## ruff check and format check, and the import layers (.importlint
 format: install ## ruff format and autofix
 	$(BIN)/ruff format .
 	$(BIN)/ruff check --fix .
+
+bench-signin: install ## Wrong sign-ins to a known and an unknown account, scrypt: median times
+	$(BIN)/python benchmarks/bench_signin.py
 
 bench-digests: install ## Time a daily digest run for 10,000 managers (own PostgreSQL DB, local SMTP)
 	$(BIN)/python benchmarks/bench_digests.py --url "$(BENCH_DIGESTS_URL)"

@@ -51,9 +51,10 @@ def _diff(app):
         engine.dispose()
 
 
-def test_single_head(mig_app):
-    script = ScriptDirectory.from_config(mig_app.extensions["migrate"].migrate.get_config())
-    assert len(script.get_heads()) == 1
+def test_single_head(app):
+    with app.app_context():
+        config = app.extensions["migrate"].migrate.get_config()
+    assert len(ScriptDirectory.from_config(config).get_heads()) == 1
 
 
 def test_upgrade_gives_exactly_the_models_schema(mig_app):

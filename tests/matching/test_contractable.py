@@ -30,6 +30,7 @@ from exchange.matching import queries
 from exchange.matching.models import Proposal
 from exchange.matching.services import run_clearing
 from exchange.pesantren.models import Regency
+from tests.depth import examples
 from tests.factories import make_manager
 
 pytestmark = pytest.mark.slow
@@ -263,12 +264,13 @@ def generated_market(n_pesantren: int, n_listings: int, seed: int) -> list[User]
     return managers
 
 
+@pytest.mark.deep
 def test_every_proposal_of_a_generated_market_is_accepted_as_prefilled(app):
     with app.app_context():
-        generated_market(150, 3000, seed=10)
+        generated_market(examples(60, 150), examples(1000, 3000), seed=10)
         run = run_clearing()
         proposals = db.session.scalars(select(Proposal).order_by(Proposal.id)).all()
-        assert len(proposals) == run.proposals_count >= 300
+        assert len(proposals) == run.proposals_count >= examples(100, 300)
         users = {u.pesantren_id: u for u in db.session.scalars(select(User))}
         failures = []
         for k, p in enumerate(proposals):
