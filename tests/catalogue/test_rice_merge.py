@@ -6,9 +6,9 @@ import logging
 
 import pytest
 from flask_migrate import upgrade
-from sqlalchemy import create_engine, text
+from sqlalchemy import text
 
-from tests.test_migrations import empty_database_url, mig_app  # noqa: F401 (fixtures)
+from tests.test_migrations import engine_for, mig_app  # noqa: F401 (a fixture)
 
 NOW = "2027-01-04 00:00:00+00:00"
 
@@ -51,7 +51,7 @@ def _commodity(conn, slug, grades):
 
 def test_rice_premium_and_medium_become_one_commodity_with_grades(mig_app):  # noqa: F811
     upgrade(revision="2dbc73436f3e")
-    engine = create_engine(mig_app.config["DATABASE_URL"])
+    engine = engine_for(mig_app)
     with engine.begin() as conn:
         medium = _commodity(conn, "beras_medium", ["Medium 1", "Medium 2"])
         premium = _commodity(conn, "beras_premium", ["Premium A", "Premium B"])
@@ -98,7 +98,7 @@ def test_rice_premium_and_medium_become_one_commodity_with_grades(mig_app):  # n
             )
     engine.dispose()
     upgrade()
-    engine = create_engine(mig_app.config["DATABASE_URL"])
+    engine = engine_for(mig_app)
     with engine.connect() as conn:
         rows = conn.execute(text("SELECT slug, grades FROM commodities")).all()
         grades = [conn.execute(text("SELECT grade FROM listings ORDER BY id")).scalars().all()]
