@@ -10,7 +10,7 @@ PORT ?= 5000
 BENCH_DIGESTS_URL ?= postgresql+psycopg://postgres@127.0.0.1:5432/bench_digests
 
 .DEFAULT_GOAL := help
-.PHONY: help install translations db-upgrade seed run serve scheduler test test-fast test-sqlite test-pg \
+.PHONY: help install translations db-upgrade seed run serve scheduler test test-fast test-sqlite test-pg test-kill \
         lint audit format extract-messages bench bench-market bench-matching bench-matching-scale \
         bench-suggestions bench-api bench-clearing bench-digests bench-dashboard bench-web bench-pages bench-netting clean
 
@@ -94,6 +94,10 @@ test-sqlite: install ## The suite on SQLite
 
 test-pg: install ## The suite on PostgreSQL (PG_TEST_URL)
 	EXCHANGE_TEST_DATABASE_URL="$(PG_TEST_URL)" $(BIN)/pytest $(PYTEST_ARGS)
+
+test-kill: install ## The mail sender killed at 20 random points over 300 digests, SQLite then PostgreSQL
+	EXCHANGE_KILL_POINTS=20 EXCHANGE_TEST_DATABASE_URL= $(BIN)/pytest -q -s tests/digests/test_kill.py
+	EXCHANGE_KILL_POINTS=20 EXCHANGE_TEST_DATABASE_URL="$(PG_TEST_URL)" $(BIN)/pytest -q -s tests/digests/test_kill.py
 
 audit: install ## ruff, bandit and pip-audit (pip-audit needs the internet; says so when it is not there)
 	.ci/audit

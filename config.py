@@ -97,7 +97,6 @@ class Config:
     OUTBOX_INTERVAL_SECONDS = 15  # deliver due mail this often (never inside a request)
     OUTBOX_CLAIM_SECONDS = 120  # a sender's claim on a message; longer than one SMTP send
     OUTBOX_SENDERS = 4  # sender threads of one delivery run, each with its SMTP connection
-    OUTBOX_MARK_BATCH = 20  # sent messages marked per UPDATE (a killed sender resends these)
     SCHEDULER_LEASE_SECONDS = 60  # SQLite lease; renewed every third of it
     SCHEDULER_CATCH_UP_DELAY_SECONDS = 60  # missed digest runs are caught up this long after start
 
