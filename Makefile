@@ -12,7 +12,7 @@ BENCH_DIGESTS_URL ?= postgresql+psycopg://postgres@127.0.0.1:5432/bench_digests
 .DEFAULT_GOAL := help
 .PHONY: help install translations db-upgrade seed run serve scheduler test test-fast test-sqlite test-pg test-kill \
         lint audit format extract-messages bench bench-market bench-matching bench-matching-scale \
-        bench-suggestions bench-api bench-clearing bench-digests bench-dashboard bench-web bench-pages bench-netting clean
+        bench-suggestions bench-api bench-clearing bench-digests bench-dashboard bench-web bench-pages bench-netting bench-faults clean
 
 help: ## List the targets
 	@grep -E '^[a-zA-Z_-]+:.*?## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*?## "}; {printf "  %-18s %s\n", $$1, $$2}'
@@ -113,6 +113,9 @@ format: install ## ruff format and autofix
 
 bench-digests: install ## Time a daily digest run for 10,000 managers (own PostgreSQL DB, local SMTP)
 	$(BIN)/python benchmarks/bench_digests.py --url "$(BENCH_DIGESTS_URL)"
+
+bench-faults: install ## 503 timings: a cluster of its own frozen (SIGSTOP) and stopped under load, 3 gunicorn workers
+	$(BIN)/python benchmarks/bench_faults.py
 
 bench-web: install ## Pages under load: gunicorn + PostgreSQL (BENCH_WEB_URL), demo + 50,000 listings, wrk
 	@command -v wrk >/dev/null || apt-get install -y -q wrk

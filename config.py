@@ -21,9 +21,18 @@ class Config:
     SECRET_KEY: str | None = None
     DATABASE_URL: str | None = None
     SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
-    # PostgreSQL: seconds to wait for a connection, and the longest one statement may run
-    DB_CONNECT_TIMEOUT = 5
+    # A hung or stopped database (exchange/site/outage.py). PostgreSQL: seconds to connect
+    # (libpq counts at least 2), the longest a statement may run and a lock may be waited for
+    # inside the server, and TCP keepalives (idle seconds before the first probe).
+    DB_CONNECT_TIMEOUT = 2
     DB_STATEMENT_TIMEOUT_MS = 30000
+    DB_LOCK_TIMEOUT_MS = 10000
+    DB_KEEPALIVES_IDLE = 30
+    # In a web request, the longest one wait on the database (a statement, a commit, a ping)
+    # before the request answers 503: well under gunicorn's worker timeout (30 s).
+    DB_WAIT_TIMEOUT_SECONDS = 3.0
+    DB_POOL_TIMEOUT = 3  # seconds to wait for a free connection of the pool
+    DB_RETRY_SECONDS = 2.0  # while the database is away, how often each process asks again
     HEALTH_TIMEOUT_SECONDS = 1.0  # /healthz answers 503 when the database takes longer
 
     # Interface
@@ -129,6 +138,8 @@ class TestingConfig(Config):
     RESET_CLIENT_MAX_PER_HOUR = 100_000
     REGISTER_CLIENT_MAX_PER_HOUR = 100_000
     API_RATE_LIMIT = 100_000  # the rate-limit tests set a small one themselves
+    # A busy shared test machine: a database wait is cut late (the outage tests set their own).
+    DB_WAIT_TIMEOUT_SECONDS = 30.0
     # Off: most tests look at pages right after writing through paths of their own; the
     # cache's tests (tests/listings/test_page_cache.py) switch it on.
     PAGE_CACHE_ENABLED = False

@@ -8,7 +8,7 @@ from functools import lru_cache
 
 from babel import Locale
 from babel.numbers import get_decimal_symbol, get_group_symbol
-from flask import Flask, current_app, has_request_context, request
+from flask import Flask, current_app, g, has_request_context, request
 from flask_babel import format_decimal, get_locale, gettext
 from flask_babel.speaklater import LazyString
 from flask_login import current_user
@@ -26,6 +26,14 @@ def select_locale() -> str:
         return current_app.config["BABEL_DEFAULT_LOCALE"]
     if request.path.startswith("/api/"):
         # The API reads no cookie or session: the client says its language in Accept-Language.
+        best = request.accept_languages.best_match(languages)
+        return best or current_app.config["BABEL_DEFAULT_LOCALE"]
+    if g.get("database_unavailable"):
+        # The 503 page of a database that does not answer: no user to read, so the language
+        # cookie, else the browser's (site/outage.py).
+        chosen = request.cookies.get(LANG_COOKIE)
+        if chosen in languages:
+            return chosen
         best = request.accept_languages.best_match(languages)
         return best or current_app.config["BABEL_DEFAULT_LOCALE"]
     if getattr(current_user, "is_authenticated", False) and current_user.locale in languages:

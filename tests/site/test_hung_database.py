@@ -50,7 +50,8 @@ def test_healthz_says_503_at_once_when_the_database_hangs(silent_server):
     second = client.get("/healthz")  # the first check still hangs: answers at once too
     elapsed = time.monotonic() - started
     assert first.status_code == second.status_code == 503
-    assert first.get_json() == {"status": "unavailable"}
+    assert first.get_json() == {"status": "unavailable", "reason": "timeout"}
+    assert second.get_json() == {"status": "unavailable", "reason": "pending"}
     print(f"/healthz twice against a hung database: {elapsed:.2f} s")
 
 
@@ -60,7 +61,7 @@ def test_postgresql_connections_carry_connect_and_statement_timeouts():
     )
     args = app.config["SQLALCHEMY_ENGINE_OPTIONS"]["connect_args"]
     assert args["connect_timeout"] == app.config["DB_CONNECT_TIMEOUT"]
-    assert args["options"] == "-c statement_timeout=1234"
+    assert args["options"].startswith("-c statement_timeout=1234 -c lock_timeout=")
     assert app.config["SQLALCHEMY_ENGINE_OPTIONS"]["hide_parameters"] is True
 
 
