@@ -66,7 +66,9 @@ class Config:
     PASSWORD_HASH_METHOD = "scrypt"  # werkzeug's default cost (n=32768)
     LOGIN_MAX_FAILURES = 5  # tries on one account from one client, then that client waits
     LOGIN_LOCKOUT_MINUTES = 15  # ... out this window (a password reset lifts it)
-    LOGIN_CLIENT_MAX_ATTEMPTS = 50  # sign-in tries from one client, whatever the accounts ...
+    # sign-in tries from one client address, whatever the accounts (a mobile carrier's NAT puts
+    # many phones behind one address: per account and client it is still 5) ...
+    LOGIN_CLIENT_MAX_ATTEMPTS = 300
     LOGIN_CLIENT_WINDOW_MINUTES = 15  # ... in this window, then 429
     PASSWORD_RESET_HOURS = 2
     RESET_CLIENT_MAX_PER_HOUR = 10  # forgot-password requests from one client, then 429

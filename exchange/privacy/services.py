@@ -20,6 +20,7 @@ from sqlalchemy.exc import IntegrityError
 from exchange.audit.services import record
 from exchange.auth.models import DigestFrequency, User
 from exchange.auth.permissions import require_staff
+from exchange.auth.signals import credentials_changed
 from exchange.db import utcnow
 from exchange.errors import Conflict, Forbidden, Invalid, NotFound
 from exchange.extensions import db
@@ -152,6 +153,7 @@ def carry_out(staff: User, request_id: int) -> DeletionRequest:
     user.is_active_account = False
     user.session_version += 1
     user.digest_frequency = DigestFrequency.NONE.value
+    credentials_changed.send(user, reason="erased")
     if user.pesantren is not None:
         # who signs for the cooperative is a person's name on the public profile: it goes
         # with them (the pesantren names a new signatory when it edits its data)
