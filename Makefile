@@ -10,7 +10,7 @@ PORT ?= 5000
 BENCH_DIGESTS_URL ?= postgresql+psycopg://postgres@127.0.0.1:5432/bench_digests
 
 .DEFAULT_GOAL := help
-.PHONY: help install translations db-upgrade seed run serve scheduler test test-fast test-sqlite test-pg test-kill \
+.PHONY: help install translations db-upgrade seed run serve scheduler test test-fast test-sqlite test-pg test-kill fuzz \
         lint audit format extract-messages bench bench-market bench-matching bench-matching-scale \
         bench-suggestions bench-api bench-clearing bench-digests bench-dashboard bench-web bench-pages bench-netting bench-faults clean
 
@@ -94,6 +94,11 @@ test-sqlite: install ## The suite on SQLite
 
 test-pg: install ## The suite on PostgreSQL (PG_TEST_URL)
 	EXCHANGE_TEST_DATABASE_URL="$(PG_TEST_URL)" $(BIN)/pytest $(PYTEST_ARGS)
+
+FUZZ_EXAMPLES ?= 3500
+fuzz: install ## Fuzz every form and query parameter: 3 x FUZZ_EXAMPLES requests (10,500) on SQLite, then PostgreSQL
+	EXCHANGE_FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) EXCHANGE_TEST_DATABASE_URL= $(BIN)/pytest -q -s -p no:warnings tests/security/test_fuzz.py
+	EXCHANGE_FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) EXCHANGE_TEST_DATABASE_URL="$(PG_TEST_URL)" $(BIN)/pytest -q -s -p no:warnings tests/security/test_fuzz.py
 
 test-kill: install ## The mail sender killed at 20 random points over 300 digests, SQLite then PostgreSQL
 	EXCHANGE_KILL_POINTS=20 EXCHANGE_TEST_DATABASE_URL= $(BIN)/pytest -q -s tests/digests/test_kill.py
