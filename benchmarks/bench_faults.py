@@ -76,8 +76,11 @@ def main() -> None:
         back = [a for a in answers if a.started >= phase.start and a.served]
         if back:
             first = min(back, key=lambda a: a.started)
+            late = [a for a in answers if a.started >= phase.start and a.status == 503]
+            last = max((a.started + a.took for a in late), default=phase.start)
             print(
-                f"served again {first.started + first.took - phase.start:.2f} s after the {fault}"
+                f"served again {first.started + first.took - phase.start:.2f} s after the "
+                f"{fault}; the last 503 {last - phase.start:.2f} s after it (every worker back)"
             )
     slowest = max(answers, key=lambda a: a.took)
     print(
