@@ -157,6 +157,7 @@ with app.app_context():
 class Gunicorn:
     def __init__(self, database_url: str, workers: int = 3, log: Path | None = None):
         self.port = free_port()
+        self.own_log = log is None  # a temporary file: removed by stop()
         self.log_path = log or Path(tempfile.mkstemp(prefix="exchange-faults-", suffix=".log")[1])
         env = {
             **os.environ,
@@ -204,7 +205,10 @@ class Gunicorn:
         except subprocess.TimeoutExpired:
             self.process.kill()
         self._log.close()
-        return self.log_path.read_text()
+        text = self.log_path.read_text()
+        if self.own_log:
+            self.log_path.unlink(missing_ok=True)
+        return text
 
 
 def get(port: int, path: str, headers=None, timeout: float = 60):
