@@ -13,9 +13,9 @@ PORT ?= 5000
 BENCH_DIGESTS_URL ?= postgresql+psycopg://postgres@127.0.0.1:5432/bench_digests
 
 .DEFAULT_GOAL := help
-.PHONY: help install translations db-upgrade seed run serve scheduler test test-fast test-sqlite test-pg test-deep bench-signin \
+.PHONY: help install translations db-upgrade seed run serve scheduler test test-fast test-sqlite test-pg test-deep test-kill fuzz bench-signin \
         lint audit format extract-messages bench bench-market bench-matching bench-matching-scale \
-        bench-suggestions bench-api bench-clearing bench-digests bench-dashboard bench-web bench-pages bench-netting clean
+        bench-suggestions bench-api bench-clearing bench-digests bench-dashboard bench-web bench-pages bench-netting bench-faults clean
 
 help: ## List the targets
 	@grep -E '^[a-zA-Z_-]+:.*?## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*?## "}; {printf "  %-18s %s\n", $$1, $$2}'
@@ -105,6 +105,15 @@ test-deep: install ## The property, fuzz, stateful and kill tests at their full 
 	  EXCHANGE_TEST_DEEP=1 EXCHANGE_TEST_DATABASE_URL="$(PG_TEST_URL)" $(PYTEST) -m deep $(PYTEST_ARGS); \
 	fi
 
+FUZZ_EXAMPLES ?= 3500
+fuzz: install ## Fuzz every form and query parameter: 3 x FUZZ_EXAMPLES requests (10,500) on SQLite, then PostgreSQL
+	EXCHANGE_FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) EXCHANGE_TEST_DATABASE_URL= $(BIN)/pytest -q -s -p no:warnings tests/security/test_fuzz.py
+	EXCHANGE_FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) EXCHANGE_TEST_DATABASE_URL="$(PG_TEST_URL)" $(BIN)/pytest -q -s -p no:warnings tests/security/test_fuzz.py
+
+test-kill: install ## The mail sender killed at 20 random points over 300 digests, SQLite then PostgreSQL
+	EXCHANGE_TEST_DEEP=1 EXCHANGE_TEST_DATABASE_URL= $(BIN)/pytest -q -s tests/digests/test_kill.py
+	EXCHANGE_TEST_DEEP=1 EXCHANGE_TEST_DATABASE_URL="$(PG_TEST_URL)" $(BIN)/pytest -q -s tests/digests/test_kill.py
+
 audit: install ## ruff, bandit and pip-audit (pip-audit needs the internet; says so when it is not there)
 	.ci/audit
 
@@ -122,6 +131,9 @@ bench-signin: install ## Wrong sign-ins to a known and an unknown account, scryp
 
 bench-digests: install ## Time a daily digest run for 10,000 managers (own PostgreSQL DB, local SMTP)
 	$(BIN)/python benchmarks/bench_digests.py --url "$(BENCH_DIGESTS_URL)"
+
+bench-faults: install ## 503 timings: a cluster of its own frozen (SIGSTOP) and stopped under load, 3 gunicorn workers
+	$(BIN)/python benchmarks/bench_faults.py
 
 bench-web: install ## Pages under load: gunicorn + PostgreSQL (BENCH_WEB_URL), demo + 50,000 listings, wrk
 	@command -v wrk >/dev/null || apt-get install -y -q wrk

@@ -27,6 +27,7 @@ from exchange.site.form_messages import init_form_messages
 from exchange.site.guards import init_guards
 from exchange.site.headers import init_headers
 from exchange.site.nav import register_nav
+from exchange.site.outage import init_outage
 from exchange.site.static_cache import init_static_cache
 
 
@@ -42,6 +43,9 @@ def create_app(config_name: str | None = None, **overrides) -> Flask:
 
     import_all_models()  # the metadata is complete before the first query
     ext.db.init_app(app)
+    init_outage(
+        app
+    )  # first before_request; its teardown ends the session before Flask-SQLAlchemy's
     ext.migrate.init_app(app, ext.db, directory=os.path.join(app.root_path, "..", "migrations"))
     ext.login_manager.init_app(app)
     ext.csrf.init_app(app)
@@ -80,15 +84,25 @@ def _finish_config(app: Flask) -> None:
         # Concurrent writers (two managers accepting at once) wait for the lock, not fail.
         options.setdefault("connect_args", {"timeout": 30})
     elif app.config["DATABASE_URL"].startswith("postgresql"):
-        # A hung database must not freeze every worker: bounded connect and statement time.
-        statement_ms = int(app.config["DB_STATEMENT_TIMEOUT_MS"])
+        # A hung database must not freeze every worker (exchange/site/outage.py): bounded
+        # connect, statement, lock and pool waits, and keepalives for a host that vanished.
+        c = app.config
+        server = (
+            f"-c statement_timeout={int(c['DB_STATEMENT_TIMEOUT_MS'])} "
+            f"-c lock_timeout={int(c['DB_LOCK_TIMEOUT_MS'])}"
+        )
         options.setdefault(
             "connect_args",
             {
-                "connect_timeout": int(app.config["DB_CONNECT_TIMEOUT"]),
-                "options": f"-c statement_timeout={statement_ms}",
+                "connect_timeout": int(c["DB_CONNECT_TIMEOUT"]),
+                "options": server,
+                "keepalives": 1,
+                "keepalives_idle": int(c["DB_KEEPALIVES_IDLE"]),
+                "keepalives_interval": 10,
+                "keepalives_count": 3,
             },
         )
+        options.setdefault("pool_timeout", float(c["DB_POOL_TIMEOUT"]))
     app.config["SQLALCHEMY_ENGINE_OPTIONS"] = options
     app.config["BABEL_TRANSLATION_DIRECTORIES"] = os.path.join(app.root_path, "translations")
 

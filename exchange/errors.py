@@ -78,6 +78,7 @@ TITLES = {
     422: _l("Tidak dapat diproses"),
     429: _l("Terlalu banyak permintaan"),
     500: _l("Kesalahan server"),
+    503: _l("Layanan sementara tidak tersedia"),
 }
 
 

@@ -8,9 +8,11 @@ from functools import lru_cache
 
 from babel import Locale
 from babel.numbers import get_decimal_symbol, get_group_symbol
-from flask import Flask, current_app, has_request_context, request
+from flask import Flask, current_app, g, has_request_context, request
 from flask_babel import format_decimal, get_locale, gettext
+from flask_babel.speaklater import LazyString
 from flask_login import current_user
+from markupsafe import Markup, escape
 
 from exchange.akad import AKAD_LABELS
 from exchange.clock import WIB, today_wib
@@ -24,6 +26,14 @@ def select_locale() -> str:
         return current_app.config["BABEL_DEFAULT_LOCALE"]
     if request.path.startswith("/api/"):
         # The API reads no cookie or session: the client says its language in Accept-Language.
+        best = request.accept_languages.best_match(languages)
+        return best or current_app.config["BABEL_DEFAULT_LOCALE"]
+    if g.get("database_unavailable"):
+        # The 503 page of a database that does not answer: no user to read, so the language
+        # cookie, else the browser's (site/outage.py).
+        chosen = request.cookies.get(LANG_COOKIE)
+        if chosen in languages:
+            return chosen
         best = request.accept_languages.best_match(languages)
         return best or current_app.config["BABEL_DEFAULT_LOCALE"]
     if getattr(current_user, "is_authenticated", False) and current_user.locale in languages:
@@ -149,7 +159,26 @@ def short_datetime(value: datetime | None) -> str:
     return f"{value.day} {month} {value.year} {value.hour:02d}.{value.minute:02d} WIB"
 
 
+def _lazy_text_as_html(self) -> Markup:
+    """A lazy message is text: its ``%(name)s`` values are whatever the caller passed (a filter
+    value from the query string, a name typed into a form), so it is escaped like any string."""
+    return escape(str(self))
+
+
+def escape_lazy_strings() -> None:
+    """Make Flask-Babel's lazy strings escape when rendered.
+
+    Flask-Babel's ``LazyString.__html__`` returns the text as it is, so Jinja's autoescape and
+    MarkupSafe took every ``lazy_gettext(..., value=user_input)`` for markup already made safe:
+    the market echoed its filter values into the page unescaped. No message of ours holds
+    markup (``tests/site/test_markup_escaped.py`` checks the catalogue), so escaping them all is
+    right. Process-wide and idempotent; called once by ``register_formatting``.
+    """
+    LazyString.__html__ = _lazy_text_as_html
+
+
 def register_formatting(app: Flask) -> None:
+    escape_lazy_strings()
     app.jinja_env.filters.update(
         rupiah=rupiah,
         number=number,

@@ -106,8 +106,8 @@ def remember(response) -> None:
     """Store the answer under the claimed key. A 5xx, or a request the schema refused before
     the view ran, frees the key instead: the corrected retry may use it."""
     key = getattr(g, "api_idempotency", None)
-    if key is None:
-        return
+    if key is None or g.get("database_unavailable"):
+        return  # nothing to write to (the 503 of site/outage.py): the claim ends with KEEP
     g.api_idempotency = None
     db.session.rollback()  # whatever the view left unfinished is not ours to commit
     where = (IdempotentAnswer.token_id == g.api_token.id, IdempotentAnswer.key == key)

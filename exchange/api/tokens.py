@@ -11,6 +11,7 @@ from sqlalchemy import select
 from exchange.api.models import ApiToken
 from exchange.api.scopes import Scope, allowed_scopes, join_scopes
 from exchange.audit.services import record
+from exchange.auth.signals import credentials_changed
 from exchange.db import utcnow
 from exchange.errors import Invalid, NotFound
 from exchange.extensions import db
@@ -98,6 +99,21 @@ def revoke_token(user, token_id: int) -> ApiToken:
     record("api.token_revoked", token, actor=user, pesantren_id=token.pesantren_id)
     db.session.commit()
     return token
+
+
+@credentials_changed.connect
+def revoke_all(user, reason: str = "", **_kw) -> int:
+    """Revoke every live token of the account whose password changed or which was closed
+    (``auth.signals``); in the sender's transaction. Returns how many."""
+    tokens = list(
+        db.session.scalars(
+            select(ApiToken).where(ApiToken.user_id == user.id, ApiToken.revoked_at.is_(None))
+        )
+    )
+    for token in tokens:
+        token.revoked_at = utcnow()
+        record("api.token_revoked", token, actor=user, pesantren_id=token.pesantren_id, why=reason)
+    return len(tokens)
 
 
 def authenticate(plaintext: str | None) -> ApiToken | None:

@@ -15,6 +15,7 @@ from exchange.audit.services import record
 from exchange.auth import throttle
 from exchange.auth.models import PasswordReset, User
 from exchange.auth.services import find_user_by_email, normalise_email, validate_password
+from exchange.auth.signals import credentials_changed
 from exchange.db import utcnow
 from exchange.errors import Invalid, RateLimited
 from exchange.extensions import db
@@ -30,6 +31,7 @@ def _set_password(user: User, password: str) -> None:
     """New hash, and every other session of the account is signed out."""
     user.set_password(password)
     user.session_version += 1
+    credentials_changed.send(user, reason="password")  # API tokens end too (api.tokens)
     # Whoever locked the account out by guessing, the owner who proved the address is let in.
     throttle.clear_first("login-pair", normalise_email(user.email))
 

@@ -5,18 +5,22 @@ from __future__ import annotations
 import re
 import secrets
 
-from flask import current_app
+from flask import current_app, render_template, url_for
+from flask_babel import force_locale, get_locale
 from flask_babel import gettext as _
 from sqlalchemy import func, select, update
+from sqlalchemy.exc import IntegrityError
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from exchange.audit.services import record
 from exchange.auth import throttle
 from exchange.auth.models import DigestFrequency, Role, User
 from exchange.auth.permissions import require_admin
+from exchange.auth.signals import credentials_changed
 from exchange.db import utcnow
 from exchange.errors import Invalid, NotFound, RateLimited
 from exchange.extensions import db
+from exchange.mail.outbox import queue_email
 from exchange.pesantren.services import add_pesantren
 from exchange.texts import looks_like_html
 
@@ -184,9 +188,13 @@ def register_manager(
 ):
     """A manager registers themselves and their pesantren (pending) in one transaction.
 
-    Returns (user, warnings). Raises Invalid (bad input, taken e-mail or NSPP); nothing is
-    stored then. Raises RateLimited past REGISTER_CLIENT_MAX_PER_HOUR tries from one client
-    (counted first, in one statement, so concurrent tries cannot slip past the limit).
+    The answer never says whether the address already has an account (issue 23): every field
+    is checked as for a new registration, then a taken address makes nothing and mails its
+    owner instead (the same password hashing work is done), while a new one is stored and
+    mailed its welcome. Returns (user or None, warnings); the caller shows the same page for
+    both. Raises Invalid (bad input, a taken NSPP); nothing is stored then. Raises RateLimited
+    past REGISTER_CLIENT_MAX_PER_HOUR tries from one client (counted first, in one statement,
+    so concurrent tries cannot slip past the limit).
     """
     now = now or utcnow()
     tries = throttle.hit("register-client", client, 3600, now)[0]
@@ -196,17 +204,45 @@ def register_manager(
     name = (name or "").strip()
     if not name or len(name) > 120 or looks_like_html(name):
         raise Invalid(_("Tulis nama Anda (teks biasa, maksimal 120 karakter)."), field="user_name")
+    address = normalise_email(email)
+    owner = find_user_by_email(address)
     try:
         pesantren, warnings = add_pesantren(nspp, registry)
-        user = create_user(
-            email, password, Role.MANAGER, name=name, pesantren_id=pesantren.id, commit=False
-        )
-        record("pesantren.registered", pesantren, actor=user, pesantren_id=pesantren.id)
+        if owner is None:
+            user = create_user(
+                address, password, Role.MANAGER, name=name, pesantren_id=pesantren.id, commit=False
+            )
+            record("pesantren.registered", pesantren, actor=user, pesantren_id=pesantren.id)
+            _registration_mail("mail/registration_received.txt", address, user=user, p=pesantren)
+            db.session.commit()
+            return user, warnings
+        validate_password(password)
+        generate_password_hash(password, method=current_app.config["PASSWORD_HASH_METHOD"])
     except Invalid:
         db.session.rollback()
         raise
+    except IntegrityError:  # the same address registered a moment ago by another request
+        db.session.rollback()
+        owner = find_user_by_email(address)
+        if owner is None:
+            raise
+    db.session.rollback()  # nothing of this try is kept
+    _registration_mail("mail/registration_taken.txt", owner.email, user=owner, p=None)
     db.session.commit()
-    return user, warnings
+    return None, warnings
+
+
+def _registration_mail(template: str, address: str, user, p) -> None:
+    base = current_app.config["BASE_URL"].rstrip("/")
+    login, forgot = base + url_for("auth.login"), base + url_for("auth.forgot")
+    with force_locale(user.locale if p is None and user.locale else str(get_locale() or "id")):
+        subject = (
+            _("Pendaftaran Bursa Pesantren diterima")
+            if p is not None
+            else _("Pendaftaran dengan alamat e-mail Anda di Bursa Pesantren")
+        )
+        text = render_template(template, user=user, pesantren=p, login=login, forgot=forgot)
+    queue_email(address, subject, text)
 
 
 def staff_accounts() -> list[User]:
@@ -238,6 +274,8 @@ def set_staff_active(admin: User, user_id: int, active: bool) -> User:
         raise Invalid(_("Anda tidak dapat menonaktifkan akun Anda sendiri."))
     user.is_active_account = active
     user.session_version += 1  # old cookies of the account never come back to life
+    if not active:
+        credentials_changed.send(user, reason="deactivated")  # nor its API tokens
     record("user.activated" if active else "user.deactivated", user, actor=admin)
     db.session.commit()
     return user

@@ -67,7 +67,7 @@ def register():
     form = RegisterForm()
     if form.validate_on_submit():
         try:
-            user, warnings = services.register_manager(
+            _user, warnings = services.register_manager(
                 form.user_name.data,
                 form.email.data,
                 form.password.data,
@@ -78,11 +78,18 @@ def register():
         except Invalid as exc:
             show_refusal(form, exc)
         else:
-            login_user(user)
+            # The same answer whether the address was new or already had an account (then
+            # nothing was made and its owner was mailed): no signing in here, the mail says how.
             for warning in warnings:
                 flash(warning, "warning")
-            flash(_("Pendaftaran diterima. Staf OPOP akan memverifikasi pesantren Anda."), "info")
-            return redirect(url_for("pesantren.mine"))
+            flash(
+                _(
+                    "Pendaftaran diterima. Kami mengirim e-mail ke alamat itu. Masuk dengan "
+                    "e-mail dan kata sandi Anda; staf OPOP akan memverifikasi pesantren Anda."
+                ),
+                "info",
+            )
+            return redirect(url_for("auth.login"))
     return render_template("auth/register.html", form=form), status_for(form)
 
 

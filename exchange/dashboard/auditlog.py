@@ -13,6 +13,7 @@ from exchange.auth.models import User
 from exchange.dashboard.filters import WIB
 from exchange.extensions import db
 from exchange.pesantren.models import Pesantren
+from exchange.site.guards import ID_MAX
 
 
 @dataclass(frozen=True)
@@ -45,9 +46,9 @@ def search(f: AuditFilters) -> Select:
     if f.pesantren:
         term = f.pesantren.strip()
         name_match = Pesantren.name.ilike(f"%{_escape_like(term)}%", escape="\\")
-        q = q.where(
-            or_(AuditEvent.pesantren_id == int(term), name_match) if term.isdigit() else name_match
-        )
+        # an id only within the id column's range (a longer number is part of a name)
+        is_id = term.isdigit() and int(term) <= ID_MAX
+        q = q.where(or_(AuditEvent.pesantren_id == int(term), name_match) if is_id else name_match)
     if f.email:
         q = q.where(User.email.ilike(f"%{_escape_like(f.email.strip())}%", escape="\\"))
     if f.kind:

@@ -1,4 +1,6 @@
-"""One row per digest sent: the unique key makes a rerun (or a second scheduler) harmless."""
+"""One row per reader and period, sent or empty (``outbox_id`` NULL, ``item_count`` 0): the
+unique key makes a rerun (or a second scheduler) harmless, and a run is over when every due
+reader has one (``digests.services.run_finished``)."""
 
 from __future__ import annotations
 

@@ -55,8 +55,11 @@ def dedupe_key(period: str, key: str, user_id: int) -> str:
 def run_digests(period: str, now: datetime | None = None) -> dict:
     """Queue this period's digest for everyone due; skip empty ones and ones already queued.
 
-    Commits once per batch of readers; a rerun, or a second scheduler racing this one, finds
-    the unique (user, period, period_key) and queues nothing twice. Returns counts
+    Commits once per batch of readers, each reader's digest record with its outbox row (an
+    empty digest gets a record without one), so a run killed between batches is finished by
+    the next run of the same period (``run_finished`` says whether one is needed); a rerun, or
+    a second scheduler racing this one, finds the unique (user, period, period_key) and queues
+    nothing twice. Returns counts
     ``{"queued", "empty", "skipped"}``. Raises Invalid for an unknown period.
     """
     _check_period(period)
@@ -82,21 +85,28 @@ def run_digests(period: str, now: datetime | None = None) -> dict:
             market=market,
             run=run,
         )
-        outgoing = []
+        outgoing, empties = [], []
         for user in sorted(users, key=lambda u: (u.locale, u.id)):
             digest, rendered = _compose(user, win, now, link, rows, staff)
             if digest.is_empty:
                 counts["empty"] += 1
+                empties.append(user.id)
             else:
                 outgoing.append(rendered)
-        queued, skipped = _queue(outgoing, win)
+        queued, skipped = _queue(outgoing, empties, win)
         counts["queued"] += queued
         counts["skipped"] += skipped
     log.info("digests %s %s: %s", period, win.key, counts)
     return counts
 
 
-def _due_user_ids(period: str, key: str) -> list[int]:
+def run_finished(period: str, key: str) -> bool:
+    """True when every reader due for this period's digest has a record (sent or empty): the
+    run of ``key`` ended, and a restarted scheduler has nothing to catch up for it."""
+    return not _due_user_ids(period, key, limit=1)
+
+
+def _due_user_ids(period: str, key: str, limit: int | None = None) -> list[int]:
     already = exists().where(
         DigestRecord.user_id == User.id,
         DigestRecord.period == period,
@@ -115,6 +125,7 @@ def _due_user_ids(period: str, key: str) -> list[int]:
             )
             .where(~already)
             .order_by(User.id)
+            .limit(limit)
         )
     )
 
@@ -147,27 +158,39 @@ def _build(user, win, now, link, rows, staff, fmt) -> Digest:
     return build_manager_digest(rows[user.pesantren_id], win, now, fmt, page)
 
 
-def _queue(outgoing: list[_Outgoing], win: Window) -> tuple[int, int]:
-    """Queue a batch in one transaction; on a duplicate, fall back to one commit per reader."""
-    if not outgoing:
+def _queue(outgoing: list[_Outgoing], empties: list[int], win: Window) -> tuple[int, int]:
+    """Queue a batch in one transaction, with the records of the readers whose digest was
+    empty; on a duplicate, fall back to one commit per reader. Returns (queued, skipped)."""
+    if not outgoing and not empties:
         return 0, 0
     try:
         for item in outgoing:
             _queue_one(item, win)
+        for user_id in empties:
+            _record_empty(user_id, win)
         db.session.commit()
         return len(outgoing), 0
     except IntegrityError:
         db.session.rollback()
     queued = skipped = 0
-    for item in outgoing:
+    for item in [*outgoing, *empties]:
         try:
-            _queue_one(item, win)
+            if isinstance(item, _Outgoing):
+                _queue_one(item, win)
+            else:
+                _record_empty(item, win)
             db.session.commit()
-            queued += 1
+            queued += isinstance(item, _Outgoing)
         except IntegrityError:
             db.session.rollback()
-            skipped += 1
+            skipped += isinstance(item, _Outgoing)
     return queued, skipped
+
+
+def _record_empty(user_id: int, win: Window) -> None:
+    db.session.add(
+        DigestRecord(user_id=user_id, period=win.period, period_key=win.key, item_count=0)
+    )
 
 
 def _queue_one(item: _Outgoing, win: Window) -> None:

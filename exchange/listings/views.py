@@ -67,11 +67,6 @@ def detail(listing_id: int):
         mine=mine,
         today=services.today_wib(),
         suggestions=rows if mine else None,
-        suggestions_linked=(
-            not mine
-            and listing.status == ListingStatus.ACTIVE
-            and not listing.is_expired_on(services.today_wib())
-        ),
         can_negotiate=trader and active,
         can_trade_own=mine and active and can_trade(current_user),
         own_match=own_match,

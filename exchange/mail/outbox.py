@@ -12,13 +12,13 @@ Several senders may run at once (the scheduler's outbox job, ``send-mail``, and 
 conditional ``UPDATE ... SET claimed_until = now + OUTBOX_CLAIM_SECONDS WHERE id IN (due rows)
 AND pending AND not claimed (or the claim ran out) RETURNING ...`` (on PostgreSQL the due rows are
 picked ``FOR UPDATE SKIP LOCKED``, so senders take different rows instead of waiting). Only the
-sender whose UPDATE matched a row sends it, over one SMTP connection for all its messages. Sent
-rows are marked in one UPDATE per ``OUTBOX_MARK_BATCH`` messages; failures are written at once.
+sender whose UPDATE matched a row sends it, over one SMTP connection for all its messages. Each
+message is marked (sent, retry or failed) in its own short commit as soon as the server answered.
 
 A sender killed mid-run leaves its claims behind: those rows are sent again once the claim runs
-out. The messages it had sent but not yet marked (at most ``OUTBOX_MARK_BATCH`` per sender
-thread) go out twice; none is lost. A sender never sends a row whose claim it may have lost (it
-checks the time before each message).
+out. No channel offers an idempotency key, so the one message in flight (accepted by the server,
+not yet marked) of each sender thread goes out twice; no other message does, and none is lost.
+A sender never sends a row whose claim it may have lost (it checks the time before each message).
 """
 
 from __future__ import annotations
@@ -111,10 +111,8 @@ def _send_due(now, limit: int | None) -> dict:
     config = current_app.config
     counts = {"sent": 0, "retry": 0, "failed": 0}
     lease = timedelta(seconds=int(config["OUTBOX_CLAIM_SECONDS"]))
-    mark_every = max(int(config.get("OUTBOX_MARK_BATCH", 20)), 1)
     writer = MessageWriter(config)
     backend = None
-    sent: list[int] = []
     try:
         while True:
             room = CLAIM_BATCH if limit is None else min(CLAIM_BATCH, limit - sum(counts.values()))
@@ -128,17 +126,9 @@ def _send_due(now, limit: int | None) -> dict:
                 if time.monotonic() >= safe_until:
                     return counts  # our claims may run out: the rest waits for a sender
                 outcome, values = _send_one(backend, writer, row, now)
+                _record_outcome(row.id, values)  # at once: a kill now resends this one only
                 counts[outcome] += 1
-                if outcome == "sent":
-                    sent.append(row.id)
-                    if len(sent) >= mark_every:
-                        _mark_sent(sent)
-                        sent = []
-                else:
-                    _record_outcome(row.id, values)
     finally:
-        if sent:
-            _mark_sent(sent)
         if backend is not None:
             backend.close()
     return counts
@@ -223,32 +213,15 @@ def _fast_commit() -> None:
 
 
 def _record_outcome(msg_id: int, values: dict) -> None:
+    """Write one message's outcome in its own commit; a sent or failed row loses its secret in
+    the same UPDATE."""
     _fast_commit()
     if values.get("status") != OutboxStatus.PENDING.value:
-        values = {**values, **_scrub()}  # failed for good: the secret goes too
+        values = {**values, **_scrub()}  # sent, or failed for good: the secret goes too
     db.session.execute(
         update(OutboxMessage)
         .where(OutboxMessage.id == msg_id, OutboxMessage.status == OutboxStatus.PENDING)
         .values(**values)
-        .execution_options(synchronize_session=False)
-    )
-    db.session.commit()
-
-
-def _mark_sent(ids: list[int]) -> None:
-    """Mark many sent rows in one UPDATE (their claims end with it)."""
-    _fast_commit()
-    db.session.execute(
-        update(OutboxMessage)
-        .where(OutboxMessage.id.in_(ids), OutboxMessage.status == OutboxStatus.PENDING)
-        .values(
-            status=OutboxStatus.SENT.value,
-            attempts=OutboxMessage.attempts + 1,
-            last_error=None,
-            claimed_until=None,
-            sent_at=utcnow(),
-            **_scrub(),
-        )
         .execution_options(synchronize_session=False)
     )
     db.session.commit()

@@ -7,11 +7,12 @@ from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from exchange.auth.permissions import manager_required, staff_required
+from exchange.auth.permissions import manager_required, require_own, staff_required
 from exchange.clock import today_wib
 from exchange.errors import DomainError
 from exchange.extensions import db
 from exchange.i18n import number
+from exchange.listings import queries as listing_queries
 from exchange.matching import queries, services
 from exchange.pesantren.models import Pesantren
 from exchange.web.refusals import flash_refusal
@@ -34,6 +35,9 @@ def open_deal_url(proposal_id: int) -> str:
 
 @bp.route("/pasar/<int:listing_id>/saran")
 def suggestions(listing_id: int):
+    """The owner's page, as the API's ``/listings/<id>/suggestions``: 404 for anyone else."""
+    listing = listing_queries.visible_listing(current_user, listing_id)
+    require_own(current_user, listing.pesantren_id if listing else None)
     found = queries.suggestions_for(listing_id, current_user, today_wib())
     return render_template(
         "matching/suggestions.html",

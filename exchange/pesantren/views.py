@@ -87,7 +87,8 @@ def edit(pesantren_id: int):
         abort(404)
     pesantren = current_user.pesantren
     form = PesantrenEditForm(obj=pesantren)
-    if request.method == "GET":
+    if request.method == "GET" or "halal_certificates" not in request.form:
+        # the stored list as the form's lines; a post without the field keeps what is on file
         form.halal_certificates.data = halal_lines(pesantren.halal_certificates)
     if form.validate_on_submit():
         try:

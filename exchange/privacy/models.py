@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from enum import StrEnum
 
-from sqlalchemy import ForeignKey, String
+from sqlalchemy import ForeignKey, Index, String, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from exchange.db import UTCDateTime, intpk, timestamp
@@ -18,8 +18,21 @@ class RequestStatus(StrEnum):
     DECLINED = "declined"
 
 
+PENDING_ONLY = text("status = 'pending'")
+
+
 class DeletionRequest(db.Model):
     __tablename__ = "privacy_requests"
+    # One open request per person, whatever arrives at once (two taps, two tabs).
+    __table_args__ = (
+        Index(
+            "uq_privacy_requests_one_pending",
+            "user_id",
+            unique=True,
+            postgresql_where=PENDING_ONLY,
+            sqlite_where=PENDING_ONLY,
+        ),
+    )
 
     id: Mapped[intpk]
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)

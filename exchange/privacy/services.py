@@ -15,10 +15,12 @@ from decimal import Decimal
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 
 from exchange.audit.services import record
 from exchange.auth.models import DigestFrequency, User
 from exchange.auth.permissions import require_staff
+from exchange.auth.signals import credentials_changed
 from exchange.db import utcnow
 from exchange.errors import Conflict, Forbidden, Invalid, NotFound
 from exchange.extensions import db
@@ -75,7 +77,14 @@ def export_data(user: User) -> dict:
         data["records"]["outbox"] = [_row(OutboxMessage.__table__, r) for r in mail]
     if user.pesantren is not None:
         p = user.pesantren
-        data["pesantren"] = {"id": p.id, "name": p.name, "phone": p.phone, "address": p.address}
+        data["pesantren"] = {
+            "id": p.id,
+            "name": p.name,
+            "phone": p.phone,
+            "address": p.address,
+            "signatory_name": p.signatory_name,
+            "signatory_position": p.signatory_position,
+        }
     return data
 
 
@@ -89,18 +98,25 @@ def pending_request(user: User) -> DeletionRequest | None:
 
 def request_deletion(user: User, reason: str = "") -> DeletionRequest:
     """A manager asks for their personal data to be deleted. Raises Forbidden (staff accounts
-    are closed by an admin), Conflict (a request is already open), Invalid (reason too long)."""
+    are closed by an admin), Conflict (a request is already open, also when another arrived at
+    the same moment: the database keeps one pending request per person), Invalid (reason too
+    long)."""
     if not user.is_manager:
         raise Forbidden()
     if len(reason or "") > 1000:
         raise Invalid(_l("Maksimal %(n)d karakter.", n=1000), field="reason")
+    already = Conflict(_l("Permintaan penghapusan Anda sudah tercatat dan sedang diproses."))
     if pending_request(user) is not None:
-        raise Conflict(_l("Permintaan penghapusan Anda sudah tercatat dan sedang diproses."))
+        raise already
     req = DeletionRequest(user_id=user.id, reason=(reason or "").strip() or None)
-    db.session.add(req)
-    db.session.flush()
-    record("privacy.deletion_requested", req, actor=user, pesantren_id=user.pesantren_id)
-    db.session.commit()
+    try:
+        db.session.add(req)
+        db.session.flush()
+        record("privacy.deletion_requested", req, actor=user, pesantren_id=user.pesantren_id)
+        db.session.commit()
+    except IntegrityError:
+        db.session.rollback()
+        raise already from None
     return req
 
 
@@ -137,6 +153,12 @@ def carry_out(staff: User, request_id: int) -> DeletionRequest:
     user.is_active_account = False
     user.session_version += 1
     user.digest_frequency = DigestFrequency.NONE.value
+    credentials_changed.send(user, reason="erased")
+    if user.pesantren is not None:
+        # who signs for the cooperative is a person's name on the public profile: it goes
+        # with them (the pesantren names a new signatory when it edits its data)
+        user.pesantren.signatory_name = None
+        user.pesantren.signatory_position = None
     for msg in db.session.scalars(
         select(OutboxMessage).where(OutboxMessage.to_address == old_email)
     ):

@@ -12,8 +12,8 @@ from apscheduler.triggers.cron import CronTrigger
 from apscheduler.triggers.interval import IntervalTrigger
 from flask import Flask
 
-from exchange.digests.models import DigestRecord
 from exchange.digests.periods import LENGTH, period_key
+from exchange.digests.services import run_finished
 from exchange.extensions import db
 from exchange.scheduler import jobs
 
@@ -75,9 +75,8 @@ DIGEST_JOBS = {"digests-daily": "daily", "digests-weekly": "weekly"}
 
 def missed_digest_runs(app: Flask, now: datetime) -> list[tuple[str, datetime]]:
     """``(period, scheduled time)`` of each digest period's latest run within one period
-    before ``now`` that left no digest behind: what a stopped scheduler missed."""
-    from sqlalchemy import select
-
+    before ``now`` that did not finish (a reader due for it has no record, sent or empty): what
+    a stopped scheduler missed, or a scheduler killed inside its queue phase left undone."""
     missed = []
     for job_id, _fn, trigger, _args in job_table(app):
         period = DIGEST_JOBS.get(job_id)
@@ -89,13 +88,7 @@ def missed_digest_runs(app: Flask, now: datetime) -> list[tuple[str, datetime]]:
             moment += timedelta(seconds=1)
         if last is None:
             continue
-        key = period_key(period, last)
-        done = db.session.scalar(
-            select(DigestRecord.id)
-            .where(DigestRecord.period == period, DigestRecord.period_key == key)
-            .limit(1)
-        )
-        if done is None:
+        if not run_finished(period, period_key(period, last)):
             missed.append((period, last))
     return missed
 

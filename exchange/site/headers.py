@@ -1,13 +1,14 @@
 """Security headers on every response, set in this one place.
 
 No inline scripts or styles anywhere (templates load ``static/*.js`` and ``style.css``), so the
-policy needs no 'unsafe-inline'. Pages that hold contracts or account data are never stored by
-browsers or proxies.
+policy needs no 'unsafe-inline'. Pages that hold contracts or account data, and every answer to
+a signed-in reader (pages and downloads alike: a shared phone or a proxy must not keep them),
+are never stored by browsers or proxies; static files and visitors' pages stay cacheable.
 """
 
 from __future__ import annotations
 
-from flask import Flask, request
+from flask import Flask, request, session
 
 CSP = "; ".join(
     [
@@ -31,7 +32,12 @@ NO_STORE_BLUEPRINTS = ("auth", "privacy", "api", "api_tokens")
 
 def _no_store() -> bool:
     endpoint = request.endpoint or ""
-    return endpoint in NO_STORE_ENDPOINTS or endpoint.split(".", 1)[0] in NO_STORE_BLUEPRINTS
+    if endpoint == "static":
+        return False
+    if endpoint in NO_STORE_ENDPOINTS or endpoint.split(".", 1)[0] in NO_STORE_BLUEPRINTS:
+        return True
+    # signed in: Flask-Login keeps the account in the session cookie (no database read here)
+    return "_user_id" in session
 
 
 def init_headers(app: Flask) -> None:

@@ -2,17 +2,14 @@
 
 from __future__ import annotations
 
-from concurrent.futures import Future, ThreadPoolExecutor
-
 from flask import Blueprint, current_app, jsonify, redirect, render_template, request, url_for
 from flask_login import current_user
-from sqlalchemy import text
 
 from exchange.auth.services import set_locale
-from exchange.extensions import db
 from exchange.i18n import LANG_COOKIE
 from exchange.listings.caching import visitor_page
 from exchange.pesantren.queries import status_counts
+from exchange.site.outage import health
 from exchange.web.urls import safe_next
 
 bp = Blueprint("site", __name__)
@@ -51,34 +48,15 @@ def set_language(code: str):
     return response
 
 
-class _HealthCheck:
-    """One small thread pool per app and process (made lazily, so after gunicorn's fork)."""
-
-    def __init__(self):
-        self.pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="healthz")
-        self.last: Future | None = None
-
-
-def _ping(app) -> None:
-    with app.app_context(), db.engine.connect() as conn:
-        conn.execute(text("SELECT 1"))
-
-
 @bp.route("/healthz")
 def healthz():
-    """200 when the database answers within HEALTH_TIMEOUT_SECONDS, else 503 at once.
+    """200 when the database answers within HEALTH_TIMEOUT_SECONDS, else 503 at once, with
+    the path that said so: ``timeout``, ``pending`` (the last check still waits) or ``error``.
 
-    The check runs on one worker thread of its own: a hung database holds that thread (until
-    the connect or statement timeout), never the request; checks meanwhile answer 503.
+    The check runs on a thread of its own (``site.outage.health``): a hung database holds that
+    thread (until the wait deadline), never the request.
     """
-    app = current_app._get_current_object()
-    check = app.extensions.setdefault("healthz", _HealthCheck())
-    unavailable = jsonify({"status": "unavailable"}), 503
-    if check.last is not None and not check.last.done():
-        return unavailable  # the last check still hangs
-    check.last = check.pool.submit(_ping, app)
-    try:
-        check.last.result(timeout=float(app.config["HEALTH_TIMEOUT_SECONDS"]))
-    except Exception:  # noqa: BLE001 - any database failure or delay means "not healthy"
-        return unavailable
-    return jsonify({"status": "ok"})
+    ok, reason = health(current_app._get_current_object())
+    if ok:
+        return jsonify({"status": "ok"})
+    return jsonify({"status": "unavailable", "reason": reason}), 503

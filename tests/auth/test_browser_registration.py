@@ -34,6 +34,11 @@ def test_register_verify_and_sign_in(app, page, live_url, request):
     page.fill("#santri_count", "850")
     page.fill("#products", "garam krosok")
     page.get_by_role("button", name="Daftar").click()
+    # the same answer whether the address was new or taken: sign in with what was chosen
+    assert "Pendaftaran diterima" in page.locator(".flash").first.inner_text()
+    sign_in(page, live_url, "ahmad@kopontren.id")
+    page.get_by_role("navigation").get_by_text("Lainnya").click()
+    page.get_by_role("navigation").get_by_role("link", name="Pesantren saya").click()
     assert page.locator("#status").inner_text() == "menunggu verifikasi"
     shot(page, request, "02-registered-pending")
     _sign_out(page)

@@ -95,7 +95,7 @@ def test_owner_behind_the_same_address_lifts_the_lock_with_a_reset(app):
 
 
 def test_one_client_cannot_spray_many_accounts(app):
-    app.config["LOGIN_CLIENT_MAX_ATTEMPTS"] = 50  # the production default
+    app.config["LOGIN_CLIENT_MAX_ATTEMPTS"] = 50  # small, for speed (production: 300)
     limit = app.config["LOGIN_CLIENT_MAX_ATTEMPTS"]
     for n in range(limit):
         _login(app, f"orang{n}@contoh.id", WRONG, "203.0.113.50")

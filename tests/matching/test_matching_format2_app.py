@@ -76,7 +76,8 @@ def test_no_deal_under_a_minimum_and_none_for_a_listing_below_its_own(app):
 def test_suggestions_show_the_fair_price_and_akad_by_the_listings_places(app, client, auth):
     with app.app_context():
         seller = make_manager("3529")
-        buyer = make_manager("3578").pesantren
+        buyer_manager = make_manager("3578")
+        buyer = buyer_manager.pesantren
         offer = make_listing(
             seller.pesantren, price=1200, akad=["tempo"], lat=SURABAYA[0], lon=SURABAYA[1] + 0.02
         )
@@ -91,8 +92,8 @@ def test_suggestions_show_the_fair_price_and_akad_by_the_listings_places(app, cl
         quote = queries.pair_quote(offer, request, today_wib())
         assert (quote.fair_price, quote.akad) == (s.fair_price, s.akad)
         assert not queries.pair_quote(far, request, today_wib()).compatible
-        email, request_id = seller.email, request.id
-    auth.login(email)
+        email, request_id = buyer_manager.email, request.id
+    auth.login(email)  # the request's owner (the page is the owner's)
     page = client.get(f"/pasar/{request_id}/saran").text
     assert "Jual Beli Tempo" in page and "pilihan pertama pembeli yang diterima penjual" in page
 

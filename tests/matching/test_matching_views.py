@@ -17,9 +17,10 @@ def ids_in_order(html: str) -> list[int]:
     return [int(x) for x in re.findall(r'id="saran-(\d+)"', html)]
 
 
-def test_suggestions_ranked_by_surplus_with_explanation(app, client):
+def test_suggestions_ranked_by_surplus_with_explanation(app, client, auth):
     with app.app_context():
-        seller = make_manager("3529").pesantren
+        manager = make_manager("3529")
+        seller = manager.pesantren
         offer = make_listing(seller, price=1200, grade=2).id
         near = make_manager("3528").pesantren  # Pamekasan, about 55 km by road
         far = make_manager("3578").pesantren  # Surabaya, about 165 km
@@ -28,6 +29,8 @@ def test_suggestions_ranked_by_surplus_with_explanation(app, client):
         far_rich = make_listing(far, side=Side.REQUEST, price=2400).id
         too_good = make_listing(near, side=Side.REQUEST, price=3000, grade=3).id  # wants K1
         own = make_listing(seller, side=Side.REQUEST, price=3000).id
+        email = manager.email
+    auth.login(email)  # the owner's page (anyone else: 404)
     html = client.get(f"/pasar/{offer}/saran").get_data(as_text=True)
     assert ids_in_order(html) == [rich, far_rich, cheap]
     assert too_good not in ids_in_order(html) and own not in ids_in_order(html)
@@ -47,10 +50,11 @@ def test_suggestions_for_a_request_and_for_hidden_listings(app, client, auth):
         offer = make_listing(make_manager("3529").pesantren, price=1200).id
         withdrawn = make_listing(buyer.pesantren, side=Side.REQUEST, status="withdrawn").id
         buyer = buyer.email
-    assert ids_in_order(client.get(f"/pasar/{request}/saran").get_data(as_text=True)) == [offer]
+    assert client.get(f"/pasar/{request}/saran").status_code == 404  # the owner's page
     assert client.get(f"/pasar/{withdrawn}/saran").status_code == 404
     assert client.get("/pasar/999999/saran").status_code == 404
     auth.login(buyer)
+    assert ids_in_order(client.get(f"/pasar/{request}/saran").get_data(as_text=True)) == [offer]
     page = client.get(f"/pasar/{withdrawn}/saran")
     assert page.status_code == 200 and "tidak aktif" in page.get_data(as_text=True)
 

@@ -60,7 +60,8 @@ def test_contracts_pdfs_and_account_pages_are_never_stored(app):
         response = c.get(path)
         assert response.status_code == 200, path
         assert response.headers["Cache-Control"] == "no-store", path
-    assert c.get("/pasar").headers.get("Cache-Control") != "no-store"
+    assert c.get("/pasar").headers.get("Cache-Control") == "no-store"  # signed in: every page
+    assert app.test_client().get("/pasar").headers.get("Cache-Control") != "no-store"
 
 
 def test_templates_hold_no_inline_script_style_or_handlers():

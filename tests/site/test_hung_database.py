@@ -5,7 +5,6 @@ from __future__ import annotations
 import os
 import socket
 import threading
-import time
 
 import pytest
 from sqlalchemy import text
@@ -42,16 +41,17 @@ def silent_server():
 
 
 def test_healthz_says_503_at_once_when_the_database_hangs(silent_server):
+    """The 503 comes from the health check's own timeout (the check still hangs on its thread,
+    so the next call answers "pending" at once), never from a request left to hang; how long it
+    takes is make bench-faults' figure."""
     url = f"postgresql+psycopg://postgres@127.0.0.1:{silent_server}/bursa"
     app = create_app("testing", DATABASE_URL=url, DB_CONNECT_TIMEOUT=2)
     client = app.test_client()
-    started = time.monotonic()
     first = client.get("/healthz")
     second = client.get("/healthz")  # the first check still hangs: answers at once too
-    elapsed = time.monotonic() - started
     assert first.status_code == second.status_code == 503
-    assert first.get_json() == {"status": "unavailable"}
-    print(f"/healthz twice against a hung database: {elapsed:.2f} s")
+    assert first.get_json() == {"status": "unavailable", "reason": "timeout"}
+    assert second.get_json() == {"status": "unavailable", "reason": "pending"}
 
 
 def test_postgresql_connections_carry_connect_and_statement_timeouts():
@@ -60,7 +60,7 @@ def test_postgresql_connections_carry_connect_and_statement_timeouts():
     )
     args = app.config["SQLALCHEMY_ENGINE_OPTIONS"]["connect_args"]
     assert args["connect_timeout"] == app.config["DB_CONNECT_TIMEOUT"]
-    assert args["options"] == "-c statement_timeout=1234"
+    assert args["options"].startswith("-c statement_timeout=1234 -c lock_timeout=")
     assert app.config["SQLALCHEMY_ENGINE_OPTIONS"]["hide_parameters"] is True
 
 
