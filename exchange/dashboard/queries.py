@@ -25,7 +25,8 @@ from exchange.dashboard.sqlutil import grouped_median
 from exchange.deals.models import Deal, DealEvent
 from exchange.deals.states import State
 from exchange.extensions import db
-from exchange.listings.models import Listing, ListingStatus, Side
+from exchange.listings.models import Listing, Side
+from exchange.listings.queries import open_conditions
 from exchange.matching.models import Proposal, ProposalStatus
 from exchange.models import import_all_models
 from exchange.pesantren.models import Pesantren, Regency
@@ -109,11 +110,7 @@ def _listings(f: Filters, *columns):
 
 
 def _open_listings(f: Filters, today: date, *columns):
-    return _listings(f, *columns).where(
-        Listing.status == ListingStatus.ACTIVE.value,
-        Listing.window_end >= today,
-        Listing.remaining > 0,
-    )
+    return _listings(f, *columns).where(*open_conditions(today))
 
 
 def _rows(q):

@@ -35,6 +35,7 @@ from exchange.errors import Conflict, IllegalTransition, Invalid, NotFound
 from exchange.extensions import db
 from exchange.listings.models import Listing, ListingStatus
 from exchange.listings.models import Side as ListingSide
+from exchange.listings.policy import is_open
 from exchange.matching import services as matching_services
 from exchange.matching.models import Proposal, ProposalStatus
 
@@ -44,11 +45,13 @@ from exchange.matching.models import Proposal, ProposalStatus
 # Opening ---------------------------------------------------------------------------------------
 
 
-def _active_listing(listing_id: int | None) -> Listing:
+def negotiable_listing(listing_id: int | None) -> Listing:
+    """A listing a negotiation may open on: one that is open (``listings.policy.is_open``: a
+    suspended pesantren's listing is not). Hidden by staff: not found; otherwise closed: refused."""
     listing = db.session.get(Listing, listing_id) if listing_id else None
     if listing is None or listing.status == ListingStatus.HIDDEN:
         raise NotFound()
-    if listing.status != ListingStatus.ACTIVE or listing.is_expired_on(today_wib()):
+    if not is_open(listing, today_wib()):
         raise Invalid(_l("Listing ini sudah tidak aktif."))
     return listing
 
@@ -161,10 +164,10 @@ def open_negotiation(
     client_token = (client_token or "").strip() or None
     if client_token and (existing := _deal_by_token(client_token, actor)):
         return existing
-    listing = _active_listing(listing_id)
+    listing = negotiable_listing(listing_id)
     if listing.pesantren_id == actor.pesantren_id:
         raise Invalid(_l("Anda tidak dapat bernegosiasi dengan listing sendiri."))
-    counter = _active_listing(counter_listing_id) if counter_listing_id else None
+    counter = negotiable_listing(counter_listing_id) if counter_listing_id else None
     if counter is not None and (
         counter.pesantren_id != actor.pesantren_id
         or counter.side == listing.side

@@ -93,6 +93,7 @@ def open():  # noqa: A001 - the endpoint is named deals.open
     listing = visible_listing(current_user, listing_id) if listing_id else None
     if listing is None:
         raise NotFound()
+    services.negotiable_listing(listing.id)  # closed (suspended pesantren, over): refused
     counter = visible_listing(current_user, counter_id) if counter_id else None
     if counter is not None and counter.pesantren_id != current_user.pesantren_id:
         counter = None

@@ -28,6 +28,7 @@ from exchange.digests.rows import (
 )
 from exchange.extensions import db
 from exchange.listings.models import Listing, ListingStatus, Side
+from exchange.listings.queries import open_conditions
 from exchange.netting import queries as netting_queries
 from exchange.pesantren.models import Pesantren, PesantrenStatus
 from exchange.web.links import Link
@@ -57,9 +58,7 @@ def expiring_listings(
         )
         .join(Commodity, Commodity.id == Listing.commodity_id)
         .where(Listing.pesantren_id.in_(pesantren_ids))
-        .where(Listing.status == ListingStatus.ACTIVE)
-        .where(Listing.remaining > 0)
-        .where(Listing.window_end >= today)
+        .where(*open_conditions(today))
         .where(Listing.window_end <= today + timedelta(days=days))
         .order_by(Listing.window_end, Listing.id)
     )

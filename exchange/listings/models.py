@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from datetime import date, datetime
-from enum import StrEnum
 
 from sqlalchemy import (
     JSON,
@@ -23,19 +22,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from exchange.db import UTCDateTime, enum_type, intpk, rupiah, timestamp
 from exchange.extensions import db
 from exchange.listings.geo import unit_vector
-
-
-class Side(StrEnum):
-    OFFER = "offer"  # Penawaran (supply)
-    REQUEST = "request"  # Permintaan (demand)
-
-
-class ListingStatus(StrEnum):
-    ACTIVE = "active"
-    FULFILLED = "fulfilled"
-    WITHDRAWN = "withdrawn"
-    EXPIRED = "expired"
-    HIDDEN = "hidden"  # by staff moderation
+from exchange.listings.policy import ListingStatus, Side  # noqa: F401 re-export
 
 
 class Listing(db.Model):

@@ -20,7 +20,8 @@ from exchange.db import like_escape
 from exchange.extensions import db
 from exchange.listings import geo
 from exchange.listings.models import Listing, ListingStatus
-from exchange.pesantren.models import Pesantren, PesantrenStatus, Regency, short_regency_name
+from exchange.pesantren.models import Pesantren, Regency, short_regency_name
+from exchange.pesantren.queries import trading_ids
 
 SORTS = ("relevance", "newest", "price_asc", "price_desc", "distance")
 # How much a keyword found in each place weighs: the commodity's exact name first, then a
@@ -85,16 +86,13 @@ def viewer_origin(viewer) -> tuple[float, float] | None:
 
 
 def open_conditions(today: date) -> tuple:
-    """An open listing, the one definition (the market, the engine, suggestions, digests and the
-    dashboard use it): active, something remaining, its window not over, and its pesantren
-    verified (a suspended pesantren's listings leave the market as they leave the clearing)."""
+    """An open listing in SQL: the twin of ``policy.is_open`` (tests/listings/test_policy.py
+    pins the two together). The market, the engine, suggestions, digests and the dashboard."""
     return (
         Listing.status == ListingStatus.ACTIVE,
         Listing.remaining > 0,
         Listing.window_end >= today,
-        Listing.pesantren_id.in_(
-            select(Pesantren.id).where(Pesantren.status == PesantrenStatus.VERIFIED)
-        ),
+        Listing.pesantren_id.in_(trading_ids()),
     )
 
 

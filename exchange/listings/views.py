@@ -12,8 +12,8 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from exchange.auth.permissions import can_edit_listing, can_trade, manager_required
-from exchange.errors import IllegalTransition, NotFound
-from exchange.listings import caching, cards, queries, services
+from exchange.errors import IllegalTransition
+from exchange.listings import caching, cards, policy, queries, services
 from exchange.listings.forms import ListingForm, parse_market
 from exchange.listings.models import ListingStatus, Side
 from exchange.matching import queries as matching
@@ -76,12 +76,10 @@ def detail(listing_id: int):
 def _suggestions(listing):
     """The matching engine's counterparts of an active listing, or None when it is not active
     (then there are no suggestions and no negotiation)."""
-    if listing.status != ListingStatus.ACTIVE:
+    today = services.today_wib()
+    if not policy.is_open(listing, today):
         return None
-    try:
-        found = matching.suggestions_for(listing.id, current_user, services.today_wib())
-    except NotFound:  # active in name only (window over, pesantren no longer verified)
-        return None
+    found = matching.suggestions_for(listing.id, current_user, today)
     return found.rows if found.active else None
 
 

@@ -20,7 +20,8 @@ from exchange.deals.prefill import contract_akad
 from exchange.deals.queries import undelivered_salam_buyers
 from exchange.errors import NotFound
 from exchange.extensions import db
-from exchange.listings.models import Listing, ListingStatus
+from exchange.listings.models import Listing
+from exchange.listings.policy import is_open, other_side
 from exchange.listings.queries import open_conditions
 from exchange.matching import adapter
 from exchange.matching.explain import explain
@@ -270,12 +271,7 @@ def _visible_listing(listing_id: int, viewer, today: date) -> tuple[Listing, boo
     listing = db.session.get(Listing, listing_id)
     if listing is None:
         raise NotFound()
-    active = (
-        listing.status == ListingStatus.ACTIVE
-        and listing.remaining > 0
-        and listing.window_end >= today
-        and listing.pesantren.is_verified
-    )
+    active = is_open(listing, today)
     if not active and not is_manager_of(viewer, listing.pesantren_id):
         raise NotFound()
     return listing, active
@@ -290,7 +286,7 @@ def suggestions_for(listing_id: int, viewer, today: date, limit: int = 10) -> Su
     if not active:
         return Suggestions(listing, [], active=False)
     com = listing.commodity
-    other = "request" if listing.side == "offer" else "offer"
+    other = other_side(listing.side)
     rows = db.session.execute(
         select(*LISTING_COLUMNS, *PESANTREN_COLUMNS, Pesantren.name, Regency.name)
         .join(Pesantren, Pesantren.id == Listing.pesantren_id)

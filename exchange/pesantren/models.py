@@ -3,20 +3,13 @@
 from __future__ import annotations
 
 from datetime import datetime
-from enum import StrEnum
 
 from sqlalchemy import JSON, CheckConstraint, Float, ForeignKey, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from exchange.db import UTCDateTime, intpk, str120, str255, timestamp
 from exchange.extensions import db
-
-
-class PesantrenStatus(StrEnum):
-    PENDING = "pending"
-    VERIFIED = "verified"
-    SUSPENDED = "suspended"
-    REJECTED = "rejected"
+from exchange.pesantren.policy import PesantrenStatus, is_trading  # noqa: F401 re-export
 
 
 class Regency(db.Model):
@@ -73,7 +66,7 @@ class Pesantren(db.Model):
 
     @property
     def is_verified(self) -> bool:
-        return self.status == PesantrenStatus.VERIFIED
+        return is_trading(self.status)
 
     def __repr__(self) -> str:
         return f"<Pesantren {self.id} {self.name}>"

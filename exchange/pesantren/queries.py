@@ -10,6 +10,11 @@ from exchange.extensions import db
 from exchange.pesantren.models import Pesantren, PesantrenStatus, PesantrenStatusChange
 
 
+def trading_ids():
+    """The ids of the pesantren that trade: the SQL twin of ``policy.is_trading``."""
+    return select(Pesantren.id).where(Pesantren.status == PesantrenStatus.VERIFIED)
+
+
 def directory_query(q: str = "", regency_code: str = ""):
     """Verified pesantren, by name, optionally searched and filtered by regency."""
     query = select(Pesantren).where(Pesantren.status == PesantrenStatus.VERIFIED)
