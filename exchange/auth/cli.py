@@ -1,5 +1,6 @@
 import click
 
+from exchange.auth.policy import Role
 from exchange.auth.services import create_user
 from exchange.errors import DomainError
 
@@ -8,7 +9,7 @@ def register(cli):
     @cli.command("create-user")
     @click.option("--email", required=True)
     @click.option("--password", required=True)
-    @click.option("--role", type=click.Choice(["manager", "staff", "admin"]), required=True)
+    @click.option("--role", type=click.Choice([r.value for r in Role]), required=True)
     @click.option("--name", default="")
     @click.option(
         "--pesantren",

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from datetime import datetime
-from enum import StrEnum
 
 from flask import current_app, has_app_context
 from flask_login import UserMixin
@@ -11,20 +10,9 @@ from sqlalchemy import ForeignKey, Integer, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from exchange.db import UTCDateTime, intpk, str40, str120, str255, timestamp
+from exchange.auth.policy import DigestFrequency, Role, is_staff_role  # noqa: F401 re-export
+from exchange.db import UTCDateTime, enum_type, intpk, str120, str255, timestamp
 from exchange.extensions import db
-
-
-class Role(StrEnum):
-    MANAGER = "manager"
-    STAFF = "staff"
-    ADMIN = "admin"
-
-
-class DigestFrequency(StrEnum):
-    DAILY = "daily"
-    WEEKLY = "weekly"
-    NONE = "none"
 
 
 class User(UserMixin, db.Model):
@@ -35,11 +23,13 @@ class User(UserMixin, db.Model):
     email: Mapped[str255]
     name: Mapped[str120]
     password_hash: Mapped[str255]
-    role: Mapped[str40] = mapped_column(default=Role.MANAGER.value)
+    role: Mapped[Role] = mapped_column(enum_type(Role, 40, "role_valid"), default=Role.MANAGER)
     pesantren_id: Mapped[int | None] = mapped_column(ForeignKey("pesantren.id"), index=True)
     phone: Mapped[str | None] = mapped_column(String(20))
     locale: Mapped[str] = mapped_column(String(5), default="id")
-    digest_frequency: Mapped[str] = mapped_column(String(10), default=DigestFrequency.DAILY.value)
+    digest_frequency: Mapped[DigestFrequency] = mapped_column(
+        enum_type(DigestFrequency, 10, "digest_frequency_valid"), default=DigestFrequency.DAILY
+    )
     is_active_account: Mapped[bool] = mapped_column(default=True)
     # Bumped at sign-out, password change or reset and staff (de)activation: the session and
     # remember-me cookies carry it (``get_id``), and older values are refused on every request.
@@ -73,7 +63,7 @@ class User(UserMixin, db.Model):
     @property
     def is_staff(self) -> bool:
         """Staff and admins both review the exchange."""
-        return self.role in (Role.STAFF, Role.ADMIN)
+        return is_staff_role(self.role)
 
     @property
     def is_admin(self) -> bool:

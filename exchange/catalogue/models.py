@@ -5,6 +5,7 @@ from __future__ import annotations
 from sqlalchemy import JSON, Float, String
 from sqlalchemy.orm import Mapped, mapped_column
 
+from exchange.catalogue import policy
 from exchange.db import intpk, rupiah, str120
 from exchange.extensions import db
 
@@ -36,9 +37,7 @@ class Commodity(db.Model):
     @property
     def ribawi_group(self) -> str | None:
         """The ribawi class the rules use (None: not ribawi); foodstuffs default to "food"."""
-        if not self.is_ribawi:
-            return None
-        return self.ribawi_class or ("food" if self.is_food else "monetary")
+        return policy.ribawi_group(self.ribawi_class, self.is_food, self.is_ribawi)
 
     def name(self, locale: str = "id") -> str:
         return self.name_en if locale == "en" else self.name_id

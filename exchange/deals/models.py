@@ -24,6 +24,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from exchange.akad import Akad
 from exchange.db import UTCDateTime, enum_type, intpk, rupiah, timestamp
 from exchange.deals.rows import DealParties, TermsTotal
 from exchange.deals.states import Side, State
@@ -128,7 +129,7 @@ class TermsVersion(TermsTotal, db.Model):
     quantity: Mapped[int] = mapped_column(BigInteger)
     unit_price: Mapped[rupiah]
     grade: Mapped[int | None] = mapped_column(Integer)
-    akad: Mapped[str] = mapped_column(String(12))
+    akad: Mapped[Akad] = mapped_column(enum_type(Akad, 12, "akad_valid"))
     handover_date: Mapped[date] = mapped_column(Date)
     handover_place: Mapped[str] = mapped_column(String(255))
     handover_lat: Mapped[float | None] = mapped_column(Float)

@@ -20,7 +20,7 @@ from functools import cache
 
 from sqlalchemy import select
 
-from exchange.akad import AKAD_ORDER
+from exchange.akad import AKAD_ORDER, Akad
 from exchange.auth.models import User
 from exchange.catalogue.models import Commodity
 from exchange.catalogue.reference import commodity_rows
@@ -37,14 +37,20 @@ HARVESTED = frozenset({"beras", "garam_krosok"})
 # Warehouses in the trading towns: some offers are kept there rather than at the pesantren.
 HUBS = ("3578", "3515", "3525", "3573", "3509")  # Surabaya, Sidoarjo, Gresik, Malang, Jember
 OFFER_AKAD = (
-    ("tunai",),
-    ("tunai", "tempo"),
-    ("tempo",),
-    ("tunai", "murabahah"),
-    ("murabahah",),
-    ("tempo", "murabahah"),
+    (Akad.TUNAI,),
+    (Akad.TUNAI, Akad.TEMPO),
+    (Akad.TEMPO,),
+    (Akad.TUNAI, Akad.MURABAHAH),
+    (Akad.MURABAHAH,),
+    (Akad.TEMPO, Akad.MURABAHAH),
 )
-REQUEST_AKAD = (("tunai",), ("tunai", "tempo"), ("tempo",), ("tempo", "murabahah"), ("murabahah",))
+REQUEST_AKAD = (
+    (Akad.TUNAI,),
+    (Akad.TUNAI, Akad.TEMPO),
+    (Akad.TEMPO,),
+    (Akad.TEMPO, Akad.MURABAHAH),
+    (Akad.MURABAHAH,),
+)
 
 
 def seed_demo_listings(rng_seed: int = 2027, today=None) -> int:
@@ -157,7 +163,7 @@ def _listing(p, user_id, side, c: Commodity, quantity, today, rng) -> Listing:
         lat=p.lat,
         lon=p.lon,
         max_distance_km=rng.choice((None, 100.0, 150.0, 250.0)) if side == Side.REQUEST else None,
-        akad=["tunai"],  # _format2 sets the akad
+        akad=[Akad.TUNAI],  # _format2 sets the akad
         note="",
         halal_cert=halal,
         status=ListingStatus.ACTIVE.value,
@@ -171,14 +177,14 @@ def _format2(listing: Listing, c: Commodity, hubs: dict, today, rng) -> None:
     akad = list(rng.choice(OFFER_AKAD if offer else REQUEST_AKAD))
     if c.made_to_order and (not offer or rng.random() < 0.6):
         # Goods made to order: every buyer accepts istisna', most makers sell only that way.
-        akad = akad + ["istisna"] if not offer else ["istisna"]
+        akad = akad + [Akad.ISTISNA] if not offer else [Akad.ISTISNA]
     elif c.slug in HARVESTED and offer and rng.random() < 0.35:
         # Before the harvest: paid now, delivered when the harvest is in.
-        akad = ["salam"]
+        akad = [Akad.SALAM]
         listing.window_start = today + timedelta(days=rng.randint(20, 35))
         listing.window_end = listing.window_start + timedelta(days=rng.choice((21, 30, 45)))
     elif c.slug in HARVESTED and not offer and rng.random() < 0.5:
-        akad.append("salam")
+        akad.append(Akad.SALAM)
     listing.akad = [a for a in AKAD_ORDER if a in akad]
     if offer and rng.random() < 0.15:
         lat, lon = hubs[rng.choice(HUBS)]

@@ -7,13 +7,14 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 
-from exchange.akad import AKAD_ORDER
+from exchange.akad import AKAD_ORDER, Akad
 from exchange.deals import bounds
+from exchange.listings.policy import Side
 
-SIDES = ("offer", "request")
+SIDES = tuple(Side)
 # Istisna' is a contract for made-to-order goods only (DOMAIN.md section 7.2): the catalogue
 # marks them (``Commodity.made_to_order``).
-MADE_TO_ORDER_ONLY = frozenset({"istisna"})
+MADE_TO_ORDER_ONLY = frozenset({Akad.ISTISNA})
 
 
 @dataclass(frozen=True)

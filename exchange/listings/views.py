@@ -11,6 +11,7 @@ from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
+from exchange.akad import Akad
 from exchange.auth.permissions import can_edit_listing, can_trade, manager_required
 from exchange.errors import IllegalTransition
 from exchange.listings import caching, cards, policy, queries, services
@@ -107,7 +108,7 @@ def new():
         today = services.today_wib()
         form.commodity.data = request.args.get("commodity", "")
         form.window_start.data, form.window_end.data = today, today + timedelta(days=30)
-        form.akad.data = ["tunai"]
+        form.akad.data = [Akad.TUNAI.value]
         form.lat.data, form.lon.data = current_user.pesantren.lat, current_user.pesantren.lon
     elif existing := services.listing_for_token(current_user, form.client_token.data):
         flash(_already(existing), "info")

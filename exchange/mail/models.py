@@ -8,7 +8,7 @@ from enum import StrEnum
 from sqlalchemy import JSON, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
-from exchange.db import UTCDateTime, intpk, str255, timestamp
+from exchange.db import UTCDateTime, enum_type, intpk, str255, timestamp
 from exchange.extensions import db
 
 
@@ -29,7 +29,9 @@ class OutboxMessage(db.Model):
     headers: Mapped[dict] = mapped_column(JSON, default=dict)
     # Makes a retried job harmless: e.g. "digest:daily:2027-01-04:user:17"
     dedupe_key: Mapped[str | None] = mapped_column(String(120), unique=True)
-    status: Mapped[str] = mapped_column(String(10), default=OutboxStatus.PENDING.value, index=True)
+    status: Mapped[OutboxStatus] = mapped_column(
+        enum_type(OutboxStatus, 10, "status_valid"), default=OutboxStatus.PENDING, index=True
+    )
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     next_attempt_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     # A sender's claim: until then no other sender may send the row (see outbox.deliver_pending)

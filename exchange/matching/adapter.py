@@ -13,6 +13,9 @@ from datetime import date
 
 import numpy as np
 
+from exchange.akad import Akad
+from exchange.listings.policy import Side
+
 from .candidates import Candidates
 from .engine import allocate, deal_prices, welfare
 from .minimums import APP_BUDGET
@@ -111,10 +114,10 @@ def without_salam_resale(
     out = []
     for l in listings:
         key = (l.pesantren, l.commodity)
-        if l.side == "offer" and key in blocked:
+        if l.side == Side.OFFER and key in blocked:
             continue
-        if l.side == "request" and key in sellers and "salam" in l.akad:
-            l = replace(l, akad=tuple(a for a in l.akad if a != "salam"))
+        if l.side == Side.REQUEST and key in sellers and Akad.SALAM in l.akad:
+            l = replace(l, akad=tuple(a for a in l.akad if a != Akad.SALAM))
         out.append(l)
     return out
 

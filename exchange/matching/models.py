@@ -6,25 +6,14 @@ The engine (`engine.py` and friends) stays pure; these models only record what i
 from __future__ import annotations
 
 from datetime import datetime
-from enum import StrEnum
 
 from sqlalchemy import BigInteger, CheckConstraint, Float, ForeignKey, Index, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from exchange.akad import Akad
 from exchange.db import UTCDateTime, enum_type, intpk, rupiah, timestamp
 from exchange.extensions import db
-
-
-class RunStatus(StrEnum):
-    COMPLETED = "completed"
-    FAILED = "failed"
-
-
-class ProposalStatus(StrEnum):
-    PROPOSED = "proposed"  # waiting for either party
-    DECLINED = "declined"  # a party said no; the pair is not proposed again
-    SUPERSEDED = "superseded"  # a later run replaced it before anyone acted
-    ACTED = "acted"  # a negotiation was opened from it
+from exchange.matching.policy import ProposalStatus, RunStatus  # noqa: F401 re-export
 
 
 class MatchRun(db.Model):
@@ -36,7 +25,9 @@ class MatchRun(db.Model):
     started_at: Mapped[timestamp]
     finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     started_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
-    status: Mapped[str] = mapped_column(String(12), default=RunStatus.COMPLETED.value)
+    status: Mapped[RunStatus] = mapped_column(
+        enum_type(RunStatus, 12, "status_valid"), default=RunStatus.COMPLETED
+    )
     listings_count: Mapped[int] = mapped_column(Integer, default=0)
     candidate_pairs: Mapped[int] = mapped_column(BigInteger, default=0)
     proposals_count: Mapped[int] = mapped_column(Integer, default=0)
@@ -71,7 +62,7 @@ class Proposal(db.Model):
     price: Mapped[rupiah]
     # The proposed contract type: the buyer's first preference the seller accepts
     # (model.choose_akad). None only on proposals stored before format 2.
-    akad: Mapped[str | None] = mapped_column(String(12))
+    akad: Mapped[Akad | None] = mapped_column(enum_type(Akad, 12, "akad_valid"))
     surplus_per_unit: Mapped[float] = mapped_column(Float)
     distance_km: Mapped[float] = mapped_column(Float)
     transport_cost_per_unit: Mapped[float] = mapped_column(Float)

@@ -7,7 +7,7 @@ from datetime import datetime
 from sqlalchemy import JSON, CheckConstraint, Float, ForeignKey, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from exchange.db import UTCDateTime, intpk, str120, str255, timestamp
+from exchange.db import UTCDateTime, enum_type, intpk, str120, str255, timestamp
 from exchange.extensions import db
 from exchange.pesantren.policy import PesantrenStatus, is_trading  # noqa: F401 re-export
 
@@ -54,8 +54,8 @@ class Pesantren(db.Model):
     products: Mapped[str] = mapped_column(Text, default="")
     # [{"number": "ID35...", "product": "Garam", "format_ok": true}]
     halal_certificates: Mapped[list] = mapped_column(JSON, default=list)
-    status: Mapped[str] = mapped_column(
-        String(12), default=PesantrenStatus.PENDING.value, index=True
+    status: Mapped[PesantrenStatus] = mapped_column(
+        enum_type(PesantrenStatus, 12, "status_valid"), default=PesantrenStatus.PENDING, index=True
     )
     status_reason: Mapped[str | None] = mapped_column(String(500))
     status_changed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
@@ -80,8 +80,12 @@ class PesantrenStatusChange(db.Model):
     id: Mapped[intpk]
     pesantren_id: Mapped[int] = mapped_column(ForeignKey("pesantren.id"), index=True)
     actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
-    from_status: Mapped[str | None] = mapped_column(String(12))
-    to_status: Mapped[str] = mapped_column(String(12))
+    from_status: Mapped[PesantrenStatus | None] = mapped_column(
+        enum_type(PesantrenStatus, 12, "from_status_valid")
+    )
+    to_status: Mapped[PesantrenStatus] = mapped_column(
+        enum_type(PesantrenStatus, 12, "to_status_valid")
+    )
     reason: Mapped[str | None] = mapped_column(String(500))
     created_at: Mapped[timestamp]
 

@@ -8,6 +8,7 @@ from flask_babel import gettext as _
 
 from exchange.audit.services import record
 from exchange.auth.permissions import require_own, require_staff
+from exchange.auth.policy import Role
 from exchange.db import utcnow
 from exchange.errors import IllegalTransition, Invalid, NotFound
 from exchange.extensions import db
@@ -59,7 +60,7 @@ def update_pesantren(user, pesantren_id: int, data: dict) -> list[str]:
         pesantren_id=pesantren.id,
         fields=",".join(changed),
     )
-    if next_status(pesantren.status, "resubmit", "manager"):
+    if next_status(pesantren.status, "resubmit", Role.MANAGER):
         _move(pesantren, "resubmit", user, None)
     db.session.commit()
     return warnings
@@ -82,7 +83,7 @@ def change_status(actor, pesantren_id: int, action: str, reason: str | None) -> 
         raise Invalid(_("Maksimal %(n)d karakter.", n=500), field="reason")
     if looks_like_html(reason):
         raise Invalid(_("Tulis teks biasa, tanpa tag HTML."), field="reason")
-    if next_status(pesantren.status, action, "staff") is None:
+    if next_status(pesantren.status, action, Role.STAFF) is None:
         raise IllegalTransition()
     _move(pesantren, action, actor, reason or None)
     _tell_managers(pesantren)
@@ -91,7 +92,7 @@ def change_status(actor, pesantren_id: int, action: str, reason: str | None) -> 
 
 
 def _move(pesantren: Pesantren, action: str, actor, reason: str | None) -> None:
-    role = "manager" if action == "resubmit" else "staff"
+    role = Role.MANAGER if action == "resubmit" else Role.STAFF
     before = pesantren.status
     pesantren.status = next_status(before, action, role)
     pesantren.status_reason = reason

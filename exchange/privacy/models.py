@@ -8,7 +8,7 @@ from enum import StrEnum
 from sqlalchemy import ForeignKey, Index, String, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from exchange.db import UTCDateTime, intpk, timestamp
+from exchange.db import UTCDateTime, enum_type, intpk, timestamp
 from exchange.extensions import db
 
 
@@ -36,7 +36,9 @@ class DeletionRequest(db.Model):
 
     id: Mapped[intpk]
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
-    status: Mapped[str] = mapped_column(String(10), default=RequestStatus.PENDING.value)
+    status: Mapped[RequestStatus] = mapped_column(
+        enum_type(RequestStatus, 10, "status_valid"), default=RequestStatus.PENDING
+    )
     reason: Mapped[str | None] = mapped_column(String(1000))  # the person's, optional
     answer: Mapped[str | None] = mapped_column(String(1000))  # staff's, when declined
     decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
