@@ -14,7 +14,8 @@ from exchange import extensions as ext
 from exchange.auth.loader import init_login
 from exchange.blueprints import BLUEPRINTS
 from exchange.cli import cli
-from exchange.deals.states import Side, State
+from exchange.deals import holds as deal_holds
+from exchange.deals.policy import Side, State
 from exchange.errors import register_error_handlers
 from exchange.i18n import register_formatting, select_locale
 from exchange.listings.models import ListingStatus
@@ -60,6 +61,7 @@ def create_app(config_name: str | None = None, **overrides) -> Flask:
     init_guards(app)
     init_access_log()
     _register_vocabulary(app)
+    deal_holds.register()  # the salam rule, as a hold on offers (listings.policy)
     _register_blueprints(app)
     _register_cli(app)
     return app

@@ -23,7 +23,7 @@ from exchange.dashboard.models import ContractDay as D
 from exchange.dashboard.models import ContractFact as F
 from exchange.dashboard.sqlutil import grouped_median
 from exchange.deals.models import Deal, DealEvent
-from exchange.deals.states import State
+from exchange.deals.policy import State
 from exchange.extensions import db
 from exchange.listings.models import Listing, Side
 from exchange.listings.queries import open_conditions

@@ -15,9 +15,8 @@ from datetime import date, timedelta
 
 from exchange.deals.reasons import Reason
 from exchange.deals.states import N_
+from exchange.listings.policy import MAX_QUANTITY, MAX_UNIT_PRICE  # noqa: F401 one definition
 
-MAX_UNIT_PRICE = 1_000_000_000
-MAX_QUANTITY = 10_000_000
 MAX_TOTAL = 2**63 - 1  # BigInteger
 MAX_FUTURE_DAYS = 366
 

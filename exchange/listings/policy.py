@@ -13,6 +13,11 @@ from typing import Protocol
 
 from exchange.pesantren.policy import is_trading
 
+# A listing's (and so a deal's) bounds: a unit price 1 .. MAX_UNIT_PRICE (Rp 1.000.000.000), a
+# quantity 1 .. MAX_QUANTITY. deals/bounds.py checks deals' terms against the same two.
+MAX_UNIT_PRICE = 1_000_000_000
+MAX_QUANTITY = 10_000_000
+
 
 class Side(StrEnum):
     OFFER = "offer"  # Penawaran (supply)
@@ -53,3 +58,29 @@ def is_open(listing: OpenFacts, today: date) -> bool:
 
 def other_side(side: str) -> Side:
     return Side.REQUEST if side == Side.OFFER else Side.OFFER
+
+
+# Holds on offering: another domain may rule that a pesantren may not offer a commodity now.
+# deals registers the salam rule at start-up (app.py, ``deals.holds``): goods bought by salam
+# may not be re-sold before they are received. Listings ask here, so they import no deals.
+class OfferHold(Protocol):
+    def refusals(self, pesantren_id: int, commodity_id: int) -> list:
+        """The sentences refusing this offer (empty: no objection)."""
+
+    def held(self) -> set[tuple[int, int]]:
+        """Every (pesantren id, commodity id) that may not be offered now (for the engine)."""
+
+
+_HOLDS: dict[str, OfferHold] = {}
+
+
+def register_offer_hold(name: str, hold: OfferHold) -> None:
+    _HOLDS[name] = hold
+
+
+def offer_refusals(pesantren_id: int, commodity_id: int) -> list:
+    return [r for hold in _HOLDS.values() for r in hold.refusals(pesantren_id, commodity_id)]
+
+
+def held_offers() -> set[tuple[int, int]]:
+    return {pair for hold in _HOLDS.values() for pair in hold.held()}

@@ -8,8 +8,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from exchange.akad import AKAD_ORDER, Akad
-from exchange.deals import bounds
-from exchange.listings.policy import Side
+from exchange.listings.policy import MAX_QUANTITY, MAX_UNIT_PRICE, Side
 
 SIDES = tuple(Side)
 # Istisna' is a contract for made-to-order goods only (DOMAIN.md section 7.2): the catalogue
@@ -21,8 +20,8 @@ MADE_TO_ORDER_ONLY = frozenset({Akad.ISTISNA})
 class Limits:
     """Sane upper bounds; each is a setting (``LISTING_MAX_QUANTITY`` and so on)."""
 
-    max_quantity: int = bounds.MAX_QUANTITY
-    max_price: int = bounds.MAX_UNIT_PRICE
+    max_quantity: int = MAX_QUANTITY
+    max_price: int = MAX_UNIT_PRICE
     max_distance_km: float = 1000.0
     max_note: int = 1000
     max_window_days: int = 366

@@ -16,11 +16,9 @@ from exchange.auth.permissions import require_own, require_trader
 from exchange.catalogue.models import Commodity
 from exchange.clock import today_wib
 from exchange.db import utcnow
-from exchange.deals.checks import reason_text
-from exchange.deals.queries import salam_blocks_relisting
 from exchange.errors import Forbidden, IllegalTransition, Invalid, NotFound
 from exchange.extensions import db
-from exchange.listings import rules
+from exchange.listings import policy, rules
 from exchange.listings.geo import unit_vector
 from exchange.listings.messages import halal_warning, message, price_warning
 from exchange.listings.models import Listing, ListingStatus, Side
@@ -294,9 +292,9 @@ def _validated(inp, pesantren, previous_start=None):
 
 def _refuse_salam_relisting(pesantren_id: int, commodity_id: int) -> None:
     """Salam: a buyer may not offer goods it bought by salam before it has received them."""
-    reasons = salam_blocks_relisting(pesantren_id, commodity_id)
+    reasons = policy.offer_refusals(pesantren_id, commodity_id)
     if reasons:
-        raise InvalidListing({"commodity": " ".join(str(reason_text(r)) for r in reasons)})
+        raise InvalidListing({"commodity": " ".join(str(r) for r in reasons)})
 
 
 def _apply(listing: Listing, inp: rules.ListingInput, commodity: Commodity) -> None:

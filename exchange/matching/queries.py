@@ -17,11 +17,10 @@ from sqlalchemy.orm import joinedload
 from exchange.auth.permissions import is_manager_of
 from exchange.catalogue.models import Commodity
 from exchange.deals.prefill import contract_akad
-from exchange.deals.queries import undelivered_salam_buyers
 from exchange.errors import NotFound
 from exchange.extensions import db
 from exchange.listings.models import Listing
-from exchange.listings.policy import is_open, other_side
+from exchange.listings.policy import held_offers, is_open, other_side
 from exchange.listings.queries import open_conditions
 from exchange.matching import adapter
 from exchange.matching.explain import explain
@@ -83,7 +82,7 @@ def _commodities() -> tuple[list, dict[str, tuple[str, ...]], dict[int, str]]:
 
 def resale_blocked(slugs: dict[int, str]) -> set[tuple[str, str]]:
     """(pesantren id, commodity slug) that may not sell now: salam goods not yet received."""
-    return {(str(p), slugs[c]) for p, c in undelivered_salam_buyers()}
+    return {(str(p), slugs[c]) for p, c in held_offers()}
 
 
 def instance_from_rows(rows, today: date) -> Instance:
@@ -187,7 +186,7 @@ class Quote:
 def salam_resale_rule(listings: list, com: Commodity, today: date) -> list:
     """adapter.without_salam_resale for engine listings of one commodity, with the sellers of
     that commodity (active offers) and the pesantren that may not sell it now."""
-    blocked = {(str(p), com.slug) for p, c in undelivered_salam_buyers() if c == com.id}
+    blocked = {(str(p), com.slug) for p, c in held_offers() if c == com.id}
     selling = db.session.scalars(
         select(Listing.pesantren_id)
         .join(Pesantren, Pesantren.id == Listing.pesantren_id)
