@@ -4,6 +4,7 @@ Registered once, at start-up, by ``app.create_app``; listings and matching impor
 
 from __future__ import annotations
 
+from exchange.akad import Akad
 from exchange.deals.checks import reason_text
 from exchange.deals.queries import salam_blocks_relisting, undelivered_salam_buyers
 from exchange.listings.policy import register_offer_hold
@@ -18,4 +19,4 @@ class SalamHold:
 
 
 def register() -> None:
-    register_offer_hold("salam", SalamHold())
+    register_offer_hold(Akad.SALAM, SalamHold())
