@@ -11,6 +11,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 from config import CONFIGS
 from config import config_name as default_name
 from exchange import extensions as ext
+from exchange import hooks
 from exchange.auth.loader import init_login
 from exchange.blueprints import BLUEPRINTS
 from exchange.cli import cli
@@ -43,6 +44,7 @@ def create_app(config_name: str | None = None, **overrides) -> Flask:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=1, x_proto=1, x_host=1)
 
     import_all_models()  # the metadata is complete before the first query
+    hooks.install()  # the market version and the contract facts follow every commit
     ext.db.init_app(app)
     init_outage(
         app

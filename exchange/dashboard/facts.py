@@ -18,7 +18,6 @@ from sqlalchemy import (
     and_,
     case,
     delete,
-    event,
     func,
     insert,
     inspect,
@@ -191,7 +190,6 @@ def rebuild(session: Session) -> int:
     return session.query(ContractFact).count()
 
 
-@event.listens_for(Session, "after_flush")
 def _note_changes(session: Session, _context) -> None:
     deals = session.info.setdefault(_KEY, set())
     for obj in session.new:
@@ -210,7 +208,6 @@ def _history(obj, name: str) -> bool:
     return inspect(obj).attrs[name].history.has_changes()
 
 
-@event.listens_for(Session, "before_commit")
 def _write_facts(session: Session) -> None:
     session.flush()
     deals = session.info.pop(_KEY, set())
@@ -219,7 +216,15 @@ def _write_facts(session: Session) -> None:
         refresh(session, deals, people)
 
 
-@event.listens_for(Session, "after_rollback")
 def _forget(session: Session) -> None:
     session.info.pop(_KEY, None)
     session.info.pop(_PES_KEY, None)
+
+
+#: The session hooks that note deal and pesantren changes and rewrite their contract facts
+#: before COMMIT; installed once at start-up by ``exchange.hooks.install`` (docs/wiring.md).
+SESSION_HOOKS = (
+    ("after_flush", _note_changes),
+    ("before_commit", _write_facts),
+    ("after_rollback", _forget),
+)

@@ -12,7 +12,8 @@ from sqlalchemy.orm import selectinload
 from exchange.clock import to_wib, today_wib
 from exchange.deals import after_signing, dues
 from exchange.deals import akad as rules
-from exchange.deals.models import Deal, TermsVersion
+from exchange.deals.models import Deal
+from exchange.deals.rows import DealFacts, TermsFacts
 from exchange.deals.states import HOLDS_QUANTITY, Action, Context, Side, State, awaited_action
 
 
@@ -28,7 +29,7 @@ def load() -> tuple:
     )
 
 
-def context(deal: Deal, today: date | None = None) -> Context:
+def context(deal: DealFacts, today: date | None = None) -> Context:
     """The lifecycle table's view of the deal; ``today`` (WIB, default now) dates what is due."""
     terms_akad = deal.current_terms.akad if deal.versions else ""
     state = State(deal.state)
@@ -50,7 +51,7 @@ def context(deal: Deal, today: date | None = None) -> Context:
     )
 
 
-def payment_due(deal: Deal, today: date | None = None) -> dues.Due:
+def payment_due(deal: DealFacts, today: date | None = None) -> dues.Due:
     """What the buyer owes on a signed deal now, by its akad (``deals/dues.py``)."""
     terms = terms_of(deal.current_terms)
     return dues.due_now(
@@ -66,7 +67,7 @@ def payment_due(deal: Deal, today: date | None = None) -> dues.Due:
     )
 
 
-def amount_due(deal: Deal) -> int:
+def amount_due(deal: DealFacts) -> int:
     """What the buyer owes: the value of what was received once the BAST is recorded, nothing
     for a deal cancelled before it, else the contract's total. The one owner of this fact."""
     terms = deal.current_terms
@@ -77,17 +78,17 @@ def amount_due(deal: Deal) -> int:
     return terms.total
 
 
-def overpaid(deal: Deal) -> int:
+def overpaid(deal: DealFacts) -> int:
     """Money the buyer paid beyond the value due and not yet refunded (0 when none)."""
     return max(deal.paid - deal.refunded - amount_due(deal), 0)
 
 
-def contract_date(deal: Deal) -> date | None:
+def contract_date(deal: DealFacts) -> date | None:
     """The signing day in WIB (payments, handovers and refunds are not dated before it)."""
     return to_wib(deal.signed_at).date() if deal.signed_at else None
 
 
-def terms_of(version: TermsVersion) -> rules.Terms:
+def terms_of(version: TermsFacts) -> rules.Terms:
     return rules.Terms(
         quantity=version.quantity,
         unit_price=version.unit_price,
@@ -106,7 +107,7 @@ def terms_of(version: TermsVersion) -> rules.Terms:
     )
 
 
-def awaited(deal: Deal, pesantren_id: int | None, today: date | None = None) -> Action | None:
+def awaited(deal: DealFacts, pesantren_id: int | None, today: date | None = None) -> Action | None:
     """What the deal waits on this pesantren to do now (None: nothing, or it is no party)."""
     side = deal.side_of(pesantren_id)
     if side is None:
@@ -114,6 +115,6 @@ def awaited(deal: Deal, pesantren_id: int | None, today: date | None = None) -> 
     return awaited_action(context(deal, today), Side(side))
 
 
-def waits_for(deal: Deal, pesantren_id: int | None, today: date | None = None) -> bool:
+def waits_for(deal: DealFacts, pesantren_id: int | None, today: date | None = None) -> bool:
     """Does the deal wait on a move by this pesantren ("Menunggu Anda")?"""
     return awaited(deal, pesantren_id, today) is not None

@@ -11,8 +11,65 @@ the deal. The two shared rules (a deal's side, its due date) live in ``DealParti
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
+from typing import Protocol
+
+
+class TermsFacts(Protocol):
+    """What the facts read of a version of terms: ``TermsVersion`` and ``TermsRow`` have it."""
+
+    quantity: int
+    unit_price: int
+    grade: int | None
+    akad: str
+    handover_date: date
+    handover_place: str
+    transport: str
+    payment_due_date: date | None
+    payment_schedule: list | None
+    cost_price: int | None
+    margin: int | None
+
+    @property
+    def total(self) -> int: ...
+
+
+class DealFacts(Protocol):
+    """What ``deals/facts.py`` reads of a deal: the declared interface ``Deal`` (the model) and
+    ``DealRow`` (a list's row) share; tests/deals/test_rows.py checks both have every member,
+    and that the facts agree on the two."""
+
+    id: int
+    state: str
+    whose_turn: str | None
+    cancel_requested_by: str | None
+    disputed_by: str | None
+    resume_state: str | None
+    terms_version: int
+    accepted_version: int | None
+    seller_pesantren_id: int
+    buyer_pesantren_id: int
+    last_move_at: datetime
+    signed_at: datetime | None
+    delivery_due: date | None
+    paid: int
+    refunded: int
+
+    @property
+    def current_terms(self) -> TermsFacts: ...
+
+    @property
+    def versions(self) -> Sequence[TermsFacts]: ...
+
+    @property
+    def delivery(self) -> DeliveryRow | None: ...
+
+    @property
+    def due_date(self) -> date: ...
+
+    def side_of(self, pesantren_id: int | None) -> str | None: ...
 
 
 class DealParties:

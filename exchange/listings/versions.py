@@ -144,7 +144,6 @@ def _is_market(obj) -> bool:
     return table is not None and table.name in MARKET_TABLES
 
 
-@event.listens_for(Session, "after_flush")
 def _note_flush(session: Session, _context) -> None:
     if _KEY in session.info:
         return
@@ -153,7 +152,6 @@ def _note_flush(session: Session, _context) -> None:
         session.info[_KEY] = True
 
 
-@event.listens_for(Session, "do_orm_execute")
 def _note_statement(state) -> None:
     """``update()``, ``delete()`` and ``insert()`` statements bypass the instance events."""
     if not (state.is_update or state.is_delete or state.is_insert):
@@ -163,14 +161,22 @@ def _note_statement(state) -> None:
         state.session.info[_KEY] = True
 
 
-@event.listens_for(Session, "before_commit")
 def _bump_before_commit(session: Session) -> None:
     session.flush()
     if session.info.pop(_KEY, False):
         bump(session)
 
 
-@event.listens_for(Session, "after_transaction_end")
 def _forget(session: Session, transaction) -> None:
     if transaction.parent is None:  # the outermost transaction ended (rolled back, closed)
         session.info.pop(_KEY, None)
+
+
+#: The session hooks that note market writes and bump the version before COMMIT; installed once
+#: at start-up by ``exchange.hooks.install`` (docs/wiring.md, "Session hooks").
+SESSION_HOOKS = (
+    ("after_flush", _note_flush),
+    ("do_orm_execute", _note_statement),
+    ("before_commit", _bump_before_commit),
+    ("after_transaction_end", _forget),
+)

@@ -100,3 +100,23 @@ def test_the_lists_put_the_deals_waiting_on_me_first_and_only_mine(app):
         # is flagged on the list, and the deal page asks for it).
         flagged = {r.id for r, f in zip(mine, flags, strict=True) if f and r.state in OPEN}
         assert {r.id for r in waiting} == flagged
+
+
+def test_a_deal_and_a_row_both_have_every_member_of_the_declared_interface():
+    from dataclasses import fields
+
+    from exchange.deals.models import TermsVersion
+    from exchange.deals.rows import DealFacts, DealRow, TermsFacts, TermsRow
+
+    def members(protocol) -> set[str]:
+        names = set(getattr(protocol, "__annotations__", {}))
+        return names | {n for n in vars(protocol) if not n.startswith("_")}
+
+    row_names = {f.name for f in fields(DealRow)} | set(dir(DealRow))
+    for name in members(DealFacts):
+        assert hasattr(Deal, name), name
+        assert name in row_names, name
+    terms_names = {f.name for f in fields(TermsRow)} | set(dir(TermsRow))
+    for name in members(TermsFacts):
+        assert hasattr(TermsVersion, name), name
+        assert name in terms_names, name
