@@ -35,6 +35,14 @@ def today_wib(now: datetime | None = None) -> date:
     return now_wib(now).date()
 
 
+def parse_now(text: str) -> datetime:
+    """A ``--now`` given to a command: ISO 8601 (``2027-01-04T06:00+07:00``); without a zone
+    it is read as WIB, the wall clock of the people the exchange serves (every command alike).
+    Raises ValueError when it is not a date-time."""
+    parsed = datetime.fromisoformat(text)
+    return parsed if parsed.tzinfo else parsed.replace(tzinfo=WIB)
+
+
 def to_wib(value: datetime) -> datetime:
     """A stored (UTC) time on the WIB wall clock."""
     return value.astimezone(WIB)

@@ -33,3 +33,12 @@ def test_the_deal_page_dates_a_payment_on_the_frozen_wib_day(app, client, auth):
     with clock.frozen(datetime(2027, 1, 4, 17, 30, tzinfo=UTC)):
         page = client.get(f"/kesepakatan/{deal_id}")
     assert 'value="2027-01-05"' in page.text
+
+
+def test_now_given_to_a_command_is_wib_without_a_zone():
+    from datetime import UTC, datetime
+
+    from exchange.clock import WIB, parse_now
+
+    assert parse_now("2027-01-04T06:00") == datetime(2027, 1, 4, 6, 0, tzinfo=WIB)
+    assert parse_now("2027-01-04T06:00+00:00") == datetime(2027, 1, 4, 6, 0, tzinfo=UTC)

@@ -35,10 +35,6 @@ def can_trade(user) -> bool:
     )
 
 
-def can_edit_pesantren(user, pesantren) -> bool:
-    return is_manager_of(user, pesantren.id)
-
-
 def can_edit_listing(user, listing) -> bool:
     return is_manager_of(user, listing.pesantren_id)
 

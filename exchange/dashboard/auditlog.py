@@ -10,7 +10,7 @@ from sqlalchemy.orm import selectinload
 
 from exchange.audit.models import AuditEvent
 from exchange.auth.models import User
-from exchange.dashboard.filters import WIB
+from exchange.clock import WIB
 from exchange.extensions import db
 from exchange.pesantren.models import Pesantren
 from exchange.site.guards import ID_MAX

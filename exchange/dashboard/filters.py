@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
-from zoneinfo import ZoneInfo
 
-WIB = ZoneInfo("Asia/Jakarta")
+from exchange.clock import WIB
+
 DEFAULT_DAYS = 90
 
 

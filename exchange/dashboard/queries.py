@@ -8,7 +8,6 @@ Cancelled contracts are counted apart and left out of the volumes, values and fl
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import date
 
 from sqlalchemy import case, func, or_, select, union_all
@@ -16,6 +15,7 @@ from sqlalchemy.orm import aliased
 
 from exchange.catalogue.models import Commodity
 from exchange.dashboard import memo
+from exchange.dashboard.figures import Figures
 from exchange.dashboard.filters import Filters
 from exchange.dashboard.flows import Edge
 from exchange.dashboard.models import ALL_REGENCIES
@@ -38,40 +38,6 @@ Buyer = aliased(Pesantren, name="buyer")
 LIVE = tuple(s.value for s in (State.SIGNED, State.SHIPPED, State.RECEIVED, State.DISPUTED))
 DELIVERED = (State.RECEIVED.value, State.COMPLETED.value)
 CONTRACTED = (*LIVE, State.COMPLETED.value)  # signed and not cancelled
-
-
-@dataclass(frozen=True)
-class Figures:
-    active_pesantren: int
-    open_offers: int
-    open_offer_quantity: int
-    open_offer_value: int
-    open_requests: int
-    open_request_quantity: int
-    open_request_value: int
-    proposals_made: int  # pairs the clearing runs proposed in the period
-    proposals_acted: int  # of those, pairs a negotiation was opened from
-    signed: int
-    signed_volume: int
-    signed_value: int
-    delivered: int
-    delivered_volume: int
-    delivered_value: int
-    completed: int
-    completed_volume: int
-    completed_value: int
-    cancelled: int
-    requested_quantity: int
-    matched_quantity: int
-    median_hours_to_contract: float | None
-    disputes_raised: int
-    disputes_open: int
-
-    @property
-    def match_rate(self) -> float | None:
-        if not self.requested_quantity:
-            return None
-        return self.matched_quantity / self.requested_quantity
 
 
 def _contracts(f: Filters, *columns):

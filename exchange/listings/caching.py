@@ -80,15 +80,6 @@ def visitor_page(view):
     return cached
 
 
-def for_visitors(body) -> Response:
-    """A page answered conditionally for visitors without the store (``visitor_page`` does
-    the same and keeps the body)."""
-    response = make_response(body)
-    if not _visitor():
-        return response
-    return _conditional(response, None)
-
-
 def _conditional(response: Response, version: versions.Version | None) -> Response:
     if response.status_code != 200:
         return response

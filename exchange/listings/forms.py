@@ -176,11 +176,6 @@ def _filter_price(text: str) -> int:
     return value
 
 
-def parse_market_args(args) -> MarketFilters:
-    """The market's query string; a value that does not parse is left out."""
-    return parse_market(args)[0]
-
-
 def parse_market(args, known_commodities=(), known_regencies=()) -> tuple[MarketFilters, list]:
     """The market's query string and a message for each value left out because it does not
     parse (or names no known commodity or regency), so the page never says a silent

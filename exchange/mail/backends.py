@@ -23,20 +23,6 @@ class PermanentFailure(Exception):
     """Do not retry (5xx reply: bad address, refused)."""
 
 
-def build_message(config, *, to, subject, text, html=None, headers=None) -> EmailMessage:
-    msg = EmailMessage()
-    msg["From"] = config["MAIL_FROM"]
-    msg["To"] = to
-    msg["Subject"] = subject
-    msg["Message-ID"] = make_msgid(domain="bursa-pesantren.local")
-    for name, value in (headers or {}).items():
-        msg[name] = value
-    msg.set_content(text)
-    if html:
-        msg.add_alternative(html, subtype="html")
-    return msg
-
-
 @dataclass(frozen=True)
 class RawMessage:
     """A message ready for the wire: the envelope and the bytes (CRLF line ends)."""

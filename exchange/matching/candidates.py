@@ -224,35 +224,3 @@ def compatible_pairs(
             + [np.empty(0, np.int64)] * 2
         )
     return Candidates(offers, requests, *cols)
-
-
-def subset(cand: Candidates, keep: np.ndarray) -> Candidates:
-    """The candidates where the boolean mask (or index array) `keep` holds, in the same order."""
-    return Candidates(
-        cand.offers,
-        cand.requests,
-        *(getattr(cand, f)[keep] for f in PAIR_COLUMNS),
-    )
-
-
-def take_subset(columns: dict, offers, requests, keep: np.ndarray) -> Candidates:
-    """Like `subset`, from a dict of the pair columns that it empties as it goes, so that each
-    full column is freed as soon as its subset exists (the caller holds no other reference)."""
-    out = []
-    for f in PAIR_COLUMNS:
-        out.append(columns.pop(f)[keep])
-    return Candidates(offers, requests, *out)
-
-
-def can_meet_minimum(cand: Candidates) -> np.ndarray:
-    """Mask of the pairs whose quantities can reach the larger min_quantity of the two listings
-    (what `compatible_pairs(moq=True)` keeps of `compatible_pairs(moq=False)`)."""
-    if len(cand) == 0:
-        return np.zeros(0, dtype=bool)
-    n_o, n_r = len(cand.offers), len(cand.requests)
-    oq = np.fromiter((o.quantity for o in cand.offers), dtype=np.int64, count=n_o)
-    rq = np.fromiter((r.quantity for r in cand.requests), dtype=np.int64, count=n_r)
-    omin = np.fromiter((o.min_quantity or 1 for o in cand.offers), dtype=np.int64, count=n_o)
-    rmin = np.fromiter((r.min_quantity or 1 for r in cand.requests), dtype=np.int64, count=n_r)
-    i, j = cand.offer_idx, cand.request_idx
-    return np.minimum(oq[i], rq[j]) >= np.maximum(omin[i], rmin[j])

@@ -328,19 +328,3 @@ def result_from_dict(raw) -> Result:
         tuple(sorted(p)) for p in _list(_get(raw, "reciprocal_pairs", "result"), "reciprocal_pairs")
     )
     return Result(deals, pairs, format_version=version)
-
-
-def dump_result(result: Result, path) -> None:
-    with open(path, "w", encoding="utf-8", newline="\n") as f:
-        f.write(dumps_result(result))
-
-
-def load_result(path) -> Result:
-    try:
-        with open(path, encoding="utf-8") as f:
-            raw = json.load(f)
-    except OSError as e:
-        raise FormatError(f"{path}: cannot read: {e.strerror or e}") from None
-    except (json.JSONDecodeError, UnicodeDecodeError) as e:
-        raise FormatError(f"{path}: not valid JSON: {e}") from None
-    return result_from_dict(raw)

@@ -86,14 +86,6 @@ class Proposal(db.Model):
     def total(self) -> int:
         return self.quantity * self.price
 
-    def party_side(self, pesantren_id: int | None) -> str | None:
-        """Which party the given pesantren is: "seller", "buyer" or None."""
-        if pesantren_id == self.seller_pesantren_id:
-            return "seller"
-        if pesantren_id == self.buyer_pesantren_id:
-            return "buyer"
-        return None
-
 
 # By-products of a clearing run: what the engine's compatibility rule says about the market it
 # cleared, stored with the run so the pages read them instead of re-running the rule per view.

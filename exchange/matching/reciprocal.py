@@ -7,20 +7,11 @@ compatible pairs, not from the allocation: a pair counts even if the engine give
 
 from __future__ import annotations
 
-import networkx as nx
 import numpy as np
 
 from .arrays import unique_sorted
 from .candidates import Candidates
 from .model import Instance
-
-
-def directed_edges(cand: Candidates, n_pesantren: int) -> np.ndarray:
-    """Sorted unique (seller row, buyer row) pairs of compatible trade, shape (k, 2)."""
-    if len(cand) == 0:
-        return np.empty((0, 2), dtype=np.int64)
-    keys = unique_sorted(cand.offer_pes * np.int64(n_pesantren) + cand.request_pes)
-    return np.stack([keys // n_pesantren, keys % n_pesantren], axis=1)
 
 
 def reciprocal_rows(cand: Candidates, n_pesantren: int) -> np.ndarray:
@@ -60,13 +51,3 @@ def reciprocal_pairs(
         rows = reciprocal_rows(cand, len(instance.pesantren))
     ids = [p.id for p in instance.pesantren]
     return tuple(sorted(tuple(sorted((ids[u], ids[v]))) for u, v in rows.tolist()))
-
-
-def trade_graph(instance: Instance, cand: Candidates) -> nx.DiGraph:
-    """Directed graph of pesantren: an edge A -> B when A has an offer compatible with one of B's
-    requests (for dashboards; reciprocal pairs are the edges present both ways)."""
-    g = nx.DiGraph()
-    ids = [p.id for p in instance.pesantren]
-    g.add_nodes_from(ids)
-    g.add_edges_from((ids[u], ids[v]) for u, v in directed_edges(cand, len(ids)).tolist())
-    return g

@@ -9,7 +9,7 @@ from datetime import datetime
 import click
 from flask import current_app
 
-from exchange.clock import WIB, now_wib
+from exchange.clock import now_wib, parse_now
 from exchange.extensions import db
 from exchange.scheduler.jobs import expire, run_clearing, run_netting, send_digests, send_reminders
 from exchange.scheduler.lock import acquire, make_lock
@@ -25,10 +25,9 @@ class NowType(click.ParamType):
         if isinstance(value, datetime):
             return value
         try:
-            parsed = datetime.fromisoformat(value)
+            return parse_now(value)
         except ValueError:
             self.fail(f"{value!r} is not an ISO date-time like 2027-01-04T06:00+07:00", param, ctx)
-        return parsed if parsed.tzinfo else parsed.replace(tzinfo=WIB)
 
 
 NOW = click.option("--now", type=NowType(), default=None, help="Run as if it were this time.")

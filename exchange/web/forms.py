@@ -68,17 +68,6 @@ class NoHTML:
             raise ValidationError(str(self.message))
 
 
-def show_error(form, error) -> None:
-    """Put a DomainError's message next to its field, or above the form."""
-    field = getattr(form, error.field, None) if error.field else None
-    if field is not None and hasattr(field, "errors"):
-        if not isinstance(field.errors, list):
-            field.errors = list(field.errors)
-        field.errors.append(str(error.message))
-    else:
-        form.form_errors.append(str(error.message))
-
-
 def status_for(form) -> int:
     """200 for a fresh form, 400 when it is shown again with errors."""
     return 400 if form.errors else 200

@@ -35,11 +35,11 @@ def test_the_page_shows_the_latest_runs_unmet_requests_and_when_they_were_comput
         email = make_staff().email
     auth.login(email)
     html = client.get("/staf/dasbor/permintaan").get_data(as_text=True)
-    assert "Belum ada kliring" in html and f"/staf/listing/{dear}" not in html
+    assert "Belum ada pencocokan" in html and f"/staf/listing/{dear}" not in html
     with app.app_context():
         run_clearing()
     html = client.get("/staf/dasbor/permintaan").get_data(as_text=True)
-    assert "Dihitung pada kliring terakhir" in html
+    assert "Dihitung pada pencocokan terakhir" in html
     section = html[html.index('id="connections"') :] if 'id="connections"' in html else html
     assert str(dear) in section and str(rice) in section
     assert "harga" in section and "tidak ada penawaran" in section

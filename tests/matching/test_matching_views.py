@@ -76,11 +76,11 @@ def test_reciprocal_partners(app, client, auth):
     auth.login(me)
     html = client.get("/mitra").get_data(as_text=True)
     # Partners are a by-product of the clearing run: none before the first run.
-    assert f'id="mitra-{both_id}"' not in html and "Belum ada kliring" in html
+    assert f'id="mitra-{both_id}"' not in html and "Belum ada pencocokan" in html
     with app.app_context():
         services.run_clearing()
     html = client.get("/mitra").get_data(as_text=True)
-    assert "Dihitung pada kliring terakhir" in html
+    assert "Dihitung pada pencocokan terakhir" in html
     assert f'id="mitra-{both_id}"' in html and both_name in html
     assert only_name not in html
     section = html[html.index(f'id="mitra-{both_id}"') :]
@@ -89,7 +89,7 @@ def test_reciprocal_partners(app, client, auth):
     assert " km" in section
     assert both_name in client.get(f"/pesantren/{my_pid}/mitra").get_data(as_text=True)
     home = client.get("/dasbor").get_data(as_text=True)
-    assert f'id="mitra-{both_id}"' in home and "Dihitung pada kliring terakhir" in home
+    assert f'id="mitra-{both_id}"' in home and "Dihitung pada pencocokan terakhir" in home
 
 
 def test_dashboard_shows_proposals_and_a_party_declines(app, client, auth):
