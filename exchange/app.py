@@ -13,6 +13,7 @@ from config import config_name as default_name
 from exchange import extensions as ext
 from exchange import hooks
 from exchange.auth.loader import init_login
+from exchange.auth.policy import Role
 from exchange.blueprints import BLUEPRINTS
 from exchange.cli import cli
 from exchange.deals import holds as deal_holds
@@ -24,6 +25,7 @@ from exchange.listings.models import Side as ListingSide
 from exchange.matching.models import ProposalStatus
 from exchange.models import import_all_models
 from exchange.pesantren.models import PesantrenStatus
+from exchange.privacy.models import RequestStatus
 from exchange.site.accesslog import init_access_log
 from exchange.site.form_messages import init_form_messages
 from exchange.site.guards import init_guards
@@ -121,6 +123,8 @@ def _register_vocabulary(app: Flask) -> None:
         ListingStatus=ListingStatus,
         PesantrenStatus=PesantrenStatus,
         ProposalStatus=ProposalStatus,
+        RequestStatus=RequestStatus,
+        Role=Role,
     )
 
 
