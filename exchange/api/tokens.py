@@ -11,7 +11,7 @@ from sqlalchemy import select
 from exchange.api.models import ApiToken
 from exchange.api.scopes import Scope, allowed_scopes, join_scopes
 from exchange.audit.services import record
-from exchange.auth.signals import credentials_changed
+from exchange.auth.services import credentials_changed
 from exchange.db import utcnow
 from exchange.errors import Invalid, NotFound
 from exchange.extensions import db

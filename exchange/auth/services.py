@@ -16,7 +16,7 @@ from exchange.audit.services import record
 from exchange.auth import throttle
 from exchange.auth.models import DigestFrequency, Role, User
 from exchange.auth.permissions import require_admin
-from exchange.auth.signals import credentials_changed
+from exchange.auth.signals import credentials_changed  # published here for other domains
 from exchange.db import utcnow
 from exchange.errors import Invalid, NotFound, RateLimited
 from exchange.extensions import db

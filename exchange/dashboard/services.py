@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 
+from exchange.akad import N_
 from exchange.audit.services import record
 from exchange.auth.permissions import require_staff
 from exchange.db import utcnow
 from exchange.deals.notify import notify_managers
-from exchange.deals.states import N_
 from exchange.errors import IllegalTransition, Invalid, NotFound
 from exchange.extensions import db
 from exchange.listings.models import Listing, ListingStatus

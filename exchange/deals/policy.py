@@ -8,7 +8,16 @@ door other domains come in by, so they need not know where each lives.
 from __future__ import annotations
 
 from exchange.akad import AKAD_ORDER, Akad
-from exchange.deals.states import HOLDS_QUANTITY, OPEN, TERMINAL, Action, Side, State, Who
+from exchange.deals.states import (
+    HOLDS_QUANTITY,
+    OPEN,
+    TERMINAL,
+    Action,
+    Side,
+    State,
+    Who,
+    awaited_action,
+)
 
 __all__ = [
     "AKAD_ORDER",
@@ -17,6 +26,7 @@ __all__ = [
     "Side",
     "State",
     "Who",
+    "awaited_action",
     "holds_quantity",
     "is_closed",
     "is_live",

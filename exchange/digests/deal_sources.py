@@ -16,7 +16,7 @@ from exchange.clock import today_wib
 from exchange.deals import facts
 from exchange.deals.facts import context, payment_due
 from exchange.deals.models import Contract, Deal, DealEvent, TermsVersion
-from exchange.deals.states import Action, Side, State, awaited_action
+from exchange.deals.policy import Action, Side, State, awaited_action
 from exchange.digests.periods import Window
 from exchange.digests.rows import DealTaskRow, DisputeRow, MoveRow, TradeFigureRow
 from exchange.extensions import db

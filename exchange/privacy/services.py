@@ -20,7 +20,7 @@ from sqlalchemy.exc import IntegrityError
 from exchange.audit.services import record
 from exchange.auth.models import DigestFrequency, User
 from exchange.auth.permissions import require_staff
-from exchange.auth.signals import credentials_changed
+from exchange.auth.services import credentials_changed
 from exchange.db import utcnow
 from exchange.errors import Conflict, Forbidden, Invalid, NotFound
 from exchange.extensions import db
