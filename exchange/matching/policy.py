@@ -21,3 +21,20 @@ class ProposalStatus(StrEnum):
 def is_actionable(status: str | None) -> bool:
     """A proposal a party may still open a negotiation from, or decline."""
     return status == ProposalStatus.PROPOSED
+
+
+# The akad a contract may use for a commodity are deals' rules (istisna' only for goods made to
+# order, ...). deals hands them over once at start-up (``deals/holds.py``, from ``create_app``),
+# so the engine's view of the market asks here and imports no deals.
+_contract_akad: list = []
+
+
+def register_contract_akad(rule) -> None:
+    """``rule(commodity) -> tuple of akad codes``; a second registration replaces the first."""
+    _contract_akad[:] = [rule]
+
+
+def contract_akad(commodity) -> tuple[str, ...]:
+    if not _contract_akad:
+        raise RuntimeError("the contract akad rule is not registered (create_app registers it)")
+    return _contract_akad[0](commodity)

@@ -13,7 +13,6 @@ from flask import current_app
 from sqlalchemy import select
 
 from exchange.catalogue.models import Commodity
-from exchange.deals.prefill import contract_akad
 from exchange.extensions import db
 from exchange.listings.models import Listing
 from exchange.listings.policy import held_offers
@@ -25,6 +24,7 @@ from exchange.matching.models import (
     Proposal,
     ProposalStatus,
 )
+from exchange.matching.policy import contract_akad
 from exchange.pesantren.models import Pesantren
 
 # The engine's view of the database ---------------------------------------------------------

@@ -9,7 +9,6 @@ from sqlalchemy import select
 
 from exchange.auth.permissions import is_manager_of
 from exchange.catalogue.models import Commodity
-from exchange.deals.prefill import contract_akad
 from exchange.errors import NotFound
 from exchange.extensions import db
 from exchange.listings.models import Listing
@@ -17,6 +16,7 @@ from exchange.listings.policy import is_open, other_side
 from exchange.listings.queries import open_conditions
 from exchange.matching import adapter
 from exchange.matching.model import Explanation, choose_akad
+from exchange.matching.policy import contract_akad
 from exchange.matching.queries.instance import (
     LISTING_COLUMNS,
     N_COLUMNS,
