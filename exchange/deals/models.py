@@ -11,6 +11,7 @@ from datetime import date, datetime
 from sqlalchemy import (
     JSON,
     BigInteger,
+    Boolean,
     CheckConstraint,
     Date,
     Float,
@@ -22,6 +23,7 @@ from sqlalchemy import (
     UniqueConstraint,
     event,
 )
+from sqlalchemy import false as sa_false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from exchange.db import UTCDateTime, enum_type, intpk, rupiah, timestamp
@@ -139,6 +141,8 @@ class TermsVersion(TermsTotal, db.Model):
     payment_schedule: Mapped[list] = mapped_column(JSON, default=list)
     cost_price: Mapped[int | None] = mapped_column(BigInteger)  # murabahah, per unit
     margin: Mapped[int | None] = mapped_column(BigInteger)  # murabahah, per unit
+    # murabahah: the seller states it owns the goods (with cost and margin, only the seller)
+    seller_owns: Mapped[bool] = mapped_column(Boolean, default=False, server_default=sa_false())
     message: Mapped[str] = mapped_column(String(1000), default="")
     author_side: Mapped[str] = mapped_column(String(10))
     author_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
