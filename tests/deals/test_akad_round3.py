@@ -2,6 +2,7 @@
 the services the pages and the API call."""
 
 from dataclasses import replace
+from datetime import timedelta
 
 import pytest
 
@@ -10,6 +11,7 @@ from exchange.deals.models import Deal
 from exchange.errors import Invalid
 from exchange.extensions import db
 from exchange.listings.models import Side
+from tests.deals.documents_text import page_document_text, pdf_words, pdftotext, words
 from tests.factories import deal_terms, make_listing, make_manager
 
 
@@ -112,3 +114,32 @@ def test_a_buyers_counter_carrying_the_sellers_statement_can_be_accepted_by_the_
         contract = acceptance.accept(seller, deal.id, 3)
         assert contract.total == 90 * 1500
         assert facts.terms_of(_deal(deal.id).current_terms).seller_owns
+
+
+# 2. Negotiation messages are talk: never printed; the page and the PDF say the same -----------
+
+
+def test_a_penalty_message_is_never_contract_text_and_page_and_pdf_agree(app, client, auth):
+    with app.app_context():
+        seller, buyer = make_manager(), make_manager(regency_code="3578")
+        offer = make_listing(seller.pesantren, akad=["tempo"])
+        due = deal_terms().handover_date + timedelta(days=30)
+        deal = services.open_negotiation(
+            buyer,
+            offer.id,
+            terms=deal_terms(akad="tempo", payment_due_date=due),
+            message="Bila terlambat bayar dikenakan denda 2% per bulan",
+        )
+        contract = acceptance.accept(seller, deal.id, 1)
+        number, email, deal_id = contract.number, buyer.email, deal.id
+    auth.login(email)
+    page = client.get(f"/kesepakatan/{deal_id}/kontrak")
+    pdf = client.get(f"/kesepakatan/{deal_id}/kontrak.pdf")
+    page_text = page_document_text(page.text)
+    pdf_text = pdftotext(pdf.data)
+    for text in (page_text, pdf_text):
+        assert "denda 2% per bulan" not in text
+        assert "Catatan para pihak" not in text
+        assert "sengaja menunda" in " ".join(text.split())  # the fatwa 17/2000 notice, in both
+    got, want = pdf_words(pdf.data, number), words(page_text)
+    assert got == want, (got - want, want - got)
