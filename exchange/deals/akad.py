@@ -408,6 +408,22 @@ def speaks_of_interest(*texts: str | None) -> bool:
     return any(INTEREST_WORDS.search(t or "") for t in texts)
 
 
+SET_OFF_REFUSED = N_(
+    "Pembayaran salam/istishna' tidak boleh berupa pembebasan utang; akad ini tidak dapat "
+    "diperhitungkan (paket timbal balik atau kliring)."
+)
+
+
+def check_set_off(akad: str) -> list[Reason]:
+    """May the price of a sale under ``akad`` be paid by setting it off against a debt (a
+    reciprocal bundle's net settlement, a kliring run)? Not for salam (fatwa 05/2000) nor
+    istisna' (06/2000): their price may not take the form of releasing a debt. The one rule
+    for set-off; bundles and kliring both ask it."""
+    if akad in ("salam", "istisna"):
+        return [Reason("set_off_refused", SET_OFF_REFUSED, "akad")]
+    return []
+
+
 def check_relisting(
     undelivered_salam_commodities: Iterable[int], commodity_id: int
 ) -> list[Reason]:

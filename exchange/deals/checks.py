@@ -213,6 +213,7 @@ def ribawi_leg(deal: Deal, terms: rules.Terms | None = None) -> ribawi.Leg:
         quantity=terms.quantity,
         deferred=rules.is_deferred(terms),
         handover_date=terms.handover_date,
+        total=terms.total,
     )
 
 
@@ -229,4 +230,4 @@ def bundled_reasons(deal: Deal, terms: rules.Terms) -> list[rules.Reason]:
     if bundle is None:
         return []
     other = bundle.leg_b if bundle.leg_a_id == deal.id else bundle.leg_a
-    return ribawi_reasons(deal, other, terms)
+    return rules.check_set_off(terms.akad) + ribawi_reasons(deal, other, terms)

@@ -37,8 +37,8 @@ def tie_bundle(actor, deal_a_id: int, deal_b_id: int) -> Bundle:
     """Tie two sales running both ways between the same two pesantren into one agreement.
 
     Each leg stays its own sale with its own contract; the net amount is settled once
-    (``settle_bundle``). Refused for ended or completed deals, a salam leg (its price is paid
-    in full at signing and cannot be set off), a leg already paid, a seller re-selling
+    (``settle_bundle``). Refused for ended or completed deals, a salam or istisna' leg (its price
+    may not be paid by releasing a debt: ``akad.check_set_off``), a leg already paid, a seller re-selling
     undelivered salam goods, and ribawi legs that break DOMAIN.md 7.5 (``ribawi.py``).
     Raises NotFound, Invalid, Conflict."""
     a, b = load_deal(deal_a_id), load_deal(deal_b_id)
@@ -49,13 +49,7 @@ def tie_bundle(actor, deal_a_id: int, deal_b_id: int) -> Bundle:
     for deal in (a, b):
         if State(deal.state) in TERMINAL or deal.state == State.COMPLETED:
             raise Invalid(_l("Kesepakatan yang sudah berakhir tidak dapat digabungkan."))
-        if deal.current_terms.akad == "salam":
-            raise Invalid(
-                _l(
-                    "Akad salam dibayar lunas saat akad, tidak dengan memperhitungkan utang; "
-                    "akad salam tidak dapat masuk paket timbal balik."
-                )
-            )
+        _refuse(rules.check_set_off(deal.current_terms.akad))  # no salam/istisna' set-off
         if deal.payments:
             raise Invalid(_l("Kesepakatan yang sudah dibayar tidak dapat digabungkan."))
         _refuse(checks.salam_resale_reasons(deal.seller_pesantren_id, deal.commodity_id))
@@ -96,6 +90,7 @@ def settle_bundle(actor, deal_id: int, paid_on: date, note: str = "") -> Bundle:
     if bundle.settled_at is not None:
         raise Conflict(_l("Selisih paket ini sudah dicatat."))
     for deal in (a, b):
+        _refuse(rules.check_set_off(deal.current_terms.akad))
         if deal.state not in (State.SIGNED, State.SHIPPED):
             raise Invalid(
                 _l("Selisih dicatat setelah kedua kontrak dibuat dan sebelum barang diterima.")

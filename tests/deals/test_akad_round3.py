@@ -6,13 +6,17 @@ from datetime import timedelta
 
 import pytest
 
-from exchange.deals import acceptance, checks, facts, services
+from exchange.clock import today_wib
+from exchange.deals import acceptance, checks, facts, reciprocal, ribawi, services
+from exchange.deals import akad as rules
+from exchange.deals.akad import Stage
 from exchange.deals.models import Deal
 from exchange.errors import Invalid
 from exchange.extensions import db
 from exchange.listings.models import Side
+from exchange.netting import eligibility
 from tests.deals.documents_text import page_document_text, pdf_words, pdftotext, words
-from tests.factories import deal_terms, make_listing, make_manager
+from tests.factories import deal_terms, make_deal, make_listing, make_manager
 
 
 def _deal(deal_id):
@@ -143,3 +147,90 @@ def test_a_penalty_message_is_never_contract_text_and_page_and_pdf_agree(app, cl
         assert "sengaja menunda" in " ".join(text.split())  # the fatwa 17/2000 notice, in both
     got, want = pdf_words(pdf.data, number), words(page_text)
     assert got == want, (got - want, want - got)
+
+
+# 3. One set-off rule: no salam nor istisna' price paid by releasing a debt --------------------
+
+
+def test_an_istisna_leg_is_never_tied_into_a_bundle(app):
+    with app.app_context():
+        a, b = make_manager(), make_manager(regency_code="3578")
+        uniforms = make_listing(a.pesantren, slug="seragam", price=120_000, akad=["istisna"])
+        total = 20 * 120_000
+        istisna = deal_terms(
+            akad="istisna",
+            quantity=20,
+            unit_price=120_000,
+            schedule=(Stage(deal_terms().handover_date, total),),
+        )
+        leg_a = make_deal(a, b, offer=uniforms, terms=istisna)
+        salt = make_listing(b.pesantren, akad=["tempo"])
+        due = deal_terms().handover_date + timedelta(days=30)
+        leg_b = make_deal(b, a, offer=salt, terms=deal_terms(akad="tempo", payment_due_date=due))
+        with pytest.raises(Invalid) as refused:
+            reciprocal.tie_bundle(a, leg_a.id, leg_b.id)
+        assert "tidak boleh berupa pembebasan utang" in str(refused.value.message)
+        # kliring asks the same rule
+        assert rules.check_set_off("istisna") and rules.check_set_off("salam")
+        assert rules.SET_OFF_REFUSED in eligibility.reasons(
+            eligibility.Candidate("istisna", "signed", 100, today_wib()), today_wib()
+        )
+
+
+def test_a_tied_leg_cannot_be_countered_into_salam(app):
+    with app.app_context():
+        a, b = make_manager(), make_manager(regency_code="3578")
+        batik = make_listing(a.pesantren, slug="batik_cap", price=150_000, akad=["tempo", "salam"])
+        due = deal_terms().handover_date + timedelta(days=30)
+        tempo = deal_terms(akad="tempo", unit_price=150_000, quantity=10, payment_due_date=due)
+        leg_a = make_deal(a, b, offer=batik, terms=tempo)
+        salt = make_listing(b.pesantren, akad=["tempo"])
+        leg_b = make_deal(b, a, offer=salt, terms=deal_terms(akad="tempo", payment_due_date=due))
+        reciprocal.tie_bundle(a, leg_a.id, leg_b.id)
+        salam = replace(tempo, akad="salam", payment_due_date=None)
+        with pytest.raises(Invalid) as refused:
+            services.counter_offer(a, leg_a.id, 1, salam)
+        assert "tidak boleh berupa pembebasan utang" in str(refused.value.message)
+
+
+# 4. Same-kind ribawi bundle: equal quantity and equal value, no money --------------------------
+
+
+def _rice_pair(a_price, b_price, b_quantity=1000):
+    a, b = make_manager(), make_manager(regency_code="3578")
+    day = deal_terms().handover_date
+    premium = make_listing(a.pesantren, slug="beras", quantity=2000, price=a_price, grade=4)
+    leg_a = make_deal(
+        a, b, offer=premium, terms=deal_terms(quantity=1000, unit_price=a_price, grade=4)
+    )
+    medium = make_listing(b.pesantren, slug="beras", quantity=2000, price=b_price, grade=2)
+    leg_b = make_deal(
+        b,
+        a,
+        offer=medium,
+        terms=deal_terms(quantity=b_quantity, unit_price=b_price, grade=2, handover_date=day),
+    )
+    return a, b, leg_a.id, leg_b.id
+
+
+def test_premium_rice_for_medium_rice_with_money_is_refused(app):
+    with app.app_context():
+        a, _b, leg_a, leg_b = _rice_pair(14_000, 11_500)  # Rp 2.500.000 difference
+        with pytest.raises(Invalid) as refused:
+            reciprocal.tie_bundle(a, leg_a, leg_b)
+        message = str(refused.value.message)
+        assert "tidak boleh disertai uang selisih" in message
+        assert "dua jual beli tunai yang terpisah" in message
+
+
+def test_same_kind_rice_equal_weight_and_equal_value_may_be_tied(app):
+    with app.app_context():
+        a, _b, leg_a, leg_b = _rice_pair(12_000, 12_000)
+        assert reciprocal.tie_bundle(a, leg_a, leg_b).id
+        assert (
+            ribawi.check_bundle(
+                ribawi.Leg(1, "food", 10, False, None, 100),
+                ribawi.Leg(1, "food", 10, False, None, 90),
+            )[0].code
+            == "ribawi_equal_value"
+        )
