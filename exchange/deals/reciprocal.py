@@ -37,10 +37,10 @@ def tie_bundle(actor, deal_a_id: int, deal_b_id: int) -> Bundle:
     """Tie two sales running both ways between the same two pesantren into one agreement.
 
     Each leg stays its own sale with its own contract; the net amount is settled once
-    (``settle_bundle``). Refused for ended or completed deals, a salam or istisna' leg (its price
-    may not be paid by releasing a debt: ``akad.check_set_off``), a leg already paid, a seller re-selling
-    undelivered salam goods, and ribawi legs that break DOMAIN.md 7.5 (``ribawi.py``).
-    Raises NotFound, Invalid, Conflict."""
+    (``settle_bundle``). Refused for ended or completed deals, a salam or istisna' leg (its
+    price may not be paid by releasing a debt: ``akad.check_set_off``), a leg already paid, a
+    seller re-selling undelivered salam goods, and ribawi legs that break DOMAIN.md 7.5
+    (``ribawi.py``). Raises NotFound, Invalid, Conflict."""
     a, b = load_deal(deal_a_id), load_deal(deal_b_id)
     side_of(actor, a)
     side_of(actor, b)
