@@ -28,6 +28,7 @@ class Candidate:
     bundle_leg: bool = False
     bundle_settled: bool = False
     ribawi: bool = False  # the deal's goods are ribawi
+    cancel_requested: bool = False  # one side asked to cancel and the other has not answered
 
 
 def reasons(c: Candidate, horizon: date) -> list[str]:
@@ -41,6 +42,8 @@ def reasons(c: Candidate, horizon: date) -> list[str]:
         out.append(N_("Kesepakatan sedang dalam sengketa."))
     elif c.state not in OPEN_STATES:
         out.append(N_("Kesepakatan tidak sedang berjalan."))
+    if c.cancel_requested:
+        out.append(N_("Pembatalan kesepakatan ini sedang diminta."))
     if c.outstanding <= 0:
         out.append(N_("Utang ini sudah lunas."))
     if c.payment_due_date is None or c.payment_due_date > horizon:

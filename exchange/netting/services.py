@@ -61,6 +61,7 @@ def _candidate(deal: Deal, bundles: dict[int, Bundle]) -> Candidate:
         bundle_leg=bundle is not None,
         bundle_settled=bool(bundle and bundle.settled_at),
         ribawi=deal.commodity.ribawi_group is not None,
+        cancel_requested=deal.cancel_requested_by is not None,
     )
 
 
@@ -93,6 +94,8 @@ def _obligations(horizon: date, excluded: set[int]) -> tuple[list[core.Obligatio
             d.seller_pesantren_id,
             _outstanding(d),
             d.current_terms.payment_due_date,
+            ribawi_class=d.commodity.ribawi_group,
+            delivered=d.delivery is not None,
         )
         for d in by_id.values()
     ]
@@ -122,7 +125,7 @@ def _compute(run: NettingRun, now: datetime) -> None:
     before = _lines(run)
     db.session.execute(delete(NettingItem).where(NettingItem.run_id == run.id))
     obs, _ = _obligations(run.horizon, declined)
-    result = core.optimise(obs)
+    result = core.optimise_within_riba(obs)  # undelivered ribawi legs of one class: left out
     for o in obs:
         db.session.add(
             NettingItem(
