@@ -22,8 +22,12 @@ def upgrade():
         batch.add_column(
             sa.Column("seller_owns", sa.Boolean(), nullable=False, server_default=sa.false())
         )
+    with op.batch_alter_table("netting_runs") as batch:
+        batch.add_column(sa.Column("answer_by", exchange.db.UTCDateTime(timezone=True), nullable=True))
 
 
 def downgrade():
+    with op.batch_alter_table("netting_runs") as batch:
+        batch.drop_column("answer_by")
     with op.batch_alter_table("deal_terms") as batch:
         batch.drop_column("seller_owns")

@@ -1,7 +1,7 @@
 """Issue 25: kliring and the riba rules (major 5), per cleared group with an answer deadline
 (major 6)."""
 
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 
@@ -10,8 +10,9 @@ from exchange.deals import fulfilment
 from exchange.deals.models import Deal
 from exchange.extensions import db
 from exchange.netting import core, services
+from exchange.netting.models import Answer, NettingRun, RunStatus
 from tests.factories import make_manager, make_staff
-from tests.netting.helpers import tempo_deal
+from tests.netting.helpers import tempo_deal, triangle
 
 pytestmark = pytest.mark.clocks  # date-sensitive: also from each moment of CLOCKS
 
@@ -58,3 +59,37 @@ def test_a_deal_with_a_pending_cancellation_stays_out_of_kliring():
 
     c = Candidate("tempo", "signed", 100, DAY, cancel_requested=True)
     assert "Pembatalan kesepakatan ini sedang diminta." in reasons(c, DAY)
+
+
+# 6. Applied per cleared group; silence past the deadline counts as declining --------------------
+
+
+def test_one_silent_pesantren_holds_up_only_its_own_group(app):
+    with app.app_context():
+        (a, b, c), (ab, bc, ca) = triangle()
+        d, e = make_manager(regency_code="3509"), make_manager(regency_code="3510")
+        de = tempo_deal(e, d, 50)  # D owes E 50.000
+        ed = tempo_deal(d, e, 30)  # E owes D 30.000
+        run = services.start_run(make_staff())
+        assert run.answer_by is not None
+        assert {i.deal_id: i.set_off for i in run.items}[de] == 30_000
+        services.confirm(d, run.id)
+        services.confirm(e, run.id)  # D and E's group applies at once
+        db.session.expire_all()
+        assert db.session.get(Deal, de).paid == 30_000
+        assert db.session.get(Deal, ed).paid == 30_000
+        assert db.session.get(Deal, ab).paid == 0
+        run = db.session.get(NettingRun, run.id)
+        assert run.status == RunStatus.PROPOSED  # the triangle still waits
+        services.confirm(a, run.id)
+        services.confirm(b, run.id)
+        # C stays silent; before the deadline nothing lapses
+        assert services.expire_answers(run.answer_by - timedelta(minutes=1)) == 0
+        assert services.expire_answers(run.answer_by + timedelta(minutes=1)) == 1
+        db.session.expire_all()
+        run = db.session.get(NettingRun, run.id)
+        answers = {p.pesantren_id: p.answer for p in run.parties}
+        assert answers[c.pesantren_id] == Answer.DECLINED
+        # without C nothing more clears: the run is applied with D and E's group only
+        assert (run.status, run.cleared) == (RunStatus.APPLIED, 60_000)
+        assert db.session.get(Deal, ab).paid == 0
