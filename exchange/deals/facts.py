@@ -103,7 +103,7 @@ def terms_of(version: TermsVersion) -> rules.Terms:
         ),
         cost_price=version.cost_price,
         margin=version.margin,
-        seller_owns=bool(version.seller_owns),
+        seller_owns=bool(getattr(version, "seller_owns", False)),  # list rows: not read
     )
 
 

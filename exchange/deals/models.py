@@ -295,6 +295,10 @@ class Bundle(db.Model):
     settled_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     # Untying needs both: the pesantren that asked first waits for the other
     untie_requested_by: Mapped[int | None] = mapped_column(ForeignKey("pesantren.id"))
+    # Ribawi legs of one class not handed over in one session: the handover was recorded late
+    # and the same-session rule is breached; the parties may undo the exchange (untie: each
+    # sale is then settled in cash)
+    breach_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
     leg_a = relationship(Deal, foreign_keys=[leg_a_id], lazy="joined")
     leg_b = relationship(Deal, foreign_keys=[leg_b_id], lazy="joined")

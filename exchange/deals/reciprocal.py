@@ -17,7 +17,7 @@ from exchange.deals import bounds, checks, ribawi
 from exchange.deals import bundle as bundles
 from exchange.deals.checks import reason_text
 from exchange.deals.facts import contract_date
-from exchange.deals.models import Bundle, Deal, Payment
+from exchange.deals.models import Bundle, Deal, Payment, Refund
 from exchange.deals.moves import apply_move, load_deal
 from exchange.deals.notify import notify
 from exchange.deals.queries import bundle_of
@@ -163,12 +163,17 @@ def settle_bundle(actor, deal_id: int, paid_on: date, note: str = "") -> Bundle:
 
 def untie_bundle(actor, deal_id: int) -> Bundle | None:
     """Untie a bundle by agreement, before it is settled: the first party asks, the other
-    agrees (then the bundle is gone and None is returned). Raises NotFound, Invalid,
-    Conflict."""
+    agrees (then the bundle is gone and None is returned). A ribawi bundle whose same-session
+    rule was breached (``breach_at``: a handover recorded late) may be untied also after its
+    settlement: the remedy undoes the exchange (the set-off is reversed, ``_unwind``) and each
+    sale is then settled in cash. Raises NotFound, Invalid, Conflict."""
     bundle = _bundle_for(actor, deal_id)
     a, b = bundle.leg_a, bundle.leg_b
-    if bundle.settled_at is not None or a.payments or b.payments or a.delivery or b.delivery:
+    started = bundle.settled_at is not None or a.payments or b.payments or a.delivery or b.delivery
+    if started and bundle.breach_at is None:
         raise Invalid(_l("Paket yang sudah diselesaikan sebagian tidak dapat dilepas."))
+    if bundle.breach_at is not None and State.COMPLETED in (a.state, b.state):
+        raise Invalid(_l("Salah satu penjualan sudah selesai; ajukan sengketa agar staf membantu."))
     mine = actor.pesantren_id
     other = a.buyer_pesantren_id if a.seller_pesantren_id == mine else a.seller_pesantren_id
     if bundle.untie_requested_by is None:
@@ -180,10 +185,40 @@ def untie_bundle(actor, deal_id: int) -> Bundle | None:
     if bundle.untie_requested_by == mine:
         raise Conflict(_l("Pelepasan paket sudah diminta; menunggu persetujuan pihak lain."))
     record("deal.untied", bundle, actor=actor, pesantren_id=mine, leg_a=a.id, leg_b=b.id)
-    notify(a, other, "untied")
+    if bundle.breach_at is not None:
+        _unwind(bundle, actor)
+        for leg in (a, b):
+            notify(leg, other, "unwound")
+            notify(leg, mine, "unwound")
+    else:
+        notify(a, other, "untied")
     db.session.delete(bundle)
     db.session.commit()
     return None
+
+
+def _unwind(bundle: Bundle, actor) -> None:
+    """The remedy for a breached ribawi bundle: the exchange is cancelled. What each leg had
+    "paid" by set-off against the other is reversed (a refund row of that amount, so that the
+    price is owed again), so each sale is settled in cash on its own; cash already paid stays
+    (flush only)."""
+    today = today_wib()
+    for leg in (bundle.leg_a, bundle.leg_b):
+        offset = sum(p.amount for p in leg.payments if p.method == "offset")
+        if offset:
+            db.session.add(
+                Refund(
+                    deal_id=leg.id,
+                    amount=offset,
+                    refunded_on=today,
+                    note=(
+                        "Perhitungan dengan paket timbal balik dibatalkan (barang ribawi tidak "
+                        "diserahkan dalam satu majelis); harga dilunasi secara tunai."
+                    ),
+                    recorded_by_id=actor.id,
+                )
+            )
+        record("deal.unwound", leg, actor=actor, pesantren_id=actor.pesantren_id, reversed=offset)
 
 
 def _number(deal: Deal) -> str:

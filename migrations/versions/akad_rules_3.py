@@ -23,10 +23,18 @@ def upgrade():
             sa.Column("seller_owns", sa.Boolean(), nullable=False, server_default=sa.false())
         )
     with op.batch_alter_table("netting_runs") as batch:
-        batch.add_column(sa.Column("answer_by", exchange.db.UTCDateTime(timezone=True), nullable=True))
+        batch.add_column(
+            sa.Column("answer_by", exchange.db.UTCDateTime(timezone=True), nullable=True)
+        )
+    with op.batch_alter_table("deal_bundles") as batch:
+        batch.add_column(
+            sa.Column("breach_at", exchange.db.UTCDateTime(timezone=True), nullable=True)
+        )
 
 
 def downgrade():
+    with op.batch_alter_table("deal_bundles") as batch:
+        batch.drop_column("breach_at")
     with op.batch_alter_table("netting_runs") as batch:
         batch.drop_column("answer_by")
     with op.batch_alter_table("deal_terms") as batch:

@@ -5,12 +5,22 @@ from dataclasses import replace
 from datetime import timedelta
 
 import pytest
+from sqlalchemy import select
 
 from exchange.clock import today_wib
-from exchange.deals import acceptance, checks, facts, reciprocal, ribawi, services
+from exchange.deals import (
+    acceptance,
+    checks,
+    facts,
+    fulfilment,
+    queries,
+    reciprocal,
+    ribawi,
+    services,
+)
 from exchange.deals import akad as rules
 from exchange.deals.akad import Stage
-from exchange.deals.models import Deal
+from exchange.deals.models import Deal, Notification
 from exchange.errors import Invalid
 from exchange.extensions import db
 from exchange.listings.models import Side
@@ -234,3 +244,50 @@ def test_same_kind_rice_equal_weight_and_equal_value_may_be_tied(app):
             )[0].code
             == "ribawi_equal_value"
         )
+
+
+# 7. A ribawi bundle leg handed over late: recorded, breach flagged, remedy, the deals close -----
+
+
+def test_a_late_ribawi_leg_is_recorded_flagged_and_the_exchange_can_be_undone(app):
+    with app.app_context():
+        a, b = make_manager(), make_manager(regency_code="3578")
+        today = today_wib()
+        rice = make_listing(a.pesantren, slug="beras", quantity=2000, price=12_000, grade=2)
+        salt = make_listing(b.pesantren, quantity=2000, price=1500)
+        rice_terms = deal_terms(quantity=1000, unit_price=12_000, handover_date=today)
+        leg_a = make_deal(a, b, offer=rice, terms=rice_terms).id  # b owes 12.000.000
+        leg_b = make_deal(b, a, offer=salt, terms=deal_terms(quantity=800, handover_date=today)).id
+        acceptance.accept(a, leg_a, 1)
+        acceptance.accept(b, leg_b, 1)
+        reciprocal.tie_bundle(a, leg_a, leg_b)
+        reciprocal.settle_bundle(b, leg_a, today)  # b pays the net 10.800.000
+        fulfilment.ship(a, leg_a, "")
+        fulfilment.receive(b, leg_a, 1000, 2, today, "")  # the rice, in the session
+        with pytest.raises(Invalid):  # the rice leg waits for the salt before it completes
+            fulfilment.complete(a, leg_a)
+        db.session.rollback()
+        # the salt comes a day late: the settlement's session has passed
+        bundle = queries.bundle_of(leg_a)
+        bundle.settled_at = bundle.settled_at - timedelta(days=1)
+        db.session.commit()
+        fulfilment.ship(b, leg_b, "")
+        fulfilment.receive(a, leg_b, 800, 2, today, "datang terlambat sehari")  # recorded
+        bundle = queries.bundle_of(leg_a)
+        assert bundle.breach_at is not None
+        kinds = set(
+            db.session.scalars(
+                select(Notification.kind).where(Notification.user_id.in_([a.id, b.id]))
+            )
+        )
+        assert "deal.ribawi_breach" in kinds
+        # the remedy: undo the exchange (both agree), then each sale is settled in cash
+        reciprocal.untie_bundle(a, leg_a)
+        assert reciprocal.untie_bundle(b, leg_a) is None
+        assert queries.bundle_of(leg_a) is None
+        assert _deal(leg_a).paid - _deal(leg_a).refunded == 10_800_000  # the cash stays
+        assert _deal(leg_b).paid - _deal(leg_b).refunded == 0
+        fulfilment.record_payment(b, leg_a, 1_200_000, today)
+        fulfilment.record_payment(a, leg_b, 1_200_000, today)
+        assert fulfilment.complete(a, leg_a).state == "completed"
+        assert fulfilment.complete(b, leg_b).state == "completed"
