@@ -105,6 +105,7 @@ class Config:
     EXPIRY_CRON = "5 * * * *"  # listings and unanswered negotiation moves, hourly
     REMINDERS_CRON = "0 7 * * *"  # deals waiting on someone, daily
     NETTING_CRON = "0 2 * * mon"  # the weekly netting run (kliring), Monday 02:00 WIB
+    NETTING_ANSWER_HOURS = 72  # kliring: answer within this; silence then counts as declining
     OUTBOX_INTERVAL_SECONDS = 15  # deliver due mail this often (never inside a request)
     OUTBOX_CLAIM_SECONDS = 120  # a sender's claim on a message; longer than one SMTP send
     OUTBOX_SENDERS = 4  # sender threads of one delivery run, each with its SMTP connection

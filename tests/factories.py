@@ -150,3 +150,15 @@ def make_deal(seller=None, buyer=None, offer=None, terms=None, message: str = ""
     offer = offer or make_listing(seller.pesantren, **listing_kw)
     deal = open_negotiation(buyer, offer.id, terms=terms or deal_terms(), message=message)
     return deal
+
+
+def sign(deal, seller, buyer):
+    """Accept a negotiation as the side whose turn it is; a murabahah seller first states its
+    cost (90% of the price), margin and ownership (issue 25), then the buyer accepts."""
+    from exchange.deals import acceptance
+    from exchange.deals.demo import seller_states_cost
+
+    if deal.current_terms.akad == "murabahah" and deal.current_terms.cost_price is None:
+        deal = seller_states_cost(seller, deal.id)
+    side = seller if deal.whose_turn == "seller" else buyer
+    return acceptance.accept(side, deal.id, deal.terms_version)

@@ -49,6 +49,12 @@ class OpenIn(BaseModel):
     message: str = Field(default="", max_length=1000)
 
 
+class StageIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    due: date = Day
+    amount: int = Field(ge=1, le=BIG)
+
+
 class TermsIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
     quantity: int = Field(ge=1, le=BIG)
@@ -61,6 +67,9 @@ class TermsIn(BaseModel):
     payment_due_date: date | None = Field(default=None, ge=date(2000, 1, 1), le=date(2100, 12, 31))
     cost_price: int | None = Field(default=None, ge=0, le=BIG)
     margin: int | None = Field(default=None, ge=0, le=BIG)
+    seller_owns: bool = False  # murabahah: the seller states it owns the goods
+    # istisna': the payment stages, in date order
+    schedule: list[StageIn] = Field(default_factory=list, max_length=24)
 
 
 class CounterIn(BaseModel):

@@ -12,7 +12,7 @@ from exchange.api.spec import responses, spec
 from exchange.api.views import bp
 from exchange.deals import acceptance, fulfilment
 from exchange.deals import services as deals
-from exchange.deals.akad import Terms
+from exchange.deals.akad import Stage, Terms
 from exchange.deals.facts import amount_due
 from exchange.deals.moves import load_deal
 from exchange.listings import services as listings
@@ -114,7 +114,9 @@ def open_deal(json: w.OpenIn, headers: w.WriteHeaders):
 @endpoint("/deals/<int:deal_id>/counter", Scope.DEALS, json=w.CounterIn)
 def counter(deal_id: int, json: w.CounterIn, headers: w.WriteHeaders):
     """Counter with new terms (``seen_version``: the version the client answers)."""
-    terms = Terms(**json.terms.model_dump())
+    given = json.terms.model_dump()
+    given["schedule"] = tuple(Stage(s["due"], s["amount"]) for s in given["schedule"])
+    terms = Terms(**given)
     deals.counter_offer(acting_user(), deal_id, json.seen_version, terms, json.message)
     return _deal(deal_id)
 

@@ -42,8 +42,14 @@ class Terms:
     grade: int | None = None
     payment_due_date: date | None = None
     schedule: tuple[Stage, ...] = ()
-    cost_price: int | None = None  # murabahah: per unit, disclosed
-    margin: int | None = None  # murabahah: per unit, disclosed
+    cost_price: int | None = None  # murabahah: per unit, stated by the seller
+    margin: int | None = None  # murabahah: per unit, stated by the seller
+    seller_owns: bool = False  # murabahah: the seller states it owns the goods
+
+    @property
+    def disclosure(self) -> tuple[int | None, int | None, bool]:
+        """What only the seller states in a murabahah: cost, margin, ownership."""
+        return (self.cost_price, self.margin, self.seller_owns)
 
     @property
     def total(self) -> int:
@@ -246,6 +252,10 @@ def _istisna(terms: Terms, goods: Goods, today: date) -> list[Reason]:
 
 
 def _murabahah(terms: Terms, goods: Goods, today: date) -> list[Reason]:
+    """While negotiating, cost and margin may still be missing (the seller states them before
+    the buyer can accept: ``check_disclosure``); when given, they must add up to the price."""
+    if terms.cost_price is None and terms.margin is None:
+        return []
     if terms.cost_price is None or terms.margin is None:
         return [
             Reason(
@@ -272,6 +282,61 @@ def _murabahah(terms: Terms, goods: Goods, today: date) -> list[Reason]:
             )
         )
     return r
+
+
+NO_DISCLOSURE: tuple[int | None, int | None, bool] = (None, None, False)
+
+
+def check_disclosure_author(
+    terms: Terms, side: str, seller_stated: tuple[int | None, int | None, bool] | None
+) -> list[Reason]:
+    """Murabahah (fatwa 04/2000): only the seller knows and states its acquisition cost, its
+    margin and that it owns the goods. A buyer's terms carry the seller's last statement
+    unchanged (``seller_stated``; None: the seller stated nothing yet) or state nothing."""
+    if terms.akad != "murabahah" or side != "buyer":
+        return []
+    if terms.disclosure in (seller_stated or NO_DISCLOSURE, NO_DISCLOSURE):
+        return []
+    return [
+        Reason(
+            "murabahah_seller_states",
+            N_(
+                "Pada akad murabahah, hanya penjual yang menyebutkan harga pokok, margin dan "
+                "kepemilikan barang; kosongkan isian itu atau pakai pernyataan penjual."
+            ),
+            "cost_price",
+        )
+    ]
+
+
+def check_disclosure(terms: Terms, stated_by_seller: bool) -> list[Reason]:
+    """Murabahah: before the terms can be accepted the seller has stated its cost (> 0), its
+    margin (>= 0), price = cost + margin, and that it owns the goods (fatwa 04/2000)."""
+    if terms.akad != "murabahah":
+        return []
+    if terms.cost_price is None or terms.margin is None or not stated_by_seller:
+        return [
+            Reason(
+                "murabahah_not_stated",
+                N_(
+                    "Akad murabahah baru dapat disepakati setelah penjual menyebutkan harga "
+                    "pokok perolehan dan marginnya (tawaran balik penjual)."
+                ),
+                "cost_price",
+            )
+        ]
+    if not terms.seller_owns:
+        return [
+            Reason(
+                "murabahah_owned",
+                N_(
+                    "Pada akad murabahah, penjual harus sudah memiliki barang sebelum menjualnya; "
+                    "penjual menyatakannya dalam tawaran."
+                ),
+                "seller_owns",
+            )
+        ]
+    return []
 
 
 _RULES = {
@@ -341,6 +406,22 @@ INTEREST_WARNING = N_(
 def speaks_of_interest(*texts: str | None) -> bool:
     """Does a term or message speak of denda/bunga (interest, penalty)? Then the pages warn."""
     return any(INTEREST_WORDS.search(t or "") for t in texts)
+
+
+SET_OFF_REFUSED = N_(
+    "Pembayaran salam/istishna' tidak boleh berupa pembebasan utang; akad ini tidak dapat "
+    "diperhitungkan (paket timbal balik atau kliring)."
+)
+
+
+def check_set_off(akad: str) -> list[Reason]:
+    """May the price of a sale under ``akad`` be paid by setting it off against a debt (a
+    reciprocal bundle's net settlement, a kliring run)? Not for salam (fatwa 05/2000) nor
+    istisna' (06/2000): their price may not take the form of releasing a debt. The one rule
+    for set-off; bundles and kliring both ask it."""
+    if akad in ("salam", "istisna"):
+        return [Reason("set_off_refused", SET_OFF_REFUSED, "akad")]
+    return []
 
 
 def check_relisting(

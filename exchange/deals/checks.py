@@ -185,7 +185,24 @@ def acceptance_reasons(deal: Deal) -> list[rules.Reason]:
         terms, goods_of(deal.commodity), allowed_akad(listings), today_wib()
     )
     reasons += listing_reasons(terms, listings, deal.seller_pesantren_id)
+    reasons += rules.check_disclosure(terms, stated_by_seller(deal))
     return reasons + bundled_reasons(deal, terms)
+
+
+def seller_disclosure(deal: Deal) -> tuple | None:
+    """The murabahah cost, margin and ownership the seller last stated (None: never)."""
+    for version in reversed(deal.versions):
+        if version.author_side == "seller":
+            return terms_of(version).disclosure
+    return None
+
+
+def stated_by_seller(deal: Deal) -> bool:
+    """Do the current terms carry the seller's own statement of cost, margin and ownership?"""
+    current = deal.current_terms
+    if current.author_side == "seller":
+        return True
+    return terms_of(current).disclosure == seller_disclosure(deal)
 
 
 def ribawi_leg(deal: Deal, terms: rules.Terms | None = None) -> ribawi.Leg:
@@ -196,6 +213,7 @@ def ribawi_leg(deal: Deal, terms: rules.Terms | None = None) -> ribawi.Leg:
         quantity=terms.quantity,
         deferred=rules.is_deferred(terms),
         handover_date=terms.handover_date,
+        total=terms.total,
     )
 
 
@@ -212,4 +230,4 @@ def bundled_reasons(deal: Deal, terms: rules.Terms) -> list[rules.Reason]:
     if bundle is None:
         return []
     other = bundle.leg_b if bundle.leg_a_id == deal.id else bundle.leg_a
-    return ribawi_reasons(deal, other, terms)
+    return rules.check_set_off(terms.akad) + ribawi_reasons(deal, other, terms)

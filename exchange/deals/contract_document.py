@@ -23,7 +23,7 @@ from exchange.deals.documents import (
 )
 from exchange.deals.labels import TRANSPORT_LABELS
 from exchange.deals.models import Deal
-from exchange.deals.presenters import akad_label
+from exchange.deals.presenters import akad_label, interest_warning
 from exchange.deals.terbilang import rupiah_in_words
 from exchange.i18n import rupiah, short_datetime
 
@@ -57,9 +57,7 @@ def _goods_block(snap: dict) -> Block:
     ]
     if snap.get("halal_cert"):
         facts.append((_("Nomor sertifikat halal"), snap["halal_cert"]))
-    if snap.get("note"):
-        label = _("Spesifikasi pesanan") if akad == "istisna" else _("Catatan para pihak")
-        facts.append((label, snap["note"]))
+    # Negotiation messages are talk, not terms: never printed in the contract (issue 25).
     paragraphs = []
     if akad == "salam":
         paragraphs.append(
@@ -179,6 +177,13 @@ def _payment_block(snap: dict) -> Block:
     return block
 
 
+def _notice_blocks(deal: Deal) -> list[Block]:
+    """The denda/bunga notice (fatwa 17/2000) when a term or message of the negotiation spoke
+    of them: part of the document, so the page and the PDF say the same."""
+    warning = interest_warning(deal)
+    return [Block(heading=_("Catatan"), paragraphs=[warning])] if warning else []
+
+
 def contract_document(deal: Deal) -> Document:
     contract = deal.contract
     snap = contract.snapshot
@@ -213,6 +218,7 @@ def contract_document(deal: Deal) -> Document:
         _handover_block(snap),
         _payment_block(snap),
         Block(heading=_("Pasal 5 · Ketentuan akad"), items=[_(c) for c in snap["clauses"]]),
+        *_notice_blocks(deal),
         Block(
             paragraphs=[
                 _(

@@ -82,7 +82,6 @@ def build_contract(deal: Deal, terms: TermsVersion, accepter: User, signed_at) -
         "accepted_by": accepter_side,
         "signed_place": deal.pesantren_of(accepter_side).regency.name,
         "halal_cert": (deal.offer.halal_cert or None) if deal.offer else None,
-        "note": terms.message or "",
     }
     contract = Contract(
         deal_id=deal.id,

@@ -4,10 +4,13 @@ dashboard) has something to show. Deterministic; goes through the real services.
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from sqlalchemy import select
 
 from exchange.auth.models import Role, User
 from exchange.deals import acceptance, facts, fulfilment, moves, services
+from exchange.deals.models import Deal
 from exchange.errors import DomainError
 from exchange.extensions import db
 from exchange.matching.models import Proposal, ProposalStatus
@@ -43,7 +46,11 @@ def seed_demo_deals(limit: int = 24) -> dict:
             counts["negotiations"] += 1
             if counts["negotiations"] % 2:
                 continue  # every second one stays open, waiting for the seller
-            acceptance.accept(seller, deal.id, deal.terms_version)
+            if terms.akad == "murabahah":
+                deal = seller_states_cost(seller, deal.id)
+            acceptance.accept(
+                seller if deal.whose_turn == "seller" else buyer, deal.id, deal.terms_version
+            )
             counts["contracts"] += 1
             if counts["contracts"] % 2:
                 continue
@@ -52,6 +59,22 @@ def seed_demo_deals(limit: int = 24) -> dict:
         except DomainError:
             db.session.rollback()
     return counts
+
+
+def with_cost_stated(terms):
+    """The terms with the demo seller's statement: cost 90% of the price, the rest margin."""
+    cost = terms.unit_price * 9 // 10
+    return replace(terms, cost_price=cost, margin=terms.unit_price - cost, seller_owns=True)
+
+
+def seller_states_cost(seller: User, deal_id: int) -> Deal:
+    """Murabahah: only the seller knows its acquisition cost; in the demo it states a cost of
+    90% of the price, the rest as its margin, and that it owns the goods (a counter-offer)."""
+    deal = moves.load_deal(deal_id)
+    stated = with_cost_stated(facts.terms_of(deal.current_terms))
+    return services.counter_offer(
+        seller, deal_id, deal.terms_version, stated, "Harga pokok dan margin kami."
+    )
 
 
 def _complete(deal_id: int, buyer: User, seller: User) -> None:

@@ -8,7 +8,6 @@ from flask import make_response, render_template, url_for
 from flask_login import current_user, login_required
 
 from exchange.deals import contract_document, documents, visibility
-from exchange.deals import presenters as present
 from exchange.deals.models import Deal, Delivery, Payment
 from exchange.deals.pdf import render_document_pdf
 from exchange.deals.views import bp
@@ -30,11 +29,10 @@ def _row_of(deal: Deal, model, row_id: int):
     return row
 
 
-def _page(deal: Deal, doc: documents.Document, pdf_url: str, warning: str | None = None):
-    """``warning``: a notice above the signatures, on screen only (the contract's denda/bunga
-    warning, ``presenters.interest_warning``)."""
+def _page(deal: Deal, doc: documents.Document, pdf_url: str):
+    """The page shows the one document the PDF prints (nothing on screen only)."""
     response = make_response(
-        render_template("deals/document.html", deal=deal, doc=doc, pdf_url=pdf_url, warning=warning)
+        render_template("deals/document.html", deal=deal, doc=doc, pdf_url=pdf_url)
     )
     response.headers["Cache-Control"] = "no-store"
     return response
@@ -54,7 +52,7 @@ def contract(deal_id: int):
     deal = _signed_deal(deal_id)
     pdf_url = url_for("deals.contract_pdf", deal_id=deal_id)
     doc = contract_document.contract_document(deal)
-    return _page(deal, doc, pdf_url, warning=present.interest_warning(deal))
+    return _page(deal, doc, pdf_url)
 
 
 @bp.route("/<int:deal_id>/kontrak.pdf")

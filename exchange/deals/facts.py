@@ -104,6 +104,7 @@ def terms_of(version: TermsFacts) -> rules.Terms:
         ),
         cost_price=version.cost_price,
         margin=version.margin,
+        seller_owns=bool(getattr(version, "seller_owns", False)),  # list rows: not read
     )
 
 

@@ -8,6 +8,7 @@ from datetime import date
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
+    BooleanField,
     DateField,
     HiddenField,
     RadioField,
@@ -77,6 +78,9 @@ class TermsForm(FlaskForm):
         _l("Margin per satuan (murabahah)"),
         validators=[Optional(), NumberRange(max=bounds.MAX_UNIT_PRICE, message=PRICE_MAX)],
     )
+    seller_owns = BooleanField(
+        _l("Penjual telah memiliki barang ini (murabahah; diisi penjual)"), default=False
+    )
     message = TextAreaField(_l("Pesan singkat"), validators=[Optional(), Length(max=1000)])
     version = HiddenField()
     client_token = HiddenField()  # opening only: makes a retried POST harmless
@@ -102,6 +106,7 @@ class TermsForm(FlaskForm):
             schedule=parse_schedule(self.schedule.data or ""),
             cost_price=self.cost_price.data,
             margin=self.margin.data,
+            seller_owns=bool(self.seller_owns.data),
         )
 
     def fill(self, terms: rules.Terms) -> None:
@@ -116,6 +121,7 @@ class TermsForm(FlaskForm):
             "payment_due_date",
             "cost_price",
             "margin",
+            "seller_owns",
         ):
             getattr(self, name).data = getattr(terms, name)
         self.schedule.data = "\n".join(f"{s.due.isoformat()} {s.amount}" for s in terms.schedule)

@@ -11,6 +11,7 @@ from datetime import date, datetime
 from sqlalchemy import (
     JSON,
     BigInteger,
+    Boolean,
     CheckConstraint,
     Date,
     Float,
@@ -22,6 +23,7 @@ from sqlalchemy import (
     UniqueConstraint,
     event,
 )
+from sqlalchemy import false as sa_false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from exchange.akad import Akad
@@ -140,6 +142,8 @@ class TermsVersion(TermsTotal, db.Model):
     payment_schedule: Mapped[list] = mapped_column(JSON, default=list)
     cost_price: Mapped[int | None] = mapped_column(BigInteger)  # murabahah, per unit
     margin: Mapped[int | None] = mapped_column(BigInteger)  # murabahah, per unit
+    # murabahah: the seller states it owns the goods (with cost and margin, only the seller)
+    seller_owns: Mapped[bool] = mapped_column(Boolean, default=False, server_default=sa_false())
     message: Mapped[str] = mapped_column(String(1000), default="")
     author_side: Mapped[str] = mapped_column(String(10))
     author_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
@@ -292,6 +296,10 @@ class Bundle(db.Model):
     settled_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     # Untying needs both: the pesantren that asked first waits for the other
     untie_requested_by: Mapped[int | None] = mapped_column(ForeignKey("pesantren.id"))
+    # Ribawi legs of one class not handed over in one session: the handover was recorded late
+    # and the same-session rule is breached; the parties may undo the exchange (untie: each
+    # sale is then settled in cash)
+    breach_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
     leg_a = relationship(Deal, foreign_keys=[leg_a_id], lazy="joined")
     leg_b = relationship(Deal, foreign_keys=[leg_b_id], lazy="joined")

@@ -49,6 +49,15 @@ MESSAGES = {
         "Pihak lain meminta paket timbal balik %(deal)s dilepas; setujui atau abaikan."
     ),
     "untied": N_("Paket timbal balik %(deal)s dilepas atas kesepakatan bersama."),
+    "ribawi_breach": N_(
+        "Barang ribawi paket timbal balik %(deal)s tidak diserahkan dalam satu majelis. Jalan "
+        "keluarnya: batalkan pertukarannya (lepas paket) lalu lunasi setiap penjualan secara "
+        "tunai."
+    ),
+    "unwound": N_(
+        "Pertukaran paket %(deal)s dibatalkan; perhitungannya dihapus dan setiap penjualan "
+        "dilunasi secara tunai."
+    ),
 }
 
 

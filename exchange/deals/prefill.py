@@ -76,17 +76,17 @@ def pick_akad(
     return allowed[0] if allowed else "tunai"
 
 
-def payment_terms(akad: str, handover: date, quantity: int, unit_price: int, cost: int) -> dict:
-    """The payment fields an akad needs, filled so that its rules hold."""
+def payment_terms(akad: str, handover: date, quantity: int, unit_price: int) -> dict:
+    """The payment fields an akad needs, filled so that its rules hold. Murabahah: none; only
+    the seller knows its acquisition cost, so cost and margin are never prefilled (the seller
+    states them, and that it owns the goods, before the buyer can accept)."""
     if akad == "tempo":
         return {"payment_due_date": handover + timedelta(days=TEMPO_DAYS)}
     if akad == "istisna":
         # One stage: the whole price when the goods are handed over.
         return {"schedule": (rules.Stage(handover, quantity * unit_price),)}
-    if akad == "murabahah":
-        cost = max(1, min(cost, unit_price))
-        return {"cost_price": cost, "margin": unit_price - cost}
-    # Tunai: paid at the handover. Salam: paid in full at signing, nothing is deferred.
+    # Murabahah: the seller states cost and margin. Tunai: paid at the handover. Salam: paid
+    # in full at signing, nothing is deferred.
     return {}
 
 
@@ -107,13 +107,12 @@ def terms_for(
     ``quantity``, ``unit_price`` and ``akad`` come from a proposal or a suggestion when there is
     one; by default the quantity is what remains of both, the price the offer's (or the
     request's) and the akad as ``pick_akad``. The grade is the offer's, else the request's
-    minimum; murabahah discloses the offer's price as the cost and the rest as the margin."""
+    minimum; a murabahah's cost and margin are left for the seller to state."""
     present = [x for x in (offer, request) if x is not None]
     qty = min([x.remaining for x in present] + ([quantity] if quantity is not None else []))
     price = unit_price if unit_price is not None else (offer or request).price
     chosen = pick_akad(offer, request, allowed, akad)
     day = handover_day(present, today)
-    cost = offer.price if offer is not None else price
     return rules.Terms(
         quantity=qty,
         unit_price=price,
@@ -122,5 +121,5 @@ def terms_for(
         handover_place=handover_place,
         transport=transport,
         grade=(offer or request).grade,
-        **payment_terms(chosen, day, qty, price, cost),
+        **payment_terms(chosen, day, qty, price),
     )

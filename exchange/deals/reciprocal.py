@@ -17,7 +17,7 @@ from exchange.deals import bounds, checks, ribawi
 from exchange.deals import bundle as bundles
 from exchange.deals.checks import reason_text
 from exchange.deals.facts import contract_date
-from exchange.deals.models import Bundle, Deal, Payment
+from exchange.deals.models import Bundle, Deal, Payment, Refund
 from exchange.deals.moves import apply_move, load_deal
 from exchange.deals.notify import notify
 from exchange.deals.queries import bundle_of
@@ -37,10 +37,10 @@ def tie_bundle(actor, deal_a_id: int, deal_b_id: int) -> Bundle:
     """Tie two sales running both ways between the same two pesantren into one agreement.
 
     Each leg stays its own sale with its own contract; the net amount is settled once
-    (``settle_bundle``). Refused for ended or completed deals, a salam leg (its price is paid
-    in full at signing and cannot be set off), a leg already paid, a seller re-selling
-    undelivered salam goods, and ribawi legs that break DOMAIN.md 7.5 (``ribawi.py``).
-    Raises NotFound, Invalid, Conflict."""
+    (``settle_bundle``). Refused for ended or completed deals, a salam or istisna' leg (its
+    price may not be paid by releasing a debt: ``akad.check_set_off``), a leg already paid, a
+    seller re-selling undelivered salam goods, and ribawi legs that break DOMAIN.md 7.5
+    (``ribawi.py``). Raises NotFound, Invalid, Conflict."""
     a, b = load_deal(deal_a_id), load_deal(deal_b_id)
     side_of(actor, a)
     side_of(actor, b)
@@ -49,13 +49,7 @@ def tie_bundle(actor, deal_a_id: int, deal_b_id: int) -> Bundle:
     for deal in (a, b):
         if State(deal.state) in TERMINAL or deal.state == State.COMPLETED:
             raise Invalid(_l("Kesepakatan yang sudah berakhir tidak dapat digabungkan."))
-        if deal.current_terms.akad == "salam":
-            raise Invalid(
-                _l(
-                    "Akad salam dibayar lunas saat akad, tidak dengan memperhitungkan utang; "
-                    "akad salam tidak dapat masuk paket timbal balik."
-                )
-            )
+        _refuse(rules.check_set_off(deal.current_terms.akad))  # no salam/istisna' set-off
         if deal.payments:
             raise Invalid(_l("Kesepakatan yang sudah dibayar tidak dapat digabungkan."))
         _refuse(checks.salam_resale_reasons(deal.seller_pesantren_id, deal.commodity_id))
@@ -96,6 +90,7 @@ def settle_bundle(actor, deal_id: int, paid_on: date, note: str = "") -> Bundle:
     if bundle.settled_at is not None:
         raise Conflict(_l("Selisih paket ini sudah dicatat."))
     for deal in (a, b):
+        _refuse(rules.check_set_off(deal.current_terms.akad))
         if deal.state not in (State.SIGNED, State.SHIPPED):
             raise Invalid(
                 _l("Selisih dicatat setelah kedua kontrak dibuat dan sebelum barang diterima.")
@@ -168,12 +163,17 @@ def settle_bundle(actor, deal_id: int, paid_on: date, note: str = "") -> Bundle:
 
 def untie_bundle(actor, deal_id: int) -> Bundle | None:
     """Untie a bundle by agreement, before it is settled: the first party asks, the other
-    agrees (then the bundle is gone and None is returned). Raises NotFound, Invalid,
-    Conflict."""
+    agrees (then the bundle is gone and None is returned). A ribawi bundle whose same-session
+    rule was breached (``breach_at``: a handover recorded late) may be untied also after its
+    settlement: the remedy undoes the exchange (the set-off is reversed, ``_unwind``) and each
+    sale is then settled in cash. Raises NotFound, Invalid, Conflict."""
     bundle = _bundle_for(actor, deal_id)
     a, b = bundle.leg_a, bundle.leg_b
-    if bundle.settled_at is not None or a.payments or b.payments or a.delivery or b.delivery:
+    started = bundle.settled_at is not None or a.payments or b.payments or a.delivery or b.delivery
+    if started and bundle.breach_at is None:
         raise Invalid(_l("Paket yang sudah diselesaikan sebagian tidak dapat dilepas."))
+    if bundle.breach_at is not None and State.COMPLETED in (a.state, b.state):
+        raise Invalid(_l("Salah satu penjualan sudah selesai; ajukan sengketa agar staf membantu."))
     mine = actor.pesantren_id
     other = a.buyer_pesantren_id if a.seller_pesantren_id == mine else a.seller_pesantren_id
     if bundle.untie_requested_by is None:
@@ -185,10 +185,40 @@ def untie_bundle(actor, deal_id: int) -> Bundle | None:
     if bundle.untie_requested_by == mine:
         raise Conflict(_l("Pelepasan paket sudah diminta; menunggu persetujuan pihak lain."))
     record("deal.untied", bundle, actor=actor, pesantren_id=mine, leg_a=a.id, leg_b=b.id)
-    notify(a, other, "untied")
+    if bundle.breach_at is not None:
+        _unwind(bundle, actor)
+        for leg in (a, b):
+            notify(leg, other, "unwound")
+            notify(leg, mine, "unwound")
+    else:
+        notify(a, other, "untied")
     db.session.delete(bundle)
     db.session.commit()
     return None
+
+
+def _unwind(bundle: Bundle, actor) -> None:
+    """The remedy for a breached ribawi bundle: the exchange is cancelled. What each leg had
+    "paid" by set-off against the other is reversed (a refund row of that amount, so that the
+    price is owed again), so each sale is settled in cash on its own; cash already paid stays
+    (flush only)."""
+    today = today_wib()
+    for leg in (bundle.leg_a, bundle.leg_b):
+        offset = sum(p.amount for p in leg.payments if p.method == "offset")
+        if offset:
+            db.session.add(
+                Refund(
+                    deal_id=leg.id,
+                    amount=offset,
+                    refunded_on=today,
+                    note=(
+                        "Perhitungan dengan paket timbal balik dibatalkan (barang ribawi tidak "
+                        "diserahkan dalam satu majelis); harga dilunasi secara tunai."
+                    ),
+                    recorded_by_id=actor.id,
+                )
+            )
+        record("deal.unwound", leg, actor=actor, pesantren_id=actor.pesantren_id, reversed=offset)
 
 
 def _number(deal: Deal) -> str:

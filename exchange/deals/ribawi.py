@@ -4,7 +4,8 @@ A bundle is two sales for money between the same two pesantren, settled by one n
 substance goods exchanged for goods, so when both legs are ribawi goods of one class:
 
 - same kind (the same commodity, e.g. rice for rice): equal quantity AND both legs in the same
-  session;
+  session, whatever the quality; and equal value, so that no money changes hands (money for
+  the quality difference is the forbidden case, riba fadl): otherwise two separate cash sales;
 - different kinds of one class (rice for salt: both food): any ratio, but both legs in the same
   session;
 - in either case no deferred leg (tempo, salam, istishna', murabahah paid later).
@@ -30,6 +31,7 @@ class Leg:
     quantity: int
     deferred: bool  # akad.is_deferred(terms)
     handover_date: date | None
+    total: int | None = None  # the leg's price (rupiah); None: not known
 
 
 def same_class(a: Leg, b: Leg) -> bool:
@@ -67,8 +69,20 @@ def check_bundle(a: Leg, b: Leg) -> list[Reason]:
             Reason(
                 "ribawi_equal",
                 N_(
-                    "Pertukaran barang ribawi sejenis harus sama jumlahnya (riba fadl). Jual "
-                    "salah satu dengan uang lalu beli yang lain secara terpisah."
+                    "Pertukaran barang ribawi sejenis harus sama jumlahnya (riba fadl). Buat dua "
+                    "jual beli tunai yang terpisah: jual salah satu dengan uang, lalu beli yang "
+                    "lain."
+                ),
+            )
+        )
+    elif a.commodity_id == b.commodity_id and None not in (a.total, b.total) and a.total != b.total:
+        r.append(
+            Reason(
+                "ribawi_equal_value",
+                N_(
+                    "Pertukaran barang ribawi sejenis tidak boleh disertai uang selisih, apa pun "
+                    "perbedaan mutunya (riba fadl): kedua penjualan harus sama jumlah dan "
+                    "nilainya. Buat dua jual beli tunai yang terpisah."
                 ),
             )
         )

@@ -25,6 +25,7 @@ from exchange.deals.checks import (
     bundled_reasons,
     check_terms,
     default_terms,
+    seller_disclosure,
 )
 from exchange.deals.models import Deal, DealEvent, TermsVersion
 from exchange.deals.moves import apply_move, load_deal, other_pesantren, require_current
@@ -71,6 +72,7 @@ def _new_version(deal: Deal, number: int, terms: rules.Terms, side: Side, actor,
         payment_schedule=[{"due": s.due.isoformat(), "amount": s.amount} for s in terms.schedule],
         cost_price=terms.cost_price,
         margin=terms.margin,
+        seller_owns=bool(terms.akad == "murabahah" and terms.seller_owns),
         message=(message or "").strip()[:1000],
         author_side=side.value,
         author_id=actor.id,
@@ -179,6 +181,8 @@ def open_negotiation(
     terms = terms or default_terms(listing, counter)
     seller_of = listing.pesantren_id if listing.side == ListingSide.OFFER else actor.pesantren_id
     reasons = check_terms(terms, (listing, counter), today_wib(), seller_of)
+    opener = Side.BUYER if listing.side == ListingSide.OFFER else Side.SELLER
+    reasons += rules.check_disclosure_author(terms, opener.value, None)
     if reasons:
         raise TermsRefused(reasons)
     if listing.side == ListingSide.OFFER:
@@ -253,6 +257,7 @@ def counter_offer(actor, deal_id: int, seen_version: int, terms: rules.Terms, me
     require_current(deal, seen_version)
     reasons = check_terms(terms, (deal.offer, deal.request), today_wib(), deal.seller_pesantren_id)
     reasons += bundled_reasons(deal, terms)
+    reasons += rules.check_disclosure_author(terms, side.value, seller_disclosure(deal))
     if reasons:
         raise TermsRefused(reasons)
     number = deal.terms_version + 1

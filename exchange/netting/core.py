@@ -25,6 +25,8 @@ class Obligation:
     creditor: int
     amount: int  # whole rupiah, > 0
     due: date | None = None
+    ribawi_class: str | None = None  # the goods' ribawi class (None: not ribawi)
+    delivered: bool = True  # the goods were handed over (BAST recorded)
 
 
 @dataclass(frozen=True)
@@ -32,6 +34,8 @@ class Result:
     set_off: dict[int, int]  # obligation id -> rupiah set off (0 <= x <= amount)
     total: int  # all debt that entered
     cleared: int  # sum of set_off
+    # left out by the riba rule (``riba_left_out``): set_off 0, the debt stays as it was
+    left_out: frozenset[int] = frozenset()
 
     @property
     def remaining(self) -> int:
@@ -96,3 +100,43 @@ def cycles(obligations: Iterable[Obligation], set_off: dict[int, int]) -> list[s
     for p in list(parent):
         groups.setdefault(find(p), set()).add(p)
     return sorted(groups.values(), key=lambda g: min(g))
+
+
+def riba_left_out(obligations: Iterable[Obligation], set_off: dict[int, int]) -> set[int]:
+    """The debts a set-off may not touch (DOMAIN.md 7.5): a debt for ribawi goods not yet
+    delivered, when its cleared group (``cycles``) holds another cleared debt for goods of the
+    same ribawi class, whatever the number of parties. Setting them off would exchange the goods
+    for goods of their class with a deferred leg (riba nasi'ah), as a bundle of the two would.
+    Whether a kliring of such debts is an exchange of the goods at all awaits a ruling of a
+    Sharia supervisory board (docs/netting.md); until then they are left out."""
+    obs = [o for o in obligations if set_off.get(o.id, 0) > 0]
+    group_of: dict[int, int] = {}
+    for k, group in enumerate(cycles(obs, set_off)):
+        for p in group:
+            group_of[p] = k
+    by_class: dict[tuple[int, str], list[Obligation]] = {}
+    for o in obs:
+        if o.ribawi_class is not None:
+            by_class.setdefault((group_of[o.debtor], o.ribawi_class), []).append(o)
+    out: set[int] = set()
+    for legs in by_class.values():
+        if len(legs) > 1:
+            out |= {o.id for o in legs if not o.delivered}
+    return out
+
+
+def optimise_within_riba(obligations: Iterable[Obligation]) -> Result:
+    """``optimise``, then leave out the debts ``riba_left_out`` names and optimise again over
+    the rest, until none is left to leave out (each round leaves out at least one: it ends).
+    The result's total is all debt that entered, the left-out debts with a set-off of 0."""
+    obs = sorted(obligations, key=lambda o: o.id)
+    left_out: set[int] = set()
+    while True:
+        kept = [o for o in obs if o.id not in left_out]
+        result = optimise(kept)
+        found = riba_left_out(kept, result.set_off)
+        if not found:
+            set_off = {o.id: result.set_off.get(o.id, 0) for o in obs}
+            total = sum(o.amount for o in obs)
+            return Result(set_off, total, result.cleared, frozenset(left_out))
+        left_out |= found

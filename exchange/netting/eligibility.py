@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
+from exchange.deals.akad import check_set_off
 from exchange.deals.states import N_, State
 
 MONEY_DEBT_AKAD = frozenset({"tempo", "murabahah"})
@@ -27,19 +28,22 @@ class Candidate:
     bundle_leg: bool = False
     bundle_settled: bool = False
     ribawi: bool = False  # the deal's goods are ribawi
+    cancel_requested: bool = False  # one side asked to cancel and the other has not answered
 
 
 def reasons(c: Candidate, horizon: date) -> list[str]:
     """Every reason (a msgid) the debt may not be netted; empty: it may."""
     out: list[str] = []
-    if c.akad in ("salam", "istisna"):
-        out.append(N_("Pembayaran salam/istishna' tidak boleh berupa pembebasan utang."))
-    elif c.akad not in MONEY_DEBT_AKAD:
+    refused = [r.message for r in check_set_off(c.akad)]  # the one set-off rule (deals/akad)
+    out += refused
+    if not refused and c.akad not in MONEY_DEBT_AKAD:
         out.append(N_("Hanya utang uang (tempo, murabahah) yang dapat dikliringkan."))
     if c.disputed or c.state == State.DISPUTED:
         out.append(N_("Kesepakatan sedang dalam sengketa."))
     elif c.state not in OPEN_STATES:
         out.append(N_("Kesepakatan tidak sedang berjalan."))
+    if c.cancel_requested:
+        out.append(N_("Pembatalan kesepakatan ini sedang diminta."))
     if c.outstanding <= 0:
         out.append(N_("Utang ini sudah lunas."))
     if c.payment_due_date is None or c.payment_due_date > horizon:

@@ -56,6 +56,8 @@ class NettingRun(db.Model):
     rounds: Mapped[int] = mapped_column(Integer, default=1)  # recomputations after declines
     started_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))  # None: scheduler
     applied_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # The parties answer by then; silence after it counts as declining (the run shrinks)
+    answer_by: Mapped[datetime | None] = mapped_column(UTCDateTime())
     created_at: Mapped[timestamp]
 
     items = relationship("NettingItem", order_by="NettingItem.id", viewonly=True)
@@ -78,6 +80,7 @@ class NettingItem(db.Model):
     creditor_id: Mapped[int] = mapped_column(ForeignKey("pesantren.id"), index=True)
     amount: Mapped[rupiah]  # outstanding when the run was computed
     set_off: Mapped[rupiah] = mapped_column(default=0)
+    # Set when the item's cleared group applied (every member of the group confirmed)
     payment_id: Mapped[int | None] = mapped_column(ForeignKey("deal_payments.id"))
 
     deal = relationship("Deal")

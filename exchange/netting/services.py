@@ -2,15 +2,19 @@
 
 The deals domain owns what a buyer owes (``deals.facts.amount_due``) and how a payment moves
 a deal (``apply_move`` with Action.PAY: the optimistic lock on the deal row). A run takes effect
-only when every pesantren with a proposed set-off confirmed; a decline recomputes the run over
-the debts of the others (it shrinks). Applying rechecks every debt inside the transaction: a
-deal paid in the meantime is never over-settled (the run is recomputed instead).
+per cleared group (``core.cycles``: the pesantren joined by a set-off), as soon as every member
+of that group confirmed; each group's set-off keeps every member's net position, so one silent
+pesantren holds up only its own group. A decline recomputes the rest of the run over the debts
+of the others (it shrinks); parties that have not answered by the run's ``answer_by`` count as
+declining (``expire_answers``, hourly from the scheduler). Applying rechecks every debt inside
+the transaction: a deal paid in the meantime is never over-settled (the run is recomputed).
 """
 
 from __future__ import annotations
 
 from datetime import date, datetime, timedelta
 
+from flask import current_app
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import delete, select
 
@@ -29,12 +33,16 @@ from exchange.netting.eligibility import OPEN_STATES, Candidate, eligible
 from exchange.netting.models import Answer, NettingItem, NettingParty, NettingRun, RunStatus
 
 DEFAULT_HORIZON_DAYS = 30  # debts due within the next 30 days (and overdue ones) may enter
+DEFAULT_ANSWER_HOURS = 72  # NETTING_ANSWER_HOURS: the parties answer within this many hours
 METHOD = "setoff"
 
 MESSAGES = {
     "proposed": N_("Usulan kliring #%(run)s menunggu konfirmasi Anda."),
     "recomputed": N_("Usulan kliring #%(run)s dihitung ulang; periksa dan konfirmasi lagi."),
     "applied": N_("Kliring #%(run)s diterapkan; utang yang diperhitungkan tercatat lunas."),
+    "lapsed": N_(
+        "Anda tidak menjawab usulan kliring #%(run)s sebelum batas waktunya; dianggap menolak."
+    ),
 }
 
 
@@ -61,6 +69,7 @@ def _candidate(deal: Deal, bundles: dict[int, Bundle]) -> Candidate:
         bundle_leg=bundle is not None,
         bundle_settled=bool(bundle and bundle.settled_at),
         ribawi=deal.commodity.ribawi_group is not None,
+        cancel_requested=deal.cancel_requested_by is not None,
     )
 
 
@@ -93,6 +102,8 @@ def _obligations(horizon: date, excluded: set[int]) -> tuple[list[core.Obligatio
             d.seller_pesantren_id,
             _outstanding(d),
             d.current_terms.payment_due_date,
+            ribawi_class=d.commodity.ribawi_group,
+            delivered=d.delivery is not None,
         )
         for d in by_id.values()
     ]
@@ -120,9 +131,20 @@ def _compute(run: NettingRun, now: datetime) -> None:
     }
     declined = {p for p, row in parties.items() if row.answer == Answer.DECLINED}
     before = _lines(run)
-    db.session.execute(delete(NettingItem).where(NettingItem.run_id == run.id))
+    applied = list(
+        db.session.scalars(
+            select(NettingItem).where(
+                NettingItem.run_id == run.id, NettingItem.payment_id.is_not(None)
+            )
+        )
+    )
+    db.session.execute(
+        delete(NettingItem).where(NettingItem.run_id == run.id, NettingItem.payment_id.is_(None))
+    )
     obs, _ = _obligations(run.horizon, declined)
-    result = core.optimise(obs)
+    done = {i.deal_id for i in applied}  # a group already applied keeps its set-off
+    obs = [o for o in obs if o.id not in done]
+    result = core.optimise_within_riba(obs)  # undelivered ribawi legs of one class: left out
     for o in obs:
         db.session.add(
             NettingItem(
@@ -145,13 +167,24 @@ def _compute(run: NettingRun, now: datetime) -> None:
             row.answer, row.answered_by_id, row.answered_at = Answer.PENDING.value, None, None
     for p in sorted(set(after) - set(parties)):
         db.session.add(NettingParty(run_id=run.id, pesantren_id=p))
-    run.total, run.cleared = result.total, result.cleared
-    run.status = (RunStatus.PROPOSED if result.cleared else RunStatus.EMPTY).value
+    run.total = result.total + sum(i.amount for i in applied)
+    run.cleared = result.cleared + sum(i.set_off for i in applied)
+    if result.cleared:
+        run.status = RunStatus.PROPOSED.value
+    else:
+        run.status = (RunStatus.APPLIED if applied else RunStatus.EMPTY).value
+        run.applied_at = run.applied_at or (now if applied else None)
+    if after != before:
+        run.answer_by = now + timedelta(hours=_answer_hours())
     db.session.flush()
     action = "proposed" if not before else "recomputed"
     for p in sorted(after):
         if after[p] != before.get(p):
             _notify(p, run, action)
+
+
+def _answer_hours() -> int:
+    return int(current_app.config.get("NETTING_ANSWER_HOURS", DEFAULT_ANSWER_HOURS))
 
 
 def _notify(pesantren_id: int, run: NettingRun, action: str) -> None:
@@ -232,15 +265,15 @@ def _answer(user, run_id: int, answer: Answer) -> NettingRun:
     if answer is Answer.DECLINED:
         run.rounds += 1
         _compute(run, now)
-    elif all(p.answer == Answer.CONFIRMED for p in _active_parties(run)):
-        _apply(run, user, now)
+    _apply_ready_groups(run, user, now)
     db.session.commit()
     return run
 
 
 def confirm(user, run_id: int) -> NettingRun:
-    """A manager confirms its pesantren's proposed set-off; the last confirmation applies the
-    run. Raises NotFound, Invalid (closed), Recomputed (a debt changed meanwhile)."""
+    """A manager confirms its pesantren's proposed set-off; the last confirmation of a cleared
+    group applies that group's set-off. Raises NotFound, Invalid (closed), Recomputed (a debt
+    changed meanwhile)."""
     try:
         return _answer(user, run_id, Answer.CONFIRMED)
     except Recomputed:
@@ -259,29 +292,92 @@ def decline(user, run_id: int) -> NettingRun:
     return _answer(user, run_id, Answer.DECLINED)
 
 
-def _active_parties(run: NettingRun) -> list[NettingParty]:
-    return list(
-        db.session.scalars(
+def expire_answers(now: datetime | None = None) -> int:
+    """Parties of a proposed run that have not answered by its ``answer_by`` count as
+    declining: the run is recomputed without them (it shrinks) and the groups whose members
+    all confirmed are applied. Returns how many parties lapsed. Commits once (the scheduler's
+    hourly expiry job calls it)."""
+    now = now or utcnow()
+    lapsed = 0
+    runs = db.session.scalars(
+        select(NettingRun)
+        .where(
+            NettingRun.status == RunStatus.PROPOSED.value,
+            NettingRun.answer_by.is_not(None),
+            NettingRun.answer_by <= now,
+        )
+        .order_by(NettingRun.id)
+    ).all()
+    for run in runs:
+        silent = db.session.scalars(
             select(NettingParty).where(
-                NettingParty.run_id == run.id, NettingParty.answer != Answer.DECLINED.value
+                NettingParty.run_id == run.id, NettingParty.answer == Answer.PENDING.value
+            )
+        ).all()
+        for party in silent:
+            party.answer, party.answered_at = Answer.DECLINED.value, now
+            _notify(party.pesantren_id, run, "lapsed")
+            record("netting.lapsed", run, actor=None, pesantren_id=party.pesantren_id)
+            lapsed += 1
+        db.session.flush()
+        if silent:
+            run.rounds += 1
+            _compute(run, now)
+        try:
+            with db.session.begin_nested():
+                _apply_ready_groups(run, None, now)
+        except Recomputed:
+            run.rounds += 1
+            _compute(run, now)
+    db.session.commit()
+    return lapsed
+
+
+def _groups(items: list[NettingItem]) -> list[tuple[set[int], list[NettingItem]]]:
+    """The cleared groups of the items not yet applied: (members, their items)."""
+    obs = [core.Obligation(i.deal_id, i.debtor_id, i.creditor_id, i.amount) for i in items]
+    members = core.cycles(obs, {i.deal_id: i.set_off for i in items})
+    return [(g, [i for i in items if i.debtor_id in g]) for g in members]
+
+
+def _apply_ready_groups(run: NettingRun, actor, now: datetime) -> None:
+    """Apply every cleared group whose members all confirmed (flush only); the run is applied
+    when no group is left waiting. Raises Recomputed (see ``_apply``)."""
+    if run.status != RunStatus.PROPOSED:
+        return
+    answers = {
+        p.pesantren_id: p.answer
+        for p in db.session.scalars(select(NettingParty).where(NettingParty.run_id == run.id))
+    }
+    waiting = list(
+        db.session.scalars(
+            select(NettingItem).where(
+                NettingItem.run_id == run.id,
+                NettingItem.set_off > 0,
+                NettingItem.payment_id.is_(None),
             )
         )
     )
+    left = 0
+    for members, items in _groups(waiting):
+        if all(answers.get(p) == Answer.CONFIRMED for p in members):
+            _apply(run, actor, now, items)
+        else:
+            left += 1
+    if not left:
+        run.status, run.applied_at = RunStatus.APPLIED.value, now
+        record("netting.applied", run, actor=actor, cleared=run.cleared)
+    db.session.flush()
 
 
 # Applying ----------------------------------------------------------------------------------------
 
 
-def _apply(run: NettingRun, actor, now: datetime) -> None:
-    """Every set-off becomes a payment (method setoff) on its deal, with its receipt; flush only.
-    Raises Recomputed when a debt is smaller than its set-off now (paid in the meantime)."""
-    items = list(
-        db.session.scalars(
-            select(NettingItem)
-            .where(NettingItem.run_id == run.id, NettingItem.set_off > 0)
-            .order_by(NettingItem.deal_id)
-        )
-    )
+def _apply(run: NettingRun, actor, now: datetime, items: list[NettingItem]) -> None:
+    """Every set-off of one cleared group becomes a payment (method setoff) on its deal, with
+    its receipt; flush only. Raises Recomputed when a debt is smaller than its set-off now (paid
+    in the meantime)."""
+    items = sorted(items, key=lambda i: i.deal_id)
     locked = {
         d.id: d
         for d in db.session.scalars(
@@ -312,8 +408,6 @@ def _apply(run: NettingRun, actor, now: datetime) -> None:
         db.session.expire(deal, ["payments"])
         moves.apply_move(deal, Action.PAY, Side.BUYER, None, f"kliring #{run.id}", now=now)
         record("netting.payment", deal, actor=actor, run=run.id, amount=item.set_off)
-    run.status, run.applied_at = RunStatus.APPLIED.value, now
-    record("netting.applied", run, actor=actor, cleared=run.cleared)
     for p in sorted({i.debtor_id for i in items} | {i.creditor_id for i in items}):
         _notify(p, run, "applied")
     db.session.flush()

@@ -26,7 +26,7 @@ from exchange.digests.services import run_digests
 from exchange.listings.services import expire_listings
 from exchange.mail.outbox import deliver_pending
 from exchange.matching.services import run_clearing as clearing
-from exchange.netting.services import start_run
+from exchange.netting.services import expire_answers, start_run
 
 
 def run_clearing(now: datetime | None = None):
@@ -42,13 +42,15 @@ def send_digests(period: str, now: datetime | None = None) -> dict:
 
 
 def expire(now: datetime | None = None) -> dict:
-    """Mark listings whose window has passed as expired; expire unanswered negotiation moves."""
+    """Mark listings whose window has passed as expired; expire unanswered negotiation moves
+    and kliring answers past their deadline."""
     now = now or utcnow()
     today = today_wib(now)
     return {
         "listings": expire_listings(today),
         "moves": expire_stale_moves(now),
         "throttles": prune(now),  # attempt counters of windows that have ended
+        "netting_answers": expire_answers(now),  # kliring: silence past the deadline declines
     }
 
 

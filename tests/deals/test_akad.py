@@ -2,7 +2,15 @@ from dataclasses import replace
 from datetime import date, timedelta
 
 from exchange.deals.after_signing import check_complete, check_payment, check_ship
-from exchange.deals.akad import Goods, Stage, Terms, check_relisting, check_terms, offered_akad
+from exchange.deals.akad import (
+    Goods,
+    Stage,
+    Terms,
+    check_disclosure,
+    check_relisting,
+    check_terms,
+    offered_akad,
+)
 from exchange.deals.clauses import clauses
 
 TODAY = date(2027, 1, 4)
@@ -89,11 +97,19 @@ def test_staged_payment_only_for_istisna():
 
 
 def test_murabahah_discloses_cost_and_margin_that_make_the_price():
-    assert "murabahah_disclose" in codes(check_terms(terms(akad="murabahah"), SALT, ALL, TODAY))
+    # while negotiating the seller may still have to state them (issue 25); one without the
+    # other is refused, and acceptance needs both with ownership (check_disclosure)
+    assert check_terms(terms(akad="murabahah"), SALT, ALL, TODAY) == []
+    half = terms(akad="murabahah", cost_price=1200)
+    assert "murabahah_disclose" in codes(check_terms(half, SALT, ALL, TODAY))
+    assert "murabahah_not_stated" in codes(check_disclosure(terms(akad="murabahah"), True))
     wrong = terms(akad="murabahah", cost_price=1200, margin=200)
     assert codes(check_terms(wrong, SALT, ALL, TODAY)) == {"murabahah_sum"}
     ok = terms(akad="murabahah", cost_price=1200, margin=300)
     assert check_terms(ok, SALT, ALL, TODAY) == []
+    assert codes(check_disclosure(ok, True)) == {"murabahah_owned"}
+    assert check_disclosure(replace(ok, seller_owns=True), True) == []
+    assert codes(check_disclosure(replace(ok, seller_owns=True), False)) == {"murabahah_not_stated"}
     cost_on_cash = replace(ok, akad="tunai")
     assert "cost_not_allowed" in codes(check_terms(cost_on_cash, SALT, ALL, TODAY))
 

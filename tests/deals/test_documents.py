@@ -8,13 +8,14 @@ import io
 import re
 import shutil
 import subprocess
+from dataclasses import replace
 from datetime import timedelta
 
 import pytest
 from pypdf import PdfReader
 
 from exchange.clock import today_wib
-from exchange.deals import acceptance, fulfilment
+from exchange.deals import acceptance, fulfilment, services
 from exchange.deals.akad import Stage
 from exchange.deals.models import Deal
 from exchange.extensions import db
@@ -53,7 +54,10 @@ AKAD_CASES = {
     "tunai": {"slug": "garam_krosok", "terms": {}},
     "tempo": {"slug": "garam_krosok", "terms": {"payment_due_in": 37}},
     "salam": {"slug": "garam_krosok", "terms": {}},
-    "murabahah": {"slug": "garam_krosok", "terms": {"cost_price": 1300, "margin": 200}},
+    "murabahah": {
+        "slug": "garam_krosok",
+        "terms": {"cost_price": 1300, "margin": 200, "seller_owns": True},
+    },
     "istisna": {"slug": "seragam", "terms": {"unit_price": 120_000, "quantity": 20}},
 }
 
@@ -79,6 +83,17 @@ def signed_deal(akad: str, quantity: int = 20_000, halal: str | None = "ID351100
         akad=[akad],
         halal_cert=halal,
     )
+    if akad == "murabahah":  # the buyer opens; only the seller states cost, margin, ownership
+        stated = deal_terms(akad=akad, **terms)
+        deal = make_deal(
+            seller,
+            buyer,
+            offer=offer,
+            terms=replace(stated, cost_price=None, margin=None, seller_owns=False),
+        )
+        services.counter_offer(seller, deal.id, 1, stated)
+        acceptance.accept(buyer, deal.id, 2)
+        return seller, buyer, deal.id
     deal = make_deal(seller, buyer, offer=offer, terms=deal_terms(akad=akad, **terms))
     acceptance.accept(seller, deal.id, 1)
     return seller, buyer, deal.id

@@ -21,6 +21,7 @@ from exchange.catalogue.models import Commodity
 from exchange.clock import today_wib
 from exchange.deals import acceptance, checks
 from exchange.deals import services as deals
+from exchange.deals.demo import seller_states_cost, with_cost_stated
 from exchange.deals.models import Deal
 from exchange.demo import DEMO_PASSWORD, seed_demo
 from exchange.errors import DomainError
@@ -90,6 +91,17 @@ def form_values(html: str) -> dict[str, str]:
     return {k: v.removeprefix("\n") for k, v in parser.values.items()}
 
 
+def _is_seller(email: str, url: str) -> bool:
+    """Does the opener of the negotiation at ``url`` sell?"""
+    user = db.session.scalar(select(User).where(User.email == email))
+    found = dict(re.findall(r"(proposal|listing)=(\d+)", url))
+    if "proposal" in found:
+        return db.session.get(Proposal, int(found["proposal"])).seller_pesantren_id == (
+            user.pesantren_id
+        )
+    return db.session.get(Listing, int(found["listing"])).side == "request"
+
+
 def _errors(html: str) -> list[str]:
     return re.findall(r'<p class="error"[^>]*>(.*?)</p>', html, re.S)
 
@@ -102,18 +114,35 @@ def open_and_accept(client, auth, opener: str, other: str, url: str, password: s
     page = client.get(url)
     if page.status_code != 200:
         return None, f"GET {page.status_code}"
-    sent = client.post(url, data=form_values(page.text))
+    values = form_values(page.text)
+    if values.get("akad") == "murabahah" and _is_seller(opener, url):  # the seller states cost
+        cost = int(values["unit_price"]) * 9 // 10
+        values.update(cost_price=str(cost), margin=str(int(values["unit_price"]) - cost))
+        values["seller_owns"] = "y"
+    sent = client.post(url, data=values)
     if sent.status_code != 302:
         return None, f"open refused: {_errors(sent.text)}"
     deal_id = int(sent.headers["Location"].split("#")[0].rstrip("/").split("/")[-1])
+    version = 1
+    deal = db.session.get(Deal, deal_id)
+    if deal.current_terms.akad == "murabahah" and deal.whose_turn == "seller":
+        seller = _manager(deal.seller_pesantren_id)
+        version = seller_states_cost(seller, deal_id).terms_version
+        other = _manager_email(deal.buyer_pesantren_id)
     auth.logout()
     auth.login(other, password)
-    client.post(f"/kesepakatan/{deal_id}/terima", data={"version": "1", "note": ""})
+    client.post(f"/kesepakatan/{deal_id}/terima", data={"version": str(version), "note": ""})
     deal = db.session.get(Deal, deal_id)
     db.session.refresh(deal)
     if deal.state != "signed":
         return deal_id, f"not accepted: {client.get(f'/kesepakatan/{deal_id}').status_code}"
     return deal_id, None
+
+
+def _manager(pesantren_id: int) -> User:
+    return db.session.scalar(
+        select(User).where(User.pesantren_id == pesantren_id, User.role == Role.MANAGER)
+    )
 
 
 def _manager_email(pesantren_id: int) -> str:
@@ -280,9 +309,14 @@ def test_every_proposal_of_a_generated_market_is_accepted_as_prefilled(app):
                 # What the negotiation page does: prefill, then open with those terms.
                 listing_id, counter_id = deals.proposal_listings(opener, p)
                 terms = deals.proposal_terms(opener, p)
+                if terms.akad == "murabahah" and opener is seller:  # the seller states its cost
+                    terms = with_cost_stated(terms)
                 deal = deals.open_negotiation(
                     opener, listing_id, counter_id, terms, proposal_id=p.id
                 )
+                if deal.whose_turn == "seller" and deal.current_terms.akad == "murabahah":
+                    deal = seller_states_cost(seller, deal.id)
+                    other = buyer
                 acceptance.accept(other, deal.id, deal.terms_version)
             except DomainError as error:
                 db.session.rollback()

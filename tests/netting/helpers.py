@@ -9,11 +9,21 @@ from exchange.deals import acceptance
 from tests.factories import deal_terms, make_deal, make_listing, make_manager
 
 
-def tempo_deal(seller, buyer, quantity: int, unit_price: int = 1000, akad: str = "tempo"):
-    """``buyer`` owes ``seller`` quantity * unit_price, due in 10 days (signed)."""
-    offer = make_listing(seller.pesantren, quantity=10_000, akad=["tunai", "tempo", "murabahah"])
+def tempo_deal(
+    seller, buyer, quantity: int, unit_price: int = 1000, akad: str = "tempo", slug: str = "sabun"
+):
+    """``buyer`` owes ``seller`` quantity * unit_price, due in 10 days (signed). Soap by default:
+    not ribawi (undelivered ribawi goods of one class are left out of a run, issue 25)."""
+    offer = make_listing(
+        seller.pesantren,
+        slug=slug,
+        grade=1,
+        quantity=10_000,
+        akad=["tunai", "tempo", "murabahah"],
+    )
     handover = today_wib() + timedelta(days=5)
     terms = deal_terms(
+        grade=1,
         akad=akad,
         quantity=quantity,
         unit_price=unit_price,
