@@ -6,6 +6,7 @@ from __future__ import annotations
 import secrets
 from datetime import date
 
+from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import HiddenField, SelectField, SelectMultipleField, StringField, TextAreaField
@@ -58,17 +59,19 @@ class ListingForm(FlaskForm):
     lon = DecimalText(_l("Bujur"))
 
     def set_choices(self, commodities) -> None:
+        locale = str(get_locale() or "id")
+        commodities = sorted(commodities, key=lambda c: c.name(locale).casefold())
         self.akad.choices = options((a, _l(AKAD_CHOICE_LABELS[a])) for a in AKAD_ORDER)
         self.commodity.choices = options(
             [("", _l("— pilih komoditas —"))]
-            + [(c.slug, f"{c.name_id} ({c.unit}; {_reference_label(c)})") for c in commodities]
+            + [(c.slug, f"{c.name(locale)} ({c.unit}; {_reference_label(c)})") for c in commodities]
         )
         self._units = {c.slug: c.unit for c in commodities}
         self.trade_unit.choices = options(
             [("", _l("satuan komoditas"))] + [(u, u) for u in TRADE_UNITS]
         )
         self.grade.choices = [SelectChoice("", _l("— pilih mutu —"))] + [
-            SelectChoice(g, g, optgroup=c.name_id) for c in commodities for g in c.grades
+            SelectChoice(g, g, optgroup=c.name(locale)) for c in commodities for g in c.grades
         ]
         if not self.client_token.data:
             self.client_token.data = secrets.token_urlsafe(24)

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 
 from flask import current_app
+from flask_babel import get_locale
 from sqlalchemy import or_, select
 from sqlalchemy.orm import joinedload
 
@@ -406,6 +407,7 @@ def reciprocal_partners(pesantren_id: int, run: MatchRun | None = None) -> list[
             f.buyer_pesantren_id,
             Commodity.slug,
             Commodity.name_id,
+            Commodity.name_en,
             Commodity.unit,
             f.quantity,
             f.distance_km,
@@ -426,8 +428,10 @@ def reciprocal_partners(pesantren_id: int, run: MatchRun | None = None) -> list[
             .where(Pesantren.id.in_(others))
         )
     }
+    english = str(get_locale() or "id") == "en"
     partners: dict[int, Partner] = {}
-    for seller, buyer, slug, name, unit, qty, dist in rows:
+    for seller, buyer, slug, name_id, name_en, unit, qty, dist in rows:
+        name = name_en if english and name_en else name_id
         other = buyer if seller == pesantren_id else seller
         if other not in names:
             continue
