@@ -57,6 +57,9 @@ class ListingForm(FlaskForm):
     halal_cert = StringField(_l("Nomor sertifikat halal"), render_kw={"maxlength": 40})
     lat = DecimalText(_l("Lintang"))
     lon = DecimalText(_l("Bujur"))
+    place_name = StringField(
+        _l("Nama tempat atau alamat barang"), render_kw={"maxlength": 200, "autocomplete": "off"}
+    )
 
     def set_choices(self, commodities) -> None:
         locale = str(get_locale() or "id")
@@ -128,6 +131,7 @@ class ListingForm(FlaskForm):
             note=note,
             halal_cert=self.halal_cert.data or "",
             client_token=(self.client_token.data or None),
+            place_name=(self.place_name.data or "").strip(),
         )
 
     def fill_from(self, listing) -> None:
@@ -148,6 +152,7 @@ class ListingForm(FlaskForm):
         self.akad.data = list(listing.akad)
         self.note.data = listing.note
         self.halal_cert.data = listing.halal_cert or ""
+        self.place_name.data = listing.place_name or ""
 
 
 _FILTER_LABELS = {

@@ -13,7 +13,7 @@ from flask_login import current_user, login_required
 
 from exchange.auth.permissions import can_edit_listing, can_trade, manager_required
 from exchange.errors import IllegalTransition, NotFound
-from exchange.listings import caching, cards, queries, services
+from exchange.listings import caching, cards, places, queries, services
 from exchange.listings.forms import ListingForm, parse_market
 from exchange.listings.models import ListingStatus, Side
 from exchange.matching import queries as matching
@@ -21,6 +21,9 @@ from exchange.web.refusals import flash_refusal
 
 bp = Blueprint("listings", __name__)
 _TOKEN = re.compile(r"^[A-Za-z0-9_-]{16,64}$")
+bp.add_app_template_global(places.place_words, "place_words")
+bp.add_app_template_global(places.map_url, "map_url")
+bp.add_app_template_global(places.has_own_place, "has_own_place")
 
 
 @bp.route("/pasar")
