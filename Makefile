@@ -41,7 +41,7 @@ translations: $(VENV)/.installed ## Compile the message catalogues
 	@$(BIN)/pybabel compile -d exchange/translations
 
 extract-messages: $(VENV)/.installed ## Refresh messages.pot and the English catalogue
-	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext -k N_ -k ngettext:1,2 -o exchange/translations/messages.pot .
+	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext -k lazy_pgettext:1c,2 -k N_ -k ngettext:1,2 -o exchange/translations/messages.pot . templates/_macros
 	$(BIN)/pybabel update -i exchange/translations/messages.pot -d exchange/translations
 
 db-upgrade: install ## Apply migrations to the configured database

@@ -31,6 +31,8 @@ class ListingIn(BaseModel):
     window_end: date = Day
     lat: float | None = Field(default=None, ge=-90, le=90, allow_inf_nan=False)
     lon: float | None = Field(default=None, ge=-180, le=180, allow_inf_nan=False)
+    # Required with coordinates other than the pesantren's: contracts print the place in words.
+    place_name: str = Field(default="", max_length=200)
     max_distance_km: float | None = Field(default=None, ge=0, le=10_000, allow_inf_nan=False)
     akad: list[str] = Field(default_factory=list, max_length=5)
     note: str = Field(default="", max_length=1000)

@@ -46,6 +46,7 @@ def _listing_input(body: w.ListingIn, token: str | None = None) -> ListingInput:
         window_end=body.window_end,
         lat=body.lat,
         lon=body.lon,
+        place_name=body.place_name,
         max_distance_km=body.max_distance_km,
         akad=tuple(body.akad),
         note=body.note,

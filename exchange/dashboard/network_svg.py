@@ -8,7 +8,7 @@ from collections.abc import Callable, Sequence
 
 import networkx as nx
 
-from exchange.dashboard.svg import esc, num, overlaps, short_label, svg_open, wrap
+from exchange.dashboard.svg import FONT, esc, legend, num, short_label, svg_open
 
 
 def _totals(edges) -> tuple[dict[int, int], dict[tuple[int, int], int]]:
@@ -30,19 +30,51 @@ def top_nodes(edges: Sequence[tuple[int, int, int]], top: int = 40) -> list[int]
     return sorted(value, key=lambda n: (-value[n], n))[:top]
 
 
+def _spread(spots: dict[int, list[float]], radius: dict[int, float], width, height, pad):
+    """Push overlapping circles apart (a fixed number of passes in a fixed order: the same data
+    gives the same picture) and keep them inside the picture."""
+    order = sorted(spots)
+    for _round in range(300):
+        moved = False
+        for i, a in enumerate(order):
+            for b in order[i + 1 :]:
+                (ax, ay), (bx, by) = spots[a], spots[b]
+                need = radius[a] + radius[b] + 3
+                dx, dy = bx - ax, by - ay
+                dist = math.hypot(dx, dy)
+                if dist >= need:
+                    continue
+                if dist < 1e-6:
+                    dx, dy, dist = 1.0, 0.0, 1.0
+                push = (need - dist) / 2 + 0.01
+                spots[a][0] -= dx / dist * push
+                spots[a][1] -= dy / dist * push
+                spots[b][0] += dx / dist * push
+                spots[b][1] += dy / dist * push
+                moved = True
+        for n in order:
+            r = radius[n]
+            spots[n][0] = min(max(spots[n][0], pad + r), width - pad - r)
+            spots[n][1] = min(max(spots[n][1], pad + r), height - pad - r)
+        if not moved:
+            break
+
+
 def network_picture(
     edges: Sequence[tuple[int, int, int]],
     names: dict[int, str],
     title: str,
     fmt: Callable[[int], str] = str,
-    width: int = 560,
-    height: int = 420,
-    top: int = 40,
-    labels: int = 10,
+    width: int = 360,
+    height: int = 340,
+    top: int = 30,
+    words: Sequence[str] = (),
 ) -> str:
     """Who trades with whom: the ``top`` pesantren by traded value, placed by a force layout
-    (networkx, fixed seed: the same data always gives the same picture), a line per trading
-    pair (thicker for more value), the ``labels`` biggest named, labels never overlapping."""
+    (networkx, fixed seed: the same data always gives the same picture) and spread so no two
+    circles touch, a line per trading pair (thicker for more value). Each circle carries its
+    number; the key under the picture names them all, biggest first, with their value.
+    ``words`` are the legend's two sentences (circles, lines)."""
     out = svg_open(width, height, title)
     out.append(f'<rect width="{width}" height="{height}" fill="#f6f8f6"/>')
     value, pairs = _totals(edges)
@@ -56,22 +88,25 @@ def network_picture(
         (a, b, v) for (a, b), v in sorted(pairs.items()) if a in chosen and b in chosen
     )
     pos = nx.spring_layout(graph, seed=7, weight=None, iterations=80)
-    pad = 30
+    pad = 4
+    biggest = value[keep[0]]
+    radius = {n: 10 + 5 * math.sqrt(value[n] / biggest) for n in chosen}
     xs = [p[0] for p in pos.values()]
     ys = [p[1] for p in pos.values()]
     span_x, span_y = max(max(xs) - min(xs), 1e-6), max(max(ys) - min(ys), 1e-6)
-
-    def xy(n: int) -> tuple[float, float]:
-        x, y = pos[n]
-        return (
-            pad + (x - min(xs)) / span_x * (width - 2 * pad),
-            pad + (y - min(ys)) / span_y * (height - 2 * pad),
-        )
-
+    inner = 20 + pad
+    spots = {
+        n: [
+            inner + (pos[n][0] - min(xs)) / span_x * (width - 2 * inner),
+            inner + (pos[n][1] - min(ys)) / span_y * (height - 2 * inner),
+        ]
+        for n in sorted(chosen)
+    }
+    _spread(spots, radius, width, height, pad)
     heaviest = max((d["weight"] for _a, _b, d in graph.edges(data=True)), default=1)
     out.append('<g stroke="#2b6cb0" stroke-opacity="0.45" stroke-linecap="round">')
     for a, b, d in sorted(graph.edges(data=True)):
-        (ax, ay), (bx, by) = xy(a), xy(b)
+        (ax, ay), (bx, by) = spots[a], spots[b]
         w = 1 + 5 * d["weight"] / heaviest
         label = f"{names.get(a, a)} – {names.get(b, b)}: {fmt(d['weight'])}"
         out.append(
@@ -79,39 +114,26 @@ def network_picture(
             f'stroke-width="{num(w)}"><title>{esc(label)}</title></line>'
         )
     out.append("</g>")
-    biggest = value[keep[0]]
-    out.append('<g fill="#0b6b3a">')
+    number = {n: k for k, n in enumerate(keep, start=1)}
+    out.append('<g fill="#0b6b3a" stroke="#f6f8f6" stroke-width="1.5">')
     for n in sorted(chosen):
-        x, y = xy(n)
-        r = 3 + 7 * math.sqrt(value[n] / biggest)
+        x, y = spots[n]
         out.append(
-            f'<circle cx="{num(x)}" cy="{num(y)}" r="{num(r)}">'
-            f"<title>{esc(names.get(n, n))}: {esc(fmt(value[n]))}</title></circle>"
+            f'<circle cx="{num(x)}" cy="{num(y)}" r="{num(radius[n])}">'
+            f"<title>{number[n]}. {esc(names.get(n, n))}: {esc(fmt(value[n]))}</title></circle>"
         )
     out.append("</g>")
     out.append(
-        '<g font-size="13" fill="#1d2a24" font-family="sans-serif" '
-        'stroke="#f6f8f6" stroke-width="3" paint-order="stroke">'
+        f'<g data-over-dots="own" font-size="{FONT}" fill="#ffffff" font-family="sans-serif" '
+        'text-anchor="middle" font-weight="bold">'
     )
-    placed: list[tuple[float, float, float, float]] = []
-    for n in keep[:labels]:
-        x, y = xy(n)
-        text = wrap(short_label(names.get(n, n)), 30, 1)[0]
-        w, h = 7.0 * len(text), 13.0
-        for bx, by, anchor in (
-            (x + 9, y + 4, "start"),
-            (x - 9, y + 4, "end"),
-            (x, y - 10, "middle"),
-            (x, y + 20, "middle"),
-        ):
-            left = {"start": bx, "end": bx - w, "middle": bx - w / 2}[anchor]
-            box = (left, by - h, left + w, by)
-            inside = box[0] >= 0 and box[2] <= width and box[1] >= 0 and box[3] <= height
-            if inside and not any(overlaps(box, other) for other in placed):
-                placed.append(box)
-                out.append(
-                    f'<text x="{num(bx)}" y="{num(by)}" text-anchor="{anchor}">{esc(text)}</text>'
-                )
-                break
+    for n in keep:
+        x, y = spots[n]
+        out.append(f'<text x="{num(x)}" y="{num(y + FONT * 0.35)}">{number[n]}</text>')
     out.append("</g></svg>")
+    items = []
+    if len(words) >= 2:
+        items = [("dot", "#0b6b3a", words[0]), ("thick", "#2b6cb0", words[1])]
+    key = [f"{short_label(names.get(n, n))}: {fmt(value[n])}" for n in keep]
+    out.append(legend(items, key))
     return "\n".join(out)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from flask_babel import get_locale
 from sqlalchemy import select
 
 from exchange.catalogue.models import Commodity
@@ -47,7 +48,7 @@ def prices(f: Filters) -> list[tuple[str, str, str, str, int | None, int | None,
         rows.append(
             (
                 c.slug,
-                c.name_id,
+                c.name(str(get_locale() or "id")),
                 c.unit,
                 week,
                 got.get("offer"),

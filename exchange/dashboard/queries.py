@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from datetime import date
 
+from flask_babel import get_locale
 from sqlalchemy import case, func, or_, select, union_all
 from sqlalchemy.orm import aliased
 
@@ -344,13 +345,17 @@ def _edges(f: Filters) -> list[Edge]:
     return [Edge(a, b, ra, rb, int(v), int(q_), int(n)) for a, b, ra, rb, v, q_, n in _rows(q)]
 
 
+def _locale() -> str:
+    return str(get_locale() or "id")
+
+
 def by_commodity(f: Filters) -> list[tuple[str, str, str, int, int, int]]:
     """Per commodity: slug, name, unit, contracts, volume, value; largest value first. The
     sums are kept per facts version; the catalogue is read on every view."""
     sums = memo.kept("by_commodity", f, lambda: _commodity_sums(f))
     catalogue = {c.id: c for c in commodities()}
     rows = [
-        (catalogue[cid].slug, catalogue[cid].name_id, catalogue[cid].unit, n, q_, v)
+        (catalogue[cid].slug, catalogue[cid].name(_locale()), catalogue[cid].unit, n, q_, v)
         for cid, n, q_, v in sums
     ]
     return sorted(rows, key=lambda r: (-r[5], r[0]))

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from datetime import date
 
+from flask_babel import format_date
 from flask_babel import gettext as _
 
 from exchange.dashboard import flows, memo, network_svg, price_queries, queries, svg
@@ -105,7 +106,12 @@ def overview(f: Filters, today: date) -> Page:
     )
     page.charts["commodities"] = safe(
         svg.bar_chart(
-            [(r[1], r[5]) for r in rows[:12]], _("Nilai kontrak per komoditas"), fmt=rupiah
+            [(r[1], r[5]) for r in rows[:12]],
+            _("Nilai kontrak per komoditas"),
+            fmt=rupiah,
+            legend_html=svg.legend(
+                [("bar", svg.PALETTE[0], _("Nilai kontrak yang disepakati dalam periode (Rp)"))]
+            ),
         )
     )
     return page
@@ -179,7 +185,39 @@ def flow_page(f: Filters, today: date) -> Page:
     def draw_map() -> str:
         lines = [svg.Line(x.origin, x.destination, x.value) for x in matrix]
         title = _("Peta arus dagang Jawa Timur")
-        return svg.flow_map(list(points), lines, title, fmt=rupiah, outline=svg.east_java_outline())
+        largest = max((x.value for x in matrix), default=0)
+        words = svg.legend(
+            [
+                (
+                    "thick",
+                    "#c05621",
+                    _(
+                        "Garis: arus dagang dari kabupaten penjual ke kabupaten pembeli, "
+                        "melengkung ke kanan arah arusnya; makin tebal makin besar nilainya "
+                        "(terbesar %(value)s).",
+                        value=rupiah(largest),
+                    ),
+                ),
+                (
+                    "dot",
+                    "#0b6b3a",
+                    _("Titik besar: kabupaten/kota yang berdagang; titik kecil: belum."),
+                ),
+                (
+                    "line",
+                    "#1d2a24",
+                    _("Nama hanya untuk kabupaten tersibuk; semua arus ada di tabel."),
+                ),
+            ]
+        )
+        return svg.flow_map(
+            list(points),
+            lines,
+            title,
+            fmt=rupiah,
+            outline=svg.east_java_outline(),
+            legend_html=words,
+        )
 
     # The drawing is kept per facts version, in the reader's language, with the regencies drawn.
     page.charts["map"] = safe(memo.kept("flow_map", (f, locale_name(), points), draw_map))
@@ -282,18 +320,31 @@ def network_page(f: Filters, today: date) -> Page:
 
     def draw() -> str:
         title = _("Jaringan dagang: siapa berdagang dengan siapa")
-        return network_svg.network_picture(pairs(), dict(labels), title, fmt=rupiah)
+        words = (
+            _("Lingkaran bernomor: pesantren; makin besar makin besar nilai dagangnya (Rp)."),
+            _("Garis: dua pesantren yang berdagang; makin tebal makin besar nilainya."),
+        )
+        return network_svg.network_picture(pairs(), dict(labels), title, fmt=rupiah, words=words)
 
     # Kept per facts version, in the reader's language, with the names drawn (they may change).
     page.charts["picture"] = safe(memo.kept("network_picture", (f, locale_name(), labels), draw))
     page.charts["degree"] = safe(
         svg.bar_chart(
-            [(who(c.pesantren_id)[1], c.degree) for c in net.by_degree],
+            [(who(c.pesantren_id)[1], c.degree) for c in net.by_degree[:15]],
             _("Mitra dagang per pesantren"),
-            fmt=number,
+            fmt=lambda n: _("%(n)s mitra", n=number(n)),
+            legend_html=svg.legend(
+                [("bar", svg.PALETTE[0], _("Jumlah mitra dagang per pesantren (15 terbanyak)"))]
+            ),
         )
     )
     return page
+
+
+def week_label(week) -> str:
+    """A week by its Monday, short: "4 Jan" (never an ISO date that wraps)."""
+    day = week if isinstance(week, date) else date.fromisoformat(str(week)[:10])
+    return format_date(day, "d MMM")
 
 
 def price_page(f: Filters, today: date) -> Page:
@@ -320,13 +371,13 @@ def price_page(f: Filters, today: date) -> Page:
         weeks = [r[3] for r in rows]
         page.charts["prices"] = safe(
             svg.line_chart(
-                weeks,
+                [week_label(w) for w in weeks],
                 [
                     (_("Penawaran"), [r[4] for r in rows]),
                     (_("Permintaan"), [r[5] for r in rows]),
                     (_("Kontrak"), [r[6] for r in rows]),
                 ],
-                _("Median harga per minggu"),
+                _("Median harga per minggu (Rp per %(unit)s)", unit=rows[0][2]),
                 reference=rows[0][7],
                 reference_label=_("Harga acuan"),
                 fmt=rupiah,

@@ -12,7 +12,7 @@ from exchange.dashboard import queries, reach_queries, svg
 from exchange.dashboard.filters import Filters
 from exchange.dashboard.page import Page, locale_name, regency_names, safe
 from exchange.dashboard.tables import Column, Table
-from exchange.i18n import number
+from exchange.i18n import quantity
 from exchange.matching import queries as matching
 
 
@@ -117,9 +117,20 @@ def unmet_page(f: Filters, today: date) -> Page:
     top = sorted(demand.items(), key=lambda kv: (-kv[1][1], kv[0]))[:10]
     page.charts["unmet"] = safe(
         svg.bar_chart(
-            [(f"{names[c]} · {regencies.get(r, r)}", q) for (c, r), (_n, q) in top],
+            [
+                (f"{names[c]} · {regencies.get(r, r)}", q, quantity(q, catalogue[c].unit))
+                for (c, r), (_n, q) in top
+            ],
             _("Permintaan belum terpenuhi"),
-            fmt=number,
+            legend_html=svg.legend(
+                [
+                    (
+                        "bar",
+                        svg.PALETTE[0],
+                        _("Jumlah yang diminta tanpa penawaran dalam jangkauan (10 terbesar)"),
+                    )
+                ]
+            ),
         )
     )
     return page

@@ -16,6 +16,7 @@ from flask import (
     stream_with_context,
     url_for,
 )
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
@@ -48,9 +49,12 @@ TABS = (
 def _filters() -> tuple[Filters, FilterForm]:
     """The filters from the query string; a bad value falls back to its default, with a note."""
     form = FilterForm(request.args)
-    commodities = list(db.session.scalars(select(Commodity).order_by(Commodity.name_id)))
+    locale = str(get_locale() or "id")
+    commodities = sorted(
+        db.session.scalars(select(Commodity)), key=lambda c: c.name(locale).casefold()
+    )
     form.komoditas.choices = options(
-        [("", _("Semua komoditas"))] + [(c.slug, c.name_id) for c in commodities]
+        [("", _("Semua komoditas"))] + [(c.slug, c.name(locale)) for c in commodities]
     )
     form.kabupaten.choices = options(
         [("", _("Semua kabupaten/kota"))] + [(r.code, r.short_name) for r in regencies()]
@@ -180,6 +184,7 @@ def audit():
         audit_kind=audit_labels.kind_label,
         audit_object=audit_labels.object_label,
         audit_key=audit_labels.key_label,
+        audit_value=audit_labels.value_label,
     )
 
 

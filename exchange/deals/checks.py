@@ -21,6 +21,7 @@ from exchange.extensions import db
 from exchange.i18n import number, rupiah, short_date
 from exchange.listings.models import Listing
 from exchange.listings.models import Side as ListingSide
+from exchange.listings.places import place_words
 from exchange.matching import queries as engine_view
 
 
@@ -161,20 +162,9 @@ def _facts(listing: Listing | None) -> prefill.Facts | None:
 
 
 def handover_place(listing: Listing) -> str:
-    """Where the goods of a listing are: its pesantren, or its own place when it has one."""
-    p = listing.pesantren
-    where = f"{p.name}, {p.regency.short_name}"
-    if (listing.lat, listing.lon) == (p.lat, p.lon):
-        return where[:255]
-    return str(
-        _l(
-            "Lokasi listing #%(id)s: %(lat).4f, %(lon).4f (%(where)s)",
-            id=listing.id,
-            lat=listing.lat,
-            lon=listing.lon,
-            where=where,
-        )
-    )[:255]
+    """Where the goods of a listing are, in words: its pesantren and regency, or the place it
+    names near the regency seat closest to it (never bare coordinates: listings/places.py)."""
+    return place_words(listing)[:255]
 
 
 def acceptance_reasons(deal: Deal) -> list[rules.Reason]:

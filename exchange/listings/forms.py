@@ -6,6 +6,7 @@ from __future__ import annotations
 import secrets
 from datetime import date
 
+from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import HiddenField, SelectField, SelectMultipleField, StringField, TextAreaField
@@ -56,19 +57,24 @@ class ListingForm(FlaskForm):
     halal_cert = StringField(_l("Nomor sertifikat halal"), render_kw={"maxlength": 40})
     lat = DecimalText(_l("Lintang"))
     lon = DecimalText(_l("Bujur"))
+    place_name = StringField(
+        _l("Nama tempat atau alamat barang"), render_kw={"maxlength": 200, "autocomplete": "off"}
+    )
 
     def set_choices(self, commodities) -> None:
+        locale = str(get_locale() or "id")
+        commodities = sorted(commodities, key=lambda c: c.name(locale).casefold())
         self.akad.choices = options((a, _l(AKAD_CHOICE_LABELS[a])) for a in AKAD_ORDER)
         self.commodity.choices = options(
             [("", _l("— pilih komoditas —"))]
-            + [(c.slug, f"{c.name_id} ({c.unit}; {_reference_label(c)})") for c in commodities]
+            + [(c.slug, f"{c.name(locale)} ({c.unit}; {_reference_label(c)})") for c in commodities]
         )
         self._units = {c.slug: c.unit for c in commodities}
         self.trade_unit.choices = options(
             [("", _l("satuan komoditas"))] + [(u, u) for u in TRADE_UNITS]
         )
         self.grade.choices = [SelectChoice("", _l("— pilih mutu —"))] + [
-            SelectChoice(g, g, optgroup=c.name_id) for c in commodities for g in c.grades
+            SelectChoice(g, g, optgroup=c.name(locale)) for c in commodities for g in c.grades
         ]
         if not self.client_token.data:
             self.client_token.data = secrets.token_urlsafe(24)
@@ -125,6 +131,7 @@ class ListingForm(FlaskForm):
             note=note,
             halal_cert=self.halal_cert.data or "",
             client_token=(self.client_token.data or None),
+            place_name=(self.place_name.data or "").strip(),
         )
 
     def fill_from(self, listing) -> None:
@@ -145,6 +152,7 @@ class ListingForm(FlaskForm):
         self.akad.data = list(listing.akad)
         self.note.data = listing.note
         self.halal_cert.data = listing.halal_cert or ""
+        self.place_name.data = listing.place_name or ""
 
 
 _FILTER_LABELS = {

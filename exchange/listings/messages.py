@@ -22,6 +22,10 @@ MESSAGES = {
     "end_past": _l("Tanggal akhir sudah lewat; pilih hari ini atau sesudahnya."),
     "window_long": _l("Jangka penyerahan paling lama %(max)s hari."),
     "place": _l("Lokasi harus di Jawa Timur."),
+    "place_name_required": _l(
+        "Barang tidak di pesantren: tulis nama tempat atau alamatnya (misalnya Gudang Bulog "
+        "Tandes, Jl. Tandes 12), supaya kontrak menyebut tempatnya dengan kata-kata."
+    ),
     "distance_positive": _l("Jarak harus lebih dari nol."),
     "distance_max": _l("Jarak terlalu jauh: paling jauh %(max)s km."),
     "akad_required": _l("Pilih paling sedikit satu akad."),

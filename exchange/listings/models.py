@@ -63,6 +63,9 @@ class Listing(db.Model):
     window_end: Mapped[date] = mapped_column(Date, index=True)
     lat: Mapped[float] = mapped_column(Float)
     lon: Mapped[float] = mapped_column(Float)
+    # The place in words when the goods are not at the pesantren ("Gudang Bulog Tandes,
+    # Jl. Tandes 12"): contracts and pages print it, never the bare coordinates.
+    place_name: Mapped[str | None] = mapped_column(String(200))
     max_distance_km: Mapped[float | None] = mapped_column(Float)  # requests only
     # The place on the unit sphere (geo.unit_vector), kept in step with lat/lon by the mapper
     # events below: distance filters and sorts in SQL are then plain arithmetic (see geo.py).

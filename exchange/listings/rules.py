@@ -26,6 +26,7 @@ class Limits:
     max_note: int = 1000
     max_window_days: int = 366
     max_halal: int = 40
+    max_place_name: int = 200
     # The place must lie in or near East Java (Masalembu in the north, the Kangean isles east).
     lat_range: tuple[float, float] = (-9.0, -5.0)
     lon_range: tuple[float, float] = (110.5, 116.5)
@@ -56,6 +57,7 @@ class ListingInput:
     min_quantity: int | None = None  # least quantity of one deal; None: no minimum
     halal_cert: str = ""
     client_token: str | None = None
+    place_name: str = ""  # the place in words; required when the place is not the pesantren's
 
 
 @dataclass(frozen=True)
@@ -135,6 +137,20 @@ def _check_window(inp, today, limits, previous_start, add) -> None:
         add(Problem("window_end", "end_past"))
     elif start is not None and (end - start).days + 1 > limits.max_window_days:
         add(Problem("window_end", "window_long", {"max": limits.max_window_days}))
+
+
+def place_problems(
+    inp: ListingInput, home: tuple[float, float], limits: Limits = Limits()
+) -> list[Problem]:
+    """A place of its own (coordinates other than the pesantren's ``home``) needs its name or
+    address: contracts print the place in words, never bare coordinates."""
+    name = (inp.place_name or "").strip()
+    if len(name) > limits.max_place_name:
+        return [Problem("place_name", "too_long", {"max": limits.max_place_name})]
+    own = inp.lat is not None and inp.lon is not None and (inp.lat, inp.lon) != home
+    if own and not name:
+        return [Problem("place_name", "place_name_required")]
+    return []
 
 
 def _check_place(inp, limits, add) -> None:

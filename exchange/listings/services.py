@@ -35,6 +35,7 @@ EDITABLE = (
     "window_end",
     "lat",
     "lon",
+    "place_name",
     "max_distance_km",
     "akad",
     "note",
@@ -266,6 +267,7 @@ def _validated(inp, pesantren, previous_start=None):
     commodity = _commodity(inp.commodity)
     facts = _facts(commodity)
     found = rules.check(inp, facts, today_wib(), limits(), previous_start)
+    found += rules.place_problems(inp, (pesantren.lat, pesantren.lon))
     if found:
         raise InvalidListing({p.field: message(p) for p in found})
     if inp.side == Side.OFFER:
@@ -279,10 +281,14 @@ def _validated(inp, pesantren, previous_start=None):
     if code := rules.price_warning(inp.price, commodity.reference_price):
         official = rules.is_official_reference(commodity.price_source)
         warnings.append(price_warning(code, commodity.reference_price, commodity.unit, official))
+    lat = inp.lat if inp.lat is not None else pesantren.lat
+    lon = inp.lon if inp.lon is not None else pesantren.lon
+    own_place = (lat, lon) != (pesantren.lat, pesantren.lon)
     inp = replace(
         inp,
-        lat=inp.lat if inp.lat is not None else pesantren.lat,
-        lon=inp.lon if inp.lon is not None else pesantren.lon,
+        lat=lat,
+        lon=lon,
+        place_name=(inp.place_name or "").strip() if own_place else "",
         max_distance_km=inp.max_distance_km if inp.side == Side.REQUEST else None,
         halal_cert=halal,
         note=(inp.note or "").strip(),
@@ -307,6 +313,7 @@ def _apply(listing: Listing, inp: rules.ListingInput, commodity: Commodity) -> N
     listing.window_end = inp.window_end
     listing.lat = inp.lat
     listing.lon = inp.lon
+    listing.place_name = inp.place_name or None
     listing.max_distance_km = inp.max_distance_km
     listing.akad = [a for a in AKAD_ORDER if a in inp.akad]
     listing.note = inp.note

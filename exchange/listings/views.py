@@ -13,8 +13,8 @@ from flask_login import current_user, login_required
 
 from exchange.akad import Akad
 from exchange.auth.permissions import can_edit_listing, can_trade, manager_required
-from exchange.errors import IllegalTransition
-from exchange.listings import caching, cards, policy, queries, services
+from exchange.errors import IllegalTransition, NotFound
+from exchange.listings import caching, cards, places, policy, queries, services
 from exchange.listings.forms import ListingForm, parse_market
 from exchange.listings.models import ListingStatus, Side
 from exchange.matching import queries as matching
@@ -22,6 +22,9 @@ from exchange.web.refusals import flash_refusal
 
 bp = Blueprint("listings", __name__)
 _TOKEN = re.compile(r"^[A-Za-z0-9_-]{16,64}$")
+bp.add_app_template_global(places.place_words, "place_words")
+bp.add_app_template_global(places.map_url, "map_url")
+bp.add_app_template_global(places.has_own_place, "has_own_place")
 
 
 @bp.route("/pasar")

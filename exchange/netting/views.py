@@ -57,7 +57,17 @@ def show(run_id: int):
     run = services.load_run(current_user, run_id)
     svg = ""
     if current_user.is_staff:
-        svg = picture.svg(queries.picture_edges(run), rupiah, _("Siklus kliring terbesar"))
+        words = (
+            _(
+                "Lingkaran bernomor: pesantren. Panah: utang dari yang membayar ke yang menerima, "
+                "dengan jumlah yang diperhitungkan."
+            ),
+            _("Siklus dengan %(amount)s diperhitungkan"),
+            _("ke"),
+        )
+        svg = picture.svg(
+            queries.picture_edges(run), rupiah, _("Siklus kliring terbesar"), words=words
+        )
     pid = current_user.pesantren_id
     return render_template(
         "netting/show.html",

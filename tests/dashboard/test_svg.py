@@ -45,8 +45,15 @@ def test_bar_and_line_charts_are_well_formed():
     bars = bar_chart([("Garam <K1>", 10), ("Beras", 5)], "bar & chart")
     ElementTree.fromstring(bars)
     assert bars.count("<rect") == 2
-    lines = line_chart(
-        ["2027-01-04", "2027-01-11"], [("Kontrak", [1500, None])], "harga", reference=1400
-    )
-    ElementTree.fromstring(lines)
+    lines = line_chart(["4 Jan", "11 Jan"], [("Kontrak", [1500, None])], "harga", reference=1400)
+    ElementTree.fromstring(f"<div>{lines}</div>")  # the picture and its legend
     assert 'stroke-dasharray="6 4"' in lines
+    assert '<figcaption class="chart-legend">' in lines and "Kontrak</li>" in lines
+
+
+def test_every_value_of_a_bar_chart_carries_its_unit_and_names_are_whole():
+    name = "Pondok Pesantren Hidayatul Mubtadiin Ngunut Tulungagung Jawa Timur"
+    bars = bar_chart([(name, 12, "12 mitra"), ("Beras · Kab. Sampang", 5)], "t", fmt=str)
+    ElementTree.fromstring(bars)
+    assert ">12 mitra</text>" in bars and ">5</text>" in bars
+    assert "…" not in bars and "Tulungagung" in bars  # wrapped on lines, never cut

@@ -39,6 +39,10 @@ def test_the_network_picture_is_drawn_and_deterministic():
     assert first == network_svg.network_picture(edges, names, "jaringan")
     assert first.count("<circle") == 6 and first.count("<line") == 5
     assert "PP Nomor 1" in first
+    # every circle carries its number; the key under the picture names them, biggest first
+    assert first.count("</text>") == 6
+    key = first.split('<ol class="chart-key">')[1]
+    assert key.index("PP Nomor 2") < key.index("PP Nomor 1") < key.index("PP Nomor 3")
     assert network_svg.top_nodes(edges, 2) == [2, 1]  # 800 and 650 traded
 
 

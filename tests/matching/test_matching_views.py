@@ -35,7 +35,7 @@ def test_suggestions_ranked_by_surplus_with_explanation(app, client, auth):
     assert ids_in_order(html) == [rich, far_rich, cheap]
     assert too_good not in ids_in_order(html) and own not in ids_in_order(html)
     assert (
-        "Surplus per satuan" in html
+        "Untung bersama per satuan" in html
         and "Jarak jalan" in html
         and "Harga adil" in html
         and "Ongkos angkut" in html

@@ -21,7 +21,7 @@ def test_staff_see_the_figures_and_the_picture(app, client, auth):
         page = resp.get_data(as_text=True)
         assert resp.status_code == 200
         assert "Rp\u00a0210.000" in page and "Rp\u00a0260.000" in page and "80,8%" in page
-        assert "<svg" in page and "Likuiditas yang dihemat" in page
+        assert "<svg" in page and "Uang yang tidak perlu ditransfer" in page
         assert "Jalankan kliring" in client.get("/staf/kliring").get_data(as_text=True)
 
 

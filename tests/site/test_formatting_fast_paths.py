@@ -39,11 +39,13 @@ def test_times_are_written_in_wib_as_babel_does(app, locale):
         start = datetime(2027, 1, 1, 0, 5, tzinfo=UTC)
         for k in range(0, 366 * 24, 97):  # every month, at hours and minutes all round the clock
             moment = start + timedelta(hours=k, minutes=k % 60)
-            expected = format_datetime(moment, "d MMM yyyy HH.mm") + " WIB"
+            # the locale's own separator: 14.14 in Indonesian, 14:14 in English (issue 27)
+            pattern = "d MMM yyyy HH.mm" if locale == "id" else "d MMM yyyy HH:mm"
+            expected = format_datetime(moment, pattern) + " WIB"
             assert short_datetime(moment) == expected
             assert short_datetime(moment.replace(tzinfo=None)) == expected  # naive: UTC
         assert short_datetime(datetime(2027, 5, 4, 17, 5, tzinfo=UTC)) == (
-            "5 Mei 2027 00.05 WIB" if locale == "id" else "5 May 2027 00.05 WIB"
+            "5 Mei 2027 00.05 WIB" if locale == "id" else "5 May 2027 00:05 WIB"
         )
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from flask_babel import get_locale
 from sqlalchemy import or_, select
 from sqlalchemy.orm import joinedload
 
@@ -66,6 +67,7 @@ def reciprocal_partners(pesantren_id: int, run: MatchRun | None = None) -> list[
             f.buyer_pesantren_id,
             Commodity.slug,
             Commodity.name_id,
+            Commodity.name_en,
             Commodity.unit,
             f.quantity,
             f.distance_km,
@@ -86,8 +88,10 @@ def reciprocal_partners(pesantren_id: int, run: MatchRun | None = None) -> list[
             .where(Pesantren.id.in_(others))
         )
     }
+    english = str(get_locale() or "id") == "en"
     partners: dict[int, Partner] = {}
-    for seller, buyer, slug, name, unit, qty, dist in rows:
+    for seller, buyer, slug, name_id, name_en, unit, qty, dist in rows:
+        name = name_en if english and name_en else name_id
         other = buyer if seller == pesantren_id else seller
         if other not in names:
             continue
