@@ -22,7 +22,8 @@ def test_an_east_java_fixed_line_is_a_phone_but_not_a_mobile():
 
 
 @pytest.mark.parametrize(
-    "written", ["", "812345678", "+1 415 555 0100", "0812", "08123456789012345", "08abc45678", "021"]
+    "written",
+    ["", "812345678", "+1 415 555 0100", "0812", "08123456789012345", "08abc45678", "021"],
 )
 def test_what_is_not_an_indonesian_number_is_refused(written):
     with pytest.raises(ValueError, match="phone_format"):

@@ -153,7 +153,8 @@ def _whatsapp_payments(target, waiting: list[Waiting], day: str, user_id: int, d
         if key in done:
             continue
         deal = item.deal
-        name = deal.commodity.name_en if english and deal.commodity.name_en else deal.commodity.name_id
+        commodity = deal.commodity
+        name = commodity.name_en if english and commodity.name_en else commodity.name_id
         body = [
             deal_label(deal),
             name,

@@ -24,8 +24,7 @@ TEMPORARY_STATUSES = {401, 403, 408, 429}
 def enabled(config) -> bool:
     """The channel is on when the provider is configured; off, e-mail carries everything."""
     return all(
-        config.get(k)
-        for k in ("WHATSAPP_API_BASE", "WHATSAPP_PHONE_NUMBER_ID", "WHATSAPP_TOKEN")
+        config.get(k) for k in ("WHATSAPP_API_BASE", "WHATSAPP_PHONE_NUMBER_ID", "WHATSAPP_TOKEN")
     )
 
 
@@ -66,7 +65,10 @@ class WhatsAppBackend:
     def send(self, to: str, template: str, params: dict) -> str:
         """Send one template message; returns the provider's message id (``wamid...``)."""
         payload = template_payload(
-            to, template, params.get("language", "id"), params.get("body", []),
+            to,
+            template,
+            params.get("language", "id"),
+            params.get("body", []),
             params.get("button"),
         )
         request = urllib.request.Request(  # noqa: S310 - the configured https (or test) base

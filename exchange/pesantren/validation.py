@@ -1,7 +1,8 @@
 """Pure format checks for the registry (DOMAIN.md section 6). No Flask, no database.
 
 Each function returns the normalised value or raises ValueError with a message key that the
-forms translate (phone numbers: ``exchange.phones``); halal numbers only warn (format is a hint, never proof of validity).
+forms translate (phone numbers: ``exchange.phones``); halal numbers only warn (format is a
+hint, never proof of validity).
 """
 
 from __future__ import annotations

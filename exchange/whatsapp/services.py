@@ -203,8 +203,8 @@ def confirm(user, typed: str, now: datetime | None = None) -> WhatsAppContact:
     contact.confirmed_phone = contact.phone
     contact.confirmed_at = now
     contact.opted_out_at = None
-    record("whatsapp.confirmed", contact, actor=user)
     try:
+        record("whatsapp.confirmed", contact, actor=user)  # flushes: the UNIQUE check
         db.session.commit()
     except IntegrityError:  # another account confirmed the same number just now
         db.session.rollback()

@@ -30,10 +30,16 @@ def test_a_template_file_is_json_meta_accepts_as_is():
 
 def test_the_preview_shows_what_the_reader_reads():
     text = templates.preview(
-        "bursa_payment_due", "id", ["#12", "Garam", "Rp 1.500", "4 Jan 2027"], "kesepakatan/12",
+        "bursa_payment_due",
+        "id",
+        ["#12", "Garam", "Rp 1.500", "4 Jan 2027"],
+        "kesepakatan/12",
         site="http://x.test/",
     )
-    assert text.splitlines()[0] == "Pembayaran #12 (Garam) sebesar Rp 1.500 jatuh tempo paling lambat 4 Jan 2027."
+    assert (
+        text.splitlines()[0]
+        == "Pembayaran #12 (Garam) sebesar Rp 1.500 jatuh tempo paling lambat 4 Jan 2027."
+    )
     assert text.splitlines()[-1] == "http://x.test/kesepakatan/12"
 
 
