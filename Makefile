@@ -10,6 +10,9 @@ TEST_WORKERS ?= auto
 PYTEST := $(BIN)/pytest -n $(TEST_WORKERS) --durations=10
 HOST ?= 127.0.0.1
 PORT ?= 5000
+# make run WHATSAPP=sandbox: also a local WhatsApp Cloud API on WHATSAPP_PORT (README)
+WHATSAPP ?=
+WHATSAPP_PORT ?= 5198
 BENCH_DIGESTS_URL ?= postgresql+psycopg://postgres@127.0.0.1:5432/bench_digests
 
 .DEFAULT_GOAL := help
@@ -55,6 +58,13 @@ seed: db-upgrade ## Load the demo data when the database is empty
 run: seed ## Set up and start the app (SQLite, demo data, scheduler) at http://127.0.0.1:5000
 	@mkdir -p instance; trap 'kill 0' EXIT; \
 	export EXCHANGE_BASE_URL="$${EXCHANGE_BASE_URL:-http://$(HOST):$(PORT)}"; \
+	if [ "$(WHATSAPP)" = sandbox ]; then \
+	  export EXCHANGE_WHATSAPP_API_BASE="http://$(HOST):$(WHATSAPP_PORT)/v21.0" \
+	    EXCHANGE_WHATSAPP_PHONE_NUMBER_ID=100000000000001 EXCHANGE_WHATSAPP_TOKEN=sandbox-token \
+	    EXCHANGE_WHATSAPP_APP_SECRET=sandbox-secret EXCHANGE_WHATSAPP_VERIFY_TOKEN=sandbox-verify; \
+	  $(FLASK) exchange whatsapp-sandbox --host $(HOST) --port $(WHATSAPP_PORT) >> instance/whatsapp.log 2>&1 & \
+	  echo "WhatsApp sandbox: messages are printed to instance/whatsapp.log"; \
+	fi; \
 	$(FLASK) exchange scheduler >> instance/scheduler.log 2>&1 & \
 	$(FLASK) run --host $(HOST) --port $(PORT) >> instance/server.log 2>&1 & \
 	for i in $$(seq 1 50); do \
