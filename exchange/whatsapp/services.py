@@ -13,7 +13,7 @@ from datetime import datetime
 
 from flask import current_app
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import func, select, update
+from sqlalchemy import case, func, select, update
 from sqlalchemy.exc import IntegrityError
 
 from exchange.audit.services import record
@@ -251,6 +251,39 @@ def remove_number(user) -> None:
     contact.phone = contact.confirmed_phone = contact.confirmed_at = None
     record("whatsapp.removed", contact, actor=user)
     db.session.commit()
+
+
+def forget(user) -> None:
+    """Erasure (UU PDP, privacy.services.carry_out): the number, its codes and the WhatsApp
+    messages to it go; inside the caller's transaction (flush only)."""
+    contact = contact_of(user)
+    if contact is None:
+        return
+    phones = {p for p in (contact.phone, contact.confirmed_phone) if p}
+    for code in db.session.scalars(select(WhatsAppCode).where(WhatsAppCode.user_id == user.id)):
+        db.session.delete(code)
+    if phones:
+        db.session.execute(
+            update(OutboxMessage)
+            .where(
+                OutboxMessage.channel == OutboxChannel.WHATSAPP,
+                OutboxMessage.to_address.in_(phones),
+            )
+            .values(
+                to_address="-",
+                text_body="",
+                headers={},
+                status=case(
+                    (OutboxMessage.status == OutboxStatus.PENDING, OutboxStatus.FAILED.value),
+                    else_=OutboxMessage.status,
+                ),
+                last_error="recipient erased (UU PDP)",
+            )
+            .execution_options(synchronize_session=False)
+        )
+    contact.phone = contact.confirmed_phone = contact.confirmed_at = None
+    contact.preferences = {}
+    db.session.flush()
 
 
 def _drop_pending(phone: str) -> int:

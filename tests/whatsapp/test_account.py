@@ -154,3 +154,22 @@ def test_the_forms_need_the_csrf_token(app, client, auth, provider, csrf_on):
     client.post("/akun/whatsapp/nomor", data={"wp-phone": "081234567001"})
     with app.app_context():
         assert db.session.scalar(select(WhatsAppCode)) is None
+
+
+def test_erasure_takes_the_number_its_codes_and_its_messages(app, provider):
+    from exchange.privacy import services as privacy
+    from tests.factories import make_staff
+
+    with app.app_context():
+        user = make_manager()
+        confirm_number(provider, user)
+        services.send_code(user, "081234567002")  # a code waiting, too
+        request = privacy.request_deletion(user)
+        privacy.carry_out(make_staff(), request.id)
+        contact = db.session.scalar(select(WhatsAppContact))
+        assert (contact.phone, contact.confirmed_phone) == (None, None)
+        assert db.session.scalar(select(WhatsAppCode)) is None
+        rows = db.session.scalars(
+            select(OutboxMessage).where(OutboxMessage.channel == "whatsapp")
+        ).all()
+        assert rows and all(r.to_address == "-" and r.status != "pending" for r in rows)
