@@ -43,7 +43,7 @@ def register(cli):
         server = sandbox.serve(box, host, port)
         click.echo(f"WhatsApp sandbox at http://{host}:{port}/v21.0 (Ctrl+C stops it). The app:")
         click.echo(f"  EXCHANGE_WHATSAPP_API_BASE=http://{host}:{port}/v21.0")
-        click.echo(f"  EXCHANGE_WHATSAPP_PHONE_NUMBER_ID='\"{box.phone_number_id}\"'")
+        click.echo(f"  EXCHANGE_WHATSAPP_PHONE_NUMBER_ID={box.phone_number_id}")
         click.echo(f"  EXCHANGE_WHATSAPP_TOKEN={box.token}")
         try:
             while True:
