@@ -97,7 +97,8 @@ PURE_TESTS := tests/deals/test_states.py tests/deals/test_akad.py tests/deals/te
   tests/dashboard/test_svg_labels.py tests/netting/test_core.py tests/netting/test_eligibility.py \
   tests/matching/test_matching_adapter.py tests/matching/test_matching_candidates.py \
   tests/matching/test_matching_engine.py tests/matching/test_matching_format2.py \
-  tests/matching/test_matching_formats_suggest.py tests/matching/test_matching_minimums.py
+  tests/matching/test_matching_formats_suggest.py tests/matching/test_matching_minimums.py \
+  tests/test_phones.py tests/whatsapp/test_policy.py tests/whatsapp/test_templates.py
 
 test-fast: install ## The pure cores' tests only (no app, no database; seconds)
 	$(BIN)/pytest -q -m "not slow and not browser" $(PURE_TESTS)
