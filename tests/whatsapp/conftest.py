@@ -39,6 +39,6 @@ def confirm_number(box, user, phone: str = "0812 3456 7001", **choices):
     code = box.accepted[-1]
     assert code.template == "bursa_code"
     services.confirm(user, code.body[0])
-    kinds = {k: "whatsapp" for k in services.Kind}
+    kinds = dict.fromkeys(services.Kind, "whatsapp")
     kinds.update(choices)
     services.set_preferences(user, {str(k): v for k, v in kinds.items()})

@@ -124,9 +124,8 @@ def test_a_number_is_confirmed_by_one_account_only(app, provider):
 
 @pytest.mark.parametrize("phone", ["021 555 1234", "+1 415 555 0100", "0812"])
 def test_a_number_that_is_not_an_indonesian_mobile_is_refused(app, provider, phone):
-    with app.app_context():
-        with pytest.raises(Invalid, match="tidak valid"):
-            services.send_code(make_manager(), phone)
+    with app.app_context(), pytest.raises(Invalid, match="tidak valid"):
+        services.send_code(make_manager(), phone)
 
 
 def test_the_page_stops_and_restarts_whatsapp(app, client, auth, provider):
