@@ -121,9 +121,9 @@ fuzz: install ## Fuzz every form and query parameter: 3 x FUZZ_EXAMPLES requests
 	EXCHANGE_FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) EXCHANGE_TEST_DATABASE_URL= $(BIN)/pytest -q -s -p no:warnings tests/security/test_fuzz.py
 	EXCHANGE_FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) EXCHANGE_TEST_DATABASE_URL="$(PG_TEST_URL)" $(BIN)/pytest -q -s -p no:warnings tests/security/test_fuzz.py
 
-test-kill: install ## The mail sender killed at 20 random points over 300 digests, SQLite then PostgreSQL
-	EXCHANGE_TEST_DEEP=1 EXCHANGE_TEST_DATABASE_URL= $(BIN)/pytest -q -s tests/digests/test_kill.py
-	EXCHANGE_TEST_DEEP=1 EXCHANGE_TEST_DATABASE_URL="$(PG_TEST_URL)" $(BIN)/pytest -q -s tests/digests/test_kill.py
+test-kill: install ## The mail sender killed at 20 random points over 300 digests (e-mail, then WhatsApp), SQLite then PostgreSQL
+	EXCHANGE_TEST_DEEP=1 EXCHANGE_TEST_DATABASE_URL= $(BIN)/pytest -q -s tests/digests/test_kill.py tests/whatsapp/test_kill.py
+	EXCHANGE_TEST_DEEP=1 EXCHANGE_TEST_DATABASE_URL="$(PG_TEST_URL)" $(BIN)/pytest -q -s tests/digests/test_kill.py tests/whatsapp/test_kill.py
 
 audit: install ## ruff, bandit and pip-audit (pip-audit needs the internet; says so when it is not there)
 	.ci/audit

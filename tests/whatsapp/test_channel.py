@@ -224,3 +224,22 @@ def test_the_subscription_handshake_echoes_the_challenge_for_our_token_only(clie
         query_string={"hub.mode": "subscribe", "hub.verify_token": "x", "hub.challenge": "42"},
     )
     assert bad.status_code == 403
+
+
+def test_a_refusal_by_the_provider_fails_for_good_and_a_bad_token_is_retried(app, provider):
+    with app.app_context():
+        seller = make_manager()
+        confirm_number(provider, seller)
+        provider.failures = [400, 401]
+        make_deal(seller)
+        make_deal(seller)
+        deliver_pending()
+        rows = db.session.scalars(
+            select(OutboxMessage)
+            .where(OutboxMessage.subject == "bursa_proposal")
+            .order_by(OutboxMessage.id)
+        ).all()
+        assert [(r.status, r.last_error[:3]) for r in rows] == [
+            (OutboxStatus.FAILED, "400"),
+            (OutboxStatus.PENDING, "401"),  # a token to renew: tried again later
+        ]
