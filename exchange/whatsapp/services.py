@@ -214,31 +214,43 @@ def confirm(user, typed: str, now: datetime | None = None) -> WhatsAppContact:
 
 def set_preferences(user, choices: dict[str, str]) -> WhatsAppContact:
     """Store the channel of each kind of message. Raises Invalid for an unknown kind or channel."""
+    return update_channels(user, choices)
+
+
+def set_opted_out(user, stopped: bool, now: datetime | None = None) -> WhatsAppContact:
+    """Stop (or restart) every WhatsApp message to the account's number, from the page.
+    Raises Invalid when no number is confirmed."""
+    return update_channels(user, {}, stopped, now)
+
+
+def update_channels(
+    user, choices: dict[str, str], stopped: bool | None = None, now: datetime | None = None
+) -> WhatsAppContact:
+    """The page's and the API's one write of the choices: the channel of each kind given, and
+    (when ``stopped`` is not None) whether WhatsApp is stopped. Commits once. Raises Invalid
+    for an unknown kind or channel, or a stop without a confirmed number."""
     clean = {}
     for key, value in choices.items():
         if key not in {k.value for k in Kind} or value not in {c.value for c in Channel}:
             raise Invalid(_l("Pilihan saluran tidak dikenal."), field=key)
         clean[key] = value
     contact = contact_of(user) or WhatsAppContact(user_id=user.id, preferences={})
-    contact.preferences = {**(contact.preferences or {}), **clean}
+    if stopped is not None and contact.confirmed_phone is None:
+        raise Invalid(_l("Belum ada nomor WhatsApp yang dikonfirmasi."), field="stopped")
     db.session.add(contact)
-    record("whatsapp.preferences", contact, actor=user, **clean)
+    if clean:
+        contact.preferences = {**(contact.preferences or {}), **clean}
+        record("whatsapp.preferences", contact, actor=user, **clean)
+    if stopped is not None:
+        if stopped and contact.opted_out_at is None:
+            contact.opted_out_at = now or utcnow()
+            _drop_pending(contact.confirmed_phone)
+            record("whatsapp.opt_out", contact, actor=user)
+        elif not stopped and contact.opted_out_at is not None:
+            contact.opted_out_at = None
+            record("whatsapp.opt_in", contact, actor=user)
     db.session.commit()
     return contact
-
-
-def set_opted_out(user, stopped: bool, now: datetime | None = None) -> None:
-    """Stop (or restart) every WhatsApp message to the account's number, from the page."""
-    contact = contact_of(user)
-    if contact is None or contact.confirmed_phone is None:
-        raise Invalid(_l("Belum ada nomor WhatsApp yang dikonfirmasi."))
-    if stopped and contact.opted_out_at is None:
-        contact.opted_out_at = now or utcnow()
-        _drop_pending(contact.confirmed_phone)
-    elif not stopped:
-        contact.opted_out_at = None
-    record("whatsapp.opt_out" if stopped else "whatsapp.opt_in", contact, actor=user)
-    db.session.commit()
 
 
 def remove_number(user) -> None:

@@ -179,6 +179,8 @@ for _method, _endpoint in [
     ("GET", "notifications"),
     ("GET", "staff_figures"),
     ("GET", "staff_flows"),
+    ("GET", "channels"),
+    ("PUT", "update_channels"),
     ("POST", "create_listing"),
     ("PUT", "update_listing"),
     ("POST", "withdraw_listing"),
