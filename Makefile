@@ -10,6 +10,9 @@ TEST_WORKERS ?= auto
 PYTEST := $(BIN)/pytest -n $(TEST_WORKERS) --durations=10
 HOST ?= 127.0.0.1
 PORT ?= 5000
+# make run WHATSAPP=sandbox: also a local WhatsApp Cloud API on WHATSAPP_PORT (README)
+WHATSAPP ?=
+WHATSAPP_PORT ?= 5198
 BENCH_DIGESTS_URL ?= postgresql+psycopg://postgres@127.0.0.1:5432/bench_digests
 
 .DEFAULT_GOAL := help
@@ -55,6 +58,13 @@ seed: db-upgrade ## Load the demo data when the database is empty
 run: seed ## Set up and start the app (SQLite, demo data, scheduler) at http://127.0.0.1:5000
 	@mkdir -p instance; trap 'kill 0' EXIT; \
 	export EXCHANGE_BASE_URL="$${EXCHANGE_BASE_URL:-http://$(HOST):$(PORT)}"; \
+	if [ "$(WHATSAPP)" = sandbox ]; then \
+	  export EXCHANGE_WHATSAPP_API_BASE="http://$(HOST):$(WHATSAPP_PORT)/v21.0" \
+	    EXCHANGE_WHATSAPP_PHONE_NUMBER_ID=100000000000001 EXCHANGE_WHATSAPP_TOKEN=sandbox-token \
+	    EXCHANGE_WHATSAPP_APP_SECRET=sandbox-secret EXCHANGE_WHATSAPP_VERIFY_TOKEN=sandbox-verify; \
+	  $(FLASK) exchange whatsapp-sandbox --host $(HOST) --port $(WHATSAPP_PORT) >> instance/whatsapp.log 2>&1 & \
+	  echo "WhatsApp sandbox: messages are printed to instance/whatsapp.log"; \
+	fi; \
 	$(FLASK) exchange scheduler >> instance/scheduler.log 2>&1 & \
 	$(FLASK) run --host $(HOST) --port $(PORT) >> instance/server.log 2>&1 & \
 	for i in $$(seq 1 50); do \
@@ -87,7 +97,8 @@ PURE_TESTS := tests/deals/test_states.py tests/deals/test_akad.py tests/deals/te
   tests/dashboard/test_svg_labels.py tests/netting/test_core.py tests/netting/test_eligibility.py \
   tests/matching/test_matching_adapter.py tests/matching/test_matching_candidates.py \
   tests/matching/test_matching_engine.py tests/matching/test_matching_format2.py \
-  tests/matching/test_matching_formats_suggest.py tests/matching/test_matching_minimums.py
+  tests/matching/test_matching_formats_suggest.py tests/matching/test_matching_minimums.py \
+  tests/test_phones.py tests/whatsapp/test_policy.py tests/whatsapp/test_templates.py
 
 test-fast: install ## The pure cores' tests only (no app, no database; seconds)
 	$(BIN)/pytest -q -m "not slow and not browser" $(PURE_TESTS)
@@ -110,9 +121,9 @@ fuzz: install ## Fuzz every form and query parameter: 3 x FUZZ_EXAMPLES requests
 	EXCHANGE_FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) EXCHANGE_TEST_DATABASE_URL= $(BIN)/pytest -q -s -p no:warnings tests/security/test_fuzz.py
 	EXCHANGE_FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) EXCHANGE_TEST_DATABASE_URL="$(PG_TEST_URL)" $(BIN)/pytest -q -s -p no:warnings tests/security/test_fuzz.py
 
-test-kill: install ## The mail sender killed at 20 random points over 300 digests, SQLite then PostgreSQL
-	EXCHANGE_TEST_DEEP=1 EXCHANGE_TEST_DATABASE_URL= $(BIN)/pytest -q -s tests/digests/test_kill.py
-	EXCHANGE_TEST_DEEP=1 EXCHANGE_TEST_DATABASE_URL="$(PG_TEST_URL)" $(BIN)/pytest -q -s tests/digests/test_kill.py
+test-kill: install ## The mail sender killed at 20 random points over 300 digests (e-mail, then WhatsApp), SQLite then PostgreSQL
+	EXCHANGE_TEST_DEEP=1 EXCHANGE_TEST_DATABASE_URL= $(BIN)/pytest -q -s tests/digests/test_kill.py tests/whatsapp/test_kill.py
+	EXCHANGE_TEST_DEEP=1 EXCHANGE_TEST_DATABASE_URL="$(PG_TEST_URL)" $(BIN)/pytest -q -s tests/digests/test_kill.py tests/whatsapp/test_kill.py
 
 audit: install ## ruff, bandit and pip-audit (pip-audit needs the internet; says so when it is not there)
 	.ci/audit

@@ -88,6 +88,14 @@ class Config:
     SMTP_TIMEOUT = 20
     # the address links in e-mails point to
     BASE_URL = "http://127.0.0.1:5000"
+    # WhatsApp Business Cloud API (README "WhatsApp messages"): with the base URL, the phone
+    # number id and the token set the channel is on; without them e-mail carries everything.
+    WHATSAPP_API_BASE = ""  # e.g. https://graph.facebook.com/v21.0
+    WHATSAPP_PHONE_NUMBER_ID = ""
+    WHATSAPP_TOKEN = ""
+    WHATSAPP_APP_SECRET = ""  # signs the webhook's POSTs (X-Hub-Signature-256)
+    WHATSAPP_VERIFY_TOKEN = ""  # the webhook subscription handshake (hub.verify_token)
+    WHATSAPP_TIMEOUT = 10  # seconds per API request
 
     # Deals and matching
     NEGOTIATION_EXPIRY_DAYS = 3

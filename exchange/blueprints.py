@@ -15,6 +15,7 @@ from exchange.netting.views import bp as netting
 from exchange.pesantren.views import bp as pesantren
 from exchange.privacy.views import bp as privacy
 from exchange.site.views import bp as site
+from exchange.whatsapp.views import bp as whatsapp
 
 
 def BLUEPRINTS():  # noqa: N802 - reads as the constant it stands for
@@ -33,4 +34,5 @@ def BLUEPRINTS():  # noqa: N802 - reads as the constant it stands for
         privacy,
         api,
         api_tokens,
+        whatsapp,
     ]

@@ -12,6 +12,7 @@ from exchange.mail.cli import register as mail_cmds
 from exchange.matching.cli import register as matching_cmds
 from exchange.pesantren.cli import register as pesantren_cmds
 from exchange.scheduler.cli import register as scheduler_cmds
+from exchange.whatsapp.cli import register as whatsapp_cmds
 
 cli = AppGroup("exchange", help="Bursa Pesantren commands.")
 
@@ -27,6 +28,7 @@ def _register():
         scheduler_cmds,
         demo_cmds,
         dashboard_cmds,
+        whatsapp_cmds,
     ):
         register(cli)
 

@@ -16,6 +16,7 @@ from markupsafe import Markup, escape
 
 from exchange.akad import AKAD_LABELS
 from exchange.clock import WIB, today_wib
+from exchange.phones import masked
 
 LANG_COOKIE = "lang"
 
@@ -204,6 +205,7 @@ def register_formatting(app: Flask) -> None:
         akad=akad,
         date=short_date,
         datetime=short_datetime,
+        masked_phone=masked,
     )
 
     app.jinja_env.globals["today_wib"] = today_wib

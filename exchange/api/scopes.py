@@ -10,10 +10,11 @@ class Scope(StrEnum):
     LISTINGS = "listings"  # create, edit and withdraw listings
     DEALS = "deals"  # negotiate, pay, ship, hand over, rate
     STAFF = "staff"  # the dashboard's figures and flows (staff accounts only)
+    ACCOUNT = "account"  # the token owner's own settings: how messages reach them
 
 
-MANAGER_SCOPES = (Scope.READ, Scope.LISTINGS, Scope.DEALS)
-STAFF_SCOPES = (Scope.READ, Scope.STAFF)
+MANAGER_SCOPES = (Scope.READ, Scope.LISTINGS, Scope.DEALS, Scope.ACCOUNT)
+STAFF_SCOPES = (Scope.READ, Scope.STAFF, Scope.ACCOUNT)
 
 
 def parse_scopes(text: str) -> frozenset[Scope]:

@@ -24,6 +24,7 @@ SCOPE_LABELS = {
     Scope.LISTINGS: _l("Listing (pasang, ubah, tarik)"),
     Scope.DEALS: _l("Transaksi (tawar, setujui, bayar, kirim, terima, nilai)"),
     Scope.STAFF: _l("Staf (angka dan arus perdagangan)"),
+    Scope.ACCOUNT: _l("Akun (saluran pesan: e-mail, WhatsApp)"),
 }
 
 

@@ -14,13 +14,36 @@ from exchange.auth.views import bp
 from exchange.errors import Invalid
 from exchange.web.forms import status_for
 from exchange.web.refusals import flash_refusal, show_refusal
+from exchange.whatsapp import services as whatsapp
+from exchange.whatsapp.forms import ChannelsForm, CodeForm, PhoneForm
+from exchange.whatsapp.policy import Kind, choice
 
 
 def _account_page(settings=None, password=None):
     settings = settings or SettingsForm(prefix="s", obj=current_user)
     password = password or PasswordForm(prefix="p", formdata=None)
     code = 400 if settings.errors or password.errors else 200
-    return render_template("auth/account.html", settings=settings, password=password), code
+    return render_template(
+        "auth/account.html", settings=settings, password=password, whatsapp=_whatsapp_panel()
+    ), code
+
+
+def _whatsapp_panel() -> dict:
+    """What the page's WhatsApp card shows: the channel, the number's state, the forms."""
+    contact = whatsapp.contact_of(current_user)
+    preferences = whatsapp.target(current_user).preferences
+    channels = ChannelsForm(prefix="wk", formdata=None, data=_channel_data(preferences))
+    return {
+        "on": whatsapp.channel_on(),
+        "contact": contact,
+        "phone_form": PhoneForm(prefix="wp", formdata=None),
+        "code_form": CodeForm(prefix="wc", formdata=None),
+        "channels": channels,
+    }
+
+
+def _channel_data(preferences: dict) -> dict:
+    return {k.value: choice(preferences, k).value for k in Kind}
 
 
 @bp.route("/", methods=["GET", "POST"])

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from flask import current_app
 from sqlalchemy import select, update
 
 from exchange.auth.models import Role, User
@@ -12,6 +13,9 @@ from exchange.deals.models import (
 )
 from exchange.deals.states import N_
 from exchange.extensions import db
+from exchange.web.links import link_builder
+from exchange.whatsapp import services as whatsapp
+from exchange.whatsapp.policy import Kind
 
 # What the other side reads after a move (msgids; %(deal)s is the deal's label).
 MESSAGES = {
@@ -61,6 +65,17 @@ MESSAGES = {
 }
 
 
+# The notices that also go on WhatsApp to the managers who chose it (whatsapp.policy.Kind).
+WHATSAPP_KINDS = {
+    "deal.open": Kind.PROPOSAL,
+    "deal.counter": Kind.COUNTER,
+    "deal.accept": Kind.SIGNED,
+    "deal.ship": Kind.GOODS,
+    "netting.proposed": Kind.KLIRING,
+    "netting.recomputed": Kind.KLIRING,
+}
+
+
 def deal_label(deal: Deal) -> str:
     return f"#{deal.id}"
 
@@ -96,7 +111,9 @@ def notify_managers(
             User.role == Role.MANAGER.value,
             User.is_active_account.is_(True),
         )
-    )
+    ).all()
+    if kind in WHATSAPP_KINDS:
+        _whatsapp(users, WHATSAPP_KINDS[kind], deal_id, url, params or {})
     for user in users:
         db.session.add(
             Notification(
@@ -108,6 +125,28 @@ def notify_managers(
                 url=url,
             )
         )
+
+
+def _whatsapp(users, kind: Kind, deal_id: int | None, url: str | None, params: dict) -> None:
+    """The notice as a WhatsApp template message, to the managers who chose it (flush only)."""
+    reach = whatsapp.targets(users)
+    wanting = [reach[u.id] for u in users if reach[u.id].wants_whatsapp(kind)]
+    if not wanting:
+        return
+    link = link_builder(current_app)
+    deal = db.session.get(Deal, deal_id) if deal_id is not None else None
+    for target in wanting:
+        if deal is not None:
+            commodity = deal.commodity
+            english = target.language == "en" and commodity.name_en
+            body = [deal_label(deal), commodity.name_en if english else commodity.name_id]
+            if kind is Kind.SIGNED:
+                body.append(params.get("number", ""))
+            page = link("deals.detail", deal_id=deal.id)
+        else:  # a netting run: its page
+            body = [params.get("run", "")]
+            page = current_app.config["BASE_URL"].rstrip("/") + (url or "/")
+        whatsapp.queue_message(target, kind, body, page)
 
 
 def mark_notifications_read(user, ids: list[int] | None = None, deal_id: int | None = None) -> int:

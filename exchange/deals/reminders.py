@@ -30,6 +30,8 @@ from exchange.i18n import rupiah, short_date
 from exchange.mail.models import OutboxMessage
 from exchange.mail.outbox import queue_email
 from exchange.web.links import link_builder
+from exchange.whatsapp import services as whatsapp
+from exchange.whatsapp.policy import Kind
 
 MAX_LISTED = 10  # deals named in one e-mail; the rest are counted
 
@@ -77,9 +79,17 @@ def reminder_key(day: str, user_id: int) -> str:
     return f"reminder:{day}:{user_id}"
 
 
+def whatsapp_key(day: str, user_id: int, deal_id: int) -> str:
+    return f"wa:{reminder_key(day, user_id)}:{deal_id}"
+
+
 def send_reminders(now: datetime | None = None) -> int:
     """Queue a reminder for every active manager with deals waiting on their pesantren, at most
-    one per reader per WIB day. Returns how many were queued. Commits once."""
+    one per reader per WIB day. Returns how many e-mails were queued. Commits once.
+
+    A manager who chose WhatsApp for payments due gets one WhatsApp message per payment due
+    (at most MAX_LISTED a day) and, unless they chose both, the e-mail without them (no e-mail
+    when nothing else waits)."""
     now = now or utcnow()
     today = today_wib(now)
     day = today.isoformat()
@@ -92,21 +102,37 @@ def send_reminders(now: datetime | None = None) -> int:
         .where(User.role == Role.MANAGER.value, User.is_active_account.is_(True))
         .order_by(User.id)
     ).all()
+    reach = whatsapp.targets(managers)
     keys = [reminder_key(day, u.id) for u in managers]
-    done = set(
-        db.session.scalars(
-            select(OutboxMessage.dedupe_key).where(OutboxMessage.dedupe_key.in_(keys))
+    keys += [
+        whatsapp_key(day, u.id, w.deal.id)
+        for u in managers
+        if reach[u.id].wants_whatsapp(Kind.PAYMENT_DUE)
+        for w in waiting[u.pesantren_id]
+    ]
+    done = set()
+    for start in range(0, len(keys), 500):
+        done.update(
+            db.session.scalars(
+                select(OutboxMessage.dedupe_key).where(
+                    OutboxMessage.dedupe_key.in_(keys[start : start + 500])
+                )
+            )
         )
-    )
     link = link_builder(current_app)
     queued = 0
     for user in managers:
-        key = reminder_key(day, user.id)
-        if key in done:
-            continue
         deals = waiting[user.pesantren_id]
+        target = reach[user.id]
         locale = user.locale if user.locale in current_app.config["LANGUAGES"] else "id"
         with force_locale(locale):
+            if target.wants_whatsapp(Kind.PAYMENT_DUE):
+                _whatsapp_payments(target, deals, day, user.id, done, link)
+                if not target.wants_email(Kind.PAYMENT_DUE):
+                    deals = [w for w in deals if w.action is not Action.PAY]
+            key = reminder_key(day, user.id)
+            if key in done or not deals:
+                continue
             subject, text = _compose(deals, link)
         queue_email(user.email, subject, text, dedupe_key=key)
         queued += 1
@@ -116,6 +142,27 @@ def send_reminders(now: datetime | None = None) -> int:
         db.session.rollback()
         return 0
     return queued
+
+
+def _whatsapp_payments(target, waiting: list[Waiting], day: str, user_id: int, done, link):
+    """One WhatsApp message per payment due on the reader's pesantren (flush only)."""
+    english = str(get_locale() or "id") == "en"
+    payments = [w for w in waiting if w.action is Action.PAY][:MAX_LISTED]
+    for item in payments:
+        key = whatsapp_key(day, user_id, item.deal.id)
+        if key in done:
+            continue
+        deal = item.deal
+        commodity = deal.commodity
+        name = commodity.name_en if english and commodity.name_en else commodity.name_id
+        body = [
+            deal_label(deal),
+            name,
+            rupiah(item.amount),
+            short_date(item.since) if item.since is not None else "-",
+        ]
+        url = link("deals.detail", deal_id=deal.id)
+        whatsapp.queue_message(target, Kind.PAYMENT_DUE, body, url, dedupe_key=key)
 
 
 def action_label(action: Action) -> str:

@@ -26,6 +26,8 @@ from exchange.errors import Invalid, NotFound
 from exchange.extensions import db
 from exchange.mail.outbox import queue_email
 from exchange.web.links import Link, link_builder
+from exchange.whatsapp import services as whatsapp
+from exchange.whatsapp.policy import Kind
 
 log = logging.getLogger(__name__)
 STAFF_ROLES = (Role.STAFF.value, Role.ADMIN.value)
@@ -41,6 +43,10 @@ class _Outgoing:
     text: str
     html: str
     headers: dict
+    # the reader's channels (whatsapp.policy): the e-mail, and the WhatsApp message's
+    # (target, body parameters, page) when they chose it
+    email_wanted: bool = True
+    whatsapp: tuple | None = None
 
 
 def _check_period(period: str) -> None:
@@ -86,8 +92,9 @@ def run_digests(period: str, now: datetime | None = None) -> dict:
             run=run,
         )
         outgoing, empties = [], []
+        reach = whatsapp.targets(users)
         for user in sorted(users, key=lambda u: (u.locale, u.id)):
-            digest, rendered = _compose(user, win, now, link, rows, staff)
+            digest, rendered = _compose(user, win, now, link, rows, staff, reach[user.id])
             if digest.is_empty:
                 counts["empty"] += 1
                 empties.append(user.id)
@@ -130,7 +137,7 @@ def _due_user_ids(period: str, key: str, limit: int | None = None) -> list[int]:
     )
 
 
-def _compose(user: User, win: Window, now, link: Link, rows, staff):
+def _compose(user: User, win: Window, now, link: Link, rows, staff, target=None):
     locale = user.locale if user.locale in current_app.config["LANGUAGES"] else "id"
     with force_locale(locale):
         fmt = BabelFormatter(locale)
@@ -140,6 +147,10 @@ def _compose(user: User, win: Window, now, link: Link, rows, staff):
         unsubscribe = link("digests.unsubscribe", token=unsubscribe_token(user.id))
         preferences = link("digests.preferences")
         email = render_email(digest, unsubscribe, preferences, fmt)
+        wa = None
+        if target is not None and target.wants_whatsapp(Kind.DIGEST):
+            label = _l("harian") if win.period == "daily" else _l("mingguan")
+            wa = (target, [str(label), str(digest.item_count)], page_url(link, win))
     key = dedupe_key(win.period, win.key, user.id)
     headers = {
         "List-Unsubscribe": f"<{unsubscribe}>",
@@ -147,8 +158,21 @@ def _compose(user: User, win: Window, now, link: Link, rows, staff):
         "X-Digest-Key": key,
     }
     return digest, _Outgoing(
-        user.id, user.email, key, digest.item_count, email.subject, email.text, email.html, headers
+        user.id,
+        user.email,
+        key,
+        digest.item_count,
+        email.subject,
+        email.text,
+        email.html,
+        headers,
+        email_wanted=target is None or target.wants_email(Kind.DIGEST),
+        whatsapp=wa,
     )
+
+
+def page_url(link: Link, win: Window) -> str:
+    return link("digests.show", periode=win.period)
 
 
 def _build(user, win, now, link, rows, staff, fmt) -> Digest:
@@ -194,15 +218,20 @@ def _record_empty(user_id: int, win: Window) -> None:
 
 
 def _queue_one(item: _Outgoing, win: Window) -> None:
-    message = queue_email(
-        item.email,
-        item.subject,
-        item.text,
-        item.html,
-        item.headers,
-        dedupe_key=item.dedupe_key,
-        flush=False,  # the batch is inserted at commit, many rows per statement
-    )
+    message = None
+    if item.email_wanted:
+        message = queue_email(
+            item.email,
+            item.subject,
+            item.text,
+            item.html,
+            item.headers,
+            dedupe_key=item.dedupe_key,
+            flush=False,  # the batch is inserted at commit, many rows per statement
+        )
+    if item.whatsapp is not None:
+        target, body, url = item.whatsapp
+        whatsapp.queue_message(target, Kind.DIGEST, body, url, dedupe_key="wa:" + item.dedupe_key)
     db.session.add(
         DigestRecord(
             user_id=item.user_id,

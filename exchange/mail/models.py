@@ -18,10 +18,20 @@ class OutboxStatus(StrEnum):
     FAILED = "failed"  # permanent failure, shown to staff
 
 
+class OutboxChannel(StrEnum):
+    EMAIL = "email"
+    WHATSAPP = "whatsapp"  # a Cloud API template message (exchange/mail/whatsapp.py)
+
+
 class OutboxMessage(db.Model):
     __tablename__ = "outbox"
 
     id: Mapped[intpk]
+    # e-mail: to_address is the address; WhatsApp: the number (E.164), subject the template's
+    # name and headers its language and parameters ({"language", "body", "button"})
+    channel: Mapped[str] = mapped_column(
+        String(10), default=OutboxChannel.EMAIL.value, server_default=OutboxChannel.EMAIL.value
+    )
     to_address: Mapped[str255]
     subject: Mapped[str] = mapped_column(String(300))
     text_body: Mapped[str] = mapped_column(Text)
@@ -39,5 +49,8 @@ class OutboxMessage(db.Model):
     last_error: Mapped[str | None] = mapped_column(String(500))
     # Holds a secret (a reset link): the bodies are blanked once the message is sent or failed.
     sensitive: Mapped[bool] = mapped_column(default=False)
+    # WhatsApp: the provider's message id and its latest delivery status (from the webhook)
+    provider_id: Mapped[str | None] = mapped_column(String(128), index=True)
+    delivery_status: Mapped[str | None] = mapped_column(String(20))
     created_at: Mapped[timestamp]
     sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime())

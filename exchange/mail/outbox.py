@@ -28,7 +28,7 @@ import time
 from datetime import timedelta
 
 from flask import current_app
-from sqlalchemy import case, or_, select, text, update
+from sqlalchemy import JSON, and_, case, literal, or_, select, text, update
 
 from exchange.db import utcnow
 from exchange.extensions import db
@@ -38,7 +38,8 @@ from exchange.mail.backends import (
     TemporaryFailure,
     make_backend,
 )
-from exchange.mail.models import OutboxMessage, OutboxStatus
+from exchange.mail.models import OutboxChannel, OutboxMessage, OutboxStatus
+from exchange.mail.whatsapp import WhatsAppBackend
 
 MAX_ATTEMPTS = 8
 CLAIM_BATCH = 50  # rows claimed per UPDATE
@@ -66,6 +67,31 @@ def queue_email(
     db.session.add(msg)
     if flush:
         db.session.flush()
+    return msg
+
+
+def queue_whatsapp(
+    to, template, language, body, button=None, preview="", dedupe_key=None, sensitive=False
+) -> OutboxMessage:
+    """Add a WhatsApp template message to the outbox in the current transaction (flush only).
+
+    ``to`` is an E.164 number, ``body`` the template's body parameters in order, ``button`` the
+    URL button's parameter (the path after the base URL), ``preview`` the text as the reader
+    will see it (for the staff and the local sandbox; never sent). ``sensitive``: a code; the
+    parameters and the preview are blanked once the message leaves.
+    """
+    msg = OutboxMessage(
+        channel=OutboxChannel.WHATSAPP.value,
+        to_address=to,
+        subject=template,
+        text_body=preview,
+        headers={"language": language, "body": [str(v) for v in body], "button": button},
+        dedupe_key=dedupe_key,
+        next_attempt_at=utcnow(),
+        sensitive=sensitive,
+    )
+    db.session.add(msg)
+    db.session.flush()
     return msg
 
 
@@ -112,7 +138,7 @@ def _send_due(now, limit: int | None) -> dict:
     counts = {"sent": 0, "retry": 0, "failed": 0}
     lease = timedelta(seconds=int(config["OUTBOX_CLAIM_SECONDS"]))
     writer = MessageWriter(config)
-    backend = None
+    backends: dict[str, object] = {}
     try:
         while True:
             room = CLAIM_BATCH if limit is None else min(CLAIM_BATCH, limit - sum(counts.values()))
@@ -121,17 +147,27 @@ def _send_due(now, limit: int | None) -> dict:
             rows, safe_until = _claim(now, lease, room)
             if not rows:
                 break
-            backend = backend or make_backend(config)
             for row in rows:
                 if time.monotonic() >= safe_until:
                     return counts  # our claims may run out: the rest waits for a sender
-                outcome, values = _send_one(backend, writer, row, now)
+                outcome, values = _send_one(backends, writer, row, now)
                 _record_outcome(row.id, values)  # at once: a kill now resends this one only
                 counts[outcome] += 1
     finally:
-        if backend is not None:
+        for backend in backends.values():
             backend.close()
     return counts
+
+
+def _backend(backends: dict, channel: str):
+    """The sender's connection for a channel, opened on its first message."""
+    if channel not in backends:
+        config = current_app.config
+        if channel == OutboxChannel.WHATSAPP:
+            backends[channel] = WhatsAppBackend(config)
+        else:
+            backends[channel] = make_backend(config)
+    return backends[channel]
 
 
 def _claim(now, lease: timedelta, n: int):
@@ -156,7 +192,16 @@ def _claim(now, lease: timedelta, n: int):
         update(t)
         .where(t.id.in_(due.scalar_subquery()), t.status == OutboxStatus.PENDING, free)
         .values(claimed_until=moment + lease)
-        .returning(t.id, t.to_address, t.subject, t.text_body, t.html_body, t.headers, t.attempts)
+        .returning(
+            t.id,
+            t.channel,
+            t.to_address,
+            t.subject,
+            t.text_body,
+            t.html_body,
+            t.headers,
+            t.attempts,
+        )
         .execution_options(synchronize_session=False)
     ).all()
     db.session.commit()
@@ -164,17 +209,22 @@ def _claim(now, lease: timedelta, n: int):
     return sorted(rows, key=lambda r: r.id), started + lease.total_seconds() * 0.8
 
 
-def _send_one(backend, writer: MessageWriter, row, now) -> tuple[str, dict]:
-    message = writer.write(
-        to=row.to_address,
-        subject=row.subject,
-        text=row.text_body,
-        html=row.html_body,
-        headers=row.headers,
-    )
+def _send_one(backends: dict, writer: MessageWriter, row, now) -> tuple[str, dict]:
     attempts = row.attempts + 1
+    provider_id = None
     try:
-        backend.send(message, key=f"{row.id:08d}")
+        if row.channel == OutboxChannel.WHATSAPP:
+            backend = _backend(backends, row.channel)
+            provider_id = backend.send(row.to_address, row.subject, row.headers or {})
+        else:
+            message = writer.write(
+                to=row.to_address,
+                subject=row.subject,
+                text=row.text_body,
+                html=row.html_body,
+                headers=row.headers,
+            )
+            _backend(backends, OutboxChannel.EMAIL).send(message, key=f"{row.id:08d}")
     except PermanentFailure as exc:
         return "failed", _values(attempts, OutboxStatus.FAILED, str(exc))
     except TemporaryFailure as exc:
@@ -185,6 +235,8 @@ def _send_one(backend, writer: MessageWriter, row, now) -> tuple[str, dict]:
         return "retry", values
     values = _values(attempts, OutboxStatus.SENT, None)
     values["sent_at"] = utcnow()
+    if provider_id is not None:
+        values["provider_id"] = provider_id[:128]
     return "sent", values
 
 
@@ -233,4 +285,12 @@ def _scrub() -> dict:
     return {
         "text_body": case((t.sensitive.is_(True), SCRUBBED), else_=t.text_body),
         "html_body": case((t.sensitive.is_(True), None), else_=t.html_body),
+        # a WhatsApp code travels in the parameters: they go too
+        "headers": case(
+            (
+                and_(t.sensitive.is_(True), t.channel == OutboxChannel.WHATSAPP),
+                literal({}, JSON),
+            ),
+            else_=t.headers,
+        ),
     }

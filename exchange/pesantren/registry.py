@@ -13,9 +13,9 @@ from exchange.pesantren.models import Pesantren, Regency
 from exchange.pesantren.validation import (
     normalise_halal,
     normalise_nspp,
-    normalise_phone,
     nspp_looks_jatim,
 )
+from exchange.phones import normalise_phone
 from exchange.texts import clean_texts
 
 # East Java with its islands (Madura, Bawean, Kangean, Masalembu), generously.

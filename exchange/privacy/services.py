@@ -27,6 +27,7 @@ from exchange.extensions import db
 from exchange.mail.models import OutboxMessage
 from exchange.mail.outbox import SCRUBBED
 from exchange.privacy.models import DeletionRequest, RequestStatus
+from exchange.whatsapp import services as whatsapp
 
 # Never exported: secrets, not data about the person.
 SECRET_COLUMNS = {"password_hash", "token_hash", "client_token"}
@@ -159,6 +160,7 @@ def carry_out(staff: User, request_id: int) -> DeletionRequest:
         # with them (the pesantren names a new signatory when it edits its data)
         user.pesantren.signatory_name = None
         user.pesantren.signatory_position = None
+    whatsapp.forget(user)
     for msg in db.session.scalars(
         select(OutboxMessage).where(OutboxMessage.to_address == old_email)
     ):

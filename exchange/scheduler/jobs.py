@@ -6,7 +6,7 @@
   ``exchange.deals.services.expire_stale_moves`` (negotiations left unanswered) and
   ``exchange.auth.throttle.prune`` (attempt counters whose window ended);
 - reminders: ``exchange.deals.reminders.send_reminders`` (one e-mail per manager per day when
-  deals wait on their pesantren);
+  deals wait on their pesantren; WhatsApp messages of payments due to those who chose it);
 - netting: ``exchange.netting.services.start_run`` (weekly; the parties then confirm);
 - outbox: ``exchange.mail.outbox.deliver_pending`` (every minute).
 
@@ -55,10 +55,10 @@ def expire(now: datetime | None = None) -> dict:
 
 
 def send_reminders(now: datetime | None = None) -> int:
-    """Remind managers of deals waiting on them (daily). Returns how many e-mails were queued."""
+    """Remind managers of deals waiting on them (daily). Returns how many e-mails were queued
+    (WhatsApp messages of payments due are queued too, so delivery runs either way)."""
     queued = reminders(now or utcnow())
-    if queued:
-        deliver_pending()
+    deliver_pending()
     return queued
 
 

@@ -154,6 +154,16 @@ EXPECTED = {
     ("GET", "api.openapi"): ALL_OK,
     ("GET", "api.docs"): ALL_OK,
     ("GET", "api.docs_asset"): (404,) * 5,  # an unknown asset name
+    # The account page's WhatsApp card (the reader's own number and choices only).
+    ("POST", "whatsapp.send_code"): SIGNED_IN,
+    ("POST", "whatsapp.confirm"): SIGNED_IN,
+    ("POST", "whatsapp.channels"): SIGNED_IN,
+    ("POST", "whatsapp.stop"): SIGNED_IN,
+    ("POST", "whatsapp.resume"): SIGNED_IN,
+    ("POST", "whatsapp.remove"): SIGNED_IN,
+    # The Cloud API's webhook: a wrong verify token / no signature is 403 for everyone.
+    ("GET", "whatsapp.verify"): (403,) * 5,
+    ("POST", "whatsapp.receive"): (403,) * 5,
 }
 API_NO_COOKIE = (401,) * 5
 for _method, _endpoint in [
@@ -169,6 +179,8 @@ for _method, _endpoint in [
     ("GET", "notifications"),
     ("GET", "staff_figures"),
     ("GET", "staff_flows"),
+    ("GET", "channels"),
+    ("PUT", "update_channels"),
     ("POST", "create_listing"),
     ("PUT", "update_listing"),
     ("POST", "withdraw_listing"),

@@ -42,9 +42,10 @@ def test_every_post_route_refuses_a_missing_token(app, client, csrf_on, auth):
     exempt = {f"{view.__module__}.{view.__name__}" for view in app.view_functions.values()} & set(
         app.extensions["csrf"]._exempt_views
     )
-    # RFC 8058 one-click unsubscribe is the one exemption: its signed token is the protection
-    # (tested in tests/digests/test_views.py); here a forged token answers 404.
-    assert exempt == {"exchange.digests.views.unsubscribe"}
+    # RFC 8058 one-click unsubscribe: its signed token is the protection (tested in
+    # tests/digests/test_views.py); here a forged token answers 404. The WhatsApp webhook: the
+    # X-Hub-Signature-256 is (tests/whatsapp/test_channel.py); here none answers 403.
+    assert exempt == {"exchange.digests.views.unsubscribe", "exchange.whatsapp.views.receive"}
     # The JSON API is the one exempt blueprint: it authenticates by bearer token only, so this
     # signed-in cookie session without a token is refused (401) before any view runs.
     assert {bp.name for bp in app.extensions["csrf"]._exempt_blueprints} == {"api"}
@@ -54,6 +55,8 @@ def test_every_post_route_refuses_a_missing_token(app, client, csrf_on, auth):
             expected = 404
         elif url.startswith("/api/"):
             expected = 401
+        elif url == "/whatsapp/webhook":
+            expected = 403
         else:
             expected = 400
         assert response.status_code == expected, url
