@@ -13,7 +13,7 @@ from flask_login import current_user, login_required
 
 from exchange.akad import Akad
 from exchange.auth.permissions import can_edit_listing, can_trade, manager_required
-from exchange.errors import IllegalTransition, NotFound
+from exchange.errors import IllegalTransition
 from exchange.listings import caching, cards, places, policy, queries, services
 from exchange.listings.forms import ListingForm, parse_market
 from exchange.listings.models import ListingStatus, Side

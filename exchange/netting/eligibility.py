@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from exchange.deals.akad import check_set_off
+from exchange.deals.policy import check_set_off
 from exchange.deals.states import N_, State
 
 MONEY_DEBT_AKAD = frozenset({"tempo", "murabahah"})
