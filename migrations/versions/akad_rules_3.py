@@ -3,7 +3,7 @@ confirms receipt of the price; a late ribawi bundle leg is flagged; kliring answ
 deadline and apply per cleared group.
 
 Revision ID: akad_rules_3
-Revises: one_pending_deletion_request
+Revises: typed_vocabularies_1
 """
 
 import sqlalchemy as sa
@@ -12,7 +12,7 @@ from alembic import op
 import exchange.db
 
 revision = "akad_rules_3"
-down_revision = "one_pending_deletion_request"
+down_revision = "typed_vocabularies_1"
 branch_labels = None
 depends_on = None
 

@@ -1,7 +1,7 @@
 """a listing's own place in words (issue 27): listings.place_name
 
 Revision ID: listing_place_name
-Revises: one_pending_deletion_request
+Revises: akad_rules_3
 Create Date: 2026-12-07 13:20:00
 
 """
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "listing_place_name"
-down_revision = "one_pending_deletion_request"
+down_revision = "akad_rules_3"
 branch_labels = None
 depends_on = None
 

@@ -1,7 +1,7 @@
 """WhatsApp channel: numbers, choices and codes; outbox rows get a channel and a provider id
 
 Revision ID: whatsapp_channel_1
-Revises: one_pending_deletion_request
+Revises: listing_place_name
 Create Date: 2026-12-07 12:50:05.107465
 
 """
@@ -13,7 +13,7 @@ import exchange.db
 
 # revision identifiers, used by Alembic.
 revision = "whatsapp_channel_1"
-down_revision = "one_pending_deletion_request"
+down_revision = "listing_place_name"
 branch_labels = None
 depends_on = None
 
