@@ -51,10 +51,8 @@ def expire(now: datetime | None = None) -> dict:
         "listings": expire_listings(today),
         "moves": expire_stale_moves(now),
         "throttles": prune(now),  # attempt counters of windows that have ended
-        "netting_answers": expire_answers(now),
-        "salam_receipts": lapse_salam_receipts(
-            now
-        ),  # unconfirmed by 24:00 WIB: lapsed  # kliring: silence past the deadline declines
+        "netting_answers": expire_answers(now),  # kliring: silence past the deadline declines
+        "salam_receipts": lapse_salam_receipts(now),  # unconfirmed by 24:00 WIB: lapsed
     }
 
 
