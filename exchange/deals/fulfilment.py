@@ -221,6 +221,9 @@ def receive(
             _l("Pilih apa yang terjadi dengan kekurangan %(q)s.", q=shortfall),
             field="shortfall_outcome",
         )
+    grades = len(deal.commodity.grades)
+    if grade_received is not None and not 1 <= grade_received <= grades:
+        raise Invalid(_l("Pilih salah satu mutu komoditas ini."), field="grade_received")
     late_bundle = _ribawi_bundle_session(deal)
     _refuse(
         after_signing.check_receive(
