@@ -154,11 +154,25 @@ def make_deal(seller=None, buyer=None, offer=None, terms=None, message: str = ""
 
 def sign(deal, seller, buyer):
     """Accept a negotiation as the side whose turn it is; a murabahah seller first states its
-    cost (90% of the price), margin and ownership (issue 25), then the buyer accepts."""
+    cost (90% of the price), margin and ownership, then the buyer accepts; a salam seller then
+    confirms it received the price (issue 25)."""
     from exchange.deals import acceptance
     from exchange.deals.demo import seller_states_cost
 
     if deal.current_terms.akad == "murabahah" and deal.current_terms.cost_price is None:
         deal = seller_states_cost(seller, deal.id)
     side = seller if deal.whose_turn == "seller" else buyer
-    return acceptance.accept(side, deal.id, deal.terms_version)
+    contract = acceptance.accept(side, deal.id, deal.terms_version)
+    confirm_salam(deal.id, seller)
+    return contract
+
+
+def confirm_salam(deal_id: int, seller) -> None:
+    """A salam seller confirms it received the price (issue 25); nothing for other akad."""
+    from exchange.deals import facts, fulfilment
+    from exchange.deals.models import Deal
+
+    deal = db.session.get(Deal, deal_id)
+    db.session.refresh(deal)
+    if facts.receipt_pending(deal):
+        fulfilment.confirm_salam_receipt(seller, deal_id)

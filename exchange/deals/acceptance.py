@@ -1,4 +1,5 @@
-"""Accepting a deal's terms: the quantity is committed, the contract made, salam paid in full.
+"""Accepting a deal's terms: the quantity is committed, the contract made; a salam seller is
+asked to confirm it received the price in full.
 
 A retry (a double click, a busy database) gives back the one contract; the SQLite/PostgreSQL
 lock errors are retried a few times with a short pause."""
@@ -10,18 +11,18 @@ import time
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.exc import OperationalError
 
-from exchange.clock import to_wib
 from exchange.db import utcnow
 from exchange.deals import after_signing
 from exchange.deals.checks import TermsRefused, acceptance_reasons
 from exchange.deals.contracts import build_contract, contract_for
-from exchange.deals.models import Contract, Deal, Payment
+from exchange.deals.models import Contract, Deal
 from exchange.deals.moves import apply_move, load_deal, other_pesantren, require_current
 from exchange.deals.notify import notify
 from exchange.deals.states import Action
 from exchange.deals.visibility import side_of
 from exchange.errors import Conflict, IllegalTransition, Invalid
 from exchange.extensions import db
+from exchange.i18n import rupiah
 from exchange.listings import quantity as listing_quantity
 from exchange.listings.models import Listing
 
@@ -93,19 +94,12 @@ def _accept_once(actor, deal_id: int, seen_version: int) -> Contract:
                 ),
                 field="quantity",
             )
-    if after_signing.buyer_pays_first(terms.akad):
-        # Salam (fatwa 05/2000): the price is paid in full when the contract is agreed. The
-        # acceptance is that moment: it records the buyer's full payment, dated the signing day.
-        db.session.add(
-            Payment(
-                deal_id=deal.id,
-                amount=terms.total,
-                paid_on=to_wib(now).date(),
-                note="Harga salam dibayar lunas saat akad",
-                recorded_by_id=actor.id,
-            )
-        )
     contract = build_contract(deal, terms, actor, now)
     notify(deal, other_pesantren(deal, side), "accept", number=contract.number)
+    if after_signing.buyer_pays_first(terms.akad):
+        # Salam (fatwa 05/2000): the price is paid in full when the contract is agreed. Only
+        # the seller can say it received it: it confirms the receipt (the kuitansi in its
+        # name) by 24:00 WIB today, or the acceptance lapses (fulfilment.lapse_salam_receipts).
+        notify(deal, deal.seller_pesantren_id, "salam_receipt", amount=rupiah(terms.total))
     db.session.commit()
     return contract

@@ -5,14 +5,16 @@ from __future__ import annotations
 
 from exchange.deals.states import N_
 
-GENERAL_CLAUSES = (
-    N_("Barang yang diperjualbelikan halal, dimiliki penjual, dan dapat diserahkan."),
-    N_("Pembeli berhak mengembalikan barang yang cacat (khiyar 'aib)."),
-    N_(
-        "Perselisihan diselesaikan secara musyawarah; bila tidak tercapai, melalui Badan "
-        "Arbitrase Syariah Nasional (Basyarnas)."
-    ),
+OWNED = N_("Barang yang diperjualbelikan halal, dimiliki penjual, dan dapat diserahkan.")
+# Salam and istisna' sell goods that do not exist yet (a liability, or made to order): never
+# "owned by the seller" (issue 25).
+NOT_YET = N_("Barang yang diperjualbelikan halal dan diserahkan pada waktu yang disepakati.")
+KHIYAR_AIB = N_("Pembeli berhak mengembalikan barang yang cacat (khiyar 'aib).")
+DISPUTES = N_(
+    "Perselisihan diselesaikan secara musyawarah; bila tidak tercapai, melalui Badan "
+    "Arbitrase Syariah Nasional (Basyarnas)."
 )
+GENERAL_CLAUSES = (OWNED, KHIYAR_AIB, DISPUTES)
 
 
 AKAD_CLAUSES = {
@@ -49,5 +51,12 @@ AKAD_CLAUSES = {
 
 
 def clauses(akad: str) -> tuple[str, ...]:
-    """The clauses of one akad, then the general ones (msgids)."""
-    return AKAD_CLAUSES.get(akad, ()) + GENERAL_CLAUSES
+    """The clauses of one akad, then the general ones (msgids). Salam and istisna': the goods
+    are not yet the seller's; istisna' keeps its own khiyar clause only."""
+    if akad == "salam":
+        general = (NOT_YET, KHIYAR_AIB, DISPUTES)
+    elif akad == "istisna":
+        general = (NOT_YET, DISPUTES)
+    else:
+        general = GENERAL_CLAUSES
+    return AKAD_CLAUSES.get(akad, ()) + general

@@ -24,6 +24,7 @@ from exchange.deals.documents import (
 from exchange.deals.labels import TRANSPORT_LABELS
 from exchange.deals.models import Deal
 from exchange.deals.presenters import akad_label, interest_warning
+from exchange.deals.states import State
 from exchange.deals.terbilang import rupiah_in_words
 from exchange.i18n import rupiah, short_datetime
 
@@ -179,9 +180,34 @@ def _payment_block(snap: dict) -> Block:
 
 def _notice_blocks(deal: Deal) -> list[Block]:
     """The denda/bunga notice (fatwa 17/2000) when a term or message of the negotiation spoke
-    of them: part of the document, so the page and the PDF say the same."""
+    of them, and a salam contract's standing while the seller has not confirmed the price:
+    part of the document, so the page and the PDF say the same."""
+    notes = []
+    snap = deal.contract.snapshot
+    if snap["akad"] == "salam" and not deal.payments:
+        signed_on = long_date(datetime.fromisoformat(snap["signed_at"]))
+        if deal.state == State.CANCELLED:
+            notes.append(
+                _(
+                    "Akad ini gugur: PIHAK PERTAMA tidak mengonfirmasi penerimaan harga sampai "
+                    "pukul 24.00 WIB tanggal %(date)s.",
+                    date=signed_on,
+                )
+            )
+        else:
+            notes.append(
+                _(
+                    "Akad ini berlaku setelah PIHAK PERTAMA mengonfirmasi telah menerima harga "
+                    "sebesar %(total)s. Bila belum dikonfirmasi sampai pukul 24.00 WIB tanggal "
+                    "%(date)s, penerimaan akad ini gugur.",
+                    total=rupiah(snap["total"]),
+                    date=signed_on,
+                )
+            )
     warning = interest_warning(deal)
-    return [Block(heading=_("Catatan"), paragraphs=[warning])] if warning else []
+    if warning:
+        notes.append(warning)
+    return [Block(heading=_("Catatan"), paragraphs=notes)] if notes else []
 
 
 def contract_document(deal: Deal) -> Document:

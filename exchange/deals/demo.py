@@ -51,6 +51,8 @@ def seed_demo_deals(limit: int = 24) -> dict:
             acceptance.accept(
                 seller if deal.whose_turn == "seller" else buyer, deal.id, deal.terms_version
             )
+            if terms.akad == "salam":  # the seller confirms it received the price
+                fulfilment.confirm_salam_receipt(seller, deal.id)
             counts["contracts"] += 1
             if counts["contracts"] % 2:
                 continue

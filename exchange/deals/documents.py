@@ -138,9 +138,22 @@ def bast_document(deal: Deal, delivery: Delivery) -> Document:
         facts.append((_("Kekurangan"), f"{quantity(delivery.shortfall, unit)} ({outcome})"))
     if delivery.note:
         facts.append((_("Catatan"), delivery.note))
-    if same_session := deal.same_session_at:  # the ribawi rule's flag (fulfilment.py)
+    # the ribawi rule's flag (fulfilment.py), when it happened; never for salam or istisna',
+    # whose price and goods are apart by their nature
+    same_session = deal.same_session_at
+    if same_session and snap["akad"] not in ("salam", "istisna"):
         facts.append((_("Lunas dan diserahkan dalam satu majelis"), short_datetime(same_session)))
-    place = snap["handover_place"]
+    facts.append((_("Lokasi penyerahan"), snap["handover_place"]))
+    lower = (
+        snap["akad"] == "salam"
+        and delivery.grade_received
+        and deal.current_terms.grade
+        and delivery.grade_received < deal.current_terms.grade
+    )
+    # The place of signing is a town: where the goods were received (the buyer's when the
+    # seller delivers, the seller's when the buyer collects), not the free text of the place.
+    receiver = snap["buyer"] if snap.get("transport") == "seller" else snap["seller"]
+    place = place_name(receiver.get("regency") or "") or "-"
     blocks = [
         Block(
             paragraphs=[
@@ -157,6 +170,20 @@ def bast_document(deal: Deal, delivery: Delivery) -> Document:
         _bast_party("seller", snap["seller"]),
         _bast_party("buyer", snap["buyer"]),
         Block(heading=_("Barang yang diserahterimakan"), facts=facts),
+        *(
+            [
+                Block(
+                    paragraphs=[
+                        _(
+                            "Mutu yang diserahkan lebih rendah dari mutu akad salam: PIHAK KEDUA "
+                            "berhak menolaknya; bila menerimanya, harga tidak dikurangi."
+                        )
+                    ]
+                )
+            ]
+            if lower
+            else []
+        ),
         Block(
             paragraphs=[
                 _(
@@ -220,9 +247,12 @@ def receipt_document(deal: Deal, payment: Payment) -> Document:
         goods=goods_name(goods),
         quantity=quantity(snap["quantity"], goods["unit"]),
     )
+    buyer = f"{snap['buyer']['kopontren']} ({snap['buyer']['name']})"
+    # A set-off is no money received: the receipt says what was set off (diperhitungkan)
+    set_off = payment.method in ("offset", "setoff")
     facts = [
-        (_("Telah terima dari"), f"{snap['buyer']['kopontren']} ({snap['buyer']['name']})"),
-        (_("Uang sejumlah"), rupiah_in_words(payment.amount)),
+        (_("Diperhitungkan dari") if set_off else _("Telah terima dari"), buyer),
+        (_("Sejumlah") if set_off else _("Uang sejumlah"), rupiah_in_words(payment.amount)),
         (_("Untuk pembayaran"), what),
         (_("Tanggal pembayaran"), long_date(payment.paid_on)),
         (_("Jumlah"), rupiah(payment.amount)),
@@ -250,7 +280,9 @@ def receipt_document(deal: Deal, payment: Payment) -> Document:
                 "seller",
                 seller,
                 meterai=payment.amount > METERAI_THRESHOLD,
-                role=_("Yang menerima (Penjual)"),
+                role=_("Yang memperhitungkan (Penjual)")
+                if set_off
+                else _("Yang menerima (Penjual)"),
             )
         ],
         filename=number_.replace("/", "-"),

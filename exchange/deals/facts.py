@@ -48,6 +48,19 @@ def context(deal: DealFacts, today: date | None = None) -> Context:
         and after_signing.shortfall_choice_open(terms_akad, deal.due_date, today or today_wib()),
         refund_owed=accepted and overpaid(deal) > 0,
         payment_due=bool(signed and payment_due(deal, today).amount > 0),
+        receipt_pending=receipt_pending(deal),
+    )
+
+
+def receipt_pending(deal: Deal) -> bool:
+    """Salam: accepted, and the seller has not yet confirmed it received the price (the
+    contract counts as signed once it has; ``fulfilment.confirm_salam_receipt``)."""
+    return (
+        deal.accepted_version is not None
+        and deal.state == State.SIGNED
+        and bool(deal.versions)
+        and after_signing.buyer_pays_first(deal.current_terms.akad)
+        and deal.paid <= 0
     )
 
 

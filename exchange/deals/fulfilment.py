@@ -7,6 +7,7 @@ from __future__ import annotations
 from datetime import date
 
 from flask_babel import lazy_gettext as _l
+from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from exchange.audit.services import record
@@ -15,11 +16,11 @@ from exchange.db import utcnow
 from exchange.deals import after_signing, checks, queries, ribawi
 from exchange.deals import akad as rules
 from exchange.deals.checks import reason_text
-from exchange.deals.facts import amount_due, context, contract_date
+from exchange.deals.facts import amount_due, context, contract_date, receipt_pending
 from exchange.deals.models import Deal, DealEvent, Delivery, Payment, Rating, Refund
 from exchange.deals.moves import apply_move, load_deal, other_pesantren
 from exchange.deals.notify import notify
-from exchange.deals.states import Action, Side, decide
+from exchange.deals.states import Action, Side, State, decide
 from exchange.deals.visibility import side_of
 from exchange.errors import Conflict, IllegalTransition, Invalid
 from exchange.extensions import db
@@ -129,6 +130,63 @@ def record_payment(actor, deal_id: int, amount: int, paid_on: date, note: str = 
     return payment
 
 
+def confirm_salam_receipt(actor, deal_id: int, note: str = "") -> Payment:
+    """Salam: the seller confirms it received the price in full (on the signing day, by 24:00
+    WIB); the payment (and its kuitansi in the seller's name) is recorded then, and the contract
+    counts as signed. Raises IllegalTransition, Invalid."""
+    deal, side = _party(actor, deal_id, Action.CONFIRM_RECEIPT)
+    signed_on = contract_date(deal)
+    if signed_on != today_wib():
+        raise Invalid(
+            _l("Batas konfirmasi (pukul 24.00 WIB hari akad) sudah lewat; penerimaan akad gugur.")
+        )
+    now, before = utcnow(), context(deal)  # the move is decided on the deal before the receipt
+    payment = Payment(
+        deal_id=deal.id,
+        amount=deal.current_terms.total,
+        paid_on=signed_on,
+        note="Harga salam diterima penjual lunas saat akad",
+        recorded_by_id=actor.id,
+        created_at=now,
+    )
+    db.session.add(payment)
+    db.session.flush()
+    db.session.expire(deal, ["payments"])
+    _done(deal, Action.CONFIRM_RECEIPT, side, actor, note, ctx=before, now=now)
+    return payment
+
+
+def lapse_salam_receipts(now=None) -> int:
+    """Salam acceptances whose price the seller did not confirm by 24:00 WIB of the signing day
+    lapse: the deal is cancelled, the reserved quantity released, both sides told. Returns how
+    many. Commits once (the scheduler's hourly expiry job calls it)."""
+    now = now or utcnow()
+    today = today_wib(now)
+    candidates = db.session.scalars(
+        select(Deal)
+        .where(Deal.state == State.SIGNED.value, Deal.signed_at.is_not(None))
+        .order_by(Deal.id)
+    ).unique()
+    count = 0
+    for deal in candidates:
+        if not receipt_pending(deal) or to_wib(deal.signed_at).date() >= today:
+            continue
+        reserved = deal.reserved_quantity
+        try:
+            with db.session.begin_nested():
+                apply_move(
+                    deal, Action.LAPSE, None, None, now=now, reserved_quantity=0, closed_at=now
+                )
+        except (Conflict, IllegalTransition):
+            continue
+        _release(deal, reserved)
+        notify(deal, deal.seller_pesantren_id, "lapse")
+        notify(deal, deal.buyer_pesantren_id, "lapse")
+        count += 1
+    db.session.commit()
+    return count
+
+
 def ship(actor, deal_id: int, note: str = "") -> Deal:
     deal, side = _party(actor, deal_id, Action.SHIP)
     _refuse(after_signing.check_ship(deal.current_terms.akad, deal.paid, deal.current_terms.total))
@@ -163,6 +221,9 @@ def receive(
             _l("Pilih apa yang terjadi dengan kekurangan %(q)s.", q=shortfall),
             field="shortfall_outcome",
         )
+    grades = len(deal.commodity.grades)
+    if grade_received is not None and not 1 <= grade_received <= grades:
+        raise Invalid(_l("Pilih salah satu mutu komoditas ini."), field="grade_received")
     late_bundle = _ribawi_bundle_session(deal)
     _refuse(
         after_signing.check_receive(

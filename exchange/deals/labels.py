@@ -45,6 +45,9 @@ ACTION_LABELS = {
     "wait": _l("Tunggu barang sampai tanggal baru"),
     "cancel_refund": _l("Batalkan dengan pengembalian uang"),
     "refund": _l("Catat pengembalian uang"),
+    "confirm_receipt": _l("Konfirmasi harga salam telah diterima"),
+    "lapse": _l("Gugur: harga salam tidak dikonfirmasi penjual"),
+    "ribawi_breach": _l("Pelanggaran satu majelis (barang ribawi paket)"),
 }
 
 

@@ -49,6 +49,15 @@ MESSAGES = {
     "bundle_settled": N_(
         "Selisih bersih paket timbal balik %(deal)s dicatat; kedua kontrak lunas."
     ),
+    "salam_receipt": N_(
+        "Akad salam %(deal)s disepakati: konfirmasikan bahwa harga %(amount)s telah Anda terima "
+        "sebelum pukul 24.00 WIB hari ini; bila tidak, penerimaan akad gugur."
+    ),
+    "confirm_receipt": N_("Penjual mengonfirmasi penerimaan harga salam %(deal)s; akad berlaku."),
+    "lapse": N_(
+        "Penjual tidak mengonfirmasi penerimaan harga salam %(deal)s sampai pukul 24.00 WIB hari "
+        "akad; penerimaan akad gugur dan jumlah yang dipesan dilepas kembali."
+    ),
     "untie_request": N_(
         "Pihak lain meminta paket timbal balik %(deal)s dilepas; setujui atau abaikan."
     ),

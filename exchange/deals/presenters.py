@@ -219,6 +219,7 @@ _SIMPLE = (
     "agree_cancel",
     "decline_cancel",
     "cancel_refund",
+    "confirm_receipt",
 )
 
 

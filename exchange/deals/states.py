@@ -52,6 +52,10 @@ class Action(StrEnum):
     WAIT = "wait"  # wait until a new due date
     CANCEL_REFUND = "cancel_refund"  # cancel, the seller refunds what was paid
     REFUND = "refund"  # the seller records money returned (overpaid, or a cancelled deal)
+    # Salam: the seller confirms it received the price; unconfirmed by 24:00 WIB of the signing
+    # day, the acceptance lapses (the system cancels it; the quantity returns)
+    CONFIRM_RECEIPT = "confirm_receipt"
+    LAPSE = "lapse"
 
 
 class Side(StrEnum):
@@ -91,6 +95,9 @@ TABLE: dict[tuple[State, Action], Move] = {
     (S.NEGOTIATING, A.WITHDRAW): Move(S.WITHDRAWN, W.EITHER),
     (S.NEGOTIATING, A.EXPIRE): Move(S.EXPIRED, W.SYSTEM),
     (S.SIGNED, A.PAY): Move(S.SIGNED, W.BUYER),
+    # Only while a salam price waits for the seller's receipt (Context.receipt_pending)
+    (S.SIGNED, A.CONFIRM_RECEIPT): Move(S.SIGNED, W.SELLER),
+    (S.SIGNED, A.LAPSE): Move(S.CANCELLED, W.SYSTEM),
     (S.SIGNED, A.SHIP): Move(S.SHIPPED, W.SELLER),
     (S.SIGNED, A.DISPUTE): Move(S.DISPUTED, W.EITHER),
     (S.SIGNED, A.REQUEST_CANCEL): Move(S.SIGNED, W.EITHER),
@@ -152,6 +159,9 @@ class Context:
     # prepayment, an istisna' stage or a tempo/murabahah price whose date came, the price of
     # what was handed over.
     payment_due: bool = False
+    # Salam: accepted, the seller has not yet confirmed it received the price (the contract
+    # does not count as signed until it does)
+    receipt_pending: bool = False
 
 
 @dataclass(frozen=True)
@@ -221,6 +231,8 @@ def decide(ctx: Context, action: Action, side: Side | None, staff: bool = False)
                 "tanggal penyerahan akad salam bila barang belum diserahkan."
             ),
         )
+    if action in (Action.CONFIRM_RECEIPT, Action.LAPSE) and not ctx.receipt_pending:
+        return Decision(False, reason=N_("Tidak ada harga salam yang menunggu konfirmasi."))
     if action is Action.REFUND and not ctx.refund_owed:
         return Decision(False, reason=N_("Tidak ada kelebihan bayar yang perlu dikembalikan."))
     if action is Action.REQUEST_CANCEL and ctx.cancel_requested_by is not None:
@@ -257,6 +269,8 @@ def awaited_action(ctx: Context, side: Side) -> Action | None:
         return Action.AGREE_CANCEL if ctx.cancel_requested_by.other == side else None
     if ctx.state is State.DISPUTED:
         return Action.RESOLVE if ctx.disputed_by == side else None
+    if ctx.receipt_pending:
+        return Action.CONFIRM_RECEIPT if side is Side.SELLER else None
     owes = ctx.payment_due or ctx.buyer_pays_first
     if side is Side.BUYER:
         if ctx.state is State.SHIPPED:

@@ -57,6 +57,7 @@ SIMPLE_MOVES = {
     "agree_cancel": fulfilment.agree_cancel,
     "decline_cancel": fulfilment.decline_cancel,
     "cancel_refund": fulfilment.cancel_with_refund,
+    "confirm_receipt": fulfilment.confirm_salam_receipt,
 }
 
 

@@ -20,6 +20,7 @@ from datetime import datetime
 from exchange.auth.throttle import prune
 from exchange.clock import today_wib
 from exchange.db import utcnow
+from exchange.deals.fulfilment import lapse_salam_receipts
 from exchange.deals.reminders import send_reminders as reminders
 from exchange.deals.services import expire_stale_moves
 from exchange.digests.services import run_digests
@@ -51,6 +52,7 @@ def expire(now: datetime | None = None) -> dict:
         "moves": expire_stale_moves(now),
         "throttles": prune(now),  # attempt counters of windows that have ended
         "netting_answers": expire_answers(now),  # kliring: silence past the deadline declines
+        "salam_receipts": lapse_salam_receipts(now),  # unconfirmed by 24:00 WIB: lapsed
     }
 
 

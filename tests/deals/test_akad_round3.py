@@ -2,12 +2,12 @@
 the services the pages and the API call."""
 
 from dataclasses import replace
-from datetime import timedelta
+from datetime import datetime, time, timedelta
 
 import pytest
 from sqlalchemy import select
 
-from exchange.clock import today_wib
+from exchange.clock import WIB, to_wib, today_wib
 from exchange.deals import (
     acceptance,
     checks,
@@ -21,9 +21,9 @@ from exchange.deals import (
 from exchange.deals import akad as rules
 from exchange.deals.akad import Stage
 from exchange.deals.models import Deal, Notification
-from exchange.errors import Invalid
+from exchange.errors import IllegalTransition, Invalid
 from exchange.extensions import db
-from exchange.listings.models import Side
+from exchange.listings.models import Listing, Side
 from exchange.netting import eligibility
 from tests.deals.documents_text import page_document_text, pdf_words, pdftotext, words
 from tests.factories import deal_terms, make_deal, make_listing, make_manager
@@ -291,3 +291,55 @@ def test_a_late_ribawi_leg_is_recorded_flagged_and_the_exchange_can_be_undone(ap
         fulfilment.record_payment(a, leg_b, 1_200_000, today)
         assert fulfilment.complete(a, leg_a).state == "completed"
         assert fulfilment.complete(b, leg_b).state == "completed"
+
+
+# 8. Salam: the seller confirms receipt of the price; unconfirmed by 24:00 WIB, it lapses --------
+
+
+def _salam(seller=None, buyer=None):
+    seller, buyer = seller or make_manager(), buyer or make_manager(regency_code="3578")
+    offer = make_listing(seller.pesantren, quantity=1000, akad=["salam"])
+    deal = make_deal(seller, buyer, offer=offer, terms=deal_terms(akad="salam", quantity=100))
+    acceptance.accept(seller, deal.id, 1)
+    return seller, buyer, deal.id, offer.id
+
+
+def test_no_salam_receipt_exists_until_the_seller_confirms_it(app):
+    with app.app_context():
+        seller, buyer, deal_id, _offer = _salam()
+        deal = _deal(deal_id)
+        assert deal.payments == []  # the buyer's click is no receipt in the seller's name
+        assert facts.receipt_pending(deal)
+        assert facts.awaited(deal, seller.pesantren_id).value == "confirm_receipt"
+        with pytest.raises(Invalid):  # nothing ships before the price is confirmed
+            fulfilment.ship(seller, deal_id, "")
+        db.session.rollback()
+        with pytest.raises(IllegalTransition):  # only the seller confirms
+            fulfilment.confirm_salam_receipt(buyer, deal_id)
+        db.session.rollback()
+        payment = fulfilment.confirm_salam_receipt(seller, deal_id)
+        assert payment.recorded_by_id == seller.id and payment.amount == 150_000
+        assert not facts.receipt_pending(_deal(deal_id))
+        fulfilment.ship(seller, deal_id, "")
+
+
+def test_an_unconfirmed_salam_acceptance_lapses_at_midnight_wib(app):
+    with app.app_context():
+        seller, buyer, deal_id, offer_id = _salam()
+        assert db.session.get(Listing, offer_id).remaining == 900
+        signed_at = _deal(deal_id).signed_at
+        # the same WIB day: nothing lapses
+        assert fulfilment.lapse_salam_receipts(signed_at) == 0
+        midnight = datetime.combine(
+            to_wib(signed_at).date() + timedelta(days=1), time(0, 0), tzinfo=WIB
+        )
+        assert fulfilment.lapse_salam_receipts(midnight + timedelta(minutes=1)) == 1
+        deal = _deal(deal_id)
+        assert deal.state == "cancelled" and deal.reserved_quantity == 0
+        assert db.session.get(Listing, offer_id).remaining == 1000
+        told = set(
+            db.session.scalars(
+                select(Notification.user_id).where(Notification.kind == "deal.lapse")
+            )
+        )
+        assert {seller.id, buyer.id} <= told

@@ -113,9 +113,11 @@ def test_net_settlement_is_recorded_once_and_settles_both_legs(app):
         ]
         assert [(p.method, p.amount) for p in salt.payments] == [("offset", 1_200_000)]
         # both legs can now be handed over (tunai: paid) in the same session and completed
+        # (a leg completes once both were handed over, issue 25)
         for seller, buyer, deal_id, q in ((a, b, leg_a, 1000), (b, a, leg_b, 800)):
             fulfilment.ship(seller, deal_id)
             fulfilment.receive(buyer, deal_id, q, 2, today_wib())
+        for seller, deal_id in ((a, leg_a), (b, leg_b)):
             fulfilment.complete(seller, deal_id)
         db.session.expire_all()
         assert all(db.session.get(Deal, i).same_session_at for i in (leg_a, leg_b))

@@ -9,7 +9,7 @@ from exchange.deals.queries import reputation, waiting_for
 from exchange.errors import Conflict, IllegalTransition, Invalid
 from exchange.extensions import db
 from exchange.listings.models import Listing, ListingStatus, Side
-from tests.factories import deal_terms, make_deal, make_listing, make_manager
+from tests.factories import confirm_salam, deal_terms, make_deal, make_listing, make_manager
 
 pytestmark = pytest.mark.clocks  # date-sensitive: also from each moment of CLOCKS
 
@@ -24,6 +24,7 @@ def _signed(quantity=100, akad="tunai", **kw):
     offer = make_listing(seller.pesantren, quantity=quantity, akad=["tunai", "tempo", "salam"])
     deal = make_deal(seller, buyer, offer=offer, terms=deal_terms(akad=akad, **kw))
     acceptance.accept(seller, deal.id, 1)
+    confirm_salam(deal.id, seller)  # a salam seller confirms the price (issue 25)
     return seller, buyer, deal.id, offer.id
 
 

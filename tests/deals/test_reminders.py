@@ -13,7 +13,7 @@ from exchange.deals.akad import Stage
 from exchange.deals.reminders import send_reminders
 from exchange.extensions import db
 from exchange.mail.models import OutboxMessage
-from tests.factories import deal_terms, make_deal, make_listing, make_manager
+from tests.factories import confirm_salam, deal_terms, make_deal, make_listing, make_manager
 
 pytestmark = pytest.mark.clocks  # date-sensitive: also from each moment of CLOCKS
 
@@ -31,6 +31,7 @@ def signed(akad: str, slug: str = "garam_krosok", **terms):
     offer = make_listing(seller.pesantren, slug=slug, akad=[akad])
     deal = make_deal(seller, buyer, offer=offer, terms=deal_terms(akad=akad, **terms))
     acceptance.accept(seller, deal.id, 1)
+    confirm_salam(deal.id, seller)  # a salam seller confirms the price (issue 25)
     return seller, buyer, deal.id
 
 

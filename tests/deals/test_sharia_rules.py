@@ -12,7 +12,7 @@ from exchange.deals.models import Deal, TermsVersion
 from exchange.errors import IllegalTransition, Invalid
 from exchange.extensions import db
 from exchange.listings.models import Listing, Side
-from tests.factories import deal_terms, make_deal, make_listing, make_manager
+from tests.factories import confirm_salam, deal_terms, make_deal, make_listing, make_manager
 
 pytestmark = pytest.mark.clocks  # date-sensitive: also from each moment of CLOCKS
 
@@ -29,6 +29,7 @@ def _signed(akad="tunai", quantity=100, seller=None, buyer=None, **kw):
         seller, buyer, offer=offer, terms=deal_terms(akad=akad, quantity=quantity, **kw)
     )
     acceptance.accept(seller, deal.id, 1)
+    confirm_salam(deal.id, seller)  # a salam seller confirms the price (issue 25)
     return seller, buyer, deal.id
 
 

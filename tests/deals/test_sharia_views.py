@@ -10,7 +10,7 @@ from exchange.clock import today_wib
 from exchange.deals import acceptance, queries, reciprocal
 from exchange.deals.models import Deal, TermsVersion
 from exchange.extensions import db
-from tests.factories import deal_terms, make_deal, make_listing, make_manager
+from tests.factories import confirm_salam, deal_terms, make_deal, make_listing, make_manager
 
 pytestmark = pytest.mark.clocks  # date-sensitive: also from each moment of CLOCKS
 
@@ -67,7 +67,11 @@ def test_salam_acceptance_says_it_records_the_full_price(app, client, auth):
     auth.login(seller)
     page = client.get(f"/kesepakatan/{deal_id}").text
     assert "dibayar lunas saat akad" in page
+    assert "penjual mengonfirmasi penerimaan harga" in page
     client.post(f"/kesepakatan/{deal_id}/terima", data={"version": 1})
+    page = client.get(f"/kesepakatan/{deal_id}").text
+    assert "Konfirmasi harga salam telah diterima" in page  # the seller's receipt (issue 25)
+    client.post(f"/kesepakatan/{deal_id}/langkah/confirm_receipt", data={"note": ""})
     page = client.get(f"/kesepakatan/{deal_id}").text
     assert "Rp\xa0150.000 / Rp\xa0150.000" in page
 
@@ -76,6 +80,7 @@ def test_the_buyer_chooses_at_the_due_date_and_the_seller_records_the_refund(app
     seller, buyer, deal_id = _negotiation(app, akad="salam")
     with app.app_context():
         acceptance.accept(_user(seller), deal_id, 1)
+        confirm_salam(deal_id, _user(seller))
         db.session.execute(
             update(TermsVersion)
             .where(TermsVersion.deal_id == deal_id)

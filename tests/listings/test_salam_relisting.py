@@ -6,7 +6,7 @@ from exchange.clock import today_wib
 from exchange.deals import acceptance, fulfilment
 from exchange.listings.models import Side
 from exchange.listings.services import InvalidListing, create_listing
-from tests.factories import deal_terms, make_deal, make_listing, make_manager
+from tests.factories import confirm_salam, deal_terms, make_deal, make_listing, make_manager
 from tests.listings.helpers import count_listings, form_data, salt_offer
 
 
@@ -16,6 +16,7 @@ def _salam_buyer():
     offer = make_listing(seller.pesantren, akad=["tunai", "salam"])
     deal = make_deal(seller, buyer, offer=offer, terms=deal_terms(akad="salam"))
     acceptance.accept(seller, deal.id, 1)
+    confirm_salam(deal.id, seller)  # a salam seller confirms the price (issue 25)
     return seller, buyer, deal.id
 
 
