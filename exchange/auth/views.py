@@ -16,9 +16,12 @@ bp = Blueprint("auth", __name__, url_prefix="/akun")
 
 
 def home_for(user) -> str:
-    """Where a user lands after signing in without a `next`: managers see their dashboard."""
+    """Where a user lands after signing in without a `next`: managers see their dashboard,
+    staff and admins the staff dashboard."""
     if getattr(user, "is_manager", False):
         return url_for("dashboard.home")
+    if getattr(user, "is_staff", False):
+        return url_for("staff.dashboard")
     return url_for("site.index")
 
 

@@ -115,6 +115,7 @@ def queue():
         page=page,
         status=status,
         counts=queries.status_counts(),
+        registrants=queries.registrants(p.id for p in page.items),
         actions_for=staff_actions,
         form=StatusForm(),
     )

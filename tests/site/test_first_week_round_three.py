@@ -1,0 +1,80 @@
+"""Smaller things from a manager's first week, round three (issue 27, item 4)."""
+
+from __future__ import annotations
+
+from tests.factories import (
+    TEST_PASSWORD,
+    make_admin,
+    make_deal,
+    make_listing,
+    make_manager,
+    make_staff,
+)
+from tests.security.world import signed_in
+
+
+def test_the_market_marks_the_readers_own_listings(app):
+    with app.app_context():
+        me, other = make_manager(), make_manager(regency_code="3578")
+        mine = make_listing(me.pesantren).id
+        theirs = make_listing(other.pesantren, slug="beras", price=13000).id
+        email = me.email
+    page = signed_in(app, email).get("/pasar").get_data(as_text=True)
+    cards = {
+        c.split('href="/pasar/')[1].split('"')[0]: c for c in page.split('<li class="card')[1:]
+    }
+    assert "Listing Anda" in cards[str(mine)] and " mine" in cards[str(mine)][:10]
+    assert "Listing Anda" not in cards[str(theirs)]
+    visitor = signed_in(app, None).get("/pasar").get_data(as_text=True)
+    assert "Listing Anda" not in visitor
+
+
+def test_a_deal_page_links_to_both_pesantren_profiles(app):
+    with app.app_context():
+        buyer = make_manager(regency_code="3578")
+        deal = make_deal(buyer=buyer)
+        seller_id, buyer_id, deal_id = deal.seller_pesantren_id, deal.buyer_pesantren_id, deal.id
+        email = buyer.email
+    page = signed_in(app, email).get(f"/kesepakatan/{deal_id}").get_data(as_text=True)
+    assert f'href="/pesantren/{seller_id}"' in page
+    assert f'href="/pesantren/{buyer_id}"' in page
+
+
+def test_staff_and_admin_land_on_the_staff_dashboard(app):
+    with app.app_context():
+        staff, admin = make_staff().email, make_admin().email
+    for email in (staff, admin):
+        client = signed_in(app, None)
+        response = client.post("/akun/masuk", data={"email": email, "password": TEST_PASSWORD})
+        assert response.headers["Location"].endswith("/staf/dasbor"), email
+
+
+def test_the_verification_queue_shows_who_registered(app):
+    from tests.factories import make_pesantren, make_user
+
+    with app.app_context():
+        from exchange.auth.models import Role
+
+        pending = make_pesantren(status="pending", name="Pondok Pesantren Baru Daftar")
+        make_user(Role.MANAGER, pesantren=pending, name="Ustadz Fulan", email="fulan@contoh.id")
+        staff = make_staff().email
+    page = signed_in(app, staff).get("/pesantren/verifikasi").get_data(as_text=True)
+    card = page.split("Pondok Pesantren Baru Daftar")[1]
+    assert "Didaftarkan oleh Ustadz Fulan (fulan@contoh.id)" in card
+
+
+def test_when_the_buyer_collects_the_seller_marks_the_goods_ready(app):
+    from exchange.deals import acceptance
+    from tests.factories import deal_terms
+
+    with app.app_context():
+        seller = make_manager()
+        deal = make_deal(seller=seller, terms=deal_terms(transport="buyer"))
+        acceptance.accept(seller, deal.id, 1)
+        email, deal_id = seller.email, deal.id
+    client = signed_in(app, email)
+    page = client.get(f"/kesepakatan/{deal_id}").get_data(as_text=True)
+    assert "Tandai siap diambil" in page and "Tandai dikirim" not in page
+    client.post("/bahasa/en")
+    page = client.get(f"/kesepakatan/{deal_id}").get_data(as_text=True)
+    assert f"<h1>Deal #{deal_id}" in page and "Deals #" not in page
