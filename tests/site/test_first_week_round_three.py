@@ -78,3 +78,25 @@ def test_when_the_buyer_collects_the_seller_marks_the_goods_ready(app):
     client.post("/bahasa/en")
     page = client.get(f"/kesepakatan/{deal_id}").get_data(as_text=True)
     assert f"<h1>Deal #{deal_id}" in page and "Deals #" not in page
+
+
+def test_a_recorded_payment_is_named_in_the_success_message(app):
+    from exchange.clock import today_wib
+    from exchange.deals import acceptance
+    from exchange.i18n import short_date
+
+    with app.app_context():
+        seller, buyer = make_manager(), make_manager(regency_code="3578")
+        deal = make_deal(seller=seller, buyer=buyer)
+        acceptance.accept(seller, deal.id, 1)
+        email, deal_id = buyer.email, deal.id
+    client = signed_in(app, email)
+    day = today_wib()
+    page = client.post(
+        f"/kesepakatan/{deal_id}/bayar",
+        data={"amount": "150000", "paid_on": day.isoformat(), "note": "Transfer BSI"},
+        follow_redirects=True,
+    ).get_data(as_text=True)
+    with app.test_request_context():
+        when = short_date(day)
+    assert f"Pembayaran Rp\u00a0150.000 tanggal {when} dicatat" in page
