@@ -100,3 +100,39 @@ def test_a_recorded_payment_is_named_in_the_success_message(app):
     with app.test_request_context():
         when = short_date(day)
     assert f"Pembayaran Rp\u00a0150.000 tanggal {when} dicatat" in page
+
+
+def test_a_pending_deletion_request_is_shown_instead_of_the_form(app):
+    from exchange.privacy.services import request_deletion
+
+    with app.app_context():
+        manager = make_manager()
+        request_deletion(manager)
+        email = manager.email
+    page = signed_in(app, email).get("/akun/data-saya").get_data(as_text=True)
+    assert "Permintaan penghapusan Anda sedang diproses" in page
+    assert "Kirim permintaan penghapusan" not in page
+
+
+def test_staff_are_asked_before_anonymising(app):
+    from exchange.auth.models import User
+    from exchange.extensions import db
+    from exchange.privacy.services import request_deletion
+
+    with app.app_context():
+        manager = make_manager()
+        request_id = request_deletion(manager).id
+        user_id, staff = manager.id, make_staff().email
+    client = signed_in(app, staff)
+    listing = client.get("/staf/privasi").get_data(as_text=True)
+    assert f'href="/staf/privasi/{request_id}/laksanakan"' in listing
+    question = client.get(f"/staf/privasi/{request_id}/laksanakan").get_data(as_text=True)
+    assert "Ini tidak dapat dibatalkan" in question and 'name="confirmed"' in question
+    # a POST without the confirmation only asks again
+    client.post(f"/staf/privasi/{request_id}/laksanakan")
+    with app.app_context():
+        assert db.session.get(User, user_id).is_active_account
+    done = client.post(f"/staf/privasi/{request_id}/laksanakan", data={"confirmed": "1"})
+    assert done.status_code == 302
+    with app.app_context():
+        assert not db.session.get(User, user_id).is_active_account
