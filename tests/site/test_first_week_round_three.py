@@ -136,3 +136,19 @@ def test_staff_are_asked_before_anonymising(app):
     assert done.status_code == 302
     with app.app_context():
         assert not db.session.get(User, user_id).is_active_account
+
+
+def test_rejecting_without_a_reason_errors_next_to_the_card(app):
+    from tests.factories import make_pesantren
+
+    with app.app_context():
+        first = make_pesantren(status="pending", name="Pondok Pesantren Pertama").id
+        second = make_pesantren(status="pending", name="Pondok Pesantren Kedua").id
+        staff = make_staff().email
+    response = signed_in(app, staff).post(f"/pesantren/{second}/tolak", data={"reason": " "})
+    assert response.status_code == 400
+    page = response.get_data(as_text=True)
+    card = page.split(f'id="p{second}"')[1]
+    assert "Tuliskan alasannya" in card.split("</form>")[0]
+    assert 'aria-invalid="true"' in card.split("</form>")[0]
+    assert "Tuliskan alasannya" not in page.split(f'id="p{first}"')[1].split("</form>")[0]
