@@ -472,6 +472,18 @@ def runs_query():
     return select(MatchRun).options(joinedload(MatchRun.started_by)).order_by(MatchRun.id.desc())
 
 
+def run_proposals_query(run_id: int):
+    """A run's proposals, the largest shared gain first (the staff page of one run)."""
+    return (
+        select(Proposal)
+        .options(
+            joinedload(Proposal.seller), joinedload(Proposal.buyer), joinedload(Proposal.commodity)
+        )
+        .where(Proposal.run_id == run_id)
+        .order_by(Proposal.surplus_per_unit.desc(), Proposal.id)
+    )
+
+
 def party_proposal(user, proposal_id: int) -> Proposal:
     """An open proposal the user's pesantren is a party to; anything else raises NotFound."""
     proposal = db.session.get(Proposal, proposal_id)

@@ -152,3 +152,22 @@ def test_rejecting_without_a_reason_errors_next_to_the_card(app):
     assert "Tuliskan alasannya" in card.split("</form>")[0]
     assert 'aria-invalid="true"' in card.split("</form>")[0]
     assert "Tuliskan alasannya" not in page.split(f'id="p{first}"')[1].split("</form>")[0]
+
+
+def test_a_clearing_run_opens_to_its_proposals(app):
+    from exchange.listings.models import Side
+    from exchange.matching.services import run_clearing
+
+    with app.app_context():
+        seller, buyer = make_manager(), make_manager(regency_code="3528")
+        make_listing(seller.pesantren, price=1400)
+        make_listing(buyer.pesantren, side=Side.REQUEST, price=1800, max_distance_km=500)
+        run_id = run_clearing().id
+        staff = make_staff().email
+        names = seller.pesantren.name, buyer.pesantren.name
+    client = signed_in(app, staff)
+    runs = client.get("/staf/pencocokan").get_data(as_text=True)
+    assert f'href="/staf/pencocokan/{run_id}"' in runs
+    page = client.get(f"/staf/pencocokan/{run_id}").get_data(as_text=True)
+    assert names[0] in page and names[1] in page and "menunggu jawaban" in page
+    assert client.get("/staf/pencocokan/99999").status_code == 404
