@@ -171,3 +171,18 @@ def test_a_clearing_run_opens_to_its_proposals(app):
     page = client.get(f"/staf/pencocokan/{run_id}").get_data(as_text=True)
     assert names[0] in page and names[1] in page and "menunggu jawaban" in page
     assert client.get("/staf/pencocokan/99999").status_code == 404
+
+
+def test_csv_downloads_offer_a_decimal_comma_variant_for_excel(app):
+    from exchange.dashboard.tables import Column, write_csv
+
+    columns = (Column("name", "Nama"), Column("km", "Jarak", "float"), Column("n", "N", "int"))
+    rows = [("Sampang", 34.5, 1200), ("-x", -2.25, 3)]
+    plain = "".join(write_csv(columns, rows))
+    excel = "".join(write_csv(columns, rows, decimal_comma=True))
+    assert "Sampang;34.5;1200" in plain
+    assert "Sampang;34,5;1200" in excel and "'-x;-2,25;3" in excel
+    with app.app_context():
+        staff = make_staff().email
+    page = signed_in(app, staff).get("/staf/dasbor").get_data(as_text=True)
+    assert "desimal=koma" in page and "CSV untuk Excel (desimal koma)" in page
