@@ -186,3 +186,10 @@ def test_csv_downloads_offer_a_decimal_comma_variant_for_excel(app):
         staff = make_staff().email
     page = signed_in(app, staff).get("/staf/dasbor").get_data(as_text=True)
     assert "desimal=koma" in page and "CSV untuk Excel (desimal koma)" in page
+
+
+def test_demo_signatories_differ_per_pesantren():
+    from exchange.pesantren.demo import signatory_name
+
+    names = [signatory_name(i) for i in range(143)]
+    assert len(set(names)) == 143
