@@ -193,3 +193,44 @@ def test_demo_signatories_differ_per_pesantren():
 
     names = [signatory_name(i) for i in range(143)]
     assert len(set(names)) == 143
+
+
+def test_reciprocal_partners_say_kami_and_open_a_negotiation_each_way(app):
+    from exchange.listings.models import Side
+    from exchange.matching.services import run_clearing
+
+    with app.app_context():
+        me = make_manager("3529")
+        both = make_manager("3528").pesantren
+        make_listing(me.pesantren, slug="garam_krosok", quantity=500, price=1200)
+        make_listing(me.pesantren, side=Side.REQUEST, slug="beras", quantity=80, price=14000)
+        # the same commodity both ways with this partner: listed neither way
+        make_listing(me.pesantren, side=Side.REQUEST, slug="jagung", quantity=50, price=9000)
+        make_listing(me.pesantren, slug="jagung", quantity=50, price=4000, grade=1)
+        wants_salt = make_listing(both, side=Side.REQUEST, slug="garam_krosok", price=2000).id
+        sells_rice = make_listing(both, slug="beras", quantity=100, price=12000, grade=2).id
+        make_listing(both, slug="jagung", quantity=60, price=4500)
+        make_listing(both, side=Side.REQUEST, slug="jagung", quantity=60, price=9500, grade=1)
+        run_clearing()
+        from sqlalchemy import select
+
+        from exchange.extensions import db
+        from exchange.matching.models import RunPartnerFlow
+        from tests.factories import commodity
+
+        corn = commodity("jagung").id
+        ways = db.session.scalars(
+            select(RunPartnerFlow.seller_pesantren_id).where(RunPartnerFlow.commodity_id == corn)
+        ).all()
+        assert sorted(ways) == sorted([me.pesantren_id, both.id])  # the run saw corn both ways
+        email, both_id, my_pid = me.email, both.id, me.pesantren_id
+    client = signed_in(app, email)
+    html = client.get("/mitra").get_data(as_text=True)
+    card = html[html.index(f'id="mitra-{both_id}"') :].split("</div>")[0]
+    assert "Bisa memasok kami" in card and "Bisa membeli dari kami" in card
+    assert "dari kita" not in card
+    assert f'href="/kesepakatan/baru?listing={sells_rice}"' in card
+    assert f'href="/kesepakatan/baru?listing={wants_salt}"' in card
+    assert "Jagung" not in card
+    public = signed_in(app, None).get(f"/pesantren/{my_pid}/mitra").get_data(as_text=True)
+    assert "Bisa memasok kami" not in public and "Buka negosiasi" not in public
