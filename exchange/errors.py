@@ -40,6 +40,28 @@ class Invalid(DomainError):
     default_message = _l("Data tidak valid.")
 
 
+class InvalidFields(Invalid):
+    """Several refusals at once, each next to its field: a form shows them all in one round."""
+
+    def __init__(self, details: list[tuple]):
+        self._details = list(details)
+        super().__init__(self._details[0][0], field=self._details[0][1])
+
+    @property
+    def details(self) -> list[tuple]:
+        return list(self._details)
+
+
+def collect(problems: list[tuple], check, *args):
+    """Run ``check``; an Invalid it raises adds its (message, field) pairs to ``problems``.
+    Returns the check's result, or None when it refused."""
+    try:
+        return check(*args)
+    except Invalid as refusal:
+        problems.extend(refusal.details)
+        return None
+
+
 class IllegalTransition(DomainError):
     status_code = 409
     default_message = _l("Langkah ini tidak dapat dilakukan pada keadaan sekarang.")

@@ -18,10 +18,10 @@ from exchange.auth.models import DigestFrequency, Role, User
 from exchange.auth.permissions import require_admin
 from exchange.auth.signals import credentials_changed  # published here for other domains
 from exchange.db import utcnow
-from exchange.errors import Invalid, NotFound, RateLimited
+from exchange.errors import Invalid, InvalidFields, NotFound, RateLimited, collect
 from exchange.extensions import db
 from exchange.mail.outbox import queue_email
-from exchange.pesantren.services import add_pesantren
+from exchange.pesantren.services import add_pesantren, check_pesantren
 from exchange.texts import looks_like_html
 
 EMAIL_RE = re.compile(r"^[^@\s<>]+@[^@\s<>]+\.[^@\s<>]+$")
@@ -201,9 +201,10 @@ def register_manager(
     if tries > current_app.config["REGISTER_CLIENT_MAX_PER_HOUR"]:
         raise RateLimited()
 
+    problems = registration_problems(name, password, nspp, registry)
+    if problems:
+        raise InvalidFields(problems)
     name = (name or "").strip()
-    if not name or len(name) > 120 or looks_like_html(name):
-        raise Invalid(_("Tulis nama Anda (teks biasa, maksimal 120 karakter)."), field="user_name")
     address = normalise_email(email)
     owner = find_user_by_email(address)
     try:
@@ -230,6 +231,18 @@ def register_manager(
     _registration_mail("mail/registration_taken.txt", owner.email, user=owner, p=None)
     db.session.commit()
     return None, warnings
+
+
+def registration_problems(name: str, password: str, nspp: str, registry: dict) -> list[tuple]:
+    """Every problem of a registration at once, as (message, field) pairs; nothing is stored
+    and nothing is said about the e-mail address (whether it has an account)."""
+    problems: list[tuple] = []
+    name = (name or "").strip()
+    if not name or len(name) > 120 or looks_like_html(name):
+        problems.append((_("Tulis nama Anda (teks biasa, maksimal 120 karakter)."), "user_name"))
+    collect(problems, validate_password, password)
+    collect(problems, check_pesantren, nspp, registry)
+    return problems
 
 
 def _registration_mail(template: str, address: str, user, p) -> None:

@@ -16,9 +16,12 @@ bp = Blueprint("auth", __name__, url_prefix="/akun")
 
 
 def home_for(user) -> str:
-    """Where a user lands after signing in without a `next`: managers see their dashboard."""
+    """Where a user lands after signing in without a `next`: managers see their dashboard,
+    staff and admins the staff dashboard."""
     if getattr(user, "is_manager", False):
         return url_for("dashboard.home")
+    if getattr(user, "is_staff", False):
+        return url_for("staff.dashboard")
     return url_for("site.index")
 
 
@@ -65,7 +68,21 @@ def register():
     if current_user.is_authenticated:
         return redirect(url_for("site.index"))
     form = RegisterForm()
-    if form.validate_on_submit():
+    valid = form.validate_on_submit()
+    csrf = getattr(form, "csrf_token", None)
+    if form.is_submitted() and not valid and not (csrf is not None and csrf.errors):
+        # The service's own checks too, so every problem shows in this one round.
+        problems = services.registration_problems(
+            form.user_name.data,
+            form.password.data,
+            form.nspp.data,
+            form.registry_data(),
+        )
+        for message, name in problems:
+            field = getattr(form, name, None)
+            if field is not None and not field.errors:
+                field.errors = [str(message)]
+    if valid:
         try:
             _user, warnings = services.register_manager(
                 form.user_name.data,

@@ -43,16 +43,21 @@ def plain(value) -> str:
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
-def safe_cell(value) -> str:
+def safe_cell(value, decimal_comma: bool = False) -> str:
     """A cell as text that no spreadsheet runs as a formula: text starting with = + - @ tab or
-    CR gets a leading apostrophe (OWASP's advice). Numbers stay numbers (-5 is not text)."""
+    CR gets a leading apostrophe (OWASP's advice). Numbers stay numbers (-5 is not text).
+    ``decimal_comma``: a fraction written 8408759,7, as Excel with Indonesian settings reads it."""
     text = plain(value)
+    if decimal_comma and isinstance(value, float):
+        return text.replace(".", ",")
     if isinstance(value, str) and text.startswith(FORMULA_START):
         return "'" + text
     return text
 
 
-def write_csv(columns: Sequence[Column], rows: Iterable[tuple], sep: str = ";") -> Iterable[str]:
+def write_csv(
+    columns: Sequence[Column], rows: Iterable[tuple], sep: str = ";", decimal_comma: bool = False
+) -> Iterable[str]:
     """Yield the CSV text piece by piece: a UTF-8 BOM, the header, then the rows.
 
     Every CSV export goes through here, so every cell goes through ``safe_cell``.
@@ -64,5 +69,5 @@ def write_csv(columns: Sequence[Column], rows: Iterable[tuple], sep: str = ";") 
     for row in rows:
         buffer.seek(0)
         buffer.truncate()
-        writer.writerow([safe_cell(v) for v in row])
+        writer.writerow([safe_cell(v, decimal_comma) for v in row])
         yield buffer.getvalue()

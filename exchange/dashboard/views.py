@@ -133,7 +133,9 @@ def prices():
 
 def _csv(filename: str, columns, rows) -> Response:
     sep = SEPARATORS.get(request.args.get("pemisah", ""), ";")
-    body = stream_with_context(write_csv(columns, rows, sep))
+    # ?desimal=koma: decimals with a comma, for Excel with Indonesian regional settings
+    comma = request.args.get("desimal") == "koma" and sep == ";"
+    body = stream_with_context(write_csv(columns, rows, sep, decimal_comma=comma))
     return Response(
         body,
         mimetype="text/csv",

@@ -6,6 +6,7 @@ from datetime import date
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from flask_babel import pgettext
 
 from exchange.clock import today_wib
 from exchange.deals import akad as rules
@@ -98,6 +99,15 @@ def versions_table(deal: Deal) -> list[dict]:
     return out
 
 
+def action_labels(deal: Deal) -> dict:
+    """The moves' labels for this deal: when the buyer collects, the seller's "ship" is
+    "Tandai siap diambil" (the goods wait at the gate; nobody ships them)."""
+    terms = deal.current_terms
+    if terms is not None and terms.transport == "buyer":
+        return {**ACTION_LABELS, "ship": _l("Tandai siap diambil")}
+    return ACTION_LABELS
+
+
 def detail_page(deal: Deal, counter_form=None, forms=None) -> dict:
     from flask_login import current_user
 
@@ -144,7 +154,7 @@ def detail_page(deal: Deal, counter_form=None, forms=None) -> dict:
         "forms": forms,
         "note_form": note,
         "state_labels": STATE_LABELS,
-        "action_labels": ACTION_LABELS,
+        "action_labels": action_labels(deal),
         "side_labels": SIDE_LABELS,
         "bundle": bundle,
         "settlement": reciprocal.settlement(bundle) if bundle else None,
@@ -255,11 +265,12 @@ def confirm_page(deal: Deal, action: str, form: NoteForm) -> dict:
     if action in REASON_NEEDED:
         form.note.label.text = _("Alasan pembatalan")
     return {
-        "title": f"{ACTION_LABELS[action]} · {_('Kesepakatan')} #{deal.id}",
+        "title": f"{action_labels(deal)[action]} · {pgettext('one object', 'Kesepakatan')} "
+        f"#{deal.id}",
         "question": question,
         "consequence": consequence,
         "action": url_for("deals.move", deal_id=deal.id, action=action),
-        "button": ACTION_LABELS[action],
+        "button": action_labels(deal)[action],
         "back": url_for("deals.detail", deal_id=deal.id),
         "form": form,
         "reason": "note" if action in REASON_NEEDED else None,

@@ -41,7 +41,9 @@ from exchange.deals.forms import (
     WaitForm,
     version_of,
 )
+from exchange.deals.models import Deal
 from exchange.errors import DomainError, NotFound
+from exchange.i18n import quantity, rupiah, short_date
 from exchange.listings.queries import visible_listing
 from exchange.web.refusals import flash_refusal, show_refusal
 
@@ -194,15 +196,17 @@ def move(deal_id: int, action: str):
         page = present.confirm_page(deal, action, form)
         return render_template("site/confirm.html", **page), 400 if form.note.errors else 200
     try:
-        service(current_user, deal_id, form.note.data or "")
+        deal = service(current_user, deal_id, form.note.data or "")
     except DomainError as error:
         flash_refusal(error)
     else:
-        flash(_("Langkah dicatat."), "success")
+        labels = present.action_labels(deal) if isinstance(deal, Deal) else present.ACTION_LABELS
+        flash(_("Dicatat: %(action)s.", action=labels[action]), "success")
     return redirect(url_for("deals.detail", deal_id=deal_id))
 
 
-def _form_move(deal_id: int, form, name: str, call):
+def _form_move(deal_id: int, form, name: str, call, done=None):
+    """``done``: what was recorded, in words, for the success message (after the call)."""
     visibility.party_deal(current_user, deal_id)
     if form.validate_on_submit():
         try:
@@ -210,7 +214,7 @@ def _form_move(deal_id: int, form, name: str, call):
         except DomainError as error:
             show_refusal(form, error)
         else:
-            flash(_("Langkah dicatat."), "success")
+            flash(done() if done else _("Langkah dicatat."), "success")
             return redirect(url_for("deals.detail", deal_id=deal_id, _anchor="pesan"))
     return detail(deal_id, forms={name: form}), 400
 
@@ -225,6 +229,11 @@ def pay(deal_id: int):
         "pay",
         lambda: fulfilment.record_payment(
             current_user, deal_id, f.amount.data, f.paid_on.data, f.note.data or ""
+        ),
+        lambda: _(
+            "Pembayaran %(amount)s tanggal %(day)s dicatat; kuitansinya ada di bagian Dokumen.",
+            amount=rupiah(f.amount.data),
+            day=short_date(f.paid_on.data),
         ),
     )
 
@@ -248,6 +257,10 @@ def receive(deal_id: int):
             f.shortfall_outcome.data or None,
             f.paid_now.data or None,
         ),
+        lambda: _(
+            "Penerimaan %(quantity)s dicatat; BAST-nya ada di bagian Dokumen.",
+            quantity=quantity(f.quantity_received.data, deal.commodity.unit),
+        ),
     )
 
 
@@ -262,6 +275,7 @@ def refund(deal_id: int):
         lambda: fulfilment.refund(
             current_user, deal_id, f.amount.data, f.refunded_on.data, f.note.data or ""
         ),
+        lambda: _("Pengembalian uang %(amount)s dicatat.", amount=rupiah(f.amount.data)),
     )
 
 
@@ -274,6 +288,7 @@ def wait(deal_id: int):
         f,
         "wait",
         lambda: fulfilment.wait_for_goods(current_user, deal_id, f.new_due.data, f.note.data or ""),
+        lambda: _("Tanggal penyerahan baru dicatat: %(day)s.", day=short_date(f.new_due.data)),
     )
 
 

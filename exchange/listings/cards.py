@@ -30,9 +30,10 @@ class Card(NamedTuple):
     min_quantity: str
     place: str
     distance: str | None
+    mine: bool = False  # the reader's own pesantren's listing
 
 
-def cards(rows: list[CardRow], locale: str) -> list[Card]:
+def cards(rows: list[CardRow], locale: str, own_pesantren: int | None = None) -> list[Card]:
     base = url_for("listings.market")
     sides = {"offer": gettext("Penawaran"), "request": gettext("Permintaan")}
     akad_names: dict[str, str] = {}
@@ -63,6 +64,7 @@ def cards(rows: list[CardRow], locale: str) -> list[Card]:
                 min_quantity=moq,
                 place=f"{r.pesantren_name}, {r.regency_short_name}",
                 distance=None if r.distance_km is None else i18n.km(r.distance_km, 0),
+                mine=own_pesantren is not None and r.pesantren_id == own_pesantren,
             )
         )
     return out

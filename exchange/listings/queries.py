@@ -68,6 +68,7 @@ class CardRow:
     pesantren_name: str
     regency_short_name: str
     distance_km: float | None
+    pesantren_id: int = 0
 
 
 @dataclass
@@ -280,6 +281,7 @@ class _IdsThenCards(_IdsThenRows):
                 l.lon,
                 Pesantren.name,
                 Regency.name,
+                l.pesantren_id,
             )
             .join(Pesantren, Pesantren.id == l.pesantren_id)
             .join(Regency, Regency.code == Pesantren.regency_code)
@@ -295,7 +297,9 @@ class _IdsThenCards(_IdsThenRows):
                 continue
             r = found[i]
             km = None if origin is None else geo.road_km(*origin, r[10], r[11], factor)
-            out.append(CardRow(*r[:9], commodities[r[9]], r[12], short_regency_name(r[13]), km))
+            out.append(
+                CardRow(*r[:9], commodities[r[9]], r[12], short_regency_name(r[13]), km, r[14])
+            )
         return out
 
 

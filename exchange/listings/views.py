@@ -39,7 +39,11 @@ def market():
     return render_template(
         "listings/market.html",
         result=result,
-        cards=cards.cards(result.rows, str(get_locale() or "id")),
+        cards=cards.cards(
+            result.rows,
+            str(get_locale() or "id"),
+            getattr(current_user, "pesantren_id", None),
+        ),
         filters=filters,
         commodities=commodities,
         regencies=regencies,

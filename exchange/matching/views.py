@@ -14,6 +14,7 @@ from exchange.extensions import db
 from exchange.i18n import number
 from exchange.listings import queries as listing_queries
 from exchange.matching import queries, services
+from exchange.matching.models import MatchRun
 from exchange.pesantren.models import Pesantren
 from exchange.web.refusals import flash_refusal
 from exchange.web.urls import safe_next
@@ -104,6 +105,14 @@ def decline(proposal_id: int):
 def runs():
     page = db.paginate(queries.runs_query(), per_page=25, error_out=False)
     return render_template("matching/runs.html", page=page)
+
+
+@bp.route("/staf/pencocokan/<int:run_id>")
+@staff_required
+def run(run_id: int):
+    match_run = db.get_or_404(MatchRun, run_id)
+    page = db.paginate(queries.run_proposals_query(run_id), per_page=50, error_out=False)
+    return render_template("matching/run.html", run=match_run, page=page)
 
 
 @bp.route("/staf/pencocokan/jalankan", methods=["POST"])

@@ -19,7 +19,44 @@ ADMIN_EMAIL = "admin@bursa-pesantren.id"
 STAFF_EMAIL = "staf@bursa-pesantren.id"
 
 # Who signs for each demo kopontren (its chair), in turn.
-SIGNATORIES = ("H. Ahmad Faqih", "H. Zainal Arifin", "Hj. Siti Aminah", "H. Mahfudz Ridwan")
+# Each demo pesantren has a signatory of its own (a contract between two demo pesantren must not
+# name one person on both sides): first names and family names combined, distinct up to 143.
+SIGNATORY_FIRST = (
+    "H. Ahmad",
+    "H. Zainal",
+    "Hj. Siti",
+    "H. Mahfudz",
+    "KH. Abdul",
+    "Hj. Nur",
+    "H. Muhammad",
+    "Ust. Fathur",
+    "Hj. Umi",
+    "H. Imam",
+    "Ust. Lukman",
+    "Hj. Khoirun",
+    "H. Syamsul",
+)
+SIGNATORY_LAST = (
+    "Faqih",
+    "Arifin",
+    "Aminah",
+    "Ridwan",
+    "Hamid",
+    "Hasanah",
+    "Rozaq",
+    "Rohman",
+    "Kulsum",
+    "Baidowi",
+    "Hakim",
+)
+
+
+def signatory_name(i: int) -> str:
+    """The demo signatory of the i-th pesantren (0-based): distinct for i < 143."""
+    first = SIGNATORY_FIRST[i % len(SIGNATORY_FIRST)]
+    return f"{first} {SIGNATORY_LAST[(i // len(SIGNATORY_FIRST)) % len(SIGNATORY_LAST)]}"
+
+
 NAMES = (
     "Al-Hikmah",
     "Darul Ulum",
@@ -73,7 +110,7 @@ def seed_demo_pesantren() -> dict:
             nspp=f"510035{row['code'][2:]}{i:04d}",
             kopontren_name=f"Kopontren {name}",
             kopontren_legal_number=f"{1000 + i}/BH/XVI.{i}/2019",
-            signatory_name=SIGNATORIES[i % len(SIGNATORIES)],
+            signatory_name=signatory_name(i - 1),
             signatory_position="Ketua Pengurus Kopontren",
             regency_code=row["code"],
             address=f"Jl. Pesantren No. {i}, {seat}",

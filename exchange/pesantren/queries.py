@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from sqlalchemy import func, or_, select
 
+from exchange.auth.models import Role, User
 from exchange.auth.permissions import is_manager_of
 from exchange.errors import NotFound
 from exchange.extensions import db
@@ -53,6 +54,19 @@ def queue_query(status: str = PesantrenStatus.PENDING):
         .where(Pesantren.status == status)
         .order_by(Pesantren.status_changed_at, Pesantren.id)
     )
+
+
+def registrants(pesantren_ids) -> dict[int, object]:
+    """Who registered each pesantren: its first manager account (name, e-mail, when)."""
+    first: dict[int, object] = {}
+    rows = db.session.scalars(
+        select(User)
+        .where(User.pesantren_id.in_(list(pesantren_ids)), User.role == Role.MANAGER)
+        .order_by(User.id)
+    )
+    for user in rows:
+        first.setdefault(user.pesantren_id, user)
+    return first
 
 
 def status_counts() -> dict[str, int]:

@@ -7,7 +7,7 @@ import re
 from flask_babel import gettext as _
 from sqlalchemy import select
 
-from exchange.errors import Invalid
+from exchange.errors import Invalid, InvalidFields, collect
 from exchange.extensions import db
 from exchange.pesantren.models import Pesantren, Regency
 from exchange.pesantren.validation import (
@@ -90,27 +90,37 @@ def halal_lines(certificates: list[dict]) -> str:
 
 
 def clean_registry(data: dict) -> tuple[dict, list[str]]:
-    """Check and normalise the registry fields. Returns (values, warnings); raises Invalid."""
-    values = clean_texts(data, TEXT_LIMITS, required=("name", "kopontren_name"))
+    """Check and normalise the registry fields. Returns (values, warnings); raises
+    InvalidFields with every field's problem at once."""
+    problems: list[tuple] = []
+    values = {}
+    for name in TEXT_LIMITS:  # one field at a time, so each gets its own message
+        required = (name,) if name in ("name", "kopontren_name") else ()
+        got = collect(problems, clean_texts, data, {name: TEXT_LIMITS[name]}, required)
+        values[name] = (got or {}).get(name, "")
     for optional in ("kopontren_legal_number", "signatory_name", "signatory_position"):
         values[optional] = values[optional] or None
     regency = db.session.get(Regency, data.get("regency_code") or "")
     if regency is None:
-        raise Invalid(
-            _("Pilih salah satu dari 38 kabupaten/kota di Jawa Timur."), field="regency_code"
+        problems.append(
+            (_("Pilih salah satu dari 38 kabupaten/kota di Jawa Timur."), "regency_code")
         )
-    values["regency_code"] = regency.code
-    values["lat"], values["lon"] = _coordinates(data.get("lat"), data.get("lon"), regency)
+    else:
+        values["regency_code"] = regency.code
+        spot = collect(problems, _coordinates, data.get("lat"), data.get("lon"), regency)
+        values["lat"], values["lon"] = spot or (None, None)
     try:
         values["phone"] = normalise_phone(data.get("phone") or "")
     except ValueError:
-        raise Invalid(
-            _("Nomor telepon tidak valid; tulis seperti 0812 3456 7890 atau +62 812 3456 7890."),
-            field="phone",
-        ) from None
+        bad_phone = _(
+            "Nomor telepon tidak valid; tulis seperti 0812 3456 7890 atau +62 812 3456 7890."
+        )
+        problems.append((bad_phone, "phone"))
     santri = data.get("santri_count")
     if not isinstance(santri, int) or not 1 <= santri <= 100000:
-        raise Invalid(_("Jumlah santri antara 1 dan 100.000."), field="santri_count")
+        problems.append((_("Jumlah santri antara 1 dan 100.000."), "santri_count"))
+    if problems:
+        raise InvalidFields(problems)
     values["santri_count"] = santri
     values["halal_certificates"] = parse_halal_lines(data.get("halal_certificates"))
     warnings = [

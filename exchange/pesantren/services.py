@@ -10,7 +10,7 @@ from exchange.audit.services import record
 from exchange.auth.permissions import require_own, require_staff
 from exchange.auth.policy import Role
 from exchange.db import utcnow
-from exchange.errors import IllegalTransition, Invalid, NotFound
+from exchange.errors import IllegalTransition, Invalid, InvalidFields, NotFound, collect
 from exchange.extensions import db
 from exchange.mail.outbox import queue_email
 from exchange.pesantren.models import Pesantren, PesantrenStatus, PesantrenStatusChange
@@ -19,13 +19,23 @@ from exchange.pesantren.states import REASON_REQUIRED, next_status
 from exchange.texts import looks_like_html
 
 
+def check_pesantren(nspp: str, data: dict):
+    """The NSPP and the registry fields checked together (nothing stored): (nspp, warnings,
+    values, more warnings), or InvalidFields with every problem of both at once."""
+    problems: list[tuple] = []
+    nspp, warnings = collect(problems, clean_nspp, nspp) or (None, [])
+    values, more = collect(problems, clean_registry, data) or ({}, [])
+    if problems:
+        raise InvalidFields(problems)
+    return nspp, warnings, values, more
+
+
 def add_pesantren(nspp: str, data: dict) -> tuple[Pesantren, list[str]]:
     """Add a pending pesantren to the current transaction (flush only; the caller commits).
 
     Raises Invalid for bad or duplicate input. Returns the pesantren and format warnings.
     """
-    nspp, warnings = clean_nspp(nspp)
-    values, more = clean_registry(data)
+    nspp, warnings, values, more = check_pesantren(nspp, data)
     now = utcnow()
     pesantren = Pesantren(
         nspp=nspp, status=PesantrenStatus.PENDING, status_changed_at=now, **values

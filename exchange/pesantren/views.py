@@ -8,7 +8,7 @@ from flask_login import current_user, login_required
 
 from exchange.auth.permissions import is_manager_of, manager_required, staff_required
 from exchange.deals.queries import recent_ratings, reputation
-from exchange.errors import DomainError, Invalid
+from exchange.errors import DomainError, Invalid, NotFound
 from exchange.extensions import db
 from exchange.pesantren import queries, services
 from exchange.pesantren.forms import PesantrenEditForm, StatusForm, regency_choices
@@ -16,7 +16,7 @@ from exchange.pesantren.models import PesantrenStatus
 from exchange.pesantren.registry import halal_lines
 from exchange.pesantren.states import staff_actions
 from exchange.web.forms import status_for
-from exchange.web.refusals import flash_refusal, show_refusal
+from exchange.web.refusals import show_refusal
 from exchange.web.urls import safe_next
 
 bp = Blueprint("pesantren", __name__, url_prefix="/pesantren")
@@ -106,15 +106,21 @@ def edit(pesantren_id: int):
 @bp.route("/verifikasi")
 @staff_required
 def queue():
-    status = request.args.get("status", PesantrenStatus.PENDING)
+    return _queue_page(request.args.get("status", PesantrenStatus.PENDING))
+
+
+def _queue_page(status: str, card_errors: dict | None = None):
+    """The queue of one status; ``card_errors``: a refusal shown next to its card's form."""
     if status not in {s.value for s in PesantrenStatus}:
         status = PesantrenStatus.PENDING
     page = db.paginate(queries.queue_query(status), per_page=20, error_out=False)
     return render_template(
         "pesantren/queue.html",
+        card_errors=card_errors or {},
         page=page,
         status=status,
         counts=queries.status_counts(),
+        registrants=queries.registrants(p.id for p in page.items),
         actions_for=staff_actions,
         form=StatusForm(),
     )
@@ -124,12 +130,14 @@ def _status_action(pesantren_id: int, action: str):
     form = StatusForm()
     reason = form.reason.data if form.validate() else None
     if form.errors:
-        flash(form.reason.errors[0], "error")
+        return _refused_on_card(pesantren_id, form.reason.errors[0])
     else:
         try:
             pesantren = services.change_status(current_user, pesantren_id, action, reason)
+        except NotFound:
+            raise
         except DomainError as exc:
-            flash_refusal(exc)
+            return _refused_on_card(pesantren_id, str(exc.message), exc.status_code)
         else:
             flash(
                 _(
@@ -140,6 +148,12 @@ def _status_action(pesantren_id: int, action: str):
                 "info",
             )
     return redirect(safe_back())
+
+
+def _refused_on_card(pesantren_id: int, message: str, status_code: int = 400):
+    """The queue again (the tab the pesantren is in), the refusal next to its card's reason."""
+    pesantren = queries.visible_pesantren(current_user, pesantren_id)
+    return _queue_page(pesantren.status, {pesantren_id: message}), status_code
 
 
 def safe_back() -> str:

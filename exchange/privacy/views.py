@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from flask import Blueprint, Response, abort, flash, redirect, render_template, url_for
+from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
@@ -69,9 +69,29 @@ def requests():
     )
 
 
-@bp.post("/staf/privasi/<int:request_id>/laksanakan")
+@bp.route("/staf/privasi/<int:request_id>/laksanakan", methods=["GET", "POST"])
 @staff_required
 def carry_out(request_id: int):
+    """Anonymising cannot be undone: GET (or a POST without ``confirmed``) asks first."""
+    if request.method == "GET" or request.form.get("confirmed") != "1":
+        pending = {r.id: r for r in services.open_requests() if r.status == "pending"}
+        if request_id not in pending:
+            abort(404)
+        who = pending[request_id].user
+        return render_template(
+            "site/confirm.html",
+            title=_("Anonimkan data pribadi"),
+            question=_(
+                "Anonimkan data pribadi %(name)s (%(email)s)?", name=who.name, email=who.email
+            ),
+            consequence=_(
+                "Nama, e-mail, telepon dan kata sandinya dihapus dan ia tidak dapat masuk lagi. "
+                "Ini tidak dapat dibatalkan. Kontrak, kesepakatan dan jejak audit tetap."
+            ),
+            action=url_for("privacy.carry_out", request_id=request_id),
+            button=_("Laksanakan (anonimkan)"),
+            back=url_for("privacy.requests"),
+        )
     try:
         services.carry_out(current_user, request_id)
     except DomainError as error:

@@ -142,3 +142,42 @@ def test_nspp_is_optional_and_an_odd_one_only_gets_a_hint(client, app, nspp):
     page = response.get_data(as_text=True)
     assert "NSPP belum diisi" in page or "NSPP biasanya 12 angka" in page
     assert counts(app) == (1, 1)
+
+
+def test_every_problem_of_a_registration_shows_in_one_round(client, app):
+    """Form errors and the service's own checks together (issue 27): a bad e-mail, a short
+    password, a taken NSPP, a bad phone, coordinates outside East Java and no name."""
+    with app.app_context():
+        make_pesantren(nspp="510035290001")
+    response = client.post(
+        "/akun/daftar",
+        data=form(
+            email="bukan-email",
+            password="pendek",
+            confirm="pendek",
+            phone="12345",
+            lat="1.3",
+            lon="103.8",
+            user_name="",
+        ),
+    )
+    assert response.status_code == 400
+    page = response.get_data(as_text=True)
+    for message in (
+        "Alamat e-mail tidak valid.",
+        "Kata sandi minimal 10 karakter.",
+        "NSPP ini sudah terdaftar",
+        "Nomor telepon tidak valid",
+        "Koordinat ini di luar Jawa Timur.",
+        "Wajib diisi.",
+    ):
+        assert message in page, message
+    assert "sudah terdaftar" not in page.replace("NSPP ini sudah terdaftar", "")  # no e-mail
+    assert counts(app) == (0, 1)  # nothing stored: the one pesantren made above
+
+
+def test_a_registration_refused_by_the_service_alone_lists_every_problem(client, app):
+    with app.app_context():
+        make_pesantren(nspp="510035290001")
+    page = client.post("/akun/daftar", data=form(phone="12345")).get_data(as_text=True)
+    assert "NSPP ini sudah terdaftar" in page and "Nomor telepon tidak valid" in page

@@ -33,6 +33,7 @@ def test_each_party_sees_its_set_off_confirms_and_others_get_404(app, client, au
         page = client.get(f"/kliring/{run.id}").get_data(as_text=True)
         assert "Usulan untuk pesantren Anda" in page and "Rp\u00a070.000" in page
         assert "masih membayar Rp\u00a010.000" in page  # owes 100.000, is owed 90.000
+        assert "bukan dalam satu transfer" in page  # deal by deal (issue 27)
         assert "<svg" not in page
         assert client.post(f"/kliring/{run.id}/konfirmasi").status_code == 302
         services.confirm(b, run.id)

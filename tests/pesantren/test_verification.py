@@ -89,6 +89,6 @@ def test_illegal_move_is_a_clear_message(app, client, auth):
     pid, _, staff_email, _ = _setup(app, status="verified")
     auth.login(staff_email)
     page = client.post(f"/pesantren/{pid}/verifikasi", follow_redirects=True)
-    assert page.status_code == 200
+    assert page.status_code == 409  # the queue again, the message next to the card (issue 27)
     assert "tidak dapat dilakukan" in page.get_data(as_text=True)
     assert client.post("/pesantren/99999/verifikasi").status_code == 404

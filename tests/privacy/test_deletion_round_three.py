@@ -49,7 +49,12 @@ def test_after_deletion_the_signatory_is_not_on_the_public_profile(app):
     assert signed_in(app, email).post("/akun/data-saya/hapus", data={}).status_code == 302
     with app.app_context():
         request_id = db.session.scalar(select(DeletionRequest.id))
-    assert signed_in(app, staff).post(f"/staf/privasi/{request_id}/laksanakan").status_code == 302
+    assert (
+        signed_in(app, staff)
+        .post(f"/staf/privasi/{request_id}/laksanakan", data={"confirmed": "1"})
+        .status_code
+        == 302
+    )
     page = visitor.get(f"/pesantren/{pid}").get_data(as_text=True)
     assert "H. Ahmad Faqih" not in page
     assert "Ketua Pengurus Kopontren" not in page

@@ -60,7 +60,10 @@ def test_deletion_anonymises_the_person_and_keeps_contracts_and_audit(app):
         from exchange.privacy.models import DeletionRequest
 
         request_id = db.session.scalar(select(DeletionRequest.id))
-    assert staff.post(f"/staf/privasi/{request_id}/laksanakan").status_code == 302
+    assert (
+        staff.post(f"/staf/privasi/{request_id}/laksanakan", data={"confirmed": "1"}).status_code
+        == 302
+    )
     with app.app_context():
         user = db.session.get(User, uid)
         assert user.email != email and email not in user.email and user.name == "Pengguna dihapus"

@@ -31,6 +31,7 @@ from exchange.matching.queries.runs import (
     my_proposals,
     party_proposal,
     reciprocal_partners,
+    run_proposals_query,
     runs_query,
 )
 from exchange.matching.queries.suggestions import (
@@ -65,6 +66,7 @@ __all__ = [
     "reciprocal_partners",
     "resale_blocked",
     "road_factor",
+    "run_proposals_query",
     "runs_query",
     "salam_resale_rule",
     "suggestions_for",

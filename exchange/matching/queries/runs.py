@@ -10,8 +10,11 @@ from sqlalchemy.orm import joinedload
 
 from exchange.auth.permissions import is_manager_of
 from exchange.catalogue.models import Commodity
+from exchange.clock import today_wib
 from exchange.errors import NotFound
 from exchange.extensions import db
+from exchange.listings.models import Listing, Side
+from exchange.listings.queries import open_conditions
 from exchange.matching.models import (
     MatchRun,
     Proposal,
@@ -30,6 +33,7 @@ class Flow:
     name: str
     unit: str
     quantity: int  # most that could move: min(compatible supply, compatible demand)
+    listing_id: int | None = None  # the partner's open listing to negotiate on, when known
 
 
 @dataclass
@@ -98,9 +102,41 @@ def reciprocal_partners(pesantren_id: int, run: MatchRun | None = None) -> list[
         p = partners.setdefault(other, Partner(other, *names[other], dist, [], []))
         p.distance_km = min(p.distance_km, dist)
         (p.buys if seller == pesantren_id else p.supplies).append(Flow(slug, name, unit, qty))
-    out = list(partners.values())
+    out = [p for p in (_one_way_each(p) for p in partners.values()) if p.supplies and p.buys]
     out.sort(key=lambda p: (p.distance_km, p.pesantren_id))
+    _attach_listings(out)
     return out
+
+
+def _one_way_each(partner: Partner) -> Partner:
+    """A commodity that could go both ways between the two is not a partnership (it would be
+    the same goods swapped): it is listed neither way."""
+    both = {f.commodity for f in partner.supplies} & {f.commodity for f in partner.buys}
+    partner.supplies = [f for f in partner.supplies if f.commodity not in both]
+    partner.buys = [f for f in partner.buys if f.commodity not in both]
+    return partner
+
+
+def _attach_listings(partners: list[Partner]) -> None:
+    """Each flow's listing to open a negotiation on: the partner's open offer of what it can
+    supply, its open request of what it can buy (the oldest, so the link is stable)."""
+    if not partners:
+        return
+    rows = db.session.execute(
+        select(Listing.pesantren_id, Commodity.slug, Listing.side, Listing.id)
+        .join(Commodity, Commodity.id == Listing.commodity_id)
+        .where(Listing.pesantren_id.in_([p.pesantren_id for p in partners]))
+        .where(*open_conditions(today_wib()))
+        .order_by(Listing.id)
+    ).all()
+    first: dict[tuple, int] = {}
+    for pid, slug, side, listing_id in rows:
+        first.setdefault((pid, slug, Side(side)), listing_id)
+    for p in partners:
+        for f in p.supplies:
+            f.listing_id = first.get((p.pesantren_id, f.commodity, Side.OFFER))
+        for f in p.buys:
+            f.listing_id = first.get((p.pesantren_id, f.commodity, Side.REQUEST))
 
 
 # Proposals and runs --------------------------------------------------------------------------
@@ -130,6 +166,18 @@ def my_proposals(pesantren_id: int) -> list[Proposal]:
 
 def runs_query():
     return select(MatchRun).options(joinedload(MatchRun.started_by)).order_by(MatchRun.id.desc())
+
+
+def run_proposals_query(run_id: int):
+    """A run's proposals, the largest shared gain first (the staff page of one run)."""
+    return (
+        select(Proposal)
+        .options(
+            joinedload(Proposal.seller), joinedload(Proposal.buyer), joinedload(Proposal.commodity)
+        )
+        .where(Proposal.run_id == run_id)
+        .order_by(Proposal.surplus_per_unit.desc(), Proposal.id)
+    )
 
 
 def party_proposal(user, proposal_id: int) -> Proposal:
