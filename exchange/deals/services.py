@@ -27,6 +27,7 @@ from exchange.deals.checks import (
     default_terms,
     seller_disclosure,
 )
+from exchange.deals.fulfilment import lapse_salam_receipts  # noqa: F401 (for the scheduler)
 from exchange.deals.models import Deal, DealEvent, TermsVersion
 from exchange.deals.moves import apply_move, load_deal, other_pesantren, require_current
 from exchange.deals.notify import notify

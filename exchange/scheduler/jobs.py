@@ -20,9 +20,8 @@ from datetime import datetime
 from exchange.auth.throttle import prune
 from exchange.clock import today_wib
 from exchange.db import utcnow
-from exchange.deals.fulfilment import lapse_salam_receipts
 from exchange.deals.reminders import send_reminders as reminders
-from exchange.deals.services import expire_stale_moves
+from exchange.deals.services import expire_stale_moves, lapse_salam_receipts
 from exchange.digests.services import run_digests
 from exchange.listings.services import expire_listings
 from exchange.mail.outbox import deliver_pending
