@@ -56,6 +56,14 @@ KINDS = {
     "privacy.declined": _l("Permintaan penghapusan data ditolak"),
     "privacy.deletion_requested": _l("Penghapusan data diminta"),
     "user.deactivated": _l("Akun dinonaktifkan"),
+    "deal.unwound": _l("Pertukaran paket dibatalkan, dilunasi tunai"),
+    "netting.lapsed": _l("Kliring tidak dijawab tepat waktu (dianggap menolak)"),
+    "whatsapp.code_sent": _l("Kode WhatsApp dikirim"),
+    "whatsapp.confirmed": _l("Nomor WhatsApp dikonfirmasi"),
+    "whatsapp.opt_in": _l("Pesan WhatsApp diaktifkan"),
+    "whatsapp.opt_out": _l("Pesan WhatsApp dihentikan"),
+    "whatsapp.preferences": _l("Pilihan saluran pesan diubah"),
+    "whatsapp.removed": _l("Nomor WhatsApp dihapus"),
 }
 VERBS = {
     "created": _l("dibuat"),
