@@ -28,6 +28,7 @@ from exchange.matching.model import (
     Pesantren,
     Result,
 )
+from tests.depth import examples
 
 SURABAYA = Pesantren("PSBY", "3578", -7.2575, 112.7521)
 SUMENEP = Pesantren("PSMP", "3529", -7.0070, 113.8600)
@@ -228,7 +229,7 @@ def instances2(draw):
     return Instance(1.3, COMS, pesantren, tuple(ls), format_version=2)
 
 
-@settings(max_examples=150, deadline=None)
+@settings(max_examples=examples(40, 150), deadline=None)
 @given(instances2())
 def test_explain_and_the_candidates_agree_on_every_pair(ins):
     pes = {p.id: p for p in ins.pesantren}

@@ -168,6 +168,7 @@ def test_format2_result_names_the_buyers_preferred_shared_akad():
     assert [d["akad"] for d in doc["deals"]] == ["tempo"]
 
 
+@pytest.mark.slow  # a subprocess solving 1,000 listings
 @pytest.mark.skipif(
     not (SAMPLES / "jatim2-1k.json").exists(),
     reason="shared samples not found at ../shared/matching/samples",
