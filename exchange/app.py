@@ -15,11 +15,13 @@ from exchange import hooks
 from exchange.auth.loader import init_login
 from exchange.auth.policy import Role
 from exchange.blueprints import BLUEPRINTS
+from exchange.catalogue.policy import register_grades_in_use
 from exchange.cli import cli
 from exchange.deals import holds as deal_holds
 from exchange.deals.policy import Side, State
 from exchange.errors import register_error_handlers
 from exchange.i18n import register_formatting, select_locale
+from exchange.listings import queries as listing_queries
 from exchange.listings.models import ListingStatus
 from exchange.listings.models import Side as ListingSide
 from exchange.matching.models import ProposalStatus
@@ -65,7 +67,7 @@ def create_app(config_name: str | None = None, **overrides) -> Flask:
     init_guards(app)
     init_access_log()
     _register_vocabulary(app)
-    deal_holds.register()  # the salam rule, as a hold on offers (listings.policy)
+    _register_policies()
     _register_blueprints(app)
     _register_cli(app)
     return app
@@ -111,6 +113,14 @@ def _finish_config(app: Flask) -> None:
         options.setdefault("pool_timeout", float(c["DB_POOL_TIMEOUT"]))
     app.config["SQLALCHEMY_ENGINE_OPTIONS"] = options
     app.config["BABEL_TRANSLATION_DIRECTORIES"] = os.path.join(app.root_path, "translations")
+
+
+def _register_policies() -> None:
+    """A domain's rule another domain below it must apply, handed down once (docs/wiring.md):
+    deals' salam hold on offers and contract akad (listings, matching), listings' grades in use
+    (catalogue)."""
+    deal_holds.register()
+    register_grades_in_use(listing_queries.commodity_in_use)
 
 
 def _register_vocabulary(app: Flask) -> None:

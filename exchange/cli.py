@@ -4,13 +4,13 @@ import click
 from flask.cli import AppGroup
 
 from exchange.auth.cli import register as auth_cmds
+from exchange.catalogue.cli import register as catalogue_cmds
 from exchange.dashboard.cli import register as dashboard_cmds
 from exchange.deals.cli import register as deal_cmds
 from exchange.demo import register as demo_cmds
 from exchange.listings.cli import register as listings_cmds
 from exchange.mail.cli import register as mail_cmds
 from exchange.matching.cli import register as matching_cmds
-from exchange.pesantren.cli import register as pesantren_cmds
 from exchange.scheduler.cli import register as scheduler_cmds
 from exchange.whatsapp.cli import register as whatsapp_cmds
 
@@ -21,7 +21,7 @@ def _register():
     for register in (
         auth_cmds,
         mail_cmds,
-        pesantren_cmds,
+        catalogue_cmds,
         listings_cmds,
         matching_cmds,
         deal_cmds,

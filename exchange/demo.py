@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import click
 
+from exchange.catalogue.reference import load_reference_data
 from exchange.deals.demo import seed_demo_deals
 from exchange.listings.demo import seed_demo_listings
 from exchange.matching.services import run_clearing
@@ -19,6 +20,7 @@ __all__ = ["DEMO_PASSWORD", "register", "seed_demo", "seed_everything"]
 
 def seed_demo() -> dict:
     """The market: pesantren across the 38 regencies, their managers, staff, admin, listings."""
+    load_reference_data(commit=False)  # the regencies and the commodity catalogue
     counts = seed_demo_pesantren()
     counts["listings"] = seed_demo_listings()
     return counts

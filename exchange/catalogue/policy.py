@@ -23,3 +23,20 @@ def ribawi_group(ribawi_class: str | None, is_food: bool, is_ribawi: bool) -> st
 def grade_satisfies(offered: int, least_accepted: int) -> bool:
     """An offer's grade rank meets a request's least accepted one (higher rank is better)."""
     return offered >= least_accepted
+
+
+# Whether a commodity's grades are in use (listings store a grade as a rank, so the list may not
+# change under them) is the listings' to say. ``create_app`` hands their rule over once
+# (``listings.queries.commodity_in_use``), so the catalogue imports no listings.
+_grades_in_use: list = []
+
+
+def register_grades_in_use(rule) -> None:
+    """``rule(commodity_id) -> bool``; a second registration replaces the first."""
+    _grades_in_use[:] = [rule]
+
+
+def grades_in_use(commodity_id: int) -> bool:
+    if not _grades_in_use:
+        raise RuntimeError("the grades-in-use rule is not registered (create_app registers it)")
+    return bool(_grades_in_use[0](commodity_id))

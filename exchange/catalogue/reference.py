@@ -13,16 +13,12 @@ from sqlalchemy import select
 
 from exchange.catalogue.models import Commodity
 from exchange.extensions import db
-from exchange.pesantren.models import Regency
+from exchange.pesantren.services import load_regencies
 
 
 def _rows(name: str) -> list[dict]:
     with resources.files("exchange.data").joinpath(name).open(encoding="utf-8") as fh:
         return list(csv.DictReader(fh))
-
-
-def regency_rows() -> list[dict]:
-    return _rows("regencies.csv")
 
 
 def commodity_rows() -> list[dict]:
@@ -31,21 +27,7 @@ def commodity_rows() -> list[dict]:
 
 def load_reference_data(commit: bool = True) -> tuple[int, int]:
     """Insert the regencies and commodities that are missing. Returns how many were added."""
-    have_regencies = set(db.session.scalars(select(Regency.code)))
-    added_r = 0
-    for row in regency_rows():
-        if row["code"] in have_regencies:
-            continue
-        db.session.add(
-            Regency(
-                code=row["code"],
-                name=row["name"],
-                kind=row["kind"],
-                lat=float(row["lat"]),
-                lon=float(row["lon"]),
-            )
-        )
-        added_r += 1
+    added_r = load_regencies()  # the pesantren registry's own reference rows
     have_commodities = set(db.session.scalars(select(Commodity.slug)))
     added_c = 0
     for row in commodity_rows():

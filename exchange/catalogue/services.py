@@ -5,14 +5,14 @@ from __future__ import annotations
 import re
 
 from flask_babel import gettext as _
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from exchange.audit.services import record
 from exchange.auth.permissions import require_staff
+from exchange.catalogue import policy
 from exchange.catalogue.models import Commodity
 from exchange.errors import Invalid, NotFound
 from exchange.extensions import db
-from exchange.listings.models import Listing
 from exchange.texts import clean_texts
 
 SLUG_RE = re.compile(r"^[a-z][a-z0-9_]{0,39}$")
@@ -81,7 +81,7 @@ def update_commodity(actor, commodity_id: int, data: dict) -> Commodity:
     if commodity is None:
         raise NotFound()
     values = _clean(data)
-    if values["grades"] != list(commodity.grades) and _listing_count(commodity.id):
+    if values["grades"] != list(commodity.grades) and policy.grades_in_use(commodity.id):
         raise Invalid(_("Mutu tidak dapat diubah karena sudah dipakai listing."), field="grades")
     changed = sorted(k for k, v in values.items() if getattr(commodity, k) != v)
     for key, value in values.items():
@@ -89,9 +89,3 @@ def update_commodity(actor, commodity_id: int, data: dict) -> Commodity:
     record("commodity.edited", commodity, actor=actor, fields=",".join(changed))
     db.session.commit()
     return commodity
-
-
-def _listing_count(commodity_id: int) -> int:
-    return db.session.scalar(
-        select(func.count()).select_from(Listing).where(Listing.commodity_id == commodity_id)
-    )

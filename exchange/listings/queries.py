@@ -327,6 +327,12 @@ def visible_listing(viewer, listing_id: int) -> Listing | None:
     return listing
 
 
+def commodity_in_use(commodity_id: int) -> bool:
+    """Does any listing (of any status) use the commodity? Its grades may not change then."""
+    found = select(Listing.id).where(Listing.commodity_id == commodity_id).limit(1)
+    return db.session.scalar(found) is not None
+
+
 def my_listings(user, page: int = 1):
     stmt = (
         select(Listing)

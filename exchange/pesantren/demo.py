@@ -9,10 +9,10 @@ import random
 from sqlalchemy import func, select
 
 from exchange.auth.models import Role, User
-from exchange.catalogue.reference import load_reference_data, regency_rows
 from exchange.db import utcnow
 from exchange.extensions import db
 from exchange.pesantren.models import Pesantren, PesantrenStatus
+from exchange.pesantren.reference import load_regencies, regency_rows
 
 DEMO_PASSWORD = "demo-pesantren-2027"
 ADMIN_EMAIL = "admin@bursa-pesantren.id"
@@ -97,7 +97,7 @@ def manager_email(index: int) -> str:
 def seed_demo_pesantren() -> dict:
     """Load the demo pesantren and accounts into an empty database. Returns counts."""
     rng = random.Random(2027)  # noqa: S311 - demo data, not security
-    load_reference_data(commit=False)
+    load_regencies()  # the commodities come with the listings (exchange/demo.py)
     regencies = regency_rows()
     plan = list(regencies) + [r for r in regencies if r["code"] in DOUBLE]
     pesantren = []

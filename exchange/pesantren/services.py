@@ -14,6 +14,7 @@ from exchange.errors import IllegalTransition, Invalid, InvalidFields, NotFound,
 from exchange.extensions import db
 from exchange.mail.outbox import queue_email
 from exchange.pesantren.models import Pesantren, PesantrenStatus, PesantrenStatusChange
+from exchange.pesantren.reference import load_regencies  # noqa: F401 published here
 from exchange.pesantren.registry import clean_nspp, clean_registry
 from exchange.pesantren.states import REASON_REQUIRED, next_status
 from exchange.texts import looks_like_html
