@@ -113,6 +113,9 @@ class Config:
     EXPIRY_CRON = "5 * * * *"  # listings and unanswered negotiation moves, hourly
     REMINDERS_CRON = "0 7 * * *"  # deals waiting on someone, daily
     NETTING_CRON = "0 2 * * mon"  # the weekly netting run (kliring), Monday 02:00 WIB
+    # PPN shown on contracts of a PKP seller for goods that are not exempt (deals/tax.py):
+    # 12% x DPP 11/12 (UU 7/2021 HPP jo. PMK 131/2024) = 11% in effect
+    PPN_RATE_PERCENT = 11
     NETTING_ANSWER_HOURS = 72  # kliring: answer within this; silence then counts as declining
     OUTBOX_INTERVAL_SECONDS = 15  # deliver due mail this often (never inside a request)
     OUTBOX_CLAIM_SECONDS = 120  # a sender's claim on a message; longer than one SMTP send

@@ -13,6 +13,7 @@ from exchange.deals.documents import (
     Document,
     goods_name,
     long_date,
+    npwp_text,
     pesantren_name,
     place_name,
     position_of,
@@ -40,6 +41,8 @@ def _party_block(side: str, party: dict) -> Block:
         (_("Alamat"), party.get("address") or "-"),
         (_("Kabupaten/kota"), party.get("regency") or "-"),
     ]
+    if party.get("npwp"):
+        facts.append((_("NPWP"), npwp_text(party["npwp"])))
     return Block(
         heading=f"{role_of(side)} ({label})",
         facts=facts,
@@ -86,6 +89,13 @@ def _price_block(snap: dict) -> Block:
         (_("Terbilang"), rupiah_in_words(snap["total"])),
     ]
     paragraphs = []
+    if ppn := snap.get("ppn"):
+        facts.append(
+            (
+                _("PPN %(rate)s%% (termasuk dalam harga)", rate=ppn["rate"]),
+                f"{rupiah(ppn['amount'])} ({_('DPP')} {rupiah(ppn['base'])})",
+            )
+        )
     if snap["akad"] == "murabahah" and snap.get("cost_price") is not None:
         quantity = snap["quantity"]
         facts[1:1] = [

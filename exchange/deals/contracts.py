@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from flask import current_app
 from sqlalchemy import select
 
 from exchange.auth.models import User
 from exchange.clock import to_wib
-from exchange.deals import clauses
+from exchange.deals import clauses, tax
 from exchange.deals.models import Contract, Deal, TermsVersion
 from exchange.extensions import db
 
@@ -40,7 +41,13 @@ def _party(pesantren, signer: User | None) -> dict:
         "regency": pesantren.regency.name if pesantren.regency else "",
         "signer": pesantren.signatory_name or (signer.name if signer else ""),
         "signer_position": pesantren.signatory_position or "",
+        "npwp": pesantren.npwp or "",
+        "is_pkp": bool(pesantren.is_pkp),
     }
+
+
+def _ppn_rate() -> int:
+    return int(current_app.config.get("PPN_RATE_PERCENT", tax.DEFAULT_RATE_PERCENT))
 
 
 def build_contract(deal: Deal, terms: TermsVersion, accepter: User, signed_at) -> Contract:
@@ -82,6 +89,8 @@ def build_contract(deal: Deal, terms: TermsVersion, accepter: User, signed_at) -
         "accepted_by": accepter_side,
         "signed_place": deal.pesantren_of(accepter_side).regency.name,
         "halal_cert": (deal.offer.halal_cert or None) if deal.offer else None,
+        # PPN: only when the seller is a PKP and the goods are not exempt (deals/tax.py)
+        "ppn": tax.ppn(terms.total, commodity.slug, bool(deal.seller.is_pkp), _ppn_rate()),
     }
     contract = Contract(
         deal_id=deal.id,

@@ -89,6 +89,14 @@ def role_of(side: str) -> str:
     return _("PIHAK PERTAMA") if side == "seller" else _("PIHAK KEDUA")
 
 
+def npwp_text(digits: str) -> str:
+    """``012345678901000`` -> ``01.234.567.8-901.000``; a 16-digit NPWP as it is."""
+    if len(digits) == 15:
+        d = digits
+        return f"{d[:2]}.{d[2:5]}.{d[5:8]}.{d[8]}-{d[9:12]}.{d[12:]}"
+    return digits
+
+
 def position_of(party: dict) -> str:
     return party.get("signer_position") or _("Pengelola Kopontren")
 
@@ -259,6 +267,12 @@ def receipt_document(deal: Deal, payment: Payment) -> Document:
         (_("Dibayar sampai kuitansi ini"), f"{rupiah(paid_so_far)} / {rupiah(due)}"),
         (_("Sisa tagihan"), rupiah(max(due - paid_so_far, 0))),
     ]
+    for label, party in ((_("NPWP penjual"), snap["seller"]), (_("NPWP pembeli"), snap["buyer"])):
+        if party.get("npwp"):
+            facts.append((label, npwp_text(party["npwp"])))
+    if ppn := snap.get("ppn"):
+        amount = payment.amount * ppn["rate"] // (100 + ppn["rate"])
+        facts.append((_("PPN %(rate)s%% termasuk", rate=ppn["rate"]), rupiah(amount)))
     if payment.method == "offset":  # set against the other leg of a reciprocal bundle
         facts.append((_("Cara pembayaran"), _("Diperhitungkan dengan paket timbal balik")))
     elif payment.method == "setoff":  # cleared in a multilateral netting run (exchange/netting)

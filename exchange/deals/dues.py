@@ -39,6 +39,9 @@ def due_now(
 ) -> Due:
     """What of ``amount_due`` (the price of what is, or will be, delivered) the buyer should
     have paid by ``today``, less what it ``paid``."""
+    deferred = akad in ("tempo", "murabahah") and payment_due_date is not None
+    if handed_over and deferred and payment_due_date > today:
+        return Due(0)  # tempo/murabahah: due from its due date, not from the handover
     if handed_over:
         owed = amount_due - paid
         by = payment_due_date if akad in ("tempo", "murabahah") else handover_date

@@ -49,6 +49,7 @@ def context(deal: DealFacts, today: date | None = None) -> Context:
         refund_owed=accepted and overpaid(deal) > 0,
         payment_due=bool(signed and payment_due(deal, today).amount > 0),
         receipt_pending=receipt_pending(deal),
+        unpaid=bool(signed and deal.paid - deal.refunded < amount_due(deal)),
     )
 
 

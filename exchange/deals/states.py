@@ -162,6 +162,8 @@ class Context:
     # Salam: accepted, the seller has not yet confirmed it received the price (the contract
     # does not count as signed until it does)
     receipt_pending: bool = False
+    # Something of the price is still unpaid (due now or later): the seller cannot complete
+    unpaid: bool = False
 
 
 @dataclass(frozen=True)
@@ -280,8 +282,8 @@ def awaited_action(ctx: Context, side: Side) -> Action | None:
         return Action.PAY if owes else None
     if ctx.state is State.SIGNED:
         return None if ctx.buyer_pays_first else Action.SHIP
-    if ctx.state is State.RECEIVED:
-        return None if owes else Action.COMPLETE  # completion needs the price paid
+    if ctx.state is State.RECEIVED:  # completion needs the price paid (also not yet due)
+        return None if owes or ctx.unpaid else Action.COMPLETE
     return None
 
 

@@ -1,6 +1,7 @@
 """Which obligations may enter a netting run, with the reasons one may not. Pure.
 
-Only money debts: tempo, murabahah (also a tempo or murabahah leg of a reciprocal bundle). Never
+Only money debts: tempo, murabahah (never a leg of a reciprocal bundle: the bundle settles both
+legs at once by its net amount, and a leg partly set off could never settle). Never
 a salam or istisna' prepayment: its price may not take the form of releasing a debt (DOMAIN.md
 7.1, 7.2). Never a leg of a bundle in ribawi goods (7.5: the bundle is in substance goods for
 goods, settled in one session). Due within the run's horizon, not disputed, not settled.
@@ -50,8 +51,12 @@ def reasons(c: Candidate, horizon: date) -> list[str]:
         out.append(N_("Jatuh tempo di luar cakupan putaran kliring."))
     if c.bundle_leg and c.ribawi:
         out.append(N_("Kaki paket timbal balik barang ribawi tidak boleh dikliringkan."))
-    if c.bundle_leg and c.bundle_settled:
+    elif c.bundle_leg and c.bundle_settled:
         out.append(N_("Paket timbal balik ini sudah diselesaikan."))
+    elif c.bundle_leg:
+        # A bundle settles both legs at once by its net amount: a leg partly set off by a
+        # kliring could never settle (issue 25).
+        out.append(N_("Kaki paket timbal balik diselesaikan dengan selisih paketnya."))
     return out
 
 

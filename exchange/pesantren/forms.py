@@ -2,6 +2,7 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from sqlalchemy import select
 from wtforms import (
+    BooleanField,
     IntegerField,
     SelectField,
     StringField,
@@ -35,6 +36,8 @@ class PesantrenFields(FlaskForm):
     kopontren_legal_number = _text(_l("Nomor badan hukum kopontren"), 80, required=False)
     signatory_name = _text(_l("Nama penanda tangan kontrak"), 120, required=False)
     signatory_position = _text(_l("Jabatan penanda tangan"), 120, required=False)
+    npwp = _text(_l("NPWP kopontren (opsional)"), 25, required=False)
+    is_pkp = BooleanField(_l("Kopontren adalah Pengusaha Kena Pajak (PKP)"))
     regency_code = SelectField(
         _l("Kabupaten/kota"), validators=[DataRequired(message=REQUIRED)], choices=[]
     )
@@ -90,6 +93,8 @@ class PesantrenFields(FlaskForm):
                 "kopontren_legal_number",
                 "signatory_name",
                 "signatory_position",
+                "npwp",
+                "is_pkp",
                 "regency_code",
                 "address",
                 "lat",

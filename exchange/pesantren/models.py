@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from sqlalchemy import JSON, CheckConstraint, Float, ForeignKey, Integer, String, Text
+from sqlalchemy import false as sa_false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from exchange.db import UTCDateTime, enum_type, intpk, str120, str255, timestamp
@@ -45,6 +46,10 @@ class Pesantren(db.Model):
     # Who signs contracts for the kopontren, and as what (jabatan), e.g. "Ketua Pengurus"
     signatory_name: Mapped[str | None] = mapped_column(String(120))
     signatory_position: Mapped[str | None] = mapped_column(String(120))
+    # Tax: the NPWP (optional, 15 or 16 digits, kept as digits) and whether the kopontren is a
+    # PKP (pengusaha kena pajak): contracts and receipts show them, PPN only for a PKP
+    npwp: Mapped[str | None] = mapped_column(String(16))
+    is_pkp: Mapped[bool] = mapped_column(default=False, server_default=sa_false())
     regency_code: Mapped[str] = mapped_column(ForeignKey("regencies.code"), index=True)
     address: Mapped[str] = mapped_column(String(500), default="")
     lat: Mapped[float] = mapped_column(Float)

@@ -89,6 +89,19 @@ def halal_lines(certificates: list[dict]) -> str:
     )
 
 
+def clean_npwp(value: str) -> str | None:
+    """The NPWP, optional: 15 digits (``01.234.567.8-901.000``) or 16 (the NIK-based form),
+    kept as digits. Raises Invalid for anything else."""
+    digits = re.sub(r"[\s.\-]", "", value or "")
+    if not digits:
+        return None
+    if not digits.isdigit() or len(digits) not in (15, 16):
+        raise Invalid(
+            _("NPWP terdiri dari 15 atau 16 angka, misalnya 01.234.567.8-901.000."), field="npwp"
+        )
+    return digits
+
+
 def clean_registry(data: dict) -> tuple[dict, list[str]]:
     """Check and normalise the registry fields. Returns (values, warnings); raises
     InvalidFields with every field's problem at once."""
@@ -100,6 +113,10 @@ def clean_registry(data: dict) -> tuple[dict, list[str]]:
         values[name] = (got or {}).get(name, "")
     for optional in ("kopontren_legal_number", "signatory_name", "signatory_position"):
         values[optional] = values[optional] or None
+    if "npwp" in data:
+        values["npwp"] = clean_npwp(data.get("npwp") or "")
+    if "is_pkp" in data:
+        values["is_pkp"] = bool(data.get("is_pkp"))
     regency = db.session.get(Regency, data.get("regency_code") or "")
     if regency is None:
         problems.append(

@@ -1,6 +1,6 @@
 """Akad rules, round three: the murabahah seller states it owns the goods; the salam seller
 confirms receipt of the price; a late ribawi bundle leg is flagged; kliring answers have a
-deadline and apply per cleared group.
+deadline and apply per cleared group; the kopontren's NPWP and PKP status.
 
 Revision ID: akad_rules_3
 Revises: typed_vocabularies_1
@@ -18,6 +18,11 @@ depends_on = None
 
 
 def upgrade():
+    with op.batch_alter_table("pesantren") as batch:
+        batch.add_column(sa.Column("npwp", sa.String(16), nullable=True))
+        batch.add_column(
+            sa.Column("is_pkp", sa.Boolean(), nullable=False, server_default=sa.false())
+        )
     with op.batch_alter_table("deal_terms") as batch:
         batch.add_column(
             sa.Column("seller_owns", sa.Boolean(), nullable=False, server_default=sa.false())
@@ -33,6 +38,9 @@ def upgrade():
 
 
 def downgrade():
+    with op.batch_alter_table("pesantren") as batch:
+        batch.drop_column("is_pkp")
+        batch.drop_column("npwp")
     with op.batch_alter_table("deal_bundles") as batch:
         batch.drop_column("breach_at")
     with op.batch_alter_table("netting_runs") as batch:

@@ -2,7 +2,7 @@
 the services the pages and the API call."""
 
 from dataclasses import replace
-from datetime import datetime, time, timedelta
+from datetime import date, datetime, time, timedelta
 
 import pytest
 from sqlalchemy import select
@@ -343,3 +343,35 @@ def test_an_unconfirmed_salam_acceptance_lapses_at_midnight_wib(app):
             )
         )
         assert {seller.id, buyer.id} <= told
+
+
+# Minors ------------------------------------------------------------------------------------------
+
+
+def test_tempo_and_murabahah_are_due_from_the_due_date_not_the_handover():
+    from exchange.deals.dues import due_now
+
+    today = date(2027, 1, 4)
+    later = date(2027, 2, 3)
+    for akad in ("tempo", "murabahah"):
+        before = due_now(akad, 1000, 0, today, handed_over=True, payment_due_date=later)
+        assert before.amount == 0
+        after = due_now(akad, 1000, 0, later, handed_over=True, payment_due_date=later)
+        assert (after.amount, after.by) == (1000, later)
+    # murabahah paid at the handover (no due date): due once handed over
+    assert due_now("murabahah", 1000, 0, today, handed_over=True).amount == 1000
+
+
+def test_a_bast_with_a_grade_the_commodity_does_not_have_is_refused(app):
+    with app.app_context():
+        seller, buyer = make_manager(), make_manager(regency_code="3578")
+        offer = make_listing(seller.pesantren, akad=["tempo"])
+        due = deal_terms().handover_date + timedelta(days=30)
+        deal = make_deal(
+            seller, buyer, offer=offer, terms=deal_terms(akad="tempo", payment_due_date=due)
+        )
+        acceptance.accept(seller, deal.id, 1)
+        fulfilment.ship(seller, deal.id, "")
+        with pytest.raises(Invalid) as refused:
+            fulfilment.receive(buyer, deal.id, 100, 9, today_wib(), "")
+        assert refused.value.field == "grade_received"

@@ -93,3 +93,45 @@ def test_contract_bast_and_kuitansi_of_every_akad(app, client, auth, akad):
         assert "satu majelis" not in bast
     assert "KUITANSI" in receipt and amount in receipt and "Uang sejumlah" in receipt
     assert "Yang menerima (Penjual)" in receipt
+
+
+def test_npwp_on_contract_and_kuitansi_and_ppn_only_for_a_pkp_seller_of_taxed_goods(
+    app, client, auth
+):
+    from exchange.deals import acceptance, tax
+    from exchange.pesantren.registry import clean_npwp
+    from tests.factories import deal_terms, make_deal, make_listing, make_manager
+
+    assert clean_npwp("01.234.567.8-901.000") == "012345678901000"
+    assert tax.ppn(111_000, "beras", True, 11) is None  # PP 49/2022: exempt
+    assert tax.ppn(111_000, "sabun", False, 11) is None  # no PKP
+    assert tax.ppn(111_000, "sabun", True, 11) == {"rate": 11, "base": 100_000, "amount": 11_000}
+    with app.app_context():
+        seller = make_manager(npwp="012345678901000", is_pkp=True)
+        buyer = make_manager(regency_code="3578", npwp="3578012345678901")
+        soap = make_listing(seller.pesantren, slug="sabun", grade=1, akad=["tunai"])
+        deal = make_deal(seller, buyer, offer=soap, terms=deal_terms(grade=1, unit_price=1110))
+        acceptance.accept(seller, deal.id, 1)
+        fulfilment.ship(seller, deal.id, "")
+        fulfilment.receive(buyer, deal.id, 100, 1, today_wib(), "", paid_now=111_000)
+        db.session.expire_all()
+        deal = db.session.get(Deal, deal.id)
+        receipt = f"/kesepakatan/{deal.id}/kuitansi/{deal.payments[0].id}.pdf"
+        contract = f"/kesepakatan/{deal.id}/kontrak.pdf"
+        email = buyer.email
+    auth.login(email)
+    text = _flat(pdftotext(client.get(contract).data))
+    assert "01.234.567.8-901.000" in text and "3578012345678901" in text
+    assert "PPN 11% (termasuk dalam harga)" in text and "Rp 11.000" in text
+    text = _flat(pdftotext(client.get(receipt).data))
+    assert "NPWP penjual" in text and "PPN 11% termasuk" in text
+
+
+def test_the_ppn_is_what_the_contract_said_at_signing(app, client, auth):
+    with app.app_context():
+        seller, buyer, deal_id = signed_deal("tunai")  # garam krosok: the seller is no PKP
+        seller.pesantren.is_pkp = True  # after signing: the contract keeps what it said
+        db.session.commit()
+        email = buyer.email
+    auth.login(email)
+    assert "PPN" not in _flat(pdftotext(client.get(f"/kesepakatan/{deal_id}/kontrak.pdf").data))

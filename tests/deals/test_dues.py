@@ -10,9 +10,11 @@ TODAY = date(2027, 1, 10)
 TOTAL = 1_000_000
 
 
-def test_tempo_after_handover_is_owed_by_the_buyer_with_its_due_date():
-    due = due_now("tempo", TOTAL, 0, TODAY, handed_over=True, payment_due_date=date(2027, 2, 1))
-    assert due == Due(TOTAL, date(2027, 2, 1))
+def test_tempo_after_handover_is_owed_by_the_buyer_from_its_due_date():
+    day = date(2027, 2, 1)
+    assert due_now("tempo", TOTAL, 0, TODAY, handed_over=True, payment_due_date=day) == Due(0)
+    due = due_now("tempo", TOTAL, 0, day, handed_over=True, payment_due_date=day)
+    assert due == Due(TOTAL, day)
     assert due_now("tempo", TOTAL, TOTAL, TODAY, handed_over=True) == Due(0)
 
 

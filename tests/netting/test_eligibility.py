@@ -20,7 +20,8 @@ def debt(**kw):
 def test_a_tempo_or_murabahah_debt_due_in_the_horizon_may_enter():
     assert eligible(debt(), H)
     assert eligible(debt(akad="murabahah", state="received"), H)
-    assert eligible(debt(bundle_leg=True), H)  # a tempo leg of a non-ribawi bundle
+    # a leg of a bundle settles with its bundle (issue 25: partly set off, it never could)
+    assert not eligible(debt(bundle_leg=True), H)
 
 
 @pytest.mark.parametrize(
