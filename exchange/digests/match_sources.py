@@ -315,6 +315,10 @@ def _all_partners(market: MarketOfRun, link: Link) -> dict[int, list]:
     for a, b in pairs:
         for me, other in ((a, b), (b, a)):
             theirs, yours = flows[(other, me)], flows[(me, other)]
+            # as on the partners page: a commodity that could go both ways is neither way's
+            theirs, yours = theirs - yours, yours - theirs
+            if not theirs or not yours:
+                continue
             slugs = theirs | yours
             if not any((who_, s) in market.fresh_slugs for who_ in (me, other) for s in slugs):
                 continue

@@ -65,11 +65,16 @@ class ListingForm(FlaskForm):
         locale = str(get_locale() or "id")
         commodities = sorted(commodities, key=lambda c: c.name(locale).casefold())
         self.akad.choices = options((a, _l(AKAD_CHOICE_LABELS[a])) for a in AKAD_ORDER)
-        self.commodity.choices = options(
-            [("", _l("— pilih komoditas —"))]
-            + [(c.slug, f"{c.name(locale)} ({c.unit}; {_reference_label(c)})") for c in commodities]
-        )
+        self.commodity.choices = [SelectChoice("", _l("— pilih komoditas —"))] + [
+            SelectChoice(
+                c.slug,
+                f"{c.name(locale)} ({c.unit}; {_reference_label(c)})",
+                render_kw={"data-made-to-order": "1"} if c.made_to_order else {},
+            )
+            for c in commodities
+        ]
         self._units = {c.slug: c.unit for c in commodities}
+        self._made_to_order = {c.slug: c.made_to_order for c in commodities}
         self.trade_unit.choices = options(
             [("", _l("satuan komoditas"))] + [(u, u) for u in TRADE_UNITS]
         )
@@ -78,6 +83,14 @@ class ListingForm(FlaskForm):
         ]
         if not self.client_token.data:
             self.client_token.data = secrets.token_urlsafe(24)
+
+    def offer_akad(self) -> None:
+        """Istishna' is for goods made to order only: once the commodity is known (an edit, a
+        form shown again) and is anything else, it is not offered (the listing-form script
+        hides it as the commodity changes; the rules refuse it anyway)."""
+        made = getattr(self, "_made_to_order", {})
+        if self.commodity.data in made and not made[self.commodity.data]:
+            self.akad.choices = [c for c in self.akad.choices if c.value != "istisna"]
 
     def validate_trade_unit(self, field) -> None:
         if not field.data or self.quantity.data is None:

@@ -230,4 +230,5 @@ def _saved(listing, warnings, message):
 
 def _render_form(form, side, listing):
     status = 400 if form.errors or form.form_errors else 200
+    form.offer_akad()
     return render_template("listings/form.html", form=form, side=side, listing=listing), status

@@ -35,7 +35,7 @@ def test_the_side_that_moved_waits_on_nobody(app, client, auth):
     assert "Tidak ada kesepakatan yang menunggu langkah Anda." in page
 
 
-def test_staff_still_land_on_the_home_page(app, client, auth):
+def test_staff_land_on_the_staff_dashboard(app, client, auth):
     with app.app_context():
         staff = make_staff().email
-    assert auth.login(staff).headers["Location"] == "/"
+    assert auth.login(staff).headers["Location"] == "/staf/dasbor"  # issue 27

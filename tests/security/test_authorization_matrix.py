@@ -57,6 +57,7 @@ EXPECTED = {
     ("POST", "privacy.request_deletion"): (L, K, K, 404, 404),
     ("GET", "privacy.requests"): STAFF_ONLY,
     ("POST", "privacy.carry_out"): STAFF_ONLY,
+    ("GET", "privacy.carry_out"): STAFF_ONLY,  # the confirmation page (issue 27)
     ("POST", "privacy.decline"): STAFF_ONLY,
     ("GET", "dashboard.home"): MANAGERS,
     ("GET", "deals.index"): SIGNED_IN,
@@ -110,6 +111,7 @@ EXPECTED = {
     ("GET", "matching.public_partners"): ALL_OK,
     ("GET", "matching.suggestions"): (404, 404, K, 404, 404),
     ("GET", "matching.runs"): STAFF_ONLY,
+    ("GET", "matching.run"): STAFF_ONLY,
     ("POST", "matching.start_run"): STAFF_ONLY,
     ("POST", "matching.decline"): (L, 404, 404, 404, 404),  # no such proposal
     ("GET", "pesantren.directory"): ALL_OK,
@@ -244,6 +246,9 @@ def world(app):
         tempo_deal(seller, partner, 100)
         tempo_deal(partner, seller, 100)
         w.netting_run_id = start_run(None).id  # the seller's pesantren is a party
+        from exchange.matching.services import run_clearing
+
+        w.match_run_id = run_clearing().id
         w.spare_staff_id = make_staff().id  # the admin (de)activates this one
         from exchange.privacy.services import request_deletion
 
@@ -288,6 +293,8 @@ def test_every_route_and_role_answers_the_right_code(app, world):
         values = dict(ids)
         if rule.endpoint in SIGNED_DEAL:
             values["deal_id"] = world.signed_deal_id
+        if rule.endpoint == "matching.run":
+            values["run_id"] = world.match_run_id
         path = re.sub(r"<(?:\w+:)?(\w+)>", lambda m, v=values: str(v[m.group(1)]), rule.rule)
         if rule.endpoint in QUERY:
             path += "?" + QUERY[rule.endpoint].format(offer_id=world.offer_id)

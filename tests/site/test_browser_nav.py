@@ -35,6 +35,8 @@ def test_nav_fits_a_phone_for_each_role(app, page, live_url, request):
     sign_in(page, live_url, staff)
     shot(page, request, "04-staff")
     print(f"staff header height at 390 px: {_nav_height(page):.0f} px")
-    page.get_by_role("navigation").get_by_text("Lainnya").click()
-    page.get_by_role("navigation").get_by_role("link", name="Ringkasan").click()
+    assert page.url.endswith("/staf/dasbor")  # staff land on their dashboard (issue 27)
+    top = page.locator("header.top").get_by_role("navigation")  # not the dashboard's tabs
+    top.get_by_text("Lainnya").click()
+    top.get_by_role("link", name="Ringkasan").click()
     assert "/ringkasan/" in page.url

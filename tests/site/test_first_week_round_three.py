@@ -234,3 +234,16 @@ def test_reciprocal_partners_say_kami_and_open_a_negotiation_each_way(app):
     assert "Jagung" not in card
     public = signed_in(app, None).get(f"/pesantren/{my_pid}/mitra").get_data(as_text=True)
     assert "Bisa memasok kami" not in public and "Buka negosiasi" not in public
+
+
+def test_istisna_is_not_offered_for_food(app):
+    with app.app_context():
+        manager = make_manager()
+        salt = make_listing(manager.pesantren).id  # garam krosok: food, not made to order
+        email = manager.email
+    client = signed_in(app, email)
+    edit = client.get(f"/listing/{salt}/ubah").get_data(as_text=True)
+    assert 'value="istisna"' not in edit and 'value="tunai"' in edit
+    new = client.get("/listing/baru?side=offer", follow_redirects=True).get_data(as_text=True)
+    assert 'value="istisna"' in new  # the commodity is not chosen yet: the script hides it
+    assert "data-made-to-order" in new
