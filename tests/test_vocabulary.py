@@ -28,19 +28,21 @@ LEFT = {
     # deals/ and netting/ are being changed by issue 25 (akad rules, documents, netting): replaced
     # after its merge, so the two branches do not fight over the same lines.
     "deals/after_signing.py": 7,
-    "deals/akad.py": 12,
-    "deals/clauses.py": 5,
+    "deals/akad.py": 16,
+    "deals/clauses.py": 7,
     "deals/contract_document.py": 11,
-    "deals/dues.py": 5,
+    "deals/dues.py": 7,
     "deals/labels.py": 5,
-    "deals/prefill.py": 4,
+    "deals/prefill.py": 3,
     "deals/presenters.py": 1,
     "deals/queries.py": 2,
-    "deals/reciprocal.py": 1,
     "netting/demo.py": 2,
-    "netting/eligibility.py": 4,
+    "netting/eligibility.py": 2,
     # The menu's audiences ("public", "anonymous", roles); issue 27 reshapes the menu.
     "site/nav.py": 12,
+    # The WhatsApp message kind "signed" (a contract was made), a kind's name, not a deal's state.
+    "api/account_schemas.py": 1,
+    "whatsapp/policy.py": 1,
     # A CSV column named "signed" (the count of contracts signed), not a deal's state.
     "dashboard/reports.py": 1,
 }

@@ -8,6 +8,7 @@ from dataclasses import replace
 
 from sqlalchemy import select
 
+from exchange.akad import Akad
 from exchange.auth.models import Role, User
 from exchange.deals import acceptance, facts, fulfilment, moves, services
 from exchange.deals.models import Deal
@@ -46,12 +47,12 @@ def seed_demo_deals(limit: int = 24) -> dict:
             counts["negotiations"] += 1
             if counts["negotiations"] % 2:
                 continue  # every second one stays open, waiting for the seller
-            if terms.akad == "murabahah":
+            if terms.akad == Akad.MURABAHAH:
                 deal = seller_states_cost(seller, deal.id)
             acceptance.accept(
                 seller if deal.whose_turn == "seller" else buyer, deal.id, deal.terms_version
             )
-            if terms.akad == "salam":  # the seller confirms it received the price
+            if terms.akad == Akad.SALAM:  # the seller confirms it received the price
                 fulfilment.confirm_salam_receipt(seller, deal.id)
             counts["contracts"] += 1
             if counts["contracts"] % 2:

@@ -16,6 +16,7 @@ from datetime import date, datetime
 from flask_babel import format_date, get_locale
 from flask_babel import gettext as _
 
+from exchange.akad import Akad
 from exchange.clock import to_wib
 from exchange.deals import facts as deal_facts
 from exchange.deals.contracts import document_number
@@ -149,11 +150,11 @@ def bast_document(deal: Deal, delivery: Delivery) -> Document:
     # the ribawi rule's flag (fulfilment.py), when it happened; never for salam or istisna',
     # whose price and goods are apart by their nature
     same_session = deal.same_session_at
-    if same_session and snap["akad"] not in ("salam", "istisna"):
+    if same_session and snap["akad"] not in (Akad.SALAM, Akad.ISTISNA):
         facts.append((_("Lunas dan diserahkan dalam satu majelis"), short_datetime(same_session)))
     facts.append((_("Lokasi penyerahan"), snap["handover_place"]))
     lower = (
-        snap["akad"] == "salam"
+        snap["akad"] == Akad.SALAM
         and delivery.grade_received
         and deal.current_terms.grade
         and delivery.grade_received < deal.current_terms.grade

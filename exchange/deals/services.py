@@ -14,6 +14,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
+from exchange.akad import Akad
 from exchange.audit.services import record
 from exchange.auth.permissions import require_trader
 from exchange.clock import today_wib
@@ -73,7 +74,7 @@ def _new_version(deal: Deal, number: int, terms: rules.Terms, side: Side, actor,
         payment_schedule=[{"due": s.due.isoformat(), "amount": s.amount} for s in terms.schedule],
         cost_price=terms.cost_price,
         margin=terms.margin,
-        seller_owns=bool(terms.akad == "murabahah" and terms.seller_owns),
+        seller_owns=bool(terms.akad == Akad.MURABAHAH and terms.seller_owns),
         message=(message or "").strip()[:1000],
         author_side=side.value,
         author_id=actor.id,

@@ -14,7 +14,7 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import ValidationError
 from wtforms.widgets import CheckboxInput, DateInput, ListWidget
 
-from exchange.akad import AKAD_CHOICE_LABELS, AKAD_ORDER
+from exchange.akad import AKAD_CHOICE_LABELS, AKAD_ORDER, Akad
 from exchange.i18n import rupiah
 from exchange.listings.messages import unit_problem
 from exchange.listings.quantity import TRADE_UNITS, UnitProblem, to_commodity_unit
@@ -90,7 +90,7 @@ class ListingForm(FlaskForm):
         hides it as the commodity changes; the rules refuse it anyway)."""
         made = getattr(self, "_made_to_order", {})
         if self.commodity.data in made and not made[self.commodity.data]:
-            self.akad.choices = [c for c in self.akad.choices if c.value != "istisna"]
+            self.akad.choices = [c for c in self.akad.choices if c.value != Akad.ISTISNA]
 
     def validate_trade_unit(self, field) -> None:
         if not field.data or self.quantity.data is None:
