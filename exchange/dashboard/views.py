@@ -78,7 +78,7 @@ def _filters() -> tuple[Filters, FilterForm]:
 
 #: Rows a table shows (the CSV has them all); the unmet-demand page starts smaller (a phone
 #: over a slow link) and grows by MORE_ROWS a click ("baris" in the query string).
-ROWS, FIRST_ROWS, MORE_ROWS = 100, 20, 40
+ROWS, FIRST_ROWS, MORE_ROWS = 100, 10, 40
 
 
 def _page(key: str, rows: int = ROWS):
