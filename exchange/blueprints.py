@@ -5,7 +5,11 @@ from exchange.api.views import bp as api
 from exchange.auth.views import bp as auth
 from exchange.catalogue.views import bp as catalogue
 from exchange.dashboard.views import bp as staff
-from exchange.deals import dispute_views, document_views  # noqa: F401 - routes on deals
+from exchange.deals import (  # noqa: F401 - routes on deals
+    dispute_views,
+    document_views,
+    notification_views,
+)
 from exchange.deals.views import bp as deals
 from exchange.digests.views import bp as digests
 from exchange.home.views import bp as dashboard
