@@ -121,23 +121,24 @@ def test_a_digest_chosen_both_ways_goes_both_ways_and_english_readers_get_englis
 def test_a_payment_reminder_arrives_with_the_deal_amount_and_date(app, provider):
     with app.app_context():
         buyer, deal_id, due = paying_buyer(provider)
-        queued = jobs.send_reminders(at(today_wib() + timedelta(days=1)))
+        # reminders start at the due date (issue 25), not the handover
+        queued = jobs.send_reminders(at(due))
         (payment,) = sent(provider, "bursa_payment_due")
         assert payment.body[:3] == [f"#{deal_id}", "Garam krosok (garam rakyat)", "Rp 150.000"]
         assert payment.body[3].endswith(str(due.year))
         assert payment.button == f"kesepakatan/{deal_id}"
         # nothing else waits on the buyer: WhatsApp only means no reminder e-mail
         assert queued == 0 and emails_to(buyer) == []
-        jobs.send_reminders(at(today_wib() + timedelta(days=1)))  # a rerun the same day
+        jobs.send_reminders(at(due))  # a rerun the same day
         assert len(sent(provider, "bursa_payment_due")) == 1
 
 
 def test_a_provider_failure_is_retried_later(app, provider):
     with app.app_context():
-        paying_buyer(provider)
+        _, _, due = paying_buyer(provider)
         deliver_pending()  # the deal's own messages (goods shipped) first
         provider.failures = [503]
-        jobs.send_reminders(at(today_wib() + timedelta(days=1)))
+        jobs.send_reminders(at(due))
         assert sent(provider, "bursa_payment_due") == []
         row = db.session.scalar(
             select(OutboxMessage).where(OutboxMessage.subject == "bursa_payment_due")
@@ -162,7 +163,7 @@ def test_a_new_proposal_reaches_the_seller_on_whatsapp(app, provider):
 
 def test_a_berhenti_reply_stops_further_messages_and_email_takes_over(app, client, provider):
     with app.app_context():
-        buyer, deal_id, _ = paying_buyer(provider)
+        buyer, deal_id, due = paying_buyer(provider)
         make_deal(make_manager(), buyer)  # a proposal message waiting in the outbox
         email = buyer.email
     response = webhook(client, reply("6281234567001", " Berhenti "))
@@ -173,7 +174,7 @@ def test_a_berhenti_reply_stops_further_messages_and_email_takes_over(app, clien
         assert contact.opted_out_at is not None
         before = provider.count()
         deliver_pending()
-        jobs.send_reminders(at(today_wib() + timedelta(days=1)))
+        jobs.send_reminders(at(due))
         seller = make_manager()
         make_deal(seller, buyer)
         deliver_pending()
