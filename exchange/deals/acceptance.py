@@ -9,16 +9,19 @@ from __future__ import annotations
 import time
 
 from flask_babel import lazy_gettext as _l
+from sqlalchemy import select
 from sqlalchemy.exc import OperationalError
 
+from exchange.clock import to_wib, today_wib
 from exchange.db import utcnow
 from exchange.deals import after_signing
 from exchange.deals.checks import TermsRefused, acceptance_reasons
 from exchange.deals.contracts import build_contract, contract_for
+from exchange.deals.facts import receipt_pending
 from exchange.deals.models import Contract, Deal
 from exchange.deals.moves import apply_move, load_deal, other_pesantren, require_current
 from exchange.deals.notify import notify
-from exchange.deals.states import Action
+from exchange.deals.states import Action, State
 from exchange.deals.visibility import side_of
 from exchange.errors import Conflict, IllegalTransition, Invalid
 from exchange.extensions import db
@@ -99,7 +102,40 @@ def _accept_once(actor, deal_id: int, seen_version: int) -> Contract:
     if after_signing.buyer_pays_first(terms.akad):
         # Salam (fatwa 05/2000): the price is paid in full when the contract is agreed. Only
         # the seller can say it received it: it confirms the receipt (the kuitansi in its
-        # name) by 24:00 WIB today, or the acceptance lapses (fulfilment.lapse_salam_receipts).
+        # name) by 24:00 WIB today, or the acceptance lapses (``lapse_salam_receipts`` below).
         notify(deal, deal.seller_pesantren_id, "salam_receipt", amount=rupiah(terms.total))
     db.session.commit()
     return contract
+
+
+def lapse_salam_receipts(now=None) -> int:
+    """Salam acceptances whose price the seller did not confirm by 24:00 WIB of the signing day
+    lapse: the deal is cancelled, the reserved quantity released, both sides told. Returns how
+    many. Commits once (the scheduler's hourly expiry job calls it)."""
+    now = now or utcnow()
+    today = today_wib(now)
+    candidates = db.session.scalars(
+        select(Deal)
+        .where(Deal.state == State.SIGNED.value, Deal.signed_at.is_not(None))
+        .order_by(Deal.id)
+    ).unique()
+    count = 0
+    for deal in candidates:
+        if not receipt_pending(deal) or to_wib(deal.signed_at).date() >= today:
+            continue
+        reserved = deal.reserved_quantity
+        try:
+            with db.session.begin_nested():
+                apply_move(
+                    deal, Action.LAPSE, None, None, now=now, reserved_quantity=0, closed_at=now
+                )
+        except (Conflict, IllegalTransition):
+            continue
+        for listing_id in (deal.offer_id, deal.request_id):
+            if listing_id is not None:
+                listing_quantity.release(listing_id, reserved)
+        notify(deal, deal.seller_pesantren_id, "lapse")
+        notify(deal, deal.buyer_pesantren_id, "lapse")
+        count += 1
+    db.session.commit()
+    return count

@@ -9,60 +9,16 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
 from datetime import date
 
 from exchange.akad import AKAD_LABELS, AKAD_ORDER
 from exchange.deals import bounds
 from exchange.deals.reasons import Reason
 from exchange.deals.states import N_
+from exchange.deals.terms import TRANSPORT, Goods, Stage, Terms
 
-TRANSPORT = ("seller", "buyer")
-
-
-__all__ = ["AKAD_LABELS", "AKAD_ORDER", "Reason"]  # re-exported: callers write ``akad.Reason``
-
-
-@dataclass(frozen=True)
-class Stage:
-    """One payment stage of an istisna' schedule."""
-
-    due: date
-    amount: int
-
-
-@dataclass(frozen=True)
-class Terms:
-    quantity: int
-    unit_price: int
-    akad: str
-    handover_date: date | None
-    handover_place: str = ""
-    transport: str = "seller"
-    grade: int | None = None
-    payment_due_date: date | None = None
-    schedule: tuple[Stage, ...] = ()
-    cost_price: int | None = None  # murabahah: per unit, stated by the seller
-    margin: int | None = None  # murabahah: per unit, stated by the seller
-    seller_owns: bool = False  # murabahah: the seller states it owns the goods
-
-    @property
-    def disclosure(self) -> tuple[int | None, int | None, bool]:
-        """What only the seller states in a murabahah: cost, margin, ownership."""
-        return (self.cost_price, self.margin, self.seller_owns)
-
-    @property
-    def total(self) -> int:
-        return self.quantity * self.unit_price
-
-
-@dataclass(frozen=True)
-class Goods:
-    is_food: bool
-    is_ribawi: bool = False
-    # Istisna' is for goods made to order (the catalogue's ``made_to_order`` flag), nothing else.
-    made_to_order: bool = False
-    ribawi_class: str | None = None  # "food" or "monetary" when ribawi
+__all__ = ["AKAD_LABELS", "AKAD_ORDER", "TRANSPORT", "Goods", "Reason", "Stage", "Terms"]
+# re-exported: callers write ``akad.Reason``, ``akad.Terms``
 
 
 def offered_akad(listing_akad: Sequence[Iterable[str]], goods: Goods) -> list[str]:
@@ -439,6 +395,3 @@ def check_relisting(
             )
         ]
     return []
-
-
-# Contract clauses -------------------------------------------------------------------------------

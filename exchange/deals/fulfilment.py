@@ -7,20 +7,18 @@ from __future__ import annotations
 from datetime import date
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
-from exchange.audit.services import record
 from exchange.clock import to_wib, today_wib
 from exchange.db import utcnow
-from exchange.deals import after_signing, checks, queries, ribawi
+from exchange.deals import after_signing, bundle_session
 from exchange.deals import akad as rules
 from exchange.deals.checks import reason_text
-from exchange.deals.facts import amount_due, context, contract_date, receipt_pending
-from exchange.deals.models import Deal, DealEvent, Delivery, Payment, Rating, Refund
+from exchange.deals.facts import amount_due, context, contract_date
+from exchange.deals.models import Deal, Delivery, Payment, Rating, Refund
 from exchange.deals.moves import apply_move, load_deal, other_pesantren
 from exchange.deals.notify import notify
-from exchange.deals.states import Action, Side, State, decide
+from exchange.deals.states import Action, Side, decide
 from exchange.deals.visibility import side_of
 from exchange.errors import Conflict, IllegalTransition, Invalid
 from exchange.extensions import db
@@ -156,37 +154,6 @@ def confirm_salam_receipt(actor, deal_id: int, note: str = "") -> Payment:
     return payment
 
 
-def lapse_salam_receipts(now=None) -> int:
-    """Salam acceptances whose price the seller did not confirm by 24:00 WIB of the signing day
-    lapse: the deal is cancelled, the reserved quantity released, both sides told. Returns how
-    many. Commits once (the scheduler's hourly expiry job calls it)."""
-    now = now or utcnow()
-    today = today_wib(now)
-    candidates = db.session.scalars(
-        select(Deal)
-        .where(Deal.state == State.SIGNED.value, Deal.signed_at.is_not(None))
-        .order_by(Deal.id)
-    ).unique()
-    count = 0
-    for deal in candidates:
-        if not receipt_pending(deal) or to_wib(deal.signed_at).date() >= today:
-            continue
-        reserved = deal.reserved_quantity
-        try:
-            with db.session.begin_nested():
-                apply_move(
-                    deal, Action.LAPSE, None, None, now=now, reserved_quantity=0, closed_at=now
-                )
-        except (Conflict, IllegalTransition):
-            continue
-        _release(deal, reserved)
-        notify(deal, deal.seller_pesantren_id, "lapse")
-        notify(deal, deal.buyer_pesantren_id, "lapse")
-        count += 1
-    db.session.commit()
-    return count
-
-
 def ship(actor, deal_id: int, note: str = "") -> Deal:
     deal, side = _party(actor, deal_id, Action.SHIP)
     _refuse(after_signing.check_ship(deal.current_terms.akad, deal.paid, deal.current_terms.total))
@@ -224,7 +191,7 @@ def receive(
     grades = len(deal.commodity.grades)
     if grade_received is not None and not 1 <= grade_received <= grades:
         raise Invalid(_l("Pilih salah satu mutu komoditas ini."), field="grade_received")
-    late_bundle = _ribawi_bundle_session(deal)
+    late_bundle = bundle_session.ribawi_bundle_session(deal)
     _refuse(
         after_signing.check_receive(
             terms.akad,
@@ -265,7 +232,7 @@ def receive(
         _release(deal, shortfall)
         reserved -= shortfall
     if late_bundle is not None:
-        _flag_breach(late_bundle, deal, actor, now)
+        bundle_session.flag_breach(late_bundle, deal, actor, now)
     db.session.flush()
     db.session.expire(deal, ["payments", "delivery"])
     _done(
@@ -281,77 +248,11 @@ def receive(
     return delivery
 
 
-def _ribawi_bundle_session(deal: Deal):
-    """Ribawi legs of one class are handed over in the session of the settlement: the BAST of
-    such a leg is recorded on the day the bundle's net amount is recorded. Before that day has
-    passed the BAST waits for the settlement (refused); once it has passed (the settlement was
-    on an earlier day, or the handover day went by unsettled) what happened is recorded and the
-    bundle returned, to be flagged as a breach (``_flag_breach``). None: nothing to flag."""
-    bundle = queries.bundle_of(deal.id)
-    if bundle is None:
-        return None
-    if not ribawi.same_class(checks.ribawi_leg(bundle.leg_a), checks.ribawi_leg(bundle.leg_b)):
-        return None
-    today = today_wib()
-    if bundle.settled_at is not None and to_wib(bundle.settled_at).date() == today:
-        return None
-    late = bundle.settled_at is not None or today > deal.current_terms.handover_date
-    if not late:
-        raise Invalid(
-            _l(
-                "Barang ribawi dalam paket timbal balik diserahkan dalam satu majelis: catat "
-                "selisih paket dan kedua berita acara pada hari yang sama."
-            )
-        )
-    return bundle
-
-
-def _refuse_half_handed_ribawi_bundle(deal: Deal) -> None:
-    """A leg of a ribawi bundle completes once both legs were handed over (the exchange may
-    still have to be undone, ``reciprocal.untie_bundle``)."""
-    bundle = queries.bundle_of(deal.id)
-    if bundle is None:
-        return
-    if not ribawi.same_class(checks.ribawi_leg(bundle.leg_a), checks.ribawi_leg(bundle.leg_b)):
-        return
-    if bundle.leg_a.delivery is None or bundle.leg_b.delivery is None:
-        raise Invalid(
-            _l(
-                "Barang ribawi paket timbal balik: kesepakatan diselesaikan setelah kedua barang "
-                "diserahkan."
-            )
-        )
-
-
-def _flag_breach(bundle, deal: Deal, actor, now) -> None:
-    """The same-session rule of a ribawi bundle is breached: flag it (once), record it on both
-    legs, and tell both parties the remedy (undo the exchange, settle each sale in cash)."""
-    if bundle.breach_at is None:
-        bundle.breach_at = now
-    for leg in (bundle.leg_a, bundle.leg_b):
-        db.session.add(
-            DealEvent(
-                deal_id=leg.id,
-                action="ribawi_breach",
-                actor_id=actor.id,
-                actor_side=leg.side_of(actor.pesantren_id),
-                from_state=leg.state,
-                to_state=leg.state,
-                terms_version=leg.terms_version,
-                note=f"BAST #{deal.id} tidak dalam satu majelis dengan paket",
-                created_at=now,
-            )
-        )
-    for pesantren_id in (deal.seller_pesantren_id, deal.buyer_pesantren_id):
-        notify(deal, pesantren_id, "ribawi_breach")
-    record("deal.ribawi_breach", bundle, actor=actor, pesantren_id=actor.pesantren_id, deal=deal.id)
-
-
 def complete(actor, deal_id: int, note: str = "") -> Deal:
     """The seller confirms payment in full for what was received; the deal is done."""
     deal, side = _party(actor, deal_id, Action.COMPLETE)
     _refuse(after_signing.check_complete(deal.paid, amount_due(deal), deal.refunded))
-    _refuse_half_handed_ribawi_bundle(deal)
+    bundle_session.refuse_half_handed_ribawi_bundle(deal)
     return _done(deal, Action.COMPLETE, side, actor, note, closed_at=utcnow())
 
 

@@ -20,6 +20,7 @@ from exchange.auth.permissions import require_trader
 from exchange.clock import today_wib
 from exchange.db import utcnow
 from exchange.deals import akad as rules
+from exchange.deals.acceptance import lapse_salam_receipts  # noqa: F401 (for the scheduler)
 from exchange.deals.checks import (
     TermsRefused,
     _prefilled,
@@ -28,7 +29,6 @@ from exchange.deals.checks import (
     default_terms,
     seller_disclosure,
 )
-from exchange.deals.fulfilment import lapse_salam_receipts  # noqa: F401 (for the scheduler)
 from exchange.deals.models import Deal, DealEvent, TermsVersion
 from exchange.deals.moves import apply_move, load_deal, other_pesantren, require_current
 from exchange.deals.notify import notify

@@ -22,39 +22,22 @@ from exchange.audit.services import record
 from exchange.auth.permissions import require_staff
 from exchange.clock import today_wib
 from exchange.db import utcnow
-from exchange.deals import facts, moves
-from exchange.deals.models import Bundle, Deal, Payment
-from exchange.deals.notify import notify_managers
-from exchange.deals.states import N_, Action, Side
-from exchange.errors import Conflict, Invalid, NotFound
+from exchange.deals.models import Bundle, Deal
+from exchange.errors import Invalid, NotFound
 from exchange.extensions import db
 from exchange.netting import core
+from exchange.netting.applying import (
+    Recomputed,
+    _apply_ready_groups,
+    _notify,
+    _outstanding,
+)
 from exchange.netting.eligibility import OPEN_STATES, Candidate, eligible
 from exchange.netting.models import Answer, NettingItem, NettingParty, NettingRun, RunStatus
 
 DEFAULT_HORIZON_DAYS = 30  # debts due within the next 30 days (and overdue ones) may enter
 DEFAULT_ANSWER_HOURS = 72  # NETTING_ANSWER_HOURS: the parties answer within this many hours
-METHOD = "setoff"
-
-MESSAGES = {
-    "proposed": N_("Usulan kliring #%(run)s menunggu konfirmasi Anda."),
-    "recomputed": N_("Usulan kliring #%(run)s dihitung ulang; periksa dan konfirmasi lagi."),
-    "applied": N_("Kliring #%(run)s diterapkan; utang yang diperhitungkan tercatat lunas."),
-    "lapsed": N_(
-        "Anda tidak menjawab usulan kliring #%(run)s sebelum batas waktunya; dianggap menolak."
-    ),
-}
-
-
-class Recomputed(Conflict):
-    """A debt changed before the run could be applied; the run was recomputed (committed)."""
-
-
 # Reading the debts -------------------------------------------------------------------------------
-
-
-def _outstanding(deal: Deal) -> int:
-    return facts.amount_due(deal) - (deal.paid - deal.refunded)
 
 
 def _candidate(deal: Deal, bundles: dict[int, Bundle]) -> Candidate:
@@ -185,16 +168,6 @@ def _compute(run: NettingRun, now: datetime) -> None:
 
 def _answer_hours() -> int:
     return int(current_app.config.get("NETTING_ANSWER_HOURS", DEFAULT_ANSWER_HOURS))
-
-
-def _notify(pesantren_id: int, run: NettingRun, action: str) -> None:
-    notify_managers(
-        pesantren_id,
-        f"netting.{action}",
-        MESSAGES[action],
-        url=f"/kliring/{run.id}",
-        params={"run": run.id},
-    )
 
 
 def start_run(actor=None, horizon: date | None = None, now: datetime | None = None):
@@ -331,83 +304,3 @@ def expire_answers(now: datetime | None = None) -> int:
             _compute(run, now)
     db.session.commit()
     return lapsed
-
-
-def _groups(items: list[NettingItem]) -> list[tuple[set[int], list[NettingItem]]]:
-    """The cleared groups of the items not yet applied: (members, their items)."""
-    obs = [core.Obligation(i.deal_id, i.debtor_id, i.creditor_id, i.amount) for i in items]
-    members = core.cycles(obs, {i.deal_id: i.set_off for i in items})
-    return [(g, [i for i in items if i.debtor_id in g]) for g in members]
-
-
-def _apply_ready_groups(run: NettingRun, actor, now: datetime) -> None:
-    """Apply every cleared group whose members all confirmed (flush only); the run is applied
-    when no group is left waiting. Raises Recomputed (see ``_apply``)."""
-    if run.status != RunStatus.PROPOSED:
-        return
-    answers = {
-        p.pesantren_id: p.answer
-        for p in db.session.scalars(select(NettingParty).where(NettingParty.run_id == run.id))
-    }
-    waiting = list(
-        db.session.scalars(
-            select(NettingItem).where(
-                NettingItem.run_id == run.id,
-                NettingItem.set_off > 0,
-                NettingItem.payment_id.is_(None),
-            )
-        )
-    )
-    left = 0
-    for members, items in _groups(waiting):
-        if all(answers.get(p) == Answer.CONFIRMED for p in members):
-            _apply(run, actor, now, items)
-        else:
-            left += 1
-    if not left:
-        run.status, run.applied_at = RunStatus.APPLIED.value, now
-        record("netting.applied", run, actor=actor, cleared=run.cleared)
-    db.session.flush()
-
-
-# Applying ----------------------------------------------------------------------------------------
-
-
-def _apply(run: NettingRun, actor, now: datetime, items: list[NettingItem]) -> None:
-    """Every set-off of one cleared group becomes a payment (method setoff) on its deal, with
-    its receipt; flush only. Raises Recomputed when a debt is smaller than its set-off now (paid
-    in the meantime)."""
-    items = sorted(items, key=lambda i: i.deal_id)
-    locked = {
-        d.id: d
-        for d in db.session.scalars(
-            select(Deal)
-            .where(Deal.id.in_([i.deal_id for i in items]))
-            .order_by(Deal.id)
-            .with_for_update(of=Deal)
-        ).unique()
-    }
-    today = today_wib()
-    for item in items:
-        deal = locked[item.deal_id]
-        db.session.refresh(deal)
-        if deal.state not in {s.value for s in OPEN_STATES} or _outstanding(deal) < item.set_off:
-            raise Recomputed()
-        payment = Payment(
-            deal_id=deal.id,
-            amount=item.set_off,
-            method=METHOD,
-            paid_on=today,
-            note=f"Kliring #{run.id} (muqassah)",
-            recorded_by_id=None,
-            created_at=now,
-        )
-        db.session.add(payment)
-        db.session.flush()
-        item.payment_id = payment.id
-        db.session.expire(deal, ["payments"])
-        moves.apply_move(deal, Action.PAY, Side.BUYER, None, f"kliring #{run.id}", now=now)
-        record("netting.payment", deal, actor=actor, run=run.id, amount=item.set_off)
-    for p in sorted({i.debtor_id for i in items} | {i.creditor_id for i in items}):
-        _notify(p, run, "applied")
-    db.session.flush()

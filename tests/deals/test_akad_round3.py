@@ -329,11 +329,11 @@ def test_an_unconfirmed_salam_acceptance_lapses_at_midnight_wib(app):
         assert db.session.get(Listing, offer_id).remaining == 900
         signed_at = _deal(deal_id).signed_at
         # the same WIB day: nothing lapses
-        assert fulfilment.lapse_salam_receipts(signed_at) == 0
+        assert acceptance.lapse_salam_receipts(signed_at) == 0
         midnight = datetime.combine(
             to_wib(signed_at).date() + timedelta(days=1), time(0, 0), tzinfo=WIB
         )
-        assert fulfilment.lapse_salam_receipts(midnight + timedelta(minutes=1)) == 1
+        assert acceptance.lapse_salam_receipts(midnight + timedelta(minutes=1)) == 1
         deal = _deal(deal_id)
         assert deal.state == "cancelled" and deal.reserved_quantity == 0
         assert db.session.get(Listing, offer_id).remaining == 1000
