@@ -7,6 +7,7 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import date
 
+from exchange.akad import Akad
 from exchange.deals import bounds
 from exchange.deals.reasons import Reason
 from exchange.deals.states import N_
@@ -14,7 +15,7 @@ from exchange.deals.states import N_
 
 def buyer_pays_first(akad: str) -> bool:
     """Salam: the price is paid in full at signing, before the goods are delivered."""
-    return akad == "salam"
+    return akad == Akad.SALAM
 
 
 def check_payment(
@@ -28,7 +29,7 @@ def check_payment(
 ) -> list[Reason]:
     """May the buyer record a payment of ``amount`` on ``paid_on`` when ``paid`` of ``due`` is
     recorded? Salam: never after signing (the acceptance records the full price)."""
-    if akad == "salam":
+    if akad == Akad.SALAM:
         return [
             Reason(
                 "salam_no_later_payment",
@@ -56,7 +57,7 @@ def check_payment(
                 {"left": max(due - paid, 0)},
             )
         ]
-    if akad == "tunai" and paid + amount != due:
+    if akad == Akad.TUNAI and paid + amount != due:
         return [
             Reason(
                 "pay_in_full",
@@ -93,14 +94,14 @@ def check_receive(
     r = bounds.check_recorded_date(
         received_on, contract_date, today, "received_on", N_("Tanggal diterima")
     )
-    if paying_now and akad == "salam":
+    if paying_now and akad == Akad.SALAM:
         r += check_payment(akad, paying_now, paid, value_received)
     elif paying_now:
         r += [
             replace(x, field="paid_now")
-            for x in check_payment("tempo", paying_now, paid, value_received)
+            for x in check_payment(Akad.TEMPO, paying_now, paid, value_received)
         ]
-    if akad == "tunai" and paid + paying_now < value_received:
+    if akad == Akad.TUNAI and paid + paying_now < value_received:
         r.append(
             Reason(
                 "tunai_unpaid_handover",
@@ -179,7 +180,7 @@ def check_refund(
 def shortfall_choice_open(akad: str, due_date: date, today: date) -> bool:
     """Salam: when the goods are not (all) there on the due date, the buyer chooses to cancel
     with a refund or to wait (DOMAIN.md 7.1). The choice opens on the due date."""
-    return akad == "salam" and today >= due_date
+    return akad == Akad.SALAM and today >= due_date
 
 
 def check_wait(new_due: date | None, today: date) -> list[Reason]:

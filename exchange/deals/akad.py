@@ -11,7 +11,7 @@ import re
 from collections.abc import Callable, Iterable, Sequence
 from datetime import date
 
-from exchange.akad import AKAD_LABELS, AKAD_ORDER
+from exchange.akad import AKAD_LABELS, AKAD_ORDER, Akad
 from exchange.deals import bounds
 from exchange.deals.reasons import Reason
 from exchange.deals.states import N_
@@ -28,7 +28,7 @@ def offered_akad(listing_akad: Sequence[Iterable[str]], goods: Goods) -> list[st
     for accepted in listing_akad:
         allowed &= set(accepted)
     if not goods.made_to_order:
-        allowed.discard("istisna")
+        allowed.discard(Akad.ISTISNA)
     return [a for a in AKAD_ORDER if a in allowed]
 
 
@@ -94,7 +94,7 @@ def _check_common(terms: Terms, allowed: Sequence[str], today: date) -> list[Rea
         r.append(Reason("handover_place", N_("Isi lokasi penyerahan."), "handover_place"))
     if terms.transport not in TRANSPORT:
         r.append(Reason("transport", N_("Pilih siapa yang mengangkut barang."), "transport"))
-    if terms.schedule and terms.akad != "istisna":
+    if terms.schedule and terms.akad != Akad.ISTISNA:
         r.append(
             Reason(
                 "schedule_not_allowed",
@@ -102,7 +102,7 @@ def _check_common(terms: Terms, allowed: Sequence[str], today: date) -> list[Rea
                 "schedule",
             )
         )
-    if terms.akad != "murabahah" and (terms.cost_price is not None or terms.margin is not None):
+    if terms.akad != Akad.MURABAHAH and (terms.cost_price is not None or terms.margin is not None):
         r.append(
             Reason(
                 "cost_not_allowed",
@@ -249,7 +249,7 @@ def check_disclosure_author(
     """Murabahah (fatwa 04/2000): only the seller knows and states its acquisition cost, its
     margin and that it owns the goods. A buyer's terms carry the seller's last statement
     unchanged (``seller_stated``; None: the seller stated nothing yet) or state nothing."""
-    if terms.akad != "murabahah" or side != "buyer":
+    if terms.akad != Akad.MURABAHAH or side != "buyer":
         return []
     if terms.disclosure in (seller_stated or NO_DISCLOSURE, NO_DISCLOSURE):
         return []
@@ -268,7 +268,7 @@ def check_disclosure_author(
 def check_disclosure(terms: Terms, stated_by_seller: bool) -> list[Reason]:
     """Murabahah: before the terms can be accepted the seller has stated its cost (> 0), its
     margin (>= 0), price = cost + margin, and that it owns the goods (fatwa 04/2000)."""
-    if terms.akad != "murabahah":
+    if terms.akad != Akad.MURABAHAH:
         return []
     if terms.cost_price is None or terms.margin is None or not stated_by_seller:
         return [
@@ -296,11 +296,11 @@ def check_disclosure(terms: Terms, stated_by_seller: bool) -> list[Reason]:
 
 
 _RULES = {
-    "tunai": _tunai,
-    "tempo": _tempo,
-    "salam": _salam,
-    "istisna": _istisna,
-    "murabahah": _murabahah,
+    Akad.TUNAI: _tunai,
+    Akad.TEMPO: _tempo,
+    Akad.SALAM: _salam,
+    Akad.ISTISNA: _istisna,
+    Akad.MURABAHAH: _murabahah,
 }
 
 
@@ -310,10 +310,10 @@ _RULES = {
 def is_deferred(terms: Terms) -> bool:
     """Does the goods or the price come later than the handover session? Tempo and salam always,
     istishna' (made later, often paid in stages), murabahah when paid after the handover."""
-    if terms.akad in ("tempo", "salam", "istisna"):
+    if terms.akad in (Akad.TEMPO, Akad.SALAM, Akad.ISTISNA):
         return True
     return (
-        terms.akad == "murabahah"
+        terms.akad == Akad.MURABAHAH
         and terms.payment_due_date is not None
         and terms.handover_date is not None
         and terms.payment_due_date > terms.handover_date
@@ -375,7 +375,7 @@ def check_set_off(akad: str) -> list[Reason]:
     reciprocal bundle's net settlement, a kliring run)? Not for salam (fatwa 05/2000) nor
     istisna' (06/2000): their price may not take the form of releasing a debt. The one rule
     for set-off; bundles and kliring both ask it."""
-    if akad in ("salam", "istisna"):
+    if akad in (Akad.SALAM, Akad.ISTISNA):
         return [Reason("set_off_refused", SET_OFF_REFUSED, "akad")]
     return []
 

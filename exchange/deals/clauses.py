@@ -3,6 +3,7 @@ them). Pure."""
 
 from __future__ import annotations
 
+from exchange.akad import Akad
 from exchange.deals.states import N_
 
 OWNED = N_("Barang yang diperjualbelikan halal, dimiliki penjual, dan dapat diserahkan.")
@@ -18,12 +19,12 @@ GENERAL_CLAUSES = (OWNED, KHIYAR_AIB, DISPUTES)
 
 
 AKAD_CLAUSES = {
-    "tunai": (N_("Harga dibayar tunai pada saat penyerahan barang."),),
-    "tempo": (
+    Akad.TUNAI: (N_("Harga dibayar tunai pada saat penyerahan barang."),),
+    Akad.TEMPO: (
         N_("Harga dibayar paling lambat pada tanggal jatuh tempo yang disepakati."),
         N_("Tidak ada tambahan atau bunga atas keterlambatan pembayaran."),
     ),
-    "salam": (
+    Akad.SALAM: (
         N_("Harga dibayar lunas pada saat akad, tidak dicicil dan tidak berupa pembebasan utang."),
         N_(
             "Jenis, mutu, jumlah, tanggal dan tempat penyerahan barang ditetapkan dalam akad ini "
@@ -35,7 +36,7 @@ AKAD_CLAUSES = {
             "pengembalian uang atau menunggu."
         ),
     ),
-    "istisna": (
+    Akad.ISTISNA: (
         N_("Barang dibuat sesuai pesanan dengan spesifikasi dalam akad ini."),
         N_("Pembayaran dilakukan sesuai jadwal tahapan yang disepakati."),
         N_(
@@ -43,7 +44,7 @@ AKAD_CLAUSES = {
             "membatalkan (khiyar)."
         ),
     ),
-    "murabahah": (
+    Akad.MURABAHAH: (
         N_("Penjual telah memiliki barang dan mengungkapkan harga pokok dan marginnya."),
         N_("Harga ditetapkan pada saat akad dan tidak bertambah karena keterlambatan pembayaran."),
     ),
@@ -53,9 +54,9 @@ AKAD_CLAUSES = {
 def clauses(akad: str) -> tuple[str, ...]:
     """The clauses of one akad, then the general ones (msgids). Salam and istisna': the goods
     are not yet the seller's; istisna' keeps its own khiyar clause only."""
-    if akad == "salam":
+    if akad == Akad.SALAM:
         general = (NOT_YET, KHIYAR_AIB, DISPUTES)
-    elif akad == "istisna":
+    elif akad == Akad.ISTISNA:
         general = (NOT_YET, DISPUTES)
     else:
         general = GENERAL_CLAUSES

@@ -8,6 +8,7 @@ from datetime import date, datetime
 
 from flask_babel import gettext as _
 
+from exchange.akad import Akad
 from exchange.deals.documents import (
     Block,
     Document,
@@ -63,7 +64,7 @@ def _goods_block(snap: dict) -> Block:
         facts.append((_("Nomor sertifikat halal"), snap["halal_cert"]))
     # Negotiation messages are talk, not terms: never printed in the contract (issue 25).
     paragraphs = []
-    if akad == "salam":
+    if akad == Akad.SALAM:
         paragraphs.append(
             _(
                 "Barang tersebut menjadi tanggungan (utang barang) PIHAK PERTAMA yang wajib "
@@ -71,7 +72,7 @@ def _goods_block(snap: dict) -> Block:
                 "Pasal 3, dengan jenis, mutu dan jumlah yang tidak berubah."
             )
         )
-    elif akad == "istisna":
+    elif akad == Akad.ISTISNA:
         paragraphs.append(
             _(
                 "Barang dibuat oleh PIHAK PERTAMA sesuai pesanan PIHAK KEDUA dengan jenis, mutu, "
@@ -96,7 +97,7 @@ def _price_block(snap: dict) -> Block:
                 f"{rupiah(ppn['amount'])} ({_('DPP')} {rupiah(ppn['base'])})",
             )
         )
-    if snap["akad"] == "murabahah" and snap.get("cost_price") is not None:
+    if snap["akad"] == Akad.MURABAHAH and snap.get("cost_price") is not None:
         quantity = snap["quantity"]
         facts[1:1] = [
             (_("Harga pokok (perolehan) per satuan"), rupiah(snap["cost_price"])),
@@ -131,7 +132,7 @@ def _payment_block(snap: dict) -> Block:
     due_text = long_date(date.fromisoformat(due)) if due else ""
     handover = long_date(date.fromisoformat(snap["handover_date"]))
     block = Block(heading=_("Pasal 4 · Pembayaran"))
-    if akad == "salam":
+    if akad == Akad.SALAM:
         block.paragraphs.append(
             _(
                 "PIHAK KEDUA membayar harga sebesar %(total)s lunas pada saat akad ini "
@@ -139,7 +140,7 @@ def _payment_block(snap: dict) -> Block:
                 total=total,
             )
         )
-    elif akad == "tunai":
+    elif akad == Akad.TUNAI:
         block.paragraphs.append(
             _(
                 "PIHAK KEDUA membayar harga sebesar %(total)s secara tunai pada saat serah "
@@ -148,7 +149,7 @@ def _payment_block(snap: dict) -> Block:
                 date=handover,
             )
         )
-    elif akad == "tempo":
+    elif akad == Akad.TEMPO:
         block.paragraphs.append(
             _(
                 "PIHAK KEDUA membayar harga sebesar %(total)s paling lambat tanggal %(due)s.",
@@ -156,7 +157,7 @@ def _payment_block(snap: dict) -> Block:
                 due=due_text or "-",
             )
         )
-    elif akad == "istisna" and snap.get("payment_schedule"):
+    elif akad == Akad.ISTISNA and snap.get("payment_schedule"):
         block.lead = _("PIHAK KEDUA membayar harga menurut tahapan berikut:")
         for i, stage in enumerate(snap["payment_schedule"], start=1):
             when = long_date(date.fromisoformat(stage["due"]))
@@ -178,7 +179,7 @@ def _payment_block(snap: dict) -> Block:
                 date=handover,
             )
         )
-    if akad in ("tempo", "murabahah", "istisna"):
+    if akad in (Akad.TEMPO, Akad.MURABAHAH, Akad.ISTISNA):
         block.paragraphs.append(
             _(
                 "Keterlambatan pembayaran tidak menambah harga: tidak ada bunga, denda atau "
@@ -194,7 +195,7 @@ def _notice_blocks(deal: Deal) -> list[Block]:
     part of the document, so the page and the PDF say the same."""
     notes = []
     snap = deal.contract.snapshot
-    if snap["akad"] == "salam" and not deal.payments:
+    if snap["akad"] == Akad.SALAM and not deal.payments:
         signed_on = long_date(datetime.fromisoformat(snap["signed_at"]))
         if deal.state == State.CANCELLED:
             notes.append(

@@ -15,6 +15,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 
+from exchange.akad import Akad
 from exchange.deals.after_signing import buyer_pays_first
 from exchange.deals.akad import Stage
 
@@ -39,17 +40,17 @@ def due_now(
 ) -> Due:
     """What of ``amount_due`` (the price of what is, or will be, delivered) the buyer should
     have paid by ``today``, less what it ``paid``."""
-    deferred = akad in ("tempo", "murabahah") and payment_due_date is not None
+    deferred = akad in (Akad.TEMPO, Akad.MURABAHAH) and payment_due_date is not None
     if handed_over and deferred and payment_due_date > today:
         return Due(0)  # tempo/murabahah: due from its due date, not from the handover
     if handed_over:
         owed = amount_due - paid
-        by = payment_due_date if akad in ("tempo", "murabahah") else handover_date
+        by = payment_due_date if akad in (Akad.TEMPO, Akad.MURABAHAH) else handover_date
         return Due(max(owed, 0), by if owed > 0 else None)
     if buyer_pays_first(akad):
         owed = amount_due - paid
         return Due(max(owed, 0), signed_on if owed > 0 else None)
-    if akad == "istisna":
+    if akad == Akad.ISTISNA:
         target, first = 0, None
         for stage in sorted(schedule, key=lambda s: s.due):
             if stage.due > today:
@@ -59,7 +60,7 @@ def due_now(
                 first = stage.due
         owed = min(target, amount_due) - paid
         return Due(max(owed, 0), first if owed > 0 else None)
-    if akad in ("tempo", "murabahah") and payment_due_date and payment_due_date <= today:
+    if akad in (Akad.TEMPO, Akad.MURABAHAH) and payment_due_date and payment_due_date <= today:
         owed = amount_due - paid
         return Due(max(owed, 0), payment_due_date if owed > 0 else None)
     return Due(0)

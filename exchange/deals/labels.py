@@ -6,18 +6,18 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 
-from exchange.deals.states import Action
+from exchange.deals.states import Action, State
 
 STATE_LABELS = {
-    "negotiating": _l("Negosiasi"),
+    State.NEGOTIATING: _l("Negosiasi"),
     "rejected": _l("Ditolak"),
     "withdrawn": _l("Mundur"),
     "expired": _l("Kedaluwarsa"),
-    "signed": _l("Disepakati"),
-    "shipped": _l("Dikirim"),
-    "received": _l("Diterima"),
+    State.SIGNED: _l("Disepakati"),
+    State.SHIPPED: _l("Dikirim"),
+    State.RECEIVED: _l("Diterima"),
     "completed": _l("Selesai"),
-    "disputed": _l("Sengketa"),
+    State.DISPUTED: _l("Sengketa"),
     "cancelled": _l("Dibatalkan"),
 }
 

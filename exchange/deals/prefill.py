@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+from exchange.akad import Akad
 from exchange.deals import akad as rules
 from exchange.matching.model import choose_akad
 
@@ -73,16 +74,16 @@ def pick_akad(
     for akad in ordered:
         if akad:
             return akad[0]
-    return allowed[0] if allowed else "tunai"
+    return allowed[0] if allowed else Akad.TUNAI
 
 
 def payment_terms(akad: str, handover: date, quantity: int, unit_price: int) -> dict:
     """The payment fields an akad needs, filled so that its rules hold. Murabahah: none; only
     the seller knows its acquisition cost, so cost and margin are never prefilled (the seller
     states them, and that it owns the goods, before the buyer can accept)."""
-    if akad == "tempo":
+    if akad == Akad.TEMPO:
         return {"payment_due_date": handover + timedelta(days=TEMPO_DAYS)}
-    if akad == "istisna":
+    if akad == Akad.ISTISNA:
         # One stage: the whole price when the goods are handed over.
         return {"schedule": (rules.Stage(handover, quantity * unit_price),)}
     # Murabahah: the seller states cost and margin. Tunai: paid at the handover. Salam: paid

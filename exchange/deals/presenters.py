@@ -8,6 +8,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_babel import pgettext
 
+from exchange.akad import Akad
 from exchange.clock import today_wib
 from exchange.deals import akad as rules
 from exchange.deals import checks, facts, queries, reciprocal
@@ -180,7 +181,7 @@ def sharia_facts(deal: Deal, side, bundle, over: int) -> dict:
         mine = deal.seller_pesantren_id if side is Side.SELLER else deal.buyer_pesantren_id
     plan = reciprocal.settlement(bundle) if bundle else None
     return {
-        "salam_prepaid_at_acceptance": current.akad == "salam" and deal.accepted_version is None,
+        "salam_prepaid_at_acceptance": current.akad == Akad.SALAM and deal.accepted_version is None,
         "refund_owed": over,
         "interest_warning": interest_warning(deal),
         "due_date": deal.due_date if deal.accepted_version else None,

@@ -12,6 +12,7 @@ from flask import g, has_request_context
 from sqlalchemy import BigInteger, cast, func, or_, select
 from sqlalchemy.orm import aliased
 
+from exchange.akad import Akad
 from exchange.catalogue.models import Commodity
 from exchange.deals import akad as rules
 from exchange.deals import facts
@@ -202,7 +203,7 @@ def bundle_candidates(deal: Deal) -> list[Deal]:
 def _may_bundle(deal: Deal) -> bool:
     if State(deal.state) in TERMINAL or deal.state == State.COMPLETED:
         return False
-    return deal.current_terms.akad != "salam" and not deal.payments
+    return deal.current_terms.akad != Akad.SALAM and not deal.payments
 
 
 def notifications(user, unread_only: bool = False, limit: int = 50) -> list[Notification]:
@@ -317,7 +318,7 @@ def _undelivered_salam(*columns):
         )
         .outerjoin(Delivery, Delivery.deal_id == Deal.id)
         .where(
-            TermsVersion.akad == "salam",
+            TermsVersion.akad == Akad.SALAM,
             Deal.state.in_([State.SIGNED.value, State.SHIPPED.value, State.DISPUTED.value]),
             Delivery.id.is_(None),
         )

@@ -9,6 +9,7 @@ from datetime import timedelta
 
 from sqlalchemy import select
 
+from exchange.akad import Akad
 from exchange.auth.models import Role, User
 from exchange.clock import today_wib
 from exchange.deals import acceptance, checks, fulfilment, services
@@ -35,7 +36,7 @@ def _tempo_offers() -> list[Listing]:
         .where(Listing.side == Side.OFFER, Listing.status == ListingStatus.ACTIVE)
         .order_by(Listing.id)
     ):
-        if "tempo" in (listing.akad or []) and listing.pesantren_id not in seen:
+        if Akad.TEMPO in (listing.akad or []) and listing.pesantren_id not in seen:
             seen.add(listing.pesantren_id)
             out.append(listing)
     return out
@@ -57,7 +58,7 @@ def seed_demo_netting() -> dict:
                 quantity = max(quantity, offer.min_quantity or 1)
                 terms = replace(
                     terms,
-                    akad="tempo",
+                    akad=Akad.TEMPO,
                     quantity=quantity,
                     payment_due_date=terms.handover_date + timedelta(days=14),
                 )

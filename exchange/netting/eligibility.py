@@ -12,10 +12,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
+from exchange.akad import Akad
 from exchange.deals.policy import check_set_off
 from exchange.deals.states import N_, State
 
-MONEY_DEBT_AKAD = frozenset({"tempo", "murabahah"})
+MONEY_DEBT_AKAD = frozenset({Akad.TEMPO, Akad.MURABAHAH})
 OPEN_STATES = frozenset({State.SIGNED, State.SHIPPED, State.RECEIVED})
 
 

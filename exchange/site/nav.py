@@ -9,6 +9,7 @@ from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
+from exchange.auth.policy import Role
 from exchange.deals.queries import unread_on_page
 
 
@@ -25,22 +26,22 @@ class NavItem:
 NAV = (
     NavItem("listings.market", _l("Pasar"), ("public",)),
     NavItem("pesantren.directory", _l("Pesantren"), ("public",), more=True),
-    NavItem("dashboard.home", _l("Dasbor"), ("manager",)),
-    NavItem("listings.mine", _l("Listing saya"), ("manager",)),
-    NavItem("deals.index", _l("Kesepakatan"), ("manager",)),
-    NavItem("deals.notifications", _l("Notifikasi"), ("manager",)),
-    NavItem("pesantren.mine", _l("Pesantren saya"), ("manager",), more=True),
-    NavItem("matching.partners", _l("Mitra timbal balik"), ("manager",), more=True),
-    NavItem("netting.mine", _l("Kliring utang"), ("manager",), more=True),
+    NavItem("dashboard.home", _l("Dasbor"), (Role.MANAGER,)),
+    NavItem("listings.mine", _l("Listing saya"), (Role.MANAGER,)),
+    NavItem("deals.index", _l("Kesepakatan"), (Role.MANAGER,)),
+    NavItem("deals.notifications", _l("Notifikasi"), (Role.MANAGER,)),
+    NavItem("pesantren.mine", _l("Pesantren saya"), (Role.MANAGER,), more=True),
+    NavItem("matching.partners", _l("Mitra timbal balik"), (Role.MANAGER,), more=True),
+    NavItem("netting.mine", _l("Kliring utang"), (Role.MANAGER,), more=True),
     NavItem("pesantren.queue", _l("Verifikasi"), ("staff",)),
     NavItem("staff.dashboard", _l("Arus dagang"), ("staff",)),
     NavItem("matching.runs", _l("Pencocokan"), ("staff",)),
     NavItem("netting.runs", _l("Kliring utang"), ("staff",), more=True),
     NavItem("catalogue.index", _l("Komoditas"), ("staff",), more=True),
-    NavItem("digests.show", _l("Ringkasan"), ("manager", "staff"), more=True),
-    NavItem("auth.staff_accounts", _l("Akun staf"), ("admin",), more=True),
+    NavItem("digests.show", _l("Ringkasan"), (Role.MANAGER, "staff"), more=True),
+    NavItem("auth.staff_accounts", _l("Akun staf"), (Role.ADMIN,), more=True),
     NavItem("auth.register", _l("Daftar"), ("anonymous",)),
-    NavItem("auth.account", _l("Akun"), ("manager", "staff"), more=True),
+    NavItem("auth.account", _l("Akun"), (Role.MANAGER, "staff"), more=True),
     NavItem("privacy.requests", _l("Permintaan data pribadi"), ("staff",), more=True),
 )
 
@@ -50,11 +51,11 @@ def _roles() -> set[str]:
     if not current_user.is_authenticated:
         return roles | {"anonymous"}
     if current_user.is_manager:
-        roles.add("manager")
+        roles.add(Role.MANAGER)
     if current_user.is_staff:
         roles.add("staff")
     if current_user.is_admin:
-        roles.add("admin")
+        roles.add(Role.ADMIN)
     return roles
 
 
