@@ -148,9 +148,11 @@ def bast_document(deal: Deal, delivery: Delivery) -> Document:
     if delivery.note:
         facts.append((_("Catatan"), delivery.note))
     # the ribawi rule's flag (fulfilment.py), when it happened; never for salam or istisna',
-    # whose price and goods are apart by their nature
+    # whose price and goods are apart by their nature. The record states only what was true at
+    # the handover: a payment recorded after it (the flag set then) is not on it.
     same_session = deal.same_session_at
-    if same_session and snap["akad"] not in (Akad.SALAM, Akad.ISTISNA):
+    at_handover = same_session is not None and same_session <= delivery.created_at
+    if at_handover and snap["akad"] not in (Akad.SALAM, Akad.ISTISNA):
         facts.append((_("Lunas dan diserahkan dalam satu majelis"), short_datetime(same_session)))
     facts.append((_("Lokasi penyerahan"), snap["handover_place"]))
     lower = (

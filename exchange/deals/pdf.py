@@ -73,24 +73,47 @@ def render_document_pdf(doc) -> bytes:
     text(doc.subtitle, 11, "B", "C", 6)
     text(doc.number, 10, "", "C")
     pdf.ln(4)
-    for block in doc.blocks:
-        if block.heading:
-            pdf.ln(1)
-            text(block.heading, 10.5, "B", "L", 6)
-        if block.lead:
-            text(block.lead)
-        if block.facts:
-            _facts(pdf, block.facts)
-        for paragraph in block.paragraphs:
-            text(paragraph)
-            pdf.ln(1)
-        for n, item in enumerate(block.items, start=1):
-            pdf.set_font(FAMILY, "", 10)
-            pdf.cell(7, LINE, f"{n}.")
-            pdf.multi_cell(width - 7, LINE, _text(item), new_x="LMARGIN", new_y="NEXT")
-        pdf.ln(1.5)
-    _signatures(pdf, doc)
+    *body, last = doc.blocks or [None]
+    for block in body:
+        _block(pdf, block)
+    # The closing clause and the signatures share a page: when they do not both fit below the
+    # text, they move to the next page together (never a page of signatures alone).
+    with pdf.offset_rendering() as trial:
+        _closing(trial, last, doc)
+    if trial.page_break_triggered and pdf.get_y() > pdf.t_margin + LINE:
+        pdf.add_page()
+    _closing(pdf, last, doc)
     return bytes(pdf.output())
+
+
+def _closing(pdf: FPDF, block, doc) -> None:
+    if block is not None:
+        _block(pdf, block)
+    _signatures(pdf, doc)
+
+
+def _block(pdf: FPDF, block) -> None:
+    width = pdf.epw
+
+    def text(value, size=10, style="", align="J", h=LINE):
+        pdf.set_font(FAMILY, style, size)
+        pdf.multi_cell(width, h, _text(value), align=align, new_x="LMARGIN", new_y="NEXT")
+
+    if block.heading:
+        pdf.ln(1)
+        text(block.heading, 10.5, "B", "L", 6)
+    if block.lead:
+        text(block.lead)
+    if block.facts:
+        _facts(pdf, block.facts)
+    for paragraph in block.paragraphs:
+        text(paragraph)
+        pdf.ln(1)
+    for n, item in enumerate(block.items, start=1):
+        pdf.set_font(FAMILY, "", 10)
+        pdf.cell(7, LINE, f"{n}.")
+        pdf.multi_cell(width - 7, LINE, _text(item), new_x="LMARGIN", new_y="NEXT")
+    pdf.ln(1.5)
 
 
 def _facts(pdf: FPDF, facts) -> None:
