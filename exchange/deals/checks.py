@@ -122,16 +122,19 @@ def check_terms(
     return reasons
 
 
-def default_terms(listing: Listing, counter: Listing | None = None) -> rules.Terms:
-    """Terms to start from, complete for the akad chosen (deals/prefill.py). With the actor's own
-    listing of the other side (a suggestion), the matching engine's terms for that pair: its
-    fair price at the seller's gate (the buyer collects) and its akad."""
+def default_terms(
+    listing: Listing, counter: Listing | None = None, akad: str | None = None
+) -> rules.Terms:
+    """Terms to start from, complete for the akad chosen (deals/prefill.py): ``akad`` when the
+    opener chose one. With the actor's own listing of the other side (a suggestion), the
+    matching engine's terms for that pair: its fair price at the seller's gate (the buyer
+    collects) and, unless one was chosen, its akad."""
     offer = listing if listing.side == ListingSide.OFFER else counter
     request = listing if listing.side == ListingSide.REQUEST else counter
-    price, akad, transport = None, None, "seller"
+    price, transport = None, "seller"
     if offer is not None and request is not None:
         quote = engine_view.pair_quote(offer, request, today_wib())
-        price, akad, transport = quote.fair_price, quote.akad, "buyer"
+        price, akad, transport = quote.fair_price, akad or quote.akad, "buyer"
     return _prefilled(offer, request, unit_price=price, akad=akad, transport=transport)
 
 

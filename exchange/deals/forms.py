@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from datetime import date
 
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
@@ -18,6 +19,7 @@ from wtforms import (
 )
 from wtforms.validators import InputRequired, Length, NumberRange, Optional, ValidationError
 
+from exchange.akad import Akad
 from exchange.deals import akad as rules
 from exchange.deals import bounds
 from exchange.errors import Conflict
@@ -27,6 +29,17 @@ from exchange.web.forms import WholeField, options
 PRICE_MAX = _l("Harga satuan terlalu tinggi: paling banyak Rp 1.000.000.000.")
 QUANTITY_MAX = _l("Jumlah terlalu besar: paling banyak 10.000.000.")
 AMOUNT_MAX = _l("Jumlah uang terlalu besar.")
+
+
+#: The payment fields each akad uses; the negotiation form shows only the chosen akad's.
+PAYMENT_FIELDS = ("payment_due_date", "schedule", "cost_price", "margin", "seller_owns")
+AKAD_FIELDS: dict[str, tuple[str, ...]] = {
+    Akad.TUNAI: (),
+    Akad.TEMPO: ("payment_due_date",),
+    Akad.SALAM: (),
+    Akad.ISTISNA: ("schedule",),
+    Akad.MURABAHAH: ("cost_price", "margin", "seller_owns"),
+}
 
 
 def _money(label, required=True):
@@ -85,6 +98,32 @@ class TermsForm(FlaskForm):
     version = HiddenField()
     client_token = HiddenField()  # opening only: makes a retried POST harmless
 
+    #: The opening form (one akad chosen): a value in another akad's field is refused.
+    only_akad_fields = False
+
+    def validate(self, extra_validators=None):
+        ok = super().validate(extra_validators)
+        if self.only_akad_fields:
+            for name in self.foreign_fields():
+                label = getattr(self, name).label.text
+                self.form_errors.append(
+                    _(
+                        "Isian “%(field)s” tidak dipakai pada %(akad)s: kosongkan isian "
+                        "itu, atau pilih akad yang memakainya.",
+                        field=label,
+                        akad=_(rules.AKAD_LABELS[self.akad.data]),
+                    )
+                )
+                ok = False
+        return ok
+
+    def foreign_fields(self) -> list[str]:
+        """The payment fields holding a value that the chosen akad does not use."""
+        own = AKAD_FIELDS.get(self.akad.data)
+        if own is None:
+            return []
+        return [n for n in PAYMENT_FIELDS if n not in own and _has_value(getattr(self, n))]
+
     def validate_schedule(self, field):
         try:
             parse_schedule(field.data or "")
@@ -125,6 +164,12 @@ class TermsForm(FlaskForm):
         ):
             getattr(self, name).data = getattr(terms, name)
         self.schedule.data = "\n".join(f"{s.due.isoformat()} {s.amount}" for s in terms.schedule)
+
+
+def _has_value(field) -> bool:
+    if isinstance(field, BooleanField):
+        return bool(field.data)
+    return any(str(v).strip() for v in field.raw_data or ())
 
 
 def parse_schedule(text: str) -> tuple[rules.Stage, ...]:

@@ -35,8 +35,37 @@ def akad_label(code: str) -> str:
     return _(rules.AKAD_LABELS.get(code, code))
 
 
-def terms_form(listing, counter=None) -> TermsForm:
+#: What each akad means, in a manager's words, for the step that chooses it.
+AKAD_DESCRIPTIONS = {
+    Akad.TUNAI: _l("Barang diserahkan dan dibayar lunas pada saat yang sama."),
+    Akad.TEMPO: _l(
+        "Barang diserahkan dulu; pembeli membayar paling lambat pada tanggal jatuh tempo, "
+        "tanpa bunga atau denda."
+    ),
+    Akad.SALAM: _l(
+        "Pembeli membayar lunas saat akad; penjual menyerahkan barang dengan mutu dan jumlah "
+        "yang pasti di kemudian hari."
+    ),
+    Akad.ISTISNA: _l(
+        "Barang dibuat sesuai pesanan; pembayaran boleh bertahap menurut jadwal yang disepakati."
+    ),
+    Akad.MURABAHAH: _l(
+        "Penjual yang sudah memiliki barang menyebutkan harga pokok dan marginnya secara terbuka."
+    ),
+}
+
+
+def akad_choices(allowed) -> list[dict]:
+    """The choose-akad step: each akad both sides accept, with what it means."""
+    return [
+        {"code": a, "label": akad_label(a), "description": AKAD_DESCRIPTIONS.get(a, "")}
+        for a in allowed
+    ]
+
+
+def terms_form(listing, counter=None, only_akad_fields: bool = False) -> TermsForm:
     form = TermsForm()
+    form.only_akad_fields = only_akad_fields
     commodity = listing.commodity
     form.grade.choices = options(commodity.grade_choices())
     form.akad.choices = options((a, akad_label(a)) for a in checks.allowed_akad((listing, counter)))

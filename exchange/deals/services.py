@@ -105,9 +105,10 @@ def proposal_listings(actor, proposal: Proposal) -> tuple[int, int]:
     return proposal.offer_id, proposal.request_id
 
 
-def proposal_terms(actor, proposal: Proposal) -> rules.Terms:
-    """The form's starting terms for a proposal: its akad, quantity and price at the seller's
-    gate (the buyer bears the transport, so the buyer collects), complete for the akad."""
+def proposal_terms(actor, proposal: Proposal, akad: str | None = None) -> rules.Terms:
+    """The form's starting terms for a proposal: its akad (or the one the opener chose instead),
+    quantity and price at the seller's gate (the buyer bears the transport, so the buyer
+    collects), complete for the akad."""
     listing_id, counter_id = proposal_listings(actor, proposal)
     listing, counter = db.session.get(Listing, listing_id), db.session.get(Listing, counter_id)
     offer, request = (listing, counter) if listing.side == ListingSide.OFFER else (counter, listing)
@@ -116,7 +117,7 @@ def proposal_terms(actor, proposal: Proposal) -> rules.Terms:
         request,
         quantity=proposal.quantity,
         unit_price=proposal.price,
-        akad=proposal.akad,
+        akad=akad or proposal.akad,
         transport="buyer",
     )
 

@@ -30,6 +30,7 @@ from exchange.deals import (
 from exchange.deals import notify as deal_notify
 from exchange.deals import presenters as present
 from exchange.deals.forms import (
+    AKAD_FIELDS,
     BundleForm,
     DisputeForm,
     NoteForm,
@@ -99,14 +100,26 @@ def open():  # noqa: A001 - the endpoint is named deals.open
     counter = visible_listing(current_user, counter_id) if counter_id else None
     if counter is not None and counter.pesantren_id != current_user.pesantren_id:
         counter = None
-    form = present.terms_form(listing, counter)
+    allowed = checks.allowed_akad((listing, counter))
+    form = present.terms_form(listing, counter, only_akad_fields=True)
     form.client_token.data = form.client_token.data or secrets.token_urlsafe(24)
+    unknown_akad = choosing = False
     if request.method == "GET":
-        form.fill(
-            services.proposal_terms(current_user, proposal)
-            if proposal
-            else checks.default_terms(listing, counter)
-        )
+        wanted = request.args.get("akad") or None
+        unknown_akad = wanted is not None and wanted not in allowed
+        wanted = None if unknown_akad else wanted
+        # A proposal or a suggestion comes with its akad; a listing alone with several akad
+        # first asks which one (the form then shows only that akad's fields).
+        # "?akad=" (empty): the opener asked to choose again.
+        asked = request.args.get("akad") == ""
+        alone = proposal is None and counter is None and len(allowed) != 1
+        choosing = wanted is None and (asked or alone)
+        if not choosing:
+            form.fill(
+                services.proposal_terms(current_user, proposal, akad=wanted)
+                if proposal
+                else checks.default_terms(listing, counter, akad=wanted)
+            )
     elif form.validate_on_submit():
         try:
             deal = services.open_negotiation(
@@ -123,10 +136,27 @@ def open():  # noqa: A001 - the endpoint is named deals.open
         else:
             flash(_("Negosiasi dibuka; menunggu jawaban pihak lain."), "success")
             return redirect(url_for("deals.detail", deal_id=deal.id, _anchor="pesan"))
-    refused = bool(form.errors or form.form_errors)
+    chosen = None if choosing else (form.akad.data if form.akad.data in allowed else None)
+    refused = bool(unknown_akad or form.errors or form.form_errors)
     return render_template(
-        "deals/open.html", form=form, listing=listing, counter=counter, proposal=proposal
+        "deals/open.html",
+        form=form,
+        listing=listing,
+        counter=counter,
+        proposal=proposal,
+        chosen=chosen,
+        akad_fields=AKAD_FIELDS.get(chosen, ()),
+        choices=present.akad_choices(allowed),
+        choose_url=url_for("deals.open", **_open_args(proposal, listing, counter), akad=""),
+        unknown_akad=unknown_akad,
     ), (400 if refused else 200)
+
+
+def _open_args(proposal, listing, counter) -> dict:
+    """The query of the opening page, without the akad (the choose-akad step's address)."""
+    if proposal is not None:
+        return {"proposal": proposal.id}
+    return {"listing": listing.id, **({"counter": counter.id} if counter else {})}
 
 
 @bp.route("/<int:deal_id>")

@@ -27,6 +27,7 @@ def test_offer_to_rated_deal_with_a_counter_offer(app, page, live_url, request):
 
     sign_in(page, live_url, buyer_email)
     page.goto(f"{live_url}/kesepakatan/baru?listing={offer_id}")
+    page.get_by_role("link", name="Jual Beli Tunai").click()  # the choose-akad step
     page.fill("input[name=quantity]", "200")
     page.fill("textarea[name=message]", "Mohon dikirim ke gudang kami")
     shot(page, request, "01-open")

@@ -81,7 +81,7 @@ def test_the_negotiation_form_and_the_contract_print_the_place_in_words(
 ):
     seller_id, buyer_id, buyer_email, offer_id = deal_at_a_warehouse
     auth.login(buyer_email)
-    form = client.get(f"/kesepakatan/baru?listing={offer_id}").get_data(as_text=True)
+    form = client.get(f"/kesepakatan/baru?listing={offer_id}&akad=tunai").get_data(as_text=True)
     assert 'value="Gudang Bulog Tandes, dekat Kota Surabaya"' in form
     assert "112.7521" not in form
     with app.app_context():

@@ -185,7 +185,7 @@ def test_a_retried_opening_gives_back_the_same_negotiation(app):
         offer_id = make_listing(seller.pesantren).id
         email = buyer.email
     c = signed_in(app, email)
-    page = c.get(f"/kesepakatan/baru?listing={offer_id}").get_data(as_text=True)
+    page = c.get(f"/kesepakatan/baru?listing={offer_id}&akad=tunai").get_data(as_text=True)
     token = re.search(r'name="client_token" type="hidden" value="([^"]+)"', page)
     data = {
         "quantity": 50,

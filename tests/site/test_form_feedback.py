@@ -38,32 +38,33 @@ def _signed(app):
         return seller.email, buyer.email, deal.id
 
 
-def test_tempo_without_due_date_opens_its_section_and_links_the_field(app, client, auth):
+def test_tempo_without_due_date_shows_its_field_and_links_it(app, client, auth):
     with app.app_context():
         seller, buyer = make_manager(), make_manager(regency_code="3578")
         offer_id = make_listing(seller.pesantren).id
         buyer_email = buyer.email
     auth.login(buyer_email)
-    page = client.post(f"/kesepakatan/baru?listing={offer_id}", data=_open_data())
+    page = client.post(f"/kesepakatan/baru?listing={offer_id}&akad=tempo", data=_open_data())
     assert page.status_code == 400
     summary = page.text[page.text.index('class="error-summary"') :]
     summary = summary[: summary.index("</div>")]
     assert 'href="#payment_due_date"' in summary  # the summary names and links the field
     assert "Jatuh tempo pembayaran" in summary
-    section = re.search(r"<details[^>]*>\s*<summary>Syarat pembayaran menurut akad", page.text)
-    assert section and " open" in section.group(0)  # the closed section opens itself
+    # the opening form shows the chosen akad's fields themselves, in no closed section
+    assert 'name="payment_due_date"' in page.text and "<details" not in page.text.split("syarat")[1]
     assert re.search(r'<form method="post" id="syarat" action="[^"]*#syarat"', page.text)
 
 
 def test_a_section_without_errors_stays_closed(app, client, auth):
+    """The counter-offer form keeps every akad's payment terms in a section: closed while none
+    of them holds an error."""
     with app.app_context():
         seller, buyer = make_manager(), make_manager(regency_code="3578")
-        offer_id = make_listing(seller.pesantren).id
-        buyer_email = buyer.email
-    auth.login(buyer_email)
-    page = client.post(
-        f"/kesepakatan/baru?listing={offer_id}", data=_open_data(akad="tunai", quantity="")
-    )
+        deal_id = make_deal(seller, buyer).id
+        seller_email = seller.email
+    auth.login(seller_email)
+    data = _open_data(akad="tunai", quantity="", version="1")
+    page = client.post(f"/kesepakatan/{deal_id}/tawar", data=data)
     assert page.status_code == 400 and 'href="#quantity"' in page.text
     section = re.search(r"<details[^>]*>\s*<summary>Syarat pembayaran menurut akad", page.text)
     assert " open" not in section.group(0)
