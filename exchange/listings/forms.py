@@ -17,7 +17,12 @@ from wtforms.widgets import CheckboxInput, DateInput, ListWidget
 from exchange.akad import AKAD_CHOICE_LABELS, AKAD_ORDER, Akad
 from exchange.i18n import rupiah
 from exchange.listings.messages import unit_problem
-from exchange.listings.quantity import TRADE_UNITS, UnitProblem, to_commodity_unit
+from exchange.listings.quantity import (
+    TRADE_UNITS,
+    UnitProblem,
+    to_commodity_price,
+    to_commodity_unit,
+)
 from exchange.listings.queries import SORTS, MarketFilters
 from exchange.listings.rules import Limits, ListingInput, is_official_reference
 from exchange.numbers import parse_decimal, parse_whole
@@ -48,7 +53,10 @@ class ListingForm(FlaskForm):
         render_kw={"inputmode": "numeric"},
     )
     grade = SelectField(_l("Mutu"), validate_choice=False)
-    price = WholeField(_l("Harga per satuan (Rp)"), render_kw={"inputmode": "numeric"})
+    price = WholeField(
+        _l("Harga per satuan (Rp; per satuan dagang bila satuan dagang dipilih)"),
+        render_kw={"inputmode": "numeric"},
+    )
     window_start = DayField(_l("Tanggal penyerahan pertama"))
     window_end = DayField(_l("Tanggal penyerahan terakhir"))
     max_distance_km = DecimalText(_l("Jarak terjauh pembelian (km)"))
@@ -116,13 +124,55 @@ class ListingForm(FlaskForm):
         except UnitProblem:
             return self.quantity.data
 
+    def commodity_price(self) -> int | None:
+        """The price per the commodity's unit: the price entered is per the chosen trade unit
+        (Rp 90.000 per 50 kg karung is Rp 1.800 per kg); as entered without a trade unit or
+        when the unit does not convert (the trade unit's error says why)."""
+        unit = getattr(self, "_units", {}).get(self.commodity.data or "")
+        if not self.trade_unit.data or unit is None or self.price.data is None:
+            return self.price.data
+        try:
+            return to_commodity_price(
+                self.price.data, self.trade_unit.data, unit, self.unit_size.data
+            )
+        except UnitProblem:
+            return self.price.data
+
+    def _converted_price(self) -> tuple[str, str, int, int] | None:
+        unit = getattr(self, "_units", {}).get(self.commodity.data or "")
+        trade = self.trade_unit.data
+        if not trade or trade == unit or unit is None or self.price.data is None:
+            return None
+        price = self.commodity_price()
+        return (trade, unit, self.price.data, price) if price != self.price.data else None
+
     def trade_note(self) -> str:
-        """What the seller entered in trade units, kept in the note (e.g. 20 karung @ 50 kg)."""
+        """What the seller entered in trade units, kept in the note (e.g. 20 karung @ 50 kg,
+        Rp 90.000/karung = Rp 1.800/kg)."""
         unit = getattr(self, "_units", {}).get(self.commodity.data or "")
         if not self.trade_unit.data or unit is None or self.quantity.data is None:
             return ""
         size = f" @ {self.unit_size.data} {unit}" if self.unit_size.data else ""
-        return f"{self.quantity.data} {self.trade_unit.data}{size}"
+        note = f"{self.quantity.data} {self.trade_unit.data}{size}"
+        if converted := self._converted_price():
+            trade, unit, entered, price = converted
+            note += f", {rupiah(entered)}/{trade} = {rupiah(price)}/{unit}"
+        return note
+
+    def price_note(self) -> str:
+        """The price entered per trade unit and the price stored per the commodity's unit."""
+        if not (converted := self._converted_price()):
+            return ""
+        trade, unit, entered, price = converted
+        return str(
+            _l(
+                "Harga %(entered)s per %(trade)s disimpan sebagai %(price)s per %(unit)s.",
+                entered=rupiah(entered),
+                trade=trade,
+                price=rupiah(price),
+                unit=unit,
+            )
+        )
 
     def to_input(self, side: str) -> ListingInput:
         note = self.note.data or ""
@@ -134,7 +184,7 @@ class ListingForm(FlaskForm):
             quantity=self.commodity_quantity(),
             min_quantity=self.min_quantity.data,
             grade=self.grade.data or "",
-            price=self.price.data,
+            price=self.commodity_price(),
             window_start=self.window_start.data,
             window_end=self.window_end.data,
             lat=self.lat.data,
