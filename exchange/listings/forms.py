@@ -24,7 +24,7 @@ from exchange.listings.quantity import (
     to_commodity_unit,
 )
 from exchange.listings.queries import SORTS, MarketFilters
-from exchange.listings.rules import Limits, ListingInput, is_official_reference
+from exchange.listings.rules import GRADE_CEILINGS, Limits, ListingInput, is_official_reference
 from exchange.numbers import parse_decimal, parse_whole
 from exchange.web.forms import DecimalText, ParsedField, WholeField, options
 
@@ -236,7 +236,9 @@ _FILTER_HINTS = {
 
 def _reference_label(commodity) -> str:
     kind = "HET/HAP" if is_official_reference(commodity.price_source) else _l("acuan")
-    return f"{kind} {rupiah(commodity.reference_price)}"
+    grades = GRADE_CEILINGS.get(commodity.slug, {})
+    extra = "".join(f"; {grade} {rupiah(price)}" for grade, price in grades.items())
+    return f"{kind} {rupiah(commodity.reference_price)}{extra}"
 
 
 def _filter_price(text: str) -> int:

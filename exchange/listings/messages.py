@@ -55,6 +55,10 @@ PRICE_WARNINGS = {
         "Harga ini lebih dari 20%% di atas harga acuan %(kind)s (%(reference)s per %(unit)s). "
         "Listing tetap disimpan; periksa kembali harganya."
     ),
+    "above_ceiling": _l(
+        "Harga ini di atas HET/HAP untuk mutu %(grade)s (%(reference)s per %(unit)s). "
+        "Listing tetap disimpan; periksa kembali harganya."
+    ),
     "price_low": _l(
         "Harga ini kurang dari separuh harga acuan %(kind)s (%(reference)s per %(unit)s). "
         "Listing tetap disimpan; periksa kembali harganya."
@@ -67,9 +71,10 @@ UNIT_PROBLEMS = {
 }
 
 
-def price_warning(code: str, reference: int, unit: str, official: bool) -> str:
+def price_warning(code: str, reference: int, unit: str, official: bool, grade: str = "") -> str:
     kind = "HET/HAP" if official else _("(perkiraan)")
-    return str(PRICE_WARNINGS[code]) % {"kind": kind, "reference": rupiah(reference), "unit": unit}
+    values = {"kind": kind, "reference": rupiah(reference), "unit": unit, "grade": grade}
+    return str(PRICE_WARNINGS[code]) % values
 
 
 def unit_problem(code: str, unit: str) -> str:

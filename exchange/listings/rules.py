@@ -182,16 +182,30 @@ def halal_applies(side: str, commodity: CommodityFacts | None) -> bool:
     return side == "offer" and commodity is not None and commodity.is_food
 
 
-# Reference prices (HET/HAP, DOMAIN.md 4.1): a warning, never a refusal.
-PRICE_HIGH = 1.2  # more than 20 % above the reference price
+# Reference prices (HET/HAP, DOMAIN.md 4.1): a warning, never a refusal. A government ceiling
+# (HET/HAP) warns at the ceiling itself; an estimate only when far from it.
+PRICE_HIGH = 1.2  # more than 20 % above an estimated reference price
 PRICE_LOW = 0.5  # less than half of it
 
+# Ceilings that differ by grade (the catalogue's reference price is the lowest grade's).
+# Beras, HET Zona I: Keputusan Kepala Bapanas No. 299/2025 (from 22 Aug 2025).
+GRADE_CEILINGS = {"beras": {"Premium": 14_900}}
 
-def price_warning(price: int | None, reference: int | None) -> str | None:
-    """``price_high`` / ``price_low`` when the price is far from the reference price, else None."""
+
+def price_ceiling(slug: str, grade: str, reference: int | None) -> int | None:
+    """The reference price for ``grade``: its own ceiling where one is set, else the
+    commodity's reference price."""
+    return GRADE_CEILINGS.get(slug, {}).get(grade, reference)
+
+
+def price_warning(price: int | None, reference: int | None, ceiling: bool = False) -> str | None:
+    """``above_ceiling`` when a price is above a government ceiling (``ceiling``);
+    ``price_high`` / ``price_low`` when it is far from an estimated reference price."""
     if not price or not reference or price <= 0:
         return None
-    if price > reference * PRICE_HIGH:
+    if ceiling and price > reference:
+        return "above_ceiling"
+    if not ceiling and price > reference * PRICE_HIGH:
         return "price_high"
     if price < reference * PRICE_LOW:
         return "price_low"

@@ -278,9 +278,10 @@ def _validated(inp, pesantren, previous_start=None):
         halal, format_ok = normalise_halal(inp.halal_cert)
         if not format_ok:
             warnings.append(halal_warning())
-    if code := rules.price_warning(inp.price, commodity.reference_price):
-        official = rules.is_official_reference(commodity.price_source)
-        warnings.append(price_warning(code, commodity.reference_price, commodity.unit, official))
+    official = rules.is_official_reference(commodity.price_source)
+    reference = rules.price_ceiling(commodity.slug, inp.grade, commodity.reference_price)
+    if code := rules.price_warning(inp.price, reference, ceiling=official):
+        warnings.append(price_warning(code, reference, commodity.unit, official, inp.grade))
     lat = inp.lat if inp.lat is not None else pesantren.lat
     lon = inp.lon if inp.lon is not None else pesantren.lon
     own_place = (lat, lon) != (pesantren.lat, pesantren.lon)
