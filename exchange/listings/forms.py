@@ -9,7 +9,14 @@ from datetime import date
 from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import HiddenField, SelectField, SelectMultipleField, StringField, TextAreaField
+from wtforms import (
+    BooleanField,
+    HiddenField,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    TextAreaField,
+)
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import ValidationError
 from wtforms.widgets import CheckboxInput, DateInput, ListWidget
@@ -61,6 +68,7 @@ class ListingForm(FlaskForm):
     window_end = DayField(_l("Tanggal penyerahan terakhir"))
     max_distance_km = DecimalText(_l("Jarak terjauh pembelian (km)"))
     akad = CheckboxesField(_l("Akad yang diterima"), validate_choice=False)
+    made_to_order = BooleanField(_l("Dibuat sesuai pesanan (label sendiri, jahitan ukuran)"))
     note = TextAreaField(_l("Catatan"), render_kw={"maxlength": 1000, "rows": 3})
     halal_cert = StringField(_l("Nomor sertifikat halal"), render_kw={"maxlength": 40})
     lat = DecimalText(_l("Lintang"))
@@ -92,12 +100,14 @@ class ListingForm(FlaskForm):
         if not self.client_token.data:
             self.client_token.data = secrets.token_urlsafe(24)
 
-    def offer_akad(self) -> None:
-        """Istishna' is for goods made to order only: once the commodity is known (an edit, a
-        form shown again) and is anything else, it is not offered (the listing-form script
-        hides it as the commodity changes; the rules refuse it anyway)."""
+    def offer_akad(self, listing=None) -> None:
+        """Istishna' is for a listing made to order only: once the commodity is known (an edit,
+        a form shown again) and cannot be made to order, or an edited listing is not made to
+        order, it is not offered (the listing-form script hides it as the commodity changes;
+        the rules refuse it anyway)."""
         made = getattr(self, "_made_to_order", {})
-        if self.commodity.data in made and not made[self.commodity.data]:
+        stock = listing is not None and not listing.made_to_order and not self.made_to_order.data
+        if stock or (self.commodity.data in made and not made[self.commodity.data]):
             self.akad.choices = [c for c in self.akad.choices if c.value != Akad.ISTISNA]
 
     def validate_trade_unit(self, field) -> None:
@@ -195,6 +205,7 @@ class ListingForm(FlaskForm):
             halal_cert=self.halal_cert.data or "",
             client_token=(self.client_token.data or None),
             place_name=(self.place_name.data or "").strip(),
+            made_to_order=bool(self.made_to_order.data),
         )
 
     def fill_from(self, listing) -> None:
@@ -215,6 +226,7 @@ class ListingForm(FlaskForm):
         self.akad.data = list(listing.akad)
         self.note.data = listing.note
         self.halal_cert.data = listing.halal_cert or ""
+        self.made_to_order.data = bool(listing.made_to_order)
         self.place_name.data = listing.place_name or ""
 
 

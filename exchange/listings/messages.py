@@ -31,8 +31,8 @@ MESSAGES = {
     "akad_required": _l("Pilih paling sedikit satu akad."),
     "akad_unknown": _l("Akad tidak dikenal."),
     "istisna_made_to_order": _l(
-        "Akad istishna' hanya untuk barang yang dibuat sesuai pesanan (ditandai di katalog "
-        "komoditas)."
+        "Akad istishna' hanya untuk listing barang yang dibuat sesuai pesanan (label sendiri, "
+        "jahitan ukuran): tandai listing sebagai barang pesanan."
     ),
     "too_long": _l("Terlalu panjang: paling banyak %(max)s karakter."),
 }

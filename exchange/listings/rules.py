@@ -12,7 +12,8 @@ from exchange.listings.policy import MAX_QUANTITY, MAX_UNIT_PRICE, Side
 
 SIDES = tuple(Side)
 # Istisna' is a contract for made-to-order goods only (DOMAIN.md section 7.2): the catalogue
-# marks them (``Commodity.made_to_order``).
+# marks the goods that may be made to order (``Commodity.made_to_order``) and the listing says
+# whether it is (a custom label, tailoring: ``ListingInput.made_to_order``).
 MADE_TO_ORDER_ONLY = frozenset({Akad.ISTISNA})
 
 
@@ -58,6 +59,7 @@ class ListingInput:
     halal_cert: str = ""
     client_token: str | None = None
     place_name: str = ""  # the place in words; required when the place is not the pesantren's
+    made_to_order: bool = False  # made to this order (custom label, tailoring)
 
 
 @dataclass(frozen=True)
@@ -94,7 +96,7 @@ def check(
             add(Problem("max_distance_km", "distance_positive"))
         elif inp.max_distance_km > limits.max_distance_km:
             add(Problem("max_distance_km", "distance_max", {"max": limits.max_distance_km}))
-    _check_akad(inp.akad, commodity, add)
+    _check_akad(inp.akad, commodity, add, inp.made_to_order)
     if len(inp.note or "") > limits.max_note:
         add(Problem("note", "too_long", {"max": limits.max_note}))
     if len(inp.client_token or "") > 64:  # the column's width; a tampered form
@@ -164,14 +166,14 @@ def _check_place(inp, limits, add) -> None:
         add(Problem("lon", "place"))
 
 
-def _check_akad(akad, commodity, add) -> None:
+def _check_akad(akad, commodity, add, made_to_order: bool = False) -> None:
     if not akad:
         add(Problem("akad", "akad_required"))
     elif any(a not in AKAD_ORDER for a in akad):
         add(Problem("akad", "akad_unknown"))
     elif (
         commodity is not None
-        and not commodity.made_to_order
+        and not (commodity.made_to_order and made_to_order)
         and MADE_TO_ORDER_ONLY.intersection(akad)
     ):
         add(Problem("akad", "istisna_made_to_order"))

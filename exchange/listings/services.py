@@ -40,6 +40,7 @@ EDITABLE = (
     "akad",
     "note",
     "halal_cert",
+    "made_to_order",
 )
 
 
@@ -319,6 +320,7 @@ def _apply(listing: Listing, inp: rules.ListingInput, commodity: Commodity) -> N
     listing.akad = [a for a in AKAD_ORDER if a in inp.akad]
     listing.note = inp.note
     listing.halal_cert = inp.halal_cert or None
+    listing.made_to_order = bool(inp.made_to_order and commodity.made_to_order)
 
 
 def _geo_values(listing: Listing) -> dict:

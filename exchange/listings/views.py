@@ -232,5 +232,5 @@ def _saved(listing, warnings, message, form):
 
 def _render_form(form, side, listing):
     status = 400 if form.errors or form.form_errors else 200
-    form.offer_akad()
+    form.offer_akad(listing)
     return render_template("listings/form.html", form=form, side=side, listing=listing), status
