@@ -43,6 +43,14 @@ def message(problem: Problem) -> str:
     return str(MESSAGES[problem.code]) % params if params else str(MESSAGES[problem.code])
 
 
+def halal_missing() -> str:
+    return _(
+        "Penawaran bahan pangan ini belum mencantumkan nomor sertifikat halal. Listing tetap "
+        "disimpan; tambahkan nomornya bila sudah ada (wajib bagi usaha mikro dan kecil mulai "
+        "17 Oktober 2026, PP 42/2024)."
+    )
+
+
 def halal_warning() -> str:
     return _(
         "Nomor sertifikat halal biasanya berbentuk ID diikuti 12-17 angka. Nomor tetap disimpan; "

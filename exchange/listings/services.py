@@ -20,7 +20,7 @@ from exchange.errors import Forbidden, IllegalTransition, Invalid, NotFound
 from exchange.extensions import db
 from exchange.listings import policy, rules
 from exchange.listings.geo import unit_vector
-from exchange.listings.messages import halal_warning, message, price_warning
+from exchange.listings.messages import halal_missing, halal_warning, message, price_warning
 from exchange.listings.models import Listing, ListingStatus, Side
 from exchange.pesantren.validation import normalise_halal
 
@@ -279,6 +279,8 @@ def _validated(inp, pesantren, previous_start=None):
         halal, format_ok = normalise_halal(inp.halal_cert)
         if not format_ok:
             warnings.append(halal_warning())
+    elif rules.halal_applies(inp.side, facts):
+        warnings.append(halal_missing())
     official = rules.is_official_reference(commodity.price_source)
     reference = rules.price_ceiling(commodity.slug, inp.grade, commodity.reference_price)
     if code := rules.price_warning(inp.price, reference, ceiling=official):

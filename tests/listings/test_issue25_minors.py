@@ -1,5 +1,6 @@
-"""Issue 25: "made to order" is a property of the listing (a custom label, tailoring), not of
-every AMDK or uniform: istisna' is offered only for a listing marked made to order."""
+"""Issue 25, listing minors: "made to order" is a property of the listing (a custom label,
+tailoring), not of every AMDK or uniform: istisna' is offered only for a listing marked made to
+order. A food offer without a halal certificate number gets a prompt, never a refusal."""
 
 import re
 from dataclasses import replace
@@ -50,3 +51,18 @@ def test_a_listing_not_made_to_order_is_not_offered_istisna_on_its_form(app, cli
         listing = db.session.scalar(select(Listing))
     edit = client.get(f"/listing/{listing.id}/ubah").text
     assert 'value="istisna"' not in edit
+
+
+def test_a_food_offer_without_a_halal_number_is_saved_with_a_prompt(app, client, auth):
+    login_manager(app, auth)
+    resp = client.post("/listing/baru?side=offer", data=form_data(), follow_redirects=True)
+    assert "Listing Anda sudah tayang di pasar." in resp.text
+    assert "belum mencantumkan nomor sertifikat halal" in resp.text
+    with_number = client.post(
+        "/listing/baru?side=offer",
+        data=form_data(halal_cert="ID35110001325901022", n=2),
+        follow_redirects=True,
+    )
+    assert "belum mencantumkan nomor sertifikat halal" not in with_number.text
+    request = client.post("/listing/baru?side=request", data=form_data(n=3), follow_redirects=True)
+    assert "belum mencantumkan nomor sertifikat halal" not in request.text
