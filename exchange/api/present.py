@@ -27,6 +27,7 @@ def listing(x, distance_km: float | None = None) -> schemas.Listing:
         akad=list(x.akad or []),
         note=x.note or "",
         halal_cert=x.halal_cert,
+        made_to_order=bool(x.made_to_order),
         version=x.version,
         created_at=x.created_at,
         distance_km=None if distance_km is None else round(distance_km, 1),

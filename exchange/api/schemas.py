@@ -79,6 +79,7 @@ class Listing(BaseModel):
     akad: list[str]
     note: str
     halal_cert: str | None
+    made_to_order: bool = False
     version: int
     created_at: datetime
     distance_km: float | None = None

@@ -38,6 +38,7 @@ class ListingIn(BaseModel):
     note: str = Field(default="", max_length=1000)
     min_quantity: int | None = Field(default=None, ge=1, le=BIG)
     halal_cert: str = Field(default="", max_length=40)
+    made_to_order: bool = False  # a custom label, tailoring: the only listings for istisna'
 
 
 class OpenIn(BaseModel):

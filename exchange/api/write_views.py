@@ -52,6 +52,7 @@ def _listing_input(body: w.ListingIn, token: str | None = None) -> ListingInput:
         note=body.note,
         min_quantity=body.min_quantity,
         halal_cert=body.halal_cert,
+        made_to_order=body.made_to_order,
         client_token=token,
     )
 

@@ -178,6 +178,7 @@ def _format2(listing: Listing, c: Commodity, hubs: dict, today, rng) -> None:
     if c.made_to_order and (not offer or rng.random() < 0.6):
         # Goods made to order: every buyer accepts istisna', most makers sell only that way.
         akad = akad + [Akad.ISTISNA] if not offer else [Akad.ISTISNA]
+        listing.made_to_order = True
     elif c.slug in HARVESTED and offer and rng.random() < 0.35:
         # Before the harvest: paid now, delivered when the harvest is in.
         akad = [Akad.SALAM]

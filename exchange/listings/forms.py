@@ -9,7 +9,14 @@ from datetime import date
 from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import HiddenField, SelectField, SelectMultipleField, StringField, TextAreaField
+from wtforms import (
+    BooleanField,
+    HiddenField,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    TextAreaField,
+)
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import ValidationError
 from wtforms.widgets import CheckboxInput, DateInput, ListWidget
@@ -17,9 +24,14 @@ from wtforms.widgets import CheckboxInput, DateInput, ListWidget
 from exchange.akad import AKAD_CHOICE_LABELS, AKAD_ORDER, Akad
 from exchange.i18n import rupiah
 from exchange.listings.messages import unit_problem
-from exchange.listings.quantity import TRADE_UNITS, UnitProblem, to_commodity_unit
+from exchange.listings.quantity import (
+    TRADE_UNITS,
+    UnitProblem,
+    to_commodity_price,
+    to_commodity_unit,
+)
 from exchange.listings.queries import SORTS, MarketFilters
-from exchange.listings.rules import Limits, ListingInput, is_official_reference
+from exchange.listings.rules import GRADE_CEILINGS, Limits, ListingInput, is_official_reference
 from exchange.numbers import parse_decimal, parse_whole
 from exchange.web.forms import DecimalText, ParsedField, WholeField, options
 
@@ -48,11 +60,15 @@ class ListingForm(FlaskForm):
         render_kw={"inputmode": "numeric"},
     )
     grade = SelectField(_l("Mutu"), validate_choice=False)
-    price = WholeField(_l("Harga per satuan (Rp)"), render_kw={"inputmode": "numeric"})
+    price = WholeField(
+        _l("Harga per satuan (Rp; per satuan dagang bila satuan dagang dipilih)"),
+        render_kw={"inputmode": "numeric"},
+    )
     window_start = DayField(_l("Tanggal penyerahan pertama"))
     window_end = DayField(_l("Tanggal penyerahan terakhir"))
     max_distance_km = DecimalText(_l("Jarak terjauh pembelian (km)"))
     akad = CheckboxesField(_l("Akad yang diterima"), validate_choice=False)
+    made_to_order = BooleanField(_l("Dibuat sesuai pesanan (label sendiri, jahitan ukuran)"))
     note = TextAreaField(_l("Catatan"), render_kw={"maxlength": 1000, "rows": 3})
     halal_cert = StringField(_l("Nomor sertifikat halal"), render_kw={"maxlength": 40})
     lat = DecimalText(_l("Lintang"))
@@ -84,12 +100,14 @@ class ListingForm(FlaskForm):
         if not self.client_token.data:
             self.client_token.data = secrets.token_urlsafe(24)
 
-    def offer_akad(self) -> None:
-        """Istishna' is for goods made to order only: once the commodity is known (an edit, a
-        form shown again) and is anything else, it is not offered (the listing-form script
-        hides it as the commodity changes; the rules refuse it anyway)."""
+    def offer_akad(self, listing=None) -> None:
+        """Istishna' is for a listing made to order only: once the commodity is known (an edit,
+        a form shown again) and cannot be made to order, or an edited listing is not made to
+        order, it is not offered (the listing-form script hides it as the commodity changes;
+        the rules refuse it anyway)."""
         made = getattr(self, "_made_to_order", {})
-        if self.commodity.data in made and not made[self.commodity.data]:
+        stock = listing is not None and not listing.made_to_order and not self.made_to_order.data
+        if stock or (self.commodity.data in made and not made[self.commodity.data]):
             self.akad.choices = [c for c in self.akad.choices if c.value != Akad.ISTISNA]
 
     def validate_trade_unit(self, field) -> None:
@@ -116,13 +134,55 @@ class ListingForm(FlaskForm):
         except UnitProblem:
             return self.quantity.data
 
+    def commodity_price(self) -> int | None:
+        """The price per the commodity's unit: the price entered is per the chosen trade unit
+        (Rp 90.000 per 50 kg karung is Rp 1.800 per kg); as entered without a trade unit or
+        when the unit does not convert (the trade unit's error says why)."""
+        unit = getattr(self, "_units", {}).get(self.commodity.data or "")
+        if not self.trade_unit.data or unit is None or self.price.data is None:
+            return self.price.data
+        try:
+            return to_commodity_price(
+                self.price.data, self.trade_unit.data, unit, self.unit_size.data
+            )
+        except UnitProblem:
+            return self.price.data
+
+    def _converted_price(self) -> tuple[str, str, int, int] | None:
+        unit = getattr(self, "_units", {}).get(self.commodity.data or "")
+        trade = self.trade_unit.data
+        if not trade or trade == unit or unit is None or self.price.data is None:
+            return None
+        price = self.commodity_price()
+        return (trade, unit, self.price.data, price) if price != self.price.data else None
+
     def trade_note(self) -> str:
-        """What the seller entered in trade units, kept in the note (e.g. 20 karung @ 50 kg)."""
+        """What the seller entered in trade units, kept in the note (e.g. 20 karung @ 50 kg,
+        Rp 90.000/karung = Rp 1.800/kg)."""
         unit = getattr(self, "_units", {}).get(self.commodity.data or "")
         if not self.trade_unit.data or unit is None or self.quantity.data is None:
             return ""
         size = f" @ {self.unit_size.data} {unit}" if self.unit_size.data else ""
-        return f"{self.quantity.data} {self.trade_unit.data}{size}"
+        note = f"{self.quantity.data} {self.trade_unit.data}{size}"
+        if converted := self._converted_price():
+            trade, unit, entered, price = converted
+            note += f", {rupiah(entered)}/{trade} = {rupiah(price)}/{unit}"
+        return note
+
+    def price_note(self) -> str:
+        """The price entered per trade unit and the price stored per the commodity's unit."""
+        if not (converted := self._converted_price()):
+            return ""
+        trade, unit, entered, price = converted
+        return str(
+            _l(
+                "Harga %(entered)s per %(trade)s disimpan sebagai %(price)s per %(unit)s.",
+                entered=rupiah(entered),
+                trade=trade,
+                price=rupiah(price),
+                unit=unit,
+            )
+        )
 
     def to_input(self, side: str) -> ListingInput:
         note = self.note.data or ""
@@ -134,7 +194,7 @@ class ListingForm(FlaskForm):
             quantity=self.commodity_quantity(),
             min_quantity=self.min_quantity.data,
             grade=self.grade.data or "",
-            price=self.price.data,
+            price=self.commodity_price(),
             window_start=self.window_start.data,
             window_end=self.window_end.data,
             lat=self.lat.data,
@@ -145,6 +205,7 @@ class ListingForm(FlaskForm):
             halal_cert=self.halal_cert.data or "",
             client_token=(self.client_token.data or None),
             place_name=(self.place_name.data or "").strip(),
+            made_to_order=bool(self.made_to_order.data),
         )
 
     def fill_from(self, listing) -> None:
@@ -165,6 +226,7 @@ class ListingForm(FlaskForm):
         self.akad.data = list(listing.akad)
         self.note.data = listing.note
         self.halal_cert.data = listing.halal_cert or ""
+        self.made_to_order.data = bool(listing.made_to_order)
         self.place_name.data = listing.place_name or ""
 
 
@@ -186,7 +248,9 @@ _FILTER_HINTS = {
 
 def _reference_label(commodity) -> str:
     kind = "HET/HAP" if is_official_reference(commodity.price_source) else _l("acuan")
-    return f"{kind} {rupiah(commodity.reference_price)}"
+    grades = GRADE_CEILINGS.get(commodity.slug, {})
+    extra = "".join(f"; {grade} {rupiah(price)}" for grade, price in grades.items())
+    return f"{kind} {rupiah(commodity.reference_price)}{extra}"
 
 
 def _filter_price(text: str) -> int:

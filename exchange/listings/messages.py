@@ -31,8 +31,8 @@ MESSAGES = {
     "akad_required": _l("Pilih paling sedikit satu akad."),
     "akad_unknown": _l("Akad tidak dikenal."),
     "istisna_made_to_order": _l(
-        "Akad istishna' hanya untuk barang yang dibuat sesuai pesanan (ditandai di katalog "
-        "komoditas)."
+        "Akad istishna' hanya untuk listing barang yang dibuat sesuai pesanan (label sendiri, "
+        "jahitan ukuran): tandai listing sebagai barang pesanan."
     ),
     "too_long": _l("Terlalu panjang: paling banyak %(max)s karakter."),
 }
@@ -41,6 +41,14 @@ MESSAGES = {
 def message(problem: Problem) -> str:
     params = {k: number(v) if isinstance(v, int | float) else v for k, v in problem.params.items()}
     return str(MESSAGES[problem.code]) % params if params else str(MESSAGES[problem.code])
+
+
+def halal_missing() -> str:
+    return _(
+        "Penawaran bahan pangan ini belum mencantumkan nomor sertifikat halal. Listing tetap "
+        "disimpan; tambahkan nomornya bila sudah ada (wajib bagi usaha mikro dan kecil mulai "
+        "17 Oktober 2026, PP 42/2024)."
+    )
 
 
 def halal_warning() -> str:
@@ -55,6 +63,10 @@ PRICE_WARNINGS = {
         "Harga ini lebih dari 20%% di atas harga acuan %(kind)s (%(reference)s per %(unit)s). "
         "Listing tetap disimpan; periksa kembali harganya."
     ),
+    "above_ceiling": _l(
+        "Harga ini di atas HET/HAP untuk mutu %(grade)s (%(reference)s per %(unit)s). "
+        "Listing tetap disimpan; periksa kembali harganya."
+    ),
     "price_low": _l(
         "Harga ini kurang dari separuh harga acuan %(kind)s (%(reference)s per %(unit)s). "
         "Listing tetap disimpan; periksa kembali harganya."
@@ -67,9 +79,10 @@ UNIT_PROBLEMS = {
 }
 
 
-def price_warning(code: str, reference: int, unit: str, official: bool) -> str:
+def price_warning(code: str, reference: int, unit: str, official: bool, grade: str = "") -> str:
     kind = "HET/HAP" if official else _("(perkiraan)")
-    return str(PRICE_WARNINGS[code]) % {"kind": kind, "reference": rupiah(reference), "unit": unit}
+    values = {"kind": kind, "reference": rupiah(reference), "unit": unit, "grade": grade}
+    return str(PRICE_WARNINGS[code]) % values
 
 
 def unit_problem(code: str, unit: str) -> str:

@@ -77,6 +77,8 @@ class Listing(db.Model):
     akad: Mapped[list] = mapped_column(JSON, default=list)
     note: Mapped[str] = mapped_column(Text, default="")
     halal_cert: Mapped[str | None] = mapped_column(String(40))
+    # Made to this order (a custom label, tailoring): the only listings istisna' is for.
+    made_to_order: Mapped[bool] = mapped_column(default=False)
     status: Mapped[ListingStatus] = mapped_column(
         enum_type(ListingStatus, 12, "status_valid"), default=ListingStatus.ACTIVE
     )

@@ -93,24 +93,38 @@ class UnitProblem(ValueError):
         self.code = code
 
 
+def unit_factor(trade_unit: str, unit: str, size: int | None = None) -> Fraction:
+    """How many of the commodity's ``unit`` one ``trade_unit`` holds. Raises UnitProblem
+    (``unit_mismatch``, ``size_required``)."""
+    if not trade_unit or trade_unit == unit:
+        return Fraction(1)
+    if trade_unit in SIZED:
+        if SIZED[trade_unit] != unit:
+            raise UnitProblem("unit_mismatch")
+        if not size or size <= 0:
+            raise UnitProblem("size_required")
+        return Fraction(size)
+    if trade_unit in COUNTED and unit in COUNT_UNITS:
+        return Fraction(COUNTED[trade_unit])
+    if (trade_unit, unit) in FIXED:
+        return Fraction(FIXED[(trade_unit, unit)])
+    raise UnitProblem("unit_mismatch")
+
+
+def to_commodity_price(price: int, trade_unit: str, unit: str, size: int | None = None) -> int:
+    """A price per ``trade_unit`` as a price per the commodity's ``unit``, in whole rupiah
+    (rounded half up): Rp 90.000 per 50 kg karung is Rp 1.800 per kg."""
+    value = Fraction(price) / unit_factor(trade_unit, unit, size)
+    return int(value + Fraction(1, 2)) if value >= 0 else -int(-value + Fraction(1, 2))
+
+
 def to_commodity_unit(quantity: int, trade_unit: str, unit: str, size: int | None = None) -> int:
     """``quantity`` ``trade_unit`` in the commodity's ``unit`` (a whole number). Raises
     UnitProblem: ``unit_mismatch`` (e.g. kodi for rice), ``size_required`` (a sack without its
     size), ``not_whole`` (10 tray is 18 kg; 3 tray is not a whole kg)."""
     if not trade_unit or trade_unit == unit:
         return quantity
-    if trade_unit in SIZED:
-        if SIZED[trade_unit] != unit:
-            raise UnitProblem("unit_mismatch")
-        if not size or size <= 0:
-            raise UnitProblem("size_required")
-        factor = Fraction(size)
-    elif trade_unit in COUNTED and unit in COUNT_UNITS:
-        factor = Fraction(COUNTED[trade_unit])
-    elif (trade_unit, unit) in FIXED:
-        factor = FIXED[(trade_unit, unit)]
-    else:
-        raise UnitProblem("unit_mismatch")
+    factor = unit_factor(trade_unit, unit, size)
     value = quantity * factor
     if value.denominator != 1:
         raise UnitProblem("not_whole")

@@ -12,7 +12,8 @@ from exchange.listings.policy import MAX_QUANTITY, MAX_UNIT_PRICE, Side
 
 SIDES = tuple(Side)
 # Istisna' is a contract for made-to-order goods only (DOMAIN.md section 7.2): the catalogue
-# marks them (``Commodity.made_to_order``).
+# marks the goods that may be made to order (``Commodity.made_to_order``) and the listing says
+# whether it is (a custom label, tailoring: ``ListingInput.made_to_order``).
 MADE_TO_ORDER_ONLY = frozenset({Akad.ISTISNA})
 
 
@@ -58,6 +59,7 @@ class ListingInput:
     halal_cert: str = ""
     client_token: str | None = None
     place_name: str = ""  # the place in words; required when the place is not the pesantren's
+    made_to_order: bool = False  # made to this order (custom label, tailoring)
 
 
 @dataclass(frozen=True)
@@ -94,7 +96,7 @@ def check(
             add(Problem("max_distance_km", "distance_positive"))
         elif inp.max_distance_km > limits.max_distance_km:
             add(Problem("max_distance_km", "distance_max", {"max": limits.max_distance_km}))
-    _check_akad(inp.akad, commodity, add)
+    _check_akad(inp.akad, commodity, add, inp.made_to_order)
     if len(inp.note or "") > limits.max_note:
         add(Problem("note", "too_long", {"max": limits.max_note}))
     if len(inp.client_token or "") > 64:  # the column's width; a tampered form
@@ -164,14 +166,14 @@ def _check_place(inp, limits, add) -> None:
         add(Problem("lon", "place"))
 
 
-def _check_akad(akad, commodity, add) -> None:
+def _check_akad(akad, commodity, add, made_to_order: bool = False) -> None:
     if not akad:
         add(Problem("akad", "akad_required"))
     elif any(a not in AKAD_ORDER for a in akad):
         add(Problem("akad", "akad_unknown"))
     elif (
         commodity is not None
-        and not commodity.made_to_order
+        and not (commodity.made_to_order and made_to_order)
         and MADE_TO_ORDER_ONLY.intersection(akad)
     ):
         add(Problem("akad", "istisna_made_to_order"))
@@ -182,16 +184,30 @@ def halal_applies(side: str, commodity: CommodityFacts | None) -> bool:
     return side == "offer" and commodity is not None and commodity.is_food
 
 
-# Reference prices (HET/HAP, DOMAIN.md 4.1): a warning, never a refusal.
-PRICE_HIGH = 1.2  # more than 20 % above the reference price
+# Reference prices (HET/HAP, DOMAIN.md 4.1): a warning, never a refusal. A government ceiling
+# (HET/HAP) warns at the ceiling itself; an estimate only when far from it.
+PRICE_HIGH = 1.2  # more than 20 % above an estimated reference price
 PRICE_LOW = 0.5  # less than half of it
 
+# Ceilings that differ by grade (the catalogue's reference price is the lowest grade's).
+# Beras, HET Zona I: Keputusan Kepala Bapanas No. 299/2025 (from 22 Aug 2025).
+GRADE_CEILINGS = {"beras": {"Premium": 14_900}}
 
-def price_warning(price: int | None, reference: int | None) -> str | None:
-    """``price_high`` / ``price_low`` when the price is far from the reference price, else None."""
+
+def price_ceiling(slug: str, grade: str, reference: int | None) -> int | None:
+    """The reference price for ``grade``: its own ceiling where one is set, else the
+    commodity's reference price."""
+    return GRADE_CEILINGS.get(slug, {}).get(grade, reference)
+
+
+def price_warning(price: int | None, reference: int | None, ceiling: bool = False) -> str | None:
+    """``above_ceiling`` when a price is above a government ceiling (``ceiling``);
+    ``price_high`` / ``price_low`` when it is far from an estimated reference price."""
     if not price or not reference or price <= 0:
         return None
-    if price > reference * PRICE_HIGH:
+    if ceiling and price > reference:
+        return "above_ceiling"
+    if not ceiling and price > reference * PRICE_HIGH:
         return "price_high"
     if price < reference * PRICE_LOW:
         return "price_low"

@@ -20,7 +20,7 @@ from exchange.errors import Forbidden, IllegalTransition, Invalid, NotFound
 from exchange.extensions import db
 from exchange.listings import policy, rules
 from exchange.listings.geo import unit_vector
-from exchange.listings.messages import halal_warning, message, price_warning
+from exchange.listings.messages import halal_missing, halal_warning, message, price_warning
 from exchange.listings.models import Listing, ListingStatus, Side
 from exchange.pesantren.validation import normalise_halal
 
@@ -40,6 +40,7 @@ EDITABLE = (
     "akad",
     "note",
     "halal_cert",
+    "made_to_order",
 )
 
 
@@ -278,9 +279,12 @@ def _validated(inp, pesantren, previous_start=None):
         halal, format_ok = normalise_halal(inp.halal_cert)
         if not format_ok:
             warnings.append(halal_warning())
-    if code := rules.price_warning(inp.price, commodity.reference_price):
-        official = rules.is_official_reference(commodity.price_source)
-        warnings.append(price_warning(code, commodity.reference_price, commodity.unit, official))
+    elif rules.halal_applies(inp.side, facts):
+        warnings.append(halal_missing())
+    official = rules.is_official_reference(commodity.price_source)
+    reference = rules.price_ceiling(commodity.slug, inp.grade, commodity.reference_price)
+    if code := rules.price_warning(inp.price, reference, ceiling=official):
+        warnings.append(price_warning(code, reference, commodity.unit, official, inp.grade))
     lat = inp.lat if inp.lat is not None else pesantren.lat
     lon = inp.lon if inp.lon is not None else pesantren.lon
     own_place = (lat, lon) != (pesantren.lat, pesantren.lon)
@@ -318,6 +322,7 @@ def _apply(listing: Listing, inp: rules.ListingInput, commodity: Commodity) -> N
     listing.akad = [a for a in AKAD_ORDER if a in inp.akad]
     listing.note = inp.note
     listing.halal_cert = inp.halal_cert or None
+    listing.made_to_order = bool(inp.made_to_order and commodity.made_to_order)
 
 
 def _geo_values(listing: Listing) -> dict:

@@ -126,7 +126,7 @@ def new():
         except services.InvalidListing as exc:
             _attach(form, exc.errors)
         else:
-            return _saved(listing, warnings, _("Listing Anda sudah tayang di pasar."))
+            return _saved(listing, warnings, _("Listing Anda sudah tayang di pasar."), form)
     return _render_form(form, side, None)
 
 
@@ -151,7 +151,7 @@ def edit(listing_id: int):
             flash_refusal(exc)
             return redirect(url_for("listings.detail", listing_id=listing_id))
         else:
-            return _saved(listing, warnings, _("Perubahan disimpan."))
+            return _saved(listing, warnings, _("Perubahan disimpan."), form)
     return _render_form(form, listing.side, listing)
 
 
@@ -221,8 +221,10 @@ def _attach(form: ListingForm, errors: dict[str, str]) -> None:
             field.errors = [msg]
 
 
-def _saved(listing, warnings, message):
+def _saved(listing, warnings, message, form):
     flash(message, "info")
+    if price_note := form.price_note():
+        flash(price_note, "info")
     for warning in warnings:
         flash(warning, "warning")
     return redirect(url_for("listings.detail", listing_id=listing.id))
@@ -230,5 +232,5 @@ def _saved(listing, warnings, message):
 
 def _render_form(form, side, listing):
     status = 400 if form.errors or form.form_errors else 200
-    form.offer_akad()
+    form.offer_akad(listing)
     return render_template("listings/form.html", form=form, side=side, listing=listing), status

@@ -78,7 +78,7 @@ def test_request_distance_must_be_positive_and_sane():
 
 def test_istisna_is_fine_for_made_to_order_goods():
     batik = replace(GOOD, commodity="batik_tulis", grade="Tulis", akad=("istisna",))
-    assert codes(batik, commodity=BATIK) == set()
+    assert codes(replace(batik, made_to_order=True), commodity=BATIK) == set()
 
 
 def test_an_edit_may_keep_a_first_day_already_past():

@@ -18,7 +18,9 @@ pytestmark = pytest.mark.clocks  # date-sensitive: also from each moment of CLOC
 def test_a_manager_posts_an_offer_for_their_own_pesantren(app):
     with app.test_request_context():
         manager = make_manager("3529")
-        listing, warnings = services.create_listing(manager, salt_offer(client_token="t1"))
+        listing, warnings = services.create_listing(
+            manager, salt_offer(client_token="t1", halal_cert="ID35110001325901022")
+        )
         assert warnings == []
         assert listing.pesantren_id == manager.pesantren_id
         assert (listing.quantity, listing.remaining, listing.status) == (5000, 5000, "active")
