@@ -6,6 +6,7 @@ from exchange.auth.views import bp as auth
 from exchange.catalogue.views import bp as catalogue
 from exchange.dashboard.views import bp as staff
 from exchange.deals import (  # noqa: F401 - routes on deals
+    bundle_views,
     dispute_views,
     document_views,
     notification_views,
