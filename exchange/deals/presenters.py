@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date
 
+from flask import url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_babel import pgettext
@@ -13,6 +15,7 @@ from exchange.clock import today_wib
 from exchange.deals import akad as rules
 from exchange.deals import checks, facts, queries, reciprocal
 from exchange.deals.forms import (
+    AKAD_FIELDS,
     BundleForm,
     DisputeForm,
     NoteForm,
@@ -138,7 +141,24 @@ def action_labels(deal: Deal) -> dict:
     return ACTION_LABELS
 
 
-def detail_page(deal: Deal, counter_form=None, forms=None) -> dict:
+def counter_terms(current_terms, akad: str | None, allowed) -> object:
+    """The counter-offer form's starting terms: the current ones, or, when the reader chose
+    another akad the listings accept, the same terms under that akad without the payment terms
+    of the old one (the form shows only the chosen akad's fields)."""
+    if not akad or akad == current_terms.akad or akad not in allowed:
+        return current_terms
+    return replace(
+        current_terms,
+        akad=akad,
+        payment_due_date=None,
+        schedule=(),
+        cost_price=None,
+        margin=None,
+        seller_owns=False,
+    )
+
+
+def detail_page(deal: Deal, counter_form=None, forms=None, counter_akad=None) -> dict:
     from flask_login import current_user
 
     side_value = deal.side_of(current_user.pesantren_id) if current_user.is_manager else None
@@ -146,10 +166,22 @@ def detail_page(deal: Deal, counter_form=None, forms=None) -> dict:
     actions = available_actions(facts.context(deal), side) if side else []
     current = deal.current_terms
     reasons = checks.acceptance_reasons(deal) if Action.ACCEPT in actions else []
+    listings = (deal.offer or deal.request, deal.request if deal.offer else None)
+    allowed = checks.allowed_akad(listings) if Action.COUNTER in actions else []
     if counter_form is None and Action.COUNTER in actions:
-        counter_form = terms_form(deal.offer or deal.request, deal.request if deal.offer else None)
-        counter_form.fill(facts.terms_of(current))
+        counter_form = terms_form(*listings, only_akad_fields=True)
+        counter_form.fill(counter_terms(facts.terms_of(current), counter_akad, allowed))
         counter_form.version.data = str(deal.terms_version)
+    chosen = counter_form.akad.data if counter_form is not None else None
+    counter_choices = [
+        {
+            "code": a,
+            "label": akad_label(a),
+            "url": url_for("deals.detail", deal_id=deal.id, akad=a, _anchor="tawaran-balik"),
+        }
+        for a in allowed
+        if a != chosen
+    ]
     forms = dict(forms or {})
     forms.setdefault("pay", PaymentForm(formdata=None, paid_on=today_wib()))
     forms.setdefault("receive", receive_form(deal) if Action.RECEIVE in actions else None)
@@ -181,6 +213,9 @@ def detail_page(deal: Deal, counter_form=None, forms=None) -> dict:
         "rows": ROWS,
         "accept_reasons": [checks.reason_text(r) for r in reasons],
         "counter_form": counter_form,
+        "counter_akad_fields": AKAD_FIELDS.get(chosen, ()) if chosen in allowed else None,
+        "counter_choices": counter_choices,
+        "counter_opened": bool(counter_akad),
         "forms": forms,
         "note_form": note,
         "state_labels": STATE_LABELS,

@@ -164,14 +164,16 @@ def detail(deal_id: int, counter_form=None, forms=None):
     deal = visibility.visible_deal(current_user, deal_id)
     if request.method == "GET":  # opening the deal reads its notifications
         deal_notify.mark_notifications_read(current_user, deal_id=deal.id)
-    return render_template("deals/detail.html", **present.detail_page(deal, counter_form, forms))
+    page = present.detail_page(deal, counter_form, forms, counter_akad=request.args.get("akad"))
+    return render_template("deals/detail.html", **page)
 
 
 @bp.post("/<int:deal_id>/tawar")
 @login_required
 def counter(deal_id: int):
     deal = visibility.party_deal(current_user, deal_id)
-    form = present.terms_form(deal.offer or deal.request, deal.request if deal.offer else None)
+    listings = (deal.offer or deal.request, deal.request if deal.offer else None)
+    form = present.terms_form(*listings, only_akad_fields=True)
     if form.validate_on_submit():
         try:
             services.counter_offer(

@@ -56,18 +56,20 @@ def test_tempo_without_due_date_shows_its_field_and_links_it(app, client, auth):
 
 
 def test_a_section_without_errors_stays_closed(app, client, auth):
-    """The counter-offer form keeps every akad's payment terms in a section: closed while none
-    of them holds an error."""
+    """The counter-offer form is a section of the deal page: closed while nothing in it holds an
+    error, open once its POST is refused."""
     with app.app_context():
         seller, buyer = make_manager(), make_manager(regency_code="3578")
         deal_id = make_deal(seller, buyer).id
         seller_email = seller.email
     auth.login(seller_email)
+    summary = r"<details[^>]*>\s*<summary>Tawaran balik"
+    section = re.search(summary, client.get(f"/kesepakatan/{deal_id}").text)
+    assert " open" not in section.group(0)
     data = _open_data(akad="tunai", quantity="", version="1")
     page = client.post(f"/kesepakatan/{deal_id}/tawar", data=data)
     assert page.status_code == 400 and 'href="#quantity"' in page.text
-    section = re.search(r"<details[^>]*>\s*<summary>Syarat pembayaran menurut akad", page.text)
-    assert " open" not in section.group(0)
+    assert " open" in re.search(summary, page.text).group(0)
 
 
 def test_payment_takes_a_grouped_amount_and_refuses_text_with_one_message(app, client, auth):
