@@ -3,6 +3,7 @@
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import expect
 
 from tests.browser import shot, sign_in
 from tests.dashboard import dataset
@@ -21,13 +22,14 @@ def test_staff_filter_the_dashboard_and_download_a_csv(app, page, live_url, requ
     page.fill("input[name=dari]", "2027-01-01")
     page.fill("input[name=sampai]", "2027-01-31")
     page.get_by_role("button", name="Terapkan").click()
-    assert "6.510.000" in page.locator("[data-key=signed_value]").inner_text()
+    # a click does not wait for the next page: expect() retries until it has come
+    expect(page.locator("[data-key=signed_value]")).to_contain_text("6.510.000")
     shot(page, request, "01-overview")
 
     page.select_option("select[name=komoditas]", "garam_krosok")
     page.get_by_role("button", name="Terapkan").click()
-    assert "komoditas=garam_krosok" in page.url
-    assert "5.210.000" in page.locator("[data-key=signed_value]").inner_text()
+    page.wait_for_url("**komoditas=garam_krosok**")
+    expect(page.locator("[data-key=signed_value]")).to_contain_text("5.210.000")
     shot(page, request, "02-salt-only")
 
     with page.expect_download() as info:
@@ -39,7 +41,9 @@ def test_staff_filter_the_dashboard_and_download_a_csv(app, page, live_url, requ
     assert "beras" not in text  # the commodity filter went into the export
 
     page.get_by_role("link", name="Arus antarwilayah").click()
-    assert page.locator("svg.chart").first.is_visible()
+    page.wait_for_url("**/staf/dasbor/arus**")
+    expect(page.locator("svg.chart").first).to_be_visible()
     shot(page, request, "03-flows-map")
     page.get_by_role("link", name="Harga").click()
+    page.wait_for_load_state()
     shot(page, request, "04-prices")
