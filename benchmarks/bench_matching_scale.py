@@ -3,8 +3,11 @@ and 200k listings, formats 1 and 2, each solved by the CLI in its own process.
 
     python benchmarks/bench_matching_scale.py [--sizes 25000,50000,...] [--formats 1,2]
 
-Prints wall time (Python start-up and JSON IO included), peak RSS and the engine's own summary
-line. To protect a shared machine each run gets an address-space limit (--limit-gib, default 9)
+Prints wall time (Python start-up and JSON IO included), CPU time (user + system: on a shared
+machine it moves far less with the load than wall time), peak RSS and the engine's own summary
+line; then, per format, the exponent p of time ~ n^p fitted (least squares on logs) over the sizes
+from 50,000 up, for wall and CPU time (n log n from 50k to 200k reads as about 1.1).
+To protect a shared machine each run gets an address-space limit (--limit-gib, default 9)
 and a time limit (--timeout, default 900 s); a run that hits one is reported, not retried.
 """
 
@@ -12,6 +15,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import math
 import os
 import resource
 import subprocess
@@ -27,7 +31,7 @@ from benchmarks.matching_market import generate  # noqa: E402
 
 
 def run(instance: Path, out: Path, limit_gib: float, timeout: float):
-    """(wall s, peak RSS MiB, exit code, last stderr line)."""
+    """(wall s, CPU s, peak RSS MiB, exit code, last stderr line)."""
 
     def limits():
         cap = int(limit_gib * 2**30)
@@ -52,9 +56,22 @@ def run(instance: Path, out: Path, limit_gib: float, timeout: float):
         wall = time.perf_counter() - started
         code = os.waitstatus_to_exitcode(status)
         peak = usage.ru_maxrss / 1024
+        cpu = usage.ru_utime + usage.ru_stime
         err.seek(0)
         lines = err.read().strip().splitlines()
-        return wall, peak, code, lines[-1] if lines else ""
+        return wall, cpu, peak, code, lines[-1] if lines else ""
+
+
+def exponent(points: list[tuple[int, float]]) -> float | None:
+    """Slope of log(time) against log(n) (least squares), None with fewer than two sizes."""
+    if len(points) < 2:
+        return None
+    xs = [math.log(n) for n, _ in points]
+    ys = [math.log(t) for _, t in points]
+    mx, my = sum(xs) / len(xs), sum(ys) / len(ys)
+    return sum((x - mx) * (y - my) for x, y in zip(xs, ys, strict=True)) / sum(
+        (x - mx) ** 2 for x in xs
+    )
 
 
 def main() -> int:
@@ -64,19 +81,30 @@ def main() -> int:
     parser.add_argument("--limit-gib", type=float, default=9.0)
     parser.add_argument("--timeout", type=float, default=900.0)
     args = parser.parse_args()
-    print(f"{'listings':>8} {'format':>6} {'wall s':>8} {'peak MiB':>9}  engine")
+    print(f"{'listings':>8} {'format':>6} {'wall s':>8} {'cpu s':>8} {'peak MiB':>9}  engine")
+    fits: dict[int, list[tuple[int, float, float]]] = {}
     with tempfile.TemporaryDirectory() as tmp:
         for n in (int(x) for x in args.sizes.split(",")):
             for version in (int(x) for x in args.formats.split(",")):
                 path = Path(tmp) / f"market-{n}-{version}.json"
                 path.write_text(json.dumps(generate(n, version, seed=n)), encoding="utf-8")
-                wall, peak, code, line = run(
+                wall, cpu, peak, code, line = run(
                     path, Path(tmp) / "out.json", args.limit_gib, args.timeout
                 )
                 if code != 0:
                     line = f"FAILED (exit {code}): {line[-200:]}"
-                print(f"{n:>8} {version:>6} {wall:>8.1f} {peak:>9.0f}  {line}", flush=True)
+                elif n >= 50_000:
+                    fits.setdefault(version, []).append((n, wall, cpu))
+                print(
+                    f"{n:>8} {version:>6} {wall:>8.1f} {cpu:>8.1f} {peak:>9.0f}  {line}", flush=True
+                )
                 path.unlink()
+    for version, pts in sorted(fits.items()):
+        w = exponent([(n, t) for n, t, _ in pts])
+        c = exponent([(n, t) for n, _, t in pts])
+        if w is not None:
+            sizes = ",".join(str(n) for n, _, _ in pts)
+            print(f"format {version}: time ~ n^{w:.2f} (wall), n^{c:.2f} (cpu) over {sizes}")
     return 0
 
 

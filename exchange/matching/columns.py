@@ -30,9 +30,10 @@ from dataclasses import dataclass
 import numpy as np
 
 from .arrays import unique_sorted
-from .candidates import DEFAULT_BLOCK_CELLS, ListingArrays, block_pairs
+from .candidates import DEFAULT_BLOCK_CELLS, ListingArrays
 from .geo import road_distance_km
 from .minimums import _best_pairs, bounded_flow
+from .spatial import Cells
 
 #: Each listing's best pairs (by surplus) in the first candidate set.
 K_BEST = 10
@@ -69,43 +70,85 @@ def _sort_pairs(n_r: int, cols):
     return [c[order] for c in cols]
 
 
+def _best(key: np.ndarray, gain: np.ndarray, k: int, chunk: int = 2_000_000) -> np.ndarray:
+    """Mask of `minimums._best_pairs(key, gain, k)` (each key's `k` largest gains, ties: position)
+    a chunk at a time: the best of a key are among the best of each chunk, so the answer is the
+    same, with temporaries of a chunk instead of the whole (tens of millions at 200k listings)."""
+    if key.size <= chunk:
+        return _best_pairs(key, gain, k)
+    pos = np.concatenate(
+        [
+            lo + np.flatnonzero(_best_pairs(key[lo : lo + chunk], gain[lo : lo + chunk], k))
+            for lo in range(0, key.size, chunk)
+        ]
+    )
+    mask = np.zeros(key.size, dtype=bool)
+    mask[pos[_best_pairs(key[pos], gain[pos], k)]] = True
+    return mask
+
+
 def _moq_ok(o: ListingArrays, r: ListingArrays, a, b) -> np.ndarray:
     return np.minimum(o.quantity[a], r.quantity[b]) >= np.maximum(o.moq[a], r.moq[b])
 
 
-def first_pass(o, r, cost_per_km, road_factor, n_pes, k, scale, block_cells):
-    """(pairs [a, b, surplus, distance, transport] sorted, edge keys, count of useful pairs):
-    each listing's `k` best useful pairs (positive gain, able to meet their minimum), and every
-    compatible pair's pesantren edge."""
+def _compatible(o, r, a, b, cost_per_km, road_factor):
+    """Of the candidate pairs (a, b): those compatible by FORMAT.md (no minimum test), with
+    [a, b, surplus, distance, transport] as `candidates.block_pairs` computes them."""
+    ok = (
+        (o.pes[a] != r.pes[b])
+        & (o.grade[a] >= r.grade[b])
+        & (o.start[a] <= r.end[b])
+        & (r.start[b] <= o.end[a])
+        & ((o.akad[a] & r.akad[b]) != 0)
+    )
+    a, b = a[ok], b[ok]
+    d = road_distance_km(o.lat[a], o.lon[a], r.lat[b], r.lon[b], road_factor)
+    t = cost_per_km * d
+    s = r.price[b] - o.price[a] - t
+    keep = (d <= r.maxd[b]) & (s >= 0)
+    return a[keep], b[keep], s[keep], d[keep], t[keep]
+
+
+def first_pass(o, r, cost_per_km, road_factor, n_pes, scale, block_cells, edge_bits=None):
+    """(a, b, gain) of every useful pair (positive gain, able to meet its minimum), sorted by
+    (offer, request), compact (int32 where it fits), the sorted edge keys of every compatible
+    pair (empty when they went into `edge_bits`), and the count of useful pairs. Only the cells
+    whose price gap can pay the transport are visited (`spatial.py`)."""
     n_r = len(r.listings)
-    edge_parts, kept, pending, useful = [], [], 0, 0
-    for a, b, s, d, t in block_pairs(o, r, cost_per_km, road_factor, block_cells, moq=False):
-        edge_parts.append(unique_sorted(o.pes[a] * np.int64(n_pes) + r.pes[b]))
+    edge_parts, la, lb, lg = [], [], [], []
+    grid = Cells(o, r, road_factor)
+    blocks = grid.prefix_pairs(
+        o.price - 0.5, r.price, cost_per_km, np.arange(n_r), block_cells, cap_km=r.maxd
+    )
+    idx_t = np.int32 if max(len(o.listings), n_r) < 2**31 else np.int64
+    for a, b in blocks:
+        a, b, s, _d, _t = _compatible(o, r, a, b, cost_per_km, road_factor)
+        keys = o.pes[a] * np.int64(n_pes) + r.pes[b]
+        if edge_bits is not None:
+            edge_bits.add(keys)
+        else:
+            edge_parts.append(unique_sorted(keys))
         g = _gain(s, scale)
         use = np.flatnonzero((g > 0) & _moq_ok(o, r, a, b))
         if use.size == 0:
             continue
-        useful += use.size
-        a, b, s, d, t, g = a[use], b[use], s[use], d[use], t[use], g[use]
-        best = _best_pairs(a, g, k) | _best_pairs(b, g, k)
-        kept.append([x[best] for x in (a, b, s, d, t)])
-        pending += int(best.sum())
-        if pending > 4 * k * (len(o.listings) + n_r):  # bound memory: re-select now
-            kept = [_select(kept, k, scale)]
-            pending = kept[0][0].size
+        la.append(a[use].astype(idx_t))
+        lb.append(b[use].astype(idx_t))
+        g = g[use]
+        lg.append(g.astype(np.int32) if int(g.max()) < 2**31 else g)
         if len(edge_parts) > 64:
             edge_parts = [unique_sorted(np.concatenate(edge_parts))]
     edges = unique_sorted(np.concatenate(edge_parts)) if edge_parts else np.empty(0, np.int64)
-    if not kept:
-        return [np.empty(0, np.int64)] * 2 + [np.empty(0)] * 3, edges, 0
-    return _sort_pairs(n_r, _select(kept, k, scale)), edges, useful
-
-
-def _select(kept, k, scale):
-    cols = [np.concatenate([p[i] for p in kept]) for i in range(5)]
-    g = _gain(cols[2], scale)
-    best = _best_pairs(cols[0], g, k) | _best_pairs(cols[1], g, k)
-    return [c[best] for c in cols]
+    if not lg:
+        return np.empty(0, np.int64), np.empty(0, np.int64), np.empty(0, np.int64), edges
+    # One column at a time, each block list freed once joined: peak memory a column, not all.
+    a = np.concatenate(la)
+    la.clear()
+    b = np.concatenate(lb)
+    lb.clear()
+    g = np.concatenate(lg)
+    lg.clear()
+    return a, b, g, edges
 
 
 def potentials(oq, rq, a, b, cost, flow) -> np.ndarray:
@@ -153,63 +196,26 @@ def potentials(oq, rq, a, b, cost, flow) -> np.ndarray:
     raise RuntimeError("negative cycle: the flow is not optimal")
 
 
-def price(o, r, cost_per_km, road_factor, pot_o, pot_r, member, scale, block_cells):
-    """The pairs (not in `member`, sorted keys a * n_r + b) with positive gain that can meet
-    their minimum and whose gain exceeds pot_o[a] - pot_r[b]: [a, b, surplus, distance,
-    transport], sorted."""
-    n_o, n_r = len(o.listings), len(r.listings)
-    # The gain is at most the price gap (rp - op) * scale (whole rupiah, transport >= 0), so a
-    # pair can enter only if rp * scale + pot_r > op * scale + pot_o: with the requests sorted
-    # by the left side, each offer's candidates are a prefix, found without touching a cell.
-    lhs = r.price * scale + pot_r
-    by_r = np.argsort(-lhs, kind="stable")
-    counts = np.searchsorted(-lhs[by_r], -(o.price * scale + pot_o), side="left")
-    ends = np.cumsum(counts)
-    found = []
-    lo = 0
-    while lo < n_o:
-        base = int(ends[lo - 1]) if lo else 0
-        hi = max(lo + 1, int(np.searchsorted(ends, base + block_cells, side="right")))
-        hi = min(hi, n_o)
-        c = counts[lo:hi]
-        total = int(c.sum())
-        rows, lo = np.arange(lo, hi), hi
-        if total == 0:
-            continue
-        a = np.repeat(rows, c)
-        b = by_r[np.arange(total) - np.repeat(np.cumsum(c) - c, c)]
-        ok = (
-            (o.pes[a] != r.pes[b])
-            & (o.grade[a] >= r.grade[b])
-            & (o.start[a] <= r.end[b])
-            & (r.start[b] <= o.end[a])
-            & ((o.akad[a] & r.akad[b]) != 0)
-            & _moq_ok(o, r, a, b)
-        )
-        a, b = a[ok], b[ok]
-        if a.size == 0:
-            continue
-        d = road_distance_km(o.lat[a], o.lon[a], r.lat[b], r.lon[b], road_factor)
-        t = cost_per_km * d
-        s = r.price[b] - o.price[a] - t
-        g = _gain(s, scale)
-        ok = (d <= r.maxd[b]) & (s >= 0) & (g > 0) & (g > pot_o[a] - pot_r[b])
-        key = a[ok] * np.int64(n_r) + b[ok]
-        if member.size:
-            pos = np.minimum(np.searchsorted(member, key), member.size - 1)
-            new = np.flatnonzero(ok)[member[pos] != key]
-        else:
-            new = np.flatnonzero(ok)
-        if new.size:
-            # Only each listing's most violated pairs: all of them would flood the set with
-            # pairs that the next duals price out again.
-            a, b, s, d, t = a[new], b[new], s[new], d[new], t[new]
-            red = g[new] - (pot_o[a] - pot_r[b])
-            best = _best_pairs(a, red, ENTER_PER_ROUND) | _best_pairs(b, red, ENTER_PER_ROUND)
-            found.append([a[best], b[best], s[best], d[best], t[best]])
-    if not found:
+def price(a, b, g, inset, pot_o, pot_r, chunk: int = 4_000_000) -> np.ndarray | None:
+    """Positions (into the stored useful pairs a, b, g) of the pairs not yet in the set `inset`
+    whose gain exceeds pot_o[a] - pot_r[b], each listing's ENTER_PER_ROUND most violated ones;
+    None when there is none (the flow is then optimal over every pair). A pass over stored
+    integers, a chunk at a time: no distance is computed again."""
+    pos, red = [], []
+    for lo in range(0, g.size, chunk):
+        sl = slice(lo, lo + chunk)
+        rc = g[sl] - (pot_o[a[sl]] - pot_r[b[sl]])
+        hit = np.flatnonzero((rc > 0) & ~inset[sl])
+        if hit.size:
+            pos.append(hit + lo)
+            red.append(rc[hit])
+    if not pos:
         return None
-    return [np.concatenate([p[i] for p in found]) for i in range(5)]
+    pos, red = np.concatenate(pos), np.concatenate(red)
+    # Only each listing's most violated pairs: all of them would flood the set with pairs that
+    # the next duals price out again.
+    best = _best(a[pos], red, ENTER_PER_ROUND) | _best(b[pos], red, ENTER_PER_ROUND)
+    return pos[best]
 
 
 def relaxed_pairs(
@@ -221,34 +227,38 @@ def relaxed_pairs(
     k: int = K_BEST,
     scale: int = 100,
     block_cells: int = DEFAULT_BLOCK_CELLS,
+    edge_bits=None,
 ) -> CommodityPairs:
     """The kept pairs of one commodity and the relaxed flow on them, optimal over every pair."""
-    cols, edges, useful = first_pass(o, r, cost_per_km, road_factor, n_pes, k, scale, block_cells)
+    ua, ub, ug, edges = first_pass(
+        o, r, cost_per_km, road_factor, n_pes, scale, block_cells, edge_bits
+    )
     n_o, n_r = len(o.listings), len(r.listings)
+    inset = np.zeros(ug.size, dtype=bool)
+    if ug.size:
+        inset[_best(ua, ug, k) | _best(ub, ug, k)] = True
     rounds = priced_in = 0
     while True:
-        a, b = cols[0], cols[1]
-        cost = -_gain(cols[2], scale)
+        kept = np.flatnonzero(inset)  # stored order: sorted by (offer, request)
+        a, b = ua[kept].astype(np.int64), ub[kept].astype(np.int64)
+        cost = -ug[kept].astype(np.int64)
         flow = bounded_flow(o.quantity, r.quantity, a, b, cost)
         rounds += 1
         if rounds > MAX_ROUNDS:
             raise RuntimeError("column generation did not converge")
+        if a.size == 0:
+            break
         d = potentials(o.quantity, r.quantity, a, b, cost, flow)
-        new = price(
-            o,
-            r,
-            cost_per_km,
-            road_factor,
-            d[:n_o],
-            d[n_o : n_o + n_r],
-            a * np.int64(n_r) + b,
-            scale,
-            block_cells,
-        )
+        new = price(ua, ub, ug, inset, d[:n_o], d[n_o : n_o + n_r])
         if new is None:
             break
-        priced_in += new[0].size
-        cols = _sort_pairs(n_r, [np.concatenate([c, x]) for c, x in zip(cols, new, strict=True)])
+        priced_in += new.size
+        inset[new] = True
+    useful = int(ug.size)
+    del ua, ub, ug, inset
+    d = road_distance_km(o.lat[a], o.lon[a], r.lat[b], r.lon[b], road_factor)
+    t = cost_per_km * d
+    s = r.price[b] - o.price[a] - t
     return CommodityPairs(
-        *cols, flow=flow, edges=edges, useful=useful, rounds=rounds, priced_in=priced_in
+        a, b, s, d, t, flow=flow, edges=edges, useful=useful, rounds=rounds, priced_in=priced_in
     )

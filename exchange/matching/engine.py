@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from .arrays import unique_inverse, unique_sorted
+from .arrays import unique_inverse
 from .candidates import (
     Candidates,
     ListingArrays,
@@ -40,7 +40,7 @@ from .minimums import (
     bounded_flow,
 )
 from .model import Deal, Instance, Result, choose_akad
-from .reciprocal import reciprocal_pairs, reciprocal_rows_from_edges
+from .reciprocal import EdgeBits, reciprocal_pairs
 
 #: Surplus per unit is scaled to whole hundredths of a rupiah for the integer solver.
 COST_SCALE = 100
@@ -181,7 +181,8 @@ def solve_by_columns(instance: Instance, time_limit: float = TIME_LIMIT) -> Resu
         o_by_c.setdefault(l.commodity, []).append(i)
     for j, l in enumerate(requests):
         r_by_c.setdefault(l.commodity, []).append(j)
-    parts, edges, flows = [], [], []
+    parts, flows = [], []
+    edge_bits = EdgeBits(n_pes)
     stats: dict = {"pairs_useful": 0, "pricing_rounds": 0, "priced_in": 0}
     for c in instance.commodities:
         oi = np.asarray(o_by_c.get(c.slug, []), dtype=np.int64)
@@ -191,9 +192,13 @@ def solve_by_columns(instance: Instance, time_limit: float = TIME_LIMIT) -> Resu
         oa = ListingArrays.build((offers[i] for i in oi), rows, lat, lon)
         ra = ListingArrays.build((requests[j] for j in rj), rows, lat, lon)
         cp = relaxed_pairs(
-            oa, ra, float(c.transport_cost_per_unit_km), float(instance.road_factor), n_pes
+            oa,
+            ra,
+            float(c.transport_cost_per_unit_km),
+            float(instance.road_factor),
+            n_pes,
+            edge_bits=edge_bits,
         )
-        edges.append(cp.edges)
         stats["pairs_useful"] += cp.useful
         stats["pricing_rounds"] = max(stats["pricing_rounds"], cp.rounds)
         stats["priced_in"] += cp.priced_in
@@ -219,12 +224,11 @@ def solve_by_columns(instance: Instance, time_limit: float = TIME_LIMIT) -> Resu
     if parts:
         cols = [np.concatenate([p[k] for p in parts]) for k in range(7)]
         flow = np.concatenate(flows)
-        keys = unique_sorted(np.concatenate(edges))
     else:
         cols = [np.empty(0, np.int64)] * 2 + [np.empty(0)] * 3 + [np.empty(0, np.int64)] * 2
-        flow, keys = np.zeros(0, np.int64), np.empty(0, np.int64)
+        flow = np.zeros(0, np.int64)
     cand = Candidates(offers, requests, *cols)
-    pairs = reciprocal_pairs(instance, rows=reciprocal_rows_from_edges(keys, n_pes))
+    pairs = reciprocal_pairs(instance, rows=edge_bits.reciprocal_rows())
     return Result(
         deals=deals_from_flow(cand, flow),
         reciprocal_pairs=pairs,
