@@ -17,7 +17,7 @@ BENCH_DIGESTS_URL ?= postgresql+psycopg://postgres@127.0.0.1:5432/bench_digests
 
 .DEFAULT_GOAL := help
 .PHONY: help install translations db-upgrade seed run serve scheduler test test-fast test-sqlite test-pg test-deep test-kill fuzz bench-signin \
-        lint audit format extract-messages bench bench-market bench-matching bench-matching-scale \
+        lint audit format extract-messages bench bench-market bench-matching bench-matching-scale bench-matching-quality \
         bench-suggestions bench-api bench-clearing bench-digests bench-dashboard bench-web bench-pages bench-netting bench-faults clean
 
 help: ## List the targets
@@ -173,6 +173,9 @@ bench-matching: install ## Run the matching engine on every sample (../shared/ma
 
 bench-matching-scale: install ## The matching CLI on generated markets of 25k-200k listings, formats 1 and 2
 	$(BIN)/python benchmarks/bench_matching_scale.py
+
+bench-matching-quality: install ## Format 2 on fresh generated markets (3k-10k, 3 shapes) against HiGHS' bound
+	$(BIN)/python benchmarks/bench_matching_quality.py $(if $(SIZES),--sizes $(SIZES))
 
 bench-suggestions: install ## Time suggestions over 50,000 listings in PostgreSQL (BENCH_URL to override)
 	cd benchmarks && ../$(BIN)/python bench_suggestions.py $(if $(BENCH_URL),--url "$(BENCH_URL)")
