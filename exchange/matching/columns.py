@@ -30,10 +30,9 @@ from dataclasses import dataclass
 import numpy as np
 
 from .arrays import unique_sorted
-from .candidates import DEFAULT_BLOCK_CELLS, ListingArrays
+from .candidates import DEFAULT_BLOCK_CELLS, ListingArrays, block_pairs
 from .geo import road_distance_km
 from .minimums import _best_pairs, bounded_flow
-from .spatial import Cells
 
 #: Each listing's best pairs (by surplus) in the first candidate set.
 K_BEST = 10
@@ -64,12 +63,6 @@ def _gain(surplus: np.ndarray, scale: int) -> np.ndarray:
     return np.rint(surplus * scale).astype(np.int64)
 
 
-def _sort_pairs(n_r: int, cols):
-    a, b = cols[0], cols[1]
-    order = np.argsort(a * np.int64(n_r) + b, kind="stable")
-    return [c[order] for c in cols]
-
-
 def _best(key: np.ndarray, gain: np.ndarray, k: int, chunk: int = 2_000_000) -> np.ndarray:
     """Mask of `minimums._best_pairs(key, gain, k)` (each key's `k` largest gains, ties: position)
     a chunk at a time: the best of a key are among the best of each chunk, so the answer is the
@@ -91,38 +84,18 @@ def _moq_ok(o: ListingArrays, r: ListingArrays, a, b) -> np.ndarray:
     return np.minimum(o.quantity[a], r.quantity[b]) >= np.maximum(o.moq[a], r.moq[b])
 
 
-def _compatible(o, r, a, b, cost_per_km, road_factor):
-    """Of the candidate pairs (a, b): those compatible by FORMAT.md (no minimum test), with
-    [a, b, surplus, distance, transport] as `candidates.block_pairs` computes them."""
-    ok = (
-        (o.pes[a] != r.pes[b])
-        & (o.grade[a] >= r.grade[b])
-        & (o.start[a] <= r.end[b])
-        & (r.start[b] <= o.end[a])
-        & ((o.akad[a] & r.akad[b]) != 0)
-    )
-    a, b = a[ok], b[ok]
-    d = road_distance_km(o.lat[a], o.lon[a], r.lat[b], r.lon[b], road_factor)
-    t = cost_per_km * d
-    s = r.price[b] - o.price[a] - t
-    keep = (d <= r.maxd[b]) & (s >= 0)
-    return a[keep], b[keep], s[keep], d[keep], t[keep]
-
-
 def first_pass(o, r, cost_per_km, road_factor, n_pes, scale, block_cells, edge_bits=None):
     """(a, b, gain) of every useful pair (positive gain, able to meet its minimum), sorted by
     (offer, request), compact (int32 where it fits), the sorted edge keys of every compatible
-    pair (empty when they went into `edge_bits`), and the count of useful pairs. Only the cells
-    whose price gap can pay the transport are visited (`spatial.py`)."""
+    pair (empty when they went into `edge_bits`)."""
     n_r = len(r.listings)
     edge_parts, la, lb, lg = [], [], [], []
-    grid = Cells(o, r, road_factor)
-    blocks = grid.prefix_pairs(
-        o.price - 0.5, r.price, cost_per_km, np.arange(n_r), block_cells, cap_km=r.maxd
-    )
     idx_t = np.int32 if max(len(o.listings), n_r) < 2**31 else np.int64
-    for a, b in blocks:
-        a, b, s, _d, _t = _compatible(o, r, a, b, cost_per_km, road_factor)
+    # Dense blocks of whole offer rows: on these markets most cells are compatible (the price
+    # gaps pay for most distances), and a dense block cost 3.6 times less CPU per cell than
+    # gathering only the pairs a per-cell distance bound let through (tried: 1.62 s against
+    # 0.45 s for one commodity of 1,542 x 4,137 listings).
+    for a, b, s, _d, _t in block_pairs(o, r, cost_per_km, road_factor, block_cells, moq=False):
         keys = o.pes[a] * np.int64(n_pes) + r.pes[b]
         if edge_bits is not None:
             edge_bits.add(keys)
