@@ -16,6 +16,7 @@ from exchange.netting import models as _netting  # noqa: F401
 from exchange.pesantren import models as _pesantren  # noqa: F401
 from exchange.privacy import models as _privacy  # noqa: F401
 from exchange.scheduler import models as _scheduler  # noqa: F401
+from exchange.uploads import models as _uploads  # noqa: F401
 from exchange.whatsapp import models as _whatsapp  # noqa: F401
 
 
