@@ -156,7 +156,10 @@ def _xlsx_rows(data: bytes, max_rows: int) -> list[list[str]]:
         sheet = book.worksheets[0]
         rows = []
         for values in sheet.iter_rows(max_col=MAX_COLUMNS, values_only=True):
-            rows.append([_xlsx_cell(v) for v in values])
+            cells = [_xlsx_cell(v) for v in values]
+            while cells and not cells[-1]:
+                cells.pop()  # read-only sheets pad each row to max_col
+            rows.append(cells)
             if len(rows) > max_rows + 1 + 1000:
                 raise SheetError("too_many_rows", max=max_rows)
         return rows

@@ -46,16 +46,17 @@ def new_manager(email: str, name: str, pesantren_id: int, phone: str | None) -> 
     return user
 
 
-def send_invitation(user: User, pesantren_name: str, now=None) -> str:
-    """A new one-time link for the account (earlier ones die) and its e-mail in the outbox.
-    Flush only; returns the link, for the staff's WhatsApp share text."""
+def send_invitation(user: User, pesantren_name: str, now=None, first: bool = False) -> str:
+    """A new one-time link for the account (earlier ones die, unless it is the ``first``) and
+    its e-mail in the outbox. Adds only; returns the link, for the staff's WhatsApp text."""
     now = now or utcnow()
     days = int(current_app.config["INVITATION_DAYS"])
-    if user.id is not None:
+    if not first:
         db.session.execute(
             update(PasswordReset)
             .where(PasswordReset.user_id == user.id, PasswordReset.used_at.is_(None))
             .values(used_at=now)
+            .execution_options(synchronize_session=False)
         )
     token = secrets.token_urlsafe(32)
     db.session.add(

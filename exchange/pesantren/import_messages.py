@@ -58,11 +58,12 @@ def row_problem(code: str, params: dict) -> str:
 
 
 def sheet_error(exc: SheetError) -> str:
+    most = f"{exc.params.get('max', 0):,}".replace(",", ".")
     texts = {
         "too_big": lambda: _("Berkas terlalu besar: paling besar %(mb)d MB.", mb=exc.params["mb"]),
         "too_many_rows": lambda: _(
             "Berkas terlalu panjang: paling banyak %(n)s baris data; bagi menjadi beberapa berkas.",
-            n=f"{exc.params['max']:,}".replace(",", "."),
+            n=most,
         ),
         "format": lambda: _("Berkas tidak terbaca: unggah CSV atau XLSX (Excel)."),
         "empty": lambda: _("Berkas ini kosong."),

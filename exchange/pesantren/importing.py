@@ -99,7 +99,7 @@ def confirm(staff, token: str) -> ImportResult:
     db.session.flush()
     for row, pesantren in added:
         user = row.values["user"]
-        send_invitation(user, pesantren.name, now)
+        send_invitation(user, pesantren.name, now, first=True)
         record(
             "pesantren.imported",
             pesantren,
@@ -108,6 +108,7 @@ def confirm(staff, token: str) -> ImportResult:
             upload=upload.id,
             line=row.line,
             manager=user.id,
+            flush=False,
         )
     result = ImportResult(
         created=len(added),
@@ -130,8 +131,10 @@ def confirm(staff, token: str) -> ImportResult:
 
 def checked_rows(header: list, rows: list) -> list[RegistryRow]:
     """The rows read, then checked against the registry (a few queries for the whole file)."""
-    regencies = db.session.execute(select(Regency.code, Regency.name)).all()
-    checked = read_rows(header, rows, RegencyIndex([tuple(r) for r in regencies]))
+    # Held here, so clean_registry's lookups of them find them in the session.
+    regencies = db.session.scalars(select(Regency)).all()
+    names = {r.code: r.name for r in regencies}
+    checked = read_rows(header, rows, RegencyIndex(list(names.items())))
     by_nspp, by_name = _registry()
     emails = dict(
         db.session.execute(select(func.lower(User.email), User.pesantren_id)).tuples().all()
@@ -140,6 +143,7 @@ def checked_rows(header: list, rows: list) -> list[RegistryRow]:
         if row.status == RowStatus.REFUSED:
             continue
         values = row.values
+        values["regency_name"] = names.get(values["regency_code"], "")
         match = None
         if values["nspp"] and values["nspp"] in by_nspp:
             match = by_nspp[values["nspp"]]

@@ -38,6 +38,7 @@ NAV = (
     NavItem("matching.runs", _l("Pencocokan"), ("staff",)),
     NavItem("netting.runs", _l("Kliring utang"), ("staff",), more=True),
     NavItem("catalogue.index", _l("Komoditas"), ("staff",), more=True),
+    NavItem("pesantren.import_registry", _l("Impor pesantren"), ("staff",), more=True),
     NavItem("digests.show", _l("Ringkasan"), (Role.MANAGER, "staff"), more=True),
     NavItem("auth.staff_accounts", _l("Akun staf"), (Role.ADMIN,), more=True),
     NavItem("auth.register", _l("Daftar"), ("anonymous",)),

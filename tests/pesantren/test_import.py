@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import re
 
 import pytest
@@ -132,3 +133,43 @@ def test_the_invited_manager_sets_a_password_once_and_signs_in(app, client, auth
     assert response.status_code == 302
     assert auth.login("impor0@contoh.id", "kata-sandi-baru-1").status_code == 302
     assert client.get(path).status_code == 404  # used
+
+
+def test_staff_upload_preview_confirm_and_resend_through_the_pages(app, client, auth):
+    with app.app_context():
+        staff, manager = make_staff().email, make_manager().email
+    auth.login(manager)
+    assert client.get("/pesantren/impor").status_code == 404
+    auth.logout()
+    auth.login(staff)
+    page = client.get("/pesantren/impor")
+    assert page.status_code == 200 and b"contoh.xlsx" in page.data
+    template = client.get("/pesantren/impor/contoh.xlsx")
+    assert template.status_code == 200 and template.data.startswith(b"PK")
+    rows = registry_rows(3)
+    rows[2] = (rows[2][0], "123", *rows[2][2:])
+    sent = client.post(
+        "/pesantren/impor",
+        data={"file": (io.BytesIO(registry_xlsx(rows)), "binaan.xlsx")},
+        content_type="multipart/form-data",
+    )
+    assert sent.status_code == 302, sent.data
+    preview = client.get(sent.location)
+    text = preview.get_data(as_text=True)
+    assert "2 baris akan ditambahkan" in text and "NSPP 123 tidak valid" in text
+    with app.app_context():
+        assert _count(Pesantren) == 1  # the manager's own, nothing imported yet
+    done = client.post(sent.location, follow_redirects=True)
+    assert "2 pesantren ditambahkan" in done.get_data(as_text=True)
+    assert "impor0@contoh.id" in done.get_data(as_text=True)
+    with app.app_context():
+        invited = db.session.scalar(select(User.id).where(User.email == "impor0@contoh.id"))
+    again = client.post(f"/pesantren/undangan/{invited}")
+    assert again.status_code == 200
+    assert "https://wa.me/6281200000000?text=" in again.get_data(as_text=True)
+    bad = client.post(
+        "/pesantren/impor",
+        data={"file": (io.BytesIO(b"tidak;berguna\r\n1;2\r\n"), "a.csv")},
+        content_type="multipart/form-data",
+    )
+    assert bad.status_code == 400 and "nama_pesantren" in bad.get_data(as_text=True)

@@ -41,6 +41,15 @@ EXPECTED = {
     ("POST", "auth.logout"): SIGNED_IN,
     ("GET", "auth.reset"): (404,) * 5,  # an unknown token
     ("POST", "auth.reset"): (404,) * 5,
+    ("GET", "auth.invitation"): (404,) * 5,  # an unknown token
+    ("POST", "auth.invitation"): (404,) * 5,
+    ("GET", "pesantren.import_registry"): STAFF_ONLY,
+    ("POST", "pesantren.import_registry"): STAFF_ONLY,
+    ("GET", "pesantren.import_template"): STAFF_ONLY,
+    ("GET", "pesantren.import_preview"): (L, 404, 404, 404, 404),  # an unknown upload
+    ("POST", "pesantren.import_confirm"): (L, 404, 404, 404, 404),
+    ("GET", "pesantren.invitations"): STAFF_ONLY,
+    ("POST", "pesantren.resend"): (L, 404, 404, 404, 404),  # a staff account: not invited
     ("GET", "auth.register"): ALL_OK,
     ("POST", "auth.register"): ALL_OK,
     ("GET", "auth.forgot"): ALL_OK,
