@@ -1,6 +1,5 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from flask_wtf.file import FileField, FileRequired
 from sqlalchemy import select
 from wtforms import (
     BooleanField,
@@ -116,9 +115,3 @@ class StatusForm(FlaskForm):
     reason = TextAreaField(
         _l("Alasan"), validators=[Optional(), Length(max=500), NoHTML()], filters=[strip]
     )
-
-
-class SheetUploadForm(FlaskForm):
-    """A spreadsheet to preview (CSV or XLSX); the size and rows are checked by the service."""
-
-    file = FileField(_l("Berkas CSV atau XLSX"), validators=[FileRequired(_l("Pilih berkasnya."))])

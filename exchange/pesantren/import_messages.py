@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask_babel import gettext as _
 
-from exchange.sheets import SheetError
+from exchange.uploads.services import sheet_error  # noqa: F401 published here
 
 
 def row_problem(code: str, params: dict) -> str:
@@ -55,21 +55,3 @@ def row_problem(code: str, params: dict) -> str:
     }
     found = texts.get(code)
     return found() if found else code
-
-
-def sheet_error(exc: SheetError) -> str:
-    most = f"{exc.params.get('max', 0):,}".replace(",", ".")
-    texts = {
-        "too_big": lambda: _("Berkas terlalu besar: paling besar %(mb)d MB.", mb=exc.params["mb"]),
-        "too_many_rows": lambda: _(
-            "Berkas terlalu panjang: paling banyak %(n)s baris data; bagi menjadi beberapa berkas.",
-            n=most,
-        ),
-        "format": lambda: _("Berkas tidak terbaca: unggah CSV atau XLSX (Excel)."),
-        "empty": lambda: _("Berkas ini kosong."),
-        "columns": lambda: _(
-            "Kolom yang wajib tidak ditemukan: %(missing)s. Pakai berkas contoh dari halaman ini.",
-            missing=exc.params["missing"],
-        ),
-    }
-    return texts.get(exc.code, texts["format"])()

@@ -15,11 +15,10 @@ from exchange.auth.invitations import (
 from exchange.auth.permissions import staff_required
 from exchange.errors import Invalid
 from exchange.pesantren import importing
-from exchange.pesantren.forms import SheetUploadForm
 from exchange.pesantren.import_rows import RowStatus
 from exchange.pesantren.views import bp
 from exchange.sheets import MAX_BYTES
-from exchange.web.forms import status_for
+from exchange.web.forms import SheetUploadForm, status_for
 from exchange.web.refusals import show_refusal
 
 SHOWN = 300  # rows of each kind listed on the preview (the counts say the rest)

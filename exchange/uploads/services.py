@@ -5,11 +5,13 @@ from __future__ import annotations
 import secrets
 from datetime import timedelta
 
+from flask_babel import gettext as _
 from sqlalchemy import delete, select
 
 from exchange.db import utcnow
 from exchange.errors import NotFound
 from exchange.extensions import db
+from exchange.sheets import SheetError
 from exchange.uploads.models import SheetUpload, UploadKind
 
 KEEP = timedelta(hours=24)
@@ -48,3 +50,21 @@ def use(upload: SheetUpload) -> None:
     """Mark the upload confirmed (flush only), so the same preview cannot be written twice."""
     upload.used_at = utcnow()
     db.session.flush()
+
+
+def sheet_error(exc: SheetError) -> str:
+    most = f"{exc.params.get('max', 0):,}".replace(",", ".")
+    texts = {
+        "too_big": lambda: _("Berkas terlalu besar: paling besar %(mb)d MB.", mb=exc.params["mb"]),
+        "too_many_rows": lambda: _(
+            "Berkas terlalu panjang: paling banyak %(n)s baris data; bagi menjadi beberapa berkas.",
+            n=most,
+        ),
+        "format": lambda: _("Berkas tidak terbaca: unggah CSV atau XLSX (Excel)."),
+        "empty": lambda: _("Berkas ini kosong."),
+        "columns": lambda: _(
+            "Kolom yang wajib tidak ditemukan: %(missing)s. Pakai berkas contoh dari halaman ini.",
+            missing=exc.params["missing"],
+        ),
+    }
+    return texts.get(exc.code, texts["format"])()

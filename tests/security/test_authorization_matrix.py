@@ -50,6 +50,11 @@ EXPECTED = {
     ("POST", "pesantren.import_confirm"): (L, 404, 404, 404, 404),
     ("GET", "pesantren.invitations"): STAFF_ONLY,
     ("POST", "pesantren.resend"): (L, 404, 404, 404, 404),  # a staff account: not invited
+    ("GET", "listings.sheet"): MANAGERS,
+    ("POST", "listings.sheet"): MANAGERS,
+    ("GET", "listings.sheet_download"): MANAGERS,
+    ("GET", "listings.sheet_preview"): (L, 404, 404, 404, 404),  # an unknown upload
+    ("POST", "listings.sheet_confirm"): (L, 404, 404, 404, 404),
     ("GET", "auth.register"): ALL_OK,
     ("POST", "auth.register"): ALL_OK,
     ("GET", "auth.forgot"): ALL_OK,
