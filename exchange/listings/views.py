@@ -236,4 +236,4 @@ def _render_form(form, side, listing):
     return render_template("listings/form.html", form=form, side=side, listing=listing), status
 
 
-from exchange.listings import sheet_views  # noqa: E402, F401 - registers its routes on bp
+from exchange.listings import sheet_views, standing_views  # noqa: E402, F401 - routes on bp

@@ -55,6 +55,13 @@ EXPECTED = {
     ("GET", "listings.sheet_download"): MANAGERS,
     ("GET", "listings.sheet_preview"): (L, 404, 404, 404, 404),  # an unknown upload
     ("POST", "listings.sheet_confirm"): (L, 404, 404, 404, 404),
+    ("GET", "listings.standing"): MANAGERS,
+    ("POST", "listings.standing"): MANAGERS,
+    ("POST", "listings.standing_stop"): (L, 404, 404, 404, 404),  # "standing_id": none
+    ("POST", "listings.standing_skip"): (L, 404, 404, 404, 404),
+    ("GET", "listings.kitchen"): MANAGERS,
+    ("POST", "listings.kitchen"): MANAGERS,
+    ("GET", "listings.standing_demand"): STAFF_ONLY,
     ("GET", "auth.register"): ALL_OK,
     ("POST", "auth.register"): ALL_OK,
     ("GET", "auth.forgot"): ALL_OK,
@@ -290,6 +297,7 @@ def test_every_route_and_role_answers_the_right_code(app, world):
         "run_id": world.netting_run_id,
         "notification_id": 999_999,
         "token_id": 999_999,
+        "standing_id": 999_999,
     }
     emails = {
         "visitor": None,
