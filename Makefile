@@ -17,8 +17,7 @@ BENCH_DIGESTS_URL ?= postgresql+psycopg://postgres@127.0.0.1:5432/bench_digests
 
 .DEFAULT_GOAL := help
 .PHONY: help install translations db-upgrade seed run serve scheduler test test-fast test-sqlite test-pg test-deep test-kill fuzz bench-signin \
-        lint audit format extract-messages bench bench-market bench-matching bench-matching-scale bench-matching-quality \
-        bench-suggestions bench-api bench-clearing bench-digests bench-dashboard bench-web bench-pages bench-netting bench-faults clean
+        lint audit format extract-messages bench bench-market bench-matching bench-matching-scale bench-matching-quality bench-suggestions bench-api bench-clearing bench-digests bench-dashboard bench-web bench-pages bench-netting bench-faults clean bench-import
 
 help: ## List the targets
 	@grep -E '^[a-zA-Z_-]+:.*?## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*?## "}; {printf "  %-18s %s\n", $$1, $$2}'
@@ -136,6 +135,9 @@ lint: install ## ruff check and format check, and the import layers (.importlint
 format: install ## ruff format and autofix
 	$(BIN)/ruff format .
 	$(BIN)/ruff check --fix .
+
+bench-import: install ## The registry import of 5,000 rows, twice (BENCH_IMPORT_URL for PostgreSQL, else SQLite)
+	$(BIN)/python benchmarks/bench_import.py
 
 bench-signin: install ## Wrong sign-ins to a known and an unknown account, scrypt: median times
 	$(BIN)/python benchmarks/bench_signin.py

@@ -71,6 +71,8 @@ class Config:
     LOGIN_CLIENT_MAX_ATTEMPTS = 300
     LOGIN_CLIENT_WINDOW_MINUTES = 15  # ... in this window, then 429
     PASSWORD_RESET_HOURS = 2
+    # An imported manager's one-time link to choose a password (re-sendable by staff)
+    INVITATION_DAYS = 14
     RESET_CLIENT_MAX_PER_HOUR = 10  # forgot-password requests from one client, then 429
     RESET_ADDRESS_MAX_PER_HOUR = 3  # e-mails to one address; past it the page answers the same
     REGISTER_CLIENT_MAX_PER_HOUR = 10  # registrations tried from one client, then 429

@@ -9,6 +9,7 @@ from exchange.dashboard import facts as _facts  # noqa: F401 - its models and se
 from exchange.deals import models as _deals  # noqa: F401
 from exchange.digests import models as _digests  # noqa: F401
 from exchange.listings import models as _listings  # noqa: F401
+from exchange.listings import standing_models as _standing  # noqa: F401
 from exchange.listings import versions as _versions  # noqa: F401 - the market version and its hooks
 from exchange.mail import models as _mail  # noqa: F401
 from exchange.matching import models as _matching  # noqa: F401
@@ -16,6 +17,7 @@ from exchange.netting import models as _netting  # noqa: F401
 from exchange.pesantren import models as _pesantren  # noqa: F401
 from exchange.privacy import models as _privacy  # noqa: F401
 from exchange.scheduler import models as _scheduler  # noqa: F401
+from exchange.uploads import models as _uploads  # noqa: F401
 from exchange.whatsapp import models as _whatsapp  # noqa: F401
 
 

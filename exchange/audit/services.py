@@ -6,8 +6,12 @@ from exchange.audit.models import AuditEvent
 from exchange.extensions import db
 
 
-def record(kind: str, obj=None, *, actor=None, pesantren_id=None, **data) -> AuditEvent:
-    """Add an audit event to the current transaction (flushes, does not commit)."""
+def record(
+    kind: str, obj=None, *, actor=None, pesantren_id=None, flush: bool = True, **data
+) -> AuditEvent:
+    """Add an audit event to the current transaction (flushes, does not commit).
+
+    ``flush=False``: a bulk caller (the registry import) has its events inserted together."""
     event = AuditEvent(
         kind=kind,
         object_type=type(obj).__name__.lower() if obj is not None else "",
@@ -17,7 +21,8 @@ def record(kind: str, obj=None, *, actor=None, pesantren_id=None, **data) -> Aud
         data={k: _plain(v) for k, v in data.items()},
     )
     db.session.add(event)
-    db.session.flush()
+    if flush:
+        db.session.flush()
     return event
 
 

@@ -112,6 +112,23 @@ def reset(token: str):
     return render_template("auth/reset.html", form=form), status_for(form)
 
 
+@bp.route("/undangan/<token>", methods=["GET", "POST"])
+def invitation(token: str):
+    """An invited manager chooses their password (the link staff's import sent)."""
+    if passwords.reset_for_token(token) is None:
+        return render_template("auth/reset_invalid.html"), 404
+    form = ResetForm()
+    if form.validate_on_submit():
+        try:
+            passwords.reset_password(token, form.password.data)
+        except Invalid as exc:
+            show_refusal(form, exc)
+        else:
+            flash(_("Kata sandi disimpan. Silakan masuk dengan e-mail Anda."), "info")
+            return redirect(url_for("auth.login"))
+    return render_template("auth/invitation.html", form=form), status_for(form)
+
+
 @bp.route("/staf", methods=["GET", "POST"])
 @admin_required
 def staff_accounts():

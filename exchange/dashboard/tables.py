@@ -7,7 +7,8 @@ import io
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
-BOM = "\ufeff"
+from exchange.sheets import BOM, FORMULA_START, plain, safe_cell  # noqa: F401 re-export
+
 # Semicolon by default: Excel with Indonesian regional settings splits on ";" (its list
 # separator, since "," is the decimal comma). ``?pemisah=koma`` gives plain comma CSV.
 SEPARATORS = {"titik-koma": ";", "koma": ","}
@@ -27,32 +28,6 @@ class Table:
     columns: tuple[Column, ...]
     rows: Sequence[tuple] = field(default_factory=tuple)
     note: str = ""
-
-
-def plain(value) -> str:
-    """Numbers unformatted (no grouping, "." for decimals), empty for missing."""
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "1" if value else "0"
-    if isinstance(value, float):
-        return f"{value:.6g}" if abs(value) < 1e15 else str(int(value))
-    return str(value)
-
-
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-
-
-def safe_cell(value, decimal_comma: bool = False) -> str:
-    """A cell as text that no spreadsheet runs as a formula: text starting with = + - @ tab or
-    CR gets a leading apostrophe (OWASP's advice). Numbers stay numbers (-5 is not text).
-    ``decimal_comma``: a fraction written 8408759,7, as Excel with Indonesian settings reads it."""
-    text = plain(value)
-    if decimal_comma and isinstance(value, float):
-        return text.replace(".", ",")
-    if isinstance(value, str) and text.startswith(FORMULA_START):
-        return "'" + text
-    return text
 
 
 def write_csv(

@@ -87,10 +87,11 @@ def problems(inp: rules.ListingInput, previous_start: date | None = None) -> dic
     return {p.field: message(p) for p in found}
 
 
-def create_listing(user, inp: rules.ListingInput) -> tuple[Listing, list[str]]:
+def create_listing(user, inp: rules.ListingInput, commit: bool = True) -> tuple[Listing, list[str]]:
     """Post an offer or a request for the user's own pesantren. Returns (listing, warnings).
 
-    The same ``client_token`` sent twice gives back the first listing. Raises Forbidden (not a
+    The same ``client_token`` sent twice gives back the first listing. ``commit=False``: a
+    batch (a spreadsheet upload) commits once for all its rows. Raises Forbidden (not a
     trader), InvalidListing (field errors)."""
     check_trader(user)
     pesantren = user.pesantren
@@ -106,19 +107,25 @@ def create_listing(user, inp: rules.ListingInput) -> tuple[Listing, list[str]]:
     try:
         db.session.flush()
     except IntegrityError:
+        if not commit:
+            raise  # a batch's rows are all written or none
         # The twin request committed the same token first: hand back its listing.
         db.session.rollback()
         if existing := _by_token(inp.client_token, pesantren.id):
             return existing, []
         raise
     record("listing.created", listing, actor=user, pesantren_id=pesantren.id, side=inp.side)
-    db.session.commit()
+    if commit:
+        db.session.commit()
     return listing, warnings
 
 
-def update_listing(user, listing_id: int, inp: rules.ListingInput) -> tuple[Listing, list[str]]:
-    """Change a listing while nothing of it is committed to deals. Raises NotFound (not yours),
-    IllegalTransition (committed or closed), InvalidListing."""
+def update_listing(
+    user, listing_id: int, inp: rules.ListingInput, commit: bool = True
+) -> tuple[Listing, list[str]]:
+    """Change a listing while nothing of it is committed to deals (``commit=False``: as part of
+    a batch). Raises NotFound (not yours), IllegalTransition (committed or closed),
+    InvalidListing."""
     listing = _own(user, listing_id)
     check_trader(user)
     if not listing.is_editable:
@@ -170,12 +177,13 @@ def update_listing(user, listing_id: int, inp: rules.ListingInput) -> tuple[List
         changed=",".join(sorted(changes)),
         **{f"before_{k}": before[k] for k in changes},
     )
-    db.session.commit()
+    if commit:
+        db.session.commit()
     db.session.refresh(listing)
     return listing, warnings
 
 
-def withdraw_listing(user, listing_id: int) -> Listing:
+def withdraw_listing(user, listing_id: int, commit: bool = True) -> Listing:
     """Withdraw a listing at any time: what is committed stays with its deals, nothing more
     can be taken. Withdrawing twice is harmless. Raises NotFound, IllegalTransition."""
     listing = _own(user, listing_id)
@@ -197,7 +205,8 @@ def withdraw_listing(user, listing_id: int) -> Listing:
         pesantren_id=listing.pesantren_id,
         committed=listing.committed,
     )
-    db.session.commit()
+    if commit:
+        db.session.commit()
     db.session.refresh(listing)
     return listing
 

@@ -234,3 +234,6 @@ def _render_form(form, side, listing):
     status = 400 if form.errors or form.form_errors else 200
     form.offer_akad(listing)
     return render_template("listings/form.html", form=form, side=side, listing=listing), status
+
+
+from exchange.listings import sheet_views, standing_views  # noqa: E402, F401 - routes on bp

@@ -182,3 +182,6 @@ def suspend(pesantren_id: int):
 @staff_required
 def reinstate(pesantren_id: int):
     return _status_action(pesantren_id, "reinstate")
+
+
+from exchange.pesantren import import_views  # noqa: E402, F401 - registers its routes on bp

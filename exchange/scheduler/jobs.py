@@ -3,6 +3,7 @@
 - clearing: ``exchange.matching.services.run_clearing`` (nightly);
 - digests: ``exchange.digests.services.run_digests``, then outbox delivery;
 - expiry: ``exchange.listings.services.expire_listings`` (listings past their window),
+  ``exchange.listings.standing.post_standing`` (kebutuhan rutin: the period's requests),
   ``exchange.deals.services.expire_stale_moves`` (negotiations left unanswered) and
   ``exchange.auth.throttle.prune`` (attempt counters whose window ended);
 - reminders: ``exchange.deals.reminders.send_reminders`` (one e-mail per manager per day when
@@ -24,6 +25,7 @@ from exchange.deals.reminders import send_reminders as reminders
 from exchange.deals.services import expire_stale_moves, lapse_salam_receipts
 from exchange.digests.services import run_digests
 from exchange.listings.services import expire_listings
+from exchange.listings.standing import post_standing
 from exchange.mail.outbox import deliver_pending
 from exchange.matching.services import run_clearing as clearing
 from exchange.netting.services import expire_answers, start_run
@@ -48,6 +50,7 @@ def expire(now: datetime | None = None) -> dict:
     today = today_wib(now)
     return {
         "listings": expire_listings(today),
+        "standing_requests": post_standing(today),  # kebutuhan rutin: this period's requests
         "moves": expire_stale_moves(now),
         "throttles": prune(now),  # attempt counters of windows that have ended
         "netting_answers": expire_answers(now),  # kliring: silence past the deadline declines

@@ -6,6 +6,8 @@ from datetime import date
 from decimal import Decimal
 
 from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from flask_wtf.file import FileField, FileRequired
 from wtforms import DecimalField, StringField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import StopValidation, ValidationError
@@ -112,3 +114,9 @@ class WholeField(ParsedField):
 class DecimalText(ParsedField):
     parse = staticmethod(parse_decimal)
     bad_message = _l("Isi dengan angka, misalnya 150 atau -7,01.")
+
+
+class SheetUploadForm(FlaskForm):
+    """A spreadsheet to preview (CSV or XLSX); its size and rows are checked by the service."""
+
+    file = FileField(_l("Berkas CSV atau XLSX"), validators=[FileRequired(_l("Pilih berkasnya."))])

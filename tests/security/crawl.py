@@ -82,6 +82,7 @@ def route_ids(w) -> dict:
         "run_id": w.netting_run_id,
         "notification_id": 999_999,
         "token_id": 999_999,
+        "standing_id": 999_999,
     }
 
 

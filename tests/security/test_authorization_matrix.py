@@ -41,6 +41,27 @@ EXPECTED = {
     ("POST", "auth.logout"): SIGNED_IN,
     ("GET", "auth.reset"): (404,) * 5,  # an unknown token
     ("POST", "auth.reset"): (404,) * 5,
+    ("GET", "auth.invitation"): (404,) * 5,  # an unknown token
+    ("POST", "auth.invitation"): (404,) * 5,
+    ("GET", "pesantren.import_registry"): STAFF_ONLY,
+    ("POST", "pesantren.import_registry"): STAFF_ONLY,
+    ("GET", "pesantren.import_template"): STAFF_ONLY,
+    ("GET", "pesantren.import_preview"): (L, 404, 404, 404, 404),  # an unknown upload
+    ("POST", "pesantren.import_confirm"): (L, 404, 404, 404, 404),
+    ("GET", "pesantren.invitations"): STAFF_ONLY,
+    ("POST", "pesantren.resend"): (L, 404, 404, 404, 404),  # a staff account: not invited
+    ("GET", "listings.sheet"): MANAGERS,
+    ("POST", "listings.sheet"): MANAGERS,
+    ("GET", "listings.sheet_download"): MANAGERS,
+    ("GET", "listings.sheet_preview"): (L, 404, 404, 404, 404),  # an unknown upload
+    ("POST", "listings.sheet_confirm"): (L, 404, 404, 404, 404),
+    ("GET", "listings.standing"): MANAGERS,
+    ("POST", "listings.standing"): MANAGERS,
+    ("POST", "listings.standing_stop"): (L, 404, 404, 404, 404),  # "standing_id": none
+    ("POST", "listings.standing_skip"): (L, 404, 404, 404, 404),
+    ("GET", "listings.kitchen"): MANAGERS,
+    ("POST", "listings.kitchen"): MANAGERS,
+    ("GET", "listings.standing_demand"): STAFF_ONLY,
     ("GET", "auth.register"): ALL_OK,
     ("POST", "auth.register"): ALL_OK,
     ("GET", "auth.forgot"): ALL_OK,
@@ -276,6 +297,7 @@ def test_every_route_and_role_answers_the_right_code(app, world):
         "run_id": world.netting_run_id,
         "notification_id": 999_999,
         "token_id": 999_999,
+        "standing_id": 999_999,
     }
     emails = {
         "visitor": None,

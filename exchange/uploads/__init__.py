@@ -1,0 +1,1 @@
+"""Uploaded spreadsheets kept between their preview and the confirmation."""
