@@ -38,7 +38,7 @@ from exchange.errors import Conflict, IllegalTransition, Invalid, NotFound
 from exchange.extensions import db
 from exchange.listings.models import Listing, ListingStatus
 from exchange.listings.models import Side as ListingSide
-from exchange.listings.policy import is_open
+from exchange.listings.policy import is_open, negotiation_refusal
 from exchange.matching import services as matching_services
 from exchange.matching.models import Proposal, ProposalStatus
 
@@ -56,6 +56,8 @@ def negotiable_listing(listing_id: int | None) -> Listing:
         raise NotFound()
     if not is_open(listing, today_wib()):
         raise Invalid(_l("Listing ini sudah tidak aktif."))
+    if refusal := negotiation_refusal(listing.id):
+        raise Invalid(refusal)
     return listing
 
 

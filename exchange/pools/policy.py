@@ -19,6 +19,11 @@ DEFAULT_MAX_DISTANCE_KM = 25.0
 MAX_POOL_DISTANCE_KM = 100.0
 
 
+def N_(message: str) -> str:
+    """Mark a message for translation; the shell translates it when it shows it."""
+    return message
+
+
 class PoolState(StrEnum):
     OPEN = "open"  # members join and leave; the pool's listing is in the market
     MATCHED = "matched"  # a seller agreed: every member has its own deal with it
@@ -46,15 +51,15 @@ def join_refusals(
     window not begun, the pesantren verified and within the pool's road distance of the hub."""
     out = []
     if state != PoolState.OPEN or window_start <= today:
-        out.append(Refusal("closed", "Patungan ini sudah tidak menerima anggota.", {}))
+        out.append(Refusal("closed", N_("Patungan ini sudah tidak menerima anggota."), {}))
     if not verified:
-        out.append(Refusal("unverified", "Hanya pesantren terverifikasi yang dapat ikut.", {}))
+        out.append(Refusal("unverified", N_("Hanya pesantren terverifikasi yang dapat ikut."), {}))
     km = road_km(hub[0], hub[1], place[0], place[1], road_factor)
     if km > max_distance_km:
         out.append(
             Refusal(
                 "too_far",
-                "Pesantren Anda %(km)s km dari titik kumpul; batas patungan ini %(limit)s km.",
+                N_("Pesantren Anda %(km)s km dari titik kumpul; batas patungan ini %(limit)s km."),
                 {"km": round(km), "limit": round(max_distance_km)},
             )
         )

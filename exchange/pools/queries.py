@@ -11,8 +11,9 @@ from sqlalchemy import or_, select
 from exchange.deals.models import Deal
 from exchange.errors import NotFound
 from exchange.extensions import db
-from exchange.listings.policy import road_km
-from exchange.matching.models import Proposal
+from exchange.listings.models import Listing, Side
+from exchange.listings.policy import is_open, road_km
+from exchange.matching.models import Proposal, ProposalStatus
 from exchange.pools import policy
 from exchange.pools.models import Pool, PoolMember
 from exchange.pools.policy import PoolState
@@ -109,3 +110,37 @@ def joinable(lat: float, lon: float, road_factor: float, today: date) -> list[Po
     ).unique()
     near = [(road_km(p.hub_lat, p.hub_lon, lat, lon, road_factor), p.id, p) for p in pools]
     return [p for km, _i, p in sorted(near) if km <= p.max_distance_km]
+
+
+def seller_choices(pool: Pool, pesantren_id: int | None, today: date) -> tuple[list, list]:
+    """What a seller may agree to the pool with: its open clearing proposals on the pool's
+    request, and its own open offers of the commodity (grade high enough, enough remaining)."""
+    if pesantren_id is None or pool.state != PoolState.OPEN:
+        return [], []
+    proposals = list(
+        db.session.scalars(
+            select(Proposal)
+            .where(
+                Proposal.request_id == pool.listing_id,
+                Proposal.seller_pesantren_id == pesantren_id,
+                Proposal.status == ProposalStatus.PROPOSED.value,
+            )
+            .order_by(Proposal.id)
+        )
+    )
+    offers = [
+        o
+        for o in db.session.scalars(
+            select(Listing)
+            .where(
+                Listing.pesantren_id == pesantren_id,
+                Listing.side == Side.OFFER.value,
+                Listing.commodity_id == pool.commodity_id,
+                Listing.grade >= pool.grade,
+                Listing.remaining >= pool.total,
+            )
+            .order_by(Listing.id)
+        ).unique()
+        if is_open(o, today)
+    ]
+    return proposals, offers

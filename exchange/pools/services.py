@@ -227,8 +227,10 @@ def _close(pool: Pool, reason: str) -> None:
         deals.notify_managers(
             member.pesantren_id,
             "pool.closed",
-            "Patungan %(what)s ditutup tanpa penjual; Anda dapat menjadikan bagian Anda "
-            "permintaan sendiri.",
+            policy.N_(
+                "Patungan %(what)s ditutup tanpa penjual; Anda dapat menjadikan bagian Anda "
+                "permintaan sendiri."
+            ),
             url=f"/patungan/{pool.id}",
             params={"what": pool.commodity.name},
         )

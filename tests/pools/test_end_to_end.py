@@ -84,3 +84,32 @@ def test_a_pool_of_three_is_proposed_signed_and_handed_over_at_the_hub(app):
         assert [s.quantity for s in shares] == [1000, 1000, 1000]
         assert all(s.deal_state == "received" and s.delivery_id for s in shares)
         assert len({s.delivery_id for s in shares}) == 3  # each member its own BAST
+
+
+def test_the_pools_request_is_not_negotiated_as_one_deal(app):
+    from exchange.deals.services import open_negotiation
+    from exchange.errors import Invalid
+
+    with app.app_context():
+        seller, offer = seller_offer()
+        (a,) = kitchens(1)
+        pool = services.open_pool(a, pool_input())
+        with pytest.raises(Invalid, match="patungan"):
+            open_negotiation(seller, pool.listing_id, counter_listing_id=offer.id)
+
+
+def test_a_member_cannot_be_the_seller_and_a_short_pool_misses_the_minimum(app):
+    from exchange.deals.checks import TermsRefused
+    from exchange.errors import Invalid
+
+    with app.app_context():
+        seller, offer = seller_offer()
+        a, b = kitchens(2)
+        pool = services.open_pool(a, pool_input())
+        services.join_pool(b, pool.id, 1000)
+        with pytest.raises(TermsRefused, match="minimal"):
+            services.agree(seller, pool.id, offer.id)  # 2.000 kg < 2.500 kg
+        db.session.rollback()
+        own = make_listing(b.pesantren, slug="beras", quantity=3000, price=9000, grade=3)
+        with pytest.raises(Invalid, match="Anggota"):
+            services.agree(b, pool.id, own.id)
