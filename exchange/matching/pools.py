@@ -5,11 +5,11 @@ For an offer ``o`` with a minimum ``m``, a request ``r`` is a *candidate* when t
 compatible by the engine's rule without the minimum (``candidates.compatible_pairs(moq=False)``)
 and fails only on the seller's minimum: ``r.quantity < m`` while ``r``'s own minimum would not
 stop the pair. A *pool* for ``o`` is a hub ``h`` (the place of one candidate) and a set ``S`` of
-candidates holding ``h``'s request such that: every member is within ``max_distance_km`` road
-km of ``h``; delivered at ``h`` each member still fits ``o`` (``o`` within the member's distance
-limit of ``h``, the member's price covers the offer's price plus the transport to ``h``); ``o`` and all members share
-a day of their windows and an akad; and the members' total reaches ``m``. Its value is what the
-offer can serve of it, ``min(total, o.quantity)``.
+candidates holding ``h``'s request such that: every member is within ``max_distance_km`` road km
+of ``h``; delivered at ``h`` each member still fits ``o`` (``o`` within the member's distance
+limit of ``h``, the member's price covers the offer's price plus the transport to ``h``); ``o``
+and all members share a day of their windows and an akad; and the members' total reaches ``m``.
+Its value is what the offer can serve of it, ``min(total, o.quantity)``.
 
 ``suggest`` returns, per offer, a pool of the greatest value. It is exact: any pool ``S`` has a
 common day ``d`` (the latest window start among ``o`` and ``S``) and a common akad ``a``, so
