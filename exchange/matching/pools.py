@@ -60,12 +60,15 @@ def places(instance: Instance) -> dict[str, tuple[float, float]]:
     }
 
 
-def candidates(instance: Instance) -> dict[str, list[Listing]]:
-    """Per offer with a minimum, the requests that fit it but for the seller's minimum."""
+def candidates(instance: Instance, only: set[str] | None = None) -> dict[str, list[Listing]]:
+    """Per offer with a minimum, the requests that fit it but for the seller's minimum (of
+    ``only`` when given: e.g. the requests a clearing run left unmet)."""
     cand = compatible_pairs(instance, moq=False)
     out: dict[str, list[Listing]] = {}
     for i, j in zip(cand.offer_idx.tolist(), cand.request_idx.tolist(), strict=True):
         o, r = cand.offers[i], cand.requests[j]
+        if only is not None and r.id not in only:
+            continue
         m = o.min_quantity or 1
         if r.quantity < m and (r.min_quantity or 1) <= min(o.quantity, r.quantity):
             out.setdefault(o.id, []).append(r)
@@ -82,14 +85,16 @@ def fits_at_hub(
     return r.price - o.price - transport_per_km * d >= 0
 
 
-def suggest(instance: Instance, max_distance_km: float = DEFAULT_POOL_KM) -> list[PoolSuggestion]:
+def suggest(
+    instance: Instance, max_distance_km: float = DEFAULT_POOL_KM, only: set[str] | None = None
+) -> list[PoolSuggestion]:
     """Per offer with a minimum that some requests fail only on, the best pool (module doc),
     sorted by offer id. Deterministic: ties go to the earliest hub, day and akad."""
     at = places(instance)
     cost = {c.slug: c.transport_cost_per_unit_km for c in instance.commodities}
     rf = instance.road_factor
     out = []
-    for offer_id, cands in sorted(candidates(instance).items(), key=lambda kv: _key(kv[0])):
+    for offer_id, cands in sorted(candidates(instance, only).items(), key=lambda kv: _key(kv[0])):
         o = next(l for l in instance.offers if l.id == offer_id)
         best = _best(
             o, sorted(cands, key=lambda r: _key(r.id)), at, cost[o.commodity], rf, max_distance_km

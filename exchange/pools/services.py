@@ -232,7 +232,7 @@ def _close(pool: Pool, reason: str) -> None:
                 "permintaan sendiri."
             ),
             url=f"/patungan/{pool.id}",
-            params={"what": pool.commodity.name},
+            params={"what": pool.commodity.name_id},
         )
     record("pool.closed", pool, pesantren_id=pool.coordinator_pesantren_id, reason=reason)
 
@@ -250,6 +250,52 @@ def close_unmatched(today: date | None = None) -> int:
         _close(pool, "unmatched")
     db.session.commit()
     return len(due)
+
+
+def share_to_request(user, pool_id: int) -> Listing:
+    """After the pool closed without a seller, a member turns its share into a request of its
+    own (its quantity, the pool's grade, price limit and akad, at its pesantren, the rest of the
+    window). Idempotent: a second call gives back the same listing (its form token is the
+    share's). Raises NotFound (not a member), IllegalTransition (the pool is not closed),
+    Invalid (the listing rules)."""
+    pool = _pool(pool_id)
+    member = _member(pool, getattr(user, "pesantren_id", None))
+    if member is None or not getattr(user, "is_manager", False):
+        raise NotFound()
+    if pool.state != PoolState.CLOSED:
+        raise IllegalTransition(
+            _("Bagian dapat dijadikan permintaan sendiri setelah patungan ditutup.")
+        )
+    if member.own_listing_id is not None:
+        return db.session.get(Listing, member.own_listing_id)
+    start = max(pool.window_start, today_wib())
+    listing, _warnings = listings.create_listing(
+        user,
+        listings.ListingInput(
+            side=Side.REQUEST.value,
+            commodity=pool.commodity.slug,
+            quantity=member.quantity,
+            grade=pool.commodity.grade_label(pool.grade),
+            price=pool.price,
+            window_start=start,
+            window_end=max(start, pool.window_end),
+            akad=tuple(pool.akad),
+            client_token=f"pool-share-{member.id}",
+        ),
+    )
+    # create_listing committed the listing; the link to the share is a second, harmless step
+    # (a retry finds the listing by its token).
+    member = db.session.get(PoolMember, member.id)
+    member.own_listing_id = listing.id
+    record(
+        "pool.share_to_request",
+        pool,
+        actor=user,
+        pesantren_id=user.pesantren_id,
+        listing=listing.id,
+    )
+    db.session.commit()
+    return listing
 
 
 def agree(seller, pool_id: int, offer_id: int, proposal_id: int | None = None) -> list[int]:

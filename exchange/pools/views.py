@@ -170,3 +170,15 @@ def ship(pool_id: int):
     except DomainError as error:
         flash_refusal(error)
     return redirect(url_for("pools.show", pool_id=pool_id))
+
+
+@bp.route("/<int:pool_id>/jadikan-permintaan", methods=["POST"])
+@manager_required
+def share_to_request(pool_id: int):
+    try:
+        listing = services.share_to_request(current_user, pool_id)
+    except DomainError as error:
+        flash_refusal(error)
+        return redirect(url_for("pools.show", pool_id=pool_id))
+    flash(_("Bagian Anda kini permintaan sendiri di pasar."), "info")
+    return redirect(url_for("listings.detail", listing_id=listing.id))

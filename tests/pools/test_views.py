@@ -92,3 +92,21 @@ def test_a_stranger_does_not_see_a_matched_pool(app, client, auth):
         email, pool_id = stranger.email, pool.id
     auth.login(email)
     assert client.get(f"/patungan/{pool_id}").status_code == 404
+
+
+def test_a_member_turns_its_share_into_a_request_after_closing(app, client, auth):
+    with app.app_context():
+        from exchange.pools import services
+        from tests.pools.helpers import pool_input
+
+        a, b = kitchens(2)
+        pool = services.open_pool(a, pool_input())
+        services.join_pool(b, pool.id, 600)
+        services.close_unmatched(pool.window_start)
+        email, pool_id = b.email, pool.id
+    auth.login(email)
+    page = client.get(f"/patungan/{pool_id}").text
+    assert "Jadikan permintaan sendiri" in page
+    done = client.post(f"/patungan/{pool_id}/jadikan-permintaan")
+    assert done.status_code == 302 and "/pasar/" in done.headers["Location"]
+    assert "Permintaan Anda dari bagian ini" in client.get(f"/patungan/{pool_id}").text
