@@ -49,3 +49,11 @@ def seller_offer(quantity: int = 3000, minimum: int = 2500, price: int = 11000):
         start=today_wib() + timedelta(days=1),
     )
     return seller, offer
+
+
+def open_pool_of_two(coordinator) -> int:
+    """An open pool ``coordinator`` opened, with one other member (so it stays open when the
+    coordinator leaves). For the route crawls."""
+    pool = pools.open_pool(coordinator, pool_input())
+    pools.join_pool(kitchens(1)[0], pool.id, 500)
+    return pool.id
