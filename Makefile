@@ -17,7 +17,7 @@ BENCH_DIGESTS_URL ?= postgresql+psycopg://postgres@127.0.0.1:5432/bench_digests
 
 .DEFAULT_GOAL := help
 .PHONY: help install translations db-upgrade seed run serve scheduler test test-fast test-sqlite test-pg test-deep test-kill fuzz bench-signin \
-        lint audit format extract-messages bench bench-market bench-matching bench-matching-scale bench-matching-quality bench-suggestions bench-api bench-clearing bench-digests bench-dashboard bench-web bench-pages bench-netting bench-faults clean bench-import
+        lint audit format extract-messages bench bench-market bench-matching bench-matching-scale bench-matching-quality bench-suggestions bench-api bench-clearing bench-digests bench-dashboard bench-web bench-pages bench-netting bench-faults clean bench-import bench-pools
 
 help: ## List the targets
 	@grep -E '^[a-zA-Z_-]+:.*?## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*?## "}; {printf "  %-18s %s\n", $$1, $$2}'
@@ -184,3 +184,6 @@ bench-suggestions: install ## Time suggestions over 50,000 listings in PostgreSQ
 
 bench-clearing: install ## Time a clearing run (load, solve, store) over 20,000 listings in PostgreSQL
 	cd benchmarks && ../$(BIN)/python bench_clearing.py $(if $(BENCH_URL),--url "$(BENCH_URL)")
+
+bench-pools: install ## What the engine's pool suggestions (patungan) add on the jatim2 samples
+	$(BIN)/python benchmarks/bench_pools.py --names jatim2-1k,jatim2-10k

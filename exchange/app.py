@@ -27,6 +27,7 @@ from exchange.listings.models import Side as ListingSide
 from exchange.matching.models import ProposalStatus
 from exchange.models import import_all_models
 from exchange.pesantren.models import PesantrenStatus
+from exchange.pools import holds as pool_holds
 from exchange.privacy.models import RequestStatus
 from exchange.site.accesslog import init_access_log
 from exchange.site.form_messages import init_form_messages
@@ -120,6 +121,7 @@ def _register_policies() -> None:
     deals' salam hold on offers and contract akad (listings, matching), listings' grades in use
     (catalogue)."""
     deal_holds.register()
+    pool_holds.register()
     register_grades_in_use(listing_queries.commodity_in_use)
 
 

@@ -18,6 +18,7 @@ from exchange.listings.views import bp as listings
 from exchange.matching.views import bp as matching
 from exchange.netting.views import bp as netting
 from exchange.pesantren.views import bp as pesantren
+from exchange.pools.views import bp as pools
 from exchange.privacy.views import bp as privacy
 from exchange.site.views import bp as site
 from exchange.whatsapp.views import bp as whatsapp
@@ -32,6 +33,7 @@ def BLUEPRINTS():  # noqa: N802 - reads as the constant it stands for
         listings,
         matching,
         netting,
+        pools,
         deals,
         dashboard,
         staff,

@@ -15,6 +15,7 @@ from exchange.mail import models as _mail  # noqa: F401
 from exchange.matching import models as _matching  # noqa: F401
 from exchange.netting import models as _netting  # noqa: F401
 from exchange.pesantren import models as _pesantren  # noqa: F401
+from exchange.pools import models as _pools  # noqa: F401
 from exchange.privacy import models as _privacy  # noqa: F401
 from exchange.scheduler import models as _scheduler  # noqa: F401
 from exchange.uploads import models as _uploads  # noqa: F401

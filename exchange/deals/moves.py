@@ -12,10 +12,11 @@ from flask import current_app
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import update
 
+from exchange.akad import Akad
 from exchange.audit.services import record
 from exchange.db import utcnow
 from exchange.deals.facts import context
-from exchange.deals.models import Deal, DealEvent
+from exchange.deals.models import Deal, DealEvent, TermsVersion
 from exchange.deals.states import Action, Side, State, decide
 from exchange.errors import Conflict, IllegalTransition, NotFound
 from exchange.extensions import db
@@ -96,3 +97,28 @@ def require_current(deal: Deal, seen_version: int) -> None:
 def is_stale(deal: Deal, now: datetime) -> bool:
     days = int(current_app.config["NEGOTIATION_EXPIRY_DAYS"])
     return deal.last_move_at < now - timedelta(days=days)
+
+
+def new_version(deal: Deal, number: int, terms, side: Side, actor, message: str):
+    """A new terms version of ``deal`` (added, not flushed)."""
+    version = TermsVersion(
+        deal_id=deal.id,
+        number=number,
+        quantity=terms.quantity,
+        unit_price=terms.unit_price,
+        grade=terms.grade,
+        akad=terms.akad,
+        handover_date=terms.handover_date,
+        handover_place=terms.handover_place.strip()[:255],
+        transport=terms.transport,
+        payment_due_date=terms.payment_due_date,
+        payment_schedule=[{"due": s.due.isoformat(), "amount": s.amount} for s in terms.schedule],
+        cost_price=terms.cost_price,
+        margin=terms.margin,
+        seller_owns=bool(terms.akad == Akad.MURABAHAH and terms.seller_owns),
+        message=(message or "").strip()[:1000],
+        author_side=side.value,
+        author_id=actor.id,
+    )
+    db.session.add(version)
+    return version

@@ -14,7 +14,6 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
-from exchange.akad import Akad
 from exchange.audit.services import record
 from exchange.auth.permissions import require_trader
 from exchange.clock import today_wib
@@ -29,8 +28,9 @@ from exchange.deals.checks import (
     default_terms,
     seller_disclosure,
 )
-from exchange.deals.models import Deal, DealEvent, TermsVersion
+from exchange.deals.models import Deal, DealEvent
 from exchange.deals.moves import apply_move, load_deal, other_pesantren, require_current
+from exchange.deals.moves import new_version as _new_version
 from exchange.deals.notify import notify
 from exchange.deals.states import Action, Side, State
 from exchange.deals.visibility import side_of
@@ -38,7 +38,7 @@ from exchange.errors import Conflict, IllegalTransition, Invalid, NotFound
 from exchange.extensions import db
 from exchange.listings.models import Listing, ListingStatus
 from exchange.listings.models import Side as ListingSide
-from exchange.listings.policy import is_open
+from exchange.listings.policy import is_open, negotiation_refusal
 from exchange.matching import services as matching_services
 from exchange.matching.models import Proposal, ProposalStatus
 
@@ -56,31 +56,9 @@ def negotiable_listing(listing_id: int | None) -> Listing:
         raise NotFound()
     if not is_open(listing, today_wib()):
         raise Invalid(_l("Listing ini sudah tidak aktif."))
+    if refusal := negotiation_refusal(listing.id):
+        raise Invalid(refusal)
     return listing
-
-
-def _new_version(deal: Deal, number: int, terms: rules.Terms, side: Side, actor, message: str):
-    version = TermsVersion(
-        deal_id=deal.id,
-        number=number,
-        quantity=terms.quantity,
-        unit_price=terms.unit_price,
-        grade=terms.grade,
-        akad=terms.akad,
-        handover_date=terms.handover_date,
-        handover_place=terms.handover_place.strip()[:255],
-        transport=terms.transport,
-        payment_due_date=terms.payment_due_date,
-        payment_schedule=[{"due": s.due.isoformat(), "amount": s.amount} for s in terms.schedule],
-        cost_price=terms.cost_price,
-        margin=terms.margin,
-        seller_owns=bool(terms.akad == Akad.MURABAHAH and terms.seller_owns),
-        message=(message or "").strip()[:1000],
-        author_side=side.value,
-        author_id=actor.id,
-    )
-    db.session.add(version)
-    return version
 
 
 def open_proposal(actor, proposal_id: int | None) -> Proposal:
@@ -327,3 +305,8 @@ def expire_stale_moves(now: datetime | None = None) -> int:
         count += 1
     db.session.commit()
     return count
+
+
+# Pools (patungan): one deal per member, one shipment to the hub (deals/shares.py) --------------
+from exchange.deals.notify import notify_managers  # noqa: E402, F401 (pools tell members)
+from exchange.deals.shares import Share, open_shares, ship_shares  # noqa: E402, F401

@@ -11,6 +11,7 @@ from datetime import date
 from enum import StrEnum
 from typing import Protocol
 
+from exchange.listings.geo import road_km  # noqa: F401 - the engine's road distance, for pools
 from exchange.pesantren.policy import is_trading
 
 # A listing's (and so a deal's) bounds: a unit price 1 .. MAX_UNIT_PRICE (Rp 1.000.000.000), a
@@ -84,3 +85,22 @@ def offer_refusals(pesantren_id: int, commodity_id: int) -> list:
 
 def held_offers() -> set[tuple[int, int]]:
     return {pair for hold in _HOLDS.values() for pair in hold.held()}
+
+
+# Listings another domain manages: a pool's request (``exchange.pools``) is agreed on its pool's
+# page, one deal per member, never negotiated as one deal with the coordinator. pools registers
+# at start-up (app.py); deals asks here before opening a negotiation, so it imports no pools.
+class ManagedListings(Protocol):
+    def refusal(self, listing_id: int) -> str | None:
+        """The sentence refusing a negotiation on this listing (None: no objection)."""
+
+
+_MANAGED: dict[str, ManagedListings] = {}
+
+
+def register_managed(name: str, managed: ManagedListings) -> None:
+    _MANAGED[name] = managed
+
+
+def negotiation_refusal(listing_id: int) -> str | None:
+    return next((r for m in _MANAGED.values() if (r := m.refusal(listing_id)) is not None), None)

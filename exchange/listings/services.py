@@ -24,6 +24,9 @@ from exchange.listings.messages import halal_missing, halal_warning, message, pr
 from exchange.listings.models import Listing, ListingStatus, Side
 from exchange.pesantren.validation import normalise_halal
 
+# The input of a listing, for the domains that post one for a user (pools: a member's share).
+ListingInput = rules.ListingInput
+
 # The fields an edit may change, as recorded in the audit event.
 EDITABLE = (
     "commodity_id",

@@ -29,6 +29,7 @@ from exchange.listings.standing import post_standing
 from exchange.mail.outbox import deliver_pending
 from exchange.matching.services import run_clearing as clearing
 from exchange.netting.services import expire_answers, start_run
+from exchange.pools.services import close_unmatched
 
 
 def run_clearing(now: datetime | None = None):
@@ -55,6 +56,7 @@ def expire(now: datetime | None = None) -> dict:
         "throttles": prune(now),  # attempt counters of windows that have ended
         "netting_answers": expire_answers(now),  # kliring: silence past the deadline declines
         "salam_receipts": lapse_salam_receipts(now),  # unconfirmed by 24:00 WIB: lapsed
+        "pools": close_unmatched(today),  # patungan without a seller by its window's start
     }
 
 

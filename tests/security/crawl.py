@@ -18,6 +18,7 @@ from exchange.auth.models import User
 from exchange.deals import acceptance, facts, fulfilment, moves
 from exchange.extensions import db
 from tests.factories import make_deal, make_listing, make_manager, make_staff
+from tests.pools.helpers import open_pool_of_two
 from tests.security.world import build_world
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -59,6 +60,7 @@ def world_with_everything(app):
     w.netting_run_id = start_run(None).id
     w.spare_staff_id = make_staff().id
     w.deletion_id = request_deletion(make_manager(regency_code="3509")).id
+    w.pool_id = open_pool_of_two(seller)
     db.session.remove()
     return w
 
@@ -83,6 +85,7 @@ def route_ids(w) -> dict:
         "notification_id": 999_999,
         "token_id": 999_999,
         "standing_id": 999_999,
+        "pool_id": w.pool_id,
     }
 
 

@@ -17,6 +17,7 @@ from exchange.auth.models import User
 from exchange.deals import acceptance, facts, fulfilment, moves
 from exchange.extensions import db
 from tests.factories import make_deal, make_listing, make_manager, make_staff
+from tests.pools.helpers import open_pool_of_two
 from tests.security.world import build_world, signed_in
 
 ROLES = ("visitor", "outsider", "party", "staff", "admin")
@@ -169,6 +170,16 @@ EXPECTED = {
     ("GET", "netting.show"): PARTY_READS,
     ("POST", "netting.confirm"): OWN,
     ("POST", "netting.decline"): OWN,
+    # pools: the party coordinates an open pool with one other member
+    ("GET", "pools.index"): MANAGERS,
+    ("GET", "pools.new"): MANAGERS,
+    ("POST", "pools.new"): MANAGERS,
+    ("GET", "pools.show"): SIGNED_IN,  # an open pool: anyone signed in may look (and join)
+    ("POST", "pools.join"): MANAGERS,
+    ("POST", "pools.leave"): OWN,
+    ("POST", "pools.agree"): (L, 404, 404, 404, 404),  # no offer of one's own: not found
+    ("POST", "pools.ship"): (L, 404, 404, 404, 404),  # not matched
+    ("POST", "pools.share_to_request"): OWN,  # refused while open (a message), 404 for others
     # The account page's API tokens (an unknown token: 404).
     ("POST", "api_tokens.create"): SIGNED_IN,
     ("POST", "api_tokens.revoke"): (L, 404, 404, 404, 404),
@@ -270,6 +281,7 @@ def world(app):
         from exchange.matching.services import run_clearing
 
         w.match_run_id = run_clearing().id
+        w.pool_id = open_pool_of_two(seller)
         w.spare_staff_id = make_staff().id  # the admin (de)activates this one
         from exchange.privacy.services import request_deletion
 
@@ -298,6 +310,7 @@ def test_every_route_and_role_answers_the_right_code(app, world):
         "notification_id": 999_999,
         "token_id": 999_999,
         "standing_id": 999_999,
+        "pool_id": world.pool_id,
     }
     emails = {
         "visitor": None,
