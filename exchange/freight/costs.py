@@ -135,3 +135,29 @@ def split(total: int, stand_alones: dict[int, int]) -> dict[int, int]:
     for i in by_fraction[:left]:
         shares[i] += 1
     return shares
+
+
+# Weight of one trade unit in kg [E]: packed goods from their pack sizes (a carton of 24 x
+# 600 ml, a dus of 48 x 240 ml cups, a 19 l gallon), cloth and books from typical pieces. A unit
+# not listed is not planned (its deals travel as before). A setting (FREIGHT_KG_PER_UNIT).
+DEFAULT_KG_PER_UNIT = {
+    "kg": 1.0,
+    "ton": 1000.0,
+    "liter": 1.0,
+    "karton": 15.0,
+    "dus": 12.0,
+    "galon": 20.0,
+    "pcs": 0.2,
+    "lembar": 0.3,
+    "stel": 0.5,
+    "eksemplar": 0.5,
+    "botol": 0.4,
+}
+
+
+def weight_kg(quantity: int, unit: str, kg_per_unit: dict[str, float]) -> int | None:
+    """The goods' weight in whole kg (rounded up), or None when the unit's weight is unknown."""
+    per = kg_per_unit.get(unit)
+    if per is None:
+        return None
+    return max(1, -int(-quantity * per // 1))

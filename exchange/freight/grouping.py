@@ -18,12 +18,14 @@ from scipy.sparse import csr_array
 
 # A day with at most this many units has every small group priced (exact); a busier day has
 # every pair, the triples grown from pairs that save, and OR-tools' trips.
-ALL_SUBSETS_UNITS = 8
-MAX_TRIPLES = 3000
+ALL_SUBSETS_UNITS = 5
+MAX_TRIPLES_PER_UNIT = 10
 
 
-def subsets(unit_sizes: list[int], max_deals: int, saving_pairs=None):
-    """Candidate groups (sorted tuples of unit numbers, two units or more)."""
+def subsets(unit_sizes: list[int], max_deals: int, saving_pairs=None, near_pairs=None):
+    """Candidate groups (sorted tuples of unit numbers, two units or more): on a quiet day all
+    of them; on a busy one ``near_pairs`` (or every pair), or with ``saving_pairs`` the triples
+    grown from them (at most ``MAX_TRIPLES_PER_UNIT`` per unit of the day)."""
     m = len(unit_sizes)
     if m <= ALL_SUBSETS_UNITS:
         for size in range(2, m + 1):
@@ -32,7 +34,7 @@ def subsets(unit_sizes: list[int], max_deals: int, saving_pairs=None):
                     yield ks
         return
     if saving_pairs is None:
-        yield from combinations(range(m), 2)
+        yield from near_pairs if near_pairs is not None else combinations(range(m), 2)
         return
     near: dict[int, set[int]] = {}
     for a, b in saving_pairs:
@@ -43,7 +45,7 @@ def subsets(unit_sizes: list[int], max_deals: int, saving_pairs=None):
         for c in sorted(near.get(a, set()) | near.get(b, set())):
             if c not in (a, b) and sum(unit_sizes[k] for k in (a, b, c)) <= max_deals:
                 triples.add(tuple(sorted((a, b, c))))
-                if len(triples) >= MAX_TRIPLES:
+                if len(triples) >= MAX_TRIPLES_PER_UNIT * m:
                     break
     yield from sorted(triples)
 

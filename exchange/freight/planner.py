@@ -26,7 +26,7 @@ from datetime import date
 
 from ortools.constraint_solver import pywrapcp, routing_enums_pb2
 
-from exchange.freight.costs import CostModel, Shipment, split, stand_alone
+from exchange.freight.costs import CostModel, Shipment, metres, split, stand_alone
 from exchange.freight.grouping import ALL_SUBSETS_UNITS, choose, subsets
 from exchange.freight.routes import EXACT_MAX_DEALS, Route, best_route, distances, priced
 
@@ -104,43 +104,41 @@ def solve_day(units: list[tuple], model: CostModel, time_limit_s: float) -> list
     manager = pywrapcp.RoutingIndexManager(2 * n + len(units), len(vehicles), starts, starts)
     routing = pywrapcp.RoutingModel(manager)
 
-    def metres_between(a, b):
-        return dist[node_point[a]][node_point[b]]
-
-    callbacks = {}
-    for v in model.vehicles:
-
-        def cost(i, j, v=v):
-            a, b = manager.IndexToNode(i), manager.IndexToNode(j)
-            stop = model.stop_cost if b < 2 * n else 0
-            return metres_between(a, b) * v.rate_per_km // 1000 + stop
-
-        callbacks[v.code] = routing.RegisterTransitCallback(cost)
+    nodes = 2 * n + len(units)
+    metres_between = [
+        [dist[node_point[a]][node_point[b]] for b in range(nodes)] for a in range(nodes)
+    ]
+    matrices = {}
+    for v in model.vehicles:  # the cost of arriving at b from a: driving + the stop at b
+        matrices[v.code] = routing.RegisterTransitMatrix(
+            [
+                [
+                    metres_between[a][b] * v.rate_per_km // 1000
+                    + (model.stop_cost if b < 2 * n else 0)
+                    for b in range(nodes)
+                ]
+                for a in range(nodes)
+            ]
+        )
     for number, (_k, v) in enumerate(vehicles):
-        routing.SetArcCostEvaluatorOfVehicle(callbacks[v.code], number)
-
-    def demand(i):
-        node = manager.IndexToNode(i)
-        if node >= 2 * n:
-            return 0
-        kg = ships[node // 2].kg
-        return -kg if node % 2 else kg
-
+        routing.SetArcCostEvaluatorOfVehicle(matrices[v.code], number)
+    demand = [(-ships[x // 2].kg if x % 2 else ships[x // 2].kg) for x in range(2 * n)]
     routing.AddDimensionWithVehicleCapacity(
-        routing.RegisterUnaryTransitCallback(demand),
+        routing.RegisterUnaryTransitVector(demand + [0] * len(units)),
         0,
         [v.capacity_kg for _k, v in vehicles],
         True,
         "load",
     )
-
-    def minutes(i, j):
-        a, b = manager.IndexToNode(i), manager.IndexToNode(j)
-        service = model.service_min if a < 2 * n else 0
-        return service + model.travel_min(metres_between(a, b))
-
+    minutes = [
+        [
+            (model.service_min if a < 2 * n else 0) + model.travel_min(metres_between[a][b])
+            for b in range(nodes)
+        ]
+        for a in range(nodes)
+    ]
     routing.AddDimension(
-        routing.RegisterTransitCallback(minutes), 24 * 60, model.day_end_min, False, "time"
+        routing.RegisterTransitMatrix(minutes), 24 * 60, model.day_end_min, False, "time"
     )
     time = routing.GetDimensionOrDie("time")
     for node in range(2 * n):
@@ -196,6 +194,25 @@ def _alone_stops(unit) -> list[tuple]:
     return [(s, drop) for s in unit for drop in (False, True)]
 
 
+def near_pairs(units: list[tuple], model: CostModel) -> list[tuple[int, int]]:
+    """Pairs of units worth pricing on a busy day: going the same way (pick-ups near each other
+    and drops near each other) or a back-haul (each one's drop near the other's pick-up), near
+    meaning within the longer of the two deals' own distances."""
+    f = model.road_factor
+    first = [u[0] for u in units]
+    own = [metres(s.pickup, s.drop, f) for s in first]
+    out = []
+    for a in range(len(units)):
+        for b in range(a + 1, len(units)):
+            x, y = first[a], first[b]
+            reach = max(own[a], own[b])
+            same = metres(x.pickup, y.pickup, f) + metres(x.drop, y.drop, f)
+            back = metres(x.drop, y.pickup, f) + metres(y.drop, x.pickup, f)
+            if min(same, back) <= reach:
+                out.append((a, b))
+    return out
+
+
 def make_trip(group, route: Route, alone: dict[int, int]) -> Trip:
     costs = {s.deal_id: alone[s.deal_id] for s in group}
     return Trip(group[0].day, tuple(group), route, costs, split(route.cost, costs))
@@ -212,7 +229,8 @@ def plan(shipments: list[Shipment], model: CostModel, time_limit_s: float = 30.0
         by_day[u[0].day].append(u)
     trips: list[Trip] = []
     for day in sorted(by_day):
-        trips.extend(plan_day(by_day[day], model, alone, time_limit_s / len(by_day)))
+        # OR-tools gets half the limit, shared by the days; pricing the small groups the rest
+        trips.extend(plan_day(by_day[day], model, alone, time_limit_s / 2 / len(by_day)))
     shared = {d for t in trips for d in t.deal_ids}
     trips.sort(key=lambda t: (t.day, t.deal_ids))
     return Plan(tuple(trips), tuple(sorted(set(alone) - shared)), alone)
@@ -239,9 +257,12 @@ def plan_day(units: list[tuple], model: CostModel, alone: dict[int, int], budget
             consider((k,))
     sizes = [len(u) for u in units]
     if len(units) > 1:
-        for ks in subsets(sizes, EXACT_MAX_DEALS):
-            consider(ks)
-        if len(units) > ALL_SUBSETS_UNITS:
+        if len(units) <= ALL_SUBSETS_UNITS:
+            for ks in subsets(sizes, EXACT_MAX_DEALS):
+                consider(ks)
+        else:
+            for ks in subsets(sizes, EXACT_MAX_DEALS, near_pairs=near_pairs(units, model)):
+                consider(ks)
             pairs = [ks for ks in priced_groups if len(ks) == 2]
             for ks in subsets(sizes, EXACT_MAX_DEALS, pairs):
                 consider(ks)
