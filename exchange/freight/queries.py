@@ -9,7 +9,7 @@ from exchange.deals.models import Deal
 from exchange.errors import NotFound
 from exchange.extensions import db
 from exchange.freight.models import FreightRun, Trip, TripDeal
-from exchange.freight.policy import TripState
+from exchange.freight.policy import Answer, TripState
 
 
 def _party_trip_ids(pesantren_id: int):
@@ -58,7 +58,7 @@ def waiting_on(pesantren_id: int) -> int:
         .where(
             Trip.state == TripState.PROPOSED,
             TripDeal.bearer_pesantren_id == pesantren_id,
-            TripDeal.answer == "pending",
+            TripDeal.answer == Answer.PENDING,
         )
     )
 
@@ -76,7 +76,7 @@ def corridors(limit: int = 20) -> list[dict]:
         .group_by(TripDeal.trip_id)
         .subquery()
     )  # fmt: skip
-    agreed = func.sum(func.coalesce((Trip.state == TripState.AGREED).cast(db.Integer), 0))
+    agreed = func.sum(case((Trip.state == TripState.AGREED, 1), else_=0))
     rows = db.session.execute(
         select(
             Trip.corridor,

@@ -141,7 +141,7 @@ def _store(run: FreightRun, planned, deals: dict[int, Deal], model) -> Trip:
         db.session.add(
             TripDeal(
                 trip_id=trip.id, deal_id=deal.id, terms_version=deal.terms_version,
-                bearer_side=side, bearer_pesantren_id=deal.pesantren_of(side), kg=s.kg,
+                bearer_side=side, bearer_pesantren_id=deal.pesantren_of(side).id, kg=s.kg,
                 stand_alone=planned.stand_alone[deal.id], share=planned.shares[deal.id],
             )
         )  # fmt: skip
@@ -226,3 +226,8 @@ def lapse_trips(now: datetime | None = None) -> int:
         _close(trip, TripState.LAPSED, now)
     db.session.commit()
     return len(stale)
+
+
+def hours_text() -> str:
+    opens, closes = current_app.config["FREIGHT_HOURS"]
+    return f"{opens}-{closes}"
