@@ -17,7 +17,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from exchange.listings.geo import road_km
+from exchange.listings.policy import road_km
 
 
 @dataclass(frozen=True)

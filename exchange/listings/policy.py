@@ -11,6 +11,7 @@ from datetime import date
 from enum import StrEnum
 from typing import Protocol
 
+from exchange.listings.geo import road_km  # noqa: F401 - the engine's road distance (freight)
 from exchange.pesantren.policy import is_trading
 
 # A listing's (and so a deal's) bounds: a unit price 1 .. MAX_UNIT_PRICE (Rp 1.000.000.000), a

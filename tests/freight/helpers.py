@@ -30,3 +30,20 @@ def back_haul():
     salt = signed_deal(madura, jombang, "garam_krosok", 2_000)
     rice = signed_deal(jombang, madura, "beras", 2_400)
     return (madura, jombang), (salt, rice)
+
+
+def trip_with(manager):
+    """A proposed trip with a back-haul between ``manager``'s pesantren and a new partner:
+    ``(trip id, the id of the deal whose transport manager's pesantren bears)``."""
+    from sqlalchemy import select
+
+    from exchange.extensions import db
+    from exchange.freight.models import TripDeal
+    from exchange.freight.services import plan_trips
+
+    partner = make_manager(regency_code=JOMBANG)
+    out = signed_deal(manager, partner, "garam_krosok", 2_000)
+    signed_deal(partner, manager, "beras", 2_400)
+    plan_trips()
+    item = db.session.scalars(select(TripDeal).where(TripDeal.deal_id == out)).one()
+    return item.trip_id, out

@@ -59,6 +59,9 @@ def world_with_everything(app):
     w.netting_run_id = start_run(None).id
     w.spare_staff_id = make_staff().id
     w.deletion_id = request_deletion(make_manager(regency_code="3509")).id
+    from tests.freight.helpers import trip_with
+
+    w.trip_id, _deal = trip_with(seller)
     db.session.remove()
     return w
 
@@ -82,6 +85,7 @@ def route_ids(w) -> dict:
         "run_id": w.netting_run_id,
         "notification_id": 999_999,
         "token_id": 999_999,
+        "trip_id": w.trip_id,
     }
 
 
