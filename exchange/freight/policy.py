@@ -24,8 +24,7 @@ class StopKind(StrEnum):
 
 
 class RunTrigger(StrEnum):
-    CLEARING = "clearing"  # right after a clearing run
-    DAILY = "daily"  # the daily job over signed deals not yet shipped
+    DAILY = "daily"  # the daily job, after the nightly clearing run: signed deals not yet shipped
     MANUAL = "manual"  # staff, or the command line
 
 

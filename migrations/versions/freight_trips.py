@@ -26,7 +26,6 @@ def upgrade():
         sa.Column(
             "trigger",
             sa.Enum(
-                "clearing",
                 "daily",
                 "manual",
                 name="trigger_valid",
