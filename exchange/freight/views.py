@@ -8,9 +8,10 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from exchange.auth.permissions import manager_required, staff_required
+from exchange.deals.policy import Side
 from exchange.errors import DomainError
 from exchange.freight import labels, queries, services
-from exchange.freight.policy import RunTrigger
+from exchange.freight.policy import Answer, RunTrigger, TripState
 from exchange.web.refusals import flash_refusal
 
 bp = Blueprint("freight", __name__)
@@ -41,7 +42,13 @@ def mine():
 def show(trip_id: int):
     trip = queries.visible_trip(current_user, trip_id)
     return render_template(
-        "freight/show.html", trip=trip, pid=current_user.pesantren_id, hours=services.hours_text()
+        "freight/show.html",
+        trip=trip,
+        pid=current_user.pesantren_id,
+        hours=services.hours_text(),
+        TripState=TripState,
+        Answer=Answer,
+        Side=Side,
     )
 
 
