@@ -17,7 +17,7 @@ BENCH_DIGESTS_URL ?= postgresql+psycopg://postgres@127.0.0.1:5432/bench_digests
 
 .DEFAULT_GOAL := help
 .PHONY: help install translations db-upgrade seed run serve scheduler test test-fast test-sqlite test-pg test-deep test-kill fuzz bench-signin \
-        lint audit format extract-messages bench bench-market bench-matching bench-matching-scale bench-matching-quality bench-suggestions bench-api bench-clearing bench-digests bench-dashboard bench-web bench-pages bench-netting bench-faults clean bench-import bench-pools
+        lint audit format extract-messages bench bench-market bench-matching bench-matching-scale bench-matching-quality bench-suggestions bench-api bench-clearing bench-digests bench-dashboard bench-web bench-pages bench-netting bench-faults clean bench-import bench-pools bench-freight
 
 help: ## List the targets
 	@grep -E '^[a-zA-Z_-]+:.*?## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*?## "}; {printf "  %-18s %s\n", $$1, $$2}'
@@ -166,6 +166,9 @@ bench-dashboard: install ## Time the staff dashboard pages: 100,000 contracts, 5
 
 bench-netting: install ## Time the exact netting optimum: 10,000 obligations, 5,000 pesantren; share cleared
 	$(BIN)/python benchmarks/bench_netting.py
+
+bench-freight: install ## Shared trucks: trips, share of deals shared, Rp and % saved, planner time (samples, markets, demo)
+	$(BIN)/python benchmarks/bench_freight.py
 
 clean: ## Remove the virtual environment and caches
 	rm -rf $(VENV) .pytest_cache .ruff_cache .hypothesis *.egg-info

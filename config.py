@@ -103,6 +103,26 @@ class Config:
     NEGOTIATION_EXPIRY_DAYS = 3
     ROAD_FACTOR = 1.3
 
+    # Angkutan bersama (docs/freight.md): vehicle classes with their payload, rate per km and
+    # the source of the figure (DOMAIN.md 4.3; rates [E]); a fixed cost per stop; trips in one
+    # day between these hours (WIB) at this average speed; OR-tools' limit per planning run.
+    FREIGHT_VEHICLES = [
+        {"code": "pickup", "capacity_kg": 1000, "rate_per_km": 4500,
+         "source": "DOMAIN.md 4.3 [E]: pickup 0,5-1,5 t; +21% Aptrindo Sep 2022"},
+        {"code": "engkel", "capacity_kg": 2500, "rate_per_km": 6500,
+         "source": "DOMAIN.md 4.3 [E]: engkel CDE 2,5-3,5 t; +23% Aptrindo Sep 2022"},
+        {"code": "truk", "capacity_kg": 8000, "rate_per_km": 10000,
+         "source": "DOMAIN.md 4.3 [R]: wingbox Rp 8.100/km (2015) +25% Aptrindo Sep 2022"},
+    ]  # fmt: skip
+    FREIGHT_STOP_COST = 100_000  # loading and waiting per stop (DOMAIN.md 4.3 [E])
+    FREIGHT_SPEED_KMH = 45
+    FREIGHT_SERVICE_MINUTES = 45  # loading or unloading at a stop
+    FREIGHT_HOURS = ["06:00", "20:00"]  # when stops load and unload
+    FREIGHT_TIME_LIMIT_SECONDS = 30
+    # kg of one trade unit ([E]; a unit not listed is not planned): exchange/freight/costs.py
+    FREIGHT_KG_PER_UNIT: dict = {}
+    FREIGHT_CRON = "30 1 * * *"  # daily, after the nightly clearing run (01:00 WIB)
+
     # Scheduler
     SCHEDULER_ENABLED = False
     SCHEDULER_TIMEZONE = "Asia/Jakarta"

@@ -13,6 +13,7 @@ from exchange.deals import (  # noqa: F401 - routes on deals
 )
 from exchange.deals.views import bp as deals
 from exchange.digests.views import bp as digests
+from exchange.freight.views import bp as freight
 from exchange.home.views import bp as dashboard
 from exchange.listings.views import bp as listings
 from exchange.matching.views import bp as matching
@@ -34,6 +35,7 @@ def BLUEPRINTS():  # noqa: N802 - reads as the constant it stands for
         matching,
         netting,
         pools,
+        freight,
         deals,
         dashboard,
         staff,

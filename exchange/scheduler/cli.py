@@ -11,7 +11,14 @@ from flask import current_app
 
 from exchange.clock import now_wib, parse_now
 from exchange.extensions import db
-from exchange.scheduler.jobs import expire, run_clearing, run_netting, send_digests, send_reminders
+from exchange.scheduler.jobs import (
+    expire,
+    plan_freight,
+    run_clearing,
+    run_netting,
+    send_digests,
+    send_reminders,
+)
 from exchange.scheduler.lock import acquire, make_lock
 from exchange.scheduler.runner import build_scheduler, job_table
 
@@ -93,6 +100,13 @@ def register(cli):
         """Start a netting run (kliring) now; the parties confirm it on their pages."""
         run = run_netting(now=now)
         click.echo(f"netting: run={run.id} total={run.total} cleared={run.cleared}")
+
+    @cli.command("plan-freight")
+    @NOW
+    def plan_freight_cmd(now):
+        """Propose shared trips for signed deals not yet shipped (angkutan bersama)."""
+        result = plan_freight(now=now)
+        click.echo(" ".join(f"{k}={v}" for k, v in result.items()))
 
     @cli.command("run-clearing")
     @NOW

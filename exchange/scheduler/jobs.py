@@ -9,6 +9,8 @@
 - reminders: ``exchange.deals.reminders.send_reminders`` (one e-mail per manager per day when
   deals wait on their pesantren; WhatsApp messages of payments due to those who chose it);
 - netting: ``exchange.netting.services.start_run`` (weekly; the parties then confirm);
+- freight: ``exchange.freight.services.plan_trips`` (daily after the nightly clearing: shared
+  trips for signed deals not yet shipped; trips whose day came unanswered lapse first);
 - outbox: ``exchange.mail.outbox.deliver_pending`` (every minute).
 
 Every job takes ``now`` so that it can be run "as if" at another time.
@@ -24,6 +26,8 @@ from exchange.db import utcnow
 from exchange.deals.reminders import send_reminders as reminders
 from exchange.deals.services import expire_stale_moves, lapse_salam_receipts
 from exchange.digests.services import run_digests
+from exchange.freight.policy import RunTrigger
+from exchange.freight.services import lapse_trips, plan_trips
 from exchange.listings.services import expire_listings
 from exchange.listings.standing import post_standing
 from exchange.mail.outbox import deliver_pending
@@ -71,6 +75,14 @@ def send_reminders(now: datetime | None = None) -> int:
 def run_netting(now: datetime | None = None):
     """The weekly netting run (kliring): propose the set-off of tempo/murabahah debts."""
     return start_run(None, now=now or utcnow())
+
+
+def plan_freight(now: datetime | None = None) -> dict:
+    """Lapse the proposed trips whose day has come, then propose shared trips (daily)."""
+    now = now or utcnow()
+    lapsed = lapse_trips(now)
+    run = plan_trips(RunTrigger.DAILY, now=now)
+    return {"lapsed": lapsed, "run": run.id, "trips": run.trips}
 
 
 def deliver_mail(now: datetime | None = None) -> dict:

@@ -61,6 +61,7 @@ def job_table(app: Flask) -> list[tuple[str, object, object, tuple]]:
         ("expiry", jobs.expire, CronTrigger.from_crontab(c["EXPIRY_CRON"], tz), ()),
         ("reminders", jobs.send_reminders, CronTrigger.from_crontab(c["REMINDERS_CRON"], tz), ()),
         ("netting", jobs.run_netting, CronTrigger.from_crontab(c["NETTING_CRON"], tz), ()),
+        ("freight", jobs.plan_freight, CronTrigger.from_crontab(c["FREIGHT_CRON"], tz), ()),
         (
             "outbox",
             jobs.deliver_mail,

@@ -61,6 +61,9 @@ def world_with_everything(app):
     w.spare_staff_id = make_staff().id
     w.deletion_id = request_deletion(make_manager(regency_code="3509")).id
     w.pool_id = open_pool_of_two(seller)
+    from tests.freight.helpers import trip_with
+
+    w.trip_id, _deal = trip_with(seller)
     db.session.remove()
     return w
 
@@ -86,6 +89,7 @@ def route_ids(w) -> dict:
         "token_id": 999_999,
         "standing_id": 999_999,
         "pool_id": w.pool_id,
+        "trip_id": w.trip_id,
     }
 
 

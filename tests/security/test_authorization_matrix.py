@@ -180,6 +180,12 @@ EXPECTED = {
     ("POST", "pools.agree"): (L, 404, 404, 404, 404),  # no offer of one's own: not found
     ("POST", "pools.ship"): (L, 404, 404, 404, 404),  # not matched
     ("POST", "pools.share_to_request"): OWN,  # refused while open (a message), 404 for others
+    ("GET", "freight.mine"): MANAGERS,
+    ("GET", "freight.show"): PARTY_READS,
+    ("POST", "freight.accept"): OWN,
+    ("POST", "freight.decline"): OWN,
+    ("GET", "freight.staff"): STAFF_ONLY,
+    ("POST", "freight.run_now"): STAFF_ONLY,
     # The account page's API tokens (an unknown token: 404).
     ("POST", "api_tokens.create"): SIGNED_IN,
     ("POST", "api_tokens.revoke"): (L, 404, 404, 404, 404),
@@ -286,6 +292,9 @@ def world(app):
         from exchange.privacy.services import request_deletion
 
         w.request_id = request_deletion(make_manager(regency_code="3509")).id
+        from tests.freight.helpers import trip_with
+
+        w.trip_id, w.freight_deal_id = trip_with(seller)  # the seller bears one deal's transport
         db.session.remove()
     return w
 
@@ -311,6 +320,7 @@ def test_every_route_and_role_answers_the_right_code(app, world):
         "token_id": 999_999,
         "standing_id": 999_999,
         "pool_id": world.pool_id,
+        "trip_id": world.trip_id,
     }
     emails = {
         "visitor": None,
@@ -330,6 +340,8 @@ def test_every_route_and_role_answers_the_right_code(app, world):
             values["deal_id"] = world.signed_deal_id
         if rule.endpoint == "matching.run":
             values["run_id"] = world.match_run_id
+        if rule.endpoint in ("freight.accept", "freight.decline"):
+            values["deal_id"] = world.freight_deal_id
         path = re.sub(r"<(?:\w+:)?(\w+)>", lambda m, v=values: str(v[m.group(1)]), rule.rule)
         if rule.endpoint in QUERY:
             path += "?" + QUERY[rule.endpoint].format(offer_id=world.offer_id)
