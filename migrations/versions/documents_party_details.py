@@ -5,7 +5,6 @@ Revises: 2dbc73436f3e
 Create Date: 2026-12-02 01:10:00
 
 """
-
 from alembic import op
 import sqlalchemy as sa
 

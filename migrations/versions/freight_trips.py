@@ -1,7 +1,7 @@
 """Shared trucks (angkutan bersama, issue 32): planning runs, proposed trips, their deals and stops
 
 Revision ID: freight_trips_1
-Revises: listing_made_to_order
+Revises: pools_1
 Create Date: 2026-12-07 16:00:14.133278
 
 """
@@ -13,7 +13,7 @@ import exchange.db
 
 # revision identifiers, used by Alembic.
 revision = "freight_trips_1"
-down_revision = "listing_made_to_order"
+down_revision = "pools_1"
 branch_labels = None
 depends_on = None
 

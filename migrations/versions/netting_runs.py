@@ -28,8 +28,7 @@ def upgrade():
         sa.Column("applied_at", exchange.db.UTCDateTime(timezone=True), nullable=True),
         sa.Column("created_at", exchange.db.UTCDateTime(timezone=True), nullable=False),
         sa.CheckConstraint(
-            "status IN ('proposed', 'applied', 'empty', 'superseded')",
-            name=op.f("ck_netting_runs_status_known"),
+            "status IN ('proposed', 'applied', 'empty', 'superseded')", name=op.f("ck_netting_runs_status_known")
         ),
         sa.CheckConstraint(
             "cleared >= 0 AND cleared <= total", name=op.f("ck_netting_runs_cleared_bounded")

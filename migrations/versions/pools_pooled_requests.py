@@ -1,7 +1,7 @@
 """pools (issue 30): pooled requests (patungan) and their members' shares
 
 Revision ID: pools_1
-Revises: listing_made_to_order
+Revises: standing_requests_1
 Create Date: 2026-12-07 15:41:42.550348
 
 """
@@ -13,7 +13,7 @@ import exchange.db
 
 # revision identifiers, used by Alembic.
 revision = "pools_1"
-down_revision = "listing_made_to_order"
+down_revision = "standing_requests_1"
 branch_labels = None
 depends_on = None
 

@@ -12,7 +12,7 @@ Revises: clearing_byproducts
 from alembic import op
 
 revision = "typed_states_1"
-down_revision = "clearing_byproducts"
+down_revision = 'clearing_byproducts'
 branch_labels = None
 depends_on = None
 
