@@ -219,7 +219,9 @@ def _tell(standing: StandingRequest, listing, period) -> None:
     if not user.is_active:
         return
     with force_locale(user.locale or "id"):
-        subject = _("Kebutuhan rutin diposting: %(name)s", name=standing.commodity.name_id)
+        subject = _(
+            "Kebutuhan rutin diposting: %(name)s", name=standing.commodity.name(user.locale or "id")
+        )
         text = render_template(
             "mail/standing_posted.txt",
             user=user,

@@ -23,7 +23,9 @@ def cadence_options():
 
 
 class RepeatForm(FlaskForm):
-    listing = SelectField(_l("Permintaan yang diulang"), validate_choice=False)
+    listing = SelectField(
+        _l("Permintaan yang diulang"), validate_choice=False, validators=[InputRequired()]
+    )
     cadence = SelectField(_l("Ulangi"), validate_choice=False, default=Cadence.WEEKLY.value)
     until = DayField(_l("Sampai tanggal (kosongkan: sampai dihentikan)"))
 

@@ -23,7 +23,7 @@ PER_MONTH = {
 }
 
 
-def repeatable(user) -> list[tuple[str, str]]:
+def repeatable(user, locale: str = "id") -> list[tuple[str, str]]:
     """The user's active requests, as (id, label) choices."""
     rows = db.session.scalars(
         select(Listing)
@@ -36,7 +36,8 @@ def repeatable(user) -> list[tuple[str, str]]:
         .limit(100)
     )
     return [
-        (str(r.id), f"#{r.id} {r.commodity.name_id} {r.quantity} {r.commodity.unit}") for r in rows
+        (str(r.id), f"#{r.id} {r.commodity.name(locale)} {r.quantity} {r.commodity.unit}")
+        for r in rows
     ]
 
 
@@ -45,7 +46,7 @@ def commodities(slugs: list[str]) -> dict[str, Commodity]:
     return {c.slug: c for c in found}
 
 
-def demand_by_regency() -> list[dict]:
+def demand_by_regency(locale: str = "id") -> list[dict]:
     """Per regency and commodity: running standing demand a month, beside the unmet demand
     (what open requests still want now), both in the commodity's unit."""
     today = today_wib()
@@ -77,7 +78,7 @@ def demand_by_regency() -> list[dict]:
     }
     names = dict(db.session.execute(select(Regency.code, Regency.name)).tuples().all())
     units = dict(db.session.execute(select(Commodity.slug, Commodity.unit)).tuples().all())
-    labels = dict(db.session.execute(select(Commodity.slug, Commodity.name_id)).tuples().all())
+    labels = {c.slug: c.name(locale) for c in db.session.scalars(select(Commodity))}
     keys = sorted(set(standing) | set(unmet), key=lambda k: (names.get(k[0], ""), k[1]))
     return [
         {

@@ -7,6 +7,7 @@ from datetime import timedelta
 from decimal import Decimal
 
 from flask import flash, redirect, render_template, request, url_for
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -31,7 +32,7 @@ WINDOW_DAYS = {Cadence.WEEKLY: 7, Cadence.BIWEEKLY: 14, Cadence.MONTHLY: 28}
 @bp.route("/listing/rutin", methods=["GET", "POST"], endpoint="standing")
 @manager_required
 def standing_page():
-    form = RepeatForm(requests=standing_queries.repeatable(current_user))
+    form = RepeatForm(requests=standing_queries.repeatable(current_user, _locale()))
     if form.validate_on_submit():
         try:
             standing.repeat_listing(
@@ -120,7 +121,7 @@ def _confirm_kitchen(needs, commodities, cadence, start):
             standing.create_standing(current_user, inp, cadence)
             made += 1
         except (ValueError, Invalid) as exc:
-            refused.append(f"{commodity.name_id}: {getattr(exc, 'message', exc)}")
+            refused.append(f"{commodity.name(_locale())}: {getattr(exc, 'message', exc)}")
     for text in refused:
         flash(text, "error")
     flash(_("%(n)d kebutuhan rutin dibuat.", n=made), "info")
@@ -131,5 +132,9 @@ def _confirm_kitchen(needs, commodities, cadence, start):
 @staff_required
 def standing_demand():
     return render_template(
-        "listings/standing_demand.html", rows=standing_queries.demand_by_regency()
+        "listings/standing_demand.html", rows=standing_queries.demand_by_regency(_locale())
     )
+
+
+def _locale() -> str:
+    return str(get_locale() or "id")
