@@ -33,6 +33,7 @@ NAV = (
     NavItem("pesantren.mine", _l("Pesantren saya"), (Role.MANAGER,), more=True),
     NavItem("matching.partners", _l("Mitra timbal balik"), (Role.MANAGER,), more=True),
     NavItem("netting.mine", _l("Kliring utang"), (Role.MANAGER,), more=True),
+    NavItem("pools.index", _l("Patungan"), (Role.MANAGER,), more=True),
     NavItem("pesantren.queue", _l("Verifikasi"), ("staff",)),
     NavItem("staff.dashboard", _l("Arus dagang"), ("staff",)),
     NavItem("matching.runs", _l("Pencocokan"), ("staff",)),
