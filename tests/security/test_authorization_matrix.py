@@ -158,8 +158,8 @@ EXPECTED = {
     ("POST", "pools.leave"): OWN,
     ("POST", "pools.agree"): (L, 404, 404, 404, 404),  # no offer of one's own: not found
     ("POST", "pools.ship"): (L, 404, 404, 404, 404),  # not matched
-    ("POST", "pools.share_to_request"): OWN,
-    ("POST", "pools.from_hint"): (L, 404, 404, 404, 404),  # no request of one's own: not found  # refused while open (a message), 404 for others
+    ("POST", "pools.share_to_request"): OWN,  # refused while open (a message), 404 for others
+    ("POST", "pools.from_hint"): (L, 404, 404, 404, 404),  # no request of one's own: not found
     # The account page's API tokens (an unknown token: 404).
     ("POST", "api_tokens.create"): SIGNED_IN,
     ("POST", "api_tokens.revoke"): (L, 404, 404, 404, 404),
