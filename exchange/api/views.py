@@ -68,4 +68,4 @@ def docs_asset(name: str):
     return response
 
 
-from exchange.api import account_views, read_views, write_views  # noqa: E402, F401 - routes on bp
+from exchange.api import account_views, pool_views, read_views, write_views  # noqa: E402, F401 - routes on bp

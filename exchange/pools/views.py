@@ -12,7 +12,7 @@ from exchange.clock import today_wib
 from exchange.errors import DomainError
 from exchange.listings import queries as listing_queries
 from exchange.matching import queries as matching_queries
-from exchange.pools import policy, queries, services
+from exchange.pools import hints, policy, queries, services
 from exchange.pools.forms import JoinForm, OpenPoolForm
 from exchange.pools.labels import POOL_STATE_LABELS, share_label
 from exchange.pools.policy import PoolState
@@ -43,8 +43,28 @@ def index():
     mine = queries.pools_of(pesantren.id)
     mine_ids = {p.id for p in mine}
     return render_template(
-        "pools/index.html", mine=mine, near=[p for p in near if p.id not in mine_ids]
+        "pools/index.html",
+        mine=mine,
+        near=[p for p in near if p.id not in mine_ids],
+        hints=matching_queries.pool_hints(pesantren.id, today_wib()),
+        commodities={c.id: c for c in listing_queries.filter_choices()[0]},
     )
+
+
+@bp.route("/dari-saran", methods=["POST"])
+@manager_required
+def from_hint():
+    try:
+        pool = hints.open_from_request(
+            current_user,
+            request.form.get("request", type=int) or 0,
+            request.form.get("hub", type=int) or 0,
+        )
+    except DomainError as error:
+        flash_refusal(error)
+        return redirect(url_for("pools.index"))
+    flash(_("Patungan dibuka dari saran; permintaan Anda kini bagian patungan."), "info")
+    return redirect(url_for("pools.show", pool_id=pool.id))
 
 
 @bp.route("/baru", methods=["GET", "POST"])

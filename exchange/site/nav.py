@@ -35,6 +35,7 @@ NAV = (
     NavItem("netting.mine", _l("Kliring utang"), (Role.MANAGER,), more=True),
     NavItem("listings.standing", _l("Kebutuhan rutin"), (Role.MANAGER,), more=True),
     NavItem("freight.mine", _l("Angkutan bersama"), (Role.MANAGER,), more=True),
+    NavItem("pools.index", _l("Patungan"), (Role.MANAGER,), more=True),
     NavItem("pesantren.queue", _l("Verifikasi"), ("staff",)),
     NavItem("staff.dashboard", _l("Arus dagang"), ("staff",)),
     NavItem("matching.runs", _l("Pencocokan"), ("staff",)),

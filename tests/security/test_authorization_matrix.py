@@ -186,6 +186,7 @@ EXPECTED = {
     ("POST", "freight.decline"): OWN,
     ("GET", "freight.staff"): STAFF_ONLY,
     ("POST", "freight.run_now"): STAFF_ONLY,
+    ("POST", "pools.from_hint"): (L, 404, 404, 404, 404),  # no request of one's own: not found
     # The account page's API tokens (an unknown token: 404).
     ("POST", "api_tokens.create"): SIGNED_IN,
     ("POST", "api_tokens.revoke"): (L, 404, 404, 404, 404),

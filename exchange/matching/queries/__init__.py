@@ -24,6 +24,7 @@ from exchange.matching.queries.instance import (
     road_factor,
     salam_resale_rule,
 )
+from exchange.matching.queries.pool_hints import PoolHint, pool_hints
 from exchange.matching.queries.runs import (
     Flow,
     Partner,
@@ -47,6 +48,7 @@ __all__ = [
     "N_COLUMNS",
     "PESANTREN_COLUMNS",
     "Partner",
+    "PoolHint",
     "Quote",
     "SuggestionRow",
     "Suggestions",
@@ -62,6 +64,7 @@ __all__ = [
     "load_market",
     "my_proposals",
     "pair_quote",
+    "pool_hints",
     "party_proposal",
     "reciprocal_partners",
     "resale_blocked",
