@@ -244,7 +244,7 @@ def plan_day(units: list[tuple], model: CostModel, alone: dict[int, int], budget
     def consider(ks: tuple[int, ...], stops=None):
         group = sorted((s for k in ks for s in units[k]), key=lambda s: s.deal_id)
         if len(group) <= EXACT_MAX_DEALS:
-            route = best_route(group, model)
+            route = best_route(group, model, limit=sum(unit_alone[k] for k in ks))
         else:
             number = {s.deal_id: i for i, s in enumerate(group)}
             order = [2 * number[s.deal_id] + drop for s, drop in stops]
