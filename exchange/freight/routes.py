@@ -109,8 +109,13 @@ def best_route(
     windows = [window(shipments, x) for x in range(n)]
     service, day_end, full = model.service_min, model.day_end_min, (1 << n) - 1
 
+    sizes = [v.capacity_kg for v in caps]
+    fitting: dict[int, int | None] = {}
+
     def smallest(top: int) -> int | None:
-        return next((i for i, v in enumerate(caps) if v.capacity_kg >= top), None)
+        if top not in fitting:
+            fitting[top] = next((i for i, c in enumerate(sizes) if c >= top), None)
+        return fitting[top]
 
     def extend(order: list[int], seen: int, t: int, load: int, top: int, distance: int):
         first = smallest(top)
