@@ -89,12 +89,14 @@ def units_of(shipments: list[Shipment], model: CostModel) -> tuple[list[tuple], 
     return keep, sorted(out)
 
 
-def solve_day(units: list[tuple], model: CostModel, time_limit_s: float) -> list[list[tuple]]:
+def solve_day(
+    units: list[tuple], model: CostModel, time_limit_s: float, dist=None
+) -> list[list[tuple]]:
     """OR-tools over one day's units: the vehicles' stops, each ``(shipment, is_drop)``."""
     ships = [s for u in units for s in u]
     n = len(ships)
     index_of = {s.deal_id: i for i, s in enumerate(ships)}
-    dist = distances(ships, model)
+    dist = dist if dist is not None else distances(ships, model)  # ships in units' order
     # Nodes: the 2n stops, then one depot per unit (at its first pick-up).
     depots = [2 * index_of[u[0].deal_id] for u in units]
     node_point = list(range(2 * n)) + depots  # node -> the stop whose place it is
@@ -240,15 +242,22 @@ def plan_day(units: list[tuple], model: CostModel, alone: dict[int, int], budget
     """One day's trips: OR-tools' and the exactly priced small groups, chosen by the MIP."""
     unit_alone = [sum(alone[s.deal_id] for s in u) for u in units]
     priced_groups: dict[tuple[int, ...], Route] = {}
+    day = [s for u in units for s in u]
+    place = {s.deal_id: i for i, s in enumerate(day)}
+    day_dist = distances(day, model)  # once per day; each group reads its rows
+
+    def sub(group) -> list[list[int]]:
+        stops = [2 * place[s.deal_id] + x for s in group for x in (0, 1)]
+        return [[day_dist[a][b] for b in stops] for a in stops]
 
     def consider(ks: tuple[int, ...], stops=None):
         group = sorted((s for k in ks for s in units[k]), key=lambda s: s.deal_id)
         if len(group) <= EXACT_MAX_DEALS:
-            route = best_route(group, model)
+            route = best_route(group, model, sub(group), limit=sum(unit_alone[k] for k in ks))
         else:
             number = {s.deal_id: i for i, s in enumerate(group)}
             order = [2 * number[s.deal_id] + drop for s, drop in stops]
-            route = priced(order, group, distances(group, model), model)
+            route = priced(order, group, sub(group), model)
         if route is not None and route.cost < sum(unit_alone[k] for k in ks):
             priced_groups[ks] = route
 
@@ -267,7 +276,7 @@ def plan_day(units: list[tuple], model: CostModel, alone: dict[int, int], budget
             for ks in subsets(sizes, EXACT_MAX_DEALS, pairs):
                 consider(ks)
         unit_of = {s.deal_id: k for k, u in enumerate(units) for s in u}
-        for stops in solve_day(units, model, budget):
+        for stops in solve_day(units, model, budget, day_dist):
             ks = tuple(sorted({unit_of[s.deal_id] for s, _drop in stops}))
             if ks not in priced_groups and (len(ks) > 1 or sizes[ks[0]] > 1):
                 consider(ks, stops)

@@ -90,55 +90,72 @@ def priced(order, shipments, dist, model: CostModel) -> Route | None:
     return Route(v, tuple(order), distance, times, trip_cost(distance, stops, v, model))
 
 
-def best_route(shipments: Sequence[Shipment], model: CostModel, dist=None) -> Route | None:
+def best_route(
+    shipments: Sequence[Shipment], model: CostModel, dist=None, limit: int | None = None
+) -> Route | None:
     """The cheapest feasible route and class for these shipments together (exhaustive: meant for
-    at most ``EXACT_MAX_DEALS``); None when no order fits one day and one vehicle."""
+    at most ``EXACT_MAX_DEALS``); None when no order fits one day and one vehicle, or, with
+    ``limit``, none costs less than it."""
     n = 2 * len(shipments)
     dist = dist if dist is not None else distances(shipments, model)
+    caps = sorted(model.vehicles, key=lambda v: (v.capacity_kg, v.code))
     # Per class: the shortest order whose load fits it (the cost is then distance x rate + stops).
-    best: dict[str, tuple[int, tuple[int, ...]]] = {}
-    caps = sorted(model.vehicles, key=lambda v: v.capacity_kg)
+    best: list[tuple[int, tuple[int, ...]] | None] = [None] * len(caps)
+    # The cheapest rate among the classes that carry at least a load: a bound on any completion.
+    cheapest = [min(v.rate_per_km for v in caps[i:]) for i in range(len(caps))]
+    stops_cost = n * model.stop_cost
+    minutes = [[model.travel_min(d) for d in row] for row in dist]
+    change = [(-shipments[x // 2].kg if x % 2 else shipments[x // 2].kg) for x in range(n)]
+    windows = [window(shipments, x) for x in range(n)]
+    service, day_end, full = model.service_min, model.day_end_min, (1 << n) - 1
 
-    def useless(distance: int, top: int) -> bool:
-        return all(
-            v.code in best and best[v.code][0] <= distance for v in caps if v.capacity_kg >= top
-        )
+    sizes = [v.capacity_kg for v in caps]
+    fitting: dict[int, int | None] = {}
 
-    def extend(order: list[int], t: int, load: int, top: int, distance: int):
-        if useless(distance, top):
+    def smallest(top: int) -> int | None:
+        if top not in fitting:
+            fitting[top] = next((i for i, c in enumerate(sizes) if c >= top), None)
+        return fitting[top]
+
+    def extend(order: list[int], seen: int, t: int, load: int, top: int, distance: int):
+        first = smallest(top)
+        if first is None:
             return
-        if len(order) == n:
-            back = dist[order[-1]][order[0]]
-            if t + model.service_min + model.travel_min(back) > model.day_end_min:
-                return
-            for v in caps:
-                if v.capacity_kg >= top and (
-                    v.code not in best or best[v.code][0] > distance + back
-                ):
-                    best[v.code] = (distance + back, tuple(order))
+        held = best[first]
+        if held is not None and held[0] <= distance:
+            return  # every class that carries this load has a route as short already
+        if limit is not None and (distance * cheapest[first] + 500) // 1000 + stops_cost >= limit:
             return
         last = order[-1]
+        if seen == full:
+            back = dist[last][order[0]]
+            if t + service + minutes[last][order[0]] > day_end:
+                return
+            for i in range(first, len(caps)):
+                if best[i] is None or best[i][0] > distance + back:
+                    best[i] = (distance + back, tuple(order))
+            return
         for stop in range(n):
-            if stop in order or (stop % 2 and stop - 1 not in order):
+            bit = 1 << stop
+            if seen & bit or (stop % 2 and not seen & (bit >> 1)):
                 continue
-            opens, closes = window(shipments, stop)
-            arrive = max(t + model.service_min + model.travel_min(dist[last][stop]), opens)
+            opens, closes = windows[stop]
+            arrive = max(t + service + minutes[last][stop], opens)
             if arrive > closes:
                 continue
-            kg = shipments[stop // 2].kg
-            now = load - kg if stop % 2 else load + kg
+            now = load + change[stop]
             order.append(stop)
-            extend(order, arrive, now, max(top, now), distance + dist[last][stop])
+            extend(order, seen | bit, arrive, now, max(top, now), distance + dist[last][stop])
             order.pop()
 
-    for first in range(0, n, 2):
-        opens, closes = window(shipments, first)
+    for start in range(0, n, 2):
+        opens, closes = windows[start]
         t0 = max(model.day_start_min, opens)
         if t0 <= closes:
-            kg = shipments[first // 2].kg
-            extend([first], t0, kg, kg, 0)
-    routes = [priced(order, shipments, dist, model) for _d, order in best.values()]
-    routes = [r for r in routes if r is not None]
+            kg = change[start]
+            extend([start], 1 << start, t0, kg, kg, 0)
+    routes = [priced(order, shipments, dist, model) for held in best if held for order in [held[1]]]
+    routes = [r for r in routes if r is not None and (limit is None or r.cost < limit)]
     if not routes:
         return None
     return min(routes, key=lambda r: (r.cost, r.distance_m, r.order, r.vehicle.code))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import random
+from dataclasses import replace
 from datetime import date
 
 import pytest
@@ -97,3 +98,23 @@ def test_full_loads_are_left_out():
 def test_the_same_input_gives_the_same_plan():
     shipments = market(random.Random(11), 5)
     assert plan(shipments, MODEL, 2) == plan(list(reversed(shipments)), MODEL, 2)
+
+
+@pytest.mark.deep
+@pytest.mark.parametrize("seed", range(examples(10, 100)))
+def test_the_exact_route_is_the_cheapest_of_every_order(seed):
+    """best_route (pruned search, which the brute force also uses) against every permutation."""
+    from itertools import permutations
+
+    from exchange.freight.routes import best_route, distances, priced
+
+    rng = random.Random(seed)
+    group = [replace(s, day=DAY) for s in market(rng, rng.randint(1, 3))]
+    dist = distances(group, MODEL)
+    routes = [priced(p, group, dist, MODEL) for p in permutations(range(2 * len(group)))]
+    costs = [r.cost for r in routes if r is not None]
+    found = best_route(group, MODEL)
+    assert (found.cost if found else None) == (min(costs) if costs else None)
+    if found is not None:  # a limit at the optimum finds nothing cheaper; just above, the optimum
+        assert best_route(group, MODEL, limit=found.cost) is None
+        assert best_route(group, MODEL, limit=found.cost + 1).cost == found.cost

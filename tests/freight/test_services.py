@@ -109,3 +109,17 @@ def test_staff_start_a_run_others_may_not(app):
         assert run.started_by_id is not None
         (row,) = queries.corridors()
         assert row["trips"] == 1 and row["saved"] > 0
+
+
+def test_the_daily_job_lapses_then_plans_and_runs_from_the_command_line(app, runner):
+    from exchange.scheduler.runner import job_table
+
+    with app.app_context():
+        back_haul()
+        result = runner.invoke(args=["exchange", "plan-freight"])
+        assert result.exit_code == 0, result.output
+        assert "lapsed=0" in result.output and "trips=1" in result.output
+        later = (utcnow() + timedelta(days=7)).isoformat()
+        result = runner.invoke(args=["exchange", "plan-freight", "--now", later])
+        assert "lapsed=1" in result.output and "trips=0" in result.output  # the day has come
+        assert "freight" in {job_id for job_id, *_rest in job_table(app)}
