@@ -23,6 +23,7 @@ from exchange.db import utcnow
 from exchange.deals.reminders import send_reminders as reminders
 from exchange.deals.services import expire_stale_moves, lapse_salam_receipts
 from exchange.digests.services import run_digests
+from exchange.events.delivery import deliver_due
 from exchange.listings.services import expire_listings
 from exchange.mail.outbox import deliver_pending
 from exchange.matching.services import run_clearing as clearing
@@ -71,3 +72,8 @@ def run_netting(now: datetime | None = None):
 def deliver_mail(now: datetime | None = None) -> dict:
     """Retry due outbox messages (every minute)."""
     return deliver_pending(now=now)
+
+
+def deliver_webhooks(now: datetime | None = None) -> dict:
+    """Send the due webhook deliveries of the events feed (every minute, with the mail)."""
+    return deliver_due(now=now)
