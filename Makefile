@@ -167,7 +167,8 @@ bench-pages: install ## A manager's pages in-process: CPU and queries per reques
 bench-market: install ## Time the market page with 50,000 listings in PostgreSQL (BENCH_MARKET_URL)
 	$(BIN)/python benchmarks/bench_market.py
 
-bench-api: install ## The JSON API beside the market page it mirrors: 50,000 listings (BENCH_API_URL)
+bench-api: install ## The listings batch against single posts (500 rows); the JSON API beside the market page: 50,000 listings (BENCH_API_URL)
+	$(BIN)/python benchmarks/bench_api_batch.py
 	$(BIN)/python benchmarks/bench_api.py
 
 bench-dashboard: install ## Time the staff dashboard pages: 100,000 contracts, 5,000 pesantren (PostgreSQL)

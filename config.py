@@ -88,6 +88,8 @@ class Config:
     SMTP_TIMEOUT = 20
     # the address links in e-mails point to
     BASE_URL = "http://127.0.0.1:5000"
+    # At most this many active listings per pesantren (pages, API, spreadsheets alike)
+    MAX_ACTIVE_LISTINGS = 500
     # Webhooks (docs/api.md): an attempt's timeout, how long a delivery is retried, and
     # whether receivers on 127.0.0.1 are allowed (tests only: production refuses loopback,
     # private and link-local addresses)

@@ -1,5 +1,6 @@
 """Answers to what the exchange proposes: decline a clearing proposal (the matching engine's),
-read, confirm or decline a clearing (kliring) run. The pages' own services."""
+read, confirm or decline a clearing (kliring) run; and the staff's answers to a dispute. The
+pages' own services."""
 
 from __future__ import annotations
 
@@ -7,10 +8,13 @@ from exchange.api import schemas
 from exchange.api import write_schemas as w
 from exchange.api.clearing_schemas import ClearingDebt, ClearingRun, ClearingRunList
 from exchange.api.guard import acting_user, needs
+from exchange.api.read_views import deal_body
 from exchange.api.scopes import Scope
 from exchange.api.spec import responses, spec
 from exchange.api.views import bp
 from exchange.api.write_views import endpoint
+from exchange.deals import disputes
+from exchange.deals.moves import load_deal
 from exchange.errors import NotFound
 from exchange.matching import services as matching
 from exchange.netting import queries as netting_queries
@@ -79,3 +83,25 @@ def confirm_clearing(run_id: int, headers: w.WriteHeaders):
 def decline_clearing(run_id: int, headers: w.WriteHeaders):
     """Decline: the run is recomputed without the pesantren's debts and claims."""
     return _run(netting.decline(acting_user(), run_id))
+
+
+@endpoint("/staff/disputes/<int:deal_id>/settle", Scope.STAFF, json=w.StaffNoteIn)
+def settle_dispute(deal_id: int, json: w.StaffNoteIn, headers: w.WriteHeaders):
+    """Staff record an agreed settlement (islah): the deal goes on where it was disputed."""
+    return _resolved(deal_id, disputes.settle(acting_user(), deal_id, json.note))
+
+
+@endpoint("/staff/disputes/<int:deal_id>/cancel", Scope.STAFF, json=w.StaffNoteIn)
+def cancel_disputed(deal_id: int, json: w.StaffNoteIn, headers: w.WriteHeaders):
+    """Staff cancel the disputed deal; the seller owes back what the buyer paid."""
+    return _resolved(deal_id, disputes.cancel_with_refund(acting_user(), deal_id, json.note))
+
+
+@endpoint("/staff/disputes/<int:deal_id>/refer", Scope.STAFF, json=w.StaffNoteIn)
+def refer_dispute(deal_id: int, json: w.StaffNoteIn, headers: w.WriteHeaders):
+    """Staff refer the dispute to Basyarnas; it stays open until the award."""
+    return _resolved(deal_id, disputes.refer_to_basyarnas(acting_user(), deal_id, json.note))
+
+
+def _resolved(deal_id: int, _deal) -> schemas.Deal:
+    return deal_body(load_deal(deal_id), acting_user())

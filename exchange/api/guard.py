@@ -31,7 +31,7 @@ class ScopeMissing(Forbidden):
 
 
 class TooManyRequests(RateLimited):
-    default_message = _l("Terlalu banyak permintaan dengan token ini. Tunggu sebentar.")
+    default_message = _l("Terlalu banyak permintaan dari pesantren ini. Tunggu sebentar.")
 
     def __init__(self, headers: dict[str, str]):
         self.headers = headers
@@ -72,11 +72,13 @@ def check_request() -> None:
         int(current_app.config["API_RATE_LIMIT"]),
         int(current_app.config["API_RATE_WINDOW"]),
     )
-    count, ends = throttle.hit("api", str(token.id), window, utcnow())  # commits
+    # One budget per pesantren, whatever the number of its tokens (a staff token: its account)
+    budget = f"p{token.pesantren_id}" if token.pesantren_id else f"u{token.user_id}"
+    count, ends = throttle.hit("api", budget, window, utcnow())  # commits
     reset = max(1, int((ends - utcnow()).total_seconds()))
     g.api_rate = {
-        "RateLimit-Policy": f'"token";q={limit};w={window}',
-        "RateLimit": f'"token";r={max(0, limit - count)};t={reset}',
+        "RateLimit-Policy": f'"pesantren";q={limit};w={window}',
+        "RateLimit": f'"pesantren";r={max(0, limit - count)};t={reset}',
     }
     if count > limit:
         raise TooManyRequests({**g.api_rate, "Retry-After": str(reset)})

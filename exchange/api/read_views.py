@@ -160,9 +160,12 @@ def _deal_key(cursor: str | None) -> tuple | None:
     try:
         text = base64.urlsafe_b64decode(cursor.encode("ascii") + b"==").decode("ascii")
         moved, _bar, deal_id = text.partition("|")
-        return datetime.fromisoformat(moved), int(deal_id)
+        key = datetime.fromisoformat(moved), int(deal_id)
     except (ValueError, binascii.Error, UnicodeError):
         raise Invalid(BAD_CURSOR, field="cursor") from None
+    if key[0].tzinfo is None or not 2000 <= key[0].year <= 2100:
+        raise Invalid(BAD_CURSOR, field="cursor")
+    return key
 
 
 @bp.get("/deals")
@@ -175,6 +178,8 @@ def deals(query: schemas.DealsQuery):
     since = query.updated_since
     if since is not None and since.tzinfo is None:
         since = since.replace(tzinfo=UTC)  # a time without its zone is UTC, as stored
+    if since is not None and not 2000 <= since.year <= 2100:
+        raise Invalid(_l("Waktu di luar rentang 2000-2100."), field="updated_since")
     found = deal_queries.deals_page(acting_user(), since, _deal_key(query.cursor), query.limit)
     cursor = None
     if len(found) == query.limit:

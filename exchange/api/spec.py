@@ -78,9 +78,11 @@ spec = SpecTree(
 ERRORS = {f"HTTP_{code}": Problem for code in (400, 401, 403, 404, 409, 422, 429)}
 
 
-def responses(ok_code: int = 200, model=None) -> Response:
-    """The documented answers of an operation: its success and every problem it may give."""
-    return Response(**{f"HTTP_{ok_code}": model}, **ERRORS)
+def responses(ok_code: int = 200, model=None, write: bool = False) -> Response:
+    """The documented answers of an operation: its success and every problem it may give (a
+    write also 412: its If-Match names a version the object has left)."""
+    extra = {"HTTP_412": Problem} if write else {}
+    return Response(**{f"HTTP_{ok_code}": model}, **ERRORS, **extra)
 
 
 def pdf_responses() -> Response:

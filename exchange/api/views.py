@@ -75,6 +75,7 @@ def docs_asset(name: str):
 from exchange.api import (  # noqa: E402, F401 - routes on bp
     account_views,
     answer_views,
+    batch_views,
     document_views,
     feed_views,
     read_views,

@@ -145,6 +145,13 @@ class ReasonIn(BaseModel):
     reason: str = Field(min_length=1, max_length=1000)
 
 
+class StaffNoteIn(BaseModel):
+    """A staff resolution of a dispute, with its note (both parties read it)."""
+
+    model_config = ConfigDict(extra="forbid")
+    note: str = Field(min_length=1, max_length=1000)
+
+
 class RefundIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
     amount: int = Field(ge=1, le=BIG)

@@ -31,7 +31,7 @@ def endpoint(rule, scope: Scope, *, json=None, status=200, result=schemas.Deal, 
         described = spec.validate(
             json=json,
             headers=w.WriteHeaders,
-            resp=responses(status, result),
+            resp=responses(status, result, write=True),
             tags=(scope.value,),
         )(needs(scope)(write(view)))
         return bp.route(rule, methods=[method])(described)

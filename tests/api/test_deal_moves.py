@@ -236,3 +236,16 @@ def test_declining_a_clearing_run_answers_declined(app, client):
         run_id = netting.start_run(make_staff()).id
     declined = api.post(token, f"/clearing/{run_id}/decline")
     assert declined.status_code in (200, 404), declined.json
+
+
+def test_staff_settle_a_dispute_and_parties_cannot(client, world):
+    api = Api(client)
+    path = f"/deals/{_signed(api, world)['id']}"
+    api.post(world.buyer_token, f"{path}/dispute", {"reason": "mutu beda"})
+    deal_id = path.rsplit("/", 1)[1]
+    staff_path = f"/staff/disputes/{deal_id}/settle"
+    assert api.post(world.seller_token, staff_path, {"note": "islah"}).status_code == 403
+    assert api.post(world.staff_token, staff_path, {"note": ""}).status_code == 400
+    settled = api.post(world.staff_token, staff_path, {"note": "islah: harga turun 5%"})
+    assert settled.status_code == 200, settled.json
+    assert settled.json["state"] == "signed" and settled.json["my_actions"] == []

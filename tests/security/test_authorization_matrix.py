@@ -215,6 +215,13 @@ for _method, _endpoint in [
     ("GET", "bast_pdf"),
     ("GET", "receipt_pdf"),
     ("GET", "events"),
+    ("POST", "create_listings"),
+    ("GET", "webhook"),
+    ("PUT", "set_webhook"),
+    ("GET", "webhook_deliveries"),
+    ("POST", "settle_dispute"),
+    ("POST", "cancel_disputed"),
+    ("POST", "refer_dispute"),
 ]:
     EXPECTED[(_method, f"api.{_endpoint}")] = API_NO_COOKIE
 # Endpoints whose table entry needs an object other than the open deal.
