@@ -40,6 +40,8 @@ def finish(response):
     idempotency.remember(response)
     if link := g.get("api_link"):
         response.headers["Link"] = link
+    if response.status_code == 201 and (location := g.get("api_location")):
+        response.headers["Location"] = location  # what was created (or the deal it is on)
     return guard.add_rate_headers(response)
 
 
@@ -78,6 +80,7 @@ from exchange.api import (  # noqa: E402, F401 - routes on bp
     batch_views,
     document_views,
     feed_views,
+    me_views,
     read_views,
     webhook_views,
     write_views,

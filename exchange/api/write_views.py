@@ -3,6 +3,7 @@ same service as the page's form; a refusal becomes problem+json in errors.py."""
 
 from __future__ import annotations
 
+from flask import g, url_for
 from pydantic import ValidationError
 
 from exchange.api import present, schemas, versions
@@ -62,6 +63,7 @@ def _listing_input(body: w.ListingIn, token: str | None = None) -> ListingInput:
 
 
 def _deal(deal_id: int):
+    g.api_location = url_for("api.deal", deal_id=deal_id)  # a 201's Location: the deal shown
     return deal_body(load_deal(deal_id), acting_user())
 
 
@@ -82,6 +84,7 @@ def create_listing(json: w.ListingIn, headers: w.WriteHeaders):
     token = client_token(headers.idempotency_key)
     listing, _warnings = listings.create_listing(user, _listing_input(json, token))
     versions.shows(listing.version)
+    g.api_location = url_for("api.listing", listing_id=listing.id)
     return present.listing(listing), 201
 
 

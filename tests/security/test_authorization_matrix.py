@@ -222,6 +222,7 @@ for _method, _endpoint in [
     ("POST", "settle_dispute"),
     ("POST", "cancel_disputed"),
     ("POST", "refer_dispute"),
+    ("GET", "me"),
 ]:
     EXPECTED[(_method, f"api.{_endpoint}")] = API_NO_COOKIE
 # Endpoints whose table entry needs an object other than the open deal.
