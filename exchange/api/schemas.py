@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from exchange.api.vocab import (
     AkadName,
@@ -81,6 +81,7 @@ class Listing(BaseModel):
     pesantren_name: str
     regency_code: str
     commodity: str
+    unit: str = Field(description="The commodity's unit (kg, liter, ...): of every quantity.")
     grade: str
     quantity: int
     remaining: int
@@ -183,6 +184,14 @@ class Proposal(BaseModel):
     price: int
     akad: AkadName | None
     status: ProposalStatusName
+    commodity: str = Field(description="The commodity's slug.")
+    distance_km: float = Field(description="Between the two pesantren.")
+    created_at: datetime
+
+    @field_validator("commodity", mode="before")
+    @classmethod
+    def _slug(cls, value):
+        return getattr(value, "slug", value)
 
 
 class ProposalList(BaseModel):
@@ -256,7 +265,10 @@ class Deal(BaseModel):
     accepted_version: int | None
     version: int
     contract_number: str | None
-    amount_due: int
+    unit: str = Field(description="The commodity's unit: of every quantity of the deal.")
+    amount_due: int = Field(description="What the buyer owes in all (rupiah).")
+    paid: int = Field(description="Paid so far, net of refunds (rupiah).")
+    balance: int = Field(description="amount_due - paid (negative: owed back to the buyer).")
     signed_at: datetime | None
     created_at: datetime
     updated_at: datetime = Field(description="The deal's last move.")

@@ -74,6 +74,8 @@ def test_a_deal_goes_from_opening_to_both_ratings_through_the_api(app, client, w
     )
     assert paid.status_code == 200, paid.json
     assert _waits(paid.json) == {("seller", "complete")}
+    assert (paid.json["paid"], paid.json["balance"]) == (deal["amount_due"], 0)
+    assert deal["balance"] == deal["amount_due"] and deal["unit"]
     seller_pid = paid.json["seller_pesantren_id"]
     assert paid.json["awaited_action"][0]["pesantren_id"] == seller_pid
     done = api.post(world.seller_token, f"{path}/complete", {"note": "lunas"})
@@ -159,6 +161,7 @@ def _proposal(app, world, api) -> dict:
         run_clearing()
     found = api.get(world.buyer_token, "/proposals").json["items"]
     ours = [p for p in found if p["seller_pesantren_id"] == world.seller_pesantren]
+    assert all(p["commodity"] == "beras" and p["created_at"] for p in found)
     assert ours and ours[0]["quantity"] < 450, found
     return ours[0]
 
