@@ -27,7 +27,12 @@ class Unauthorized(DomainError):
 
 
 class ScopeMissing(Forbidden):
-    default_message = _l("Token ini tidak mencakup tindakan ini.")
+    problem_type = "/api/v1/problems/scope-missing"
+
+    def __init__(self, scope: Scope):
+        super().__init__(
+            _l("Token ini tidak mencakup tindakan ini; perlu cakupan %(scope)s.", scope=scope.value)
+        )
 
 
 class TooManyRequests(RateLimited):
@@ -65,7 +70,7 @@ def check_request() -> None:
     view = current_app.view_functions.get(request.endpoint)
     scope = getattr(view, "api_scope", Scope.READ)
     if scope not in token.scope_set:
-        raise ScopeMissing()
+        raise ScopeMissing(scope)
     g.api_token, g.api_user = token, token.user
     tokens.touch(token)
     limit, window = (
