@@ -14,7 +14,7 @@ from exchange.api import tokens
 from exchange.api.scopes import Scope, allowed_scopes
 from exchange.errors import Invalid
 from exchange.events import delivery
-from exchange.events.models import DeliveryStatus
+from exchange.events.models import DeliveryStatus, EventKind
 from exchange.listings.forms import CheckboxesField
 from exchange.web.forms import options
 from exchange.web.refusals import show_refusal
@@ -41,6 +41,13 @@ def token_form(user) -> TokenForm:
     return form
 
 
+EVENT_KIND_LABELS = {
+    EventKind.DEAL: _l("Kesepakatan"),
+    EventKind.LISTING: _l("Listing"),
+    EventKind.PROPOSAL: _l("Usulan"),
+    EventKind.KLIRING: _l("Kliring"),
+    EventKind.NOTIFICATION: _l("Notifikasi"),
+}
 WEBHOOK_STATUS_LABELS = {
     DeliveryStatus.PENDING: _l("Menunggu dikirim ulang"),
     DeliveryStatus.DELIVERED: _l("Terkirim"),
@@ -61,6 +68,7 @@ def token_section(user) -> dict:
         "webhook": delivery.endpoint_of(pesantren_id),
         "deliveries": delivery.deliveries_of(pesantren_id, limit=20),
         "status_labels": WEBHOOK_STATUS_LABELS,
+        "kind_labels": EVENT_KIND_LABELS,
     }
 
 
