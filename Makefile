@@ -127,10 +127,21 @@ test-kill: install ## The mail sender killed at 20 random points over 300 digest
 audit: install ## ruff, bandit and pip-audit (pip-audit needs the internet; says so when it is not there)
 	.ci/audit
 
-lint: install ## ruff check and format check, and the import layers (.importlinter)
+# Spectral for make lint (npm; skipped, saying so, without npm).
+tests/api/spectral/node_modules/.installed: tests/api/spectral/package.json tests/api/spectral/package-lock.json
+	@if command -v npm >/dev/null; then \
+	  (cd tests/api/spectral && npm ci --silent --no-audit --no-fund) && touch $@; \
+	else echo "npm not found: Spectral will not lint the API document"; fi
+
+lint: install tests/api/spectral/node_modules/.installed ## ruff, the import layers (.importlinter), Spectral on the API document (.spectral.yaml)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/lint-imports
+	@if [ -x tests/api/spectral/node_modules/.bin/spectral ]; then \
+	  mkdir -p build && $(BIN)/python tests/api/document.py > build/openapi.json && \
+	  tests/api/spectral/node_modules/.bin/spectral lint --fail-severity=warn -q \
+	    -r .spectral.yaml build/openapi.json && echo "Spectral: 0 warnings"; \
+	else echo "Spectral not installed (npm): the API document was not linted"; fi
 
 format: install ## ruff format and autofix
 	$(BIN)/ruff format .
@@ -158,7 +169,8 @@ bench-pages: install ## A manager's pages in-process: CPU and queries per reques
 bench-market: install ## Time the market page with 50,000 listings in PostgreSQL (BENCH_MARKET_URL)
 	$(BIN)/python benchmarks/bench_market.py
 
-bench-api: install ## The JSON API beside the market page it mirrors: 50,000 listings (BENCH_API_URL)
+bench-api: install ## The listings batch against single posts (500 rows); the JSON API beside the market page: 50,000 listings (BENCH_API_URL)
+	$(BIN)/python benchmarks/bench_api_batch.py
 	$(BIN)/python benchmarks/bench_api.py
 
 bench-dashboard: install ## Time the staff dashboard pages: 100,000 contracts, 5,000 pesantren (PostgreSQL)

@@ -90,6 +90,16 @@ class Config:
     SMTP_TIMEOUT = 20
     # the address links in e-mails point to
     BASE_URL = "http://127.0.0.1:5000"
+    # At most this many active listings per pesantren (pages, API, spreadsheets alike)
+    MAX_ACTIVE_LISTINGS = 500
+    # Webhooks (docs/api.md): an attempt's timeout, how long a delivery is retried, and
+    # whether receivers on 127.0.0.1 are allowed (tests only: production refuses loopback,
+    # private and link-local addresses)
+    WEBHOOK_TIMEOUT = 5
+    WEBHOOK_RETRY_HOURS = 24
+    WEBHOOK_ALLOW_LOOPBACK = False
+    # The API document's info.contact e-mail (its docs page is always given); empty: none
+    API_CONTACT_EMAIL = ""
     # WhatsApp Business Cloud API (README "WhatsApp messages"): with the base URL, the phone
     # number id and the token set the channel is on; without them e-mail carries everything.
     WHATSAPP_API_BASE = ""  # e.g. https://graph.facebook.com/v21.0

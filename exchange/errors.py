@@ -11,6 +11,8 @@ class DomainError(Exception):
     """A refusal by a service: carries a message for the user (already translated or lazy)."""
 
     status_code = 400
+    # The API's problem ``type`` (RFC 9457): a URI a client may branch on (docs/api.md)
+    problem_type = "about:blank"
 
     def __init__(self, message=None, field: str | None = None):
         self.message = message if message is not None else self.default_message
@@ -64,11 +66,13 @@ def collect(problems: list[tuple], check, *args):
 
 class IllegalTransition(DomainError):
     status_code = 409
+    problem_type = "/api/v1/problems/wrong-state"
     default_message = _l("Langkah ini tidak dapat dilakukan pada keadaan sekarang.")
 
 
 class Conflict(DomainError):
     status_code = 409
+    problem_type = "/api/v1/problems/changed-meanwhile"
     default_message = _l("Data telah berubah; muat ulang halaman dan coba lagi.")
 
 
@@ -95,6 +99,7 @@ TITLES = {
     404: _l("Tidak ditemukan"),
     405: _l("Metode tidak diizinkan"),
     409: _l("Bertentangan dengan keadaan sekarang"),
+    412: _l("Versi sudah berubah"),
     413: _l("Permintaan terlalu besar"),
     415: _l("Jenis isi tidak didukung"),
     422: _l("Tidak dapat diproses"),
@@ -104,10 +109,10 @@ TITLES = {
 }
 
 
-def problem(status: int, detail=None, errors=None, headers=None):
+def problem(status: int, detail=None, errors=None, headers=None, type_: str = "about:blank"):
     """An ``application/problem+json`` answer (RFC 9457): the API's one error shape."""
     body = {
-        "type": "about:blank",
+        "type": type_,
         "title": str(TITLES.get(status, TITLES[400])),
         "status": status,
         "detail": str(detail) if detail is not None else str(TITLES.get(status, TITLES[400])),
@@ -133,11 +138,13 @@ def _page(code: int, message=None):
 def render_refusal(error: DomainError):
     """The one mapping from a refusal to a response: problem+json for the API, JSON for the
     health check, else a friendly page."""
-    code = error.status_code if error.status_code in (400, 401, 403, 404, 409, 422, 429) else 400
-    template_code = {409: 400, 401: 403, 422: 400}.get(code, code)
+    known = (400, 401, 403, 404, 409, 412, 422, 429)
+    code = error.status_code if error.status_code in known else 400
+    template_code = {409: 400, 401: 403, 412: 400, 422: 400}.get(code, code)
     if _is_api():
         fields = [(name, str(text)) for text, name in error.details if name]
-        return problem(code, error.message, fields, getattr(error, "headers", None))
+        headers = getattr(error, "headers", None)
+        return problem(code, error.message, fields, headers, error.problem_type)
     if _wants_json():
         return jsonify({"error": str(error.message)}), code
     return render_template(f"errors/{template_code}.html", message=error.message), code
@@ -154,7 +161,9 @@ def register_error_handlers(app: Flask) -> None:
         def http_error(error, code=code):
             template_code = code if code in (400, 403, 404, 429) else 400
             if _is_api():
-                return problem(code, _http_detail(code))
+                allowed = getattr(error, "valid_methods", None) if code == 405 else None
+                headers = {"Allow": ", ".join(sorted(allowed))} if allowed else None  # RFC 9110
+                return problem(code, _http_detail(code), headers=headers)
             if _wants_json():
                 return jsonify({"error": getattr(error, "description", str(code))}), code
             return render_template(f"errors/{template_code}.html", message=None), code

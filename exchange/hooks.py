@@ -8,6 +8,9 @@ hooks"):
   commodity) bumps the market version before COMMIT, so cached market pages go stale.
 - ``dashboard.facts``: a change to a deal (its contract, its events) or a pesantren's regency
   rewrites that deal's row of ``contract_facts`` (and the day sums) before COMMIT.
+- ``events.feed``: a deal's move, a listing, a clearing proposal or run, a notification writes
+  the API's events feed (``api_events``, one row per pesantren concerned) before COMMIT;
+  first, so that the market version's bump stays the last statement.
 """
 
 from __future__ import annotations
@@ -16,9 +19,10 @@ from sqlalchemy import event
 from sqlalchemy.orm import Session
 
 from exchange.dashboard import facts
+from exchange.events import feed as events
 from exchange.listings import versions
 
-HOOKS = (*versions.SESSION_HOOKS, *facts.SESSION_HOOKS)
+HOOKS = (*events.SESSION_HOOKS, *versions.SESSION_HOOKS, *facts.SESSION_HOOKS)
 
 
 def install() -> None:

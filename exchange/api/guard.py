@@ -27,11 +27,16 @@ class Unauthorized(DomainError):
 
 
 class ScopeMissing(Forbidden):
-    default_message = _l("Token ini tidak mencakup tindakan ini.")
+    problem_type = "/api/v1/problems/scope-missing"
+
+    def __init__(self, scope: Scope):
+        super().__init__(
+            _l("Token ini tidak mencakup tindakan ini; perlu cakupan %(scope)s.", scope=scope.value)
+        )
 
 
 class TooManyRequests(RateLimited):
-    default_message = _l("Terlalu banyak permintaan dengan token ini. Tunggu sebentar.")
+    default_message = _l("Terlalu banyak permintaan dari pesantren ini. Tunggu sebentar.")
 
     def __init__(self, headers: dict[str, str]):
         self.headers = headers
@@ -65,18 +70,20 @@ def check_request() -> None:
     view = current_app.view_functions.get(request.endpoint)
     scope = getattr(view, "api_scope", Scope.READ)
     if scope not in token.scope_set:
-        raise ScopeMissing()
+        raise ScopeMissing(scope)
     g.api_token, g.api_user = token, token.user
     tokens.touch(token)
     limit, window = (
         int(current_app.config["API_RATE_LIMIT"]),
         int(current_app.config["API_RATE_WINDOW"]),
     )
-    count, ends = throttle.hit("api", str(token.id), window, utcnow())  # commits
+    # One budget per pesantren, whatever the number of its tokens (a staff token: its account)
+    budget = f"p{token.pesantren_id}" if token.pesantren_id else f"u{token.user_id}"
+    count, ends = throttle.hit("api", budget, window, utcnow())  # commits
     reset = max(1, int((ends - utcnow()).total_seconds()))
     g.api_rate = {
-        "RateLimit-Policy": f'"token";q={limit};w={window}',
-        "RateLimit": f'"token";r={max(0, limit - count)};t={reset}',
+        "RateLimit-Policy": f'"pesantren";q={limit};w={window}',
+        "RateLimit": f'"pesantren";r={max(0, limit - count)};t={reset}',
     }
     if count > limit:
         raise TooManyRequests({**g.api_rate, "Retry-After": str(reset)})

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from flask_babel import gettext
+
 from exchange.api import schemas
 
 
@@ -14,6 +16,7 @@ def listing(x, distance_km: float | None = None) -> schemas.Listing:
         pesantren_name=x.pesantren.name,
         regency_code=x.pesantren.regency_code,
         commodity=x.commodity.slug,
+        unit=x.commodity.unit,
         grade=x.commodity.grade_label(x.grade),
         quantity=x.quantity,
         remaining=x.remaining,
@@ -30,6 +33,7 @@ def listing(x, distance_km: float | None = None) -> schemas.Listing:
         made_to_order=bool(x.made_to_order),
         version=x.version,
         created_at=x.created_at,
+        updated_at=x.updated_at or x.created_at,
         distance_km=None if distance_km is None else round(distance_km, 1),
     )
 
@@ -51,20 +55,32 @@ def suggestion(row) -> schemas.Suggestion:
     )
 
 
-def deal_summary(d) -> schemas.DealSummary:
+def awaited(d, by_side: dict) -> list[schemas.Awaited]:
+    """``by_side``: deals' ``facts.awaited_by_side`` (side -> the move it waits for)."""
+    return [
+        schemas.Awaited(side=side, pesantren_id=d.pesantren_of(side).id, action=action)
+        for side, action in by_side.items()
+    ]
+
+
+def deal_summary(d, by_side: dict) -> schemas.DealSummary:
     return schemas.DealSummary(
         id=d.id,
         state=d.state,
         whose_turn=d.whose_turn,
+        awaited_action=awaited(d, by_side),
         seller_pesantren_id=d.seller_pesantren_id,
         buyer_pesantren_id=d.buyer_pesantren_id,
         commodity=d.commodity.slug,
         terms_version=d.terms_version,
+        version=d.version,
         created_at=d.created_at,
+        updated_at=d.last_move_at,
     )
 
 
-def deal(d, user, amount_due: int) -> schemas.Deal:
+def deal(d, user, amount_due: int, by_side: dict, moves: list) -> schemas.Deal:
+    """``by_side`` and ``moves``: deals' ``facts.awaited_by_side`` and ``facts.moves_of``."""
     side = d.side_of(user.pesantren_id) if user.pesantren_id else None
     contract = getattr(d, "contract", None)
     return schemas.Deal(
@@ -72,6 +88,8 @@ def deal(d, user, amount_due: int) -> schemas.Deal:
         state=d.state,
         whose_turn=d.whose_turn,
         my_side=str(side) if side else None,
+        awaited_action=awaited(d, by_side),
+        my_actions=list(moves),
         seller_pesantren_id=d.seller_pesantren_id,
         buyer_pesantren_id=d.buyer_pesantren_id,
         offer_id=d.offer_id,
@@ -81,9 +99,13 @@ def deal(d, user, amount_due: int) -> schemas.Deal:
         accepted_version=d.accepted_version,
         version=d.version,
         contract_number=contract.number if contract is not None else None,
+        unit=d.commodity.unit,
         amount_due=amount_due,
+        paid=d.paid - d.refunded,
+        balance=amount_due - (d.paid - d.refunded),
         signed_at=d.signed_at,
         created_at=d.created_at,
+        updated_at=d.last_move_at,
         versions=[schemas.TermsVersion.model_validate(v) for v in d.versions],
         payments=[schemas.Payment.model_validate(p) for p in d.payments],
         delivery=schemas.Delivery.model_validate(d.delivery) if d.delivery else None,
@@ -95,7 +117,9 @@ def notification(n) -> schemas.Notification:
         id=n.id,
         deal_id=n.deal_id,
         kind=n.kind,
-        message=n.message,
+        message=gettext(n.message, **(n.params or {})),
+        template=n.message,
+        params=n.params or {},
         read=n.read_at is not None,
         created_at=n.created_at,
     )

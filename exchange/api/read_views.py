@@ -5,11 +5,13 @@ from __future__ import annotations
 
 import base64
 import binascii
+from datetime import UTC, datetime
+from urllib.parse import urlencode
 
-from flask import request
+from flask import g, request
 from flask_babel import lazy_gettext as _l
 
-from exchange.api import present, schemas
+from exchange.api import present, schemas, versions
 from exchange.api.guard import acting_user, needs
 from exchange.api.scopes import Scope
 from exchange.api.spec import responses, spec
@@ -18,8 +20,8 @@ from exchange.auth.permissions import require_own, require_staff
 from exchange.clock import today_wib
 from exchange.dashboard import queries as dashboard
 from exchange.dashboard.filters import Filters, default_period
+from exchange.deals import facts
 from exchange.deals import queries as deal_queries
-from exchange.deals.facts import amount_due
 from exchange.deals.visibility import visible_deal
 from exchange.errors import Invalid, NotFound
 from exchange.listings import queries as listing_queries
@@ -96,6 +98,7 @@ def listing(listing_id: int):
     if found is None:
         raise NotFound()
     origin = listing_queries.viewer_origin(user)
+    versions.shows(found.version)
     return present.listing(found, listing_queries.distance_from(origin, found))
 
 
@@ -151,14 +154,42 @@ def proposals():
     return schemas.ProposalList(items=[schemas.Proposal.model_validate(p) for p in found])
 
 
+def _deal_key(cursor: str | None) -> tuple | None:
+    if not cursor:
+        return None
+    try:
+        text = base64.urlsafe_b64decode(cursor.encode("ascii") + b"==").decode("ascii")
+        moved, _bar, deal_id = text.partition("|")
+        key = datetime.fromisoformat(moved), int(deal_id)
+    except (ValueError, binascii.Error, UnicodeError):
+        raise Invalid(BAD_CURSOR, field="cursor") from None
+    if key[0].tzinfo is None or not 2000 <= key[0].year <= 2100:
+        raise Invalid(BAD_CURSOR, field="cursor")
+    return key
+
+
 @bp.get("/deals")
-@spec.validate(resp=responses(200, schemas.DealList), tags=READ)
+@spec.validate(query=schemas.DealsQuery, resp=responses(200, schemas.DealList), tags=READ)
 @needs(Scope.READ)
-def deals():
-    """The token's pesantren's deals (staff: the most recent deals), newest first."""
-    user = acting_user()
-    found = deal_queries.recent_deals() if user.is_staff else deal_queries.my_deals(user)
-    return schemas.DealList(items=[present.deal_summary(d) for d in found])
+def deals(query: schemas.DealsQuery):
+    """The token's pesantren's deals (staff: every deal), the latest move first, a page of
+    ``limit`` at a time (``next_cursor``, also as ``Link: rel="next"``); ``updated_since``
+    keeps the deals moved since then (a sync reads from its last run)."""
+    since = query.updated_since
+    if since is not None and since.tzinfo is None:
+        since = since.replace(tzinfo=UTC)  # a time without its zone is UTC, as stored
+    if since is not None and not 2000 <= since.year <= 2100:
+        raise Invalid(_l("Waktu di luar rentang 2000-2100."), field="updated_since")
+    found = deal_queries.deals_page(acting_user(), since, _deal_key(query.cursor), query.limit)
+    cursor = None
+    if len(found) == query.limit:
+        last = found[-1]
+        key = f"{last.last_move_at.isoformat()}|{last.id}".encode()
+        cursor = base64.urlsafe_b64encode(key).decode("ascii").rstrip("=")
+        args = {**request.args.to_dict(), "cursor": cursor}
+        g.api_link = f'<{request.base_url}?{urlencode(args)}>; rel="next"'
+    items = [present.deal_summary(d, facts.awaited_by_side(d)) for d in found]
+    return schemas.DealList(items=items, next_cursor=cursor)
 
 
 @bp.get("/deals/<int:deal_id>")
@@ -167,8 +198,20 @@ def deals():
 def deal(deal_id: int):
     """One deal with its versions, payments and delivery (another pesantren's: 404)."""
     user = acting_user()
-    found = visible_deal(user, deal_id)
-    return present.deal(found, user, amount_due(found))
+    return deal_body(visible_deal(user, deal_id), user)
+
+
+def deal_body(found, user) -> schemas.Deal:
+    """One deal as the API shows it, with deals' own facts: the amount due, what it waits for
+    from whom, the moves the token's pesantren may make now."""
+    versions.shows(found.version)
+    return present.deal(
+        found,
+        user,
+        facts.amount_due(found),
+        facts.awaited_by_side(found),
+        facts.moves_of(found, user.pesantren_id),
+    )
 
 
 @bp.get("/notifications")

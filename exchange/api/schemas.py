@@ -3,8 +3,23 @@
 from __future__ import annotations
 
 from datetime import date, datetime
+from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+from exchange.api.vocab import (
+    AkadName,
+    DealAction,
+    DealSide,
+    DealState,
+    ListingSideName,
+    ListingStatusName,
+    MarketSort,
+    PesantrenStatusName,
+    ProposalStatusName,
+    Transport,
+)
+from exchange.listings.policy import MAX_UNIT_PRICE
 
 ORM = ConfigDict(from_attributes=True)
 STRICT = ConfigDict(extra="forbid")
@@ -60,12 +75,13 @@ class RegencyList(BaseModel):
 
 class Listing(BaseModel):
     id: int
-    side: str
-    status: str
+    side: ListingSideName
+    status: ListingStatusName
     pesantren_id: int
     pesantren_name: str
     regency_code: str
     commodity: str
+    unit: str = Field(description="The commodity's unit (kg, liter, ...): of every quantity.")
     grade: str
     quantity: int
     remaining: int
@@ -76,30 +92,35 @@ class Listing(BaseModel):
     lat: float
     lon: float
     max_distance_km: float | None
-    akad: list[str]
+    akad: list[AkadName]
     note: str
     halal_cert: str | None
     made_to_order: bool = False
-    version: int
+    version: int = Field(description="Moves with every change; send it back in If-Match.")
     created_at: datetime
+    updated_at: datetime = Field(description="The last change (its creation when none since).")
     distance_km: float | None = None
 
 
 class MarketQuery(BaseModel):
-    """The market's filters, as on /pasar: a value that does not parse is left out, and the
-    answer's ``notices`` says so."""
+    """The market's filters, as on /pasar (parsed by the page's own parser). A commodity or
+    regency that names nothing known is said in the answer's ``notices``."""
 
-    side: str | None = None
-    commodity: str | None = None
-    regency: str | None = None
-    grade: str | None = None
-    price_min: str | None = None
-    price_max: str | None = None
-    from_: str | None = Field(default=None, alias="from")
-    to: str | None = None
-    km: str | None = None
-    sort: str | None = None
-    q: str | None = None
+    side: ListingSideName | None = None
+    commodity: str | None = Field(default=None, max_length=40, description="A commodity slug.")
+    regency: str | None = Field(default=None, max_length=4, description="A regency code.")
+    grade: str | None = Field(default=None, max_length=40)
+    price_min: int | None = Field(default=None, ge=0, le=MAX_UNIT_PRICE, description="Rupiah.")
+    price_max: int | None = Field(default=None, ge=0, le=MAX_UNIT_PRICE, description="Rupiah.")
+    from_: date | None = Field(
+        default=None, alias="from", ge=date(2000, 1, 1), le=date(2100, 12, 31)
+    )
+    to: date | None = Field(default=None, ge=date(2000, 1, 1), le=date(2100, 12, 31))
+    km: int | None = Field(
+        default=None, ge=0, le=10_000, description="At most this far from the token's pesantren."
+    )
+    sort: MarketSort | None = None
+    q: str | None = Field(default=None, max_length=100, description="Keywords.")
     cursor: str | None = Field(default=None, max_length=40)
 
 
@@ -122,7 +143,7 @@ class Pesantren(BaseModel):
     kopontren_name: str
     regency_code: str
     regency_name: str
-    status: str
+    status: PesantrenStatusName
     santri_count: int
     products: str
     lat: float
@@ -132,7 +153,7 @@ class Pesantren(BaseModel):
 
 class Suggestion(BaseModel):
     listing_id: int
-    side: str
+    side: ListingSideName
     pesantren_id: int
     pesantren_name: str
     regency: str
@@ -142,7 +163,7 @@ class Suggestion(BaseModel):
     window_start: date
     window_end: date
     fair_price: int
-    akad: str | None
+    akad: AkadName | None
 
 
 class SuggestionList(BaseModel):
@@ -161,8 +182,16 @@ class Proposal(BaseModel):
     buyer_pesantren_id: int
     quantity: int
     price: int
-    akad: str | None
-    status: str
+    akad: AkadName | None
+    status: ProposalStatusName
+    commodity: str = Field(description="The commodity's slug.")
+    distance_km: float = Field(description="Between the two pesantren.")
+    created_at: datetime
+
+    @field_validator("commodity", mode="before")
+    @classmethod
+    def _slug(cls, value):
+        return getattr(value, "slug", value)
 
 
 class ProposalList(BaseModel):
@@ -175,13 +204,13 @@ class TermsVersion(BaseModel):
     quantity: int
     unit_price: int
     grade: int | None
-    akad: str
+    akad: AkadName
     handover_date: date
     handover_place: str
-    transport: str
+    transport: Transport
     payment_due_date: date | None
     message: str
-    author_side: str
+    author_side: DealSide
     created_at: datetime
 
 
@@ -197,17 +226,36 @@ class Payment(BaseModel):
 
 class Delivery(BaseModel):
     model_config = ORM
+    id: int
     quantity_received: int
     grade_received: int | None
     shortfall: int
     shortfall_outcome: str | None
 
 
+class Awaited(BaseModel):
+    """One move the deal waits for: which side must make it, and which move."""
+
+    side: DealSide
+    pesantren_id: int
+    action: DealAction
+
+
+AWAITED = Field(
+    description="What the deal waits for now and from whom (empty: from nobody). The same "
+    "fact as the pages' 'Menunggu Anda' and the reminders (deals' lifecycle table)."
+)
+
+
 class Deal(BaseModel):
     id: int
-    state: str
-    whose_turn: str | None
-    my_side: str | None
+    state: DealState
+    whose_turn: DealSide | None = Field(description="While negotiating: the side to answer.")
+    my_side: DealSide | None
+    awaited_action: list[Awaited] = AWAITED
+    my_actions: list[DealAction] = Field(
+        description="The moves the token's pesantren may make now (the page's buttons)."
+    )
     seller_pesantren_id: int
     buyer_pesantren_id: int
     offer_id: int | None
@@ -217,9 +265,13 @@ class Deal(BaseModel):
     accepted_version: int | None
     version: int
     contract_number: str | None
-    amount_due: int
+    unit: str = Field(description="The commodity's unit: of every quantity of the deal.")
+    amount_due: int = Field(description="What the buyer owes in all (rupiah).")
+    paid: int = Field(description="Paid so far, net of refunds (rupiah).")
+    balance: int = Field(description="amount_due - paid (negative: owed back to the buyer).")
     signed_at: datetime | None
     created_at: datetime
+    updated_at: datetime = Field(description="The deal's last move.")
     versions: list[TermsVersion]
     payments: list[Payment]
     delivery: Delivery | None
@@ -227,24 +279,38 @@ class Deal(BaseModel):
 
 class DealSummary(BaseModel):
     id: int
-    state: str
-    whose_turn: str | None
+    state: DealState
+    whose_turn: DealSide | None
+    awaited_action: list[Awaited] = AWAITED
     seller_pesantren_id: int
     buyer_pesantren_id: int
     commodity: str
     terms_version: int
+    version: int = Field(description="Moves with every move of the deal.")
     created_at: datetime
+    updated_at: datetime = Field(description="The deal's last move.")
+
+
+class DealsQuery(BaseModel):
+    updated_since: datetime | None = Field(
+        default=None, description="Only the deals moved at or after this time (ISO 8601)."
+    )
+    cursor: str | None = Field(default=None, max_length=80)
+    limit: int = Field(default=100, ge=1, le=100)
 
 
 class DealList(BaseModel):
     items: list[DealSummary]
+    next_cursor: str | None = Field(description="The next page's ``cursor`` (None: the last).")
 
 
 class Notification(BaseModel):
     id: int
     deal_id: int | None
     kind: str
-    message: str
+    message: str = Field(description="In the language of Accept-Language, as on the page.")
+    template: str = Field(description="The message's Indonesian template (its msgid).")
+    params: dict[str, Any] = Field(description="The template's values.")
     read: bool
     created_at: datetime
 

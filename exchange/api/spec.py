@@ -10,11 +10,12 @@ from __future__ import annotations
 
 import copy
 
-from flask import current_app, g
+from flask import current_app, g, has_request_context, request
 from flask_babel import gettext as _
 from spectree import Response, SecurityScheme, SpecTree
 from spectree.models import SecureType, SecuritySchemeData
 
+from exchange.api import polish
 from exchange.api.schemas import Problem
 from exchange.errors import Invalid
 
@@ -77,22 +78,39 @@ spec = SpecTree(
 ERRORS = {f"HTTP_{code}": Problem for code in (400, 401, 403, 404, 409, 422, 429)}
 
 
-def responses(ok_code: int = 200, model=None) -> Response:
-    """The documented answers of an operation: its success and every problem it may give."""
-    return Response(**{f"HTTP_{ok_code}": model}, **ERRORS)
+def responses(ok_code: int = 200, model=None, write: bool = False) -> Response:
+    """The documented answers of an operation: its success and every problem it may give (a
+    write also 412: its If-Match names a version the object has left)."""
+    extra = {"HTTP_412": Problem} if write else {}
+    return Response(**{f"HTTP_{ok_code}": model}, **ERRORS, **extra)
+
+
+def pdf_responses() -> Response:
+    """A document's answers: the PDF (its content type is set in ``document()``) or a problem."""
+    return Response(HTTP_200=None, **{k: v for k, v in ERRORS.items() if k != "HTTP_422"})
 
 
 def document() -> dict:
-    """The OpenAPI document of the current app (cached on it): problems as problem+json."""
+    """The OpenAPI document of the current app (cached on it; ``polish.finish``), with this
+    server's address as its ``servers``."""
     cached = current_app.extensions.get("api_openapi")
     if cached is not None:
-        return cached
-    doc = copy.deepcopy(spec.spec)
-    for operations in doc["paths"].values():
-        for operation in operations.values():
-            for code, answer in operation.get("responses", {}).items():
-                content = answer.get("content")
-                if int(code) >= 400 and content and "application/json" in content:
-                    answer["content"] = {"application/problem+json": content["application/json"]}
+        return _addressed(cached)
+    doc = polish.finish(copy.deepcopy(spec.spec), current_app.url_map)
     current_app.extensions["api_openapi"] = doc
-    return doc
+    return _addressed(doc)
+
+
+def _addressed(doc: dict) -> dict:
+    """The document with this server's address (the one the client reached, else BASE_URL) as
+    its ``servers`` (the paths carry /api/v1) and its docs page as the contact."""
+    root = request.url_root if has_request_context() else current_app.config["BASE_URL"]
+    root = root.rstrip("/")
+    contact = {"name": polish.CONTACT, "url": f"{root}/api/v1/docs"}
+    if email := current_app.config.get("API_CONTACT_EMAIL"):
+        contact["email"] = email
+    return {
+        **doc,
+        "info": {**doc["info"], "contact": contact},
+        "servers": [{"url": root, "description": "This exchange"}],
+    }

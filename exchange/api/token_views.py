@@ -13,6 +13,8 @@ from wtforms.validators import Length
 from exchange.api import tokens
 from exchange.api.scopes import Scope, allowed_scopes
 from exchange.errors import Invalid
+from exchange.events import delivery
+from exchange.events.models import DeliveryStatus, EventKind
 from exchange.listings.forms import CheckboxesField
 from exchange.web.forms import options
 from exchange.web.refusals import show_refusal
@@ -39,12 +41,35 @@ def token_form(user) -> TokenForm:
     return form
 
 
+EVENT_KIND_LABELS = {
+    EventKind.DEAL: _l("Kesepakatan"),
+    EventKind.LISTING: _l("Listing"),
+    EventKind.PROPOSAL: _l("Usulan"),
+    EventKind.KLIRING: _l("Kliring"),
+    EventKind.NOTIFICATION: _l("Notifikasi"),
+}
+WEBHOOK_STATUS_LABELS = {
+    DeliveryStatus.PENDING: _l("Menunggu dikirim ulang"),
+    DeliveryStatus.DELIVERED: _l("Terkirim"),
+    DeliveryStatus.GIVEN_UP: _l("Dihentikan setelah sehari"),
+}
+
+
 @bp.app_template_global("api_token_section")
 def token_section(user) -> dict:
     """What the account page shows: the live tokens and the form (a template global)."""
     if not tokens.may_hold_tokens(user):
         return {"allowed": False}
-    return {"allowed": True, "tokens": tokens.tokens_of(user), "form": token_form(user)}
+    pesantren_id = getattr(user, "pesantren_id", None)
+    return {
+        "allowed": True,
+        "tokens": tokens.tokens_of(user),
+        "form": token_form(user),
+        "webhook": delivery.endpoint_of(pesantren_id),
+        "deliveries": delivery.deliveries_of(pesantren_id, limit=20),
+        "status_labels": WEBHOOK_STATUS_LABELS,
+        "kind_labels": EVENT_KIND_LABELS,
+    }
 
 
 @bp.post("/")

@@ -7,9 +7,9 @@ from __future__ import annotations
 
 from importlib import resources
 
-from flask import Blueprint, Response, abort, jsonify, render_template
+from flask import Blueprint, Response, abort, g, jsonify, render_template
 
-from exchange.api import guard, idempotency
+from exchange.api import guard, idempotency, versions
 from exchange.api.spec import document
 from exchange.extensions import csrf
 from exchange.site.headers import CSP
@@ -30,12 +30,18 @@ ASSETS = {
 @bp.before_request
 def authenticate():
     guard.check_request()
+    versions.check_if_match()  # before the key is claimed: a stale write leaves it free
     return idempotency.replay()
 
 
 @bp.after_request
 def finish(response):
+    response = versions.tag(response)
     idempotency.remember(response)
+    if link := g.get("api_link"):
+        response.headers["Link"] = link
+    if response.status_code == 201 and (location := g.get("api_location")):
+        response.headers["Location"] = location  # what was created (or the deal it is on)
     return guard.add_rate_headers(response)
 
 
@@ -68,4 +74,15 @@ def docs_asset(name: str):
     return response
 
 
-from exchange.api import account_views, pool_views, read_views, write_views  # noqa: E402, F401 - routes on bp
+from exchange.api import (  # noqa: E402, F401 - routes on bp
+    account_views,
+    answer_views,
+    batch_views,
+    document_views,
+    feed_views,
+    me_views,
+    pool_views,
+    read_views,
+    webhook_views,
+    write_views,
+)

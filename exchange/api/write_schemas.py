@@ -1,5 +1,6 @@
-"""The bodies of the API's writes. Bounds here only keep values inside what the database can
-hold; the services check the rules (limits, akad, states) and refuse with problem+json."""
+"""The bodies of the API's writes. The bounds and vocabularies are the server's own (listings'
+MAX_QUANTITY and MAX_UNIT_PRICE, the akad and transport enums), so the document says what the
+server accepts; the services still check every rule (akad, states) and refuse with problem+json."""
 
 from __future__ import annotations
 
@@ -7,7 +8,12 @@ from datetime import date
 
 from pydantic import BaseModel, ConfigDict, Field
 
-BIG = 10**12
+from exchange.api.vocab import AkadName, ListingSideName, Transport
+from exchange.listings.policy import MAX_QUANTITY, MAX_UNIT_PRICE
+
+BIG = 10**12  # money totals (payments, refunds): a quantity times a unit price
+QUANTITY = Field(ge=1, le=MAX_QUANTITY, description="Units of the commodity (its `unit`).")
+PRICE = Field(ge=1, le=MAX_UNIT_PRICE, description="Rupiah per unit.")
 Day = Field(ge=date(2000, 1, 1), le=date(2100, 12, 31))
 
 
@@ -18,15 +24,22 @@ class WriteHeaders(BaseModel):
     idempotency_key: str = Field(
         alias="Idempotency-Key", min_length=1, max_length=80, pattern=r"^[\x21-\x7e]+$"
     )
+    if_match: str | None = Field(
+        default=None,
+        alias="If-Match",
+        max_length=200,
+        description="The ETag of the deal or listing as last read: a write to a version "
+        "changed meanwhile answers 412 (problem type /api/v1/problems/stale-version).",
+    )
 
 
 class ListingIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
-    side: str = Field(max_length=10)
-    commodity: str = Field(max_length=40)
-    quantity: int = Field(ge=1, le=BIG)
-    grade: str = Field(max_length=40)
-    price: int = Field(ge=1, le=BIG)
+    side: ListingSideName
+    commodity: str = Field(max_length=40, description="A commodity slug (GET /commodities).")
+    quantity: int = QUANTITY
+    grade: str = Field(max_length=40, description="One of the commodity's grades.")
+    price: int = PRICE
     window_start: date = Day
     window_end: date = Day
     lat: float | None = Field(default=None, ge=-90, le=90, allow_inf_nan=False)
@@ -34,9 +47,11 @@ class ListingIn(BaseModel):
     # Required with coordinates other than the pesantren's: contracts print the place in words.
     place_name: str = Field(default="", max_length=200)
     max_distance_km: float | None = Field(default=None, ge=0, le=10_000, allow_inf_nan=False)
-    akad: list[str] = Field(default_factory=list, max_length=5)
+    akad: list[AkadName] = Field(
+        min_length=1, max_length=5, description="The contract types the pesantren accepts."
+    )
     note: str = Field(default="", max_length=1000)
-    min_quantity: int | None = Field(default=None, ge=1, le=BIG)
+    min_quantity: int | None = Field(default=None, ge=1, le=MAX_QUANTITY)
     halal_cert: str = Field(default="", max_length=40)
     made_to_order: bool = False  # a custom label, tailoring: the only listings for istisna'
 
@@ -50,6 +65,14 @@ class OpenIn(BaseModel):
     counter_listing_id: int | None = Field(default=None, ge=1, le=2**31 - 1)
     proposal_id: int | None = Field(default=None, ge=1, le=2**31 - 1)
     message: str = Field(default="", max_length=1000)
+    akad: AkadName | None = Field(
+        default=None, description="Start from this akad's terms instead of the default one."
+    )
+    terms: TermsIn | None = Field(
+        default=None,
+        description="The opener's own first terms. Left out: the terms the page's form starts "
+        "from (a proposal's quantity, price and akad; a listing's defaults).",
+    )
 
 
 class StageIn(BaseModel):
@@ -60,12 +83,12 @@ class StageIn(BaseModel):
 
 class TermsIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
-    quantity: int = Field(ge=1, le=BIG)
-    unit_price: int = Field(ge=1, le=BIG)
-    akad: str = Field(max_length=12)
+    quantity: int = QUANTITY
+    unit_price: int = PRICE
+    akad: AkadName
     handover_date: date = Day
     handover_place: str = Field(default="", max_length=255)
-    transport: str = Field(default="seller", max_length=10)
+    transport: Transport = Field(default="seller", description="Who carries the goods.")
     grade: int | None = Field(default=None, ge=0, le=100)
     payment_due_date: date | None = Field(default=None, ge=date(2000, 1, 1), le=date(2100, 12, 31))
     cost_price: int | None = Field(default=None, ge=0, le=BIG)
@@ -101,7 +124,7 @@ class PaymentIn(BaseModel):
 
 class ReceiveIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
-    quantity_received: int = Field(ge=0, le=BIG)
+    quantity_received: int = Field(ge=0, le=MAX_QUANTITY)
     grade_received: int | None = Field(default=None, ge=0, le=100)
     received_on: date = Day
     note: str = Field(default="", max_length=500)
@@ -113,3 +136,57 @@ class RatingIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
     score: int = Field(ge=1, le=5)
     comment: str = Field(default="", max_length=1000)
+
+
+class ReasonIn(BaseModel):
+    """A move that needs its reason in words (a cancellation request, a dispute)."""
+
+    model_config = ConfigDict(extra="forbid")
+    reason: str = Field(min_length=1, max_length=1000)
+
+
+class StaffNoteIn(BaseModel):
+    """A staff resolution of a dispute, with its note (both parties read it)."""
+
+    model_config = ConfigDict(extra="forbid")
+    note: str = Field(min_length=1, max_length=1000)
+
+
+class RefundIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    amount: int = Field(ge=1, le=BIG)
+    refunded_on: date = Day
+    note: str = Field(default="", max_length=500)
+
+
+class WaitIn(BaseModel):
+    """Salam, goods missing on the due date: the buyer waits until ``new_due``."""
+
+    model_config = ConfigDict(extra="forbid")
+    new_due: date = Day
+    note: str = Field(default="", max_length=500)
+
+
+class ListingPatch(BaseModel):
+    """A JSON merge patch (RFC 7396) of a listing: the fields sent replace the listing's,
+    ``null`` sets one back to its default; the side cannot change."""
+
+    model_config = ConfigDict(extra="forbid")
+    commodity: str | None = Field(default=None, max_length=40)
+    quantity: int | None = Field(default=None, ge=1, le=MAX_QUANTITY)
+    grade: str | None = Field(default=None, max_length=40)
+    price: int | None = Field(default=None, ge=1, le=MAX_UNIT_PRICE)
+    window_start: date | None = Field(default=None, ge=date(2000, 1, 1), le=date(2100, 12, 31))
+    window_end: date | None = Field(default=None, ge=date(2000, 1, 1), le=date(2100, 12, 31))
+    lat: float | None = Field(default=None, ge=-90, le=90, allow_inf_nan=False)
+    lon: float | None = Field(default=None, ge=-180, le=180, allow_inf_nan=False)
+    place_name: str | None = Field(default=None, max_length=200)
+    max_distance_km: float | None = Field(default=None, ge=0, le=10_000, allow_inf_nan=False)
+    akad: list[AkadName] | None = Field(default=None, min_length=1, max_length=5)
+    note: str | None = Field(default=None, max_length=1000)
+    min_quantity: int | None = Field(default=None, ge=1, le=MAX_QUANTITY)
+    halal_cert: str | None = Field(default=None, max_length=40)
+    made_to_order: bool | None = None
+
+
+OpenIn.model_rebuild()

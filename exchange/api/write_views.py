@@ -3,18 +3,23 @@ same service as the page's form; a refusal becomes problem+json in errors.py."""
 
 from __future__ import annotations
 
-from exchange.api import present, schemas
+from flask import g, url_for
+from pydantic import ValidationError
+
+from exchange.api import present, schemas, versions
 from exchange.api import write_schemas as w
 from exchange.api.guard import acting_user, needs
 from exchange.api.idempotency import client_token, write
+from exchange.api.read_views import deal_body
 from exchange.api.scopes import Scope
-from exchange.api.spec import responses, spec
+from exchange.api.spec import RequestInvalid, responses, spec
 from exchange.api.views import bp
 from exchange.deals import acceptance, fulfilment
 from exchange.deals import services as deals
 from exchange.deals.akad import Stage, Terms
-from exchange.deals.facts import amount_due
 from exchange.deals.moves import load_deal
+from exchange.errors import NotFound
+from exchange.listings import queries as listing_queries
 from exchange.listings import services as listings
 from exchange.listings.rules import ListingInput
 
@@ -27,7 +32,7 @@ def endpoint(rule, scope: Scope, *, json=None, status=200, result=schemas.Deal, 
         described = spec.validate(
             json=json,
             headers=w.WriteHeaders,
-            resp=responses(status, result),
+            resp=responses(status, result, write=True),
             tags=(scope.value,),
         )(needs(scope)(write(view)))
         return bp.route(rule, methods=[method])(described)
@@ -58,8 +63,14 @@ def _listing_input(body: w.ListingIn, token: str | None = None) -> ListingInput:
 
 
 def _deal(deal_id: int):
-    deal = load_deal(deal_id)
-    return present.deal(deal, acting_user(), amount_due(deal))
+    g.api_location = url_for("api.deal", deal_id=deal_id)  # a 201's Location: the deal shown
+    return deal_body(load_deal(deal_id), acting_user())
+
+
+def _terms(body: w.TermsIn) -> Terms:
+    given = body.model_dump()
+    given["schedule"] = tuple(Stage(s["due"], s["amount"]) for s in given["schedule"])
+    return Terms(**given)
 
 
 @endpoint("/listings", Scope.LISTINGS, json=w.ListingIn, status=201, result=schemas.Listing)
@@ -72,6 +83,8 @@ def create_listing(json: w.ListingIn, headers: w.WriteHeaders):
         )
     token = client_token(headers.idempotency_key)
     listing, _warnings = listings.create_listing(user, _listing_input(json, token))
+    versions.shows(listing.version)
+    g.api_location = url_for("api.listing", listing_id=listing.id)
     return present.listing(listing), 201
 
 
@@ -83,20 +96,73 @@ def create_listing(json: w.ListingIn, headers: w.WriteHeaders):
     method="PUT",
 )
 def update_listing(listing_id: int, json: w.ListingIn, headers: w.WriteHeaders):
-    """Change one of the pesantren's listings while nothing of it is committed to deals."""
+    """Replace one of the pesantren's listings while nothing of it is committed to deals: every
+    field left out takes its default (PATCH changes only the fields sent)."""
     listing, _warnings = listings.update_listing(acting_user(), listing_id, _listing_input(json))
+    versions.shows(listing.version)
+    return present.listing(listing)
+
+
+@endpoint(
+    "/listings/<int:listing_id>",
+    Scope.LISTINGS,
+    json=w.ListingPatch,
+    result=schemas.Listing,
+    method="PATCH",
+)
+def patch_listing(listing_id: int, json: w.ListingPatch, headers: w.WriteHeaders):
+    """Change some fields of one of the pesantren's listings (JSON merge patch, RFC 7396: the
+    fields sent replace the listing's, ``null`` clears one); the others keep their values.
+    With ``If-Match`` (the listing's ETag), a listing changed meanwhile answers 412."""
+    user = acting_user()
+    found = listing_queries.visible_listing(user, listing_id)
+    if found is None or found.pesantren_id != user.pesantren_id:
+        raise NotFound()
+    now = present.listing(found)
+    merged = {
+        "side": now.side,
+        "commodity": now.commodity,
+        "quantity": now.quantity,
+        "grade": now.grade,
+        "price": now.price,
+        "window_start": now.window_start,
+        "window_end": now.window_end,
+        "lat": now.lat,
+        "lon": now.lon,
+        "place_name": found.place_name or "",
+        "max_distance_km": now.max_distance_km,
+        "akad": now.akad,
+        "note": now.note,
+        "min_quantity": now.min_quantity,
+        "halal_cert": now.halal_cert or "",
+        "made_to_order": now.made_to_order,
+    }
+    for name, value in json.model_dump(exclude_unset=True).items():
+        field = w.ListingIn.model_fields[name]
+        merged[name] = value if value is not None or field.is_required() else field.default
+    try:
+        body = w.ListingIn.model_validate(merged)
+    except ValidationError as error:  # null for a field a listing needs
+        problems = [(".".join(map(str, e["loc"])), e["msg"]) for e in error.errors()]
+        raise RequestInvalid(problems) from error
+    listing, _warnings = listings.update_listing(user, listing_id, _listing_input(body))
+    versions.shows(listing.version)
     return present.listing(listing)
 
 
 @endpoint("/listings/<int:listing_id>/withdraw", Scope.LISTINGS, result=schemas.Listing)
 def withdraw_listing(listing_id: int, headers: w.WriteHeaders):
     """Withdraw one of the pesantren's listings from the market."""
-    return present.listing(listings.withdraw_listing(acting_user(), listing_id))
+    listing = listings.withdraw_listing(acting_user(), listing_id)
+    versions.shows(listing.version)
+    return present.listing(listing)
 
 
 @endpoint("/deals", Scope.DEALS, json=w.OpenIn, status=201)
 def open_deal(json: w.OpenIn, headers: w.WriteHeaders):
-    """Open a negotiation on another pesantren's listing, or from a clearing proposal."""
+    """Open a negotiation on another pesantren's listing, or from a clearing proposal. Without
+    ``terms`` the deal opens on the terms the page's form starts from: a proposal's own
+    quantity, price and akad (or ``akad``'s terms), a listing's defaults."""
     user = acting_user()
     listing_id, counter_id = json.listing_id, json.counter_listing_id
     if json.proposal_id is not None:
@@ -106,9 +172,11 @@ def open_deal(json: w.OpenIn, headers: w.WriteHeaders):
         user,
         listing_id or 0,
         counter_id,
+        terms=_terms(json.terms) if json.terms is not None else None,
         message=json.message,
         proposal_id=json.proposal_id,
         client_token=client_token(headers.idempotency_key),
+        akad=json.akad,
     )
     return _deal(deal.id), 201
 
@@ -116,10 +184,7 @@ def open_deal(json: w.OpenIn, headers: w.WriteHeaders):
 @endpoint("/deals/<int:deal_id>/counter", Scope.DEALS, json=w.CounterIn)
 def counter(deal_id: int, json: w.CounterIn, headers: w.WriteHeaders):
     """Counter with new terms (``seen_version``: the version the client answers)."""
-    given = json.terms.model_dump()
-    given["schedule"] = tuple(Stage(s["due"], s["amount"]) for s in given["schedule"])
-    terms = Terms(**given)
-    deals.counter_offer(acting_user(), deal_id, json.seen_version, terms, json.message)
+    deals.counter_offer(acting_user(), deal_id, json.seen_version, _terms(json.terms), json.message)
     return _deal(deal_id)
 
 
@@ -170,3 +235,75 @@ def rate(deal_id: int, json: w.RatingIn, headers: w.WriteHeaders):
     """Rate the other pesantren after the deal is done."""
     fulfilment.rate(acting_user(), deal_id, json.score, json.comment)
     return _deal(deal_id), 201
+
+
+@endpoint("/deals/<int:deal_id>/complete", Scope.DEALS, json=w.NoteIn)
+def complete(deal_id: int, json: w.NoteIn, headers: w.WriteHeaders):
+    """Complete the deal (the seller, once what was received is paid in full: *Selesaikan*);
+    both sides may then rate."""
+    fulfilment.complete(acting_user(), deal_id, json.note)
+    return _deal(deal_id)
+
+
+@endpoint("/deals/<int:deal_id>/confirm-receipt", Scope.DEALS, json=w.NoteIn)
+def confirm_receipt(deal_id: int, json: w.NoteIn, headers: w.WriteHeaders):
+    """Salam: the seller confirms it received the price (the contract then counts as signed)."""
+    fulfilment.confirm_salam_receipt(acting_user(), deal_id, json.note)
+    return _deal(deal_id)
+
+
+@endpoint("/deals/<int:deal_id>/cancellation", Scope.DEALS, json=w.ReasonIn, status=201)
+def request_cancel(deal_id: int, json: w.ReasonIn, headers: w.WriteHeaders):
+    """Ask the other side to cancel the signed deal (with the reason); it agrees or declines."""
+    fulfilment.request_cancel(acting_user(), deal_id, json.reason)
+    return _deal(deal_id), 201
+
+
+@endpoint("/deals/<int:deal_id>/cancellation/agree", Scope.DEALS, json=w.NoteIn)
+def agree_cancel(deal_id: int, json: w.NoteIn, headers: w.WriteHeaders):
+    """Agree to the other side's cancellation request: the quantity returns to the listings."""
+    fulfilment.agree_cancel(acting_user(), deal_id, json.note)
+    return _deal(deal_id)
+
+
+@endpoint("/deals/<int:deal_id>/cancellation/decline", Scope.DEALS, json=w.NoteIn)
+def decline_cancel(deal_id: int, json: w.NoteIn, headers: w.WriteHeaders):
+    """Decline the other side's cancellation request: the deal goes on."""
+    fulfilment.decline_cancel(acting_user(), deal_id, json.note)
+    return _deal(deal_id)
+
+
+@endpoint("/deals/<int:deal_id>/dispute", Scope.DEALS, json=w.ReasonIn, status=201)
+def dispute(deal_id: int, json: w.ReasonIn, headers: w.WriteHeaders):
+    """Raise a dispute with its reason (staff read it and may settle it)."""
+    fulfilment.dispute(acting_user(), deal_id, json.reason)
+    return _deal(deal_id), 201
+
+
+@endpoint("/deals/<int:deal_id>/dispute/withdraw", Scope.DEALS, json=w.NoteIn)
+def resolve(deal_id: int, json: w.NoteIn, headers: w.WriteHeaders):
+    """The side that raised the dispute withdraws it; the deal goes on where it was."""
+    fulfilment.resolve(acting_user(), deal_id, json.note)
+    return _deal(deal_id)
+
+
+@endpoint("/deals/<int:deal_id>/refunds", Scope.DEALS, json=w.RefundIn, status=201)
+def refund(deal_id: int, json: w.RefundIn, headers: w.WriteHeaders):
+    """Record money returned to the buyer (the seller): an overpayment or a cancelled deal."""
+    fulfilment.refund(acting_user(), deal_id, json.amount, json.refunded_on, json.note)
+    return _deal(deal_id), 201
+
+
+@endpoint("/deals/<int:deal_id>/wait", Scope.DEALS, json=w.WaitIn)
+def wait(deal_id: int, json: w.WaitIn, headers: w.WriteHeaders):
+    """Salam, goods missing on the due date: the buyer waits until a new date."""
+    fulfilment.wait_for_goods(acting_user(), deal_id, json.new_due, json.note)
+    return _deal(deal_id)
+
+
+@endpoint("/deals/<int:deal_id>/cancel-refund", Scope.DEALS, json=w.NoteIn)
+def cancel_refund(deal_id: int, json: w.NoteIn, headers: w.WriteHeaders):
+    """Salam, goods missing on the due date: the buyer cancels; the seller owes back what was
+    paid (then recorded with POST /deals/{deal_id}/refunds)."""
+    fulfilment.cancel_with_refund(acting_user(), deal_id, json.note)
+    return _deal(deal_id)

@@ -14,7 +14,15 @@ from exchange.deals import after_signing, dues
 from exchange.deals import akad as rules
 from exchange.deals.models import Deal
 from exchange.deals.rows import DealFacts, TermsFacts
-from exchange.deals.states import HOLDS_QUANTITY, Action, Context, Side, State, awaited_action
+from exchange.deals.states import (
+    HOLDS_QUANTITY,
+    Action,
+    Context,
+    Side,
+    State,
+    available_actions,
+    awaited_action,
+)
 
 
 def load() -> tuple:
@@ -133,3 +141,20 @@ def awaited(deal: DealFacts, pesantren_id: int | None, today: date | None = None
 def waits_for(deal: DealFacts, pesantren_id: int | None, today: date | None = None) -> bool:
     """Does the deal wait on a move by this pesantren ("Menunggu Anda")?"""
     return awaited(deal, pesantren_id, today) is not None
+
+
+def awaited_by_side(deal: DealFacts, today: date | None = None) -> dict[Side, Action]:
+    """What the deal waits for now, from whom: each side the lifecycle table waits on, with
+    the move it waits for (``states.awaited_action``; an empty dict: it waits on nobody)."""
+    ctx = context(deal, today)
+    found = {side: awaited_action(ctx, side) for side in Side}
+    return {side: action for side, action in found.items() if action is not None}
+
+
+def moves_of(deal: DealFacts, pesantren_id: int | None, today: date | None = None) -> list[Action]:
+    """The moves this pesantren may make on the deal now (the page's buttons), in the lifecycle
+    table's order; none for a pesantren that is no party."""
+    side = deal.side_of(pesantren_id)
+    if side is None:
+        return []
+    return available_actions(context(deal, today), Side(side))

@@ -8,7 +8,7 @@ door other domains come in by, so they need not know where each lives.
 from __future__ import annotations
 
 from exchange.akad import AKAD_ORDER, Akad
-from exchange.deals.akad import check_set_off
+from exchange.deals.akad import TRANSPORT, check_set_off
 from exchange.deals.states import (
     HOLDS_QUANTITY,
     OPEN,
@@ -26,6 +26,7 @@ __all__ = [
     "Akad",
     "Side",
     "State",
+    "TRANSPORT",
     "Who",
     "awaited_action",
     "check_set_off",

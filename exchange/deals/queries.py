@@ -9,7 +9,7 @@ from datetime import timedelta
 from functools import cache
 
 from flask import g, has_request_context
-from sqlalchemy import BigInteger, cast, func, or_, select
+from sqlalchemy import BigInteger, and_, cast, func, or_, select
 from sqlalchemy.orm import aliased
 
 from exchange.akad import Akad
@@ -53,6 +53,26 @@ def my_deals(user, limit: int = 200) -> list[Deal]:
             .limit(limit)
         )
     )
+
+
+def deals_page(user, since=None, before: tuple | None = None, limit: int = 100) -> list[Deal]:
+    """A page of the deals the user may list (their pesantren's; staff: all), newest move
+    first, moved at or after ``since``, after the keyset ``before`` = (last_move_at, id) of the
+    previous page's last row: a deal that moves meanwhile goes to the top, no row shifts."""
+    query = select(Deal).options(*facts.load())
+    if not getattr(user, "is_staff", False):
+        if not getattr(user, "pesantren_id", None):
+            return []
+        query = query.where(_party_filter(user.pesantren_id))
+    if since is not None:
+        query = query.where(Deal.last_move_at >= since)
+    if before is not None:
+        moved, deal_id = before
+        query = query.where(
+            or_(Deal.last_move_at < moved, and_(Deal.last_move_at == moved, Deal.id < deal_id))
+        )
+    order = (Deal.last_move_at.desc(), Deal.id.desc())
+    return list(db.session.scalars(query.order_by(*order).limit(limit)))
 
 
 def recent_deals(limit: int = 100) -> list[Deal]:

@@ -133,8 +133,12 @@ def open_negotiation(
     message: str = "",
     proposal_id: int | None = None,
     client_token: str | None = None,
+    akad: str | None = None,
 ) -> Deal:
     """Open a negotiation on another pesantren's active listing; it is then their turn.
+
+    Without ``terms``, the terms the page's form starts from: a proposal's own (``proposal_terms``)
+    or the listing's defaults, for ``akad`` when the opener chose one.
 
     The same ``client_token`` sent twice (a retry after a lost response) gives back the first
     deal, also when both requests run at once (the column is UNIQUE).
@@ -159,7 +163,9 @@ def open_negotiation(
         raise Invalid(_l("Listing pasangan harus listing Anda sendiri untuk komoditas yang sama."))
     if proposal_id is not None:
         _require_proposal_listings(actor, proposal_id, listing, counter)
-    terms = terms or default_terms(listing, counter)
+    if terms is None and proposal_id is not None:
+        terms = proposal_terms(actor, db.session.get(Proposal, proposal_id), akad=akad)
+    terms = terms or default_terms(listing, counter, akad=akad)
     seller_of = listing.pesantren_id if listing.side == ListingSide.OFFER else actor.pesantren_id
     reasons = check_terms(terms, (listing, counter), today_wib(), seller_of)
     opener = Side.BUYER if listing.side == ListingSide.OFFER else Side.SELLER

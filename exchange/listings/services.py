@@ -7,7 +7,7 @@ from datetime import date
 
 from flask import current_app
 from flask_babel import gettext as _
-from sqlalchemy import select, update
+from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
 
 from exchange.akad import AKAD_ORDER
@@ -95,11 +95,12 @@ def create_listing(user, inp: rules.ListingInput, commit: bool = True) -> tuple[
 
     The same ``client_token`` sent twice gives back the first listing. ``commit=False``: a
     batch (a spreadsheet upload) commits once for all its rows. Raises Forbidden (not a
-    trader), InvalidListing (field errors)."""
+    trader), InvalidListing (field errors), Invalid (MAX_ACTIVE_LISTINGS reached)."""
     check_trader(user)
     pesantren = user.pesantren
     if inp.client_token and (existing := _by_token(inp.client_token, pesantren.id)):
         return existing, []
+    _require_room(pesantren.id)
     commodity, inp, warnings = _validated(inp, pesantren)
     listing = Listing(side=inp.side, pesantren_id=pesantren.id, created_by_id=user.id)
     _apply(listing, inp, commodity)
@@ -121,6 +122,25 @@ def create_listing(user, inp: rules.ListingInput, commit: bool = True) -> tuple[
     if commit:
         db.session.commit()
     return listing, warnings
+
+
+def _require_room(pesantren_id: int) -> None:
+    """A pesantren holds at most MAX_ACTIVE_LISTINGS active listings (a spreadsheet or an
+    integration cannot flood the market). Two posts at once may pass it by one."""
+    cap = int(current_app.config["MAX_ACTIVE_LISTINGS"])
+    active = db.session.scalar(
+        select(func.count()).where(
+            Listing.pesantren_id == pesantren_id, Listing.status == ListingStatus.ACTIVE
+        )
+    )
+    if active >= cap:
+        raise Invalid(
+            _(
+                "Pesantren ini sudah memasang %(n)d listing aktif, batas terbanyak; tarik "
+                "listing yang tidak berlaku lagi dahulu.",
+                n=cap,
+            )
+        )
 
 
 def update_listing(

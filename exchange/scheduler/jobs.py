@@ -28,6 +28,7 @@ from exchange.deals.services import expire_stale_moves, lapse_salam_receipts
 from exchange.digests.services import run_digests
 from exchange.freight.policy import RunTrigger
 from exchange.freight.services import lapse_trips, plan_trips
+from exchange.events.delivery import deliver_due
 from exchange.listings.services import expire_listings
 from exchange.listings.standing import post_standing
 from exchange.mail.outbox import deliver_pending
@@ -88,3 +89,8 @@ def plan_freight(now: datetime | None = None) -> dict:
 def deliver_mail(now: datetime | None = None) -> dict:
     """Retry due outbox messages (every minute)."""
     return deliver_pending(now=now)
+
+
+def deliver_webhooks(now: datetime | None = None) -> dict:
+    """Send the due webhook deliveries of the events feed (every minute, with the mail)."""
+    return deliver_due(now=now)

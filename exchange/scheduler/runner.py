@@ -68,6 +68,12 @@ def job_table(app: Flask) -> list[tuple[str, object, object, tuple]]:
             IntervalTrigger(seconds=int(c["OUTBOX_INTERVAL_SECONDS"]), timezone=tz),
             (),
         ),
+        (
+            "webhooks",
+            jobs.deliver_webhooks,
+            IntervalTrigger(seconds=int(c["OUTBOX_INTERVAL_SECONDS"]), timezone=tz),
+            (),
+        ),
     ]
 
 

@@ -71,6 +71,7 @@ def test_read_scope_cannot_write_listings_or_deals(app, client, world):
     key = {"Idempotency-Key": "k1"}
     r = client.post("/api/v1/listings", json=LISTING, headers=bearer(token, **key))
     assert r.status_code == 403 and r.mimetype == "application/problem+json"
+    assert r.json["type"] == "/api/v1/problems/scope-missing" and "listings" in r.json["detail"]
     r = client.post(f"/api/v1/deals/{world.deal_id}/reject", json={}, headers=bearer(token, **key))
     assert r.status_code == 403
     assert client.get("/api/v1/staff/figures", headers=bearer(token)).status_code == 403
