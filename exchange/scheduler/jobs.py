@@ -26,9 +26,9 @@ from exchange.db import utcnow
 from exchange.deals.reminders import send_reminders as reminders
 from exchange.deals.services import expire_stale_moves, lapse_salam_receipts
 from exchange.digests.services import run_digests
+from exchange.events.delivery import deliver_due
 from exchange.freight.policy import RunTrigger
 from exchange.freight.services import lapse_trips, plan_trips
-from exchange.events.delivery import deliver_due
 from exchange.listings.services import expire_listings
 from exchange.listings.standing import post_standing
 from exchange.mail.outbox import deliver_pending
