@@ -1,7 +1,7 @@
 """the API's events feed (issue 26): api_events, one row per change and pesantren concerned
 
 Revision ID: api_events_1
-Revises: listing_made_to_order
+Revises: freight_trips_1
 Create Date: 2026-12-07 16:00:00
 
 """
@@ -12,7 +12,7 @@ from alembic import op
 import exchange.db
 
 revision = "api_events_1"
-down_revision = "listing_made_to_order"
+down_revision = "freight_trips_1"
 branch_labels = None
 depends_on = None
 
