@@ -262,6 +262,8 @@ for _method, _endpoint in [
     ("POST", "cancel_disputed"),
     ("POST", "refer_dispute"),
     ("GET", "me"),
+    ("POST", "join_pool"),
+    ("POST", "leave_pool"),
 ]:
     EXPECTED[(_method, f"api.{_endpoint}")] = API_NO_COOKIE
 # Endpoints whose table entry needs an object other than the open deal.
