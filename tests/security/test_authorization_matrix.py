@@ -207,6 +207,8 @@ for _method, _endpoint in [
     ("POST", "ship"),
     ("POST", "receive"),
     ("POST", "rate"),
+    ("POST", "join_pool"),
+    ("POST", "leave_pool"),
 ]:
     EXPECTED[(_method, f"api.{_endpoint}")] = API_NO_COOKIE
 # Endpoints whose table entry needs an object other than the open deal.
