@@ -158,3 +158,28 @@ def test_the_pages_upload_preview_and_confirm_without_javascript(app, client, au
     assert "1 diubah" in done.get_data(as_text=True)
     with app.app_context():
         assert db.session.scalar(select(Listing.quantity)) == 900
+
+
+def test_a_row_that_cannot_be_written_at_confirm_writes_nothing(app, monkeypatch):
+    from exchange.errors import IllegalTransition, Invalid
+    from exchange.listings import services
+
+    with app.test_request_context():
+        manager = make_manager()
+        first = make_listing(manager.pesantren, quantity=1000)
+        second = make_listing(manager.pesantren, quantity=700)
+        data = sheet_services.own_listings_file(manager, "csv")
+        data = data.replace(b";1000;", b";900;").replace(b";700;", b";600;")
+        upload = sheet_services.upload_listings(manager, "a.csv", data)
+
+        def taken(user, listing_id, inp, commit=True):  # a deal took it a moment ago
+            if listing_id == second.id:
+                raise IllegalTransition("baru saja berubah")
+            return real(user, listing_id, inp, commit=commit)
+
+        real = services.update_listing
+        monkeypatch.setattr(services, "update_listing", taken)
+        with pytest.raises(Invalid, match="Baris 3"):
+            sheet_services.confirm(manager, upload.token)
+        db.session.expire_all()
+        assert db.session.get(Listing, first.id).quantity == 1000  # the first row too: nothing
