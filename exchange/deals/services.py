@@ -31,7 +31,10 @@ from exchange.deals.checks import (
 from exchange.deals.models import Deal, DealEvent
 from exchange.deals.moves import apply_move, load_deal, other_pesantren, require_current
 from exchange.deals.moves import new_version as _new_version
-from exchange.deals.notify import notify
+from exchange.deals.notify import (
+    notify,
+    notify_managers,  # noqa: F401 - other domains' notices (freight)
+)
 from exchange.deals.states import Action, Side, State
 from exchange.deals.visibility import side_of
 from exchange.errors import Conflict, IllegalTransition, Invalid, NotFound

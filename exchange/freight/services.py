@@ -9,12 +9,14 @@ from flask import current_app
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
+from exchange.akad import N_
 from exchange.audit.services import record
 from exchange.auth.permissions import is_manager_of, require_staff
 from exchange.clock import today_wib
 from exchange.db import utcnow
 from exchange.deals.models import Bundle, Deal
 from exchange.deals.policy import Side, State
+from exchange.deals.services import notify_managers
 from exchange.errors import Forbidden, Invalid, NotFound
 from exchange.extensions import db
 from exchange.freight import settings
@@ -23,6 +25,11 @@ from exchange.freight.models import FreightRun, Trip, TripDeal, TripStop
 from exchange.freight.planner import plan
 from exchange.freight.policy import OPEN_TRIP_STATES, Answer, RunTrigger, StopKind, TripState
 from exchange.freight.queries import visible_trip
+
+PROPOSED = N_(
+    "Angkutan bersama #%(trip)s diusulkan untuk kesepakatan yang angkutannya Anda tanggung: "
+    "periksa bagian Anda, lalu terima atau tolak."
+)
 
 
 def _places(deal: Deal) -> tuple[Point, Point]:
@@ -144,6 +151,16 @@ def _store(run: FreightRun, planned, deals: dict[int, Deal], model) -> Trip:
                 bearer_side=side, bearer_pesantren_id=deal.pesantren_of(side).id, kg=s.kg,
                 stand_alone=planned.stand_alone[deal.id], share=planned.shares[deal.id],
             )
+        )  # fmt: skip
+    for pesantren_id in sorted(
+        {
+            deals[s.deal_id].pesantren_of(Side(deals[s.deal_id].current_terms.transport)).id
+            for s in planned.shipments
+        }
+    ):
+        notify_managers(
+            pesantren_id, "freight.proposed", PROPOSED, url=f"/angkutan/{trip.id}",
+            params={"trip": trip.id},
         )  # fmt: skip
     for seq, (stop, minute) in enumerate(zip(route.order, route.times, strict=True)):
         s = planned.shipments[stop // 2]

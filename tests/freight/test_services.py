@@ -9,7 +9,7 @@ from sqlalchemy import select
 
 from exchange.audit.models import AuditEvent
 from exchange.clock import today_wib, utcnow
-from exchange.deals.models import Deal
+from exchange.deals.models import Deal, Notification
 from exchange.deals.policy import State
 from exchange.errors import Forbidden, Invalid, NotFound
 from exchange.extensions import db
@@ -37,6 +37,12 @@ def test_a_back_haul_becomes_one_trip_that_both_bearers_accept(app):
             madura.pesantren_id,
             jombang.pesantren_id,
         }
+        # each bearer's managers are told, with a link to the trip
+        notices = db.session.scalars(
+            select(Notification).where(Notification.kind == "freight.proposed")
+        ).all()
+        assert sorted(n.user_id for n in notices) == sorted([madura.id, jombang.id])
+        assert {n.url for n in notices} == {f"/angkutan/{trip.id}"}
         services.answer(madura, trip.id, salt, accept=True)
         assert trip.state == TripState.PROPOSED
         services.answer(jombang, trip.id, rice, accept=True)
