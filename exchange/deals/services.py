@@ -317,5 +317,4 @@ def expire_stale_moves(now: datetime | None = None) -> int:
 
 
 # Pools (patungan): one deal per member, one shipment to the hub (deals/shares.py) --------------
-from exchange.deals.notify import notify_managers  # noqa: E402, F401 (pools tell members)
 from exchange.deals.shares import Share, open_shares, ship_shares  # noqa: E402, F401
