@@ -5,6 +5,7 @@ from sqlalchemy.orm import Session
 
 from exchange import hooks
 from exchange.dashboard import facts
+from exchange.events import feed as events
 from exchange.extensions import db
 from exchange.listings import versions
 from tests.factories import make_listing, make_pesantren
@@ -12,7 +13,7 @@ from tests.factories import make_listing, make_pesantren
 
 def test_every_hook_is_listening_after_create_app(app):
     assert {h for _, h in hooks.HOOKS} == {
-        h for _, h in (*versions.SESSION_HOOKS, *facts.SESSION_HOOKS)
+        h for _, h in (*events.SESSION_HOOKS, *versions.SESSION_HOOKS, *facts.SESSION_HOOKS)
     }
     for name, hook in hooks.HOOKS:
         assert event.contains(Session, name, hook)

@@ -19,7 +19,7 @@ from sqlalchemy import select, update
 from exchange.clock import today_wib
 from exchange.deals import acceptance, facts, fulfilment, services
 from exchange.deals.akad import Stage
-from exchange.deals.models import Deal, TermsVersion
+from exchange.deals.models import Deal, Payment, TermsVersion
 from exchange.deals.states import HOLDS_QUANTITY, State
 from exchange.errors import DomainError
 from exchange.extensions import db
@@ -227,6 +227,12 @@ def test_random_moves_through_every_akad_keep_the_sharia_rules(app):
                 .values(handover_date=today_wib())
             )
             signed = deal.signed_at - timedelta(days=30)
+            # what was paid on the signing day (a salam's price, at signing) moves with it
+            db.session.execute(
+                update(Payment)
+                .where(Payment.deal_id == deal.id, Payment.paid_on == facts.contract_date(deal))
+                .values(paid_on=facts.contract_date(deal) - timedelta(days=30))
+            )
             db.session.execute(update(Deal).where(Deal.id == deal.id).values(signed_at=signed))
             db.session.commit()
 
