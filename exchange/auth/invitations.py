@@ -10,7 +10,7 @@ import secrets
 from datetime import timedelta
 from urllib.parse import quote
 
-from flask import current_app, render_template, url_for
+from flask import current_app, render_template
 from flask_babel import force_locale
 from flask_babel import gettext as _
 from sqlalchemy import select, update
@@ -22,6 +22,7 @@ from exchange.db import utcnow
 from exchange.errors import NotFound
 from exchange.extensions import db
 from exchange.mail.outbox import queue_email
+from exchange.web.links import link_builder
 
 # No "$": werkzeug's check_password_hash answers False for it, whatever the password.
 INVITED = "!invited"
@@ -66,7 +67,7 @@ def send_invitation(user: User, pesantren_name: str, now=None, first: bool = Fal
             expires_at=now + timedelta(days=days),
         )
     )
-    link = current_app.config["BASE_URL"].rstrip("/") + url_for("auth.invitation", token=token)
+    link = link_builder(current_app)("auth.invitation", token=token)  # works outside requests
     with force_locale(user.locale or "id"):
         subject = _("Undangan ke Bursa Pesantren: %(name)s", name=pesantren_name)
         text = render_template(

@@ -5,11 +5,11 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import SelectField
-from wtforms.validators import InputRequired
+from wtforms.validators import DataRequired, InputRequired
 
 from exchange.listings.cadence import Cadence
 from exchange.listings.forms import DayField
-from exchange.web.forms import DecimalText, WholeField, options
+from exchange.web.forms import REQUIRED, DecimalText, WholeField, options
 
 CADENCE_LABELS = {
     Cadence.WEEKLY: _l("setiap minggu"),
@@ -24,7 +24,7 @@ def cadence_options():
 
 class RepeatForm(FlaskForm):
     listing = SelectField(
-        _l("Permintaan yang diulang"), validate_choice=False, validators=[InputRequired()]
+        _l("Permintaan yang diulang"), validate_choice=False, validators=[InputRequired(REQUIRED)]
     )
     cadence = SelectField(_l("Ulangi"), validate_choice=False, default=Cadence.WEEKLY.value)
     until = DayField(_l("Sampai tanggal (kosongkan: sampai dihentikan)"))
@@ -41,10 +41,10 @@ class KitchenForm(FlaskForm):
     class Meta:
         csrf = False
 
-    mukim = WholeField(_l("Santri mukim (tinggal di pondok)"), validators=[InputRequired()])
+    mukim = WholeField(_l("Santri mukim (tinggal di pondok)"), validators=[DataRequired(REQUIRED)])
     share = DecimalText(
         _l("Bagian yang makan dari dapur pesantren (1,0 untuk dapur umum; 0,3-0,6 salaf)"),
-        validators=[InputRequired()],
+        validators=[DataRequired(REQUIRED)],
     )
     cadence = SelectField(_l("Dipesan"), validate_choice=False, default=Cadence.MONTHLY.value)
     start = DayField(_l("Periode pertama mulai"))

@@ -80,7 +80,7 @@ def kitchen():
     """An estimate from the santri count (DOMAIN.md section 3), posted only when confirmed."""
     pesantren = current_user.pesantren
     form = KitchenForm(
-        request.args,
+        request.args or None,  # none given: the defaults below (from the santri count)
         mukim=default_mukim(pesantren.santri_count),
         share=Decimal("1.0"),
         start=today_wib() + timedelta(days=1),

@@ -121,6 +121,8 @@ def test_pages_repeat_a_request_draft_kitchen_needs_and_show_staff_the_demand(ap
     assert made.status_code == 302, made.data
     page = client.get("/listing/rutin").get_data(as_text=True)
     assert "setiap minggu" in page
+    first = client.get("/listing/rutin/dapur")  # from the santri count: 57 % of 2,000 mukim
+    assert first.status_code == 200 and 'name="qty_beras" value="8550"' in first.get_data(True)
     estimate = client.get("/listing/rutin/dapur?mukim=2000&share=1,0&cadence=monthly")
     text = estimate.get_data(as_text=True)
     assert 'name="qty_beras" value="15000"' in text  # 2,000 x 0.25 kg x 1.0 x 30 days
