@@ -37,6 +37,7 @@ OBJECTS = {
 # Kinds said whole: those whose object and verb do not make a phrase of the two tables below.
 KINDS = {
     "freight.accepted": _l("Angkutan bersama diterima"),
+    "freight.declined": _l("Angkutan bersama ditolak"),
     "freight.planned": _l("Angkutan bersama direncanakan"),
     "pesantren.imported": _l("Pesantren diimpor dari daftar binaan"),
     "registry.imported": _l("Daftar pesantren binaan diimpor"),

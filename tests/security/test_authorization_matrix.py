@@ -264,6 +264,10 @@ for _method, _endpoint in [
     ("GET", "me"),
     ("POST", "join_pool"),
     ("POST", "leave_pool"),
+    ("GET", "trips"),
+    ("GET", "trip"),
+    ("POST", "accept_trip"),
+    ("POST", "decline_trip"),
 ]:
     EXPECTED[(_method, f"api.{_endpoint}")] = API_NO_COOKIE
 # Endpoints whose table entry needs an object other than the open deal.
