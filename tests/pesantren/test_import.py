@@ -12,7 +12,7 @@ from exchange.auth.models import User
 from exchange.errors import Invalid, NotFound
 from exchange.extensions import db
 from exchange.mail.models import OutboxMessage
-from exchange.pesantren import importing
+from exchange.pesantren import import_rows, importing
 from exchange.pesantren.import_rows import RowStatus
 from exchange.pesantren.models import Pesantren, PesantrenStatus
 from tests.factories import make_manager, make_pesantren, make_staff
@@ -173,3 +173,8 @@ def test_staff_upload_preview_confirm_and_resend_through_the_pages(app, client, 
         content_type="multipart/form-data",
     )
     assert bad.status_code == 400 and "nama_pesantren" in bad.get_data(as_text=True)
+
+
+def test_the_template_row_fills_every_column():
+    """The example row of the template has a value under each heading, in the same order."""
+    assert len(importing.TEMPLATE_ROW) == len(import_rows.COLUMNS) == len(import_rows.HEADERS)
