@@ -96,8 +96,8 @@ def forgot():
     return render_template("auth/forgot.html", form=form), status_for(form)
 
 
-@bp.route("/atur-ulang/<token>", methods=["GET", "POST"])
-def reset(token: str):
+def _choose_password(token: str, template: str, done: str):
+    """A one-time link's page: choose a password, then sign in (a reset or an invitation)."""
     if passwords.reset_for_token(token) is None:
         return render_template("auth/reset_invalid.html"), 404
     form = ResetForm()
@@ -107,26 +107,22 @@ def reset(token: str):
         except Invalid as exc:
             show_refusal(form, exc)
         else:
-            flash(_("Kata sandi baru disimpan. Silakan masuk."), "info")
+            flash(done, "info")
             return redirect(url_for("auth.login"))
-    return render_template("auth/reset.html", form=form), status_for(form)
+    return render_template(template, form=form), status_for(form)
+
+
+@bp.route("/atur-ulang/<token>", methods=["GET", "POST"])
+def reset(token: str):
+    return _choose_password(token, "auth/reset.html", _("Kata sandi baru disimpan. Silakan masuk."))
 
 
 @bp.route("/undangan/<token>", methods=["GET", "POST"])
 def invitation(token: str):
     """An invited manager chooses their password (the link staff's import sent)."""
-    if passwords.reset_for_token(token) is None:
-        return render_template("auth/reset_invalid.html"), 404
-    form = ResetForm()
-    if form.validate_on_submit():
-        try:
-            passwords.reset_password(token, form.password.data)
-        except Invalid as exc:
-            show_refusal(form, exc)
-        else:
-            flash(_("Kata sandi disimpan. Silakan masuk dengan e-mail Anda."), "info")
-            return redirect(url_for("auth.login"))
-    return render_template("auth/invitation.html", form=form), status_for(form)
+    return _choose_password(
+        token, "auth/invitation.html", _("Kata sandi disimpan. Silakan masuk dengan e-mail Anda.")
+    )
 
 
 @bp.route("/staf", methods=["GET", "POST"])
