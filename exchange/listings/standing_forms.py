@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import re
+
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import SelectField
-from wtforms.validators import DataRequired, InputRequired
+from wtforms.validators import DataRequired, InputRequired, ValidationError
 
 from exchange.listings.cadence import Cadence
 from exchange.listings.forms import DayField
@@ -33,6 +35,10 @@ class RepeatForm(FlaskForm):
         super().__init__(*args, **kwargs)
         self.listing.choices = options(requests)
         self.cadence.choices = cadence_options()
+
+    def validate_listing(self, field):
+        if not re.fullmatch(r"[0-9]{1,9}", str(field.data or "").strip()):
+            raise ValidationError(_l("Pilih salah satu permintaan Anda."))
 
 
 class KitchenForm(FlaskForm):

@@ -37,7 +37,7 @@ def standing_page():
         try:
             standing.repeat_listing(
                 current_user,
-                int(form.listing.data or 0),
+                int(form.listing.data.strip()),
                 form.cadence.data,
                 form.until.data,
             )

@@ -141,3 +141,16 @@ def test_pages_repeat_a_request_draft_kitchen_needs_and_show_staff_the_demand(ap
     auth.login(staff_email)
     demand = client.get("/listing/rutin/staf").get_data(as_text=True)
     assert "Kabupaten Sumenep" in demand and "Beras" in demand
+
+
+@pytest.mark.parametrize("listing", [" ", "abc", "1e3"])
+def test_a_request_that_is_not_a_number_is_refused_on_the_form(app, client, auth, listing):
+    """The fuzz test's find: a blank or odd choice answered 500; now the form says what to fix."""
+    with app.test_request_context():
+        email = make_manager().email
+    auth.login(email)
+    answer = client.post("/listing/rutin", data={"listing": listing, "cadence": "weekly"})
+    assert answer.status_code == 422
+    assert "Pilih salah satu permintaan Anda." in answer.get_data(as_text=True)
+    with app.app_context():
+        assert db.session.scalar(select(db.func.count()).select_from(StandingRequest)) == 0
