@@ -150,7 +150,7 @@ def test_a_request_that_is_not_a_number_is_refused_on_the_form(app, client, auth
         email = make_manager().email
     auth.login(email)
     answer = client.post("/listing/rutin", data={"listing": listing, "cadence": "weekly"})
-    assert answer.status_code == 422
+    assert answer.status_code == 400  # the form again, with its message
     assert "Pilih salah satu permintaan Anda." in answer.get_data(as_text=True)
     with app.app_context():
         assert db.session.scalar(select(db.func.count()).select_from(StandingRequest)) == 0
