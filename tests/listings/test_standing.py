@@ -147,7 +147,9 @@ def test_pages_repeat_a_request_draft_kitchen_needs_and_show_staff_the_demand(ap
 def test_a_request_that_is_not_a_number_is_refused_on_the_form(app, client, auth, listing):
     """The fuzz test's find: a blank or odd choice answered 500; now the form says what to fix."""
     with app.test_request_context():
-        email = make_manager().email
+        buyer = make_manager()
+        make_listing(buyer.pesantren, side=Side.REQUEST, slug="beras", days=6)  # the form shows
+        email = buyer.email
     auth.login(email)
     answer = client.post("/listing/rutin", data={"listing": listing, "cadence": "weekly"})
     assert answer.status_code == 400  # the form again, with its message
