@@ -12,11 +12,14 @@ from datetime import datetime
 from pathlib import Path
 
 import pytest
+from hypothesis import settings as hypothesis_settings
 from sqlalchemy import text
 from sqlalchemy.engine import make_url
 
 from exchange import clock, create_app
 from exchange.extensions import db
+from tests.dbreset import Resetter
+from tests.depth import DEEP
 from tests.pgcheck import ensure_database
 
 TEST_PASSWORD = "rahasia-sekali-123"
@@ -49,6 +52,19 @@ CLOCKS = {
 SUITE_CLOCK = os.environ.get("EXCHANGE_TEST_CLOCK") or None
 if SUITE_CLOCK not in (None, *CLOCKS):
     raise SystemExit(f"EXCHANGE_TEST_CLOCK must be one of {', '.join(CLOCKS)}")
+
+
+# Property tests without a count of their own: a small one in make test, a large one in make
+# test-deep (tests/depth.py); every property test is marked deep, so make test-deep runs it.
+hypothesis_settings.register_profile("quick", max_examples=30)
+hypothesis_settings.register_profile("deep", max_examples=300)
+hypothesis_settings.load_profile("deep" if DEEP else "quick")
+
+
+def pytest_collection_modifyitems(items):
+    for item in items:
+        if getattr(getattr(item, "obj", None), "is_hypothesis_test", False):
+            item.add_marker(pytest.mark.deep)
 
 
 def pytest_report_header(config):
@@ -123,21 +139,15 @@ def _drop_everything():
             conn.execute(text("DROP TABLE IF EXISTS alembic_version"))
 
 
-def reset_database() -> None:
-    """Empty every table, then load the reference data."""
-    from exchange.catalogue.reference import load_reference_data
+_resetter: Resetter | None = None
 
-    db.session.remove()
-    tables = list(reversed(db.metadata.sorted_tables))
-    with db.engine.begin() as conn:
-        if conn.dialect.name == "postgresql":
-            names = ", ".join(f'"{t.name}"' for t in tables)
-            conn.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
-        else:
-            for table in tables:
-                conn.execute(table.delete())
-    load_reference_data()
-    db.session.remove()
+
+def reset_database() -> None:
+    """Empty every table, then load the reference data (tests/dbreset.py: only what changed)."""
+    global _resetter
+    if _resetter is None:
+        _resetter = Resetter()
+    _resetter.reset()
 
 
 @pytest.fixture

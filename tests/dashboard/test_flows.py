@@ -11,6 +11,7 @@ from exchange.dashboard.flows import (
     regency_totals,
     top_corridors,
 )
+from tests.depth import examples
 
 
 def e(a, b, value, ra="3529", rb="3578", volume=10, contracts=1):
@@ -88,7 +89,7 @@ edge_lists = st.lists(
 )
 
 
-@settings(max_examples=40, deadline=None)
+@settings(max_examples=examples(15, 40), deadline=None)
 @given(edge_lists)
 def test_the_matrix_keeps_every_rupiah_and_unit(edges):
     matrix = regency_matrix(edges)

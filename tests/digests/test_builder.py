@@ -31,6 +31,7 @@ from exchange.digests.rows import (
     TradeFigureRow,
 )
 from exchange.digests.staff_builder import build_staff_digest
+from tests.depth import examples
 
 NOW = datetime(2027, 1, 3, 23, 0, tzinfo=UTC)  # Monday 4 Jan 2027, 06:00 WIB
 WIN = window("daily", NOW)
@@ -174,7 +175,7 @@ def test_median_rounds_half_up_in_whole_rupiah():
     assert median([1000, 1001]) == 1001
 
 
-@settings(max_examples=50)
+@settings(max_examples=examples(20, 50))
 @given(st.lists(st.integers(min_value=1, max_value=10**9), min_size=1, max_size=30))
 def test_median_splits_the_prices(values):
     m = median(values)

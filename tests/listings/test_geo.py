@@ -4,6 +4,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from exchange.listings import geo
+from tests.depth import examples
 
 lat = st.floats(min_value=-9.0, max_value=-5.0)
 lon = st.floats(min_value=110.5, max_value=116.5)
@@ -19,7 +20,7 @@ def test_zero_distance_to_itself():
     assert geo.great_circle_km(-7.1, 112.2, -7.1, 112.2) == 0
 
 
-@settings(max_examples=60)
+@settings(max_examples=examples(25, 60))
 @given(lat, lon, lat, lon, st.floats(min_value=1, max_value=800))
 def test_chord_limit_selects_exactly_the_places_within_the_distance(la1, lo1, la2, lo2, max_km):
     road = geo.road_km(la1, lo1, la2, lo2, 1.3)
@@ -30,7 +31,7 @@ def test_chord_limit_selects_exactly_the_places_within_the_distance(la1, lo1, la
         assert (chord2 <= limit) == (road <= max_km)
 
 
-@settings(max_examples=60)
+@settings(max_examples=examples(25, 60))
 @given(lat, lon, lat, lon, lat, lon)
 def test_chord_orders_places_as_the_distance_does(la, lo, la1, lo1, la2, lo2):
     origin = geo.unit_vector(la, lo)
@@ -41,7 +42,7 @@ def test_chord_orders_places_as_the_distance_does(la, lo, la1, lo1, la2, lo2):
         assert (c1 < c2) == (d1 < d2)
 
 
-@settings(max_examples=60)
+@settings(max_examples=examples(25, 60))
 @given(lat, lon, lat, lon, st.floats(min_value=1, max_value=800))
 def test_the_bounding_box_holds_every_place_within_the_distance(la1, lo1, la2, lo2, max_km):
     (lat_lo, lat_hi), (lon_lo, lon_hi) = geo.bounding_box(la1, lo1, max_km, 1.3)

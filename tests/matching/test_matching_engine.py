@@ -11,6 +11,7 @@ from scipy.optimize import linprog
 from exchange.matching.engine import solve
 from exchange.matching.formats import dumps_result
 from exchange.matching.model import Commodity, Instance, Listing, Pesantren
+from tests.depth import examples
 
 COMMODITIES = (Commodity("garam", "kg", 2.0, 3), Commodity("kopi", "kg", 40.0, 2))
 EARTH = 6371.0088
@@ -101,7 +102,7 @@ def exact_optimum(ins) -> float:
     return -res.fun
 
 
-SETTINGS = settings(max_examples=60, deadline=None)
+SETTINGS = settings(max_examples=examples(15, 60), deadline=None)
 
 
 @SETTINGS

@@ -229,7 +229,7 @@ def instances2(draw):
     return Instance(1.3, COMS, pesantren, tuple(ls), format_version=2)
 
 
-@settings(max_examples=examples(40, 150), deadline=None)
+@settings(max_examples=examples(15, 150), deadline=None)
 @given(instances2())
 def test_explain_and_the_candidates_agree_on_every_pair(ins):
     pes = {p.id: p for p in ins.pesantren}

@@ -17,6 +17,7 @@ from exchange.matching.candidates import compatible_pairs, least_quantity
 from exchange.matching.engine import solve
 from exchange.matching.formats import dumps_result
 from exchange.matching.model import AKAD_CODES, Commodity, Instance, Listing, Pesantren
+from tests.depth import examples
 
 COMS = (Commodity("garam_krosok", "kg", 2.0, 3), Commodity("beras_medium", "kg", 5.0, 2))
 #: The engine's welfare is at least this share of the exact MIP optimum on the random instances
@@ -114,7 +115,7 @@ def check_feasible(ins: Instance, res) -> float:
     return total
 
 
-@settings(max_examples=60, deadline=None)
+@settings(max_examples=examples(15, 60), deadline=None)
 @given(instances())
 def test_allocation_is_feasible_and_close_to_the_exact_mip(ins):
     res = solve(ins)
@@ -125,7 +126,7 @@ def test_allocation_is_feasible_and_close_to_the_exact_mip(ins):
     assert got >= TOLERANCE * best - 0.01 * units
 
 
-@settings(max_examples=30, deadline=None)
+@settings(max_examples=examples(8, 30), deadline=None)
 @given(instances())
 def test_solving_twice_gives_identical_json(ins):
     assert dumps_result(solve(ins)) == dumps_result(solve(ins))

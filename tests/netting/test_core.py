@@ -9,6 +9,7 @@ from hypothesis import strategies as st
 from scipy.optimize import linprog
 
 from exchange.netting.core import Obligation, cycles, net_positions, optimise
+from tests.depth import examples
 
 
 def lp_max_cleared(obs: list[Obligation]) -> float:
@@ -44,7 +45,7 @@ def networks(draw):
     ]
 
 
-@settings(max_examples=150, deadline=None)
+@settings(max_examples=examples(30, 150), deadline=None)
 @given(networks())
 def test_set_off_is_optimal_and_keeps_every_net_position(obs):
     result = optimise(obs)
