@@ -100,7 +100,7 @@ def _database_label() -> str:
 def database_url(tmp_path_factory) -> str:
     url = os.environ.get("EXCHANGE_TEST_DATABASE_URL")
     if url:
-        ensure_database(url)
+        ensure_database(url, for_tests=True)
         return url
     # A file, not :memory:, so that concurrent connections see one database.
     return f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.sqlite3'}"

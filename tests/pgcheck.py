@@ -24,12 +24,19 @@ def _admin(url: str, **extra):
     return conn, u.database
 
 
-def ensure_database(url: str) -> None:
-    """Create the database named in the URL if it is missing."""
+def ensure_database(url: str, *, for_tests: bool = False) -> None:
+    """Create the database named in the URL if it is missing.
+
+    ``for_tests``: its sessions do not wait for the disk at COMMIT (``synchronous_commit`` off:
+    4.3 ms a commit here against 0.6 ms). A server crash could lose the last commits, which a
+    test database does not mind; what every session sees is unchanged. Benchmarks keep the
+    server's default, as production has it."""
     conn, name = _admin(url)
     with conn:
         if not conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", (name,)).fetchone():
             conn.execute(f'CREATE DATABASE "{name}"')
+        if for_tests:
+            conn.execute(f'ALTER DATABASE "{name}" SET synchronous_commit TO off')
 
 
 def drop_database(url: str) -> None:

@@ -46,7 +46,19 @@ def _before(req, resp, req_validation_error, instance, model_adapter=None):
         raise RequestInvalid(problems)
 
 
-spec = SpecTree(
+class _SpecTree(SpecTree):
+    """spectree renders a model's JSON Schema each time a route names it; every route names
+    the seven error answers, so the app's start rendered ~580 schemas for ~60 models. The
+    schema of a model and mode is the same each time: render it once."""
+
+    def _add_model(self, model, mode="validation") -> str:
+        done = self.__dict__.setdefault("_added", {})
+        if (model, mode) not in done:
+            done[(model, mode)] = super()._add_model(model, mode)
+        return done[(model, mode)]
+
+
+spec = _SpecTree(
     "flask",
     mode="strict",
     naming_strategy=lambda model: model.__name__,
