@@ -12,6 +12,7 @@ from exchange.listings.models import Side
 from exchange.mail.outbox import queue_email
 from exchange.matching.models import MatchRun
 from exchange.scheduler import jobs
+from exchange.scheduler.lock import make_lock
 from exchange.scheduler.runner import _in_app
 from tests.factories import make_listing, make_manager, make_pesantren, make_staff
 
@@ -141,3 +142,15 @@ def test_staff_may_read_it(app, client, auth):
     assert response.status_code == 200
     assert b"exchange_http_request_duration_seconds_bucket" in response.data
     assert response.headers["Cache-Control"] == "no-store"
+
+
+def test_scheduler_lock_gauge_follows_the_lock(scraping, client):
+    with scraping.app_context():
+        lock = make_lock(scraping, db.engine)
+        assert lock.try_acquire()
+    try:
+        assert value(samples(client), "exchange_scheduler_lock_held") == 1
+    finally:
+        with scraping.app_context():
+            lock.release()
+    assert value(samples(client), "exchange_scheduler_lock_held") == 0
