@@ -20,6 +20,9 @@ class Config:
     ENV_NAME = "base"
     SECRET_KEY: str | None = None
     DATABASE_URL: str | None = None
+    # A read replica of DATABASE_URL (PostgreSQL streaming replication): the reads listed in
+    # exchange/site/replica_reads.py go there, every write to the primary (docs/production.md).
+    DATABASE_REPLICA_URL: str | None = None
     SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
     # A hung or stopped database (exchange/site/outage.py). PostgreSQL: seconds to connect
     # (libpq counts at least 2), the longest a statement may run and a lock may be waited for
@@ -154,6 +157,13 @@ class Config:
     OUTBOX_SENDERS = 4  # sender threads of one delivery run, each with its SMTP connection
     SCHEDULER_LEASE_SECONDS = 60  # SQLite lease; renewed every third of it
     SCHEDULER_CATCH_UP_DELAY_SECONDS = 60  # missed digest runs are caught up this long after start
+
+    # /metrics (Prometheus): staff signed in, or this bearer token (a Prometheus server's
+    # scrape); anyone else gets 404. Empty: staff only. docs/production.md "Metrics".
+    METRICS_TOKEN = ""
+    # The scheduler process serves its own /metrics (job durations) on this port; 0: not served.
+    SCHEDULER_METRICS_PORT = 0
+    SCHEDULER_METRICS_ADDRESS = "127.0.0.1"
 
     # Set (EXCHANGE_PROXY_FIX=1) when a reverse proxy sets X-Forwarded-For/-Proto/-Host
     PROXY_FIX = False

@@ -25,16 +25,21 @@ from exchange.listings import queries as listing_queries
 from exchange.listings.models import ListingStatus
 from exchange.listings.models import Side as ListingSide
 from exchange.matching.models import ProposalStatus
+from exchange.metrics import sources as metric_sources
+from exchange.metrics.views import init_request_metrics
 from exchange.models import import_all_models
 from exchange.pesantren.models import PesantrenStatus
 from exchange.pools import holds as pool_holds
 from exchange.privacy.models import RequestStatus
+from exchange.routing import REPLICA
+from exchange.scheduler import gauges as scheduler_gauges
 from exchange.site.accesslog import init_access_log
 from exchange.site.form_messages import init_form_messages
 from exchange.site.guards import init_guards
 from exchange.site.headers import init_headers
 from exchange.site.nav import register_nav
 from exchange.site.outage import init_outage
+from exchange.site.replica_reads import init_replica_reads
 from exchange.site.static_cache import init_static_cache
 
 
@@ -67,9 +72,11 @@ def create_app(config_name: str | None = None, **overrides) -> Flask:
     init_static_cache(app)
     init_guards(app)
     init_access_log()
+    init_request_metrics(app)
     _register_vocabulary(app)
     _register_policies()
     _register_blueprints(app)
+    init_replica_reads(app)  # wraps listed views: after the blueprints
     _register_cli(app)
     return app
 
@@ -86,13 +93,25 @@ def _finish_config(app: Flask) -> None:
         url = make_url(app.config["DATABASE_URL"])
         if url.get_backend_name() == "sqlite" and url.database not in (None, "", ":memory:"):
             os.makedirs(os.path.dirname(os.path.abspath(url.database)), exist_ok=True)
-    options = dict(app.config.get("SQLALCHEMY_ENGINE_OPTIONS") or {})
+    base = dict(app.config.get("SQLALCHEMY_ENGINE_OPTIONS") or {})
+    app.config["SQLALCHEMY_ENGINE_OPTIONS"] = _engine_options(app, app.config["DATABASE_URL"], base)
+    replica = app.config.get("DATABASE_REPLICA_URL")
+    if replica:
+        # The read replica (exchange/routing.py): the same limits, for its own dialect.
+        options = _engine_options(app, replica, {})
+        app.config["SQLALCHEMY_BINDS"] = {REPLICA: {"url": replica, **options}}
+    app.config["BABEL_TRANSLATION_DIRECTORIES"] = os.path.join(app.root_path, "translations")
+
+
+def _engine_options(app: Flask, url: str, options: dict) -> dict:
+    """The engine options for a database at ``url`` (the primary's or the replica's)."""
+    options = dict(options)
     # SQL error dumps in the logs never show the values (password hashes, reset-token hashes).
     options.setdefault("hide_parameters", True)
-    if app.config["DATABASE_URL"].startswith("sqlite"):
+    if url.startswith("sqlite"):
         # Concurrent writers (two managers accepting at once) wait for the lock, not fail.
         options.setdefault("connect_args", {"timeout": 30})
-    elif app.config["DATABASE_URL"].startswith("postgresql"):
+    elif url.startswith("postgresql"):
         # A hung database must not freeze every worker (exchange/site/outage.py): bounded
         # connect, statement, lock and pool waits, and keepalives for a host that vanished.
         c = app.config
@@ -112,8 +131,7 @@ def _finish_config(app: Flask) -> None:
             },
         )
         options.setdefault("pool_timeout", float(c["DB_POOL_TIMEOUT"]))
-    app.config["SQLALCHEMY_ENGINE_OPTIONS"] = options
-    app.config["BABEL_TRANSLATION_DIRECTORIES"] = os.path.join(app.root_path, "translations")
+    return options
 
 
 def _register_policies() -> None:
@@ -123,6 +141,9 @@ def _register_policies() -> None:
     deal_holds.register()
     pool_holds.register()
     register_grades_in_use(listing_queries.commodity_in_use)
+    # The gauges /metrics reads at scrape time (exchange/metrics/instruments.py register_gauge)
+    metric_sources.register()
+    scheduler_gauges.register()
 
 
 def _register_vocabulary(app: Flask) -> None:

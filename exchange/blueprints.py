@@ -17,6 +17,7 @@ from exchange.freight.views import bp as freight
 from exchange.home.views import bp as dashboard
 from exchange.listings.views import bp as listings
 from exchange.matching.views import bp as matching
+from exchange.metrics.views import bp as metrics
 from exchange.netting.views import bp as netting
 from exchange.pesantren.views import bp as pesantren
 from exchange.pools.views import bp as pools
@@ -44,4 +45,5 @@ def BLUEPRINTS():  # noqa: N802 - reads as the constant it stands for
         api,
         api_tokens,
         whatsapp,
+        metrics,
     ]

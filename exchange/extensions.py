@@ -7,8 +7,10 @@ from flask_sqlalchemy import SQLAlchemy
 from flask_wtf import CSRFProtect
 
 from exchange.db import Base
+from exchange.routing import RoutingSession
 
-db = SQLAlchemy(model_class=Base)
+# Plain reads inside ``replica_reads()`` go to the read replica when one is set (routing.py).
+db = SQLAlchemy(model_class=Base, session_options={"class_": RoutingSession})
 migrate = Migrate()
 login_manager = LoginManager()
 babel = Babel()

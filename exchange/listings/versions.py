@@ -37,6 +37,7 @@ from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from exchange.clock import utcnow
 from exchange.extensions import db
+from exchange.routing import reading_replica
 
 #: The tables whose rows visitors' pages show: a write to any of them moves the version.
 MARKET_TABLES = frozenset({"listings", "pesantren", "regencies", "commodities"})
@@ -64,8 +65,11 @@ _READ = select(MarketVersion.version, MarketVersion.last_modified).where(MarketV
 
 def current() -> Version | None:
     """The market version now (one primary-key SELECT); None when the row is missing (a
-    database emptied by hand): then nothing is served from a cache until the next write."""
-    reader = _reader()
+    database emptied by hand): then nothing is served from a cache until the next write.
+
+    Inside ``replica_reads()`` the version comes from the replica, like the page it keys: a
+    page rendered from a lagging replica is never cached under the primary's newer version."""
+    reader = None if reading_replica() else _reader()
     if reader is None:
         row = db.session.execute(_READ).first()
     else:

@@ -8,6 +8,7 @@ from datetime import datetime
 
 import click
 from flask import current_app
+from prometheus_client import start_http_server
 
 from exchange.clock import now_wib, parse_now
 from exchange.extensions import db
@@ -63,6 +64,9 @@ def register(cli):
                 "this one exits. Use --wait to take over when it stops."
             )
         scheduler = build_scheduler(app, lock)
+        if port := int(app.config["SCHEDULER_METRICS_PORT"]):
+            # The job durations live in this process: Prometheus scrapes them here.
+            start_http_server(port, addr=app.config["SCHEDULER_METRICS_ADDRESS"])
         signal.signal(signal.SIGTERM, lambda *_: scheduler.shutdown(wait=False))
         click.echo(f"scheduler started ({lock.kind} held); Ctrl+C stops it", err=True)
         try:

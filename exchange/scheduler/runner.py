@@ -15,6 +15,7 @@ from flask import Flask
 from exchange.digests.periods import LENGTH, period_key
 from exchange.digests.services import run_finished
 from exchange.extensions import db
+from exchange.metrics.instruments import time_job
 from exchange.scheduler import jobs
 
 log = logging.getLogger(__name__)
@@ -28,7 +29,8 @@ def _in_app(app: Flask, name: str, fn, *args, lock=None):
             return
         with app.app_context():
             try:
-                result = fn(*args)
+                with time_job(name):  # exchange_job_duration_seconds{job, outcome}
+                    result = fn(*args)
                 log.info("job %s done: %s", name, result)
             except Exception:
                 db.session.rollback()

@@ -205,6 +205,8 @@ EXPECTED = {
     # The Cloud API's webhook: a wrong verify token / no signature is 403 for everyone.
     ("GET", "whatsapp.verify"): (403,) * 5,
     ("POST", "whatsapp.receive"): (403,) * 5,
+    # Prometheus metrics: staff (or the scrape token); hidden (404) from everyone else.
+    ("GET", "metrics.scrape"): (404, 404, 404, K, K),
 }
 API_NO_COOKIE = (401,) * 5
 for _method, _endpoint in [
