@@ -105,9 +105,10 @@ test-fast: install ## The pure cores' tests only (no app, no database; seconds)
 test-sqlite: install ## The suite on SQLite
 	EXCHANGE_TEST_DATABASE_URL= $(PYTEST) $(PYTEST_ARGS)
 
-# The pure cores' tests touch no database: the SQLite run has run them.
-test-pg: install ## The suite on PostgreSQL (PG_TEST_URL), without the pure cores' tests
-	EXCHANGE_TEST_DATABASE_URL="$(PG_TEST_URL)" $(PYTEST) $(addprefix --ignore=,$(PURE_TESTS)) $(PYTEST_ARGS)
+# The tests that reach no database answer the same on any: the SQLite run has run them
+# (EXCHANGE_TEST_DATABASE_ONLY, tests/conftest.py; the pure cores' are not even collected).
+test-pg: install ## The suite's database tests on PostgreSQL (PG_TEST_URL)
+	EXCHANGE_TEST_DATABASE_ONLY=1 EXCHANGE_TEST_DATABASE_URL="$(PG_TEST_URL)" $(PYTEST) $(addprefix --ignore=,$(PURE_TESTS)) $(PYTEST_ARGS)
 
 test-deep: install ## The property, fuzz, stateful and kill tests at their full counts, both databases
 	EXCHANGE_TEST_DEEP=1 EXCHANGE_TEST_DATABASE_URL= $(PYTEST) -m deep $(PYTEST_ARGS)
