@@ -62,7 +62,7 @@ def run_clearing(actor=None, now=None) -> MatchRun:
         require_staff(actor)
     now = now or utcnow()
     t0 = perf_counter()
-    _one_run_at_a_time()
+    one_run_at_a_time()
     market = queries.load_market(today_wib(now))
     instance = market.instance
     excluded = queries.declined_pairs()
@@ -71,12 +71,32 @@ def run_clearing(actor=None, now=None) -> MatchRun:
     cand = adapter.without_pairs(fits, excluded)
     rows, welfare = adapter.proposals(cand)
     t2 = perf_counter()
+    run = write_run(actor, now, market, fits, rows, welfare, len(cand), len(excluded))
+    duration = round((perf_counter() - t0) * 1000)
+    run.duration_ms = duration
+    run.finished_at = now + timedelta(milliseconds=duration)
+    db.session.commit()
+    analyze_byproducts()
+    t3 = perf_counter()
+    run.timings = {
+        "load_ms": (t1 - t0) * 1000,
+        "solve_ms": (t2 - t1) * 1000,
+        "store_ms": (t3 - t2) * 1000,
+        "total_ms": (t3 - t0) * 1000,
+    }
+    return run
+
+
+def write_run(actor, now, market: Market, fits: Candidates, rows, welfare, pairs, excluded):
+    """Store a clearing run in the current transaction (flush, no commit): the run, its
+    proposals (earlier open ones become superseded), its by-products and the audit event.
+    Shared by ``run_clearing`` and the clearing job's store step (exchange/matching/job.py)."""
     run = MatchRun(
         started_at=now,
         started_by_id=getattr(actor, "id", None),
         status=RunStatus.COMPLETED.value,
-        listings_count=len(instance.listings),
-        candidate_pairs=len(cand),
+        listings_count=len(market.instance.listings),
+        candidate_pairs=pairs,
         proposals_count=len(rows),
         welfare=round(welfare),
     )
@@ -91,9 +111,6 @@ def run_clearing(actor=None, now=None) -> MatchRun:
     _store_proposals(run.id, rows, now, com_ids)
     # Partners and reach ignore declined pairs: a declined proposal does not end a partnership.
     _store_byproducts(run.id, market, fits, com_ids)
-    duration = round((perf_counter() - t0) * 1000)
-    run.duration_ms = duration
-    run.finished_at = now + timedelta(milliseconds=duration)
     record(
         "matching.run",
         run,
@@ -102,17 +119,8 @@ def run_clearing(actor=None, now=None) -> MatchRun:
         pairs=run.candidate_pairs,
         proposals=run.proposals_count,
         welfare=run.welfare,
-        excluded_declined=len(excluded),
+        excluded_declined=excluded,
     )
-    db.session.commit()
-    _analyze_byproducts()
-    t3 = perf_counter()
-    run.timings = {
-        "load_ms": (t1 - t0) * 1000,
-        "solve_ms": (t2 - t1) * 1000,
-        "store_ms": (t3 - t2) * 1000,
-        "total_ms": (t3 - t0) * 1000,
-    }
     return run
 
 
@@ -120,7 +128,7 @@ def run_clearing(actor=None, now=None) -> MatchRun:
 RUN_LOCK_KEY = 7_304_551
 
 
-def _one_run_at_a_time() -> None:
+def one_run_at_a_time() -> None:
     """On PostgreSQL, wait for any other clearing run to commit before loading: two runs at once
     would each leave their own proposals open. The lock ends with the transaction."""
     conn = db.session.connection()
@@ -272,7 +280,7 @@ def _store_byproducts(
     )
 
 
-def _analyze_byproducts() -> None:
+def analyze_byproducts() -> None:
     """After the run's commit, on PostgreSQL: fresh planner statistics for the replaced rows.
     Until autovacuum gets to them the planner takes the new tables for empty, and the partners
     query of one pesantren took 100 ms instead of a fraction of one."""
