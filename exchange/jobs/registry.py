@@ -9,7 +9,8 @@ A handler has three steps, each called by whichever worker takes the task:
 - ``store(job, snapshot, results) -> run id``: write the run in the current transaction
   (flush, never commit); ``results`` maps each part's key to its result, in key order.
 
-and ``run_endpoint``: the page of the run made (an endpoint taking ``run_id``).
+then ``after_store(run_id)`` once the store step has committed (upkeep outside the
+transaction), and ``run_endpoint``: the page of the run made (an endpoint taking ``run_id``).
 """
 
 from __future__ import annotations
@@ -25,6 +26,8 @@ class Handler(Protocol):
     def solve(self, payload: str) -> str: ...
 
     def store(self, job, snapshot: str | None, results: dict[str, str]) -> int: ...
+
+    def after_store(self, run_id: int) -> None: ...
 
 
 _handlers: dict[str, Handler] = {}

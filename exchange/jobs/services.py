@@ -8,7 +8,7 @@ import threading
 from datetime import datetime
 
 from flask import current_app
-from sqlalchemy import func, insert, select, update
+from sqlalchemy import insert, select, update
 from sqlalchemy.exc import IntegrityError
 
 from exchange.auth.permissions import require_staff
@@ -180,7 +180,12 @@ def _mark_running(job: Job, step: TaskStep) -> None:
 
 def _lock_job(job_id: int) -> Job:
     """The job row, locked until commit: finishing tasks of one job take turns."""
-    return db.session.scalars(select(Job).where(Job.id == job_id).with_for_update()).one()
+    return db.session.scalars(
+        select(Job)
+        .where(Job.id == job_id)
+        .with_for_update()
+        .execution_options(populate_existing=True)
+    ).one()
 
 
 def _finish_prepare(job_id, task_id, worker, snapshot, parts) -> int:
@@ -213,15 +218,7 @@ def _finish_solve(job_id, task_id, worker, result: str) -> int:
         .values(result=result, payload=None)
         .execution_options(synchronize_session=False)
     )
-    job.parts_done = db.session.scalar(
-        select(func.count())
-        .select_from(JobTask)
-        .where(
-            JobTask.job_id == job_id,
-            JobTask.step == TaskStep.SOLVE.value,
-            JobTask.status == TaskStatus.DONE.value,
-        )
-    )
+    job.parts_done += 1  # the job row is locked, and a task finishes once
     if job.parts_done == job.parts_total:
         job.stage = JobStage.STORING
         db.session.add(JobTask(job_id=job_id, step=TaskStep.STORE, key=""))
@@ -266,6 +263,7 @@ def _finish_store(job_id, task_id, worker, handler) -> int:
         .execution_options(synchronize_session=False)
     )
     db.session.commit()
+    handler.after_store(run_id)
     return 1
 
 

@@ -99,5 +99,8 @@ class ClearingJob:
         db.session.flush()
         return run.id
 
+    def after_store(self, run_id: int) -> None:
+        services.analyze_byproducts()
+
 
 HANDLER = ClearingJob()

@@ -13,7 +13,7 @@ from exchange.errors import DomainError
 from exchange.extensions import db
 from exchange.i18n import number
 from exchange.jobs.policy import JobKind, JobStatus
-from exchange.jobs.services import start_job
+from exchange.jobs.services import active_job, start_job
 from exchange.listings import queries as listing_queries
 from exchange.matching import queries, services
 from exchange.matching.models import MatchRun
@@ -106,7 +106,7 @@ def decline(proposal_id: int):
 @staff_required
 def runs():
     page = db.paginate(queries.runs_query(), per_page=25, error_out=False)
-    return render_template("matching/runs.html", page=page)
+    return render_template("matching/runs.html", page=page, job=active_job(JobKind.CLEARING))
 
 
 @bp.route("/staf/pencocokan/<int:run_id>")

@@ -24,5 +24,8 @@ class NettingJob:
         db.session.flush()
         return run.id
 
+    def after_store(self, run_id: int) -> None:
+        return None
+
 
 HANDLER = NettingJob()

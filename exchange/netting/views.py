@@ -12,7 +12,7 @@ from exchange.errors import DomainError
 from exchange.extensions import db
 from exchange.i18n import rupiah
 from exchange.jobs.policy import JobKind, JobStatus
-from exchange.jobs.services import start_job
+from exchange.jobs.services import active_job, start_job
 from exchange.netting import picture, queries, services
 from exchange.netting.models import ANSWER_LABELS, STATUS_LABELS, Answer, RunStatus
 from exchange.web.refusals import flash_refusal
@@ -34,7 +34,7 @@ def netting_answer_label(answer: str):
 @staff_required
 def runs():
     page = db.paginate(queries.runs_query(), per_page=25, error_out=False)
-    return render_template("netting/runs.html", page=page)
+    return render_template("netting/runs.html", page=page, job=active_job(JobKind.NETTING))
 
 
 @bp.route("/staf/kliring/jalankan", methods=["POST"])

@@ -74,6 +74,8 @@ def test_a_second_start_while_one_is_queued_returns_the_first(app, client, auth)
         auth.login(staff)
     page = client.get(f"/staf/pekerjaan/{job_id}").get_data(as_text=True)
     assert 'http-equiv="refresh"' in page and "Menunggu" in page
+    runs = client.get("/staf/pencocokan").get_data(as_text=True)
+    assert f'href="/staf/pekerjaan/{job_id}"' in runs
 
 
 def test_someone_not_staff_cannot_start_or_see_a_job(app, client, auth):
