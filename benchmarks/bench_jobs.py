@@ -17,7 +17,7 @@ import os
 import time
 
 from matching_data import bench_app, fill
-from sqlalchemy import insert, select
+from sqlalchemy import func, insert, select
 
 DEFAULT_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/bench_jobs"
 
@@ -93,7 +93,7 @@ def _worker(app) -> int:
 def clearing(app, workers: int) -> list:
     from exchange.extensions import db
     from exchange.jobs import services
-    from exchange.jobs.models import Job
+    from exchange.jobs.models import Job, JobTask
     from exchange.jobs.policy import JobKind
     from exchange.matching.models import MatchRun, Proposal
 
@@ -112,8 +112,20 @@ def clearing(app, workers: int) -> list:
             .where(Proposal.run_id == run.id)
             .order_by(Proposal.offer_id, Proposal.request_id)
         ).all()
+        ends = dict(
+            db.session.execute(
+                select(JobTask.step, func.max(JobTask.finished_at))
+                .where(JobTask.job_id == job_id)
+                .group_by(JobTask.step)
+            ).all()
+        )
+        start = job.started_at
+        prep = (ends["prepare"] - start).total_seconds()
+        solve = (ends["solve"] - ends["prepare"]).total_seconds()
+        store = (job.finished_at - ends["solve"]).total_seconds()
         print(
-            f"clearing job, {workers} worker process(es) {codes}: {wall:.1f} s wall | "
+            f"clearing job, {workers} worker process(es) {codes}: {wall:.1f} s wall "
+            f"(prepare {prep:.1f} s, solve {solve:.1f} s, store {store:.1f} s) | "
             f"{job.parts_total} commodity tasks, listings={run.listings_count} "
             f"pairs={run.candidate_pairs} proposals={run.proposals_count} "
             f"welfare=Rp {run.welfare:,}"

@@ -110,8 +110,9 @@ class Heartbeat:
                 log.warning("job heartbeat missed (database busy or away)", exc_info=True)
 
 
-def still_mine(task_id: int, worker: str) -> bool:
-    """Inside the finishing transaction: mark the task done if this worker still holds it."""
+def still_mine(task_id: int, worker: str, **values) -> bool:
+    """Inside the finishing transaction: mark the task done (with ``values``) if this worker
+    still holds it."""
     return (
         db.session.execute(
             update(JobTask)
@@ -120,7 +121,7 @@ def still_mine(task_id: int, worker: str) -> bool:
                 JobTask.claimed_by == worker,
                 JobTask.status == TaskStatus.RUNNING.value,
             )
-            .values(status=TaskStatus.DONE.value, finished_at=utcnow())
+            .values(status=TaskStatus.DONE.value, finished_at=utcnow(), **values)
             .execution_options(synchronize_session=False)
         ).rowcount
         == 1

@@ -168,12 +168,14 @@ def _step(handler, step, job_id, task_id, worker, payload) -> int:
 
 
 def _mark_running(job: Job, step: TaskStep) -> None:
+    """The job's start, for its page (later tasks leave the row alone: the heartbeat beats)."""
+    if step != TaskStep.PREPARE:
+        return
     now = utcnow()
     if job.status == JobStatus.QUEUED:
         job.status = JobStatus.RUNNING
         job.started_at = now
-    if step == TaskStep.PREPARE:
-        job.stage = JobStage.PREPARING
+    job.stage = JobStage.PREPARING
     job.heartbeat_at = now
     db.session.commit()
 
@@ -209,15 +211,9 @@ def _finish_prepare(job_id, task_id, worker, snapshot, parts) -> int:
 
 def _finish_solve(job_id, task_id, worker, result: str) -> int:
     job = _lock_job(job_id)
-    if not queue.still_mine(task_id, worker):
+    if not queue.still_mine(task_id, worker, result=result, payload=None):
         db.session.rollback()
         return 0
-    db.session.execute(
-        update(JobTask)
-        .where(JobTask.id == task_id)
-        .values(result=result, payload=None)
-        .execution_options(synchronize_session=False)
-    )
     job.parts_done += 1  # the job row is locked, and a task finishes once
     if job.parts_done == job.parts_total:
         job.stage = JobStage.STORING

@@ -30,7 +30,7 @@ def test_the_job_stores_what_the_one_process_clearing_stores(app):
         expected = proposal_rows(direct.id)
         job = services.start_job(make_staff(), JobKind.CLEARING)
         assert job.status == JobStatus.COMPLETED and job.stage == JobStage.DONE
-        assert (job.parts_done, job.parts_total) == (4, 4)
+        assert (job.parts_done, job.parts_total) == (5, 5)  # 4 commodities, the market
         run = db.session.get(MatchRun, job.run_id)
         assert proposal_rows(run.id) == expected and len(expected) > 4
         assert (run.candidate_pairs, run.welfare, run.listings_count) == (
@@ -53,7 +53,7 @@ def test_the_staff_start_returns_at_once_and_the_page_shows_the_run(app, client,
     assert resp.status_code == 302 and "/staf/pekerjaan/" in resp.headers["Location"]
     assert services.wait_in_process(60)
     page = client.get(resp.headers["Location"]).get_data(as_text=True)
-    assert "Selesai" in page and "4 dari 4" in page and "Lihat putaran #2" in page
+    assert "Selesai" in page and "5 dari 5" in page and "Lihat putaran #2" in page
     assert 'http-equiv="refresh"' not in page
     with app.app_context():
         (job,) = db.session.scalars(select(Job)).all()
@@ -107,12 +107,12 @@ def test_a_task_whose_worker_died_is_taken_over_and_the_run_is_stored_once(app):
         db.session.commit()
         assert queue.queue_depth()["stale"] == 1
         # the next worker (or the scheduler's tick, without workers) takes it over
-        assert queue.work(services.run_task, burst=True, own_session=False) == 1 + 4 + 1
+        assert queue.work(services.run_task, burst=True, own_session=False) == 1 + 5 + 1
         # the dead worker coming back to finish is refused: nothing is written twice
         assert services._finish_prepare(job.id, taken, dead, None, [("beras", "{}")]) == 0
         db.session.refresh(job)
         assert job.status == JobStatus.COMPLETED
-        assert _count(MatchRun) == 2 and _count(JobTask, JobTask.job_id == job.id) == 6
+        assert _count(MatchRun) == 2 and _count(JobTask, JobTask.job_id == job.id) == 7
         assert db.session.get(JobTask, taken).attempts == 2
         assert _count(Proposal, Proposal.run_id == job.run_id) == len(proposal_rows(job.run_id))
 

@@ -64,7 +64,10 @@ def test_two_worker_processes_store_the_bytes_one_worker_stores(app):
     assert [_exit_code(p) for p in pids] == [0, 0]
     with app.app_context():
         job = db.session.get(Job, two)
-        assert job.status == JobStatus.COMPLETED and (job.parts_done, job.parts_total) == (4, 4)
+        assert job.status == JobStatus.COMPLETED and (job.parts_done, job.parts_total) == (
+            5,
+            5,
+        )  # 4 commodities, the market
         assert proposal_rows(job.run_id) == alone and len(alone) > 4
         assert _count(MatchRun) == 3  # the market's own first run, then one per job
         workers = db.session.scalars(select(JobTask.claimed_by).where(JobTask.job_id == two))
