@@ -139,3 +139,18 @@ def test_a_netting_job_stores_one_kliring_run(app):
         job = services.start_job(make_staff(), JobKind.NETTING)
         assert job.status == JobStatus.COMPLETED
         assert db.session.scalars(select(NettingRun.id)).all() == [job.run_id]
+
+
+def test_the_scheduler_tick_runs_what_a_stopped_process_left(app):
+    app.config["JOB_QUEUE"] = "worker"
+    with app.app_context():
+        small_market()
+        job_id = services.start_job(None, JobKind.CLEARING).id  # its process stopped here
+        app.config["JOB_QUEUE"] = "thread"  # restarted without worker processes
+        from exchange.scheduler import jobs
+
+        assert jobs.resume_jobs()["queued"] == 1
+        assert services.wait_in_process(60)
+        db.session.remove()
+        assert db.session.get(Job, job_id).status == JobStatus.COMPLETED
+        assert _count(MatchRun) == 2
