@@ -84,20 +84,25 @@ _threads_lock = threading.Lock()
 
 def _start_thread(app) -> None:
     with _threads_lock:
-        _threads[:] = [t for t in _threads if t.is_alive()]
+        _threads[:] = [t for t in _threads if t.is_alive()]  # one that died of an error
         if _threads:
-            return  # the running thread takes the new tasks too
+            return  # the running thread takes the new tasks too: it looks again before leaving
 
         def work():
             with app.app_context():
                 try:
-                    queue.work(run_task, burst=True)
+                    while True:
+                        queue.work(run_task, burst=True)
+                        with _threads_lock:  # a start that saw this thread committed before
+                            if not queue.any_active_job():
+                                _threads.clear()
+                                return
                 finally:
                     db.session.remove()
 
         thread = threading.Thread(target=work, daemon=True, name="jobs-in-process")
-        thread.start()
         _threads.append(thread)
+        thread.start()
 
 
 def wait_in_process(timeout: float = 60.0) -> bool:
