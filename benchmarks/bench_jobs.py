@@ -24,6 +24,7 @@ DEFAULT_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/bench_jobs"
 
 class Noop:
     run_endpoint = "matching.run"
+    runs_endpoint = "matching.runs"
 
     def prepare(self, job):
         return None, []

@@ -10,7 +10,8 @@ A handler has three steps, each called by whichever worker takes the task:
   (flush, never commit); ``results`` maps each part's key to its result, in key order.
 
 then ``after_store(run_id)`` once the store step has committed (upkeep outside the
-transaction), and ``run_endpoint``: the page of the run made (an endpoint taking ``run_id``).
+transaction), ``run_endpoint``: the page of the run made (an endpoint taking ``run_id``), and
+``runs_endpoint``: the list of the kind's runs.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from typing import Protocol
 
 class Handler(Protocol):
     run_endpoint: str
+    runs_endpoint: str
 
     def prepare(self, job) -> tuple[str | None, list[tuple[str, str]]]: ...
 

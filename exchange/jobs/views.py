@@ -21,15 +21,17 @@ REFRESH_SECONDS = 3
 @staff_required
 def show(job_id: int):
     job = services.job_for_staff(current_user, job_id)
+    handler = registry.handler(job.kind)
     run_url = None
     if job.run_id is not None:
-        run_url = url_for(registry.handler(job.kind).run_endpoint, run_id=job.run_id)
+        run_url = url_for(handler.run_endpoint, run_id=job.run_id)
     end = job.finished_at or utcnow()
     seconds = (end - job.started_at).total_seconds() if job.started_at else None
     return render_template(
         "jobs/show.html",
         job=job,
         run_url=run_url,
+        runs_url=url_for(handler.runs_endpoint),
         seconds=seconds,
         refresh=REFRESH_SECONDS if job.status in ACTIVE else None,
     )

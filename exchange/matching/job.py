@@ -66,6 +66,7 @@ def market_part(raw: dict) -> str:
 
 class ClearingJob:
     run_endpoint = "matching.run"
+    runs_endpoint = "matching.runs"
 
     def prepare(self, job) -> tuple[str, list[tuple[str, str]]]:
         market = queries.load_market(today_wib(job.as_of))

@@ -11,6 +11,7 @@ from exchange.netting.services import compute_run
 
 class NettingJob:
     run_endpoint = "netting.show"
+    runs_endpoint = "netting.runs"
 
     def prepare(self, job) -> tuple[None, list]:
         return None, []
