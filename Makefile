@@ -16,8 +16,8 @@ WHATSAPP_PORT ?= 5198
 BENCH_DIGESTS_URL ?= postgresql+psycopg://postgres@127.0.0.1:5432/bench_digests
 
 .DEFAULT_GOAL := help
-.PHONY: help install translations db-upgrade seed run serve scheduler test test-fast test-sqlite test-pg test-deep test-kill fuzz bench-signin \
-        lint audit format extract-messages bench bench-market bench-matching bench-matching-scale bench-matching-quality bench-suggestions bench-api bench-clearing bench-digests bench-dashboard bench-web bench-pages bench-netting bench-faults clean bench-import bench-pools bench-freight
+.PHONY: help install translations db-upgrade seed run serve scheduler worker test test-fast test-sqlite test-pg test-deep test-kill fuzz bench-signin \
+        lint audit format extract-messages bench bench-market bench-matching bench-matching-scale bench-matching-quality bench-suggestions bench-api bench-clearing bench-digests bench-dashboard bench-web bench-pages bench-netting bench-faults clean bench-import bench-pools bench-freight bench-jobs
 
 help: ## List the targets
 	@grep -E '^[a-zA-Z_-]+:.*?## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*?## "}; {printf "  %-18s %s\n", $$1, $$2}'
@@ -79,6 +79,12 @@ run: seed ## Set up and start the app (SQLite, demo data, scheduler) at http://1
 
 serve: install ## Production-style: gunicorn with 3 workers (set EXCHANGE_* first)
 	$(BIN)/gunicorn --workers 3 --bind $(HOST):$(PORT) 'wsgi:app'
+
+scheduler: install ## The scheduler process (APScheduler: the clock that starts the nightly jobs)
+	$(FLASK) exchange scheduler
+
+worker: install ## A job worker: clearing and kliring tasks (EXCHANGE_JOB_QUEUE=worker, PostgreSQL); start one or more per machine
+	$(FLASK) exchange worker
 
 test: install ## Install and run the whole suite on SQLite, then on PostgreSQL when it answers
 	$(MAKE) --no-print-directory test-sqlite
@@ -197,6 +203,9 @@ bench-matching-quality: install ## Format 2 on fresh generated markets (3k-10k, 
 
 bench-suggestions: install ## Time suggestions over 50,000 listings in PostgreSQL (BENCH_URL to override)
 	cd benchmarks && ../$(BIN)/python bench_suggestions.py $(if $(BENCH_URL),--url "$(BENCH_URL)")
+
+bench-jobs: install ## The job queue's overhead per task, and a 20,000-listing clearing by 1 and by 2 worker processes (PostgreSQL)
+	cd benchmarks && ../$(BIN)/python bench_jobs.py $(if $(BENCH_URL),--url "$(BENCH_URL)")
 
 bench-clearing: install ## Time a clearing run (load, solve, store) over 20,000 listings in PostgreSQL
 	cd benchmarks && ../$(BIN)/python bench_clearing.py $(if $(BENCH_URL),--url "$(BENCH_URL)")

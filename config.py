@@ -112,6 +112,15 @@ class Config:
     WHATSAPP_VERIFY_TOKEN = ""  # the webhook subscription handshake (hub.verify_token)
     WHATSAPP_TIMEOUT = 10  # seconds per API request
 
+    # Clearing and kliring runs as background jobs (docs/jobs.md): who runs their tasks
+    # ("thread": this process, no extra service; "worker": `flask --app wsgi exchange worker`
+    # processes on one or many machines, PostgreSQL only; "inline": the caller, before the
+    # start returns), how long a task's worker may be silent before another takes the task
+    # over, and how often an idle worker looks for work.
+    JOB_QUEUE = "thread"
+    JOB_LEASE_SECONDS = 60
+    JOB_POLL_SECONDS = 1.0
+
     # Deals and matching
     NEGOTIATION_EXPIRY_DAYS = 3
     ROAD_FACTOR = 1.3
@@ -199,6 +208,10 @@ class TestingConfig(Config):
     # Off: most tests look at pages right after writing through paths of their own; the
     # cache's tests (tests/listings/test_page_cache.py) switch it on.
     PAGE_CACHE_ENABLED = False
+    # Runs started from pages and jobs finish before the start returns (the tests of the
+    # background flow set "thread" or "worker" themselves).
+    JOB_QUEUE = "inline"
+    JOB_POLL_SECONDS = 0.05
 
 
 class ProductionConfig(Config):

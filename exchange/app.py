@@ -21,13 +21,17 @@ from exchange.deals import holds as deal_holds
 from exchange.deals.policy import Side, State
 from exchange.errors import register_error_handlers
 from exchange.i18n import register_formatting, select_locale
+from exchange.jobs import registry as job_registry
+from exchange.jobs.policy import JobKind
 from exchange.listings import queries as listing_queries
 from exchange.listings.models import ListingStatus
 from exchange.listings.models import Side as ListingSide
+from exchange.matching import job as clearing_job
 from exchange.matching.models import ProposalStatus
 from exchange.metrics import sources as metric_sources
 from exchange.metrics.views import init_request_metrics
 from exchange.models import import_all_models
+from exchange.netting import job as netting_job
 from exchange.pesantren.models import PesantrenStatus
 from exchange.pools import holds as pool_holds
 from exchange.privacy.models import RequestStatus
@@ -144,6 +148,9 @@ def _register_policies() -> None:
     # The gauges /metrics reads at scrape time (exchange/metrics/instruments.py register_gauge)
     metric_sources.register()
     scheduler_gauges.register()
+    # What a clearing and a kliring job do (the jobs machinery imports no domain).
+    job_registry.register(JobKind.CLEARING, clearing_job.HANDLER)
+    job_registry.register(JobKind.NETTING, netting_job.HANDLER)
 
 
 def _register_vocabulary(app: Flask) -> None:

@@ -15,6 +15,7 @@ from exchange.deals.views import bp as deals
 from exchange.digests.views import bp as digests
 from exchange.freight.views import bp as freight
 from exchange.home.views import bp as dashboard
+from exchange.jobs.views import bp as jobs
 from exchange.listings.views import bp as listings
 from exchange.matching.views import bp as matching
 from exchange.metrics.views import bp as metrics
@@ -35,6 +36,7 @@ def BLUEPRINTS():  # noqa: N802 - reads as the constant it stands for
         listings,
         matching,
         netting,
+        jobs,
         pools,
         freight,
         deals,

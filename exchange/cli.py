@@ -8,6 +8,7 @@ from exchange.catalogue.cli import register as catalogue_cmds
 from exchange.dashboard.cli import register as dashboard_cmds
 from exchange.deals.cli import register as deal_cmds
 from exchange.demo import register as demo_cmds
+from exchange.jobs.cli import register as job_cmds
 from exchange.listings.cli import register as listings_cmds
 from exchange.mail.cli import register as mail_cmds
 from exchange.matching.cli import register as matching_cmds
@@ -26,6 +27,7 @@ def _register():
         matching_cmds,
         deal_cmds,
         scheduler_cmds,
+        job_cmds,
         demo_cmds,
         dashboard_cmds,
         whatsapp_cmds,

@@ -10,6 +10,7 @@ from exchange.deals import models as _deals  # noqa: F401
 from exchange.digests import models as _digests  # noqa: F401
 from exchange.events import models as _events  # noqa: F401
 from exchange.freight import models as _freight  # noqa: F401
+from exchange.jobs import models as _jobs  # noqa: F401
 from exchange.listings import models as _listings  # noqa: F401
 from exchange.listings import standing_models as _standing  # noqa: F401
 from exchange.listings import versions as _versions  # noqa: F401 - the market version and its hooks

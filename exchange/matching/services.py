@@ -53,7 +53,8 @@ def run_clearing(actor=None, now=None) -> MatchRun:
     party declined are not proposed again. `actor` None means the command line or the scheduler.
 
     Beside the proposals, the run stores what the engine's rule says about the market it cleared
-    (``_store_byproducts``): reciprocal partners' flows, unmet requests, idle offers.
+    (``byproduct_rows``, ``write_byproducts``): reciprocal partners' flows, unmet requests,
+    idle offers.
 
     The returned run carries `timings` (load, solve, store in ms; not stored).
     Raises NotFound when `actor` is given and is not staff.
@@ -62,7 +63,7 @@ def run_clearing(actor=None, now=None) -> MatchRun:
         require_staff(actor)
     now = now or utcnow()
     t0 = perf_counter()
-    _one_run_at_a_time()
+    one_run_at_a_time()
     market = queries.load_market(today_wib(now))
     instance = market.instance
     excluded = queries.declined_pairs()
@@ -71,12 +72,36 @@ def run_clearing(actor=None, now=None) -> MatchRun:
     cand = adapter.without_pairs(fits, excluded)
     rows, welfare = adapter.proposals(cand)
     t2 = perf_counter()
+    extra = byproduct_rows(market, fits)
+    run = write_run(
+        actor, now, len(instance.listings), rows, welfare, len(cand), len(excluded), extra
+    )
+    duration = round((perf_counter() - t0) * 1000)
+    run.duration_ms = duration
+    run.finished_at = now + timedelta(milliseconds=duration)
+    db.session.commit()
+    analyze_byproducts()
+    t3 = perf_counter()
+    run.timings = {
+        "load_ms": (t1 - t0) * 1000,
+        "solve_ms": (t2 - t1) * 1000,
+        "store_ms": (t3 - t2) * 1000,
+        "total_ms": (t3 - t0) * 1000,
+    }
+    return run
+
+
+def write_run(actor, now, listings: int, rows, welfare, pairs, excluded, byproducts: dict):
+    """Store a clearing run in the current transaction (flush, no commit): the run, its
+    proposals (earlier open ones become superseded), its by-products (``byproduct_rows``) and
+    the audit event. Shared by ``run_clearing`` and the clearing job's store step
+    (exchange/matching/job.py)."""
     run = MatchRun(
         started_at=now,
         started_by_id=getattr(actor, "id", None),
         status=RunStatus.COMPLETED.value,
-        listings_count=len(instance.listings),
-        candidate_pairs=len(cand),
+        listings_count=listings,
+        candidate_pairs=pairs,
         proposals_count=len(rows),
         welfare=round(welfare),
     )
@@ -89,11 +114,7 @@ def run_clearing(actor=None, now=None) -> MatchRun:
     )
     com_ids = queries.commodity_ids()
     _store_proposals(run.id, rows, now, com_ids)
-    # Partners and reach ignore declined pairs: a declined proposal does not end a partnership.
-    _store_byproducts(run.id, market, fits, com_ids)
-    duration = round((perf_counter() - t0) * 1000)
-    run.duration_ms = duration
-    run.finished_at = now + timedelta(milliseconds=duration)
+    write_byproducts(run.id, byproducts, com_ids)
     record(
         "matching.run",
         run,
@@ -102,17 +123,8 @@ def run_clearing(actor=None, now=None) -> MatchRun:
         pairs=run.candidate_pairs,
         proposals=run.proposals_count,
         welfare=run.welfare,
-        excluded_declined=len(excluded),
+        excluded_declined=excluded,
     )
-    db.session.commit()
-    _analyze_byproducts()
-    t3 = perf_counter()
-    run.timings = {
-        "load_ms": (t1 - t0) * 1000,
-        "solve_ms": (t2 - t1) * 1000,
-        "store_ms": (t3 - t2) * 1000,
-        "total_ms": (t3 - t0) * 1000,
-    }
     return run
 
 
@@ -120,7 +132,7 @@ def run_clearing(actor=None, now=None) -> MatchRun:
 RUN_LOCK_KEY = 7_304_551
 
 
-def _one_run_at_a_time() -> None:
+def one_run_at_a_time() -> None:
     """On PostgreSQL, wait for any other clearing run to commit before loading: two runs at once
     would each leave their own proposals open. The lock ends with the transaction."""
     conn = db.session.connection()
@@ -234,28 +246,18 @@ def _copy_rows(table, columns: tuple[str, ...], values: list[tuple]) -> None:
         db.session.execute(insert(table), [dict(zip(columns, v, strict=True)) for v in values])
 
 
-def _store_byproducts(
-    run_id: int, market: Market, fits: Candidates, com_ids: dict[str, int]
-) -> None:
-    """Replace the previous run's by-products with this run's (only the latest is read)."""
-    for model in (RunPartnerFlow, RunUnmetRequest, RunIdleOffer):
-        db.session.execute(delete(model).where(model.run_id != run_id))
+def byproduct_rows(market: Market, fits: Candidates) -> dict[str, list]:
+    """What the engine's rule says about the market besides the proposals, as plain rows
+    (commodity by slug): partners' flows, unmet requests, idle offers. Partners and reach
+    ignore declined pairs: a declined proposal does not end a partnership."""
     flows = partner_flows(market.instance, fits)
-    _copy_rows(
-        RunPartnerFlow.__table__,
-        FLOW_COLUMNS,
-        [
-            (run_id, int(f.seller), int(f.buyer), com_ids[f.commodity], f.quantity, f.distance_km)
-            for f in flows
-        ],
-    )
     found = reach(market.instance, market.requests, market.offers, fits)
-    _copy_rows(
-        RunUnmetRequest.__table__,
-        GAP_COLUMNS,
-        [
+    return {
+        "flows": [
+            (int(f.seller), int(f.buyer), f.commodity, f.quantity, f.distance_km) for f in flows
+        ],
+        "gaps": [
             (
-                run_id,
                 g.request_id,
                 g.unmet,
                 g.offer_id,
@@ -266,13 +268,24 @@ def _store_byproducts(
             )
             for g in found.gaps
         ],
-    )
+        "idle": [(o, q) for o, q in found.idle.items()],
+    }
+
+
+def write_byproducts(run_id: int, rows: dict[str, list], com_ids: dict[str, int]) -> None:
+    """Replace the previous run's by-products with this run's (only the latest is read)."""
+    for model in (RunPartnerFlow, RunUnmetRequest, RunIdleOffer):
+        db.session.execute(delete(model).where(model.run_id != run_id))
     _copy_rows(
-        RunIdleOffer.__table__, IDLE_COLUMNS, [(run_id, o, q) for o, q in found.idle.items()]
+        RunPartnerFlow.__table__,
+        FLOW_COLUMNS,
+        [(run_id, s, b, com_ids[c], q, d) for s, b, c, q, d in rows["flows"]],
     )
+    _copy_rows(RunUnmetRequest.__table__, GAP_COLUMNS, [(run_id, *g) for g in rows["gaps"]])
+    _copy_rows(RunIdleOffer.__table__, IDLE_COLUMNS, [(run_id, o, q) for o, q in rows["idle"]])
 
 
-def _analyze_byproducts() -> None:
+def analyze_byproducts() -> None:
     """After the run's commit, on PostgreSQL: fresh planner statistics for the replaced rows.
     Until autovacuum gets to them the planner takes the new tables for empty, and the partners
     query of one pesantren took 100 ms instead of a fraction of one."""

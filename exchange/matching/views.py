@@ -12,6 +12,8 @@ from exchange.clock import today_wib
 from exchange.errors import DomainError
 from exchange.extensions import db
 from exchange.i18n import number
+from exchange.jobs.policy import JobKind, JobStatus
+from exchange.jobs.services import active_job, start_job
 from exchange.listings import queries as listing_queries
 from exchange.matching import queries, services
 from exchange.matching.models import MatchRun
@@ -104,7 +106,7 @@ def decline(proposal_id: int):
 @staff_required
 def runs():
     page = db.paginate(queries.runs_query(), per_page=25, error_out=False)
-    return render_template("matching/runs.html", page=page)
+    return render_template("matching/runs.html", page=page, job=active_job(JobKind.CLEARING))
 
 
 @bp.route("/staf/pencocokan/<int:run_id>")
@@ -118,13 +120,18 @@ def run(run_id: int):
 @bp.route("/staf/pencocokan/jalankan", methods=["POST"])
 @staff_required
 def start_run():
-    run = services.run_clearing(current_user)
-    flash(
-        _(
-            "Pencocokan selesai: %(n)d usulan dari %(l)d listing.",
-            n=run.proposals_count,
-            l=run.listings_count,
-        ),
-        "info",
-    )
-    return redirect(url_for("matching.runs"))
+    """Starts (or finds) the clearing job and answers at once: its page shows the progress."""
+    job = start_job(current_user, JobKind.CLEARING)
+    if job.status == JobStatus.COMPLETED:  # JOB_QUEUE=inline: it ran before the answer
+        run = db.session.get(MatchRun, job.run_id)
+        flash(
+            _(
+                "Pencocokan selesai: %(n)d usulan dari %(l)d listing.",
+                n=run.proposals_count,
+                l=run.listings_count,
+            ),
+            "info",
+        )
+        return redirect(url_for("matching.runs"))
+    flash(_("Pencocokan berjalan di latar belakang."), "info")
+    return redirect(url_for("jobs.show", job_id=job.id))

@@ -1,11 +1,12 @@
-"""The gauges read from the database at scrape time: the outbox backlog, the latest clearing
-run. Each is one small query, run by whichever worker answers the scrape."""
+"""The gauges read from the database at scrape time: the outbox backlog, the job queue, the
+latest clearing run. Each is one small query, run by whichever worker answers the scrape."""
 
 from __future__ import annotations
 
 from sqlalchemy import func, select
 
 from exchange.extensions import db
+from exchange.jobs.queue import queue_depth
 from exchange.mail.models import OutboxMessage, OutboxStatus
 from exchange.matching.models import MatchRun
 from exchange.matching.policy import RunStatus
@@ -66,7 +67,19 @@ def clearing_finished() -> Reading:
     return [((), run.finished_at.timestamp())]
 
 
+def job_queue() -> Reading:
+    """The clearing and kliring jobs' queue (exchange/jobs): tasks queued, running, stale (held
+    by a worker whose lease ran out), and jobs queued or running."""
+    return sorted(((state,), n) for state, n in queue_depth().items())
+
+
 def register() -> None:
+    register_gauge(
+        "exchange_job_queue",
+        "Job queue depth: tasks queued, running and stale (lease ran out); jobs active.",
+        job_queue,
+        labels=("state",),
+    )
     register_gauge(
         "exchange_outbox_backlog",
         "Outbox messages not delivered: pending (waiting to send) or failed, by channel.",

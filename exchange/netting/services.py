@@ -176,6 +176,14 @@ def start_run(actor=None, horizon: date | None = None, now: datetime | None = No
     Raises NotFound for anyone but staff."""
     if actor is not None:
         require_staff(actor)
+    run = compute_run(actor, horizon, now)
+    db.session.commit()
+    return run
+
+
+def compute_run(actor=None, horizon: date | None = None, now: datetime | None = None):
+    """``start_run`` in the current transaction (flush, no commit; the kliring job's store step
+    commits it with the job). The caller has checked permission."""
     now = now or utcnow()
     horizon = horizon or today_wib() + timedelta(days=DEFAULT_HORIZON_DAYS)
     for old in db.session.scalars(
@@ -187,7 +195,6 @@ def start_run(actor=None, horizon: date | None = None, now: datetime | None = No
     db.session.flush()
     _compute(run, now)
     record("netting.started", run, actor=actor, total=run.total, cleared=run.cleared)
-    db.session.commit()
     return run
 
 

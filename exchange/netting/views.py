@@ -11,6 +11,8 @@ from exchange.auth.permissions import manager_required, staff_required
 from exchange.errors import DomainError
 from exchange.extensions import db
 from exchange.i18n import rupiah
+from exchange.jobs.policy import JobKind, JobStatus
+from exchange.jobs.services import active_job, start_job
 from exchange.netting import picture, queries, services
 from exchange.netting.models import ANSWER_LABELS, STATUS_LABELS, Answer, RunStatus
 from exchange.web.refusals import flash_refusal
@@ -32,15 +34,19 @@ def netting_answer_label(answer: str):
 @staff_required
 def runs():
     page = db.paginate(queries.runs_query(), per_page=25, error_out=False)
-    return render_template("netting/runs.html", page=page)
+    return render_template("netting/runs.html", page=page, job=active_job(JobKind.NETTING))
 
 
 @bp.route("/staf/kliring/jalankan", methods=["POST"])
 @staff_required
 def start():
-    run = services.start_run(current_user)
-    flash(_("Putaran kliring #%(run)d dihitung.", run=run.id), "info")
-    return redirect(url_for("netting.show", run_id=run.id))
+    """Starts (or finds) the kliring job and answers at once: its page shows the progress."""
+    job = start_job(current_user, JobKind.NETTING)
+    if job.status == JobStatus.COMPLETED:  # JOB_QUEUE=inline: it ran before the answer
+        flash(_("Putaran kliring #%(run)d dihitung.", run=job.run_id), "info")
+        return redirect(url_for("netting.show", run_id=job.run_id))
+    flash(_("Kliring berjalan di latar belakang."), "info")
+    return redirect(url_for("jobs.show", job_id=job.id))
 
 
 @bp.route("/kliring")

@@ -12,6 +12,9 @@ from prometheus_client import start_http_server
 
 from exchange.clock import now_wib, parse_now
 from exchange.extensions import db
+from exchange.jobs.services import finish
+from exchange.matching.models import MatchRun
+from exchange.netting.models import NettingRun
 from exchange.scheduler.jobs import (
     expire,
     plan_freight,
@@ -102,7 +105,7 @@ def register(cli):
     @NOW
     def run_netting_cmd(now):
         """Start a netting run (kliring) now; the parties confirm it on their pages."""
-        run = run_netting(now=now)
+        run = db.session.get(NettingRun, finish(run_netting(now=now)).run_id)
         click.echo(f"netting: run={run.id} total={run.total} cleared={run.cleared}")
 
     @cli.command("plan-freight")
@@ -116,7 +119,7 @@ def register(cli):
     @NOW
     def run_clearing_cmd(now):
         """Run the matching engine's clearing run now."""
-        run = run_clearing(now=now)
+        run = db.session.get(MatchRun, finish(run_clearing(now=now)).run_id)
         click.echo(
             f"clearing: run={run.id} listings={run.listings_count} proposals={run.proposals_count}"
         )

@@ -1,6 +1,9 @@
 """The periodic jobs. Each one can be run by hand (``flask --app wsgi exchange ...``).
 
-- clearing: ``exchange.matching.services.run_clearing`` (nightly);
+- clearing: a clearing job, ``exchange.jobs.services.start_job`` (nightly; the staff's "run
+  now" starts the same job), whose tasks workers or this process run (``JOB_QUEUE``);
+- jobs: ``exchange.jobs.services.resume`` (every lease: without worker processes, the tasks a
+  dead process left);
 - digests: ``exchange.digests.services.run_digests``, then outbox delivery;
 - expiry: ``exchange.listings.services.expire_listings`` (listings past their window),
   ``exchange.listings.standing.post_standing`` (kebutuhan rutin: the period's requests),
@@ -8,7 +11,7 @@
   ``exchange.auth.throttle.prune`` (attempt counters whose window ended);
 - reminders: ``exchange.deals.reminders.send_reminders`` (one e-mail per manager per day when
   deals wait on their pesantren; WhatsApp messages of payments due to those who chose it);
-- netting: ``exchange.netting.services.start_run`` (weekly; the parties then confirm);
+- netting: a kliring job (weekly; the parties then confirm);
 - freight: ``exchange.freight.services.plan_trips`` (daily after the nightly clearing: shared
   trips for signed deals not yet shipped; trips whose day came unanswered lapse first);
 - outbox: ``exchange.mail.outbox.deliver_pending`` (every minute).
@@ -29,17 +32,24 @@ from exchange.digests.services import run_digests
 from exchange.events.delivery import deliver_due
 from exchange.freight.policy import RunTrigger
 from exchange.freight.services import lapse_trips, plan_trips
+from exchange.jobs import services as job_services
+from exchange.jobs.policy import JobKind
 from exchange.listings.services import expire_listings
 from exchange.listings.standing import post_standing
 from exchange.mail.outbox import deliver_pending
-from exchange.matching.services import run_clearing as clearing
-from exchange.netting.services import expire_answers, start_run
+from exchange.netting.services import expire_answers
 from exchange.pools.services import close_unmatched
 
 
 def run_clearing(now: datetime | None = None):
-    """The matching engine's clearing run (nightly by default). Returns the stored MatchRun."""
-    return clearing(now=now or utcnow())
+    """Start the matching engine's clearing job (nightly by default); returns the Job (its
+    run is made by the workers, or by this process: ``JOB_QUEUE``)."""
+    return job_services.start_job(None, JobKind.CLEARING, now=now or utcnow())
+
+
+def resume_jobs(now: datetime | None = None) -> dict:
+    """Without worker processes, run the job tasks a dead process left (every lease)."""
+    return job_services.resume()
 
 
 def send_digests(period: str, now: datetime | None = None) -> dict:
@@ -74,8 +84,9 @@ def send_reminders(now: datetime | None = None) -> int:
 
 
 def run_netting(now: datetime | None = None):
-    """The weekly netting run (kliring): propose the set-off of tempo/murabahah debts."""
-    return start_run(None, now=now or utcnow())
+    """Start the weekly netting (kliring) job: propose the set-off of tempo/murabahah debts.
+    Returns the Job."""
+    return job_services.start_job(None, JobKind.NETTING, now=now or utcnow())
 
 
 def plan_freight(now: datetime | None = None) -> dict:

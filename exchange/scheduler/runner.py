@@ -71,6 +71,12 @@ def job_table(app: Flask) -> list[tuple[str, object, object, tuple]]:
             (),
         ),
         (
+            "jobs",
+            jobs.resume_jobs,
+            IntervalTrigger(seconds=int(c["JOB_LEASE_SECONDS"]), timezone=tz),
+            (),
+        ),
+        (
             "webhooks",
             jobs.deliver_webhooks,
             IntervalTrigger(seconds=int(c["OUTBOX_INTERVAL_SECONDS"]), timezone=tz),

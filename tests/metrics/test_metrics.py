@@ -8,6 +8,8 @@ from prometheus_client.parser import text_string_to_metric_families
 from sqlalchemy import select
 
 from exchange.extensions import db
+from exchange.jobs.policy import JobKind
+from exchange.jobs.services import start_job
 from exchange.listings.models import Side
 from exchange.mail.outbox import queue_email
 from exchange.matching.models import MatchRun
@@ -154,3 +156,15 @@ def test_scheduler_lock_gauge_follows_the_lock(scraping, client):
         with scraping.app_context():
             lock.release()
     assert value(samples(client), "exchange_scheduler_lock_held") == 0
+
+
+def test_the_job_queue_depth_counts_the_waiting_tasks(scraping, client):
+    assert value(samples(client), "exchange_job_queue", state="queued") == 0
+    scraping.config["JOB_QUEUE"] = "worker"  # queued for worker processes; none runs here
+    with scraping.app_context():
+        start_job(make_staff(), JobKind.CLEARING)
+        db.session.commit()
+    found = samples(client)
+    assert value(found, "exchange_job_queue", state="queued") >= 1
+    assert value(found, "exchange_job_queue", state="jobs_active") == 1
+    assert value(found, "exchange_job_queue", state="stale") == 0

@@ -64,6 +64,10 @@ def world_with_everything(app):
     from tests.freight.helpers import trip_with
 
     w.trip_id, _deal = trip_with(seller)
+    from exchange.jobs.policy import JobKind
+    from exchange.jobs.services import start_job
+
+    w.job_id = start_job(None, JobKind.CLEARING).id  # its page, with the run it made
     db.session.remove()
     return w
 
@@ -90,6 +94,7 @@ def route_ids(w) -> dict:
         "standing_id": 999_999,
         "pool_id": w.pool_id,
         "trip_id": w.trip_id,
+        "job_id": w.job_id,
     }
 
 
