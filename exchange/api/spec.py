@@ -26,6 +26,8 @@ BEARER = {"bearer": []}
 class RequestInvalid(Invalid):
     """A body, query or header that does not fit the schema; ``problems`` names each field."""
 
+    problem_type = "/api/v1/problems/invalid-request"
+
     def __init__(self, problems: list[tuple[str | None, str]]):
         self.problems = problems
         super().__init__(_("Isi permintaan tidak sesuai dengan skema API."))
