@@ -16,7 +16,7 @@ WHATSAPP_PORT ?= 5198
 BENCH_DIGESTS_URL ?= postgresql+psycopg://postgres@127.0.0.1:5432/bench_digests
 
 .DEFAULT_GOAL := help
-.PHONY: help install translations db-upgrade seed run serve scheduler test test-fast test-sqlite test-pg test-deep test-kill fuzz bench-signin \
+.PHONY: help install translations db-upgrade seed run serve scheduler test test-fast test-sqlite test-pg test-deep test-api-deep test-kill fuzz bench-signin \
         lint audit format extract-messages bench bench-market bench-matching bench-matching-scale bench-matching-quality bench-suggestions bench-api bench-clearing bench-digests bench-dashboard bench-web bench-pages bench-netting bench-faults clean bench-import bench-pools bench-freight
 
 help: ## List the targets
@@ -114,6 +114,10 @@ test-deep: install ## The property, fuzz, stateful and kill tests at their full 
 	@if $(BIN)/python -m tests.pgcheck "$(PG_TEST_URL)"; then \
 	  EXCHANGE_TEST_DEEP=1 EXCHANGE_TEST_DATABASE_URL="$(PG_TEST_URL)" $(PYTEST) -m deep $(PYTEST_ARGS); \
 	fi
+
+test-api-deep: install ## Schemathesis's stateful API run at its full count (300 scenarios), printing each operation's statuses, SQLite then PostgreSQL
+	EXCHANGE_TEST_DEEP=1 EXCHANGE_TEST_DATABASE_URL= $(BIN)/pytest -n 0 -q -s -p no:warnings tests/api/test_stateful.py
+	EXCHANGE_TEST_DEEP=1 EXCHANGE_TEST_DATABASE_URL="$(PG_TEST_URL)" $(BIN)/pytest -n 0 -q -s -p no:warnings tests/api/test_stateful.py
 
 FUZZ_EXAMPLES ?= 3500
 fuzz: install ## Fuzz every form and query parameter: 3 x FUZZ_EXAMPLES requests (10,500) on SQLite, then PostgreSQL
