@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import select, text
 
 from exchange import clock
 from exchange.api.tokens import create_token
@@ -154,3 +154,38 @@ def build() -> Actors:
     assert trip_deal in {d for _t, d in trip_deals}
     db.session.remove()
     return actors
+
+
+class Snapshot:
+    """Every row of the database, taken once the world is built and put back before each
+    scenario: each scenario starts from the same state, as Hypothesis's replays need."""
+
+    def __init__(self):
+        db.session.remove()
+        self.tables = list(db.metadata.sorted_tables)
+        with db.engine.connect() as conn:
+            self.rows = {
+                t.name: [dict(r) for r in conn.execute(t.select()).mappings()] for t in self.tables
+            }
+
+    def restore(self) -> None:
+        db.session.remove()
+        with db.engine.begin() as conn:
+            postgres = conn.dialect.name == "postgresql"
+            if postgres:
+                names = ", ".join(f'"{t.name}"' for t in self.tables)
+                conn.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
+            else:
+                for table in reversed(self.tables):
+                    conn.execute(table.delete())
+            for table in self.tables:
+                if self.rows[table.name]:
+                    conn.execute(table.insert(), self.rows[table.name])
+                    if postgres and "id" in table.c and table.c.id.autoincrement is not False:
+                        conn.execute(
+                            text(
+                                "SELECT setval(pg_get_serial_sequence(:t, 'id'), "
+                                f'(SELECT max(id) FROM "{table.name}"))'
+                            ),
+                            {"t": table.name},
+                        )

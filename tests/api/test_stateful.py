@@ -22,7 +22,7 @@ from hypothesis import strategies as st
 from schemathesis.config import SchemathesisConfig
 
 from exchange.api.spec import document
-from tests.api.stateful_world import build
+from tests.api.stateful_world import Snapshot, build
 from tests.depth import DEEP, examples
 
 SCENARIOS = int(os.environ.get("EXCHANGE_API_STATEFUL_SCENARIOS", 0)) or examples(3, 300)
@@ -72,7 +72,7 @@ def _write_operations(doc: dict) -> list[str]:
     )
 
 
-def _machine(app, actors, seen: dict[str, Counter], samples: dict):
+def _machine(app, actors, snapshot, seen: dict[str, Counter], samples: dict):
     schema = schemathesis.openapi.from_wsgi(
         "/api/v1/openapi.json", app, config=SchemathesisConfig.from_dict(CONFIG)
     )
@@ -108,6 +108,10 @@ def _machine(app, actors, seen: dict[str, Counter], samples: dict):
     base = schema.as_state_machine()
 
     class Machine(base):
+        def setup(self):
+            with app.app_context():
+                snapshot.restore()
+
         def before_call(self, case):
             """The seeded world's token for the object the call names, as explicit auth (the
             ignored_auth check then probes the call without it and with a wrong one)."""
@@ -142,11 +146,12 @@ def test_stateful_run_passes_every_check_and_every_write_succeeds_once(app):
     started = time.perf_counter()
     with app.app_context():
         actors = build()
+        snapshot = Snapshot()
         writes = _write_operations(document())
     print(f"\nworld built in {time.perf_counter() - started:.1f} s")
     seen: dict[str, Counter] = defaultdict(Counter)
     samples: dict = {}
-    machine = _machine(app, actors, seen, samples)
+    machine = _machine(app, actors, snapshot, seen, samples)
     with app.app_context():
         machine.run(
             settings=settings(
