@@ -12,7 +12,7 @@ from datetime import date
 
 from flask import current_app
 from flask_sqlalchemy.pagination import Pagination
-from sqlalchemy import Select, case, func, or_, select
+from sqlalchemy import Select, and_, case, func, or_, select
 
 from exchange.catalogue.models import Commodity
 from exchange.clock import today_wib
@@ -103,8 +103,12 @@ def _chord2(origin: tuple[float, float]):
     return dx * dx + dy * dy + dz * dz
 
 
-def market_statement(filters: MarketFilters, origin, today: date) -> Select:
-    """The ids of the open listings that pass the filters, in the chosen order."""
+def market_statement(
+    filters: MarketFilters, origin, today: date, after: tuple | None = None, with_keys=False
+) -> Select:
+    """The ids of the open listings that pass the filters, in the chosen order; ``after``:
+    only those after the row with these sort keys (a keyset page), ``with_keys``: each id with
+    its sort keys (what ``after`` takes)."""
     stmt = select(Listing.id).where(*open_conditions(today))
     if filters.side:
         stmt = stmt.where(Listing.side == filters.side)
@@ -138,10 +142,11 @@ def market_statement(filters: MarketFilters, origin, today: date) -> Select:
             Listing.lon.between(lon_lo, lon_hi),
             _chord2(origin) <= geo.chord2_limit(filters.max_km, road_factor),
         )
-    order = _order(filters.sort, origin)
-    if score is not None and filters.sort == "relevance":
-        order = [score.desc(), *order]
-    return stmt.order_by(*order)
+    keys = _order_keys(filters.sort, origin, score if filters.sort == "relevance" else None)
+    if after is not None:
+        stmt = stmt.where(_after(keys, after))
+    stmt = stmt.order_by(*(e.desc() if down else e.asc() for e, down in keys))
+    return stmt.add_columns(*(e for e, _down in keys)) if with_keys else stmt
 
 
 def keywords(text: str | None) -> list[str]:
@@ -183,14 +188,49 @@ def _keyword_search(stmt: Select, text: str):
     return stmt, total
 
 
-def _order(sort: str, origin) -> list:
+def _order_keys(sort: str, origin, score=None) -> list[tuple]:
+    """The sort as (expression, descending) pairs; the id last, so every row has its place."""
     if sort == "price_asc":
-        return [Listing.price.asc(), Listing.id.desc()]
-    if sort == "price_desc":
-        return [Listing.price.desc(), Listing.id.desc()]
-    if sort == "distance" and origin is not None:
-        return [_chord2(origin).asc(), Listing.id.desc()]
-    return [Listing.created_at.desc(), Listing.id.desc()]
+        keys = [(Listing.price, False)]
+    elif sort == "price_desc":
+        keys = [(Listing.price, True)]
+    elif sort == "distance" and origin is not None:
+        keys = [(_chord2(origin), False)]
+    else:
+        keys = [(Listing.created_at, True)]
+    if score is not None:
+        keys = [(score, True), *keys]
+    return [*keys, (Listing.id, True)]
+
+
+def _after(keys: list[tuple], values: tuple):
+    """The rows that come after the row with these key values in this order."""
+    (expr, down), value = keys[0], values[0]
+    beyond = expr < value if down else expr > value
+    if len(keys) == 1:
+        return beyond
+    return or_(beyond, and_(expr == value, _after(keys[1:], values[1:])))
+
+
+def market_total(filters: MarketFilters, viewer, today=None) -> int:
+    """How many open listings pass the filters."""
+    stmt = market_statement(filters, viewer_origin(viewer), today or today_wib())
+    return db.session.scalar(select(func.count()).select_from(stmt.order_by(None).subquery()))
+
+
+def market_after(filters: MarketFilters, viewer, after: tuple | None, limit: int, today=None):
+    """A keyset page of the market: up to ``limit`` rows after the row whose sort keys are
+    ``after`` (None: from the top), and the last row's keys (None: no row came). A listing
+    posted meanwhile neither repeats nor skips a row (an offset page would)."""
+    origin = viewer_origin(viewer)
+    stmt = market_statement(filters, origin, today or today_wib(), after, with_keys=True)
+    found = list(db.session.execute(stmt.limit(limit)))
+    ids = [row[0] for row in found]
+    listings = {x.id: x for x in db.session.scalars(select(Listing).where(Listing.id.in_(ids)))}
+    rows = [
+        MarketRow(listings[i], distance_from(origin, listings[i])) for i in ids if i in listings
+    ]
+    return rows, (tuple(found[-1][1:]) if found else None)
 
 
 def market_page(filters: MarketFilters, viewer, page: int = 1, today: date | None = None):
