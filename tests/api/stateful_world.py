@@ -58,7 +58,8 @@ class Actors:
         return self.home
 
     def _deal_side(self, operation_id: str, deal_id) -> str:
-        deal = db.session.get(Deal, deal_id) if isinstance(deal_id, int) else None
+        known = isinstance(deal_id, int) and 1 <= deal_id < 2**31
+        deal = db.session.get(Deal, deal_id) if known else None
         if deal is None:
             return self.home
         db.session.refresh(deal)
