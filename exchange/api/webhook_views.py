@@ -22,7 +22,7 @@ from exchange.events.models import DeliveryStatus, EventKind
 class WebhookIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
     url: str = Field(
-        max_length=500, pattern=r"^https://", description="An https URL on a public address."
+        max_length=500, pattern=r"^https?://", description="An https URL on a public address."
     )
     secret: str = Field(
         min_length=16, max_length=200, description="Signs each delivery (Bursa-Signature)."
