@@ -12,22 +12,18 @@ from datetime import date
 
 from flask import current_app
 from flask_sqlalchemy.pagination import Pagination
-from sqlalchemy import Select, and_, case, func, or_, select
+from sqlalchemy import Select, and_, func, or_, select
 
 from exchange.catalogue.models import Commodity
 from exchange.clock import today_wib
-from exchange.db import like_escape
 from exchange.extensions import db
 from exchange.listings import geo
 from exchange.listings.models import Listing, ListingStatus
+from exchange.listings.search import keyword_search
 from exchange.pesantren.models import Pesantren, Regency, short_regency_name
 from exchange.pesantren.queries import trading_ids
 
 SORTS = ("relevance", "newest", "price_asc", "price_desc", "distance")
-# How much a keyword found in each place weighs: the commodity's exact name first, then a
-# part of its name, the pesantren's name, the regency's name and the listing's note.
-WEIGHTS = {"exact": 100, "commodity": 40, "pesantren": 20, "regency": 10, "note": 5}
-MAX_WORDS = 5
 
 
 @dataclass(frozen=True)
@@ -131,7 +127,7 @@ def market_statement(
         stmt = stmt.where(Listing.window_start <= filters.available_to)
     score = None
     if filters.q:
-        stmt, score = _keyword_search(stmt, filters.q)
+        stmt, score = keyword_search(stmt, filters.q)
     road_factor = current_app.config["ROAD_FACTOR"]
     if origin is not None and filters.max_km is not None:
         # A latitude/longitude box (index-friendly, a little too wide) narrows the rows; the
@@ -147,45 +143,6 @@ def market_statement(
         stmt = stmt.where(_after(keys, after))
     stmt = stmt.order_by(*(e.desc() if down else e.asc() for e, down in keys))
     return stmt.add_columns(*(e for e, _down in keys)) if with_keys else stmt
-
-
-def keywords(text: str | None) -> list[str]:
-    """The words of a search, lower-cased, at most MAX_WORDS, each at most 40 characters."""
-    return [w[:40] for w in (text or "").lower().split()][:MAX_WORDS]
-
-
-def _like(term: str) -> str:
-    return f"%{like_escape(term)}%"
-
-
-def _keyword_search(stmt: Select, text: str):
-    """Keep the listings where every word is found somewhere; score them by where.
-
-    Plain LOWER(...) LIKE with escaping, so it runs the same on SQLite and PostgreSQL. The
-    whole phrase equal to a commodity's name (either language) weighs most."""
-    words = keywords(text)
-    if not words:
-        return stmt, None
-    stmt = (
-        stmt.join(Commodity, Commodity.id == Listing.commodity_id)
-        .join(Pesantren, Pesantren.id == Listing.pesantren_id)
-        .join(Regency, Regency.code == Pesantren.regency_code)
-    )
-    phrase = " ".join(words)
-    names = (func.lower(Commodity.name_id), func.lower(Commodity.name_en))
-    total = case((or_(*(n == phrase for n in names)), WEIGHTS["exact"]), else_=0)
-    for word in words:
-        pattern = _like(word)
-        places = {
-            "commodity": or_(*(n.like(pattern, escape="\\") for n in names)),
-            "pesantren": func.lower(Pesantren.name).like(pattern, escape="\\"),
-            "regency": func.lower(Regency.name).like(pattern, escape="\\"),
-            "note": func.lower(Listing.note).like(pattern, escape="\\"),
-        }
-        stmt = stmt.where(or_(*places.values()))
-        for place, found in places.items():
-            total = total + case((found, WEIGHTS[place]), else_=0)
-    return stmt, total
 
 
 def _order_keys(sort: str, origin, score=None) -> list[tuple]:
