@@ -186,7 +186,8 @@ def test_stateful_run_passes_every_check_and_every_write_succeeds_once(app):
     assert not progress["failures"], "\n\n".join(progress["failures"])
     calls = sum(sum(codes.values()) for codes in seen.values())
     print(
-        f"\nstateful: {progress['scenarios']} scenarios of up to {STEPS} steps, {calls} calls, "
+        f"\nstateful: {SCENARIOS} scenarios asked ({progress['scenarios']} started, with "
+        f"Hypothesis's own), up to {STEPS} steps, {calls} calls, "
         f"{len(seen)} operations, {progress['replays_lost']} runs ended by Flaky and resumed"
     )
     for op in sorted(seen):
