@@ -179,7 +179,8 @@ def test_stateful_run_passes_every_check_and_every_write_succeeds_once(app):
                     )
                 )
             break
-        except Flaky:
+        except Flaky as flaky:
+            print(f"run ended by {type(flaky).__name__}: {str(flaky)[:300]}")
             assert not progress["failures"], "\n\n".join(progress["failures"])
             progress["replays_lost"] += 1
             attempt += 1
