@@ -17,7 +17,9 @@ BENCH_DIGESTS_URL ?= postgresql+psycopg://postgres@127.0.0.1:5432/bench_digests
 
 .DEFAULT_GOAL := help
 .PHONY: help install translations db-upgrade seed run serve scheduler worker test test-fast test-sqlite test-pg test-deep test-kill fuzz bench-signin \
-        lint audit format extract-messages bench bench-market bench-matching bench-matching-scale bench-matching-quality bench-suggestions bench-api bench-clearing bench-digests bench-dashboard bench-web bench-pages bench-netting bench-faults clean bench-import bench-pools bench-freight bench-jobs
+        lint audit format extract-messages bench bench-market bench-matching bench-matching-scale bench-matching-quality bench-suggestions bench-api \
+        bench-clearing bench-digests bench-dashboard bench-web bench-pages bench-netting bench-faults clean bench-import bench-pools bench-freight \
+        bench-jobs test-api-deep
 
 help: ## List the targets
 	@grep -E '^[a-zA-Z_-]+:.*?## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*?## "}; {printf "  %-18s %s\n", $$1, $$2}'
@@ -121,6 +123,10 @@ test-deep: install ## The property, fuzz, stateful and kill tests at their full 
 	@if $(BIN)/python -m tests.pgcheck "$(PG_TEST_URL)"; then \
 	  EXCHANGE_TEST_DEEP=1 EXCHANGE_TEST_DATABASE_URL="$(PG_TEST_URL)" $(PYTEST) -m deep $(PYTEST_ARGS); \
 	fi
+
+test-api-deep: install ## Schemathesis's stateful API run at its full count (300 scenarios), printing each operation's statuses, SQLite then PostgreSQL
+	EXCHANGE_TEST_DEEP=1 EXCHANGE_TEST_DATABASE_URL= $(BIN)/pytest -n 0 -q -s -p no:warnings tests/api/test_stateful.py
+	EXCHANGE_TEST_DEEP=1 EXCHANGE_TEST_DATABASE_URL="$(PG_TEST_URL)" $(BIN)/pytest -n 0 -q -s -p no:warnings tests/api/test_stateful.py
 
 FUZZ_EXAMPLES ?= 3500
 fuzz: install ## Fuzz every form and query parameter: 3 x FUZZ_EXAMPLES requests (10,500) on SQLite, then PostgreSQL

@@ -12,6 +12,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from exchange.api import present, schemas
 from exchange.api.guard import acting_user
 from exchange.api.idempotency import client_token
+from exchange.api.messages import field_message
 from exchange.api.scopes import Scope
 from exchange.api.write_schemas import ListingIn, WriteHeaders
 from exchange.api.write_views import _listing_input, endpoint
@@ -56,7 +57,7 @@ def _row(index: int, row: dict, token: str) -> RowResult:
         body = ListingIn.model_validate(row)
     except ValidationError as error:
         problems = [
-            RowError(field=".".join(map(str, e["loc"])) or None, detail=e["msg"][:200])
+            RowError(field=".".join(map(str, e["loc"])) or None, detail=field_message(e)[:200])
             for e in error.errors()[:20]
         ]
         return RowResult(index=index, status=400, errors=problems)

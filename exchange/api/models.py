@@ -31,6 +31,8 @@ class ApiToken(db.Model):
     created_at: Mapped[timestamp]
     last_used_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # None: until revoked; else refused (401) from this moment (00:00 WIB after the last day)
+    expires_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
     user = relationship("User", lazy="joined", innerjoin=True)
 

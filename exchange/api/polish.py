@@ -8,6 +8,8 @@ from __future__ import annotations
 import json
 import re
 
+from exchange.api import links
+
 PDF = {"application/pdf": {"schema": {"type": "string", "format": "binary"}}}
 REF = "#/components/schemas/"
 CONTACT = "Bursa Pesantren, OPOP Jawa Timur"
@@ -66,10 +68,28 @@ def drop_unused(doc: dict) -> None:
             del schemas[key]
 
 
+# The API takes dates of the years 2000 to 2100 (the models' ge/le, which pydantic's JSON
+# Schema leaves out for dates): the document says so, as a pattern on every date.
+DATE_YEARS = r"^(20[0-9]{2}|2100)-"
+
+
+def date_years(node) -> None:
+    if isinstance(node, dict):
+        if node.get("format") == "date" and node.get("type") == "string":
+            node.setdefault("pattern", DATE_YEARS)
+        for value in node.values():
+            date_years(value)
+    elif isinstance(node, list):
+        for value in node:
+            date_years(value)
+
+
 def finish(doc: dict, url_map) -> dict:
     unique_schemas(doc)
     drop_unused(doc)
     operation_ids(doc, url_map)
+    links.add(doc)
+    date_years(doc)
     for path, operations in doc["paths"].items():
         for operation in operations.values():
             # spectree: the docstring's first line is the summary, the rest the description

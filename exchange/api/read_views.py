@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import json
 from datetime import UTC, datetime
 from urllib.parse import urlencode
 
@@ -51,39 +52,62 @@ def regencies():
     return schemas.RegencyList(items=[schemas.Regency.model_validate(r) for r in found])
 
 
-def _page_of(cursor: str | None) -> int:
+def _market_key(cursor: str | None, sort: str) -> tuple | None:
+    """The sort keys a market cursor carries (made by ``_market_cursor`` for this sort)."""
     if not cursor:
-        return 1
+        return None
     try:
         text = base64.urlsafe_b64decode(cursor.encode("ascii") + b"==").decode("ascii")
-        page = int(text.removeprefix("p:")) if text.startswith("p:") else 0
-    except (ValueError, binascii.Error, UnicodeError):
-        page = 0
-    if not 1 <= page <= 100_000:
+        named, values = json.loads(text)
+        key = tuple(_key_value(v) for v in values)
+    except (ValueError, TypeError, binascii.Error, UnicodeError):
+        raise Invalid(BAD_CURSOR, field="cursor") from None
+    if named != sort or not 2 <= len(key) <= 3:
         raise Invalid(BAD_CURSOR, field="cursor")
-    return page
+    return key
 
 
-def _cursor(page: int) -> str:
-    return base64.urlsafe_b64encode(f"p:{page}".encode()).decode("ascii").rstrip("=")
+def _key_value(value):
+    if isinstance(value, list) and len(value) == 2 and value[0] == "t":
+        when = datetime.fromisoformat(value[1])
+        if when.tzinfo is None or not 2000 <= when.year <= 2100:
+            raise ValueError(value)
+        return when
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        raise ValueError(value)
+    return value
+
+
+def _market_cursor(sort: str, key: tuple) -> str:
+    values = [["t", v.isoformat()] if isinstance(v, datetime) else v for v in key]
+    text = json.dumps([sort, values], separators=(",", ":"))
+    return base64.urlsafe_b64encode(text.encode()).decode("ascii").rstrip("=")
 
 
 @bp.get("/listings")
 @spec.validate(query=schemas.MarketQuery, resp=responses(200, schemas.MarketPage), tags=READ)
 @needs(Scope.READ)
 def market(query: schemas.MarketQuery):
-    """The market: the filters, sorting, distance and keywords of /pasar, one page at a time."""
-    page = _page_of(query.cursor)
+    """The market: the filters, sorting, distance and keywords of /pasar, ``limit`` listings
+    (at most 100) at a time. ``next_cursor`` (also as ``Link: rel="next"``) marks the last
+    listing shown: the next page starts after it, so listings posted meanwhile neither repeat
+    nor skip a row."""
     known_c, known_r = listing_queries.filter_choices()
     filters, notices = parse_market(
         request.args, {c.slug for c in known_c}, {r.code for r in known_r}
     )
-    result = listing_queries.market_page(filters, acting_user(), page)
-    more = result.pagination.has_next
+    user = acting_user()
+    after = _market_key(query.cursor, filters.sort)
+    rows, last = listing_queries.market_after(filters, user, after, query.limit)
+    cursor = None
+    if last is not None and len(rows) == query.limit:
+        cursor = _market_cursor(filters.sort, last)
+        args = {**request.args.to_dict(), "cursor": cursor}
+        g.api_link = f'<{request.base_url}?{urlencode(args)}>; rel="next"'
     return schemas.MarketPage(
-        items=[present.listing(r.listing, r.distance_km) for r in result.rows],
-        total=result.pagination.total or 0,
-        next_cursor=_cursor(page + 1) if more else None,
+        items=[present.listing(r.listing, r.distance_km) for r in rows],
+        total=listing_queries.market_total(filters, user),
+        next_cursor=cursor,
         notices=[str(n) for n in notices],
     )
 

@@ -121,7 +121,12 @@ class MarketQuery(BaseModel):
     )
     sort: MarketSort | None = None
     q: str | None = Field(default=None, max_length=100, description="Keywords.")
-    cursor: str | None = Field(default=None, max_length=40)
+    cursor: str | None = Field(
+        default=None,
+        max_length=200,
+        description='The previous page\'s next_cursor (also in its Link: rel="next").',
+    )
+    limit: int = Field(default=25, ge=1, le=100, description="Listings per page.")
 
 
 class MarketPage(BaseModel):

@@ -16,6 +16,7 @@ from spectree import Response, SecurityScheme, SpecTree
 from spectree.models import SecureType, SecuritySchemeData
 
 from exchange.api import polish
+from exchange.api.messages import field_message
 from exchange.api.schemas import Problem
 from exchange.errors import Invalid
 
@@ -25,6 +26,8 @@ BEARER = {"bearer": []}
 
 class RequestInvalid(Invalid):
     """A body, query or header that does not fit the schema; ``problems`` names each field."""
+
+    problem_type = "/api/v1/problems/invalid-request"
 
     def __init__(self, problems: list[tuple[str | None, str]]):
         self.problems = problems
@@ -42,7 +45,7 @@ def _before(req, resp, req_validation_error, instance, model_adapter=None):
         problems = []
         for err in req_validation_error.errors()[:20]:
             where = ".".join(str(p) for p in err.get("loc", ())) or None
-            problems.append((where, str(err.get("msg", ""))[:200]))
+            problems.append((where, field_message(err)[:200]))
         raise RequestInvalid(problems)
 
 

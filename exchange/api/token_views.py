@@ -7,8 +7,8 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 from flask_wtf import FlaskForm
-from wtforms import StringField
-from wtforms.validators import Length
+from wtforms import DateField, StringField
+from wtforms.validators import Length, Optional
 
 from exchange.api import tokens
 from exchange.api.scopes import Scope, allowed_scopes
@@ -33,6 +33,9 @@ SCOPE_LABELS = {
 class TokenForm(FlaskForm):
     name = StringField(_l("Nama token"), validators=[Length(max=120)])
     scopes = CheckboxesField(_l("Cakupan"), choices=[])
+    expires_on = DateField(
+        _l("Berlaku sampai (kosongkan: sampai dicabut)"), validators=[Optional()]
+    )
 
 
 def token_form(user) -> TokenForm:
@@ -78,7 +81,9 @@ def create():
     form = token_form(current_user)
     if form.validate_on_submit():
         try:
-            token, plaintext = tokens.create_token(current_user, form.name.data, form.scopes.data)
+            token, plaintext = tokens.create_token(
+                current_user, form.name.data, form.scopes.data, form.expires_on.data
+            )
         except Invalid as exc:
             show_refusal(form, exc)
         else:

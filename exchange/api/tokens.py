@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import secrets
+from datetime import UTC, date, datetime, time, timedelta
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
@@ -12,12 +13,14 @@ from exchange.api.models import ApiToken
 from exchange.api.scopes import Scope, allowed_scopes, join_scopes
 from exchange.audit.services import record
 from exchange.auth.services import credentials_changed
+from exchange.clock import WIB, today_wib
 from exchange.db import utcnow
 from exchange.errors import Invalid, NotFound
 from exchange.extensions import db
 
 PREFIX = "bp_"
 MAX_TOKENS = 20  # live tokens per pesantren (or staff account)
+MAX_DAYS = 731  # an expiry at most two years ahead
 
 
 def hash_token(plaintext: str) -> str:
@@ -49,11 +52,25 @@ def tokens_of(user) -> list[ApiToken]:
     return list(db.session.scalars(stmt))
 
 
-def create_token(user, name: str, scopes) -> tuple[ApiToken, str]:
+def expiry_of(last_day: date | None, today: date) -> datetime | None:
+    """A token used until ``last_day`` (WIB) is refused from 00:00 WIB the day after. Raises
+    Invalid for a day before today or more than MAX_DAYS ahead."""
+    if last_day is None:
+        return None
+    if not today <= last_day <= today + timedelta(days=MAX_DAYS):
+        raise Invalid(
+            _l("Tanggal berakhir token harus antara hari ini dan dua tahun lagi."),
+            field="expires_on",
+        )
+    return datetime.combine(last_day + timedelta(days=1), time(), WIB).astimezone(UTC)
+
+
+def create_token(user, name: str, scopes, expires_on: date | None = None) -> tuple[ApiToken, str]:
     """Make a token; returns it and its plaintext, which is shown once and never stored.
+    ``expires_on``: the last day (WIB) it works; None, until revoked.
 
     Raises NotFound (no pesantren and not staff), Invalid (no name, a scope the account may
-    not hold, too many tokens)."""
+    not hold, too many tokens, an expiry in the past)."""
     if not may_hold_tokens(user):
         raise NotFound()
     name = " ".join((name or "").split())[:120]
@@ -66,6 +83,7 @@ def create_token(user, name: str, scopes) -> tuple[ApiToken, str]:
         raise Invalid(_l("Cakupan token tidak dikenal."), field="scopes") from None
     if not chosen or not chosen <= set(allowed):
         raise Invalid(_l("Pilih cakupan token yang boleh untuk akun Anda."), field="scopes")
+    expires_at = expiry_of(expires_on, today_wib())
     if len(tokens_of(user)) >= MAX_TOKENS:
         raise Invalid(_l("Terlalu banyak token aktif. Cabut yang tidak dipakai lagi."))
     plaintext = PREFIX + secrets.token_urlsafe(32)
@@ -76,6 +94,7 @@ def create_token(user, name: str, scopes) -> tuple[ApiToken, str]:
         token_hash=hash_token(plaintext),
         prefix=plaintext[:10],
         scopes=join_scopes(chosen),
+        expires_at=expires_at,
     )
     db.session.add(token)
     db.session.flush()
@@ -126,6 +145,8 @@ def authenticate(plaintext: str | None) -> ApiToken | None:
         )
     )
     if token is None or not token.user.is_active:
+        return None
+    if token.expires_at is not None and utcnow() >= token.expires_at:
         return None
     user = token.user
     if token.pesantren_id is not None and user.pesantren_id != token.pesantren_id:

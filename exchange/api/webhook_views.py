@@ -1,5 +1,5 @@
-"""The token's pesantren's webhook: register the endpoint and secret, read the delivery log
-(scope ``account``; the log also shows on the account page)."""
+"""The token's pesantren's webhook: register, replace or remove the endpoint and secret, read
+the delivery log (scope ``account``; the log also shows on the account page)."""
 
 from __future__ import annotations
 
@@ -21,7 +21,9 @@ from exchange.events.models import DeliveryStatus, EventKind
 
 class WebhookIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
-    url: str = Field(max_length=500, description="An https URL on a public address.")
+    url: str = Field(
+        max_length=500, pattern=r"^https?://", description="An https URL on a public address."
+    )
     secret: str = Field(
         min_length=16, max_length=200, description="Signs each delivery (Bursa-Signature)."
     )
@@ -69,6 +71,17 @@ def set_webhook(json: WebhookIn, headers: WriteHeaders):
     with the secret (Bursa-Signature: t=..,v1=HMAC-SHA256 of "t.body")."""
     delivery.set_endpoint(acting_user(), json.url, json.secret)
     return _webhook()
+
+
+@endpoint("/webhook", Scope.ACCOUNT, status=204, result=None, method="DELETE")
+def remove_webhook(headers: WriteHeaders):
+    """Remove the pesantren's endpoint: no event is sent to it any more and its pending
+    deliveries are given up (none registered: 404)."""
+    user = acting_user()
+    if delivery.endpoint_of(user.pesantren_id) is None:
+        raise NotFound()
+    delivery.remove_endpoint(user)
+    return "", 204
 
 
 @bp.get("/webhook/deliveries")

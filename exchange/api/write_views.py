@@ -10,6 +10,7 @@ from exchange.api import present, schemas, versions
 from exchange.api import write_schemas as w
 from exchange.api.guard import acting_user, needs
 from exchange.api.idempotency import client_token, write
+from exchange.api.messages import field_message
 from exchange.api.read_views import deal_body
 from exchange.api.scopes import Scope
 from exchange.api.spec import RequestInvalid, responses, spec
@@ -143,7 +144,7 @@ def patch_listing(listing_id: int, json: w.ListingPatch, headers: w.WriteHeaders
     try:
         body = w.ListingIn.model_validate(merged)
     except ValidationError as error:  # null for a field a listing needs
-        problems = [(".".join(map(str, e["loc"])), e["msg"]) for e in error.errors()]
+        problems = [(".".join(map(str, e["loc"])), field_message(e)) for e in error.errors()]
         raise RequestInvalid(problems) from error
     listing, _warnings = listings.update_listing(user, listing_id, _listing_input(body))
     versions.shows(listing.version)

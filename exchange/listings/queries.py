@@ -12,22 +12,18 @@ from datetime import date
 
 from flask import current_app
 from flask_sqlalchemy.pagination import Pagination
-from sqlalchemy import Select, case, func, or_, select
+from sqlalchemy import Select, and_, func, or_, select
 
 from exchange.catalogue.models import Commodity
 from exchange.clock import today_wib
-from exchange.db import like_escape
 from exchange.extensions import db
 from exchange.listings import geo
 from exchange.listings.models import Listing, ListingStatus
+from exchange.listings.search import keyword_search
 from exchange.pesantren.models import Pesantren, Regency, short_regency_name
 from exchange.pesantren.queries import trading_ids
 
 SORTS = ("relevance", "newest", "price_asc", "price_desc", "distance")
-# How much a keyword found in each place weighs: the commodity's exact name first, then a
-# part of its name, the pesantren's name, the regency's name and the listing's note.
-WEIGHTS = {"exact": 100, "commodity": 40, "pesantren": 20, "regency": 10, "note": 5}
-MAX_WORDS = 5
 
 
 @dataclass(frozen=True)
@@ -103,8 +99,12 @@ def _chord2(origin: tuple[float, float]):
     return dx * dx + dy * dy + dz * dz
 
 
-def market_statement(filters: MarketFilters, origin, today: date) -> Select:
-    """The ids of the open listings that pass the filters, in the chosen order."""
+def market_statement(
+    filters: MarketFilters, origin, today: date, after: tuple | None = None, with_keys=False
+) -> Select:
+    """The ids of the open listings that pass the filters, in the chosen order; ``after``:
+    only those after the row with these sort keys (a keyset page), ``with_keys``: each id with
+    its sort keys (what ``after`` takes)."""
     stmt = select(Listing.id).where(*open_conditions(today))
     if filters.side:
         stmt = stmt.where(Listing.side == filters.side)
@@ -127,7 +127,7 @@ def market_statement(filters: MarketFilters, origin, today: date) -> Select:
         stmt = stmt.where(Listing.window_start <= filters.available_to)
     score = None
     if filters.q:
-        stmt, score = _keyword_search(stmt, filters.q)
+        stmt, score = keyword_search(stmt, filters.q)
     road_factor = current_app.config["ROAD_FACTOR"]
     if origin is not None and filters.max_km is not None:
         # A latitude/longitude box (index-friendly, a little too wide) narrows the rows; the
@@ -138,59 +138,56 @@ def market_statement(filters: MarketFilters, origin, today: date) -> Select:
             Listing.lon.between(lon_lo, lon_hi),
             _chord2(origin) <= geo.chord2_limit(filters.max_km, road_factor),
         )
-    order = _order(filters.sort, origin)
-    if score is not None and filters.sort == "relevance":
-        order = [score.desc(), *order]
-    return stmt.order_by(*order)
+    keys = _order_keys(filters.sort, origin, score if filters.sort == "relevance" else None)
+    if after is not None:
+        stmt = stmt.where(_after(keys, after))
+    stmt = stmt.order_by(*(e.desc() if down else e.asc() for e, down in keys))
+    return stmt.add_columns(*(e for e, _down in keys)) if with_keys else stmt
 
 
-def keywords(text: str | None) -> list[str]:
-    """The words of a search, lower-cased, at most MAX_WORDS, each at most 40 characters."""
-    return [w[:40] for w in (text or "").lower().split()][:MAX_WORDS]
-
-
-def _like(term: str) -> str:
-    return f"%{like_escape(term)}%"
-
-
-def _keyword_search(stmt: Select, text: str):
-    """Keep the listings where every word is found somewhere; score them by where.
-
-    Plain LOWER(...) LIKE with escaping, so it runs the same on SQLite and PostgreSQL. The
-    whole phrase equal to a commodity's name (either language) weighs most."""
-    words = keywords(text)
-    if not words:
-        return stmt, None
-    stmt = (
-        stmt.join(Commodity, Commodity.id == Listing.commodity_id)
-        .join(Pesantren, Pesantren.id == Listing.pesantren_id)
-        .join(Regency, Regency.code == Pesantren.regency_code)
-    )
-    phrase = " ".join(words)
-    names = (func.lower(Commodity.name_id), func.lower(Commodity.name_en))
-    total = case((or_(*(n == phrase for n in names)), WEIGHTS["exact"]), else_=0)
-    for word in words:
-        pattern = _like(word)
-        places = {
-            "commodity": or_(*(n.like(pattern, escape="\\") for n in names)),
-            "pesantren": func.lower(Pesantren.name).like(pattern, escape="\\"),
-            "regency": func.lower(Regency.name).like(pattern, escape="\\"),
-            "note": func.lower(Listing.note).like(pattern, escape="\\"),
-        }
-        stmt = stmt.where(or_(*places.values()))
-        for place, found in places.items():
-            total = total + case((found, WEIGHTS[place]), else_=0)
-    return stmt, total
-
-
-def _order(sort: str, origin) -> list:
+def _order_keys(sort: str, origin, score=None) -> list[tuple]:
+    """The sort as (expression, descending) pairs; the id last, so every row has its place."""
     if sort == "price_asc":
-        return [Listing.price.asc(), Listing.id.desc()]
-    if sort == "price_desc":
-        return [Listing.price.desc(), Listing.id.desc()]
-    if sort == "distance" and origin is not None:
-        return [_chord2(origin).asc(), Listing.id.desc()]
-    return [Listing.created_at.desc(), Listing.id.desc()]
+        keys = [(Listing.price, False)]
+    elif sort == "price_desc":
+        keys = [(Listing.price, True)]
+    elif sort == "distance" and origin is not None:
+        keys = [(_chord2(origin), False)]
+    else:
+        keys = [(Listing.created_at, True)]
+    if score is not None:
+        keys = [(score, True), *keys]
+    return [*keys, (Listing.id, True)]
+
+
+def _after(keys: list[tuple], values: tuple):
+    """The rows that come after the row with these key values in this order."""
+    (expr, down), value = keys[0], values[0]
+    beyond = expr < value if down else expr > value
+    if len(keys) == 1:
+        return beyond
+    return or_(beyond, and_(expr == value, _after(keys[1:], values[1:])))
+
+
+def market_total(filters: MarketFilters, viewer, today=None) -> int:
+    """How many open listings pass the filters."""
+    stmt = market_statement(filters, viewer_origin(viewer), today or today_wib())
+    return db.session.scalar(select(func.count()).select_from(stmt.order_by(None).subquery()))
+
+
+def market_after(filters: MarketFilters, viewer, after: tuple | None, limit: int, today=None):
+    """A keyset page of the market: up to ``limit`` rows after the row whose sort keys are
+    ``after`` (None: from the top), and the last row's keys (None: no row came). A listing
+    posted meanwhile neither repeats nor skips a row (an offset page would)."""
+    origin = viewer_origin(viewer)
+    stmt = market_statement(filters, origin, today or today_wib(), after, with_keys=True)
+    found = list(db.session.execute(stmt.limit(limit)))
+    ids = [row[0] for row in found]
+    listings = {x.id: x for x in db.session.scalars(select(Listing).where(Listing.id.in_(ids)))}
+    rows = [
+        MarketRow(listings[i], distance_from(origin, listings[i])) for i in ids if i in listings
+    ]
+    return rows, (tuple(found[-1][1:]) if found else None)
 
 
 def market_page(filters: MarketFilters, viewer, page: int = 1, today: date | None = None):

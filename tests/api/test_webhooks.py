@@ -165,3 +165,34 @@ def test_the_account_page_shows_the_delivery_log(app, client, auth, receiver):
     page = client.get("/akun/").get_data(as_text=True)
     assert receiver.url in page and "503" in page
     assert f"Kesepakatan #{world.deal_id} <code>signed</code>" in page
+
+
+def test_delete_removes_the_endpoint_and_gives_up_its_pending_deliveries(app, client):
+    from exchange.api.tokens import create_token
+    from exchange.auth.models import User
+    from exchange.events.models import WebhookEndpoint
+
+    with app.app_context():
+        world = build_world()
+        seller = db.session.get(User, world.seller_id)
+        token = create_token(seller, "hook", ["read", "account"])[1]
+        reader = create_token(seller, "baca", ["read"])[1]
+    app.config["WEBHOOK_ALLOW_LOOPBACK"] = True
+    put = client.put(
+        "/api/v1/webhook",
+        json={"url": "https://koperasi.example/hooks", "secret": SECRET},
+        headers=bearer(token, **{"Idempotency-Key": "w1"}),
+    )
+    assert put.status_code == 200, put.json
+    refused = client.delete("/api/v1/webhook", headers=bearer(reader, **{"Idempotency-Key": "d0"}))
+    assert refused.status_code == 403
+    gone = client.delete("/api/v1/webhook", headers=bearer(token, **{"Idempotency-Key": "d1"}))
+    assert gone.status_code == 204 and gone.data == b""
+    again = client.delete("/api/v1/webhook", headers=bearer(token, **{"Idempotency-Key": "d1"}))
+    assert again.status_code == 204  # the same key: the first answer, replayed
+    assert client.get("/api/v1/webhook", headers=bearer(token)).status_code == 404
+    none = client.delete("/api/v1/webhook", headers=bearer(token, **{"Idempotency-Key": "d2"}))
+    assert none.status_code == 404
+    assert none.headers["Content-Type"].startswith("application/problem+json")
+    with app.app_context():
+        assert db.session.scalar(select(WebhookEndpoint)) is None

@@ -260,6 +260,7 @@ for _method, _endpoint in [
     ("POST", "create_listings"),
     ("GET", "webhook"),
     ("PUT", "set_webhook"),
+    ("DELETE", "remove_webhook"),
     ("GET", "webhook_deliveries"),
     ("POST", "settle_dispute"),
     ("POST", "cancel_disputed"),

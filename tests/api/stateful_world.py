@@ -1,0 +1,192 @@
+"""The seeded world of the stateful schemathesis run: the token's pesantren (S) with listings,
+a proposal, and deals with a neighbour (B) in every state a write needs, plus the objects other
+pesantren act on (a clearing run, a pool, a shared trip) and a staff token for disputes.
+
+``Actors`` says which token a call is made with: the object in its path belongs to one
+pesantren, and for a deal the side that may make the move now (else the seller)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+
+from sqlalchemy import select, text
+
+from exchange import clock
+from exchange.api.tokens import create_token
+from exchange.clock import today_wib
+from exchange.deals import facts, fulfilment
+from exchange.deals.models import Deal
+from exchange.events import delivery
+from exchange.extensions import db
+from exchange.freight.models import TripDeal
+from exchange.matching.services import run_clearing
+from exchange.netting import services as netting
+from exchange.pools import services as pools
+from tests.factories import deal_terms, make_deal, make_listing, make_manager, make_staff, sign
+from tests.freight.helpers import trip_with
+from tests.netting.helpers import triangle
+from tests.pools.helpers import kitchens, pool_input
+
+ALL = ["read", "listings", "deals", "account"]
+
+
+@dataclass
+class Actors:
+    token_of: dict[int, str]  # pesantren id -> its token (every scope but staff)
+    home: str  # the token's pesantren's (S)
+    staff: str
+    listing_ids: list[int]
+    deal_ids: list[int]
+    run_tokens: dict[int, str]
+    pool_tokens: dict[int, str]
+    trip_deals: dict[tuple[int, int], str] = field(default_factory=dict)  # (trip, deal) -> token
+
+    def token_for(self, operation_id: str, path: dict) -> str:
+        """The token a call is made with (read in the database: who may act now)."""
+        if operation_id in ("settle_dispute", "cancel_disputed", "refer_dispute"):
+            return self.staff
+        if "run_id" in path:
+            return self.run_tokens.get(path["run_id"], self.home)
+        if "pool_id" in path:
+            return self.pool_tokens.get(path["pool_id"], self.home)
+        if "trip_id" in path:
+            key = (path["trip_id"], path.get("deal_id"))
+            return self.trip_deals.get(key) or next(iter(self.trip_deals.values()))
+        if "deal_id" in path:
+            return self._deal_side(operation_id, path["deal_id"])
+        return self.home
+
+    def _deal_side(self, operation_id: str, deal_id) -> str:
+        known = isinstance(deal_id, int) and 1 <= deal_id < 2**31
+        deal = db.session.get(Deal, deal_id) if known else None
+        if deal is None:
+            return self.home
+        db.session.refresh(deal)
+        sides = (deal.seller_pesantren_id, deal.buyer_pesantren_id)
+        try:
+            for pesantren_id in sides:
+                if operation_id in {m.value for m in facts.moves_of(deal, pesantren_id)}:
+                    return self.token_of.get(pesantren_id, self.home)
+        finally:
+            db.session.rollback()
+        return self.token_of.get(sides[0], self.home)
+
+
+def _token(user, name: str = "stateful") -> str:
+    return create_token(user, name, ALL)[1]
+
+
+def _salam_overdue(seller, buyer) -> int:
+    """A salam deal paid and confirmed ten days ago whose goods were due three days ago: the
+    buyer may wait or cancel with a refund."""
+    with clock.frozen(datetime.now(UTC) - timedelta(days=10)):
+        offer = make_listing(seller.pesantren, akad=["salam", "tunai"], quantity=2000)
+        terms = deal_terms(akad="salam", handover_date=today_wib() + timedelta(days=7))
+        deal = make_deal(seller, buyer, offer=offer, terms=terms)
+        sign(db.session.get(Deal, deal.id), seller, buyer)
+        deal = db.session.get(Deal, deal.id)
+        if facts.receipt_pending(deal) or deal.paid <= 0:
+            fulfilment.record_payment(buyer, deal.id, facts.amount_due(deal), today_wib(), "")
+            if facts.receipt_pending(db.session.get(Deal, deal.id)):
+                fulfilment.confirm_salam_receipt(seller, deal.id)
+    return deal.id
+
+
+def build() -> Actors:
+    """Call inside an app context."""
+    seller, buyer = make_manager(), make_manager(regency_code="3578")
+    outsider = make_manager(regency_code="3515")
+    staff = make_staff()
+    s_offer = make_listing(seller.pesantren, quantity=5000)
+    b_request = make_listing(buyer.pesantren, side="request", quantity=3000, price=2000)
+    o_offer = make_listing(outsider.pesantren, quantity=3000)
+    listing_ids = [s_offer.id, b_request.id, o_offer.id]
+
+    deal_ids = []
+    for _ in range(3):  # negotiating: B opened on S's offer, S's turn
+        deal_ids.append(make_deal(seller, buyer, offer=s_offer).id)
+    for _ in range(3):  # negotiating: S opened on B's request, B's turn
+        deal_ids.append(make_deal(buyer, seller, offer=make_listing(buyer.pesantren)).id)
+    for _ in range(4):  # signed, tunai
+        deal = make_deal(seller, buyer, offer=s_offer)
+        sign(deal, seller, buyer)
+        deal_ids.append(deal.id)
+    for _ in range(2):  # S buys: signed
+        deal = make_deal(buyer, seller, offer=make_listing(buyer.pesantren))
+        sign(db.session.get(Deal, deal.id), buyer, seller)
+        deal_ids.append(deal.id)
+    shipped = make_deal(seller, buyer, offer=s_offer)
+    sign(shipped, seller, buyer)
+    fulfilment.ship(seller, shipped.id, "")
+    deal_ids.append(shipped.id)
+    for _ in range(2):
+        deal_ids.append(_salam_overdue(seller, buyer))
+
+    # a proposal of the clearing engine between S and B
+    make_listing(seller.pesantren, slug="beras", quantity=3650, price=1200)
+    make_listing(buyer.pesantren, side="request", slug="beras", quantity=450, price=2000)
+    run_clearing()
+
+    parties, _debts = triangle()
+    run_id = netting.start_run(staff).id
+    kitchen_a, kitchen_b = kitchens(2)
+    pool = pools.open_pool(kitchen_a, pool_input())
+    trip_manager = make_manager(regency_code="3529")
+    trip_id, trip_deal = trip_with(trip_manager)
+    trip_token = _token(trip_manager)
+
+    delivery.set_endpoint(seller, "https://koperasi.example/hooks/bursa", "a-secret-of-16-chars")
+    token_of = {u.pesantren_id: _token(u) for u in (seller, buyer, outsider)}
+    trip_deals = {
+        (row.trip_id, row.deal_id): trip_token
+        for row in db.session.scalars(select(TripDeal).where(TripDeal.trip_id == trip_id))
+    }
+    actors = Actors(
+        token_of=token_of,
+        home=token_of[seller.pesantren_id],
+        staff=create_token(staff, "staf", ["read", "staff"])[1],
+        listing_ids=listing_ids,
+        deal_ids=deal_ids,
+        run_tokens={run_id: _token(parties[0])},
+        pool_tokens={pool.id: _token(kitchen_b)},
+        trip_deals=trip_deals,
+    )
+    assert trip_deal in {d for _t, d in trip_deals}
+    db.session.remove()
+    return actors
+
+
+class Snapshot:
+    """Every row of the database, taken once the world is built and put back before each
+    scenario: each scenario starts from the same state, as Hypothesis's replays need."""
+
+    def __init__(self):
+        db.session.remove()
+        self.tables = list(db.metadata.sorted_tables)
+        with db.engine.connect() as conn:
+            self.rows = {
+                t.name: [dict(r) for r in conn.execute(t.select()).mappings()] for t in self.tables
+            }
+
+    def restore(self) -> None:
+        db.session.remove()
+        with db.engine.begin() as conn:
+            postgres = conn.dialect.name == "postgresql"
+            if postgres:
+                names = ", ".join(f'"{t.name}"' for t in self.tables)
+                conn.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
+            else:
+                for table in reversed(self.tables):
+                    conn.execute(table.delete())
+            for table in self.tables:
+                if self.rows[table.name]:
+                    conn.execute(table.insert(), self.rows[table.name])
+                    if postgres and "id" in table.c and table.c.id.autoincrement is not False:
+                        conn.execute(
+                            text(
+                                "SELECT setval(pg_get_serial_sequence(:t, 'id'), "
+                                f'(SELECT max(id) FROM "{table.name}"))'
+                            ),
+                            {"t": table.name},
+                        )

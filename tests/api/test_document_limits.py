@@ -1,0 +1,31 @@
+"""The document states the limits the server enforces, so a client (and schemathesis) that
+keeps to it is never refused as not fitting the schema (found by the stateful run)."""
+
+from __future__ import annotations
+
+import re
+
+from exchange.api.spec import document
+
+
+def _dates(node, where=""):
+    if isinstance(node, dict):
+        if node.get("format") == "date":
+            yield where, node
+        for key, value in node.items():
+            yield from _dates(value, f"{where}/{key}")
+    elif isinstance(node, list):
+        for i, value in enumerate(node):
+            yield from _dates(value, f"{where}/{i}")
+
+
+def test_every_date_of_the_document_says_the_years_the_server_takes(app):
+    with app.app_context():
+        doc = document()
+    found = list(_dates(doc))
+    assert found
+    for where, schema in found:
+        pattern = schema.get("pattern")
+        assert pattern, f"{where}: no pattern for the years 2000-2100"
+        assert re.search(pattern, "2000-01-01") and re.search(pattern, "2100-12-31"), where
+        assert not re.search(pattern, "0196-05-13") and not re.search(pattern, "2101-01-01")
