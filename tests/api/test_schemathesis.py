@@ -1,8 +1,8 @@
 """Schemathesis against the OpenAPI document, in-process on the WSGI app (both databases):
 no answer is a 5xx, and every answer matches its documented status, content type and schema.
 
-Bounded: EXCHANGE_API_FUZZ_EXAMPLES examples per operation (default 15), so the suite stays
-short; a nightly run can raise it.
+Bounded: 5 examples per operation in ``make test`` (two runs of ~65 operations), 25 in ``make
+test-deep`` (tests/depth.py); EXCHANGE_API_FUZZ_EXAMPLES sets any other count.
 """
 
 from __future__ import annotations
@@ -20,8 +20,9 @@ from schemathesis.specs.openapi.checks import (
 )
 
 from tests.api.helpers import bearer, build_world
+from tests.depth import examples
 
-EXAMPLES = int(os.environ.get("EXCHANGE_API_FUZZ_EXAMPLES", 15))
+EXAMPLES = int(os.environ.get("EXCHANGE_API_FUZZ_EXAMPLES", 0)) or examples(5, 25)
 CHECKS = [
     not_a_server_error,
     status_code_conformance,
@@ -47,6 +48,7 @@ def world(app):
         return build_world()
 
 
+@pytest.mark.deep
 @pytest.mark.parametrize(("method", "path"), _operations())
 def test_api_answers_match_the_document(app, world, method, path):
     operation = schemathesis.openapi.from_wsgi("/api/v1/openapi.json", app)[path][method]
