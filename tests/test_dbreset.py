@@ -9,6 +9,9 @@ from sqlalchemy.exc import IntegrityError
 from exchange.catalogue.models import Commodity
 from exchange.extensions import db
 from exchange.listings import versions
+from exchange.listings.models import Side
+from exchange.matching.models import Proposal
+from exchange.matching.services import run_clearing
 from exchange.pesantren.models import Pesantren, Regency
 from tests import factories
 from tests.conftest import reset_database
@@ -36,6 +39,17 @@ def _a_new_commodity() -> dict:
     return {**{c: getattr(salt, c) for c in columns}, "slug": "garam_baru"}
 
 
+def _a_proposal_naming(deal) -> None:
+    seller = factories.make_pesantren(regency_code="3529")
+    buyer = factories.make_pesantren(regency_code="3578")
+    factories.make_listing(seller, quantity=100, price=1500)
+    factories.make_listing(buyer, side=Side.REQUEST, quantity=100, price=2500)
+    run_clearing()
+    proposal = db.session.scalars(select(Proposal)).first()
+    proposal.deal_id = deal.id
+    db.session.commit()
+
+
 def test_the_reset_empties_what_a_test_wrote_and_restores_the_reference_rows(app):
     with app.app_context():
         before = _counts()
@@ -46,14 +60,15 @@ def test_the_reset_empties_what_a_test_wrote_and_restores_the_reference_rows(app
         assert all(n == 0 for name, n in before.items() if name not in kept)
         version = versions.current()
 
-        factories.make_deal()  # pesantren, users, listings, a deal and its moves
+        deal = factories.make_deal()  # pesantren, users, listings, a deal and its moves
+        _a_proposal_naming(deal)  # proposals.deal_id -> deals -> proposals: a cycle
         rice = db.session.scalar(select(Commodity).where(Commodity.slug == "beras"))
         rice.reference_price += 1000  # a staff edit of the catalogue
         db.session.scalar(select(Regency).where(Regency.code == "3578")).name = "Kota Pahlawan"
         db.session.add(factories.commodity("garam_krosok").__class__(**_a_new_commodity()))
         db.session.commit()
         written = {name for name, n in _counts().items() if n != before[name]}
-        assert {"pesantren", "users", "listings", "deals", "commodities"} <= written
+        assert {"pesantren", "users", "listings", "deals", "proposals", "commodities"} <= written
         assert _reference_rows() != reference
 
         reset_database()
