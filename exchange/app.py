@@ -26,7 +26,7 @@ from exchange.jobs.policy import JobKind
 from exchange.listings import queries as listing_queries
 from exchange.listings.models import ListingStatus
 from exchange.listings.models import Side as ListingSide
-from exchange.matching import job as clearing_job
+from exchange.matching import services as matching_services
 from exchange.matching.models import ProposalStatus
 from exchange.metrics import sources as metric_sources
 from exchange.metrics.views import init_request_metrics
@@ -149,7 +149,7 @@ def _register_policies() -> None:
     metric_sources.register()
     scheduler_gauges.register()
     # What a clearing and a kliring job do (the jobs machinery imports no domain).
-    job_registry.register(JobKind.CLEARING, clearing_job.HANDLER)
+    job_registry.register(JobKind.CLEARING, matching_services.CLEARING_JOB)
     job_registry.register(JobKind.NETTING, netting_job.HANDLER)
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from datetime import timedelta
 from time import perf_counter
 
@@ -9,12 +10,14 @@ from flask_babel import gettext as _
 from sqlalchemy import delete, insert, text, update
 
 from exchange.audit.services import record
+from exchange.auth.models import User
 from exchange.auth.permissions import is_manager_of, require_staff
 from exchange.clock import today_wib
 from exchange.db import utcnow
 from exchange.errors import IllegalTransition, NotFound
 from exchange.extensions import db
-from exchange.matching import adapter, queries
+from exchange.matching import adapter, formats, queries
+from exchange.matching import job as job_parts
 from exchange.matching.candidates import Candidates, compatible_pairs
 from exchange.matching.models import (
     MatchRun,
@@ -293,3 +296,74 @@ def analyze_byproducts() -> None:
     if conn.dialect.name == "postgresql":
         conn.execute(text("ANALYZE run_partner_flows, run_unmet_requests, run_idle_offers"))
         db.session.commit()
+
+
+# The clearing run as a job (exchange/jobs; the pure parts are exchange/matching/job.py).
+
+
+def market_part(raw: dict) -> str:
+    """The by-products of the whole market (``byproduct_rows``)."""
+    instance = formats.instance_from_dict(raw["instance"])
+    market = Market(instance, dict(raw["requests"]), dict(raw["offers"]))
+    return job_parts.dumps(byproduct_rows(market, compatible_pairs(instance)))
+
+
+class ClearingJob:
+    """The clearing run as a job (exchange/jobs): prepare reads the market once, the solve steps
+    run ``job.solve_part`` per commodity and ``market_part`` for the by-products, store writes."""
+
+    run_endpoint = "matching.run"
+    runs_endpoint = "matching.runs"
+
+    def prepare(self, job) -> tuple[str, list[tuple[str, str]]]:
+        market = queries.load_market(today_wib(job.as_of))
+        excluded = sorted(queries.declined_pairs())
+        parts = []
+        for slug, inst in job_parts.split(market.instance).items():
+            ids = {l.id for l in inst.listings}
+            mine = [p for p in excluded if p[0] in ids and p[1] in ids]
+            parts.append(
+                (
+                    slug,
+                    job_parts.dumps({"instance": formats.instance_to_dict(inst), "excluded": mine}),
+                )
+            )
+        whole = {
+            "instance": formats.instance_to_dict(market.instance),
+            "requests": sorted(market.requests.items()),
+            "offers": sorted(market.offers.items()),
+        }
+        parts.append((job_parts.MARKET_KEY, job_parts.dumps(whole)))
+        facts = {"listings": len(market.instance.listings), "excluded": len(excluded)}
+        return job_parts.dumps(facts), parts
+
+    def solve(self, payload: str) -> str:
+        raw = json.loads(payload)
+        return market_part(raw) if "requests" in raw else job_parts.solve_part(raw)
+
+    def store(self, job, snapshot: str | None, results: dict[str, str]) -> int:
+        one_run_at_a_time()
+        facts = json.loads(snapshot)
+        extra = json.loads(results.pop(job_parts.MARKET_KEY))
+        rows, welfare, pairs = [], 0.0, 0
+        for key in sorted(results):
+            part = json.loads(results[key])
+            rows += [adapter.ProposalRow(*r) for r in part["rows"]]
+            welfare += part["welfare"]
+            pairs += part["pairs"]
+        rows.sort(key=lambda r: (r.offer_id, r.request_id))
+        actor = db.session.get(User, job.started_by_id) if job.started_by_id else None
+        run = write_run(
+            actor, job.as_of, facts["listings"], rows, welfare, pairs, facts["excluded"], extra
+        )
+        started = job.started_at or job.as_of
+        run.finished_at = utcnow()
+        run.duration_ms = max(0, round((run.finished_at - started) / timedelta(milliseconds=1)))
+        db.session.flush()
+        return run.id
+
+    def after_store(self, run_id: int) -> None:
+        analyze_byproducts()
+
+
+CLEARING_JOB = ClearingJob()
