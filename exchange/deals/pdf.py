@@ -9,10 +9,17 @@ licences). fpdf2 embeds only the glyphs a document uses.
 
 from __future__ import annotations
 
+import copy
+import dataclasses
+import functools
+import unicodedata
+from collections import defaultdict
 from pathlib import Path
 
+from fontTools import ttLib
 from fpdf import FPDF
 from fpdf.enums import TableBordersLayout
+from fpdf.fonts import TTFFont
 
 LINE = 5.2
 SIGNATURE_HEIGHT = 58  # mm a signature row needs: role, organisation, meterai box, name
@@ -32,14 +39,88 @@ def _text(value) -> str:
     return str(value)
 
 
-def _use_unicode_fonts(pdf: FPDF) -> None:
+class _SharedWidths(defaultdict):
+    """A font's character widths, the same for every document. fpdf2 copies a document's whole
+    state for a trial rendering (``offset_rendering``), fonts included; these ~60,000 entries
+    are shared instead of copied. The one write fpdf2 makes, a missing character stored with the
+    font's default width on first reading, stores the same value for every document."""
+
+    def __deepcopy__(self, memo):
+        return self
+
+
+class _SharedGlyphs(dict):
+    """A font's character -> glyph id table: written when the font is read, then only read."""
+
+    def __deepcopy__(self, memo):
+        return self
+
+
+@functools.cache
+def _parsed_fonts() -> tuple[tuple[str, TTFFont], ...]:
+    """Each font file read once a process (fontTools takes ~50 ms a file; a document uses five),
+    as ``(fontkey, font)`` in the order a document adds them."""
+    pdf = FPDF()
     for (family, style), name in FONT_FILES.items():
         pdf.add_font(family, style, str(FONTS / name))
+    fonts = []
+    for fontkey, font in pdf.fonts.items():
+        font.cw = _SharedWidths(font.cw.default_factory, font.cw)
+        font.glyph_ids = _SharedGlyphs(font.glyph_ids)
+        font.ttfont.close()  # each document opens its own (below)
+        fonts.append((fontkey, font))
+    return tuple(fonts)
+
+
+def _strings(value):
+    if isinstance(value, str):
+        yield value
+    elif isinstance(value, dict):
+        for item in value.values():
+            yield from _strings(item)
+    elif isinstance(value, list | tuple):
+        for item in value:
+            yield from _strings(item)
+
+
+def needs_shaping(doc) -> bool:
+    """Whether a document holds text that HarfBuzz must shape: a right-to-left script (an
+    Arabic name), a combining mark, a joiner or a variation selector (emoji sequences). Plain
+    Latin text (most documents) is set without shaping, which is several times faster in
+    fpdf2's line breaking, which shapes each line again for every character it adds."""
+    for text in _strings(dataclasses.asdict(doc)):
+        for char in text:
+            if char.isascii():
+                continue
+            if (
+                unicodedata.bidirectional(char) in ("R", "AL", "AN")
+                or unicodedata.category(char) in ("Mn", "Mc", "Me", "Cf")
+                or "\ufe00" <= char <= "\ufe0f"
+            ):
+                return True
+    return False
+
+
+def _use_unicode_fonts(pdf: FPDF, shaping: bool = True) -> None:
+    # As pdf.add_font does, from the fonts read once. Each document gets its own copy, so the
+    # glyphs it embeds are its own, and its own fontTools font, opened lazily (a table is read
+    # when used): fpdf2 cuts that font down to the document's glyphs when it writes the file.
+    for fontkey, parsed in _parsed_fonts():
+        font = copy.deepcopy(parsed)
+        font.ttfont = ttLib.TTFont(
+            font.ttffile,
+            recalcTimestamp=False,
+            fontNumber=font.collection_font_number,
+            lazy=True,
+        )
+        font.i = len(pdf.fonts) + 1
+        pdf.fonts[fontkey] = font
     # exact_match=False: bold text falls back to the regular symbol font (it has no bold)
     pdf.set_fallback_fonts(list(FALLBACKS), exact_match=False)
     # The documents read left to right (Indonesian, English); an Arabic name inside a line is
     # a right-to-left run of it (the Unicode bidi algorithm), shaped by HarfBuzz.
-    pdf.set_text_shaping(True, direction="ltr")
+    if shaping:
+        pdf.set_text_shaping(True, direction="ltr")
 
 
 class _DocumentPDF(FPDF):
@@ -57,7 +138,7 @@ class _DocumentPDF(FPDF):
 def render_document_pdf(doc) -> bytes:
     """``doc``: a ``documents.Document`` in the reader's language."""
     pdf = _DocumentPDF(format="A4")
-    _use_unicode_fonts(pdf)
+    _use_unicode_fonts(pdf, shaping=needs_shaping(doc))
     pdf.footer_text = _text(doc.number)
     pdf.set_margins(20, 18, 20)
     pdf.set_auto_page_break(True, margin=18)
