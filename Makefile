@@ -1,6 +1,10 @@
 # Every developer action is one target. `make help` lists them.
 SHELL := /bin/bash
 PYTHON ?= python3
+# Python keeps the bytecode of what it compiles (__pycache__, ignored by git), whatever the shell
+# says: each test worker, each subprocess a test starts and pytest's assertion rewriting of the
+# plugins (schemathesis: ~280 modules) would otherwise compile every module anew, ~4 s a process.
+export PYTHONDONTWRITEBYTECODE :=
 VENV := .venv
 BIN := $(VENV)/bin
 FLASK := $(BIN)/flask --app wsgi
@@ -88,12 +92,15 @@ scheduler: install ## The scheduler process (APScheduler: the clock that starts 
 worker: install ## A job worker: clearing and kliring tasks (EXCHANGE_JOB_QUEUE=worker, PostgreSQL); start one or more per machine
 	$(FLASK) exchange worker
 
+# With both databases, the crawled pages and the tests marked shared_out are shared out between
+# the two runs, each checked once (tests/share.py); without PostgreSQL the SQLite run checks all.
 test: install ## Install and run the whole suite on SQLite, then on PostgreSQL when it answers
-	$(MAKE) --no-print-directory test-sqlite
 	@if $(BIN)/python -m tests.pgcheck "$(PG_TEST_URL)"; then \
-	  $(MAKE) --no-print-directory test-pg; \
+	  EXCHANGE_TEST_SHARE_OUT=1 $(MAKE) --no-print-directory test-sqlite \
+	    && EXCHANGE_TEST_SHARE_OUT=1 $(MAKE) --no-print-directory test-pg; \
 	else \
-	  echo "*** PostgreSQL does not answer at $(PG_TEST_URL): the PostgreSQL run is SKIPPED ***"; \
+	  $(MAKE) --no-print-directory test-sqlite \
+	    && echo "*** PostgreSQL does not answer at $(PG_TEST_URL): the PostgreSQL run is SKIPPED ***"; \
 	fi
 
 # The tests of the pure cores (no app, no database): seconds, for the edit-test loop.

@@ -14,11 +14,12 @@ from pathlib import Path
 
 import pytest
 from hypothesis import settings as hypothesis_settings
-from sqlalchemy import text
+from sqlalchemy import event, text
 from sqlalchemy.engine import make_url
 
 from exchange import clock, create_app
 from exchange.extensions import db
+from tests import share
 from tests.dbreset import Resetter
 from tests.depth import DEEP
 from tests.pgcheck import ensure_database
@@ -86,6 +87,14 @@ def pytest_collection_modifyitems(config, items):
         "EXCHANGE_TEST_DATABASE_URL"
     ):
         _only_the_database_tests(config, items)
+    if share.SHARING:
+        _shared_out_tests(config, items)
+    # The long tests first (a stable sort: the rest keep their order). pytest-xdist hands tests
+    # out in this order, so the workers end together on short tests instead of one worker
+    # finishing a crawl of a minute while the other waits.
+    items.sort(
+        key=lambda item: not (item.get_closest_marker("slow") or item.get_closest_marker("browser"))
+    )
 
 
 def _only_the_database_tests(config, items) -> None:
@@ -108,11 +117,36 @@ def _only_the_database_tests(config, items) -> None:
         items[:] = kept
 
 
+def _shared_out_tests(config, items) -> None:
+    """``make test`` with both databases: a test marked ``shared_out`` runs in one of the two
+    runs (tests/share.py). Its frozen-clock cases are shared out by the clocks already (each
+    moment lives in one run), so only its real-clock case is shared out here."""
+
+    def runs_here(item) -> bool:
+        if item.get_closest_marker("shared_out") is None:
+            return True
+        moment = getattr(getattr(item, "callspec", None), "params", {}).get("test_clock")
+        if moment not in (None, "real"):
+            return True
+        return share.in_this_run(item.nodeid)
+
+    kept = [item for item in items if runs_here(item)]
+    if len(kept) < len(items):
+        config.hook.pytest_deselected(items=[i for i in items if not runs_here(i)])
+        items[:] = kept
+
+
 def pytest_report_header(config):
     clock_label = SUITE_CLOCK and f"{SUITE_CLOCK} ({CLOCKS[SUITE_CLOCK].isoformat()})"
     return [
         f"database: {_database_label()}",
         f"clock: {clock_label or 'real; tests marked clocks also at ' + _moments()}",
+        "shared out with the other database's run (tests/share.py): "
+        + (
+            "yes, half of the crawled pages and of the tests marked shared_out"
+            if share.SHARING
+            else "no"
+        ),
     ]
 
 
@@ -164,12 +198,28 @@ def _app(database_url, tmp_path_factory):
         MAIL_FILE_DIR=str(tmp_path_factory.mktemp("outbox")),
     )
     with app.app_context():
+        _commits_do_not_wait_for_the_disk(db.engine)
         _drop_everything()
         db.create_all()
     yield app
     with app.app_context():
         db.session.remove()
         db.engine.dispose()
+
+
+def _commits_do_not_wait_for_the_disk(engine) -> None:
+    """The SQLite file of a test run: a COMMIT does not wait for the disk (``PRAGMA synchronous
+    = OFF``), as PostgreSQL's test databases run ``synchronous_commit`` off (tests/pgcheck.py).
+    Every connection still sees every commit, locking is unchanged, and a killed process loses
+    nothing; only a power cut could. Subprocesses the tests start keep SQLite's default."""
+    if engine.dialect.name != "sqlite":
+        return
+
+    @event.listens_for(engine, "connect")
+    def _no_sync(dbapi_connection, _record):
+        dbapi_connection.execute("PRAGMA synchronous = OFF")
+
+    engine.dispose()
 
 
 def _drop_everything():

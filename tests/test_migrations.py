@@ -85,11 +85,13 @@ def test_single_head(app):
     assert len(ScriptDirectory.from_config(config).get_heads()) == 1
 
 
+@pytest.mark.slow
 def test_upgrade_gives_exactly_the_models_schema(mig_app):
     upgrade()
     assert _diff(mig_app) == []
 
 
+@pytest.mark.slow
 def test_downgrade_then_upgrade(mig_app):
     upgrade()
     downgrade(revision="base")

@@ -5,7 +5,7 @@ import pytest
 
 from tests.browser import shot
 
-pytestmark = pytest.mark.browser
+pytestmark = [pytest.mark.browser, pytest.mark.shared_out]
 
 
 def test_docs_page_renders_the_operations_offline(page, live_url, request):

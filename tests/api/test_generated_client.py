@@ -57,6 +57,7 @@ def _generate(live_url: str, folder: Path):
     return importlib.import_module
 
 
+@pytest.mark.slow
 @pytest.mark.skipif(not GENERATOR.exists(), reason="openapi-python-client is not installed")
 def test_a_generated_client_carries_a_deal_from_a_proposal_to_both_ratings(app, live_url, tmp_path):
     with app.app_context():

@@ -42,6 +42,13 @@ def _operations() -> list[tuple[str, str]]:
     return sorted((m.upper(), p) for p, ops in doc["paths"].items() for m in ops)
 
 
+@pytest.fixture(scope="module")
+def schema(_app):
+    """The document as schemathesis reads it, loaded once a module: it is the same for every
+    operation, and reading it takes about a second."""
+    return schemathesis.openapi.from_wsgi("/api/v1/openapi.json", _app)
+
+
 @pytest.fixture
 def world(app):
     with app.app_context():
@@ -50,8 +57,8 @@ def world(app):
 
 @pytest.mark.deep
 @pytest.mark.parametrize(("method", "path"), _operations())
-def test_api_answers_match_the_document(app, world, method, path):
-    operation = schemathesis.openapi.from_wsgi("/api/v1/openapi.json", app)[path][method]
+def test_api_answers_match_the_document(app, schema, world, method, path):
+    operation = schema[path][method]
     token = world.staff_token if path.startswith("/api/v1/staff") else world.seller_token
 
     @given(case=operation.as_strategy())

@@ -147,6 +147,7 @@ def _machine(app, actors, snapshot, seen: dict[str, Counter], samples: dict, pro
     return Machine
 
 
+@pytest.mark.slow
 @pytest.mark.deep
 def test_stateful_run_passes_every_check_and_every_write_succeeds_once(app):
     app.config["API_RATE_LIMIT"] = 10**9

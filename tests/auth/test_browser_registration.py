@@ -7,7 +7,7 @@ from exchange.extensions import db
 from tests.browser import shot, sign_in
 from tests.factories import TEST_PASSWORD, make_staff
 
-pytestmark = pytest.mark.browser
+pytestmark = [pytest.mark.browser, pytest.mark.shared_out]
 
 
 def _sign_out(page):

@@ -49,6 +49,7 @@ def _commodity(conn, slug, grades):
     return conn.execute(text("SELECT id FROM commodities WHERE slug = :s"), {"s": slug}).scalar()
 
 
+@pytest.mark.slow
 def test_rice_premium_and_medium_become_one_commodity_with_grades(mig_app):  # noqa: F811
     upgrade(revision="2dbc73436f3e")
     engine = engine_for(mig_app)

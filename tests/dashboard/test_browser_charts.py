@@ -13,7 +13,7 @@ from sqlalchemy import select
 
 from tests.browser import shot, sign_in
 
-pytestmark = [pytest.mark.browser, pytest.mark.slow]
+pytestmark = [pytest.mark.browser, pytest.mark.slow, pytest.mark.shared_out]
 
 WIDTHS = (390, 1280)
 

@@ -9,7 +9,7 @@ from tests.browser import shot, sign_in
 from tests.dashboard import dataset
 from tests.factories import make_staff
 
-pytestmark = pytest.mark.browser
+pytestmark = [pytest.mark.browser, pytest.mark.shared_out]
 
 
 def test_staff_filter_the_dashboard_and_download_a_csv(app, page, live_url, request):

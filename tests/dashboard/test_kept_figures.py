@@ -96,6 +96,7 @@ def _all_agree(period: Filters, today: date) -> None:
         assert _kept(f, today) == direct  # kept
 
 
+@pytest.mark.slow
 @pytest.mark.deep
 @pytest.mark.parametrize("seed", [1, 2] if DEEP else [1])
 def test_kept_figures_equal_the_rows_after_each_change(app, runner, seed):

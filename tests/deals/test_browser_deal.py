@@ -6,7 +6,7 @@ from exchange.extensions import db
 from tests.browser import shot, sign_in
 from tests.factories import make_listing, make_manager
 
-pytestmark = pytest.mark.browser
+pytestmark = [pytest.mark.browser, pytest.mark.shared_out]
 
 
 def _logout(page):

@@ -9,7 +9,7 @@ from exchange.matching import services as matching
 from tests.browser import shot, sign_in
 from tests.factories import make_listing, make_manager
 
-pytestmark = pytest.mark.browser
+pytestmark = [pytest.mark.browser, pytest.mark.shared_out]
 
 
 def test_proposal_on_the_dashboard_to_an_open_negotiation(app, page, live_url, request):

@@ -63,6 +63,7 @@ def _handed_over_and_paid(akad: str):
     return buyer.email, urls, total, names
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("akad", sorted(CLAUSES))
 def test_contract_bast_and_kuitansi_of_every_akad(app, client, auth, akad):
     with app.app_context():

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+import pytest
 from sqlalchemy import event
 
 from exchange.clock import today_wib
@@ -56,6 +57,7 @@ def _counts(app, client, auth, n: int) -> dict[str, int]:
     return {url: _queries(app, client, url) for url in ("/kesepakatan/", "/dasbor")}
 
 
+@pytest.mark.slow
 def test_the_deal_list_and_dashboard_do_not_query_per_deal(app, client, auth):
     few = _counts(app, client, auth, 5)
     auth.logout()

@@ -25,6 +25,7 @@ def machine_app(app):
     return app
 
 
+@pytest.mark.slow
 @pytest.mark.deep
 def test_random_moves_keep_deals_legal_and_quantities_whole(machine_app):
     app = machine_app

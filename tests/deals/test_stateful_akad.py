@@ -77,6 +77,7 @@ def _terms(akad: str, q: int):
     return deal_terms(akad=akad, quantity=q, **extra)
 
 
+@pytest.mark.slow
 @pytest.mark.deep
 def test_random_moves_through_every_akad_keep_the_sharia_rules(app):
     class AkadMachine(RuleBasedStateMachine):

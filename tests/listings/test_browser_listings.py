@@ -5,7 +5,7 @@ import pytest
 from tests.browser import shot, sign_in
 from tests.factories import make_listing, make_manager, make_pesantren
 
-pytestmark = pytest.mark.browser
+pytestmark = [pytest.mark.browser, pytest.mark.shared_out]
 
 
 def test_manager_posts_finds_and_withdraws_in_chromium(app, page, live_url, request):

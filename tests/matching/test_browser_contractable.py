@@ -14,7 +14,7 @@ from exchange.matching.models import Proposal
 from tests.browser import shot, sign_in
 from tests.factories import make_listing, make_manager
 
-pytestmark = pytest.mark.browser
+pytestmark = [pytest.mark.browser, pytest.mark.shared_out]
 
 
 def test_a_proposal_is_opened_prefilled_and_accepted_without_edits(app, page, live_url, request):

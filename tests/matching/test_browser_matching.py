@@ -9,7 +9,7 @@ from exchange.listings.models import Side
 from tests.browser import shot, sign_in
 from tests.factories import make_listing, make_manager, make_staff
 
-pytestmark = pytest.mark.browser
+pytestmark = [pytest.mark.browser, pytest.mark.shared_out]
 
 
 def _market(app):

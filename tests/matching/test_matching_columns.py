@@ -107,6 +107,7 @@ def test_kept_pairs_are_compatible_with_the_right_figures():
             assert by_key[key] == (s, d)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("moq", [False, True])
 def test_solve_by_columns_matches_the_full_pair_solve(moq):
     """Same reciprocal pairs (from the edge set alone), same welfare in format 1."""

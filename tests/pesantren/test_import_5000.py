@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import pytest
 from sqlalchemy import func, select
 
 from exchange.auth.models import PasswordReset, User
@@ -21,6 +22,7 @@ def _counts() -> tuple[int, ...]:
     )
 
 
+@pytest.mark.slow
 def test_five_thousand_rows_twice(app):
     with app.test_request_context():
         staff = make_staff()

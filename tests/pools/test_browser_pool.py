@@ -16,7 +16,7 @@ from exchange.pools.models import Pool
 from tests.browser import shot, sign_in
 from tests.pools.helpers import kitchens, pool_input, seller_offer
 
-pytestmark = pytest.mark.browser
+pytestmark = [pytest.mark.browser, pytest.mark.shared_out]
 
 
 def _fits(page):

@@ -19,6 +19,7 @@ from exchange.extensions import db
 from tests.factories import make_deal, make_listing, make_manager, make_staff
 from tests.pools.helpers import open_pool_of_two
 from tests.security.world import build_world, signed_in
+from tests.share import in_this_run
 
 ROLES = ("visitor", "outsider", "party", "staff", "admin")
 K, L = "ok", "login"
@@ -340,6 +341,7 @@ def world(app):
     return w
 
 
+@pytest.mark.slow
 def test_every_route_and_role_answers_the_right_code(app, world):
     ids = {
         "listing_id": world.offer_id,
@@ -376,6 +378,8 @@ def test_every_route_and_role_answers_the_right_code(app, world):
         key = (method, rule.endpoint)
         if key not in EXPECTED:
             missing.append(key)
+            continue
+        if not in_this_run(f"{method} {rule.rule}"):  # the other database's run checks it
             continue
         values = dict(ids)
         if rule.endpoint in SIGNED_DEAL:

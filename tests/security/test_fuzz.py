@@ -144,6 +144,7 @@ def _check(response, what):
     deadline=None,
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
+@pytest.mark.slow
 @given(data=st.data())
 def test_get_routes_never_answer_5xx(app, world, clients, data):
     rules = _get_rules(app)
@@ -225,6 +226,7 @@ def _post_forms(world):
     deadline=None,
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
+@pytest.mark.slow
 @given(data=st.data())
 def test_main_forms_never_answer_5xx(app, world, clients, data):
     forms = _post_forms(world)
@@ -266,6 +268,7 @@ def crawled(app):
     deadline=None,
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
+@pytest.mark.slow
 @given(data=st.data())
 def test_every_crawled_form_and_parameter_never_answers_5xx(crawled, data):
     clients, forms, paths, names = crawled

@@ -2,7 +2,7 @@ import pytest
 
 from tests.browser import shot
 
-pytestmark = pytest.mark.browser
+pytestmark = [pytest.mark.browser, pytest.mark.shared_out]
 
 
 def test_home_page_in_chromium_on_a_phone(page, live_url, request):

@@ -12,7 +12,7 @@ from tests.factories import make_listing, make_manager, make_staff
 from tests.pesantren.import_helpers import registry_rows, registry_xlsx
 from tests.site.test_browser_walk import AXE, _check
 
-pytestmark = pytest.mark.browser
+pytestmark = [pytest.mark.browser, pytest.mark.shared_out]
 
 
 def _upload(page, live_url, path, name, data, request, problems, step):

@@ -5,7 +5,7 @@ import pytest
 from tests.browser import shot, sign_in
 from tests.factories import make_deal, make_manager, make_staff
 
-pytestmark = pytest.mark.browser
+pytestmark = [pytest.mark.browser, pytest.mark.shared_out]
 
 
 def _nav_height(page) -> float:

@@ -12,7 +12,7 @@ from tests.browser import shot, sign_in
 from tests.dashboard import dataset
 from tests.factories import deal_terms, make_deal, make_listing, make_manager, make_staff
 
-pytestmark = pytest.mark.browser
+pytestmark = [pytest.mark.browser, pytest.mark.shared_out]
 
 AXE = Path(__file__).resolve().parents[1] / "js/node_modules/axe-core/axe.min.js"
 
