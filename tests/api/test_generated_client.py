@@ -7,6 +7,7 @@ from __future__ import annotations
 import importlib
 import subprocess
 import sys
+from datetime import timedelta
 from pathlib import Path
 
 import httpx
@@ -90,7 +91,9 @@ def _scenario(load, url, seller_token, buyer_token, app):
             "grade": "Premium",
             "price": 1200,
             "window_start": today.isoformat(),
-            "window_end": today.replace(year=today.year + 1).isoformat(),
+            # not "the same day next year": from 30 April 2027 that is 366 days, one more than a
+            # window may last, and from 29 February there is no such day
+            "window_end": (today + timedelta(days=300)).isoformat(),
             "akad": ["tunai"],
         }
     )
