@@ -304,6 +304,8 @@ def _json_line(x, quoted: dict) -> str:
 
     if type(x) is dict:
         return "{" + ", ".join(f"{one(k)}: {one(v)}" for k, v in x.items()) + "}"
+    if len(x) == 2:  # a reciprocal pair: millions of them at 200,000 listings
+        return f"[{one(x[0])}, {one(x[1])}]"
     return "[" + ", ".join(one(v) for v in x) + "]"
 
 
