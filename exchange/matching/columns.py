@@ -64,20 +64,48 @@ def _gain(surplus: np.ndarray, scale: int) -> np.ndarray:
     return np.rint(surplus * scale).astype(np.int64)
 
 
+def _top_k(key: np.ndarray, gain: np.ndarray, k: int) -> np.ndarray:
+    """Mask of each key's `k` largest (non-negative integer) gains, ties by position: the answer
+    of `minimums._best_pairs`, found by `k` rounds of a per-key maximum (`np.maximum.at`) and a
+    per-key first position among the ties instead of a sort of the whole (a tenth of the CPU on 2 M
+    pairs with random keys, half with sorted ones; the top-k selections were a fifth of the
+    200,000-listing solve). Keys must be small non-negative integers (listing positions)."""
+    mask = np.zeros(key.size, dtype=bool)
+    if key.size == 0:
+        return mask
+    n_keys = int(key.max()) + 1
+    if n_keys > 4 * key.size + 1024:
+        return _best_pairs(key, gain, k)
+    gone = np.iinfo(np.int64).min
+    work = gain.astype(np.int64)
+    for _ in range(k):
+        top = np.full(n_keys, gone, dtype=np.int64)
+        np.maximum.at(top, key, work)
+        tie = np.flatnonzero((work == top[key]) & (work != gone))
+        if tie.size == 0:
+            break
+        first = np.full(n_keys, key.size, dtype=np.int64)
+        np.minimum.at(first, key[tie], tie)
+        chosen = first[first < key.size]
+        mask[chosen] = True
+        work[chosen] = gone
+    return mask
+
+
 def _best(key: np.ndarray, gain: np.ndarray, k: int, chunk: int = 2_000_000) -> np.ndarray:
     """Mask of `minimums._best_pairs(key, gain, k)` (each key's `k` largest gains, ties: position)
     a chunk at a time: the best of a key are among the best of each chunk, so the answer is the
     same, with temporaries of a chunk instead of the whole (tens of millions at 200k listings)."""
     if key.size <= chunk:
-        return _best_pairs(key, gain, k)
+        return _top_k(key, gain, k)
     pos = np.concatenate(
         [
-            lo + np.flatnonzero(_best_pairs(key[lo : lo + chunk], gain[lo : lo + chunk], k))
+            lo + np.flatnonzero(_top_k(key[lo : lo + chunk], gain[lo : lo + chunk], k))
             for lo in range(0, key.size, chunk)
         ]
     )
     mask = np.zeros(key.size, dtype=bool)
-    mask[pos[_best_pairs(key[pos], gain[pos], k)]] = True
+    mask[pos[_top_k(key[pos], gain[pos], k)]] = True
     return mask
 
 

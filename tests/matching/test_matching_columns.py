@@ -163,3 +163,22 @@ def test_pricing_brings_in_each_listings_most_violated_pairs(seed):
         assert sorted(got.tolist()) == sorted(expected)
     none = price(a, b, np.zeros_like(g), inset, np.zeros(n_o, np.int64), np.zeros(n_r, np.int64))
     assert none is None
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_top_k_selection_equals_the_sorting_one(seed):
+    """`columns._top_k` (rounds of per-key maxima) and `_best` (by chunks) choose exactly the pairs
+    of `minimums._best_pairs` (one sort), ties by position, sorted keys or not."""
+    from exchange.matching.columns import _best, _top_k
+    from exchange.matching.minimums import _best_pairs
+
+    rnd = np.random.default_rng(seed)
+    for _ in range(40):
+        n, n_keys, k = int(rnd.integers(0, 400)), int(rnd.integers(1, 60)), int(rnd.integers(1, 12))
+        key = rnd.integers(0, n_keys, n).astype(np.int32)
+        if rnd.random() < 0.3:
+            key.sort()
+        gain = rnd.integers(0, int(rnd.integers(1, 20)), n).astype(np.int32)  # many ties
+        expected = _best_pairs(key, gain, k)
+        assert (_top_k(key, gain, k) == expected).all()
+        assert (_best(key, gain, k, chunk=37) == expected).all()
