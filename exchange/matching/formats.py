@@ -288,9 +288,9 @@ def result_to_dict(result: Result, version: int = 1) -> dict:
 
 def _json_line(x, quoted: dict) -> str:
     """`json.dumps(x, ensure_ascii=True, separators=(", ", ": "))` for the deal dicts and id pairs
-    of a result, byte for byte, without the encoder's per-call set-up (which took 15 s of 100 at
-    50,000 listings: one call a line). Strings are quoted once each (`quoted` caches them); any
-    value other than a str or a plain int goes through `json.dumps` itself."""
+    of a result, byte for byte, without the encoder's per-call set-up (0.9 s instead of 1.3 s CPU
+    for the 225k lines of a 50,000-listing result). Strings are quoted once each (`quoted` caches
+    them); any value other than a str or a plain int goes through `json.dumps` itself."""
 
     def one(v) -> str:
         if type(v) is str:
