@@ -7,8 +7,10 @@ Prints wall time (Python start-up and JSON IO included), CPU time (user + system
 machine it moves far less with the load than wall time), peak RSS and the engine's own summary
 line; then, per format, the exponent p of time ~ n^p fitted (least squares on logs) over the sizes
 from 50,000 up, for wall and CPU time (n log n from 50k to 200k reads as about 1.1).
-To protect a shared machine each run gets an address-space limit (--limit-gib, default 9)
-and a time limit (--timeout, default 900 s); a run that hits one is reported, not retried.
+To protect a shared machine each run gets an address-space limit (--limit-gib, default 9), a CPU
+time limit (--cpu-limit, default 1200 s: CPU, not wall, since under `nice` on a busy machine wall
+time is several times the CPU time) and a wall-clock limit (--timeout, default 7200 s); a run that
+hits one is reported, not retried. The aim for 200,000 listings is 600 s of CPU and 4 GB.
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ import json
 import math
 import os
 import resource
+import signal
 import subprocess
 import sys
 import tempfile
@@ -30,12 +33,14 @@ sys.path.insert(0, str(ROOT))
 from benchmarks.matching_market import generate  # noqa: E402
 
 
-def run(instance: Path, out: Path, limit_gib: float, timeout: float):
+def run(instance: Path, out: Path, limit_gib: float, timeout: float, cpu_limit: float = 1200.0):
     """(wall s, CPU s, peak RSS MiB, exit code, last stderr line)."""
 
     def limits():
         cap = int(limit_gib * 2**30)
         resource.setrlimit(resource.RLIMIT_AS, (cap, cap))
+        cpu = int(cpu_limit)
+        resource.setrlimit(resource.RLIMIT_CPU, (cpu, cpu + 5))
 
     started = time.perf_counter()
     with tempfile.TemporaryFile("w+") as err:
@@ -79,7 +84,8 @@ def main() -> int:
     parser.add_argument("--sizes", default="25000,50000,100000,200000")
     parser.add_argument("--formats", default="1,2")
     parser.add_argument("--limit-gib", type=float, default=9.0)
-    parser.add_argument("--timeout", type=float, default=900.0)
+    parser.add_argument("--timeout", type=float, default=7200.0, help="wall seconds")
+    parser.add_argument("--cpu-limit", type=float, default=1200.0, help="CPU seconds")
     args = parser.parse_args()
     print(f"{'listings':>8} {'format':>6} {'wall s':>8} {'cpu s':>8} {'peak MiB':>9}  engine")
     fits: dict[int, list[tuple[int, float, float]]] = {}
@@ -89,9 +95,11 @@ def main() -> int:
                 path = Path(tmp) / f"market-{n}-{version}.json"
                 path.write_text(json.dumps(generate(n, version, seed=n)), encoding="utf-8")
                 wall, cpu, peak, code, line = run(
-                    path, Path(tmp) / "out.json", args.limit_gib, args.timeout
+                    path, Path(tmp) / "out.json", args.limit_gib, args.timeout, args.cpu_limit
                 )
-                if code != 0:
+                if code == -signal.SIGXCPU:
+                    line = f"FAILED (over the CPU limit of {args.cpu_limit:.0f} s)"
+                elif code != 0:
                     line = f"FAILED (exit {code}): {line[-200:]}"
                 elif n >= 50_000:
                     fits.setdefault(version, []).append((n, wall, cpu))

@@ -136,3 +136,50 @@ def test_the_app_budget_meets_every_minimum_and_is_deterministic():
     bought = np.bincount(cand.request_idx, weights=flow, minlength=len(cand.requests))
     assert (sold <= [o.quantity for o in cand.offers]).all()
     assert (bought <= [r.quantity for r in cand.requests]).all()
+
+
+@pytest.mark.parametrize("seed", range(8))
+def test_pricing_brings_in_each_listings_most_violated_pairs(seed):
+    """`price`: the pairs outside the set whose gain beats pot_o - pot_r, each offer's and each
+    request's ENTER_PER_ROUND largest violations (ties: stored order), also across chunks."""
+    from exchange.matching.columns import ENTER_PER_ROUND, price
+
+    rnd = np.random.default_rng(seed)
+    n_o, n_r = 30, 40
+    cells = np.array([(i, j) for i in range(n_o) for j in range(n_r) if rnd.random() < 0.6])
+    a, b = cells[:, 0].astype(np.int32), cells[:, 1].astype(np.int32)
+    g = rnd.integers(1, 50, a.size).astype(np.int32)  # small range: many ties
+    inset = rnd.random(a.size) < 0.2
+    pot_o, pot_r = -rnd.integers(0, 40, n_o), -rnd.integers(0, 40, n_r)
+    red = g - (pot_o[a] - pot_r[b])
+    expected = set()
+    for key in (a, b):
+        for v in np.unique(key):
+            hit = [p for p in range(a.size) if key[p] == v and red[p] > 0 and not inset[p]]
+            hit.sort(key=lambda p: (-red[p], p))
+            expected.update(hit[:ENTER_PER_ROUND])
+    for chunk in (7, 10_000):
+        got = price(a, b, g, inset, pot_o, pot_r, chunk=chunk)
+        assert got is not None
+        assert sorted(got.tolist()) == sorted(expected)
+    none = price(a, b, np.zeros_like(g), inset, np.zeros(n_o, np.int64), np.zeros(n_r, np.int64))
+    assert none is None
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_top_k_selection_equals_the_sorting_one(seed):
+    """`columns._top_k` (rounds of per-key maxima) and `_best` (by chunks) choose exactly the pairs
+    of `minimums._best_pairs` (one sort), ties by position, sorted keys or not."""
+    from exchange.matching.columns import _best, _top_k
+    from exchange.matching.minimums import _best_pairs
+
+    rnd = np.random.default_rng(seed)
+    for _ in range(40):
+        n, n_keys, k = int(rnd.integers(0, 400)), int(rnd.integers(1, 60)), int(rnd.integers(1, 12))
+        key = rnd.integers(0, n_keys, n).astype(np.int32)
+        if rnd.random() < 0.3:
+            key.sort()
+        gain = rnd.integers(0, int(rnd.integers(1, 20)), n).astype(np.int32)  # many ties
+        expected = _best_pairs(key, gain, k)
+        assert (_top_k(key, gain, k) == expected).all()
+        assert (_best(key, gain, k, chunk=37) == expected).all()

@@ -39,6 +39,25 @@ def test_result_json_is_sorted_and_stable():
     assert result_from_dict(doc).deals == tuple(sorted(a.deals))
 
 
+@pytest.mark.parametrize("version", [1, 2])
+def test_result_lines_are_json_dumps_of_each_item(version):
+    """The fast line writer gives json.dumps' bytes, escapes and all."""
+    deals = (
+        Deal('L"1', "L\u00e9\n", 7, 10**20, "tunai" if version == 2 else None),
+        Deal("L2", "L\\9", 1, -3, "salam" if version == 2 else None),
+    )
+    pairs = (("P\u20ac", "P\t2"), ("P1", "P3"))
+    text = dumps_result(Result(deals, pairs, format_version=version))
+    dump = lambda x: json.dumps(x, ensure_ascii=True, separators=(", ", ": "))  # noqa: E731
+    doc = json.loads(text)
+    lines = text.splitlines()
+    items = doc["deals"] + doc["reciprocal_pairs"]
+    assert [line.strip().rstrip(",") for line in lines if line.startswith("    ")] == [
+        dump(x) for x in items
+    ]
+    assert doc["deals"][0]["price"] == 10**20
+
+
 def test_empty_result_is_valid_json():
     assert json.loads(dumps_result(Result())) == {
         "format": "pesantren-exchange-result/1",
