@@ -15,7 +15,7 @@ from sqlalchemy import select, text
 from exchange import clock
 from exchange.api.tokens import create_token
 from exchange.clock import today_wib
-from exchange.deals import facts, fulfilment
+from exchange.deals import acceptance, facts, fulfilment
 from exchange.deals.models import Deal
 from exchange.events import delivery
 from exchange.extensions import db
@@ -93,6 +93,47 @@ def _salam_overdue(seller, buyer) -> int:
     return deal.id
 
 
+def _signed_tunai(seller, buyer, offer) -> Deal:
+    deal = make_deal(seller, buyer, offer=offer)
+    sign(deal, seller, buyer)
+    return db.session.get(Deal, deal.id)
+
+
+def _later_states(seller, buyer, offer) -> list[int]:
+    """Deals further on, one in each state a move of its own needs: a salam price awaiting the
+    seller's confirmation (confirm_receipt), a dispute staff may settle, cancel or refer (and
+    its raiser withdraw: resolve), a paid shipment awaiting the handover (receive), a handover
+    paid in full awaiting completion (complete), a completed deal (rate), and a salam cancelled
+    with the price owed back (refund)."""
+    ids = []
+    salam_offer = make_listing(seller.pesantren, akad=["salam", "tunai"], quantity=2000)
+    terms = deal_terms(akad="salam", handover_date=today_wib() + timedelta(days=7))
+    pending = make_deal(seller, buyer, offer=salam_offer, terms=terms)
+    acceptance.accept(seller, pending.id, pending.terms_version)  # not confirmed yet
+    ids.append(pending.id)
+
+    disputed = _signed_tunai(seller, buyer, offer)
+    fulfilment.dispute(buyer, disputed.id, "Barang belum sesuai contoh")
+    ids.append(disputed.id)
+
+    for step in ("ship", "receive", "complete"):
+        deal = _signed_tunai(seller, buyer, offer)
+        fulfilment.record_payment(buyer, deal.id, facts.amount_due(deal), today_wib(), "")
+        fulfilment.ship(seller, deal.id, "")
+        if step in ("receive", "complete"):
+            quantity = db.session.get(Deal, deal.id).current_terms.quantity
+            fulfilment.receive(buyer, deal.id, quantity, None, today_wib())
+        if step == "complete":
+            fulfilment.complete(seller, deal.id)
+        ids.append(deal.id)
+
+    cancelled = _salam_overdue(seller, buyer)
+    fulfilment.cancel_with_refund(buyer, cancelled, "")
+    ids.append(cancelled)
+    db.session.commit()
+    return ids
+
+
 def build() -> Actors:
     """Call inside an app context."""
     seller, buyer = make_manager(), make_manager(regency_code="3578")
@@ -122,6 +163,7 @@ def build() -> Actors:
     deal_ids.append(shipped.id)
     for _ in range(2):
         deal_ids.append(_salam_overdue(seller, buyer))
+    deal_ids.extend(_later_states(seller, buyer, s_offer))
 
     # a proposal of the clearing engine between S and B
     make_listing(seller.pesantren, slug="beras", quantity=3650, price=1200)
