@@ -96,6 +96,8 @@ def _deal_links(id_expr: str = "$response.body#/id", source: str = "") -> dict:
 # changes some (the quantity, the price, the note) and sends the rest back as read.
 LISTING_FIELDS = ("side", "commodity", "grade", "window_start", "window_end", "akad", "lat", "lon")
 AS_READ = ("update_listing", "patch_listing")
+# A new listing at the pesantren's own place (no coordinates: the pesantren's).
+OWN_PLACE = {"lat": None, "lon": None}
 
 
 def _listing_body(prefix: str, names=LISTING_FIELDS) -> dict:
@@ -145,11 +147,13 @@ def _links_of() -> dict[str, dict]:
     found["commodities"] = {
         "create_listing": _link(
             "create_listing",
-            "Post a listing of the catalogue's first commodity, in its first grade.",
+            "Post a listing of the catalogue's first commodity, in its first grade, at the "
+            "pesantren's own place.",
             body={
                 "commodity": "$response.body#/items/0/slug",
                 "grade": "$response.body#/items/0/grades/0",
-            },
+            }
+            | OWN_PLACE,
         )
     }
     found["market"] = {
@@ -157,10 +161,11 @@ def _links_of() -> dict[str, dict]:
         "create_listing": _link(
             "create_listing",
             "Post a listing of the market's first listing's commodity, grade, window and akad "
-            "(an answer to it, or one beside it).",
+            "(an answer to it, or one beside it), at the pesantren's own place.",
             body=_listing_body(
                 "/items/0", ("side", "commodity", "grade", "window_start", "window_end", "akad")
-            ),
+            )
+            | OWN_PLACE,
         ),
         "open_deal": _link(
             "open_deal",

@@ -41,6 +41,9 @@ class Actors:
     run_tokens: dict[int, str]
     pool_tokens: dict[int, str]
     trip_deals: dict[tuple[int, int], str] = field(default_factory=dict)  # (trip, deal) -> token
+    # operation -> the seeded deals on which it is a move either side (or staff) may make at
+    # a scenario's start
+    ready: dict[str, list[int]] = field(default_factory=dict)
 
     def token_for(self, operation_id: str, path: dict) -> str:
         """The token a call is made with (read in the database: who may act now)."""
@@ -134,6 +137,25 @@ def _later_states(seller, buyer, offer) -> list[int]:
     return ids
 
 
+STAFF_MOVES = {"settle_dispute", "cancel_disputed", "refer_dispute"}
+
+
+def _ready(deal_ids: list[int]) -> dict[str, list[int]]:
+    ready: dict[str, list[int]] = {}
+    for deal_id in deal_ids:
+        deal = db.session.get(Deal, deal_id)
+        moves = {
+            m.value
+            for pesantren_id in (deal.seller_pesantren_id, deal.buyer_pesantren_id)
+            for m in facts.moves_of(deal, pesantren_id)
+        }
+        if deal.state == "disputed":
+            moves |= STAFF_MOVES
+        for move in sorted(moves):
+            ready.setdefault(move, []).append(deal_id)
+    return ready
+
+
 def build() -> Actors:
     """Call inside an app context."""
     seller, buyer = make_manager(), make_manager(regency_code="3578")
@@ -193,6 +215,7 @@ def build() -> Actors:
         run_tokens={run_id: _token(parties[0])},
         pool_tokens={pool.id: _token(kitchen_b)},
         trip_deals=trip_deals,
+        ready=_ready(deal_ids),
     )
     assert trip_deal in {d for _t, d in trip_deals}
     db.session.remove()
