@@ -181,22 +181,31 @@ class WaitIn(BaseModel):
     note: str = Field(default="", max_length=500)
 
 
+def _unset():
+    return None
+
+
+# Left out: unchanged. A field every listing needs takes no null (the server refuses it): its
+# default comes from a factory, so the document shows no null default either.
+UNSET = {"default_factory": _unset}
+
+
 class ListingPatch(BaseModel):
     """A JSON merge patch (RFC 7396) of a listing: the fields sent replace the listing's,
-    ``null`` sets one back to its default; the side cannot change."""
+    ``null`` sets an optional one back to its default; the side cannot change."""
 
     model_config = ConfigDict(extra="forbid")
-    commodity: str | None = Field(default=None, max_length=40)
-    quantity: int | None = Field(default=None, ge=1, le=MAX_QUANTITY)
-    grade: str | None = Field(default=None, max_length=40)
-    price: int | None = Field(default=None, ge=1, le=MAX_UNIT_PRICE)
-    window_start: date | None = Field(default=None, ge=date(2000, 1, 1), le=date(2100, 12, 31))
-    window_end: date | None = Field(default=None, ge=date(2000, 1, 1), le=date(2100, 12, 31))
+    commodity: str = Field(max_length=40, **UNSET)
+    quantity: int = Field(ge=1, le=MAX_QUANTITY, **UNSET)
+    grade: str = Field(max_length=40, **UNSET)
+    price: int = Field(ge=1, le=MAX_UNIT_PRICE, **UNSET)
+    window_start: date = Field(ge=date(2000, 1, 1), le=date(2100, 12, 31), **UNSET)
+    window_end: date = Field(ge=date(2000, 1, 1), le=date(2100, 12, 31), **UNSET)
     lat: float | None = Field(default=None, description=PLACE, **LAT)
     lon: float | None = Field(default=None, description=PLACE, **LON)
     place_name: str | None = Field(default=None, max_length=200)
     max_distance_km: float | None = Field(default=None, **REACH)
-    akad: list[AkadName] | None = Field(default=None, min_length=1, max_length=5)
+    akad: list[AkadName] = Field(min_length=1, max_length=5, **UNSET)
     note: str | None = Field(default=None, max_length=1000)
     min_quantity: int | None = Field(default=None, ge=1, le=MAX_QUANTITY)
     halal_cert: str | None = Field(default=None, max_length=40)

@@ -44,3 +44,22 @@ def test_every_date_pattern_names_a_whole_day_so_a_generator_driven_by_it_draws_
             assert pattern.search(day), (where, day)
         for other in ("2024-13-01", "2024-00-10", "2024-01-32", "2024-01-1", "2024-01-01x"):
             assert not pattern.search(other), (where, other)
+
+
+NEEDED = ("commodity", "quantity", "grade", "price", "window_start", "window_end", "akad")
+
+
+def _admits_null(schema: dict) -> bool:
+    options = schema.get("anyOf", [schema])
+    return any(o.get("type") == "null" or "type" not in o and "$ref" not in o for o in options)
+
+
+def test_a_listing_patch_admits_null_only_for_fields_a_listing_may_leave_empty(app):
+    """The server refuses ``null`` for a field every listing needs (its commodity, window...):
+    the document does not offer it (the stateful run sent ``{"window_end": null}``)."""
+    with app.app_context():
+        patch = document()["components"]["schemas"]["ListingPatch"]["properties"]
+    for name in NEEDED:
+        assert not _admits_null(patch[name]), name
+    for name in ("lat", "lon", "min_quantity", "max_distance_km"):
+        assert _admits_null(patch[name]), name
