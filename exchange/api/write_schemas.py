@@ -10,19 +10,23 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from exchange.api.vocab import AkadName, ListingSideName, Transport
-from exchange.listings.policy import MAX_QUANTITY, MAX_UNIT_PRICE
-from exchange.listings.rules import Limits
+from exchange.listings.policy import (
+    LAT_RANGE,
+    LON_RANGE,
+    MAX_DISTANCE_KM,
+    MAX_QUANTITY,
+    MAX_UNIT_PRICE,
+)
 
 BIG = 10**12  # money totals (payments, refunds): a quantity times a unit price
 QUANTITY = Field(ge=1, le=MAX_QUANTITY, description="Units of the commodity (its `unit`).")
 PRICE = Field(ge=1, le=MAX_UNIT_PRICE, description="Rupiah per unit.")
 Day = Field(ge=date(2000, 1, 1), le=date(2100, 12, 31))
 # A listing's place lies in or near East Java, and a request reaches at most so far (the
-# listings' rules, exchange/listings/rules.py: the server refuses anything else).
-_LIMITS = Limits()
-LAT = {"ge": _LIMITS.lat_range[0], "le": _LIMITS.lat_range[1], "allow_inf_nan": False}
-LON = {"ge": _LIMITS.lon_range[0], "le": _LIMITS.lon_range[1], "allow_inf_nan": False}
-REACH = {"ge": 0, "le": _LIMITS.max_distance_km, "allow_inf_nan": False}
+# listings' rules: the server refuses anything else).
+LAT = {"ge": LAT_RANGE[0], "le": LAT_RANGE[1], "allow_inf_nan": False}
+LON = {"ge": LON_RANGE[0], "le": LON_RANGE[1], "allow_inf_nan": False}
+REACH = {"ge": 0, "le": MAX_DISTANCE_KM, "allow_inf_nan": False}
 PLACE = "In or near East Java; left out: the pesantren's own place."
 
 
