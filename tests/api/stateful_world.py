@@ -20,6 +20,7 @@ from exchange.deals.models import Deal
 from exchange.events import delivery
 from exchange.extensions import db
 from exchange.freight.models import TripDeal
+from exchange.matching.models import Proposal
 from exchange.matching.services import run_clearing
 from exchange.netting import services as netting
 from exchange.pools import services as pools
@@ -44,6 +45,7 @@ class Actors:
     # operation -> the seeded deals on which it is a move either side (or staff) may make at
     # a scenario's start
     ready: dict[str, list[int]] = field(default_factory=dict)
+    proposal_ids: list[int] = field(default_factory=list)  # the clearing's, between S and B
 
     def token_for(self, operation_id: str, path: dict) -> str:
         """The token a call is made with (read in the database: who may act now)."""
@@ -104,16 +106,20 @@ def _signed_tunai(seller, buyer, offer) -> Deal:
 
 def _later_states(seller, buyer, offer) -> list[int]:
     """Deals further on, one in each state a move of its own needs: a salam price awaiting the
-    seller's confirmation (confirm_receipt), a dispute staff may settle, cancel or refer (and
-    its raiser withdraw: resolve), a paid shipment awaiting the handover (receive), a handover
-    paid in full awaiting completion (complete), a completed deal (rate), and a salam cancelled
-    with the price owed back (refund)."""
+    seller's confirmation (confirm_receipt), a cancellation asked (agree, decline), a dispute
+    staff may settle, cancel or refer (and its raiser withdraw: resolve), a paid shipment
+    awaiting the handover (receive), a handover paid in full awaiting completion (complete), a
+    completed deal (rate), and a salam cancelled with the price owed back (refund)."""
     ids = []
     salam_offer = make_listing(seller.pesantren, akad=["salam", "tunai"], quantity=2000)
     terms = deal_terms(akad="salam", handover_date=today_wib() + timedelta(days=7))
     pending = make_deal(seller, buyer, offer=salam_offer, terms=terms)
     acceptance.accept(seller, pending.id, pending.terms_version)  # not confirmed yet
     ids.append(pending.id)
+
+    asked = _signed_tunai(seller, buyer, offer)  # B may agree to or decline S's request
+    fulfilment.request_cancel(seller, asked.id, "Gudang kami terendam banjir")
+    ids.append(asked.id)
 
     disputed = _signed_tunai(seller, buyer, offer)
     fulfilment.dispute(buyer, disputed.id, "Barang belum sesuai contoh")
@@ -216,6 +222,7 @@ def build() -> Actors:
         pool_tokens={pool.id: _token(kitchen_b)},
         trip_deals=trip_deals,
         ready=_ready(deal_ids),
+        proposal_ids=list(db.session.scalars(select(Proposal.id).order_by(Proposal.id))),
     )
     assert trip_deal in {d for _t, d in trip_deals}
     db.session.remove()

@@ -128,7 +128,9 @@ def _machine(app, actors, snapshot, seen: dict[str, Counter], samples: dict, pro
         "deal_id": actors.deal_ids,
         "run_id": list(actors.run_tokens),
         "pool_id": list(actors.pool_tokens),
+        "proposal_id": actors.proposal_ids,
     }
+    pools = {k: v for k, v in pools.items() if v}  # none seeded: left as generated
     trip_pairs = sorted(actors.trip_deals)
 
     @schema.hook("before_generate_path_parameters")
