@@ -43,10 +43,47 @@ def _link(target: str, description: str, parameters=None, body=None) -> dict:
 ETAG = "$response.header.ETag"
 
 
-def _deal_links(id_expr: str = "$response.body#/id") -> dict:
+# A counter that starts from the deal's first terms as shown (a client edits them before it
+# sends them): the fields of TermsIn a version shows, the others left empty.
+FIRST_TERMS = {
+    name: f"$response.body#/versions/0/{name}"
+    for name in (
+        "quantity",
+        "unit_price",
+        "akad",
+        "handover_date",
+        "handover_place",
+        "transport",
+        "grade",
+        "payment_due_date",
+    )
+} | {"cost_price": None, "margin": None, "seller_owns": False, "schedule": []}
+
+# Values of an answer that the next move needs, by the move that gave the answer: a deal just
+# signed is paid what it is due; a deal just shipped is received in full, with the balance
+# paid at the handover; a salam just cancelled gets back what was paid. Only answers whose deal
+# always has such a value (a signed deal's amount due is at least 1) carry them.
+MOVE_BODIES = {
+    "accept": {"pay": {"amount": "$response.body#/amount_due"}},
+    "ship": {
+        "receive": {
+            "quantity_received": "$response.body#/versions/0/quantity",
+            "paid_now": "$response.body#/balance",
+            "grade_received": None,
+            "shortfall_outcome": None,
+        }
+    },
+    "cancel_refund": {"refund": {"amount": "$response.body#/payments/0/amount"}},
+}
+
+
+def _deal_links(id_expr: str = "$response.body#/id", source: str = "") -> dict:
     links = {"deal": _link("deal", "The deal shown again.", {"deal_id": id_expr})}
     for move in DEAL_MOVES:
         body = {"seen_version": "$response.body#/terms_version"} if move in SEEN_VERSION else None
+        if move == "counter" and id_expr == "$response.body#/id":
+            body = {**body, "terms": FIRST_TERMS}
+        body = MOVE_BODIES.get(source, {}).get(move, body)
         # If-Match: the version this answer showed (412 if another move came first)
         parameters = {"deal_id": id_expr, "header.If-Match": ETAG}
         links[move] = _link(move, f"The deal's next move: {move}.", parameters, body)
@@ -55,18 +92,35 @@ def _deal_links(id_expr: str = "$response.body#/id") -> dict:
     return links
 
 
-def _listing_links() -> dict:
+# A listing's own fields as shown, for an edit (PUT, PATCH) that starts from them: the client
+# changes some (the quantity, the price, the note) and sends the rest back as read.
+LISTING_FIELDS = ("side", "commodity", "grade", "window_start", "window_end", "akad", "lat", "lon")
+AS_READ = ("update_listing", "patch_listing")
+# A new listing at the pesantren's own place (no coordinates: the pesantren's).
+OWN_PLACE = {"lat": None, "lon": None}
+
+
+def _listing_body(prefix: str, names=LISTING_FIELDS) -> dict:
+    return {name: f"$response.body#{prefix}/{name}" for name in names}
+
+
+def _listing_links(prefix: str = "") -> dict:
+    """Links from an answer showing a listing at ``prefix`` (a JSON pointer; "" for the body)."""
+    listing_id = f"$response.body#{prefix}/id"
     links = {
         op: _link(
             op,
-            "The same listing.",
-            {"listing_id": "$response.body#/id"}
-            | ({"header.If-Match": ETAG} if op in LISTING_WRITES else {}),
+            "The same listing." + (" Starts from its fields as shown." if op in AS_READ else ""),
+            {"listing_id": listing_id}
+            | ({"header.If-Match": ETAG} if op in LISTING_WRITES and not prefix else {}),
+            _listing_body(prefix, LISTING_FIELDS[1:] if op == "patch_listing" else LISTING_FIELDS)
+            if op in AS_READ
+            else None,
         )
         for op in LISTING_OPS
     }
     links["open_deal"] = _link(
-        "open_deal", "Open a deal on this listing.", body={"listing_id": "$response.body#/id"}
+        "open_deal", "Open a deal on this listing.", body={"listing_id": listing_id}
     )
     return links
 
@@ -83,19 +137,41 @@ def _first_item(prefix: str, targets: dict[str, str]) -> dict:
 def _links_of() -> dict[str, dict]:
     """operationId -> the links of its success answer."""
     deal_sources = ("open_deal", "deal", *DEAL_MOVES, *STAFF_DISPUTE_OPS)
-    found: dict[str, dict] = {op: _deal_links() for op in deal_sources}
+    found: dict[str, dict] = {op: _deal_links(source=op) for op in deal_sources}
     found["create_listing"] = _listing_links()
+    found["create_listings"] = _listing_links("/items/0/listing")
     found["update_listing"] = _listing_links()
     found["patch_listing"] = _listing_links()
     found["listing"] = _listing_links()
     found["deals"] = _first_item("id", {"deal": "deal_id", **dict.fromkeys(DEAL_MOVES, "deal_id")})
     found["commodities"] = {
-        op: _link(
-            op,
-            "Post a listing of the catalogue's first commodity.",
-            body={"commodity": "$response.body#/items/0/slug"},
+        "create_listing": _link(
+            "create_listing",
+            "Post a listing of the catalogue's first commodity, in its first grade, at the "
+            "pesantren's own place.",
+            body={
+                "commodity": "$response.body#/items/0/slug",
+                "grade": "$response.body#/items/0/grades/0",
+            }
+            | OWN_PLACE,
         )
-        for op in ("create_listing",)
+    }
+    found["market"] = {
+        **_first_item("id", {"listing": "listing_id", "suggestions": "listing_id"}),
+        "create_listing": _link(
+            "create_listing",
+            "Post a listing of the market's first listing's commodity, grade, window and akad "
+            "(an answer to it, or one beside it), at the pesantren's own place.",
+            body=_listing_body(
+                "/items/0", ("side", "commodity", "grade", "window_start", "window_end", "akad")
+            )
+            | OWN_PLACE,
+        ),
+        "open_deal": _link(
+            "open_deal",
+            "Open a deal on the market's first listing.",
+            body={"listing_id": "$response.body#/items/0/id"},
+        ),
     }
     found["proposals"] = {
         **_first_item("id", {"decline_proposal": "proposal_id"}),
@@ -117,10 +193,25 @@ def _links_of() -> dict[str, dict]:
         )
         for op in ("trip",)
     }
-    found["set_webhook"] = {
-        "webhook": _link("webhook", "The endpoint just registered."),
-        "remove_webhook": _link("remove_webhook", "Remove the endpoint just registered."),
+    webhook_links = {
+        "webhook": _link("webhook", "The endpoint."),
+        "set_webhook": _link(
+            "set_webhook",
+            "Give the endpoint a new secret (the same address).",
+            body={"url": "$response.body#/url"},
+        ),
+        "remove_webhook": _link("remove_webhook", "Remove the endpoint."),
     }
+    found["set_webhook"] = webhook_links
+    found["webhook"] = webhook_links
+    found["channels"] = {
+        "update_channels": _link(
+            "update_channels",
+            "Change some of the channels as shown.",
+            body={"channels": "$response.body#/channels"},
+        )
+    }
+    found["update_channels"] = found["channels"]
     return found
 
 

@@ -69,8 +69,10 @@ def drop_unused(doc: dict) -> None:
 
 
 # The API takes dates of the years 2000 to 2100 (the models' ge/le, which pydantic's JSON
-# Schema leaves out for dates): the document says so, as a pattern on every date.
-DATE_YEARS = r"^(20[0-9]{2}|2100)-"
+# Schema leaves out for dates): the document says so, as a pattern on every date. The pattern
+# names the whole day: a generator that follows it (schemathesis, when its format draws miss
+# the years) then draws days, not "2024-" and any text.
+DATE_YEARS = r"^(20[0-9]{2}|2100)-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])$"
 
 
 def date_years(node) -> None:

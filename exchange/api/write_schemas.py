@@ -5,16 +5,29 @@ server accepts; the services still check every rule (akad, states) and refuse wi
 from __future__ import annotations
 
 from datetime import date
+from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
 from exchange.api.vocab import AkadName, ListingSideName, Transport
-from exchange.listings.policy import MAX_QUANTITY, MAX_UNIT_PRICE
+from exchange.listings.policy import (
+    LAT_RANGE,
+    LON_RANGE,
+    MAX_DISTANCE_KM,
+    MAX_QUANTITY,
+    MAX_UNIT_PRICE,
+)
 
 BIG = 10**12  # money totals (payments, refunds): a quantity times a unit price
 QUANTITY = Field(ge=1, le=MAX_QUANTITY, description="Units of the commodity (its `unit`).")
 PRICE = Field(ge=1, le=MAX_UNIT_PRICE, description="Rupiah per unit.")
 Day = Field(ge=date(2000, 1, 1), le=date(2100, 12, 31))
+# A listing's place lies in or near East Java, and a request reaches at most so far (the
+# listings' rules: the server refuses anything else).
+LAT = {"ge": LAT_RANGE[0], "le": LAT_RANGE[1], "allow_inf_nan": False}
+LON = {"ge": LON_RANGE[0], "le": LON_RANGE[1], "allow_inf_nan": False}
+REACH = {"ge": 0, "le": MAX_DISTANCE_KM, "allow_inf_nan": False}
+PLACE = "In or near East Java; left out: the pesantren's own place."
 
 
 class WriteHeaders(BaseModel):
@@ -42,11 +55,13 @@ class ListingIn(BaseModel):
     price: int = PRICE
     window_start: date = Day
     window_end: date = Day
-    lat: float | None = Field(default=None, ge=-90, le=90, allow_inf_nan=False)
-    lon: float | None = Field(default=None, ge=-180, le=180, allow_inf_nan=False)
+    lat: float | None = Field(default=None, description=PLACE, **LAT)
+    lon: float | None = Field(default=None, description=PLACE, **LON)
     # Required with coordinates other than the pesantren's: contracts print the place in words.
     place_name: str = Field(default="", max_length=200)
-    max_distance_km: float | None = Field(default=None, ge=0, le=10_000, allow_inf_nan=False)
+    max_distance_km: float | None = Field(
+        default=None, description="A request: how far the goods may come from.", **REACH
+    )
     akad: list[AkadName] = Field(
         min_length=1, max_length=5, description="The contract types the pesantren accepts."
     )
@@ -125,10 +140,13 @@ class PaymentIn(BaseModel):
 class ReceiveIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
     quantity_received: int = Field(ge=0, le=MAX_QUANTITY)
-    grade_received: int | None = Field(default=None, ge=0, le=100)
+    grade_received: int | None = Field(
+        default=None, ge=1, le=100, description="The grade's place in the commodity's grades."
+    )
     received_on: date = Day
     note: str = Field(default="", max_length=500)
-    shortfall_outcome: str | None = Field(default=None, max_length=10)
+    # What becomes of a shortfall (required with one): back to the listings, or dropped
+    shortfall_outcome: Literal["returned", "cancelled"] | None = None
     paid_now: int | None = Field(default=None, ge=0, le=BIG)
 
 
@@ -167,22 +185,31 @@ class WaitIn(BaseModel):
     note: str = Field(default="", max_length=500)
 
 
+def _unset():
+    return None
+
+
+# Left out: unchanged. A field every listing needs takes no null (the server refuses it): its
+# default comes from a factory, so the document shows no null default either.
+UNSET = {"default_factory": _unset}
+
+
 class ListingPatch(BaseModel):
     """A JSON merge patch (RFC 7396) of a listing: the fields sent replace the listing's,
-    ``null`` sets one back to its default; the side cannot change."""
+    ``null`` sets an optional one back to its default; the side cannot change."""
 
     model_config = ConfigDict(extra="forbid")
-    commodity: str | None = Field(default=None, max_length=40)
-    quantity: int | None = Field(default=None, ge=1, le=MAX_QUANTITY)
-    grade: str | None = Field(default=None, max_length=40)
-    price: int | None = Field(default=None, ge=1, le=MAX_UNIT_PRICE)
-    window_start: date | None = Field(default=None, ge=date(2000, 1, 1), le=date(2100, 12, 31))
-    window_end: date | None = Field(default=None, ge=date(2000, 1, 1), le=date(2100, 12, 31))
-    lat: float | None = Field(default=None, ge=-90, le=90, allow_inf_nan=False)
-    lon: float | None = Field(default=None, ge=-180, le=180, allow_inf_nan=False)
+    commodity: str = Field(max_length=40, **UNSET)
+    quantity: int = Field(ge=1, le=MAX_QUANTITY, **UNSET)
+    grade: str = Field(max_length=40, **UNSET)
+    price: int = Field(ge=1, le=MAX_UNIT_PRICE, **UNSET)
+    window_start: date = Field(ge=date(2000, 1, 1), le=date(2100, 12, 31), **UNSET)
+    window_end: date = Field(ge=date(2000, 1, 1), le=date(2100, 12, 31), **UNSET)
+    lat: float | None = Field(default=None, description=PLACE, **LAT)
+    lon: float | None = Field(default=None, description=PLACE, **LON)
     place_name: str | None = Field(default=None, max_length=200)
-    max_distance_km: float | None = Field(default=None, ge=0, le=10_000, allow_inf_nan=False)
-    akad: list[AkadName] | None = Field(default=None, min_length=1, max_length=5)
+    max_distance_km: float | None = Field(default=None, **REACH)
+    akad: list[AkadName] = Field(min_length=1, max_length=5, **UNSET)
     note: str | None = Field(default=None, max_length=1000)
     min_quantity: int | None = Field(default=None, ge=1, le=MAX_QUANTITY)
     halal_cert: str | None = Field(default=None, max_length=40)

@@ -18,6 +18,11 @@ from exchange.pesantren.policy import is_trading
 # quantity 1 .. MAX_QUANTITY. deals/bounds.py checks deals' terms against the same two.
 MAX_UNIT_PRICE = 1_000_000_000
 MAX_QUANTITY = 10_000_000
+# A listing's place lies in or near East Java (Masalembu in the north, the Kangean isles east);
+# a request reaches at most MAX_DISTANCE_KM (the default of the LISTING_MAX_DISTANCE_KM setting).
+LAT_RANGE = (-9.0, -5.0)
+LON_RANGE = (110.5, 116.5)
+MAX_DISTANCE_KM = 1000.0
 
 
 class Side(StrEnum):

@@ -8,7 +8,14 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from exchange.akad import AKAD_ORDER, Akad
-from exchange.listings.policy import MAX_QUANTITY, MAX_UNIT_PRICE, Side
+from exchange.listings.policy import (
+    LAT_RANGE,
+    LON_RANGE,
+    MAX_DISTANCE_KM,
+    MAX_QUANTITY,
+    MAX_UNIT_PRICE,
+    Side,
+)
 
 SIDES = tuple(Side)
 # Istisna' is a contract for made-to-order goods only (DOMAIN.md section 7.2): the catalogue
@@ -23,14 +30,14 @@ class Limits:
 
     max_quantity: int = MAX_QUANTITY
     max_price: int = MAX_UNIT_PRICE
-    max_distance_km: float = 1000.0
+    max_distance_km: float = MAX_DISTANCE_KM
     max_note: int = 1000
     max_window_days: int = 366
     max_halal: int = 40
     max_place_name: int = 200
     # The place must lie in or near East Java (Masalembu in the north, the Kangean isles east).
-    lat_range: tuple[float, float] = (-9.0, -5.0)
-    lon_range: tuple[float, float] = (110.5, 116.5)
+    lat_range: tuple[float, float] = LAT_RANGE
+    lon_range: tuple[float, float] = LON_RANGE
 
 
 @dataclass(frozen=True)

@@ -15,11 +15,12 @@ from sqlalchemy import select, text
 from exchange import clock
 from exchange.api.tokens import create_token
 from exchange.clock import today_wib
-from exchange.deals import facts, fulfilment
+from exchange.deals import acceptance, facts, fulfilment
 from exchange.deals.models import Deal
 from exchange.events import delivery
 from exchange.extensions import db
 from exchange.freight.models import TripDeal
+from exchange.matching.models import Proposal
 from exchange.matching.services import run_clearing
 from exchange.netting import services as netting
 from exchange.pools import services as pools
@@ -41,6 +42,10 @@ class Actors:
     run_tokens: dict[int, str]
     pool_tokens: dict[int, str]
     trip_deals: dict[tuple[int, int], str] = field(default_factory=dict)  # (trip, deal) -> token
+    # operation -> the seeded deals on which it is a move either side (or staff) may make at
+    # a scenario's start
+    ready: dict[str, list[int]] = field(default_factory=dict)
+    proposal_ids: list[int] = field(default_factory=list)  # the clearing's, between S and B
 
     def token_for(self, operation_id: str, path: dict) -> str:
         """The token a call is made with (read in the database: who may act now)."""
@@ -93,6 +98,70 @@ def _salam_overdue(seller, buyer) -> int:
     return deal.id
 
 
+def _signed_tunai(seller, buyer, offer) -> Deal:
+    deal = make_deal(seller, buyer, offer=offer)
+    sign(deal, seller, buyer)
+    return db.session.get(Deal, deal.id)
+
+
+def _later_states(seller, buyer, offer) -> list[int]:
+    """Deals further on, one in each state a move of its own needs: a salam price awaiting the
+    seller's confirmation (confirm_receipt), a cancellation asked (agree, decline), a dispute
+    staff may settle, cancel or refer (and its raiser withdraw: resolve), a paid shipment
+    awaiting the handover (receive), a handover paid in full awaiting completion (complete), a
+    completed deal (rate), and a salam cancelled with the price owed back (refund)."""
+    ids = []
+    salam_offer = make_listing(seller.pesantren, akad=["salam", "tunai"], quantity=2000)
+    terms = deal_terms(akad="salam", handover_date=today_wib() + timedelta(days=7))
+    pending = make_deal(seller, buyer, offer=salam_offer, terms=terms)
+    acceptance.accept(seller, pending.id, pending.terms_version)  # not confirmed yet
+    ids.append(pending.id)
+
+    asked = _signed_tunai(seller, buyer, offer)  # B may agree to or decline S's request
+    fulfilment.request_cancel(seller, asked.id, "Gudang kami terendam banjir")
+    ids.append(asked.id)
+
+    disputed = _signed_tunai(seller, buyer, offer)
+    fulfilment.dispute(buyer, disputed.id, "Barang belum sesuai contoh")
+    ids.append(disputed.id)
+
+    for step in ("ship", "receive", "complete"):
+        deal = _signed_tunai(seller, buyer, offer)
+        fulfilment.record_payment(buyer, deal.id, facts.amount_due(deal), today_wib(), "")
+        fulfilment.ship(seller, deal.id, "")
+        if step in ("receive", "complete"):
+            quantity = db.session.get(Deal, deal.id).current_terms.quantity
+            fulfilment.receive(buyer, deal.id, quantity, None, today_wib())
+        if step == "complete":
+            fulfilment.complete(seller, deal.id)
+        ids.append(deal.id)
+
+    cancelled = _salam_overdue(seller, buyer)
+    fulfilment.cancel_with_refund(buyer, cancelled, "")
+    ids.append(cancelled)
+    db.session.commit()
+    return ids
+
+
+STAFF_MOVES = {"settle_dispute", "cancel_disputed", "refer_dispute"}
+
+
+def _ready(deal_ids: list[int]) -> dict[str, list[int]]:
+    ready: dict[str, list[int]] = {}
+    for deal_id in deal_ids:
+        deal = db.session.get(Deal, deal_id)
+        moves = {
+            m.value
+            for pesantren_id in (deal.seller_pesantren_id, deal.buyer_pesantren_id)
+            for m in facts.moves_of(deal, pesantren_id)
+        }
+        if deal.state == "disputed":
+            moves |= STAFF_MOVES
+        for move in sorted(moves):
+            ready.setdefault(move, []).append(deal_id)
+    return ready
+
+
 def build() -> Actors:
     """Call inside an app context."""
     seller, buyer = make_manager(), make_manager(regency_code="3578")
@@ -122,6 +191,7 @@ def build() -> Actors:
     deal_ids.append(shipped.id)
     for _ in range(2):
         deal_ids.append(_salam_overdue(seller, buyer))
+    deal_ids.extend(_later_states(seller, buyer, s_offer))
 
     # a proposal of the clearing engine between S and B
     make_listing(seller.pesantren, slug="beras", quantity=3650, price=1200)
@@ -151,6 +221,8 @@ def build() -> Actors:
         run_tokens={run_id: _token(parties[0])},
         pool_tokens={pool.id: _token(kitchen_b)},
         trip_deals=trip_deals,
+        ready=_ready(deal_ids),
+        proposal_ids=list(db.session.scalars(select(Proposal.id).order_by(Proposal.id))),
     )
     assert trip_deal in {d for _t, d in trip_deals}
     db.session.remove()
