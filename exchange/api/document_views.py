@@ -5,6 +5,7 @@ receipt (kuitansi). The same documents and rendering as the pages' PDF links
 from __future__ import annotations
 
 from flask import make_response
+from flask_babel import gettext as _
 
 from exchange.api.guard import acting_user, needs
 from exchange.api.scopes import Scope
@@ -13,16 +14,18 @@ from exchange.api.views import bp
 from exchange.deals import contract_document, documents, visibility
 from exchange.deals.models import Deal, Delivery, Payment
 from exchange.deals.pdf import render_document_pdf
-from exchange.errors import NotFound
+from exchange.errors import IllegalTransition, NotFound
 from exchange.extensions import db
 
 DOCS = ("documents",)
 
 
 def _signed_deal(deal_id: int) -> Deal:
-    deal = visibility.visible_deal(acting_user(), deal_id)  # not a party nor staff: 404
+    """A deal the token may see (not a party nor staff: 404) whose contract exists: before
+    both sides sign, the deal is there but its documents are not (409, wrong state)."""
+    deal = visibility.visible_deal(acting_user(), deal_id)
     if deal.contract is None:
-        raise NotFound()
+        raise IllegalTransition(_("Dokumen akad ada setelah kedua pihak menyetujui syarat."))
     return deal
 
 
@@ -45,7 +48,7 @@ def _pdf(doc: documents.Document):
 @spec.validate(resp=pdf_responses(), tags=DOCS)
 @needs(Scope.READ)
 def contract_pdf(deal_id: int):
-    """The signed contract (not yet signed: 404)."""
+    """The signed contract (not yet signed: 409)."""
     return _pdf(contract_document.contract_document(_signed_deal(deal_id)))
 
 

@@ -86,12 +86,30 @@ def date_years(node) -> None:
             date_years(value)
 
 
+# The server refuses a NUL character anywhere in a request (exchange/site/guards.py: PostgreSQL
+# cannot store one in text); every string of the document says so.
+NO_NUL = "^[^\\u0000]*$"
+
+
+def no_nul(node) -> None:
+    if isinstance(node, dict):
+        plain = not ({"pattern", "enum", "const"} & node.keys()) and node.get("format") != "binary"
+        if node.get("type") == "string" and plain:
+            node["pattern"] = NO_NUL
+        for value in node.values():
+            no_nul(value)
+    elif isinstance(node, list):
+        for value in node:
+            no_nul(value)
+
+
 def finish(doc: dict, url_map) -> dict:
     unique_schemas(doc)
     drop_unused(doc)
     operation_ids(doc, url_map)
     links.add(doc)
     date_years(doc)
+    no_nul(doc)
     for path, operations in doc["paths"].items():
         for operation in operations.values():
             # spectree: the docstring's first line is the summary, the rest the description

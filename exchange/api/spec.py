@@ -9,6 +9,7 @@ are described (strict mode).
 from __future__ import annotations
 
 import copy
+import json
 
 from flask import current_app, g, has_request_context, request
 from flask_babel import gettext as _
@@ -38,8 +39,25 @@ class RequestInvalid(Invalid):
         return [(text, name) for name, text in self.problems]
 
 
+def _not_an_object(req) -> bool:
+    """A body sent to an operation that reads a JSON object is something else: ``null``,
+    ``[]``, ``0``, ``false`` or text that is not JSON. spectree reads each of them as ``{}``
+    (``get_json(silent=True) or {}``), so an operation whose fields are all optional would
+    act on it."""
+    if getattr(getattr(req, "context", None), "json", None) is None or not req.get_data():
+        return False
+    try:
+        body = json.loads(req.get_data())
+    except ValueError:
+        return True
+    return not isinstance(body, dict)
+
+
 def _before(req, resp, req_validation_error, instance, model_adapter=None):
     """spectree's refusal of a request becomes the API's one error shape (problem+json)."""
+    if req_validation_error is None and _not_an_object(req):
+        g.api_request_invalid = True
+        raise RequestInvalid([("body", _("Isi permintaan harus berupa objek JSON."))])
     if req_validation_error is not None:
         g.api_request_invalid = True  # frees an Idempotency-Key: the view never ran
         problems = []

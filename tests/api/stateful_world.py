@@ -20,6 +20,7 @@ from exchange.deals.models import Deal
 from exchange.events import delivery
 from exchange.extensions import db
 from exchange.freight.models import TripDeal
+from exchange.listings.models import Listing
 from exchange.matching.models import Proposal
 from exchange.matching.services import run_clearing
 from exchange.netting import services as netting
@@ -60,7 +61,16 @@ class Actors:
             return self.trip_deals.get(key) or next(iter(self.trip_deals.values()))
         if "deal_id" in path:
             return self._deal_side(operation_id, path["deal_id"])
+        if "listing_id" in path:  # the listing's owner (another's answers 404)
+            return self._owner(path["listing_id"])
         return self.home
+
+    def _owner(self, listing_id) -> str:
+        known = isinstance(listing_id, int) and 1 <= listing_id < 2**31
+        listing = db.session.get(Listing, listing_id) if known else None
+        owner = listing.pesantren_id if listing is not None else None
+        db.session.rollback()
+        return self.token_of.get(owner, self.home)
 
     def _deal_side(self, operation_id: str, deal_id) -> str:
         known = isinstance(deal_id, int) and 1 <= deal_id < 2**31
@@ -202,6 +212,8 @@ def build() -> Actors:
     run_id = netting.start_run(staff).id
     kitchen_a, kitchen_b = kitchens(2)
     pool = pools.open_pool(kitchen_a, pool_input())
+    joined = pools.open_pool(kitchen_a, pool_input(quantity=800))  # B's kitchen may leave it
+    pools.join_pool(kitchen_b, joined.id, 200)
     trip_manager = make_manager(regency_code="3529")
     trip_id, trip_deal = trip_with(trip_manager)
     trip_token = _token(trip_manager)
@@ -219,7 +231,7 @@ def build() -> Actors:
         listing_ids=listing_ids,
         deal_ids=deal_ids,
         run_tokens={run_id: _token(parties[0])},
-        pool_tokens={pool.id: _token(kitchen_b)},
+        pool_tokens=dict.fromkeys((pool.id, joined.id), _token(kitchen_b)),
         trip_deals=trip_deals,
         ready=_ready(deal_ids),
         proposal_ids=list(db.session.scalars(select(Proposal.id).order_by(Proposal.id))),

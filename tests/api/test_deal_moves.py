@@ -96,6 +96,17 @@ def test_a_deal_goes_from_opening_to_both_ratings_through_the_api(app, client, w
     assert api.get(world.outsider_token, f"{path}/contract.pdf").status_code == 404
 
 
+def test_a_deal_not_yet_signed_has_no_documents_yet_and_says_so(client, world):
+    """The deal exists for its parties (a 404 would say it does not): 409, wrong state."""
+    api = Api(client)
+    path = f"/deals/{world.deal_id}"
+    early = api.get(world.buyer_token, f"{path}/contract.pdf")
+    assert early.status_code == 409, early.text
+    assert early.json["type"] == "/api/v1/problems/wrong-state"
+    assert "menyetujui syarat" in early.json["detail"]
+    assert api.get(world.outsider_token, f"{path}/contract.pdf").status_code == 404
+
+
 def test_cancellation_is_asked_declined_asked_again_and_agreed(client, world):
     api = Api(client)
     path = f"/deals/{_signed(api, world)['id']}"

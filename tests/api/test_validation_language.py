@@ -43,3 +43,22 @@ def test_field_messages_are_english_when_asked(client, world):
     assert errors["price"] == "Must be a whole number."
     assert errors["note"] == "At most 1000 characters."
     assert errors["warna"] == "This field is not known."
+
+
+@pytest.mark.parametrize("body", [b"null", b"[]", b"0", b"false", b'""', b"{"])
+def test_a_body_that_is_not_a_json_object_is_refused_and_nothing_moves(app, client, world, body):
+    """spectree reads a falsy or unparsable body as ``{}``: a withdrawal, whose note is
+    optional, went through on ``null``."""
+    headers = bearer(world.buyer_token, **{"Idempotency-Key": "null-body"})
+    headers["Accept-Language"] = "en"
+    path = f"/api/v1/deals/{world.deal_id}/withdraw"
+    answer = client.post(path, data=body, headers=headers, content_type="application/json")
+    assert answer.status_code == 400, answer.text
+    assert answer.json["type"] == "/api/v1/problems/invalid-request"
+    assert answer.json["errors"] == [
+        {"field": "body", "detail": "The request body must be a JSON object."}
+    ]
+    shown = client.get(f"/api/v1/deals/{world.deal_id}", headers=bearer(world.buyer_token))
+    assert shown.json["state"] == "negotiating"
+    withdrawn = client.post(path, json={}, headers=headers)  # the key was left free
+    assert withdrawn.status_code == 200 and withdrawn.json["state"] == "withdrawn"
