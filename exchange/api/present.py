@@ -79,8 +79,11 @@ def deal_summary(d, by_side: dict) -> schemas.DealSummary:
     )
 
 
-def deal(d, user, amount_due: int, by_side: dict, moves: list) -> schemas.Deal:
-    """``by_side`` and ``moves``: deals' ``facts.awaited_by_side`` and ``facts.moves_of``."""
+def deal(
+    d, user, amount_due: int, by_side: dict, moves: list, bundle=None, candidates=()
+) -> schemas.Deal:
+    """``by_side`` and ``moves``: deals' ``facts.awaited_by_side`` and ``facts.moves_of``;
+    ``bundle`` the deal's reciprocal bundle and ``candidates`` the deals it may be tied with."""
     side = d.side_of(user.pesantren_id) if user.pesantren_id else None
     contract = getattr(d, "contract", None)
     return schemas.Deal(
@@ -109,6 +112,18 @@ def deal(d, user, amount_due: int, by_side: dict, moves: list) -> schemas.Deal:
         versions=[schemas.TermsVersion.model_validate(v) for v in d.versions],
         payments=[schemas.Payment.model_validate(p) for p in d.payments],
         delivery=schemas.Delivery.model_validate(d.delivery) if d.delivery else None,
+        bundle=_bundle(bundle, d.id) if bundle is not None else None,
+        bundle_candidates=[c.id for c in candidates],
+    )
+
+
+def _bundle(b, deal_id: int) -> schemas.DealBundle:
+    return schemas.DealBundle(
+        id=b.id,
+        other_deal_id=b.leg_b_id if b.leg_a_id == deal_id else b.leg_a_id,
+        settled=b.settled_at is not None,
+        untie_asked_by=b.untie_requested_by,
+        breached=b.breach_at is not None,
     )
 
 

@@ -229,12 +229,16 @@ def deal_body(found, user) -> schemas.Deal:
     """One deal as the API shows it, with deals' own facts: the amount due, what it waits for
     from whom, the moves the token's pesantren may make now."""
     versions.shows(found.version)
+    bundle = deal_queries.bundle_of(found.id)
+    party = user.pesantren_id in (found.seller_pesantren_id, found.buyer_pesantren_id)
     return present.deal(
         found,
         user,
         facts.amount_due(found),
         facts.awaited_by_side(found),
         facts.moves_of(found, user.pesantren_id),
+        bundle,
+        deal_queries.bundle_candidates(found) if bundle is None and party else (),
     )
 
 

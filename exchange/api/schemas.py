@@ -252,6 +252,19 @@ AWAITED = Field(
 )
 
 
+class DealBundle(BaseModel):
+    id: int
+    other_deal_id: int = Field(description="The bundle's other leg (running the other way).")
+    settled: bool = Field(description="The net amount was recorded: both legs are paid.")
+    untie_asked_by: int | None = Field(
+        description="The pesantren that asked to untie the bundle (the other side agrees)."
+    )
+    breached: bool = Field(
+        description="Ribawi legs handed over in different sessions: the parties may untie "
+        "(undo) the exchange."
+    )
+
+
 class Deal(BaseModel):
     id: int
     state: DealState
@@ -280,6 +293,14 @@ class Deal(BaseModel):
     versions: list[TermsVersion]
     payments: list[Payment]
     delivery: Delivery | None
+    bundle: DealBundle | None = Field(
+        default=None, description="The reciprocal bundle the deal is a leg of."
+    )
+    bundle_candidates: list[int] = Field(
+        default_factory=list,
+        description="While the deal has no bundle: the deals it may be tied with "
+        "(POST /deals/{deal_id}/bundle).",
+    )
 
 
 class DealSummary(BaseModel):

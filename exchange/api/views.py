@@ -78,6 +78,7 @@ from exchange.api import (  # noqa: E402, F401 - routes on bp
     account_views,
     answer_views,
     batch_views,
+    bundle_views,
     document_views,
     feed_views,
     me_views,

@@ -63,7 +63,8 @@ def _listing_input(body: w.ListingIn, token: str | None = None) -> ListingInput:
     )
 
 
-def _deal(deal_id: int):
+def deal_answer(deal_id: int):
+    """The deal after a move, as GET /deals/{id} shows it (a 201 names it in Location)."""
     g.api_location = url_for("api.deal", deal_id=deal_id)  # a 201's Location: the deal shown
     return deal_body(load_deal(deal_id), acting_user())
 
@@ -179,63 +180,63 @@ def open_deal(json: w.OpenIn, headers: w.WriteHeaders):
         client_token=client_token(headers.idempotency_key),
         akad=json.akad,
     )
-    return _deal(deal.id), 201
+    return deal_answer(deal.id), 201
 
 
 @endpoint("/deals/<int:deal_id>/counter", Scope.DEALS, json=w.CounterIn)
 def counter(deal_id: int, json: w.CounterIn, headers: w.WriteHeaders):
     """Counter with new terms (``seen_version``: the version the client answers)."""
     deals.counter_offer(acting_user(), deal_id, json.seen_version, _terms(json.terms), json.message)
-    return _deal(deal_id)
+    return deal_answer(deal_id)
 
 
 @endpoint("/deals/<int:deal_id>/accept", Scope.DEALS, json=w.AcceptIn)
 def accept(deal_id: int, json: w.AcceptIn, headers: w.WriteHeaders):
     """Accept the other side's current terms: the contract is signed."""
     acceptance.accept(acting_user(), deal_id, json.seen_version)
-    return _deal(deal_id)
+    return deal_answer(deal_id)
 
 
 @endpoint("/deals/<int:deal_id>/reject", Scope.DEALS, json=w.NoteIn)
 def reject(deal_id: int, json: w.NoteIn, headers: w.WriteHeaders):
     """Reject the negotiation (on the token's turn)."""
     deals.reject(acting_user(), deal_id, json.note)
-    return _deal(deal_id)
+    return deal_answer(deal_id)
 
 
 @endpoint("/deals/<int:deal_id>/withdraw", Scope.DEALS, json=w.NoteIn)
 def withdraw(deal_id: int, json: w.NoteIn, headers: w.WriteHeaders):
     """Withdraw from the negotiation."""
     deals.withdraw(acting_user(), deal_id, json.note)
-    return _deal(deal_id)
+    return deal_answer(deal_id)
 
 
 @endpoint("/deals/<int:deal_id>/payments", Scope.DEALS, json=w.PaymentIn, status=201)
 def pay(deal_id: int, json: w.PaymentIn, headers: w.WriteHeaders):
     """Record a payment (the buyer)."""
     fulfilment.record_payment(acting_user(), deal_id, json.amount, json.paid_on, json.note)
-    return _deal(deal_id), 201
+    return deal_answer(deal_id), 201
 
 
 @endpoint("/deals/<int:deal_id>/ship", Scope.DEALS, json=w.NoteIn)
 def ship(deal_id: int, json: w.NoteIn, headers: w.WriteHeaders):
     """Record the shipment (the seller)."""
     fulfilment.ship(acting_user(), deal_id, json.note)
-    return _deal(deal_id)
+    return deal_answer(deal_id)
 
 
 @endpoint("/deals/<int:deal_id>/receive", Scope.DEALS, json=w.ReceiveIn)
 def receive(deal_id: int, json: w.ReceiveIn, headers: w.WriteHeaders):
     """Record the handover (BAST, the buyer), with any payment made at the handover."""
     fulfilment.receive(acting_user(), deal_id, **json.model_dump())
-    return _deal(deal_id)
+    return deal_answer(deal_id)
 
 
 @endpoint("/deals/<int:deal_id>/rating", Scope.DEALS, json=w.RatingIn, status=201)
 def rate(deal_id: int, json: w.RatingIn, headers: w.WriteHeaders):
     """Rate the other pesantren after the deal is done."""
     fulfilment.rate(acting_user(), deal_id, json.score, json.comment)
-    return _deal(deal_id), 201
+    return deal_answer(deal_id), 201
 
 
 @endpoint("/deals/<int:deal_id>/complete", Scope.DEALS, json=w.NoteIn)
@@ -243,63 +244,63 @@ def complete(deal_id: int, json: w.NoteIn, headers: w.WriteHeaders):
     """Complete the deal (the seller, once what was received is paid in full: *Selesaikan*);
     both sides may then rate."""
     fulfilment.complete(acting_user(), deal_id, json.note)
-    return _deal(deal_id)
+    return deal_answer(deal_id)
 
 
 @endpoint("/deals/<int:deal_id>/confirm-receipt", Scope.DEALS, json=w.NoteIn)
 def confirm_receipt(deal_id: int, json: w.NoteIn, headers: w.WriteHeaders):
     """Salam: the seller confirms it received the price (the contract then counts as signed)."""
     fulfilment.confirm_salam_receipt(acting_user(), deal_id, json.note)
-    return _deal(deal_id)
+    return deal_answer(deal_id)
 
 
 @endpoint("/deals/<int:deal_id>/cancellation", Scope.DEALS, json=w.ReasonIn, status=201)
 def request_cancel(deal_id: int, json: w.ReasonIn, headers: w.WriteHeaders):
     """Ask the other side to cancel the signed deal (with the reason); it agrees or declines."""
     fulfilment.request_cancel(acting_user(), deal_id, json.reason)
-    return _deal(deal_id), 201
+    return deal_answer(deal_id), 201
 
 
 @endpoint("/deals/<int:deal_id>/cancellation/agree", Scope.DEALS, json=w.NoteIn)
 def agree_cancel(deal_id: int, json: w.NoteIn, headers: w.WriteHeaders):
     """Agree to the other side's cancellation request: the quantity returns to the listings."""
     fulfilment.agree_cancel(acting_user(), deal_id, json.note)
-    return _deal(deal_id)
+    return deal_answer(deal_id)
 
 
 @endpoint("/deals/<int:deal_id>/cancellation/decline", Scope.DEALS, json=w.NoteIn)
 def decline_cancel(deal_id: int, json: w.NoteIn, headers: w.WriteHeaders):
     """Decline the other side's cancellation request: the deal goes on."""
     fulfilment.decline_cancel(acting_user(), deal_id, json.note)
-    return _deal(deal_id)
+    return deal_answer(deal_id)
 
 
 @endpoint("/deals/<int:deal_id>/dispute", Scope.DEALS, json=w.ReasonIn, status=201)
 def dispute(deal_id: int, json: w.ReasonIn, headers: w.WriteHeaders):
     """Raise a dispute with its reason (staff read it and may settle it)."""
     fulfilment.dispute(acting_user(), deal_id, json.reason)
-    return _deal(deal_id), 201
+    return deal_answer(deal_id), 201
 
 
 @endpoint("/deals/<int:deal_id>/dispute/withdraw", Scope.DEALS, json=w.NoteIn)
 def resolve(deal_id: int, json: w.NoteIn, headers: w.WriteHeaders):
     """The side that raised the dispute withdraws it; the deal goes on where it was."""
     fulfilment.resolve(acting_user(), deal_id, json.note)
-    return _deal(deal_id)
+    return deal_answer(deal_id)
 
 
 @endpoint("/deals/<int:deal_id>/refunds", Scope.DEALS, json=w.RefundIn, status=201)
 def refund(deal_id: int, json: w.RefundIn, headers: w.WriteHeaders):
     """Record money returned to the buyer (the seller): an overpayment or a cancelled deal."""
     fulfilment.refund(acting_user(), deal_id, json.amount, json.refunded_on, json.note)
-    return _deal(deal_id), 201
+    return deal_answer(deal_id), 201
 
 
 @endpoint("/deals/<int:deal_id>/wait", Scope.DEALS, json=w.WaitIn)
 def wait(deal_id: int, json: w.WaitIn, headers: w.WriteHeaders):
     """Salam, goods missing on the due date: the buyer waits until a new date."""
     fulfilment.wait_for_goods(acting_user(), deal_id, json.new_due, json.note)
-    return _deal(deal_id)
+    return deal_answer(deal_id)
 
 
 @endpoint("/deals/<int:deal_id>/cancel-refund", Scope.DEALS, json=w.NoteIn)
@@ -307,4 +308,4 @@ def cancel_refund(deal_id: int, json: w.NoteIn, headers: w.WriteHeaders):
     """Salam, goods missing on the due date: the buyer cancels; the seller owes back what was
     paid (then recorded with POST /deals/{deal_id}/refunds)."""
     fulfilment.cancel_with_refund(acting_user(), deal_id, json.note)
-    return _deal(deal_id)
+    return deal_answer(deal_id)

@@ -15,7 +15,7 @@ from sqlalchemy import select, text
 from exchange import clock
 from exchange.api.tokens import create_token
 from exchange.clock import today_wib
-from exchange.deals import acceptance, facts, fulfilment
+from exchange.deals import acceptance, facts, fulfilment, reciprocal
 from exchange.deals.models import Deal
 from exchange.events import delivery
 from exchange.extensions import db
@@ -156,6 +156,30 @@ def _later_states(seller, buyer, offer) -> list[int]:
 STAFF_MOVES = {"settle_dispute", "cancel_disputed", "refer_dispute"}
 
 
+def _reciprocal(seller, buyer) -> tuple[int, int]:
+    """Rice S -> B (Rp 12.000.000) and sugar B -> S (Rp 1.200.000), tunai, handed over
+    today: two deals that may be tied into a reciprocal bundle (B owes the difference). Not
+    salt: B has salt bought by salam and not yet received, which it may not resell."""
+    today = today_wib()
+    rice = make_listing(seller.pesantren, slug="beras", quantity=3000, price=12000)
+    sugar = make_listing(buyer.pesantren, slug="gula_pasir", quantity=2000, price=15000)
+    terms = deal_terms(quantity=1000, unit_price=12000, handover_date=today)
+    leg_a = make_deal(seller, buyer, offer=rice, terms=terms)
+    sugar_terms = deal_terms(quantity=80, unit_price=15000, handover_date=today)
+    leg_b = make_deal(buyer, seller, offer=sugar, terms=sugar_terms)
+    return leg_a.id, leg_b.id
+
+
+def _bundles(seller, buyer) -> dict[str, list[int]]:
+    """Two deals to tie, and a tied pair both sides signed (to settle, or to untie)."""
+    loose = _reciprocal(seller, buyer)
+    tied = _reciprocal(seller, buyer)
+    reciprocal.tie_bundle(seller, *tied)
+    acceptance.accept(seller, tied[0], 1)
+    acceptance.accept(buyer, tied[1], 1)
+    return {"tie_bundle": list(loose), "settle_bundle": list(tied), "untie_bundle": list(tied)}
+
+
 def _ready(deal_ids: list[int]) -> dict[str, list[int]]:
     ready: dict[str, list[int]] = {}
     for deal_id in deal_ids:
@@ -202,6 +226,8 @@ def build() -> Actors:
     for _ in range(2):
         deal_ids.append(_salam_overdue(seller, buyer))
     deal_ids.extend(_later_states(seller, buyer, s_offer))
+    bundle_ready = _bundles(seller, buyer)
+    deal_ids.extend(sorted({d for ids in bundle_ready.values() for d in ids}))
 
     # a proposal of the clearing engine between S and B
     make_listing(seller.pesantren, slug="beras", quantity=3650, price=1200)
@@ -233,7 +259,7 @@ def build() -> Actors:
         run_tokens={run_id: _token(parties[0])},
         pool_tokens=dict.fromkeys((pool.id, joined.id), _token(kitchen_b)),
         trip_deals=trip_deals,
-        ready=_ready(deal_ids),
+        ready=_ready(deal_ids) | bundle_ready,
         proposal_ids=list(db.session.scalars(select(Proposal.id).order_by(Proposal.id))),
     )
     assert trip_deal in {d for _t, d in trip_deals}

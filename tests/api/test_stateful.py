@@ -31,6 +31,7 @@ from exchange.api.spec import document
 from exchange.catalogue.models import Commodity
 from exchange.clock import today_wib
 from exchange.deals import facts
+from exchange.deals import queries as deal_queries
 from exchange.deals.models import Deal
 from exchange.extensions import db
 from exchange.listings.models import Listing
@@ -173,10 +174,21 @@ def _read_first(operation_id: str, path: dict, body: dict) -> dict:
         "wait": {"new_due": (today + timedelta(days=7)).isoformat()},
         "counter": {"seen_version": deal.terms_version, "terms": _terms_as_read(terms, today)},
         "accept": {"seen_version": deal.terms_version},
+        "tie_bundle": {"other_deal_id": _first_candidate(deal)},
+        "settle_bundle": {"paid_on": today.isoformat()},
     }.get(operation_id, {})
     if any(isinstance(v, int) and v < 1 and k != "paid_now" for k, v in read.items()):
         return body  # nothing to pay or refund: the client would not make the move
     return {**body, **read}
+
+
+def _first_candidate(deal) -> int:
+    """One of the deal's ``bundle_candidates``, handed over the same day if one is (ribawi
+    legs of one class are exchanged in one session); 0, a refusal, when it has none."""
+    day = deal.current_terms.handover_date
+    found = deal_queries.bundle_candidates(deal)
+    best = max(found, key=lambda c: (c.current_terms.handover_date == day, -c.id), default=None)
+    return best.id if best is not None else 0
 
 
 LISTING_EDITS = {"create_listing", "update_listing", "patch_listing"}
@@ -211,7 +223,8 @@ def _listing_as_read(operation_id: str, listing_id, today: date) -> dict:
     }
     listing = db.session.get(Listing, listing_id) if isinstance(listing_id, int) else None
     if operation_id == "create_listing" or listing is None:
-        return window
+        first = db.session.scalars(select(Commodity).order_by(Commodity.slug)).first()
+        return window | {"commodity": first.slug, "grade": first.grades[-1]}
     shown = {
         "side": listing.side.value,
         "commodity": listing.commodity.slug,

@@ -273,6 +273,9 @@ for _method, _endpoint in [
     ("GET", "trip"),
     ("POST", "accept_trip"),
     ("POST", "decline_trip"),
+    ("POST", "tie_bundle"),
+    ("POST", "settle_bundle"),
+    ("POST", "untie_bundle"),
 ]:
     EXPECTED[(_method, f"api.{_endpoint}")] = API_NO_COOKIE
 # Endpoints whose table entry needs an object other than the open deal.
