@@ -131,7 +131,7 @@ test-deep: install ## The property, fuzz, stateful and kill tests at their full 
 	  EXCHANGE_TEST_DEEP=1 EXCHANGE_TEST_DATABASE_URL="$(PG_TEST_URL)" $(PYTEST) -m deep $(PYTEST_ARGS); \
 	fi
 
-test-api-deep: install ## Schemathesis's stateful API run at its full count (300 scenarios), printing each operation's statuses, SQLite then PostgreSQL
+test-api-deep: install ## Schemathesis's stateful API run at its full count (500 scenarios of up to 20 steps), printing each operation's statuses and refusal reasons, SQLite then PostgreSQL
 	EXCHANGE_TEST_DEEP=1 EXCHANGE_TEST_DATABASE_URL= $(BIN)/pytest -n 0 -q -s -p no:warnings tests/api/test_stateful.py
 	EXCHANGE_TEST_DEEP=1 EXCHANGE_TEST_DATABASE_URL="$(PG_TEST_URL)" $(BIN)/pytest -n 0 -q -s -p no:warnings tests/api/test_stateful.py
 

@@ -204,7 +204,10 @@ def build() -> Actors:
     s_offer = make_listing(seller.pesantren, quantity=5000)
     b_request = make_listing(buyer.pesantren, side="request", quantity=3000, price=2000)
     o_offer = make_listing(outsider.pesantren, quantity=3000)
-    listing_ids = [s_offer.id, b_request.id, o_offer.id]
+    # listings no deal is on, which their owners may still edit (PUT, PATCH) or withdraw
+    s_free = make_listing(seller.pesantren, slug="beras", quantity=900, price=12500)
+    b_free = make_listing(buyer.pesantren, side="request", slug="beras", quantity=400)
+    listing_ids = [s_offer.id, b_request.id, o_offer.id, s_free.id, b_free.id]
 
     deal_ids = []
     for _ in range(3):  # negotiating: B opened on S's offer, S's turn

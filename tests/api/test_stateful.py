@@ -38,7 +38,7 @@ from exchange.listings.models import Listing
 from tests.api.stateful_world import Snapshot, build
 from tests.depth import DEEP, examples
 
-SCENARIOS = int(os.environ.get("EXCHANGE_API_STATEFUL_SCENARIOS", 0)) or examples(3, 300)
+SCENARIOS = int(os.environ.get("EXCHANGE_API_STATEFUL_SCENARIOS", 0)) or examples(3, 500)
 STEPS = int(os.environ.get("EXCHANGE_API_STATEFUL_STEPS", 0)) or examples(10, 20)
 WRITES = {"post", "put", "patch", "delete"}
 
