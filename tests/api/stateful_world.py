@@ -1,6 +1,7 @@
 """The seeded world of the stateful schemathesis run: the token's pesantren (S) with listings,
 a proposal, and deals with a neighbour (B) in every state a write needs, plus the objects other
-pesantren act on (a clearing run, a pool, a shared trip) and a staff token for disputes.
+pesantren act on (a clearing run, pools open, matched and closed, a shared trip), S's standing
+request, and a staff token for disputes.
 
 ``Actors`` says which token a call is made with: the object in its path belongs to one
 pesantren, and for a deal the side that may make the move now (else the seller)."""
@@ -20,6 +21,8 @@ from exchange.deals.models import Deal
 from exchange.events import delivery
 from exchange.extensions import db
 from exchange.freight.models import TripDeal
+from exchange.listings import standing
+from exchange.listings.services import ListingInput
 from exchange.matching.models import Proposal
 from exchange.matching.services import run_clearing
 from exchange.netting import services as netting
@@ -46,6 +49,9 @@ class Actors:
     # a scenario's start
     ready: dict[str, list[int]] = field(default_factory=dict)
     proposal_ids: list[int] = field(default_factory=list)  # the clearing's, between S and B
+    # (operation, pool) -> the token that may make that move on that pool (else pool_tokens)
+    pool_moves: dict[tuple[str, int], str] = field(default_factory=dict)
+    standing_ids: list[int] = field(default_factory=list)  # S's standing requests
 
     def token_for(self, operation_id: str, path: dict) -> str:
         """The token a call is made with (read in the database: who may act now)."""
@@ -54,7 +60,8 @@ class Actors:
         if "run_id" in path:
             return self.run_tokens.get(path["run_id"], self.home)
         if "pool_id" in path:
-            return self.pool_tokens.get(path["pool_id"], self.home)
+            moved = self.pool_moves.get((operation_id, path["pool_id"]))
+            return moved or self.pool_tokens.get(path["pool_id"], self.home)
         if "trip_id" in path:
             key = (path["trip_id"], path.get("deal_id"))
             return self.trip_deals.get(key) or next(iter(self.trip_deals.values()))
@@ -162,6 +169,56 @@ def _ready(deal_ids: list[int]) -> dict[str, list[int]]:
     return ready
 
 
+def _pools(seller) -> tuple[dict[int, str], dict[tuple[str, int], str]]:
+    """Three pools near a hub far from S, one for each pool move: an open one (a neighbour
+    joins it, its coordinator leaves it, S agrees to supply it with its rice offer), one
+    matched to S with every share signed (S ships to the hub), and one closed without a
+    seller (a member turns its share into its own request)."""
+    a, b, c, d, e, f = kitchens(6)
+    closed = pools.open_pool(c, pool_input(window_start=today_wib() + timedelta(days=2)))
+    pools.join_pool(d, closed.id, 700)
+    pools.close_unmatched(closed.window_start)  # the only pool whose window has begun then
+    rice = make_listing(
+        seller.pesantren,
+        slug="beras",
+        quantity=6000,
+        price=11000,
+        grade=3,
+        start=today_wib() + timedelta(days=1),
+    )
+    matched = pools.open_pool(e, pool_input())
+    pools.join_pool(f, matched.id, 500)
+    for deal_id in pools.agree(seller, matched.id, rice.id):
+        deal = db.session.get(Deal, deal_id)
+        member = next(u for u in (e, f) if u.pesantren_id == deal.buyer_pesantren_id)
+        acceptance.accept(member, deal_id, deal.terms_version)
+    opened = pools.open_pool(a, pool_input())
+    home = _token(seller)
+    tokens = {opened.id: _token(b), matched.id: home, closed.id: _token(d)}
+    moves = {
+        ("pool", opened.id): home,  # S reads it: its rice offer is named, to agree with
+        ("agree_pool", opened.id): home,
+        ("leave_pool", opened.id): _token(a),
+    }
+    return tokens, moves
+
+
+def _standing(seller) -> list[int]:
+    """S's standing request for rice, its first period starting tomorrow (none posted yet)."""
+    start = today_wib() + timedelta(days=1)
+    inp = ListingInput(
+        side="request",
+        commodity="beras",
+        quantity=500,
+        grade="Medium 3",
+        price=13000,
+        window_start=start,
+        window_end=start + timedelta(days=6),
+        akad=("tunai", "tempo"),
+    )
+    return [standing.create_standing(seller, inp, "weekly").id]
+
+
 def build() -> Actors:
     """Call inside an app context."""
     seller, buyer = make_manager(), make_manager(regency_code="3578")
@@ -197,11 +254,13 @@ def build() -> Actors:
     make_listing(seller.pesantren, slug="beras", quantity=3650, price=1200)
     make_listing(buyer.pesantren, side="request", slug="beras", quantity=450, price=2000)
     run_clearing()
+    # S's own request, after the clearing run (it changes no proposal): it may repeat it
+    listing_ids.append(make_listing(seller.pesantren, side="request", quantity=800).id)
 
     parties, _debts = triangle()
     run_id = netting.start_run(staff).id
-    kitchen_a, kitchen_b = kitchens(2)
-    pool = pools.open_pool(kitchen_a, pool_input())
+    pool_tokens, pool_moves = _pools(seller)
+    standing_ids = _standing(seller)
     trip_manager = make_manager(regency_code="3529")
     trip_id, trip_deal = trip_with(trip_manager)
     trip_token = _token(trip_manager)
@@ -219,10 +278,12 @@ def build() -> Actors:
         listing_ids=listing_ids,
         deal_ids=deal_ids,
         run_tokens={run_id: _token(parties[0])},
-        pool_tokens={pool.id: _token(kitchen_b)},
+        pool_tokens=pool_tokens,
         trip_deals=trip_deals,
         ready=_ready(deal_ids),
         proposal_ids=list(db.session.scalars(select(Proposal.id).order_by(Proposal.id))),
+        pool_moves=pool_moves,
+        standing_ids=standing_ids,
     )
     assert trip_deal in {d for _t, d in trip_deals}
     db.session.remove()

@@ -128,6 +128,7 @@ def _machine(app, actors, snapshot, seen: dict[str, Counter], samples: dict, pro
         "deal_id": actors.deal_ids,
         "run_id": list(actors.run_tokens),
         "pool_id": list(actors.pool_tokens),
+        "standing_id": actors.standing_ids,
         "proposal_id": actors.proposal_ids,
     }
     pools = {k: v for k, v in pools.items() if v}  # none seeded: left as generated
