@@ -102,5 +102,5 @@ class PoolOut(BaseModel):
 class PoolList(BaseModel):
     items: list[PoolOut] = Field(
         description="The pools of the token's pesantren (member or coordinator), newest "
-        "first, then the open pools near it that it may join."
+        "first, then the open pools near it that it may join, then those it agreed to supply."
     )

@@ -24,7 +24,7 @@ from exchange.pools import queries, services
 
 class PoolJoinIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
-    quantity: int = Field(ge=1, le=w.BIG, description="The caller's own share.")
+    quantity: int = Field(ge=1, le=w.MAX_QUANTITY, description="The caller's own share.")
 
 
 def _present(pool, pesantren_id, may_see: bool | None = None) -> p.PoolOut:
@@ -93,18 +93,17 @@ def _shown(pool_id: int) -> p.PoolOut:
 @needs(Scope.READ)
 def pools():
     """The pools of the token's pesantren, newest first, then the open pools near it that it
-    may join (the pool page's two lists)."""
+    may join (the pool page's two lists), then the pools it agreed to supply (to ship)."""
     user = acting_user()
     here = user.pesantren
     if here is None:
         return p.PoolList(items=[])
-    mine = queries.pools_of(here.id)
-    ids = {x.id for x in mine}
-    near = []
+    shown = queries.pools_of(here.id)
     if here.lat is not None and here.lon is not None:
-        found = queries.joinable(here.lat, here.lon, matching_queries.road_factor(), today_wib())
-        near = [x for x in found if x.id not in ids]
-    return p.PoolList(items=[_present(x, here.id) for x in [*mine, *near]])
+        shown += queries.joinable(here.lat, here.lon, matching_queries.road_factor(), today_wib())
+    shown += queries.supplied_by(here.id)
+    unique = list({x.id: x for x in shown}.values())
+    return p.PoolList(items=[_present(x, here.id) for x in unique])
 
 
 @bp.get("/pools/<int:pool_id>")

@@ -108,6 +108,16 @@ def pools_of(pesantren_id: int) -> list[Pool]:
     )
 
 
+def supplied_by(pesantren_id: int) -> list[Pool]:
+    """The pools a pesantren agreed to supply (its offer matched them), newest first."""
+    offers = select(Listing.id).where(Listing.pesantren_id == pesantren_id)
+    return list(
+        db.session.scalars(
+            select(Pool).where(Pool.offer_id.in_(offers)).order_by(Pool.id.desc())
+        ).unique()
+    )
+
+
 def joinable(lat: float, lon: float, road_factor: float, today: date) -> list[Pool]:
     """Open pools whose hub is within their own distance of a place, nearest first."""
     pools = db.session.scalars(

@@ -22,12 +22,22 @@ from exchange.events import delivery
 from exchange.extensions import db
 from exchange.freight.models import TripDeal
 from exchange.listings import standing
+from exchange.listings.models import Listing
 from exchange.listings.services import ListingInput
 from exchange.matching.models import Proposal
 from exchange.matching.services import run_clearing
 from exchange.netting import services as netting
 from exchange.pools import services as pools
-from tests.factories import deal_terms, make_deal, make_listing, make_manager, make_staff, sign
+from tests.factories import (
+    deal_terms,
+    make_deal,
+    make_listing,
+    make_manager,
+    make_pesantren,
+    make_staff,
+    manager_of,
+    sign,
+)
 from tests.freight.helpers import trip_with
 from tests.netting.helpers import triangle
 from tests.pools.helpers import kitchens, pool_input
@@ -45,8 +55,8 @@ class Actors:
     run_tokens: dict[int, str]
     pool_tokens: dict[int, str]
     trip_deals: dict[tuple[int, int], str] = field(default_factory=dict)  # (trip, deal) -> token
-    # operation -> the seeded deals on which it is a move either side (or staff) may make at
-    # a scenario's start
+    # operation -> the seeded deals (a pool move: pools) on which it is a move either side (or
+    # staff) may make at a scenario's start
     ready: dict[str, list[int]] = field(default_factory=dict)
     proposal_ids: list[int] = field(default_factory=list)  # the clearing's, between S and B
     # (operation, pool) -> the token that may make that move on that pool (else pool_tokens)
@@ -62,12 +72,21 @@ class Actors:
         if "pool_id" in path:
             moved = self.pool_moves.get((operation_id, path["pool_id"]))
             return moved or self.pool_tokens.get(path["pool_id"], self.home)
+        if operation_id == "repeat_listing":  # an own request: the owner's (a pool's share)
+            return self._owner(path.get("listing_id"))
         if "trip_id" in path:
             key = (path["trip_id"], path.get("deal_id"))
             return self.trip_deals.get(key) or next(iter(self.trip_deals.values()))
         if "deal_id" in path:
             return self._deal_side(operation_id, path["deal_id"])
         return self.home
+
+    def _owner(self, listing_id) -> str:
+        known = isinstance(listing_id, int) and 1 <= listing_id < 2**31
+        listing = db.session.get(Listing, listing_id) if known else None
+        owner = listing.pesantren_id if listing is not None else None
+        db.session.rollback()
+        return self.token_of.get(owner, self.home)
 
     def _deal_side(self, operation_id: str, deal_id) -> str:
         known = isinstance(deal_id, int) and 1 <= deal_id < 2**31
@@ -169,12 +188,14 @@ def _ready(deal_ids: list[int]) -> dict[str, list[int]]:
     return ready
 
 
-def _pools(seller) -> tuple[dict[int, str], dict[tuple[str, int], str]]:
-    """Three pools near a hub far from S, one for each pool move: an open one (a neighbour
-    joins it, its coordinator leaves it, S agrees to supply it with its rice offer), one
-    matched to S with every share signed (S ships to the hub), and one closed without a
-    seller (a member turns its share into its own request)."""
-    a, b, c, d, e, f = kitchens(6)
+def _pools(seller) -> tuple[dict, dict, dict, dict]:
+    """Three pools, one for each pool move: an open one at S's door (a neighbour joins it, its
+    coordinator leaves it, S sees it in its list and agrees to supply it with one of its
+    offers), one near a hub elsewhere matched to S with every share signed (S ships to the
+    hub), and one closed without a seller (a member turns its share into its own request,
+    which it may then repeat). Returns the tokens by pool, by (move, pool), the member's
+    token by its pesantren, and the pool on which each move may be made."""
+    c, d, e, f = kitchens(4)
     closed = pools.open_pool(c, pool_input(window_start=today_wib() + timedelta(days=2)))
     pools.join_pool(d, closed.id, 700)
     pools.close_unmatched(closed.window_start)  # the only pool whose window has begun then
@@ -192,15 +213,29 @@ def _pools(seller) -> tuple[dict[int, str], dict[tuple[str, int], str]]:
         deal = db.session.get(Deal, deal_id)
         member = next(u for u in (e, f) if u.pesantren_id == deal.buyer_pesantren_id)
         acceptance.accept(member, deal_id, deal.terms_version)
-    opened = pools.open_pool(a, pool_input())
-    home = _token(seller)
-    tokens = {opened.id: _token(b), matched.id: home, closed.id: _token(d)}
+    here = seller.pesantren
+    a, b = (
+        manager_of(make_pesantren(regency_code=here.regency_code, lat=here.lat + 0.01 * i,
+                                  lon=here.lon))
+        for i in (1, 2)
+    )  # fmt: skip
+    hub = {"hub_lat": here.lat, "hub_lon": here.lon, "hub_address": "Gudang Kopontren S"}
+    opened = pools.open_pool(a, pool_input(**hub))
+    home, member = _token(seller), _token(d)
+    tokens = {opened.id: _token(b), matched.id: home, closed.id: member}
     moves = {
-        ("pool", opened.id): home,  # S reads it: its rice offer is named, to agree with
+        ("pool", opened.id): home,  # S reads it: its offers are named, to agree with
         ("agree_pool", opened.id): home,
         ("leave_pool", opened.id): _token(a),
     }
-    return tokens, moves
+    ready = {
+        "join_pool": [opened.id],
+        "leave_pool": [opened.id],
+        "agree_pool": [opened.id],
+        "ship_pool": [matched.id],
+        "share_to_request": [closed.id],
+    }
+    return tokens, moves, {d.pesantren_id: member}, ready
 
 
 def _standing(seller) -> list[int]:
@@ -259,14 +294,14 @@ def build() -> Actors:
 
     parties, _debts = triangle()
     run_id = netting.start_run(staff).id
-    pool_tokens, pool_moves = _pools(seller)
+    pool_tokens, pool_moves, members, pool_ready = _pools(seller)
     standing_ids = _standing(seller)
     trip_manager = make_manager(regency_code="3529")
     trip_id, trip_deal = trip_with(trip_manager)
     trip_token = _token(trip_manager)
 
     delivery.set_endpoint(seller, "https://koperasi.example/hooks/bursa", "a-secret-of-16-chars")
-    token_of = {u.pesantren_id: _token(u) for u in (seller, buyer, outsider)}
+    token_of = {u.pesantren_id: _token(u) for u in (seller, buyer, outsider)} | members
     trip_deals = {
         (row.trip_id, row.deal_id): trip_token
         for row in db.session.scalars(select(TripDeal).where(TripDeal.trip_id == trip_id))
@@ -280,7 +315,7 @@ def build() -> Actors:
         run_tokens={run_id: _token(parties[0])},
         pool_tokens=pool_tokens,
         trip_deals=trip_deals,
-        ready=_ready(deal_ids),
+        ready=_ready(deal_ids) | pool_ready,
         proposal_ids=list(db.session.scalars(select(Proposal.id).order_by(Proposal.id))),
         pool_moves=pool_moves,
         standing_ids=standing_ids,

@@ -138,12 +138,15 @@ def _machine(app, actors, snapshot, seen: dict[str, Counter], samples: dict, pro
     def seeded_ids(context, strategy):
         """A root call's path names an object of the seeded world (a link names its own)."""
 
-        # A deal move names, half the time, a deal on which it is a move at the scenario's
-        # start (else any seeded deal): with twenty deals, a move only one of them admits
-        # would otherwise rarely meet it.
+        # A deal (pool) move names, half the time, a deal (pool) on which it is a move at the
+        # scenario's start (else any seeded one): with twenty deals, a move only one of them
+        # admits would otherwise rarely meet it.
         operation = context.operation.definition.raw if context.operation else {}
         ready = actors.ready.get(operation.get("operationId"), [])
-        ready_deal = st.one_of(st.sampled_from(ready or [0]), st.sampled_from(pools["deal_id"]))
+        ready_id = {
+            k: st.one_of(st.sampled_from(ready or [0]), st.sampled_from(pools[k]))
+            for k in ("deal_id", "pool_id")
+        }
 
         def pick(generated):
             if not isinstance(generated, dict):  # a negative case: left as generated
@@ -154,7 +157,7 @@ def _machine(app, actors, snapshot, seen: dict[str, Counter], samples: dict, pro
             seeded = {k: v for k, v in generated.items() if k in pools and isinstance(v, int)}
             return st.fixed_dictionaries(
                 {
-                    k: (ready_deal if k == "deal_id" and ready else st.sampled_from(pools[k]))
+                    k: (ready_id[k] if k in ready_id and ready else st.sampled_from(pools[k]))
                     if k in seeded
                     else st.just(v)
                     for k, v in generated.items()
