@@ -145,21 +145,52 @@ POOL_OPS = ("pool", "join_pool", "leave_pool", "agree_pool", "ship_pool", "share
 STANDING_OPS = ("standing_request", "stop_standing", "skip_standing")
 
 
+POOL_TERMS = (
+    "commodity",
+    "grade",
+    "price",
+    "window_start",
+    "window_end",
+    "akad",
+    "hub_lat",
+    "hub_lon",
+    "hub_address",
+    "max_distance_km",
+)
+STANDING_TERMS = ("commodity", "grade", "quantity", "price", "akad", "min_quantity", "cadence")
+
+
 def _pool_links(prefix: str = "") -> dict:
-    """Links from an answer showing a pool at ``prefix``: its moves; a seller agrees with the
-    first of its own offers the answer names (none named: the link is not followed)."""
+    """Links from an answer showing a pool at ``prefix``: its moves (a seller agrees with the
+    first of its own offers the answer names; none named: the link is not followed), and
+    another pool on its terms at its hub."""
     pool_id = {"pool_id": f"$response.body#{prefix}/id"}
     links = {op: _link(op, f"The pool's next move: {op}.", pool_id) for op in POOL_OPS}
     links["agree_pool"]["requestBody"] = {
         "offer_id": f"$response.body#{prefix}/offers/0",
         "proposal_id": None,
     }
+    links["open_pool"] = _link(
+        "open_pool",
+        "Another pool on this one's terms, at its hub.",
+        body=_listing_body(prefix, POOL_TERMS),
+    )
     return links
 
 
 def _standing_links(prefix: str = "") -> dict:
     standing_id = {"standing_id": f"$response.body#{prefix}/id"}
-    return {op: _link(op, "The same standing request.", standing_id) for op in STANDING_OPS}
+    links = {op: _link(op, "The same standing request.", standing_id) for op in STANDING_OPS}
+    links["create_standing"] = _link(
+        "create_standing",
+        "Another standing request on this one's terms, from its next period.",
+        body=_listing_body(prefix, STANDING_TERMS)
+        | {
+            "window_start": f"$response.body#{prefix}/next_start",
+            "window_end": f"$response.body#{prefix}/next_window_end",
+        },
+    )
+    return links
 
 
 def _commodity_body() -> dict:

@@ -4,7 +4,7 @@ request listing). The same services as the page (``listings.standing``)."""
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 from flask import g, url_for
 from pydantic import BaseModel, ConfigDict, Field
@@ -73,6 +73,7 @@ class StandingOut(BaseModel):
     cadence: CadenceName
     window_days: int = Field(description="How long each period's request is open.")
     next_start: date = Field(description="The first day of the next period to post.")
+    next_window_end: date = Field(description="The last day of the next period's window.")
     until: date | None
     skips: list[date] = Field(description="Period starts that will not be posted.")
     running: bool = Field(description="False once stopped or past its end date.")
@@ -97,6 +98,7 @@ def _present(s) -> StandingOut:
         cadence=s.cadence.value if hasattr(s.cadence, "value") else s.cadence,
         window_days=s.window_days,
         next_start=s.next_start,
+        next_window_end=s.next_start + timedelta(days=s.window_days - 1),
         until=s.until,
         skips=[date.fromisoformat(d) for d in s.skips or []],
         running=s.is_running,

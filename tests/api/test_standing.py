@@ -59,6 +59,7 @@ def test_create_list_skip_and_stop_a_standing_request(app, client):
     assert made.json["cadence"] == "weekly" and made.json["running"] is True
     # the first period has begun: its request is posted at once
     assert made.json["next_start"] == (today_wib() + timedelta(days=7)).isoformat()
+    assert made.json["next_window_end"] == (today_wib() + timedelta(days=13)).isoformat()
     with app.app_context():
         posted = db.session.scalars(
             select(Listing).where(Listing.client_token.like(f"standing-{standing_id}-%"))
