@@ -4,7 +4,14 @@ opened from it). Generated clients and schemathesis's stateful tests follow them
 
 from __future__ import annotations
 
-LISTING_OPS = ("listing", "update_listing", "patch_listing", "withdraw_listing", "suggestions")
+LISTING_OPS = (
+    "listing",
+    "update_listing",
+    "patch_listing",
+    "withdraw_listing",
+    "suggestions",
+    "repeat_listing",
+)
 DEAL_MOVES = (
     "counter",
     "accept",
@@ -134,6 +141,65 @@ def _first_item(prefix: str, targets: dict[str, str]) -> dict:
     }
 
 
+POOL_OPS = ("pool", "join_pool", "leave_pool", "agree_pool", "ship_pool", "share_to_request")
+STANDING_OPS = ("standing_request", "stop_standing", "skip_standing")
+
+
+POOL_TERMS = (
+    "commodity",
+    "grade",
+    "price",
+    "window_start",
+    "window_end",
+    "akad",
+    "hub_lat",
+    "hub_lon",
+    "hub_address",
+    "max_distance_km",
+)
+STANDING_TERMS = ("commodity", "grade", "quantity", "price", "akad", "min_quantity", "cadence")
+
+
+def _pool_links(prefix: str = "") -> dict:
+    """Links from an answer showing a pool at ``prefix``: its moves (a seller agrees with the
+    first of its own offers the answer names; none named: the link is not followed), and
+    another pool on its terms at its hub."""
+    pool_id = {"pool_id": f"$response.body#{prefix}/id"}
+    links = {op: _link(op, f"The pool's next move: {op}.", pool_id) for op in POOL_OPS}
+    links["agree_pool"]["requestBody"] = {
+        "offer_id": f"$response.body#{prefix}/offers/0",
+        "proposal_id": None,
+    }
+    links["open_pool"] = _link(
+        "open_pool",
+        "Another pool on this one's terms, at its hub.",
+        body=_listing_body(prefix, POOL_TERMS),
+    )
+    return links
+
+
+def _standing_links(prefix: str = "") -> dict:
+    standing_id = {"standing_id": f"$response.body#{prefix}/id"}
+    links = {op: _link(op, "The same standing request.", standing_id) for op in STANDING_OPS}
+    links["create_standing"] = _link(
+        "create_standing",
+        "Another standing request on this one's terms, from its next period.",
+        body=_listing_body(prefix, STANDING_TERMS)
+        | {
+            "window_start": f"$response.body#{prefix}/next_start",
+            "window_end": f"$response.body#{prefix}/next_window_end",
+        },
+    )
+    return links
+
+
+def _commodity_body() -> dict:
+    return {
+        "commodity": "$response.body#/items/0/slug",
+        "grade": "$response.body#/items/0/grades/0",
+    }
+
+
 def _links_of() -> dict[str, dict]:
     """operationId -> the links of its success answer."""
     deal_sources = ("open_deal", "deal", *DEAL_MOVES, *STAFF_DISPUTE_OPS)
@@ -156,6 +222,21 @@ def _links_of() -> dict[str, dict]:
             | OWN_PLACE,
         )
     }
+    found["commodities"]["open_pool"] = _link(
+        "open_pool", "Open a pool of the catalogue's first commodity.", body=_commodity_body()
+    )
+    found["commodities"]["create_standing"] = _link(
+        "create_standing",
+        "A standing request of the catalogue's first commodity, in its first grade.",
+        body=_commodity_body(),
+    )
+    for op in ("pool", "open_pool", "join_pool", "leave_pool", "agree_pool", "ship_pool"):
+        found[op] = _pool_links()
+    found["pools"] = _pool_links("/items/0")
+    found["share_to_request"] = _listing_links()
+    for op in ("create_standing", "repeat_listing", *STANDING_OPS):
+        found[op] = _standing_links()
+    found["standing_requests"] = _standing_links("/items/0")
     found["market"] = {
         **_first_item("id", {"listing": "listing_id", "suggestions": "listing_id"}),
         "create_listing": _link(

@@ -281,7 +281,20 @@ def staff_figures(query: schemas.StaffQuery):
 @spec.validate(query=schemas.StaffQuery, resp=responses(200, schemas.FlowList), tags=("staff",))
 @needs(Scope.STAFF)
 def staff_flows(query: schemas.StaffQuery):
-    """The trade flows between pesantren: one row per seller and buyer (staff tokens)."""
+    """The trade flows between pesantren: one row per seller and buyer, with their names and
+    their regencies' (staff tokens)."""
     f = _staff_filters(query)
-    items = [schemas.Flow(**vars(e)) for e in dashboard.edges(f)]
+    edges = dashboard.edges(f)
+    people = dashboard.pesantren_names([e.seller_id for e in edges] + [e.buyer_id for e in edges])
+    places = {r.code: r.name for r in dashboard.regencies()}
+    items = [
+        schemas.Flow(
+            **vars(e),
+            seller_name=people.get(e.seller_id, ("", ""))[0],
+            buyer_name=people.get(e.buyer_id, ("", ""))[0],
+            seller_regency_name=places.get(e.seller_regency, e.seller_regency),
+            buyer_regency_name=places.get(e.buyer_regency, e.buyer_regency),
+        )
+        for e in edges
+    ]
     return schemas.FlowList(start=f.start, end=f.end, items=items)

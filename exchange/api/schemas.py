@@ -361,8 +361,12 @@ class Figures(BaseModel):
 class Flow(BaseModel):
     seller_id: int
     buyer_id: int
-    seller_regency: str
-    buyer_regency: str
+    seller_name: str
+    buyer_name: str
+    seller_regency: str = Field(description="The seller's regency code.")
+    buyer_regency: str = Field(description="The buyer's regency code.")
+    seller_regency_name: str
+    buyer_regency_name: str
     value: int
     volume: int
     contracts: int

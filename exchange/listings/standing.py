@@ -22,7 +22,7 @@ from exchange.auth.permissions import require_own
 from exchange.catalogue.models import Commodity
 from exchange.clock import today_wib
 from exchange.db import utcnow
-from exchange.errors import DomainError, Invalid, NotFound
+from exchange.errors import DomainError, IllegalTransition, Invalid, NotFound
 from exchange.extensions import db
 from exchange.listings import services
 from exchange.listings.cadence import MAX_WINDOW_DAYS, Cadence, due_period, next_start
@@ -123,10 +123,11 @@ def stop_standing(user, standing_id: int) -> StandingRequest:
 
 
 def skip_next(user, standing_id: int) -> date:
-    """The next period is not posted. Returns its first day. Raises NotFound, Invalid."""
+    """The next period is not posted. Returns its first day. Raises NotFound,
+    IllegalTransition (stopped, or past its end date)."""
     standing = own_standing(user, standing_id)
     if not standing.is_running:
-        raise Invalid(_("Kebutuhan rutin ini sudah berhenti."))
+        raise IllegalTransition(_("Kebutuhan rutin ini sudah berhenti."))
     day = standing.next_start.isoformat()
     if day not in standing.skips:
         standing.skips = [*standing.skips, day]

@@ -14,7 +14,7 @@ from flask_login import current_user
 from exchange.akad import Akad
 from exchange.auth.permissions import manager_required, staff_required
 from exchange.clock import today_wib
-from exchange.errors import Invalid
+from exchange.errors import DomainError, Invalid
 from exchange.listings import standing, standing_queries
 from exchange.listings.cadence import Cadence, default_mukim, kitchen_needs
 from exchange.listings.models import Side
@@ -67,7 +67,7 @@ def standing_stop(standing_id: int):
 def standing_skip(standing_id: int):
     try:
         day = standing.skip_next(current_user, standing_id)
-    except Invalid as exc:
+    except DomainError as exc:
         flash_refusal(exc)
     else:
         flash(_("Periode mulai %(day)s dilewati.", day=day.isoformat()), "info")

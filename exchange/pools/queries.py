@@ -44,6 +44,13 @@ def negotiating_pesantren(pool: Pool) -> set[int]:
     return ids
 
 
+def seller_of(pool: Pool) -> int | None:
+    """The pesantren that agreed to supply a matched pool (None: no seller yet)."""
+    if pool.offer_id is None:
+        return None
+    return db.session.scalar(select(Listing.pesantren_id).where(Listing.id == pool.offer_id))
+
+
 def pool_for(user, pool_id: int) -> tuple[Pool, bool]:
     """The pool and whether ``user`` may see its members (members; a seller negotiating with
     it). Any signed-in trader may see an open pool (to join it); a closed or matched one only
@@ -97,6 +104,16 @@ def pools_of(pesantren_id: int) -> list[Pool]:
             select(Pool)
             .where(or_(Pool.id.in_(member), Pool.coordinator_pesantren_id == pesantren_id))
             .order_by(Pool.id.desc())
+        ).unique()
+    )
+
+
+def supplied_by(pesantren_id: int) -> list[Pool]:
+    """The pools a pesantren agreed to supply (its offer matched them), newest first."""
+    offers = select(Listing.id).where(Listing.pesantren_id == pesantren_id)
+    return list(
+        db.session.scalars(
+            select(Pool).where(Pool.offer_id.in_(offers)).order_by(Pool.id.desc())
         ).unique()
     )
 

@@ -1,6 +1,7 @@
 """The seeded world of the stateful schemathesis run: the token's pesantren (S) with listings,
 a proposal, and deals with a neighbour (B) in every state a write needs, plus the objects other
-pesantren act on (a clearing run, a pool, a shared trip) and a staff token for disputes.
+pesantren act on (a clearing run, pools open, matched and closed, a shared trip), S's standing
+request, and a staff token for disputes.
 
 ``Actors`` says which token a call is made with: the object in its path belongs to one
 pesantren, and for a deal the side that may make the move now (else the seller)."""
@@ -20,12 +21,23 @@ from exchange.deals.models import Deal
 from exchange.events import delivery
 from exchange.extensions import db
 from exchange.freight.models import TripDeal
+from exchange.listings import standing
 from exchange.listings.models import Listing
+from exchange.listings.services import ListingInput
 from exchange.matching.models import Proposal
 from exchange.matching.services import run_clearing
 from exchange.netting import services as netting
 from exchange.pools import services as pools
-from tests.factories import deal_terms, make_deal, make_listing, make_manager, make_staff, sign
+from tests.factories import (
+    deal_terms,
+    make_deal,
+    make_listing,
+    make_manager,
+    make_pesantren,
+    make_staff,
+    manager_of,
+    sign,
+)
 from tests.freight.helpers import trip_with
 from tests.netting.helpers import triangle
 from tests.pools.helpers import kitchens, pool_input
@@ -43,10 +55,13 @@ class Actors:
     run_tokens: dict[int, str]
     pool_tokens: dict[int, str]
     trip_deals: dict[tuple[int, int], str] = field(default_factory=dict)  # (trip, deal) -> token
-    # operation -> the seeded deals on which it is a move either side (or staff) may make at
-    # a scenario's start
+    # operation -> the seeded deals (a pool move: pools) on which it is a move either side (or
+    # staff) may make at a scenario's start
     ready: dict[str, list[int]] = field(default_factory=dict)
     proposal_ids: list[int] = field(default_factory=list)  # the clearing's, between S and B
+    # (operation, pool) -> the token that may make that move on that pool (else pool_tokens)
+    pool_moves: dict[tuple[str, int], str] = field(default_factory=dict)
+    standing_ids: list[int] = field(default_factory=list)  # S's standing requests
 
     def token_for(self, operation_id: str, path: dict) -> str:
         """The token a call is made with (read in the database: who may act now)."""
@@ -55,7 +70,10 @@ class Actors:
         if "run_id" in path:
             return self.run_tokens.get(path["run_id"], self.home)
         if "pool_id" in path:
-            return self.pool_tokens.get(path["pool_id"], self.home)
+            moved = self.pool_moves.get((operation_id, path["pool_id"]))
+            return moved or self.pool_tokens.get(path["pool_id"], self.home)
+        if operation_id == "repeat_listing":  # an own request: the owner's (a pool's share)
+            return self._owner(path.get("listing_id"))
         if "trip_id" in path:
             key = (path["trip_id"], path.get("deal_id"))
             return self.trip_deals.get(key) or next(iter(self.trip_deals.values()))
@@ -196,6 +214,72 @@ def _ready(deal_ids: list[int]) -> dict[str, list[int]]:
     return ready
 
 
+def _pools(seller) -> tuple[dict, dict, dict, dict]:
+    """Three pools, one for each pool move: an open one at S's door (a neighbour joins it, its
+    coordinator leaves it, S sees it in its list and agrees to supply it with one of its
+    offers), one near a hub elsewhere matched to S with every share signed (S ships to the
+    hub), and one closed without a seller (a member turns its share into its own request,
+    which it may then repeat). Returns the tokens by pool, by (move, pool), the member's
+    token by its pesantren, and the pool on which each move may be made."""
+    c, d, e, f = kitchens(4)
+    closed = pools.open_pool(c, pool_input(window_start=today_wib() + timedelta(days=2)))
+    pools.join_pool(d, closed.id, 700)
+    pools.close_unmatched(closed.window_start)  # the only pool whose window has begun then
+    rice = make_listing(
+        seller.pesantren,
+        slug="beras",
+        quantity=6000,
+        price=11000,
+        grade=3,
+        start=today_wib() + timedelta(days=1),
+    )
+    matched = pools.open_pool(e, pool_input())
+    pools.join_pool(f, matched.id, 500)
+    for deal_id in pools.agree(seller, matched.id, rice.id):
+        deal = db.session.get(Deal, deal_id)
+        member = next(u for u in (e, f) if u.pesantren_id == deal.buyer_pesantren_id)
+        acceptance.accept(member, deal_id, deal.terms_version)
+    here = seller.pesantren
+    a, b = (
+        manager_of(make_pesantren(regency_code=here.regency_code, lat=here.lat + 0.01 * i,
+                                  lon=here.lon))
+        for i in (1, 2)
+    )  # fmt: skip
+    hub = {"hub_lat": here.lat, "hub_lon": here.lon, "hub_address": "Gudang Kopontren S"}
+    opened = pools.open_pool(a, pool_input(**hub))
+    home, member = _token(seller), _token(d)
+    tokens = {opened.id: _token(b), matched.id: home, closed.id: member}
+    moves = {
+        ("pool", opened.id): home,  # S reads it: its offers are named, to agree with
+        ("agree_pool", opened.id): home,
+        ("leave_pool", opened.id): _token(a),
+    }
+    ready = {
+        "join_pool": [opened.id],
+        "leave_pool": [opened.id],
+        "agree_pool": [opened.id],
+        "ship_pool": [matched.id],
+        "share_to_request": [closed.id],
+    }
+    return tokens, moves, {d.pesantren_id: member}, ready
+
+
+def _standing(seller) -> list[int]:
+    """S's standing request for rice, its first period starting tomorrow (none posted yet)."""
+    start = today_wib() + timedelta(days=1)
+    inp = ListingInput(
+        side="request",
+        commodity="beras",
+        quantity=500,
+        grade="Medium 3",
+        price=13000,
+        window_start=start,
+        window_end=start + timedelta(days=6),
+        akad=("tunai", "tempo"),
+    )
+    return [standing.create_standing(seller, inp, "weekly").id]
+
+
 def build() -> Actors:
     """Call inside an app context."""
     seller, buyer = make_manager(), make_manager(regency_code="3578")
@@ -236,19 +320,19 @@ def build() -> Actors:
     make_listing(seller.pesantren, slug="beras", quantity=3650, price=1200)
     make_listing(buyer.pesantren, side="request", slug="beras", quantity=450, price=2000)
     run_clearing()
+    # S's own request, after the clearing run (it changes no proposal): it may repeat it
+    listing_ids.append(make_listing(seller.pesantren, side="request", quantity=800).id)
 
     parties, _debts = triangle()
     run_id = netting.start_run(staff).id
-    kitchen_a, kitchen_b = kitchens(2)
-    pool = pools.open_pool(kitchen_a, pool_input())
-    joined = pools.open_pool(kitchen_a, pool_input(quantity=800))  # B's kitchen may leave it
-    pools.join_pool(kitchen_b, joined.id, 200)
+    pool_tokens, pool_moves, members, pool_ready = _pools(seller)
+    standing_ids = _standing(seller)
     trip_manager = make_manager(regency_code="3529")
     trip_id, trip_deal = trip_with(trip_manager)
     trip_token = _token(trip_manager)
 
     delivery.set_endpoint(seller, "https://koperasi.example/hooks/bursa", "a-secret-of-16-chars")
-    token_of = {u.pesantren_id: _token(u) for u in (seller, buyer, outsider)}
+    token_of = {u.pesantren_id: _token(u) for u in (seller, buyer, outsider)} | members
     trip_deals = {
         (row.trip_id, row.deal_id): trip_token
         for row in db.session.scalars(select(TripDeal).where(TripDeal.trip_id == trip_id))
@@ -260,10 +344,12 @@ def build() -> Actors:
         listing_ids=listing_ids,
         deal_ids=deal_ids,
         run_tokens={run_id: _token(parties[0])},
-        pool_tokens=dict.fromkeys((pool.id, joined.id), _token(kitchen_b)),
+        pool_tokens=pool_tokens,
         trip_deals=trip_deals,
-        ready=_ready(deal_ids) | bundle_ready,
+        ready=_ready(deal_ids) | pool_ready | bundle_ready,
         proposal_ids=list(db.session.scalars(select(Proposal.id).order_by(Proposal.id))),
+        pool_moves=pool_moves,
+        standing_ids=standing_ids,
     )
     assert trip_deal in {d for _t, d in trip_deals}
     db.session.remove()

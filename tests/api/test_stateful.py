@@ -254,6 +254,7 @@ def _machine(app, actors, snapshot, seen: dict[str, Counter], samples: dict, pro
         "deal_id": actors.deal_ids,
         "run_id": list(actors.run_tokens),
         "pool_id": list(actors.pool_tokens),
+        "standing_id": actors.standing_ids,
         "proposal_id": actors.proposal_ids,
     }
     pools = {k: v for k, v in pools.items() if v}  # none seeded: left as generated
@@ -263,12 +264,15 @@ def _machine(app, actors, snapshot, seen: dict[str, Counter], samples: dict, pro
     def seeded_ids(context, strategy):
         """A root call's path names an object of the seeded world (a link names its own)."""
 
-        # A deal move names, half the time, a deal on which it is a move at the scenario's
-        # start (else any seeded deal): with twenty deals, a move only one of them admits
-        # would otherwise rarely meet it.
+        # A deal (pool) move names, half the time, a deal (pool) on which it is a move at the
+        # scenario's start (else any seeded one): with twenty deals, a move only one of them
+        # admits would otherwise rarely meet it.
         operation = context.operation.definition.raw if context.operation else {}
         ready = actors.ready.get(operation.get("operationId"), [])
-        ready_deal = st.one_of(st.sampled_from(ready or [0]), st.sampled_from(pools["deal_id"]))
+        ready_id = {
+            k: st.one_of(st.sampled_from(ready or [0]), st.sampled_from(pools[k]))
+            for k in ("deal_id", "pool_id")
+        }
 
         def pick(generated):
             if not isinstance(generated, dict):  # a negative case: left as generated
@@ -279,7 +283,7 @@ def _machine(app, actors, snapshot, seen: dict[str, Counter], samples: dict, pro
             seeded = {k: v for k, v in generated.items() if k in pools and isinstance(v, int)}
             return st.fixed_dictionaries(
                 {
-                    k: (ready_deal if k == "deal_id" and ready else st.sampled_from(pools[k]))
+                    k: (ready_id[k] if k in ready_id and ready else st.sampled_from(pools[k]))
                     if k in seeded
                     else st.just(v)
                     for k, v in generated.items()

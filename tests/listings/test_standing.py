@@ -156,3 +156,15 @@ def test_a_request_that_is_not_a_number_is_refused_on_the_form(app, client, auth
     assert "Pilih salah satu permintaan Anda." in answer.get_data(as_text=True)
     with app.app_context():
         assert db.session.scalar(select(db.func.count()).select_from(StandingRequest)) == 0
+
+
+def test_skipping_a_stopped_standing_request_is_told_on_the_page(app, client, auth):
+    with app.test_request_context():
+        buyer = make_manager()
+        kept = standing.create_standing(buyer, _request(today_wib() + timedelta(days=1)), "weekly")
+        standing.stop_standing(buyer, kept.id)
+        email, kept_id = buyer.email, kept.id
+    auth.login(email)
+    refused = client.post(f"/listing/rutin/{kept_id}/lewati", follow_redirects=True)
+    assert refused.status_code == 200  # a wrong-state refusal is a message, not an error page
+    assert "Kebutuhan rutin ini sudah berhenti." in refused.get_data(as_text=True)
