@@ -304,6 +304,9 @@ def _links_of() -> dict[str, dict]:
         "confirm_registry_import": found["upload_registry"]["confirm_registry_import"]
     }
     found["invitations"] = _first_item("user_id", {"resend_invitation": "user_id"})
+    found["confirm_registry_import"] = {
+        "invitations": _link("invitations", "The managers invited, the ones just added first.")
+    }
     return found
 
 
