@@ -71,7 +71,7 @@ class RegistryImport(BaseModel):
     created_at: datetime
     confirmable: bool = Field(description="At least one new row: confirming writes something.")
     counts: RegistryCounts
-    rows: list[RegistryRowOut] = Field(
+    lines: list[RegistryRowOut] = Field(
         description="The rows, in the file's order: at most 300 of each status (the counts say "
         "the rest)."
     )

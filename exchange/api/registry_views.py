@@ -59,7 +59,7 @@ def _preview(upload, rows) -> r.RegistryImport:
         created_at=upload.created_at,
         confirmable=counts["new"] > 0,
         counts=r.RegistryCounts(**counts),
-        rows=shown,
+        lines=shown,
     )
 
 

@@ -42,10 +42,10 @@ def test_upload_preview_confirm_adds_the_pesantren_once(app, client):
     body = sent.json
     assert body["counts"] == {"new": 2, "same": 0, "refused": 1}
     assert body["confirmable"] is True
-    assert [r["status"] for r in body["rows"]] == ["new", "new", "refused"]
-    assert body["rows"][0]["name"] == "Pondok Pesantren Impor 0"
-    assert body["rows"][0]["phone"] == "+6281200000000"
-    assert body["rows"][2]["problems"] and "NSPP" in body["rows"][2]["problems"][0]
+    assert [r["status"] for r in body["lines"]] == ["new", "new", "refused"]
+    assert body["lines"][0]["name"] == "Pondok Pesantren Impor 0"
+    assert body["lines"][0]["phone"] == "+6281200000000"
+    assert body["lines"][2]["problems"] and "NSPP" in body["lines"][2]["problems"][0]
     token = body["token"]
     assert sent.headers["Location"].endswith(f"{URL}/{token}")
 
