@@ -8,6 +8,7 @@ running (409). The answer is stored after the view; a 5xx frees the key for a re
 from __future__ import annotations
 
 import hashlib
+import json
 from datetime import datetime, timedelta
 
 from flask import Response, current_app, g, request
@@ -17,7 +18,7 @@ from sqlalchemy.exc import IntegrityError
 
 from exchange.api.models import IdempotentAnswer
 from exchange.db import utcnow
-from exchange.errors import Conflict, DomainError
+from exchange.errors import TITLES, Conflict, DomainError
 from exchange.extensions import db
 
 HEADER = "Idempotency-Key"
@@ -102,9 +103,22 @@ def replay(retry: bool = True):
     return response
 
 
+SHOWN_ONCE = _l(
+    "Jawaban ini memuat tautan sekali pakai yang hanya ditampilkan sekali dan tidak disimpan; "
+    "kirim ulang dengan kunci baru untuk tautan baru."
+)
+
+
+def shown_once() -> None:
+    """The answer holds a secret shown once (an invitation link): a retry with the key gets a
+    409 that says so instead of the answer, which is not stored."""
+    g.api_answer_once = True
+
+
 def remember(response) -> None:
     """Store the answer under the claimed key. A 5xx, or a request the schema refused before
-    the view ran, frees the key instead: the corrected retry may use it."""
+    the view ran, frees the key instead: the corrected retry may use it. An answer shown once
+    is stored as the 409 its retry gets."""
     key = getattr(g, "api_idempotency", None)
     if key is None or g.get("database_unavailable"):
         return  # nothing to write to (the 503 of site/outage.py): the claim ends with KEEP
@@ -115,7 +129,17 @@ def remember(response) -> None:
         db.session.execute(delete(IdempotentAnswer).where(*where))
     else:
         row = db.session.scalar(select(IdempotentAnswer).where(*where))
-        if row is not None:
+        if row is not None and g.get("api_answer_once") and response.status_code < 300:
+            row.status = 409
+            row.body = json.dumps(
+                {
+                    "type": Conflict.problem_type,
+                    "title": str(TITLES[409]),
+                    "status": 409,
+                    "detail": str(SHOWN_ONCE),
+                }
+            )
+        elif row is not None:
             row.status = response.status_code
             row.body = response.get_data(as_text=True)
     db.session.commit()

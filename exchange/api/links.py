@@ -293,6 +293,20 @@ def _links_of() -> dict[str, dict]:
         )
     }
     found["update_channels"] = found["channels"]
+    preview = {"token": "$response.body#/token"}
+    found["upload_registry"] = {
+        "registry_import": _link("registry_import", "The upload's preview again.", preview),
+        "confirm_registry_import": _link(
+            "confirm_registry_import", "Confirm the upload: its new rows are added.", preview
+        ),
+    }
+    found["registry_import"] = {
+        "confirm_registry_import": found["upload_registry"]["confirm_registry_import"]
+    }
+    found["invitations"] = _first_item("user_id", {"resend_invitation": "user_id"})
+    found["confirm_registry_import"] = {
+        "invitations": _link("invitations", "The managers invited, the ones just added first.")
+    }
     return found
 
 

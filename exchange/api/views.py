@@ -84,6 +84,7 @@ from exchange.api import (  # noqa: E402, F401 - routes on bp
     me_views,
     pool_views,
     read_views,
+    registry_views,
     standing_views,
     trip_views,
     webhook_views,

@@ -1,7 +1,8 @@
 """The seeded world of the stateful schemathesis run: the token's pesantren (S) with listings,
 a proposal, and deals with a neighbour (B) in every state a write needs, plus the objects other
 pesantren act on (a clearing run, pools open, matched and closed, a shared trip), S's standing
-request, and a staff token for disputes.
+request, and a staff token for disputes and the registry import (an upload not yet confirmed,
+a manager invited who has not chosen a password).
 
 ``Actors`` says which token a call is made with: the object in its path belongs to one
 pesantren, and for a deal the side that may make the move now (else the seller)."""
@@ -15,6 +16,7 @@ from sqlalchemy import select, text
 
 from exchange import clock
 from exchange.api.tokens import create_token
+from exchange.auth.models import User
 from exchange.clock import today_wib
 from exchange.deals import acceptance, facts, fulfilment, reciprocal
 from exchange.deals.models import Deal
@@ -27,6 +29,7 @@ from exchange.listings.services import ListingInput
 from exchange.matching.models import Proposal
 from exchange.matching.services import run_clearing
 from exchange.netting import services as netting
+from exchange.pesantren import importing
 from exchange.pools import services as pools
 from tests.factories import (
     deal_terms,
@@ -40,6 +43,7 @@ from tests.factories import (
 )
 from tests.freight.helpers import trip_with
 from tests.netting.helpers import triangle
+from tests.pesantren.import_helpers import registry_csv, registry_rows
 from tests.pools.helpers import kitchens, pool_input
 
 ALL = ["read", "listings", "deals", "account"]
@@ -62,10 +66,12 @@ class Actors:
     # (operation, pool) -> the token that may make that move on that pool (else pool_tokens)
     pool_moves: dict[tuple[str, int], str] = field(default_factory=dict)
     standing_ids: list[int] = field(default_factory=list)  # S's standing requests
+    import_tokens: list[str] = field(default_factory=list)  # staff's uploads, not confirmed
+    invited_ids: list[int] = field(default_factory=list)  # managers invited, no password yet
 
     def token_for(self, operation_id: str, path: dict) -> str:
         """The token a call is made with (read in the database: who may act now)."""
-        if operation_id in ("settle_dispute", "cancel_disputed", "refer_dispute"):
+        if operation_id in STAFF_OPS:
             return self.staff
         if "run_id" in path:
             return self.run_tokens.get(path["run_id"], self.home)
@@ -104,6 +110,28 @@ class Actors:
         finally:
             db.session.rollback()
         return self.token_of.get(sides[0], self.home)
+
+
+STAFF_OPS = {
+    "settle_dispute",
+    "cancel_disputed",
+    "refer_dispute",
+    "upload_registry",
+    "registry_import",
+    "confirm_registry_import",
+    "invitations",
+    "resend_invitation",
+}
+
+
+def _registry(staff) -> tuple[list[str], list[int]]:
+    """An upload of two new pesantren waiting for its confirmation, and a manager invited by
+    an import confirmed (rows 0 to 2 of the import helpers; the run's own uploads use others)."""
+    invited = importing.upload_registry(staff, "undangan.csv", registry_csv(registry_rows(1)))
+    importing.confirm(staff, invited.token)
+    waiting = importing.upload_registry(staff, "binaan.csv", registry_csv(registry_rows(2, 1)))
+    invited_ids = db.session.scalars(select(User.id).where(User.email == "impor0@contoh.id")).all()
+    return [waiting.token], list(invited_ids)
 
 
 def _token(user, name: str = "stateful") -> str:
@@ -327,6 +355,7 @@ def build() -> Actors:
     run_id = netting.start_run(staff).id
     pool_tokens, pool_moves, members, pool_ready = _pools(seller)
     standing_ids = _standing(seller)
+    import_tokens, invited_ids = _registry(staff)
     trip_manager = make_manager(regency_code="3529")
     trip_id, trip_deal = trip_with(trip_manager)
     trip_token = _token(trip_manager)
@@ -350,6 +379,8 @@ def build() -> Actors:
         proposal_ids=list(db.session.scalars(select(Proposal.id).order_by(Proposal.id))),
         pool_moves=pool_moves,
         standing_ids=standing_ids,
+        import_tokens=import_tokens,
+        invited_ids=invited_ids,
     )
     assert trip_deal in {d for _t, d in trip_deals}
     db.session.remove()

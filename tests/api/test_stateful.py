@@ -10,6 +10,7 @@ each operation's status codes and asks every write for a 2xx."""
 
 from __future__ import annotations
 
+import base64
 import itertools
 import os
 import re
@@ -39,6 +40,7 @@ from exchange.pools import queries as pool_queries
 from exchange.pools.models import Pool
 from tests.api.stateful_world import Snapshot, build
 from tests.depth import DEEP, examples
+from tests.pesantren.import_helpers import registry_csv, registry_rows
 
 SCENARIOS = int(os.environ.get("EXCHANGE_API_STATEFUL_SCENARIOS", 0)) or examples(3, 500)
 STEPS = int(os.environ.get("EXCHANGE_API_STATEFUL_STEPS", 0)) or examples(10, 20)
@@ -153,9 +155,14 @@ def _read_first(operation_id: str, path: dict, body: dict, caller: int | None = 
     version it saw; for a listing (GET /commodities, GET /listings/{id}) it posts or edits one
     with a window ahead, the tunai akad and the pesantren's own place, as the listing rules
     want; for a pool (GET /pools/{id}) it agrees with the first of the offers the pool names
-    for it. Random fields it does not read (a note, a quantity) stay as generated. ``caller``:
-    the pesantren of the call's token. Call inside an app context."""
+    for it; a registry upload sends a small valid sheet of two new pesantren. Random fields it
+    does not read (a note, a quantity) stay as generated. ``caller``: the pesantren of the
+    call's token. Call inside an app context."""
     today = today_wib()
+    if operation_id == "upload_registry":
+        rows = registry_rows(2, start=100 + 2 * next(SHEETS))  # new names, NSPP and e-mails
+        sheet = base64.b64encode(registry_csv(rows)).decode()
+        return {"filename": "binaan.csv", "content_base64": sheet}
     if operation_id in LISTING_EDITS:
         return {**body, **_listing_as_read(operation_id, path.get("listing_id"), today)}
     if operation_id == "agree_pool" and caller is not None:
@@ -203,6 +210,7 @@ def _first_candidate(deal) -> int:
 
 
 LISTING_EDITS = {"create_listing", "update_listing", "patch_listing"}
+SHEETS = itertools.count()  # the uploads' rows: each one's own
 
 
 def _terms_as_read(terms, today: date) -> dict:
@@ -267,6 +275,8 @@ def _machine(app, actors, snapshot, seen: dict[str, Counter], samples: dict, pro
         "pool_id": list(actors.pool_tokens),
         "standing_id": actors.standing_ids,
         "proposal_id": actors.proposal_ids,
+        "token": actors.import_tokens,
+        "user_id": actors.invited_ids,
     }
     pools = {k: v for k, v in pools.items() if v}  # none seeded: left as generated
     trip_pairs = sorted(actors.trip_deals)
@@ -291,7 +301,11 @@ def _machine(app, actors, snapshot, seen: dict[str, Counter], samples: dict, pro
             if "trip_id" in generated:
                 pair = st.sampled_from(trip_pairs)
                 return pair.map(lambda p: {**generated, "trip_id": p[0], "deal_id": p[1]})
-            seeded = {k: v for k, v in generated.items() if k in pools and isinstance(v, int)}
+            seeded = {
+                k: v
+                for k, v in generated.items()
+                if k in pools and isinstance(v, str if k == "token" else int)
+            }
             return st.fixed_dictionaries(
                 {
                     k: (ready_id[k] if k in ready_id and ready else st.sampled_from(pools[k]))

@@ -288,6 +288,11 @@ for _method, _endpoint in [
     ("POST", "tie_bundle"),
     ("POST", "settle_bundle"),
     ("POST", "untie_bundle"),
+    ("POST", "upload_registry"),
+    ("GET", "registry_import"),
+    ("POST", "confirm_registry_import"),
+    ("GET", "invitations"),
+    ("POST", "resend_invitation"),
 ]:
     EXPECTED[(_method, f"api.{_endpoint}")] = API_NO_COOKIE
 # Endpoints whose table entry needs an object other than the open deal.
