@@ -122,7 +122,8 @@ class Config:
     # ("thread": this process, no extra service; "worker": `flask --app wsgi exchange worker`
     # processes on one or many machines, PostgreSQL only; "inline": the caller, before the
     # start returns), how long a task's worker may be silent before another takes the task
-    # over, and how often an idle worker looks for work.
+    # over, and how often an idle worker looks for work in any case (on PostgreSQL it wakes at
+    # once on new work: LISTEN/NOTIFY, docs/jobs.md).
     JOB_QUEUE = "thread"
     JOB_LEASE_SECONDS = 60
     JOB_POLL_SECONDS = 1.0
