@@ -217,7 +217,7 @@ bench-matching-quality: install ## Format 2 on fresh generated markets (3k-10k, 
 bench-suggestions: install ## Time suggestions over 50,000 listings in PostgreSQL (BENCH_URL to override)
 	cd benchmarks && ../$(BIN)/python bench_suggestions.py $(if $(BENCH_URL),--url "$(BENCH_URL)")
 
-bench-jobs: install ## The job queue's overhead per task, and a 20,000-listing clearing by 1 and by 2 worker processes (PostgreSQL)
+bench-jobs: install ## The job queue's overhead per task, an idle worker's pickup (poll vs NOTIFY), and a 20,000-listing clearing by 1 and by 2 worker processes (PostgreSQL)
 	cd benchmarks && ../$(BIN)/python bench_jobs.py $(if $(BENCH_URL),--url "$(BENCH_URL)")
 
 bench-clearing: install ## Time a clearing run (load, solve, store) over 20,000 listings in PostgreSQL

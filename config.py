@@ -23,6 +23,12 @@ class Config:
     # A read replica of DATABASE_URL (PostgreSQL streaming replication): the reads listed in
     # exchange/site/replica_reads.py go there, every write to the primary (docs/production.md).
     DATABASE_REPLICA_URL: str | None = None
+    # A replica that refuses or times out a connection (DB_CONNECT_TIMEOUT) leaves the reads on
+    # the primary and is tried again after this many seconds; one that lags more than
+    # REPLICA_MAX_LAG_SECONDS (measured every REPLICA_LAG_CHECK_SECONDS) too.
+    REPLICA_RETRY_SECONDS = 30.0
+    REPLICA_MAX_LAG_SECONDS = 30.0
+    REPLICA_LAG_CHECK_SECONDS = 5.0
     SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
     # A hung or stopped database (exchange/site/outage.py). PostgreSQL: seconds to connect
     # (libpq counts at least 2), the longest a statement may run and a lock may be waited for
@@ -116,7 +122,8 @@ class Config:
     # ("thread": this process, no extra service; "worker": `flask --app wsgi exchange worker`
     # processes on one or many machines, PostgreSQL only; "inline": the caller, before the
     # start returns), how long a task's worker may be silent before another takes the task
-    # over, and how often an idle worker looks for work.
+    # over, and how often an idle worker looks for work in any case (on PostgreSQL it wakes at
+    # once on new work: LISTEN/NOTIFY, docs/jobs.md).
     JOB_QUEUE = "thread"
     JOB_LEASE_SECONDS = 60
     JOB_POLL_SECONDS = 1.0

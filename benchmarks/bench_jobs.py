@@ -1,11 +1,15 @@
-"""The job queue on PostgreSQL: its overhead per task, and a clearing over 20,000 listings made
-by one worker process and by two.
+"""The job queue on PostgreSQL: its overhead per task, how soon an idle worker picks up a new
+job, and a clearing over 20,000 listings made by one worker process and by two.
 
-    python benchmarks/bench_jobs.py [--url URL] [--tasks 500] [--listings 20000] [--workers 1 2]
+    python benchmarks/bench_jobs.py [--url URL] [--tasks 500] [--pickups 10]
+                                    [--listings 20000] [--workers 1 2]
 
 URL defaults to a database of its own (bench_jobs on the local server), which is emptied and
 refilled. The overhead: TASKS empty tasks enqueued one commit each (as a web request defers
 one) and in one statement (as the prepare step does), then run by one worker in this process.
+The pickup: one idle worker process (``exchange worker``, the default poll of 1 s) and
+PICKUPS empty jobs started at random moments, from the start's commit to the job's start by the
+worker; first without the NOTIFY (the worker wakes at its next poll: before), then with it.
 The clearing: the wall time from the start of the job to its stored run, with each count of
 worker processes (forked, as ``exchange worker --burst``), and the proposals compared.
 """
@@ -14,6 +18,9 @@ from __future__ import annotations
 
 import argparse
 import os
+import random
+import signal
+import statistics
 import time
 
 from matching_data import bench_app, fill
@@ -72,6 +79,54 @@ def overhead(app, n: int) -> None:
                 f"queue, {n} empty tasks enqueued {label}: enqueue {1000 * (t1 - t0) / n:.2f} "
                 f"ms/task, run {1000 * (t2 - t1) / n:.2f} ms/task ({done} run by 1 worker)"
             )
+
+
+def pickup(app, trials: int, poll: float = 1.0) -> None:
+    from exchange.db import utcnow
+    from exchange.extensions import db
+    from exchange.jobs import queue, registry, services, wakeup
+    from exchange.jobs.models import Job
+    from exchange.jobs.policy import ACTIVE, JobKind
+
+    registry.register(JobKind.NETTING, Noop())
+    app.config["JOB_POLL_SECONDS"] = poll
+    pid = os.fork()
+    if pid == 0:  # one long-running idle worker
+        try:
+            with app.app_context():
+                db.engine.dispose(close=False)
+                queue.work(services.run_task)
+        finally:
+            os._exit(3)
+    announce = wakeup.announce
+    rng = random.Random(7)
+    try:
+        for label, notify in (("poll only (before)", False), ("LISTEN/NOTIFY (after)", True)):
+            wakeup.announce = announce if notify else (lambda: None)
+            waits = []
+            with app.app_context():
+                for _ in range(trials):
+                    time.sleep(rng.uniform(0.2, 1.2))  # a random moment of the poll cycle
+                    asked = utcnow()
+                    job_id = services.start_job(None, JobKind.NETTING).id
+                    db.session.remove()
+                    while True:
+                        job = db.session.get(Job, job_id)
+                        if job.status not in ACTIVE:
+                            break
+                        db.session.remove()
+                        time.sleep(0.005)
+                    waits.append((job.started_at - asked).total_seconds() * 1000)
+                    db.session.remove()
+            print(
+                f"pickup by an idle worker (poll {poll:g} s), {label}: median "
+                f"{statistics.median(waits):.0f} ms, max {max(waits):.0f} ms over {trials} jobs"
+            )
+    finally:
+        wakeup.announce = announce
+        os.kill(pid, signal.SIGKILL)
+        os.waitpid(pid, 0)
+        app.config["JOB_POLL_SECONDS"] = 0.05
 
 
 def _worker(app) -> int:
@@ -138,6 +193,7 @@ def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--url", default=DEFAULT_URL)
     ap.add_argument("--tasks", type=int, default=500)
+    ap.add_argument("--pickups", type=int, default=10)
     ap.add_argument("--listings", type=int, default=20_000)
     ap.add_argument("--pesantren", type=int, default=5_000)
     ap.add_argument("--workers", type=int, nargs="+", default=[1, 2])
@@ -150,8 +206,11 @@ def main() -> None:
         f"filled {args.listings} listings, {args.pesantren} pesantren "
         f"in {time.perf_counter() - t:.1f} s"
     )
+    if args.pickups:
+        pickup(app, args.pickups)
     if args.tasks:
         overhead(app, args.tasks)
+    if args.pickups or args.tasks:
         from exchange.app import _register_policies
 
         _register_policies()  # the real handlers back

@@ -29,6 +29,7 @@ from exchange.listings.models import Side as ListingSide
 from exchange.matching import services as matching_services
 from exchange.matching.models import ProposalStatus
 from exchange.metrics import sources as metric_sources
+from exchange.metrics.instruments import register_gauge
 from exchange.metrics.views import init_request_metrics
 from exchange.models import import_all_models
 from exchange.netting import job as netting_job
@@ -37,6 +38,7 @@ from exchange.pools import holds as pool_holds
 from exchange.privacy.models import RequestStatus
 from exchange.routing import REPLICA
 from exchange.scheduler import gauges as scheduler_gauges
+from exchange.site import replica_health
 from exchange.site.accesslog import init_access_log
 from exchange.site.form_messages import init_form_messages
 from exchange.site.guards import init_guards
@@ -102,7 +104,8 @@ def _finish_config(app: Flask) -> None:
     replica = app.config.get("DATABASE_REPLICA_URL")
     if replica:
         # The read replica (exchange/routing.py): the same limits, for its own dialect.
-        options = _engine_options(app, replica, {})
+        # A pooled connection is pinged when taken: a replica gone since is seen before the view.
+        options = _engine_options(app, replica, {"pool_pre_ping": True})
         app.config["SQLALCHEMY_BINDS"] = {REPLICA: {"url": replica, **options}}
     app.config["BABEL_TRANSLATION_DIRECTORIES"] = os.path.join(app.root_path, "translations")
 
@@ -148,6 +151,18 @@ def _register_policies() -> None:
     # The gauges /metrics reads at scrape time (exchange/metrics/instruments.py register_gauge)
     metric_sources.register()
     scheduler_gauges.register()
+    register_gauge(
+        "exchange_replica_lag_seconds",
+        "How far the read replica's replay is behind the primary, seconds (no series: no "
+        "replica, or it does not answer).",
+        replica_health.lag_reading,
+    )
+    register_gauge(
+        "exchange_replica_in_use",
+        "1 while this process sends the listed reads to the replica, 0 when they go to the "
+        "primary (no replica, down, or lagging over EXCHANGE_REPLICA_MAX_LAG_SECONDS).",
+        replica_health.in_use_reading,
+    )
     # What a clearing and a kliring job do (the jobs machinery imports no domain).
     job_registry.register(JobKind.CLEARING, matching_services.CLEARING_JOB)
     job_registry.register(JobKind.NETTING, netting_job.HANDLER)

@@ -40,8 +40,9 @@ def finish(response):
     idempotency.remember(response)
     if link := g.get("api_link"):
         response.headers["Link"] = link
-    if response.status_code == 201 and (location := g.get("api_location")):
-        response.headers["Location"] = location  # what was created (or the deal it is on)
+    if response.status_code in (201, 202) and (location := g.get("api_location")):
+        # what was created (or the deal it is on); for a 202, where to follow the work
+        response.headers["Location"] = location
     return guard.add_rate_headers(response)
 
 
@@ -81,6 +82,7 @@ from exchange.api import (  # noqa: E402, F401 - routes on bp
     bundle_views,
     document_views,
     feed_views,
+    job_views,
     me_views,
     pool_views,
     read_views,

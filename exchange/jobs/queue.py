@@ -13,7 +13,6 @@ import logging
 import os
 import socket
 import threading
-import time
 import uuid
 from datetime import timedelta
 
@@ -24,6 +23,7 @@ from exchange.db import utcnow
 from exchange.extensions import db
 from exchange.jobs.models import Job, JobTask
 from exchange.jobs.policy import ACTIVE, MAX_ATTEMPTS, TaskStatus
+from exchange.jobs.wakeup import Waiter
 
 log = logging.getLogger(__name__)
 
@@ -172,20 +172,30 @@ def work(
 ) -> int:
     """Take and run tasks until ``stop`` is set; with ``burst``, until no job is queued or
     running. Returns how many tasks this worker finished. ``own_session`` False: the caller's
-    session is kept between tasks (inline, its objects stay usable)."""
+    session is kept between tasks (inline, its objects stay usable). An idle worker waits for
+    new work (``wakeup``) at most the poll interval, and never longer than a lease: a task
+    whose worker died is taken over without a notification."""
     worker = worker or worker_id()
-    poll = float(current_app.config["JOB_POLL_SECONDS"])
+    idle = min(float(current_app.config["JOB_POLL_SECONDS"]), lease_seconds())
+    waiter = None if burst else Waiter(stop)  # a burst (inline, a thread) listens once it waits
     done = 0
-    while stop is None or not stop.is_set():
-        task_id = claim(worker)
-        if task_id is None:
-            if burst and not any_active_job():
-                break
+    try:
+        while stop is None or not stop.is_set():
+            task_id = claim(worker)
+            if task_id is None:
+                if burst and not any_active_job():
+                    break
+                if own_session:
+                    db.session.remove()
+                if waiter is None:
+                    waiter = Waiter(stop)
+                    continue  # listening now: look once more before waiting
+                waiter.wait(idle)
+                continue
+            done += run_task(task_id, worker)
             if own_session:
                 db.session.remove()
-            time.sleep(poll)
-            continue
-        done += run_task(task_id, worker)
-        if own_session:
-            db.session.remove()
+    finally:
+        if waiter is not None:
+            waiter.close()
     return done

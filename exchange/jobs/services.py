@@ -15,7 +15,7 @@ from exchange.auth.permissions import require_staff
 from exchange.db import utcnow
 from exchange.errors import Invalid, NotFound
 from exchange.extensions import db
-from exchange.jobs import queue, registry
+from exchange.jobs import queue, registry, wakeup
 from exchange.jobs.models import Job, JobTask
 from exchange.jobs.policy import (
     ACTIVE,
@@ -63,6 +63,7 @@ def start_job(actor, kind: JobKind, now: datetime | None = None) -> Job:
                 raise
         else:
             db.session.add(JobTask(job_id=job.id, step=TaskStep.PREPARE, key=""))
+            wakeup.announce()
             db.session.commit()
     job_id = job.id
     kick()
@@ -210,6 +211,7 @@ def _finish_prepare(job_id, task_id, worker, snapshot, parts) -> int:
         db.session.execute(insert(JobTask), rows)
     else:
         db.session.add(JobTask(job_id=job_id, step=TaskStep.STORE, key=""))
+    wakeup.announce()
     db.session.commit()
     return 1
 
@@ -223,6 +225,7 @@ def _finish_solve(job_id, task_id, worker, result: str) -> int:
     if job.parts_done == job.parts_total:
         job.stage = JobStage.STORING
         db.session.add(JobTask(job_id=job_id, step=TaskStep.STORE, key=""))
+        wakeup.announce()
     db.session.commit()
     return 1
 

@@ -8,6 +8,8 @@ readers stay on the primary). Everything else, and every write, stays on the pri
 Only the view function runs on the replica: the signed-in account (loaded here first) and the
 API's token and rate limit (a ``before_request``) are always read from the primary, so a
 deactivated account or a revoked token never outlives its change on a lagging replica.
+A replica that does not answer, or lags too far, leaves the view on the primary
+(``exchange/site/replica_health.py``).
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ from flask import Flask, request
 from flask_login import current_user
 
 from exchange.routing import replica_reads
+from exchange.site.replica_health import open_replica
 
 #: Lag-tolerant for everyone: market lists, the public home, staff figures, reference lists.
 ANYONE = frozenset(
@@ -50,6 +53,8 @@ def _on_replica(view, visitors_only: bool):
             return view(*args, **kwargs)
         signed_in = current_user.is_authenticated  # loads the account from the primary
         if visitors_only and signed_in:
+            return view(*args, **kwargs)
+        if not open_replica():  # down, waiting for its retry, or lagging: the primary answers
             return view(*args, **kwargs)
         with replica_reads():
             return view(*args, **kwargs)

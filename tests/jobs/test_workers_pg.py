@@ -111,3 +111,39 @@ def test_a_worker_killed_inside_the_store_step_leaves_one_run_stored_by_the_next
         rows = proposal_rows(job.run_id)
         assert _count(Proposal, Proposal.run_id == job.run_id) == len(rows) > 4
         assert len(set(rows)) == len(rows)
+
+
+def test_an_idle_worker_wakes_on_a_started_job_without_polling(app):
+    """The worker waits before any job exists; it would look again only after 600 s, so the
+    job completes only because the start's NOTIFY woke it (and the prepare step's woke it
+    for the commodity tasks)."""
+    app.config.update(JOB_QUEUE="worker", JOB_POLL_SECONDS=600, JOB_LEASE_SECONDS=600)
+    with app.app_context():
+        small_market()
+        db.session.remove()
+    pid = os.fork()
+    if pid == 0:  # a long-running worker (``exchange worker``, no --burst)
+        try:
+            with app.app_context():
+                db.engine.dispose(close=False)
+                queue.work(services.run_task)
+        finally:
+            os._exit(3)
+    try:
+        with app.app_context():
+            time.sleep(1.0)  # let it find nothing and begin to wait (not needed for success)
+            job_id = services.start_job(None, JobKind.CLEARING).id
+            db.session.remove()
+            deadline = time.monotonic() + 120  # generous: a busy machine; polling needs 600 s
+            while time.monotonic() < deadline:
+                job = db.session.get(Job, job_id)
+                if job.status not in (JobStatus.QUEUED, JobStatus.RUNNING):
+                    break
+                db.session.remove()
+                time.sleep(0.2)
+            job = db.session.get(Job, job_id)
+            assert job.status == JobStatus.COMPLETED, job.error
+            assert job.parts_done == job.parts_total == 5
+    finally:
+        os.kill(pid, signal.SIGKILL)
+        os.waitpid(pid, 0)

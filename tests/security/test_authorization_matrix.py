@@ -224,6 +224,8 @@ for _method, _endpoint in [
     ("GET", "notifications"),
     ("GET", "staff_figures"),
     ("GET", "staff_flows"),
+    ("GET", "staff_job"),
+    ("POST", "start_staff_job"),
     ("GET", "channels"),
     ("PUT", "update_channels"),
     ("POST", "create_listing"),
