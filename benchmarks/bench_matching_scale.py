@@ -1,7 +1,10 @@
 """How the matching engine grows with the market: generated East-Java-like markets of 25k, 50k, 100k
 and 200k listings, formats 1 and 2, each solved by the CLI in its own process.
 
-    python benchmarks/bench_matching_scale.py [--sizes 25000,50000,...] [--formats 1,2]
+    python benchmarks/bench_matching_scale.py [--sizes 25000,50000,...] [--formats 1,2] [--national]
+
+`--national`: the generator's national markets (East Java's pesantren density, more provinces as
+the market grows) instead of ever denser East-Java ones.
 
 Prints wall time (Python start-up and JSON IO included), CPU time (user + system: on a shared
 machine it moves far less with the load than wall time), peak RSS and the engine's own summary
@@ -86,6 +89,7 @@ def main() -> int:
     parser.add_argument("--limit-gib", type=float, default=9.0)
     parser.add_argument("--timeout", type=float, default=7200.0, help="wall seconds")
     parser.add_argument("--cpu-limit", type=float, default=1200.0, help="CPU seconds")
+    parser.add_argument("--national", action="store_true", help="national markets (see above)")
     args = parser.parse_args()
     print(f"{'listings':>8} {'format':>6} {'wall s':>8} {'cpu s':>8} {'peak MiB':>9}  engine")
     fits: dict[int, list[tuple[int, float, float]]] = {}
@@ -93,7 +97,10 @@ def main() -> int:
         for n in (int(x) for x in args.sizes.split(",")):
             for version in (int(x) for x in args.formats.split(",")):
                 path = Path(tmp) / f"market-{n}-{version}.json"
-                path.write_text(json.dumps(generate(n, version, seed=n)), encoding="utf-8")
+                path.write_text(
+                    json.dumps(generate(n, version, seed=n, national=args.national)),
+                    encoding="utf-8",
+                )
                 wall, cpu, peak, code, line = run(
                     path, Path(tmp) / "out.json", args.limit_gib, args.timeout, args.cpu_limit
                 )

@@ -20,7 +20,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .geo import radians, road_distance_km
+from .geo import EARTH_RADIUS_KM, radians, road_distance_km
 from .model import AKAD_CODES, Instance, Listing
 
 AKAD_BIT = {a: 1 << k for k, a in enumerate(AKAD_CODES)}
@@ -128,6 +128,97 @@ class Candidates:
         return int(self.offer_idx.shape[0])
 
 
+#: Side of the grid cells (degrees) that group offers for the distance bound (`reachable`).
+GRID_DEGREES = 1.0
+#: The bound is used only when it leaves at most this share of the offer x request cells: on a
+#: one-province market nearly every cell passes and dense blocks of whole rows are cheaper.
+PRUNE_SHARE = 0.5
+#: Lower bounds are shrunk by this relative and absolute (km) margin, far above float64 rounding,
+#: so that no pair the exact test would keep is ever left out.
+BOUND_REL, BOUND_ABS_KM = 1e-7, 1e-6
+
+
+def distance_lower_bound_km(lat0, lat1, lon0, lon1, lat, lon, road_factor: float) -> np.ndarray:
+    """A lower bound of the road distance (haversine x `road_factor`, km) between any point of
+    the box [lat0, lat1] x [lon0, lon1] and each point (lat, lon), all in radians (points and
+    box within one half of the globe in longitude). From the haversine formula: hav(d/R) =
+    hav(dlat) + cos(lat_a) cos(lat_b) hav(dlon), each term at least its value at the smallest
+    latitude and longitude gaps and the box's smaller cosine; shrunk by a safety margin."""
+    dlat = np.maximum(0.0, np.maximum(lat0 - lat, lat - lat1))
+    dlon = np.maximum(0.0, np.maximum(lon0 - lon, lon - lon1))
+    c = min(np.cos(lat0), np.cos(lat1)) * np.cos(lat)
+    h = np.sin(dlat / 2) ** 2 + np.maximum(c, 0.0) * np.sin(dlon / 2) ** 2
+    d = 2 * EARTH_RADIUS_KM * np.arcsin(np.sqrt(np.minimum(1.0, h))) * road_factor
+    return np.maximum(0.0, d * (1 - BOUND_REL) - BOUND_ABS_KM)
+
+
+def reachable(
+    o: ListingArrays,
+    r: ListingArrays,
+    cost_per_km: float,
+    road_factor: float,
+    grid_degrees: float = GRID_DEGREES,
+    share: float = PRUNE_SHARE,
+):
+    """Blocks (offer positions, request positions) that hold every compatible pair of one
+    commodity, or None when the bound would leave more than `share` of the cells (then dense
+    blocks are cheaper). Offers are grouped by grid cell; a request joins a cell's block unless
+    the distance lower bound from the cell's box to it exceeds its limit, or its price cannot pay
+    the cheapest offer of the cell plus transport over that bound (surplus < 0 for every offer
+    there). Positions ascend within a block; blocks in cell order."""
+    n_o, n_r = len(o.listings), len(r.listings)
+    if n_o == 0 or n_r == 0:
+        return None
+    lon_all = np.concatenate([o.lon, r.lon])
+    if float(lon_all.max() - lon_all.min()) >= np.pi:  # the bound assumes no wrap-around
+        return None
+    g = np.radians(grid_degrees)
+    cell = np.floor(o.lat / g).astype(np.int64) * 1_000_003 + np.floor(o.lon / g).astype(np.int64)
+    order = np.argsort(cell, kind="stable")
+    bounds = np.flatnonzero(np.diff(cell[order])) + 1
+    blocks, cells = [], 0
+    for pos in np.split(order, bounds):
+        lat, lon = o.lat[pos], o.lon[pos]
+        d = distance_lower_bound_km(
+            lat.min(), lat.max(), lon.min(), lon.max(), r.lat, r.lon, road_factor
+        )
+        ok = (d <= r.maxd) & (r.price - float(o.price[pos].min()) - cost_per_km * d >= 0)
+        cols = np.flatnonzero(ok)
+        if cols.size:
+            blocks.append((pos, cols))
+            cells += pos.size * cols.size
+    if cells > share * n_o * n_r:
+        return None
+    return blocks
+
+
+def _block(o, r, oi, rj, cost_per_km, road_factor, moq):
+    """(positions into oi, positions into rj, surplus, distance, transport) of the compatible
+    pairs of offers `oi` x requests `rj` (position arrays, or slices for whole rows)."""
+    # Cheap integer tests first; distance and surplus only where they pass.
+    ok = (
+        (o.pes[oi, None] != r.pes[None, rj])
+        & (o.grade[oi, None] >= r.grade[None, rj])
+        & (o.start[oi, None] <= r.end[None, rj])
+        & (r.start[None, rj] <= o.end[oi, None])
+        & ((o.akad[oi, None] & r.akad[None, rj]) != 0)
+    )
+    if moq:
+        ok &= np.minimum(o.quantity[oi, None], r.quantity[None, rj]) >= np.maximum(
+            o.moq[oi, None], r.moq[None, rj]
+        )
+    a, b = np.nonzero(ok)
+    if a.size == 0:
+        return None
+    ga = a + oi.start if isinstance(oi, slice) else oi[a]
+    gb = b if isinstance(rj, slice) else rj[b]
+    d = road_distance_km(o.lat[ga], o.lon[ga], r.lat[gb], r.lon[gb], road_factor)
+    transport = cost_per_km * d
+    surplus = r.price[gb] - o.price[ga] - transport
+    keep = (d <= r.maxd[gb]) & (surplus >= 0)
+    return ga[keep], gb[keep], surplus[keep], d[keep], transport[keep]
+
+
 def block_pairs(
     o: ListingArrays,
     r: ListingArrays,
@@ -135,45 +226,33 @@ def block_pairs(
     road_factor: float,
     block_cells: int = DEFAULT_BLOCK_CELLS,
     moq: bool = True,
+    prune: bool = False,
 ):
     """Yield (offer positions, request positions, surplus, distance, transport) arrays for the
-    compatible pairs between offers `o` and requests `r` of one commodity, block by block.
-    `moq=False` keeps the pairs that cannot meet their minimum quantity (FORMAT.md's
-    compatibility, for reciprocal pairs)."""
+    compatible pairs between offers `o` and requests `r` of one commodity, block by block, in
+    (offer, request) order. `moq=False` keeps the pairs that cannot meet their minimum quantity
+    (FORMAT.md's compatibility, for reciprocal pairs). `prune=True`: only the blocks of
+    `reachable` when it prunes (the same pairs, grouped by the offers' grid cells: callers that
+    need (offer, request) order sort them)."""
     n_o, n_r = len(o.listings), len(r.listings)
     if n_o == 0 or n_r == 0:
         return
-    rows = max(1, block_cells // n_r)
-    r_pes, r_grade, r_start, r_end, r_akad = (
-        r.pes[None, :],
-        r.grade[None, :],
-        r.start[None, :],
-        r.end[None, :],
-        r.akad[None, :],
-    )
-    r_q, r_moq = r.quantity[None, :], r.moq[None, :]
-    for lo in range(0, n_o, rows):
-        hi = min(n_o, lo + rows)
-        sl = slice(lo, hi)
-        # Cheap integer tests first; distance and surplus only where they pass.
-        ok = (
-            (o.pes[sl, None] != r_pes)
-            & (o.grade[sl, None] >= r_grade)
-            & (o.start[sl, None] <= r_end)
-            & (r_start <= o.end[sl, None])
-            & ((o.akad[sl, None] & r_akad) != 0)
-        )
-        if moq:
-            ok &= np.minimum(o.quantity[sl, None], r_q) >= np.maximum(o.moq[sl, None], r_moq)
-        a, b = np.nonzero(ok)
-        if a.size == 0:
-            continue
-        a_abs = a + lo
-        d = road_distance_km(o.lat[a_abs], o.lon[a_abs], r.lat[b], r.lon[b], road_factor)
-        transport = cost_per_km * d
-        surplus = r.price[b] - o.price[a_abs] - transport
-        keep = (d <= r.maxd[b]) & (surplus >= 0)
-        yield a_abs[keep], b[keep], surplus[keep], d[keep], transport[keep]
+    blocks = reachable(o, r, cost_per_km, road_factor) if prune else None
+    if blocks is None:
+        rows = max(1, block_cells // n_r)
+        for lo in range(0, n_o, rows):
+            out = _block(
+                o, r, slice(lo, min(n_o, lo + rows)), slice(0, n_r), cost_per_km, road_factor, moq
+            )
+            if out is not None:
+                yield out
+        return
+    for pos, cols in blocks:
+        rows = max(1, block_cells // cols.size)
+        for lo in range(0, pos.size, rows):
+            out = _block(o, r, pos[lo : lo + rows], cols, cost_per_km, road_factor, moq)
+            if out is not None:
+                yield out
 
 
 def pesantren_rows(instance: Instance) -> tuple[dict, np.ndarray, np.ndarray]:

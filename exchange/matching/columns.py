@@ -113,18 +113,24 @@ def _moq_ok(o: ListingArrays, r: ListingArrays, a, b) -> np.ndarray:
     return np.minimum(o.quantity[a], r.quantity[b]) >= np.maximum(o.moq[a], r.moq[b])
 
 
-def first_pass(o, r, cost_per_km, road_factor, n_pes, scale, block_cells, edge_bits=None):
+def first_pass(
+    o, r, cost_per_km, road_factor, n_pes, scale, block_cells, edge_bits=None, prune=True
+):
     """(a, b, gain) of every useful pair (positive gain, able to meet its minimum), sorted by
     (offer, request), compact (int32 where it fits), the sorted edge keys of every compatible
-    pair (empty when they went into `edge_bits`)."""
+    pair (empty when they went into `edge_bits`). `prune`: skip the cells the distance bound of
+    `candidates.reachable` rules out (the same pairs)."""
     n_r = len(r.listings)
     edge_parts, la, lb, lg = [], [], [], []
     idx_t = np.int32 if max(len(o.listings), n_r) < 2**31 else np.int64
     # Dense blocks of whole offer rows: on these markets most cells are compatible (the price
     # gaps pay for most distances), and a dense block cost 3.6 times less CPU per cell than
     # gathering only the pairs a per-cell distance bound let through (tried: 1.62 s against
-    # 0.45 s for one commodity of 1,542 x 4,137 listings).
-    for a, b, s, _d, _t in block_pairs(o, r, cost_per_km, road_factor, block_cells, moq=False):
+    # 0.45 s for one commodity of 1,542 x 4,137 listings). Hence the bound per offer grid cell
+    # (`candidates.reachable`) is used only where it leaves at most half the cells (a national
+    # market: provinces far apart), and then its blocks are in grid order, sorted below.
+    blocks = block_pairs(o, r, cost_per_km, road_factor, block_cells, moq=False, prune=prune)
+    for a, b, s, _d, _t in blocks:
         keys = o.pes[a] * np.int64(n_pes) + r.pes[b]
         if edge_bits is not None:
             edge_bits.add(keys)
@@ -150,6 +156,10 @@ def first_pass(o, r, cost_per_km, road_factor, n_pes, scale, block_cells, edge_b
     lb.clear()
     g = np.concatenate(lg)
     lg.clear()
+    key = a.astype(np.int64) * np.int64(n_r) + b
+    if key.size > 1 and (key[1:] < key[:-1]).any():  # pruned blocks: back to (offer, request)
+        order = np.argsort(key, kind="stable")
+        a, b, g = a[order], b[order], g[order]
     return a, b, g, edges
 
 
@@ -232,10 +242,12 @@ def relaxed_pairs(
     scale: int = 100,
     block_cells: int = DEFAULT_BLOCK_CELLS,
     edge_bits=None,
+    prune: bool = True,
 ) -> CommodityPairs:
-    """The kept pairs of one commodity and the relaxed flow on them, optimal over every pair."""
+    """The kept pairs of one commodity and the relaxed flow on them, optimal over every pair.
+    `prune=False`: the first pass evaluates every cell (the same pairs, for tests)."""
     ua, ub, ug, edges = first_pass(
-        o, r, cost_per_km, road_factor, n_pes, scale, block_cells, edge_bits
+        o, r, cost_per_km, road_factor, n_pes, scale, block_cells, edge_bits, prune
     )
     n_o, n_r = len(o.listings), len(r.listings)
     inset = np.zeros(ug.size, dtype=bool)

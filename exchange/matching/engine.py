@@ -169,9 +169,12 @@ def solve(instance: Instance, cand: Candidates | None = None) -> Result:
     )
 
 
-def solve_by_columns(instance: Instance, time_limit: float = TIME_LIMIT) -> Result:
+def solve_by_columns(
+    instance: Instance, time_limit: float = TIME_LIMIT, prune: bool = True
+) -> Result:
     """`solve` by column generation, commodity by commodity (see `columns.py`); with minimums,
-    `minimums.allocate_with_minimums` then works on the kept pairs from the relaxed flow."""
+    `minimums.allocate_with_minimums` then works on the kept pairs from the relaxed flow.
+    `prune=False`: no distance bound in the first pass (the same result, for tests)."""
     rows, lat, lon = pesantren_rows(instance)
     n_pes = len(instance.pesantren)
     offers, requests = instance.offers, instance.requests
@@ -198,6 +201,7 @@ def solve_by_columns(instance: Instance, time_limit: float = TIME_LIMIT) -> Resu
             float(instance.road_factor),
             n_pes,
             edge_bits=edge_bits,
+            prune=prune,
         )
         stats["pairs_useful"] += cp.useful
         stats["pricing_rounds"] = max(stats["pricing_rounds"], cp.rounds)

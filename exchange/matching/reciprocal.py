@@ -88,6 +88,13 @@ class EdgeBits:
             i1 = min(n, i0 + t)
             for j0 in range(i0, n, t):
                 j1 = min(n, j0 + t)
+                # Most tiles of a national market are empty (provinces far apart): skip them.
+                b0, b1 = (
+                    self.bits[i0:i1, j0 // 8 : (j1 + 7) // 8],
+                    self.bits[j0:j1, i0 // 8 : (i1 + 7) // 8],
+                )
+                if not (b0.any() and b1.any()):
+                    continue
                 both = self._tile(i0, i1, j0, j1) & self._tile(j0, j1, i0, i1).T
                 if j0 == i0:
                     both = np.triu(both, 1)
