@@ -113,6 +113,8 @@ class Actors:
 
 
 STAFF_OPS = {
+    "start_staff_job",
+    "staff_job",
     "settle_dispute",
     "cancel_disputed",
     "refer_dispute",
