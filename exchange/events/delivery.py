@@ -25,7 +25,7 @@ from urllib.parse import urlsplit
 
 from flask import current_app
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import select
+from sqlalchemy import delete, func, select
 
 from exchange.audit.services import record
 from exchange.auth.permissions import require_own
@@ -89,20 +89,21 @@ def set_endpoint(actor, url: str, secret: str) -> WebhookEndpoint:
 
 
 def remove_endpoint(actor) -> None:
-    """Stop the deliveries of the actor's pesantren (its pending ones are given up)."""
+    """Stop the deliveries of the actor's pesantren: the endpoint goes, and with it its
+    delivery log and the deliveries still pending (the audit event counts them). Its events
+    stay in the feed (``GET /api/v1/events``)."""
     pesantren_id = getattr(actor, "pesantren_id", None)
     require_own(actor, pesantren_id)  # a manager of its pesantren; else 404
     found = endpoint_of(pesantren_id)
     if found is not None:
-        for row in db.session.scalars(
-            select(WebhookDelivery).where(
-                WebhookDelivery.endpoint_id == found.id,
-                WebhookDelivery.status == DeliveryStatus.PENDING,
+        mine = WebhookDelivery.endpoint_id == found.id
+        pending = db.session.scalar(
+            select(func.count(WebhookDelivery.id)).where(
+                mine, WebhookDelivery.status == DeliveryStatus.PENDING
             )
-        ):
-            row.status = DeliveryStatus.GIVEN_UP.value
-        db.session.flush()
-        record("webhook.removed", found, actor=actor, pesantren_id=pesantren_id)
+        )
+        record("webhook.removed", found, actor=actor, pesantren_id=pesantren_id, pending=pending)
+        db.session.execute(delete(WebhookDelivery).where(mine))
         db.session.delete(found)
         db.session.commit()
 
