@@ -8,6 +8,12 @@ seen here, not half-way through the view: the view then runs on the primary. Eve
 ``REPLICA_MAX_LAG_SECONDS`` the reads go to the primary. A down replica is tried again after
 ``REPLICA_RETRY_SECONDS``. One log line when the replica goes down, comes back, starts or
 stops lagging (per process: each gunicorn worker keeps its own view).
+
+A replica can also fail half-way through a view, after its connection was taken: the
+connection drops (a restart, a failover, a network cut), or a standby cancels the statement
+(a conflict with recovery). ``watch_replica()`` notes which (``replica_failure()``); the routed
+view (``replica_reads.py``) then runs again on the primary, and a drop counts as the replica
+going down.
 """
 
 from __future__ import annotations
@@ -15,11 +21,13 @@ from __future__ import annotations
 import os
 import threading
 import time
+from contextvars import ContextVar
 from dataclasses import dataclass, field
+from enum import StrEnum
 
 from flask import Flask, current_app
-from sqlalchemy import text
-from sqlalchemy.exc import DBAPIError
+from sqlalchemy import event, text
+from sqlalchemy.exc import DBAPIError, OperationalError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
 
 from exchange.extensions import db
@@ -46,6 +54,45 @@ LAG_SQL = text(
 )
 #: Failures that mean "the replica is not answering" (refused, timed out, dropped, no pool slot).
 UNREACHABLE = (DBAPIError, PoolTimeout)
+
+
+class Failure(StrEnum):
+    """How a statement on the replica failed (``replica_failure()``)."""
+
+    DROPPED = "dropped"  # the connection is gone: the replica is down
+    CANCELLED = "cancelled"  # the statement failed (a standby's recovery conflict, a timeout)
+
+
+_failure: ContextVar[Failure | None] = ContextVar("replica_failure", default=None)
+
+
+def watch_replica(engine) -> None:
+    """Note every operational failure of a statement on the replica ``engine``."""
+
+    @event.listens_for(engine, "handle_error")
+    def _noted(context) -> None:
+        if isinstance(context.sqlalchemy_exception, OperationalError):
+            _failure.set(Failure.DROPPED if context.is_disconnect else Failure.CANCELLED)
+
+
+def forget_failure() -> None:
+    _failure.set(None)
+
+
+def replica_failure() -> Failure | None:
+    """How the replica failed in this context since ``forget_failure()``, or None."""
+    return _failure.get()
+
+
+def lost_replica(what: Failure) -> None:
+    """After a view's read failed on the replica: leave its connection, and when it dropped,
+    count the replica as down (one log line); the view then runs again on the primary."""
+    app = current_app._get_current_object()
+    db.session.rollback()
+    if what == Failure.DROPPED:
+        _record(app, failed(_holder(app).state, _clock(), limits(app)))
+    else:
+        app.logger.warning("a read on the replica failed: answered from the primary")
 
 
 def _clock() -> float:

@@ -9,7 +9,9 @@ Only the view function runs on the replica: the signed-in account (loaded here f
 API's token and rate limit (a ``before_request``) are always read from the primary, so a
 deactivated account or a revoked token never outlives its change on a lagging replica.
 A replica that does not answer, or lags too far, leaves the view on the primary
-(``exchange/site/replica_health.py``).
+(``exchange/site/replica_health.py``); one that fails half-way through the view (its connection
+drops, or a standby cancels the statement) has the view run again on the primary: these views
+only read, so running one twice is safe.
 """
 
 from __future__ import annotations
@@ -18,9 +20,17 @@ from functools import wraps
 
 from flask import Flask, request
 from flask_login import current_user
+from sqlalchemy.exc import OperationalError
 
-from exchange.routing import replica_reads
-from exchange.site.replica_health import open_replica
+from exchange.extensions import db
+from exchange.routing import REPLICA, replica_reads
+from exchange.site.replica_health import (
+    forget_failure,
+    lost_replica,
+    open_replica,
+    replica_failure,
+    watch_replica,
+)
 
 #: Lag-tolerant for everyone: market lists, the public home, staff figures, reference lists.
 ANYONE = frozenset(
@@ -56,8 +66,16 @@ def _on_replica(view, visitors_only: bool):
             return view(*args, **kwargs)
         if not open_replica():  # down, waiting for its retry, or lagging: the primary answers
             return view(*args, **kwargs)
-        with replica_reads():
-            return view(*args, **kwargs)
+        forget_failure()
+        try:
+            with replica_reads():
+                return view(*args, **kwargs)
+        except OperationalError:
+            what = replica_failure()
+            if what is None:  # the primary's failure: the outage handling answers it
+                raise
+        lost_replica(what)
+        return view(*args, **kwargs)
 
     return routed
 
@@ -67,6 +85,8 @@ def init_replica_reads(app: Flask) -> None:
     wrapped; an endpoint of the lists that does not exist stops the app (a renamed view)."""
     if not app.config.get("DATABASE_REPLICA_URL"):
         return
+    with app.app_context():
+        watch_replica(db.engines[REPLICA])
     for endpoint in sorted(ANYONE | VISITORS):
         if endpoint not in app.view_functions:
             raise RuntimeError(f"replica_reads lists {endpoint!r}, which is no endpoint")

@@ -185,3 +185,101 @@ def test_the_lag_of_a_primary_standing_in_is_none(replica, database_url, tmp_pat
             assert replica_health.state(routed).lag_seconds == 0.0
     finally:
         _dispose(routed)
+
+
+def _after_open(monkeypatch, then):
+    """Runs ``then(replica_connection)`` right after the routed view took its replica
+    connection, before the view's own reads: a failure half-way through the view."""
+    from exchange.routing import REPLICA
+    from exchange.site import replica_reads
+
+    original = replica_reads.open_replica
+
+    def open_then(*args, **kwargs):
+        taken = original(*args, **kwargs)
+        if taken:
+            then(db.session.connection(bind_arguments={"bind": db.engines[REPLICA]}))
+        return taken
+
+    monkeypatch.setattr(replica_reads, "open_replica", open_then)
+
+
+def _on_postgresql(database_url):
+    if not database_url.startswith("postgresql"):
+        pytest.skip("a server-side failure of the replica's connection needs PostgreSQL")
+
+
+def test_a_replica_connection_dropped_mid_read_answers_from_the_primary(
+    primary, replica, database_url, tmp_path, monkeypatch, caplog
+):
+    _on_postgresql(database_url)
+    from sqlalchemy import create_engine
+    from sqlalchemy.pool import NullPool
+
+    admin = create_engine(replica, poolclass=NullPool)
+
+    def drop(connection):  # the server ends the session, as a restart or failover does
+        pid = connection.execute(text("SELECT pg_backend_pid()")).scalar()
+        with admin.connect() as other:
+            assert other.execute(text("SELECT pg_terminate_backend(:p)"), {"p": pid}).scalar()
+
+    routed = _routed(database_url, replica, tmp_path, REPLICA_RETRY_SECONDS=3600)
+    client = routed.test_client()
+    try:
+        with monkeypatch.context() as patch:
+            _after_open(patch, drop)
+            with caplog.at_level(logging.ERROR):
+                market = client.get("/pasar")
+            api = client.get(
+                "/api/v1/listings", headers={"Authorization": f"Bearer {primary['secret']}"}
+            )
+        assert market.status_code == 200
+        page = market.get_data(as_text=True)
+        assert "1.500" in page and "7.777" not in page
+        assert "X-Unavailable" not in market.headers
+        assert any("replica unreachable" in r.getMessage() for r in caplog.records)
+        with routed.app_context():
+            assert replica_health.state(routed).down
+        # Down: the next reads go to the primary without trying the replica.
+        assert api.status_code == 200, api.get_data(as_text=True)
+        assert [item["price"] for item in api.get_json()["items"]] == [PRIMARY_PRICE]
+    finally:
+        _dispose(routed)
+        admin.dispose()
+
+
+def test_a_replica_statement_cancelled_mid_read_answers_from_the_primary(
+    replica, database_url, tmp_path, monkeypatch, caplog
+):
+    """A standby cancels a read (a conflict with recovery, a lock it waits for): the view runs
+    again on the primary, and the replica stays in use for the next read."""
+    _on_postgresql(database_url)
+    from sqlalchemy import create_engine
+    from sqlalchemy.pool import NullPool
+
+    admin = create_engine(replica, poolclass=NullPool)
+    holder = admin.connect()
+    holder.execute(text("LOCK TABLE listings IN ACCESS EXCLUSIVE MODE"))  # held until closed
+
+    def impatient(connection):
+        connection.execute(text("SET lock_timeout = '100ms'"))
+
+    routed = _routed(database_url, replica, tmp_path)
+    client = routed.test_client()
+    try:
+        with monkeypatch.context() as patch:
+            _after_open(patch, impatient)
+            with caplog.at_level(logging.WARNING):
+                market = client.get("/pasar")
+        assert market.status_code == 200
+        page = market.get_data(as_text=True)
+        assert "1.500" in page and "7.777" not in page
+        assert any("read on the replica failed" in r.getMessage() for r in caplog.records)
+        with routed.app_context():
+            assert not replica_health.state(routed).down
+        holder.close()  # the lock goes: the replica answers the next read
+        assert "7.777" in client.get("/pasar").get_data(as_text=True)
+    finally:
+        holder.close()
+        _dispose(routed)
+        admin.dispose()
