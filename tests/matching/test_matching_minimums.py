@@ -16,6 +16,7 @@ from test_matching_cli import SAMPLES, load_checker, run
 from exchange.matching.candidates import compatible_pairs, least_quantity
 from exchange.matching.engine import solve
 from exchange.matching.formats import dumps_result
+from exchange.matching.minimums import allocate_with_minimums, bounded_flow, round_and_repair
 from exchange.matching.model import AKAD_CODES, Commodity, Instance, Listing, Pesantren
 from tests.depth import examples
 
@@ -192,3 +193,70 @@ def test_cli_on_jatim2_1k_is_feasible_and_near_the_proven_optimum(tmp_path):
     again = tmp_path / "again.json"
     run(SAMPLES / "jatim2-1k.json", "--out", again)
     assert again.read_bytes() == out.read_bytes()
+
+
+@st.composite
+def commodities(draw):
+    """One commodity's arrays: offers, requests, a dense set of arcs with integer gains, and
+    minimums on most listings (the shape where the local MIPs grow too large)."""
+    no, nr = draw(st.integers(1, 8)), draw(st.integers(1, 8))
+    oq = np.array(draw(st.lists(st.integers(1, 90), min_size=no, max_size=no)), dtype=np.int64)
+    rq = np.array(draw(st.lists(st.integers(1, 90), min_size=nr, max_size=nr)), dtype=np.int64)
+    omin = np.array(draw(st.lists(st.integers(1, 50), min_size=no, max_size=no)), dtype=np.int64)
+    rmin = np.array(draw(st.lists(st.integers(1, 50), min_size=nr, max_size=nr)), dtype=np.int64)
+    cells = [(i, j) for i in range(no) for j in range(nr)]
+    chosen = draw(st.lists(st.sampled_from(cells), min_size=1, max_size=len(cells), unique=True))
+    chosen.sort()
+    a = np.array([i for i, _ in chosen], dtype=np.int64)
+    b = np.array([j for _, j in chosen], dtype=np.int64)
+    gain = np.array(draw(st.lists(st.integers(1, 5000), min_size=a.size, max_size=a.size)))
+    least = np.maximum(omin[a], rmin[b])
+    able = np.minimum(oq[a], rq[b]) >= least  # as the engine passes them: pairs able to meet it
+    if not able.any():
+        able[:] = False
+        a, b, gain = a[:0], b[:0], gain[:0]
+    else:
+        a, b, gain = a[able], b[able], gain[able]
+    return oq, rq, omin, rmin, a, b, -gain.astype(np.int64)
+
+
+def _meets_minimums(oq, rq, a, b, least, flow):
+    assert (flow >= 0).all()
+    assert ((flow == 0) | (flow >= least)).all(), "a deal below its minimum"
+    assert (np.bincount(a, weights=flow, minlength=oq.size) <= oq).all()
+    assert (np.bincount(b, weights=flow, minlength=rq.size) <= rq).all()
+
+
+@settings(max_examples=examples(40, 300), deadline=None)
+@given(commodities())
+def test_rounding_meets_every_minimum_within_the_quantities(com):
+    oq, rq, omin, rmin, a, b, cost = com
+    if a.size == 0:
+        return
+    least = np.maximum(omin[a], rmin[b])
+    relaxed = bounded_flow(oq, rq, a, b, cost)
+    for rounds in (0, 1, 40):
+        rounded = round_and_repair(oq, rq, a, b, cost, least, relaxed, rounds=rounds)
+        _meets_minimums(oq, rq, a, b, least, rounded)
+        # Never worse than setting the relaxed flow's violations to 0, which it starts from.
+        dropped = np.where((relaxed > 0) & (relaxed < least), 0, relaxed)
+        if rounds == 0:
+            assert (rounded == dropped).all()
+
+
+@settings(max_examples=examples(25, 200), deadline=None)
+@given(commodities())
+def test_the_allocation_is_the_better_of_the_mips_and_the_rounding(com):
+    """With no time for any MIP (every group falls back), the answer still meets every
+    minimum and has at least the rounding's welfare."""
+    oq, rq, omin, rmin, a, b, cost = com
+    if a.size == 0:
+        return
+    least = np.maximum(omin[a], rmin[b])
+    relaxed = bounded_flow(oq, rq, a, b, cost)
+    rounded = round_and_repair(oq, rq, a, b, cost, least, relaxed)
+    for seconds in (0.0, 60.0):
+        stats: dict = {}
+        got = allocate_with_minimums(oq, rq, omin, rmin, a, b, cost, seconds, stats)
+        _meets_minimums(oq, rq, a, b, least, got)
+        assert int(cost @ got) <= int(cost @ rounded)  # costs are negative gains
