@@ -49,6 +49,7 @@ from sqlalchemy.exc import TimeoutError as PoolTimeout
 
 from exchange.errors import problem
 from exchange.extensions import db
+from exchange.site.per_process import per_process
 
 _local = threading.local()
 UNGUARDED = ("static", "site.healthz")  # no database behind them, or a check of their own
@@ -122,10 +123,7 @@ class _State:
 
 
 def _state(app: Flask) -> _State:
-    found = app.extensions.get("outage")
-    if found is None or found.pid != os.getpid():  # made lazily, so after gunicorn's fork
-        found = app.extensions["outage"] = _State(os.getpid())
-    return found
+    return per_process(app, "outage", _State)
 
 
 def _ping(app: Flask) -> bool:

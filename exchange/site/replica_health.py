@@ -18,7 +18,6 @@ going down.
 
 from __future__ import annotations
 
-import os
 import threading
 import time
 from contextvars import ContextVar
@@ -44,6 +43,7 @@ from exchange.replica_policy import (
     usable,
 )
 from exchange.routing import REPLICA
+from exchange.site.per_process import per_process
 
 #: Seconds the replica's replay is behind. 0 when it has replayed all it received (an idle
 #: primary writes nothing, and the last replay's timestamp would otherwise grow old); NULL on
@@ -108,10 +108,7 @@ class _Holder:
 
 
 def _holder(app: Flask) -> _Holder:
-    found = app.extensions.get("replica_health")
-    if found is None or found.pid != os.getpid():  # made lazily, so after gunicorn's fork
-        found = app.extensions["replica_health"] = _Holder(os.getpid())
-    return found
+    return per_process(app, "replica_health", _Holder)
 
 
 def limits(app: Flask) -> Limits:
