@@ -39,8 +39,8 @@ sys.path.insert(0, str(ROOT))
 from benchmarks.matching_market import generate  # noqa: E402
 from exchange.matching.candidates import compatible_pairs  # noqa: E402
 from exchange.matching.engine import solve  # noqa: E402
+from exchange.matching.flows import bounded_flow  # noqa: E402
 from exchange.matching.formats import instance_from_dict  # noqa: E402
-from exchange.matching.minimums import bounded_flow  # noqa: E402
 
 
 def reshape(doc: dict, shape: str, seed: int) -> dict:

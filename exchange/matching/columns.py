@@ -10,7 +10,7 @@ uses a tiny share of them. Per commodity:
    largest commodity at 200,000 listings, one commodity at a time), and puts the
    pesantren -> pesantren edge of every compatible pair into a bit matrix
    (`reciprocal.EdgeBits`). The first kept set: each listing's `k` best stored pairs.
-2. **Flow and duals.** The min-cost flow over the kept pairs (`minimums.bounded_flow`), then node
+2. **Flow and duals.** The min-cost flow over the kept pairs (`flows.bounded_flow`), then node
    potentials of its residual network by shortest paths (`potentials`): an optimal flow has no
    negative cycle, so they exist.
 3. **Pricing** (`price`): a pass over the stored integers, a chunk at a time, adds each
@@ -32,8 +32,9 @@ import numpy as np
 
 from .arrays import unique_sorted
 from .candidates import DEFAULT_BLOCK_CELLS, ListingArrays, block_pairs
+from .flows import bounded_flow
 from .geo import road_distance_km
-from .minimums import _best_pairs, bounded_flow
+from .minimums import _best_pairs
 
 #: Each listing's best pairs (by surplus) in the first candidate set.
 K_BEST = 10
@@ -165,7 +166,7 @@ def first_pass(
 
 def potentials(oq, rq, a, b, cost, flow) -> np.ndarray:
     """Shortest-path distances (from a virtual source joined to every node at cost 0) in the
-    residual network of an optimal flow of `minimums.bounded_flow`'s network: offers 0..no-1,
+    residual network of an optimal flow of `flows.bounded_flow`'s network: offers 0..no-1,
     requests no.., the sink last. For every residual arc u -> v: d[v] <= d[u] + cost(u, v).
     Bellman-Ford, vectorised over the nodes that changed in the last round."""
     no, nr = oq.size, rq.size

@@ -31,13 +31,13 @@ from .candidates import (
     pesantren_rows,
 )
 from .columns import relaxed_pairs
+from .flows import bounded_flow
 from .minimums import (
     CLI_BUDGET,
     DENSE_ARCS,
     TIME_LIMIT,
     Budget,
     allocate_with_minimums,
-    bounded_flow,
 )
 from .model import Deal, Instance, Result, choose_akad
 from .reciprocal import EdgeBits, reciprocal_pairs

@@ -40,10 +40,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
-from ortools.graph.python import min_cost_flow
 from scipy.optimize import Bounds, LinearConstraint, milp
 from scipy.sparse import coo_matrix, csr_matrix
 from scipy.sparse.csgraph import connected_components
+
+from .flows import bounded_flow
+from .rounding import round_and_repair
 
 #: Each listing's best pairs (by surplus) that a MIP group may use besides the flow's deals.
 BEST_PAIRS = 4
@@ -53,14 +55,6 @@ GROWTH_ROUNDS = 2
 TIME_LIMIT = 60.0
 #: Relative gap at which a group's MIP stops (HiGHS `mip_rel_gap`).
 MIP_GAP = 1e-4
-#: Rounds of `round_and_repair` before the violations left are set to 0 (on the generated
-#: "many minimums" 10k market: 0.98603 of HiGHS' bound with 40 rounds, 5.6 s; 0.98706 when
-#: every violation is decided, 28 s, up to 401 rounds; 0.9775 with 10).
-REPAIR_ROUNDS = 40
-#: How full a violated deal must be (flow / its minimum) to be held at its minimum when
-#: rounding (0.3: 0.98626, 0.5: 0.98706, 0.7: 0.97985 on the same market, every violation
-#: decided).
-REPAIR_HOLD = 0.5
 #: HiGHS presolve on each group MIP.
 PRESOLVE = False
 #: A group stops growing once it has this many pairs; one with more than SPLIT_ARCS is split
@@ -94,51 +88,6 @@ CLI_BUDGET = Budget()
 #: budget's welfare.
 APP_BUDGET = Budget(growth_rounds=0, presolve=True, mip_gap=1e-3)
 #: The pairs of each listing (best surplus first) that the allocation with minimums considers.
-
-
-def bounded_flow(
-    oq: np.ndarray,
-    rq: np.ndarray,
-    a: np.ndarray,
-    b: np.ndarray,
-    cost: np.ndarray,
-    lower: np.ndarray | None = None,
-    upper: np.ndarray | None = None,
-) -> np.ndarray:
-    """Min-cost flow of one commodity: offers (supply `oq`) to requests (capacity `rq`) along arcs
-    `a` -> `b` with integer `cost` per unit (negative: a gain), between `lower` (default 0) and
-    `upper` (default min(oq[a], rq[b])) per arc; offers may keep stock unsold. The lower bounds
-    must be feasible. Returns the whole flow on each arc (int64)."""
-    no, nr = oq.size, rq.size
-    if upper is None:
-        upper = np.minimum(oq[a], rq[b])
-    if lower is None:
-        lower = np.zeros(a.size, dtype=np.int64)
-    supply_o = oq - np.bincount(a, weights=lower, minlength=no).astype(np.int64)
-    cap_r = rq - np.bincount(b, weights=lower, minlength=nr).astype(np.int64)
-    if a.size == 0:
-        return np.zeros(0, dtype=np.int64)
-    sink = no + nr
-    mcf = min_cost_flow.SimpleMinCostFlow()
-    mcf.add_arcs_with_capacity_and_unit_cost(a, no + b, upper - lower, cost)
-    nodes_o = np.arange(no, dtype=np.int64)
-    mcf.add_arcs_with_capacity_and_unit_cost(
-        nodes_o, np.full(no, sink, dtype=np.int64), supply_o, np.zeros(no, dtype=np.int64)
-    )
-    mcf.add_arcs_with_capacity_and_unit_cost(
-        no + np.arange(nr, dtype=np.int64),
-        np.full(nr, sink, dtype=np.int64),
-        cap_r,
-        np.zeros(nr, dtype=np.int64),
-    )
-    supply = np.zeros(sink + 1, dtype=np.int64)
-    supply[:no] = supply_o
-    supply[sink] = -int(supply_o.sum())
-    mcf.set_nodes_supplies(np.arange(sink + 1, dtype=np.int64), supply)
-    status = mcf.solve()
-    if status != mcf.OPTIMAL:
-        raise RuntimeError(f"min-cost flow failed: {status}")
-    return lower + np.asarray(mcf.flows(np.arange(a.size, dtype=np.int64)), dtype=np.int64)
 
 
 def _best_pairs(key: np.ndarray, gain: np.ndarray, k: int) -> np.ndarray:
@@ -332,50 +281,6 @@ def allocate_with_minimums(
             stats["rounding_chosen"] = stats.get("rounding_chosen", 0) + 1
         return rounded
     return polished
-
-
-def round_and_repair(
-    oq: np.ndarray,
-    rq: np.ndarray,
-    a: np.ndarray,
-    b: np.ndarray,
-    cost: np.ndarray,
-    least: np.ndarray,
-    flow: np.ndarray,
-    rounds: int = REPAIR_ROUNDS,
-    hold: float = REPAIR_HOLD,
-) -> np.ndarray:
-    """A whole flow in which every positive deal meets `least`, from the relaxed `flow`, by
-    min-cost flows only (step 4 of the module's docstring). Each round decides every violated
-    deal once, fullest first (ties: arc order): held at its minimum as a lower bound when its
-    flow is at least `hold` of it and both listings have that much left after the deals held so
-    far, else removed; then the flow is solved again. Decided deals stay decided, so each round
-    decides new ones; after `rounds` rounds the violations left are set to 0 (always feasible:
-    capacities only loosen, held deals keep their minimum)."""
-    n = a.size
-    banned = np.zeros(n, dtype=bool)
-    lower = np.zeros(n, dtype=np.int64)
-    o_left = oq.astype(np.int64).copy()
-    r_left = rq.astype(np.int64).copy()
-    for _ in range(rounds):
-        bad = np.flatnonzero((flow > 0) & (flow < least))
-        if bad.size == 0:
-            return flow
-        share = flow[bad] / least[bad]
-        for e in bad[np.argsort(-share, kind="stable")].tolist():
-            need, i, j = int(least[e]), int(a[e]), int(b[e])
-            if flow[e] >= hold * need and o_left[i] >= need and r_left[j] >= need:
-                lower[e] = need
-                o_left[i] -= need
-                r_left[j] -= need
-            else:
-                banned[e] = True
-        keep = np.flatnonzero(~banned)
-        flow = np.zeros(n, dtype=np.int64)
-        flow[keep] = bounded_flow(oq, rq, a[keep], b[keep], cost[keep], lower[keep])
-    flow = flow.copy()
-    flow[(flow > 0) & (flow < least)] = 0
-    return flow
 
 
 def _claim(seeds, link, a_node, b_node, n_nodes, budget: Budget = CLI_BUDGET) -> np.ndarray:

@@ -14,7 +14,7 @@ from exchange.matching.candidates import (
 )
 from exchange.matching.columns import relaxed_pairs
 from exchange.matching.engine import solve
-from exchange.matching.minimums import bounded_flow
+from exchange.matching.flows import bounded_flow
 from exchange.matching.model import AKAD_CODES, Commodity, Instance, Pesantren
 
 COMMODITIES = (Commodity("garam", "kg", 2.0, 3), Commodity("kopi", "kg", 40.0, 2))
