@@ -204,23 +204,25 @@ def _after_open(monkeypatch, then):
     monkeypatch.setattr(replica_reads, "open_replica", open_then)
 
 
-def _on_postgresql(database_url):
+@pytest.fixture
+def replica_admin(replica, database_url):
+    """A connection source of its own to the PostgreSQL replica, to fail the app's sessions."""
     if not database_url.startswith("postgresql"):
         pytest.skip("a server-side failure of the replica's connection needs PostgreSQL")
-
-
-def test_a_replica_connection_dropped_mid_read_answers_from_the_primary(
-    primary, replica, database_url, tmp_path, monkeypatch, caplog
-):
-    _on_postgresql(database_url)
     from sqlalchemy import create_engine
     from sqlalchemy.pool import NullPool
 
     admin = create_engine(replica, poolclass=NullPool)
+    yield admin
+    admin.dispose()
 
+
+def test_a_replica_connection_dropped_mid_read_answers_from_the_primary(
+    primary, replica, replica_admin, database_url, tmp_path, monkeypatch, caplog
+):
     def drop(connection):  # the server ends the session, as a restart or failover does
         pid = connection.execute(text("SELECT pg_backend_pid()")).scalar()
-        with admin.connect() as other:
+        with replica_admin.connect() as other:
             assert other.execute(text("SELECT pg_terminate_backend(:p)"), {"p": pid}).scalar()
 
     routed = _routed(database_url, replica, tmp_path, REPLICA_RETRY_SECONDS=3600)
@@ -245,20 +247,14 @@ def test_a_replica_connection_dropped_mid_read_answers_from_the_primary(
         assert [item["price"] for item in api.get_json()["items"]] == [PRIMARY_PRICE]
     finally:
         _dispose(routed)
-        admin.dispose()
 
 
 def test_a_replica_statement_cancelled_mid_read_answers_from_the_primary(
-    replica, database_url, tmp_path, monkeypatch, caplog
+    replica, replica_admin, database_url, tmp_path, monkeypatch, caplog
 ):
     """A standby cancels a read (a conflict with recovery, a lock it waits for): the view runs
     again on the primary, and the replica stays in use for the next read."""
-    _on_postgresql(database_url)
-    from sqlalchemy import create_engine
-    from sqlalchemy.pool import NullPool
-
-    admin = create_engine(replica, poolclass=NullPool)
-    holder = admin.connect()
+    holder = replica_admin.connect()
     holder.execute(text("LOCK TABLE listings IN ACCESS EXCLUSIVE MODE"))  # held until closed
 
     def impatient(connection):
@@ -282,4 +278,3 @@ def test_a_replica_statement_cancelled_mid_read_answers_from_the_primary(
     finally:
         holder.close()
         _dispose(routed)
-        admin.dispose()
